@@ -1,0 +1,26 @@
+package dev.nova.api;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
+/**
+ * Receives generated text as it is produced, so that the host can stream it.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+@FunctionalInterface
+public interface GenerationListener {
+
+    /**
+     * Called with each new piece of a sample, in order; the prompt is not repeated.
+     *
+     * @param sampleIndex which sample, from 0
+     * @param text the new text
+     */
+    void onText(int sampleIndex, String text);
+
+    /** A listener that ignores everything. */
+    GenerationListener NONE = (i, t) -> { };
+}

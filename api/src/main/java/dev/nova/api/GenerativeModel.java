@@ -1,0 +1,95 @@
+package dev.nova.api;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import org.apiguardian.api.API;
+
+/**
+ * A model created or restored by a {@link GeneratorProvider}: trained in chunks of steps driven by the host,
+ * sampled, evaluated and saved.
+ *
+ * <p>The host drives the loop: it calls {@link #train} for a number of steps, then {@link #evaluate}, then
+ * asks for a checkpoint with {@link #save}, and repeats. Between calls the model must be usable for
+ * generation. Unless {@link #isThreadSafe()} says otherwise, the host never calls a model from two threads at
+ * once.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public interface GenerativeModel extends AutoCloseable {
+
+    /**
+     * Runs up to {@link TrainingRequest#steps()} optimisation steps, reporting each to the listener.
+     *
+     * <p>The model checks {@link TrainingRequest#cancellation()} at least once per step and returns promptly
+     * once it is cancelled, leaving itself usable (a half-done step may be discarded or completed).
+     *
+     * @param request how many steps, and the cancellation to honour
+     * @param listener receives one {@link StepEvent} per completed step, in order
+     * @return what was done
+     * @throws PluginException if training fails (for example a non-finite loss)
+     */
+    TrainingResult train(TrainingRequest request, TrainingListener listener);
+
+    /**
+     * Generates samples.
+     *
+     * <p>For a fixed model state, the same request (same seed) gives the same samples; different seeds give
+     * different samples. Text models may stream text to {@link GenerationRequest#listener()} as it is
+     * produced.
+     *
+     * @param request count, seed and modality options
+     * @return exactly {@code request.count()} samples
+     * @throws PluginException if an option is invalid (naming it) or generation fails
+     */
+    List<Sample> generate(GenerationRequest request);
+
+    /**
+     * Evaluates the model on held-out data.
+     *
+     * @param request the data to evaluate on (default: the plugin's held-out split) and options
+     * @return named metrics in a stable order; always contains {@value #LOSS}, the mean held-out loss per
+     *     item in nats
+     * @throws PluginException if evaluation fails
+     */
+    Map<String, Double> evaluate(EvaluationRequest request);
+
+    /**
+     * Writes everything needed to restore this model exactly (see {@link GeneratorProvider#restore}).
+     *
+     * <p>The payload should start with a plugin-specific header so that {@code restore} can reject payloads
+     * of other plugins or formats clearly. The host owns and closes the stream and makes the write atomic.
+     *
+     * @param out where to write
+     * @throws CheckpointException if the state cannot be written
+     */
+    void save(OutputStream out);
+
+    /**
+     * The number of optimisation steps this model has completed, including those before a restore.
+     *
+     * @return the step count
+     */
+    long step();
+
+    /**
+     * Whether {@link #generate} may be called from several threads at once with the same results as
+     * sequential calls. The host serialises calls to models that return {@code false}.
+     *
+     * @return {@code true} if concurrent generation is safe
+     */
+    default boolean isThreadSafe() {
+        return false;
+    }
+
+    /** Releases native memory and threads; the model is unusable afterwards. */
+    @Override
+    default void close() {
+    }
+
+    /** The metric key every evaluation returns. */
+    String LOSS = "loss";
+}

@@ -1,0 +1,88 @@
+package dev.nova.api;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import com.typesafe.config.Config;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * The service a Nova plugin provides: {@code provides dev.nova.api.GeneratorProvider with ...}.
+ *
+ * <p>Constructing a provider and calling {@link #info()} must be cheap: no native backend, no file I/O, no
+ * threads. The host lists plugins without initialising ND4J; heavy work starts in {@link #create} or
+ * {@link #restore}.
+ *
+ * <p>The {@code config} given to each method is the plugin's own subtree ({@code plugins.<id>}), already
+ * layered as the plugin's {@code reference.conf} &lt; the run file &lt; command-line overrides, resolved and
+ * checked by the host against the reference for unknown keys and value types. Relative paths in it are
+ * resolved against {@link ModelContext#baseDirectory()}.
+ *
+ * <p>Only {@link PluginException} and its subclasses may cross this interface.
+ *
+ * @since 0.1
+ */
+@API(status = STABLE, since = "0.1")
+public interface GeneratorProvider {
+
+    /**
+     * Describes the plugin; called often, must not fail.
+     *
+     * @return the plugin's metadata
+     */
+    PluginInfo info();
+
+    /**
+     * Checks values the host cannot check from the reference alone (ranges, enumerations, existing files).
+     * Reports every problem at once; the host attaches each problem's origin ({@code file: line}).
+     *
+     * @param config the plugin's subtree
+     * @return the problems found, empty when the config is valid
+     */
+    default List<ConfigProblem> validate(Config config) {
+        return List.of();
+    }
+
+    /**
+     * Creates a fresh, untrained model.
+     *
+     * @param config the plugin's subtree
+     * @param context what the host hands the model: seed, directories, cancellation
+     * @return a model ready to train
+     * @throws InvalidConfigException if the config is invalid
+     * @throws PluginException if the model cannot be built (for example unreadable training data)
+     */
+    GenerativeModel create(Config config, ModelContext context);
+
+    /**
+     * Restores a model from a checkpoint payload written by {@link GenerativeModel#save}.
+     *
+     * <p>The payload must restore everything needed for exact resume: parameters, optimiser state, step,
+     * data position and random state.
+     *
+     * @param config the plugin's subtree
+     * @param context what the host hands the model
+     * @param payload the bytes the model wrote; the host closes it
+     * @return the restored model
+     * @throws CheckpointException if the payload is truncated, corrupt, or written by another plugin or format
+     */
+    GenerativeModel restore(Config config, ModelContext context, InputStream payload);
+
+    /**
+     * A tiny configuration for the conformance kit ({@code nova tck}), training in seconds.
+     *
+     * <p>The plugin may write small data files into {@code scratch} and point its config there. The returned
+     * config is the plugin's subtree and is layered over its reference.
+     *
+     * @param scratch an empty directory the plugin may write into
+     * @return the tiny config, or empty if the plugin cannot be certified this way
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    default Optional<Config> conformanceConfig(Path scratch) {
+        return Optional.empty();
+    }
+}

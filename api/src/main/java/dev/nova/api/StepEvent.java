@@ -1,0 +1,36 @@
+package dev.nova.api;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.Map;
+import org.apiguardian.api.API;
+
+/**
+ * One completed training step.
+ *
+ * @param step the model's step count after this step (1 for the first step of a fresh model)
+ * @param loss the training loss of the step's batch, in nats per item (character, image...)
+ * @param items how many items the step consumed (tokens for text, images for images), for throughput
+ * @param extras further named figures (learning rate, gradient norm...), possibly empty
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public record StepEvent(long step, double loss, long items, Map<String, Double> extras) {
+
+    /** Copies {@code extras}. */
+    public StepEvent {
+        extras = Map.copyOf(extras);
+    }
+
+    /**
+     * An event without extras.
+     *
+     * @param step the step count
+     * @param loss the batch loss
+     * @param items items consumed
+     * @return the event
+     */
+    public static StepEvent of(long step, double loss, long items) {
+        return new StepEvent(step, loss, items, Map.of());
+    }
+}
