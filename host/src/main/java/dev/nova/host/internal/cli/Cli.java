@@ -1,0 +1,66 @@
+package dev.nova.host.internal.cli;
+
+import dev.nova.api.PluginException;
+import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.run.Terminal;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/** Runs the {@code nova} command line and maps failures to one-line messages and exit codes. */
+public final class Cli {
+
+    /** Success. */
+    public static final int OK = 0;
+    /** A runtime failure (a plugin failed, I/O failed). */
+    public static final int FAILURE = 1;
+    /** A usage or configuration error. */
+    public static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    /**
+     * Runs the command line with the process's standard streams.
+     *
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(String... args) {
+        return run(Terminal.system(), args);
+    }
+
+    /**
+     * Runs the command line.
+     *
+     * @param terminal where to write
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(Terminal terminal, String... args) {
+        NovaCommand.terminal = terminal;
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new NovaCommand());
+        cl.setOut(new java.io.PrintWriter(terminal.out(), true));
+        cl.setErr(new java.io.PrintWriter(terminal.err(), true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            terminal.err().println("nova: " + ex.getMessage().replaceAll("\\s*\\R\\s*", " "));
+            terminal.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            if (debug) {
+                ex.printStackTrace(terminal.err());
+            }
+            if (ex instanceof UsageException) {
+                terminal.err().println("nova: " + ex.getMessage());
+                return USAGE;
+            }
+            String message = ex instanceof PluginException || ex instanceof java.io.UncheckedIOException
+                    ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            terminal.err().println("nova: error: " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")
+                    + (debug ? "" : " (run with --debug for details)"));
+            return FAILURE;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,353 @@
+package dev.nova.host.internal.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.nova.api.ApiVersion;
+import dev.nova.api.Cancellation;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationListener;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.PluginInfo;
+import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.config.ConfigLoader;
+import dev.nova.host.internal.di.HostComponent;
+import dev.nova.host.internal.discovery.PluginCatalog;
+import dev.nova.host.internal.discovery.PluginEntry;
+import dev.nova.host.internal.run.Terminal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code nova} command line. */
+@Command(name = "nova", mixinStandardHelpOptions = true, versionProvider = NovaCommand.Version.class,
+        description = "Trains and samples generative models; plugins are found on the module path and under --plugin-path.",
+        subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
+                NovaCommand.Resume.class, NovaCommand.Generate.class, NovaCommand.Evaluate.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
+                "Run 'nova help <command>' for a command's options."})
+public final class NovaCommand implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static Terminal terminal = Terminal.system();
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** Options every plugin-using command takes. */
+    static final class PluginPath {
+        @Option(names = "--plugin-path", paramLabel = "DIR",
+                description = "A directory of plugin jars and folders of jars (default: nova.plugin-path, $NOVA_PLUGIN_PATH).")
+        Path pluginPath;
+
+        Optional<Path> get() {
+            return Optional.ofNullable(pluginPath);
+        }
+    }
+
+    /** Config overrides. */
+    static final class Overrides {
+        @Option(names = "--set", paramLabel = "PATH=VALUE",
+                description = "Override one setting, for example --set plugins.text-gru.hidden=512 (repeatable).")
+        List<String> sets = new ArrayList<>();
+    }
+
+    /** Prints the Nova and API versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"nova " + version() + " (plugin API " + ApiVersion.CURRENT + ", Java "
+                    + Runtime.version() + ")"};
+        }
+
+        static String version() {
+            try (InputStream in = NovaCommand.class.getResourceAsStream("version.properties")) {
+                Properties p = new Properties();
+                if (in != null) {
+                    p.load(in);
+                }
+                return p.getProperty("version", "unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+
+    @Command(name = "plugins", description = "List the plugins found, loaded or refused, and why.")
+    static final class Plugins implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() {
+            PluginCatalog catalog = Bootstrap.discover(pluginPath.get(), Optional.empty(), List.of());
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"ID", "VERSION", "MODALITY", "MODULE", "LOCATION", "STATUS"});
+            for (PluginEntry e : catalog.entries()) {
+                Optional<PluginInfo> i = e.info();
+                rows.add(new String[] {e.displayId(), i.map(PluginInfo::version).orElse("-"),
+                        i.map(x -> x.modality().toString()).orElse("-"), e.moduleName(), e.location(),
+                        e.isLoaded() ? "ok" : "refused"});
+            }
+            printTable(terminal.out(), rows);
+            for (PluginEntry e : catalog.refused()) {
+                terminal.out().println("refused: " + e.problem().orElseThrow());
+            }
+            if (catalog.entries().isEmpty()) {
+                terminal.out().println("(no plugins found; add jars with --plugin-path DIR)");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "config", description = "Print a plugin's effective configuration with the origin of each value.")
+    static final class ConfigCmd implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PLUGIN", description = "The plugin id.")
+        String plugin;
+
+        @Option(names = "--conf", paramLabel = "FILE", description = "A HOCON run file layered over the defaults.")
+        Path conf;
+
+        @Mixin
+        Overrides overrides;
+
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() {
+            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.ofNullable(conf), overrides.sets, terminal);
+            c.catalog().require(plugin);
+            Config shown = c.config().withOnlyPath("plugins." + plugin).withFallback(c.config().withOnlyPath("nova"));
+            terminal.out().println(shown.root().render(ConfigRenderOptions.defaults()
+                    .setOriginComments(true).setComments(false).setJson(false)));
+            return 0;
+        }
+    }
+
+    @Command(name = "train", description = "Train a model; writes a run directory with config, metrics, samples and checkpoints.")
+    static final class Train implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_FILE", description = "A HOCON run file (see conf/).")
+        Path runFile;
+
+        @Option(names = "--plugin", paramLabel = "ID", description = "The plugin to train (default: nova.plugin of the run file).")
+        String plugin;
+
+        @Option(names = "--run-dir", paramLabel = "DIR", description = "Write the run here instead of a new folder under nova.runs-dir.")
+        Path runDir;
+
+        @Mixin
+        Overrides overrides;
+
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() {
+            Optional<Path> file = Optional.ofNullable(runFile);
+            HostComponent c = Bootstrap.component(pluginPath.get(), file, overrides.sets, terminal);
+            warnRefused(c.catalog());
+            String id = plugin != null ? plugin : ConfigLoader.optionalString(c.config(), "nova.plugin")
+                    .orElseThrow(() -> new UsageException("which plugin? give --plugin ID or set nova.plugin in the run file"
+                            + "; installed: " + String.join(", ", c.catalog().loaded().keySet())));
+            Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+            Cancellation cancel = new Cancellation();
+            return withInterrupt(cancel, () -> c.runs().train(id, c.config(), base, Optional.ofNullable(runDir), cancel));
+        }
+    }
+
+    @Command(name = "resume", description = "Continue a run from its latest checkpoint, exactly where it stopped.")
+    static final class Resume implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN_DIR", description = "The run directory.")
+        Path runDir;
+
+        @Option(names = "--steps", paramLabel = "N", description = "A new total number of steps.")
+        Long steps;
+
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() {
+            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
+            Cancellation cancel = new Cancellation();
+            return withInterrupt(cancel, () -> c.runs().resume(runDir, Optional.ofNullable(steps), cancel));
+        }
+    }
+
+    @Command(name = "generate", description = "Generate samples from a checkpoint (text streams to standard output).")
+    static final class Generate implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory (its latest checkpoint).")
+        Path checkpoint;
+
+        @Option(names = {"-n", "--count"}, defaultValue = "1", description = "How many samples (default ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--seed", defaultValue = "1234", description = "Sampling seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--prompt", description = "Text every sample starts with.")
+        String prompt;
+
+        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file.")
+        Path promptFile;
+
+        @Option(names = "--length", description = "Characters to generate after the prompt.")
+        Integer length;
+
+        @Option(names = "--temperature", description = "Softmax temperature, > 0.")
+        Double temperature;
+
+        @Option(names = "--top-k", description = "Sample only from the k most likely tokens.")
+        Integer topK;
+
+        @Option(names = "--top-p", description = "Nucleus sampling threshold in (0,1].")
+        Double topP;
+
+        @Option(names = "--greedy", description = "Always take the most likely token.")
+        boolean greedy;
+
+        @Option(names = "--label", description = "Class to condition on (conditional image models).")
+        Integer label;
+
+        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Any other plugin option (repeatable).")
+        Map<String, String> more = new LinkedHashMap<>();
+
+        @Option(names = "--out", paramLabel = "FILE", defaultValue = "samples.png",
+                description = "Image models: the PNG grid to write (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--each", paramLabel = "DIR", description = "Image models: also write one PNG per sample here.")
+        Path each;
+
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() throws IOException {
+            if (count < 1) {
+                throw new UsageException("--count must be >= 1, found " + count);
+            }
+            Map<String, Object> options = new LinkedHashMap<>(more);
+            if (prompt != null && promptFile != null) {
+                throw new UsageException("give --prompt or --prompt-file, not both");
+            }
+            if (promptFile != null) {
+                options.put(GenerationRequest.PROMPT, java.nio.file.Files.readString(promptFile));
+            }
+            putIfPresent(options, GenerationRequest.PROMPT, prompt);
+            putIfPresent(options, GenerationRequest.LENGTH, length);
+            putIfPresent(options, GenerationRequest.TEMPERATURE, temperature);
+            putIfPresent(options, GenerationRequest.TOP_K, topK);
+            putIfPresent(options, GenerationRequest.TOP_P, topP);
+            putIfPresent(options, GenerationRequest.LABEL, label);
+            if (greedy) {
+                options.put(GenerationRequest.GREEDY, true);
+            }
+            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
+            c.runs().generate(checkpoint, new GenerationRequest(count, seed, options, GenerationListener.NONE), out,
+                    Optional.ofNullable(each));
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", description = "Evaluate a checkpoint on held-out data or a given file.")
+    static final class Evaluate implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory.")
+        Path checkpoint;
+
+        @Option(names = "--data", paramLabel = "PATH", description = "Data to evaluate on (default: the run's held-out split).")
+        Path data;
+
+        @Option(names = "--seed", defaultValue = "1234", description = "Seed for sampling-based metrics (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A plugin evaluation option (repeatable).")
+        Map<String, String> options = new LinkedHashMap<>();
+
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() {
+            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
+            c.runs().evaluate(checkpoint, new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
+            return 0;
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> options, String key, Object value) {
+        if (value != null) {
+            options.put(key, value);
+        }
+    }
+
+    private static void warnRefused(PluginCatalog catalog) {
+        for (PluginEntry e : catalog.refused()) {
+            terminal.err().println("nova: warning: " + e.problem().orElseThrow());
+        }
+    }
+
+    /** Runs a long job so that Ctrl-C cancels it and waits for its checkpoint instead of killing it. */
+    private static int withInterrupt(Cancellation cancel, Runnable job) {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                done.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nova-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            job.run();
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for 'done', released above
+            }
+        }
+        return cancel.isCancelled() ? 130 : 0;
+    }
+
+    static void printTable(PrintStream out, List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                b.append(i == r.length - 1 ? r[i] : String.format("%-" + widths[i] + "s  ", r[i]));
+            }
+            out.println(b.toString().stripTrailing());
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.nova.host.internal.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.discovery.PluginCatalog;
+import dev.nova.host.internal.discovery.PluginEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Layers configuration: the host's and each plugin's {@code reference.conf} &lt; a run file &lt;
+ * {@code --set path=value} overrides; then resolves and validates it eagerly.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Parses the user's layers (run file and overrides), unresolved, to read host settings such as the plugin
+     * path before plugins are discovered.
+     *
+     * @param runFile an optional HOCON run file
+     * @param overrides {@code path=value} strings
+     * @return the user's layers merged
+     */
+    public static Config userLayers(Optional<Path> runFile, List<String> overrides) {
+        Config user = ConfigFactory.empty();
+        for (String set : overrides) {
+            user = parseOverride(set).withFallback(user);
+        }
+        if (runFile.isPresent()) {
+            user = user.withFallback(parseRunFile(runFile.get()));
+        }
+        return user;
+    }
+
+    /**
+     * Loads, layers, resolves and validates the full configuration.
+     *
+     * @param catalog the discovered plugins (their references are layered in)
+     * @param runFile an optional run file
+     * @param overrides {@code path=value} strings
+     * @return the effective, validated configuration
+     * @throws ConfigErrors listing every problem, with origins
+     */
+    public static Config load(PluginCatalog catalog, Optional<Path> runFile, List<String> overrides) {
+        Config user = userLayers(runFile, overrides);
+        Config reference = references(catalog);
+        Config effective;
+        try {
+            effective = user.withFallback(reference).resolve();
+        } catch (ConfigException e) {
+            throw new ConfigErrors(List.of(oneLine(e)));
+        }
+        ConfigValidator.validate(effective, reference, catalog);
+        return effective;
+    }
+
+    /**
+     * The host's reference merged with every loaded plugin's {@code plugins.<id>} reference.
+     *
+     * @param catalog the discovered plugins
+     * @return the merged references
+     */
+    public static Config references(PluginCatalog catalog) {
+        Config merged = hostReference();
+        for (Map.Entry<String, PluginEntry> e : catalog.loaded().entrySet()) {
+            merged = merged.withFallback(pluginReference(e.getKey(), e.getValue()));
+        }
+        return merged;
+    }
+
+    /** The host's own defaults ({@code nova.*}). */
+    public static Config hostReference() {
+        return readResource(ConfigLoader.class.getModule(), "nova host reference.conf");
+    }
+
+    /**
+     * One plugin's reference, reduced to {@code plugins.<id>}. It is read from the plugin's own module, so a
+     * plugin in a child layer is read through that layer's class loader.
+     *
+     * @param id the plugin id
+     * @param entry the plugin
+     * @return its defaults
+     */
+    public static Config pluginReference(String id, PluginEntry entry) {
+        Module module = entry.provider().orElseThrow().getClass().getModule();
+        Config c = readResource(module, "plugin '" + id + "' reference.conf (" + entry.location() + ")");
+        String path = "plugins." + id;
+        return c.hasPath(path) ? c.withOnlyPath(path) : ConfigFactory.empty();
+    }
+
+    private static Config readResource(Module module, String description) {
+        try (InputStream in = module.getResourceAsStream("reference.conf")) {
+            if (in == null) {
+                return ConfigFactory.empty();
+            }
+            try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                return ConfigFactory.parseReader(r, ConfigParseOptions.defaults()
+                        .setSyntax(ConfigSyntax.CONF).setOriginDescription(description));
+            }
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + description + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            throw new ConfigErrors(List.of(oneLine(e)));
+        }
+    }
+
+    private static Config parseRunFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("run file " + file + " does not exist or is not a file");
+        }
+        try {
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
+                    .setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw new ConfigErrors(List.of(oneLine(e)));
+        }
+    }
+
+    private static Config parseOverride(String set) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+            throw new UsageException("--set '" + set + "': expected path=value, for example plugins.text-gru.hidden=512");
+        }
+        String path = set.substring(0, eq).strip();
+        String value = set.substring(eq + 1).strip();
+        ConfigParseOptions opts = ConfigParseOptions.defaults().setOriginDescription("--set " + path);
+        try {
+            return ConfigFactory.parseString(path + " = " + value, opts);
+        } catch (ConfigException e) {
+            // Not valid HOCON (for example a path with spaces): take the value as a plain string.
+            try {
+                return ConfigFactory.parseMap(Map.of(path, value), "--set " + path);
+            } catch (ConfigException e2) {
+                throw new UsageException("--set '" + set + "': " + oneLine(e));
+            }
+        }
+    }
+
+    static String oneLine(ConfigException e) {
+        return e.getMessage().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /**
+     * Reads an optional string setting.
+     *
+     * @param config the config
+     * @param path the key
+     * @return its value, empty when null or absent
+     */
+    public static Optional<String> optionalString(Config config, String path) {
+        return config.hasPath(path) ? Optional.of(config.getString(path)) : Optional.empty();
+    }
+
+}

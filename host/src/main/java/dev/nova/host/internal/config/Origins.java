@@ -1,0 +1,29 @@
+package dev.nova.host.internal.config;
+
+import com.typesafe.config.ConfigOrigin;
+import java.nio.file.Path;
+
+/** Formats config origins as {@code file: line}. */
+final class Origins {
+
+    private Origins() {
+    }
+
+    static String format(ConfigOrigin origin) {
+        if (origin == null) {
+            return "?";
+        }
+        if (origin.filename() != null) {
+            Path file = Path.of(origin.filename());
+            Path cwd = Path.of("").toAbsolutePath();
+            String name = file.isAbsolute() && file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
+            return origin.lineNumber() > 0 ? name + ": " + origin.lineNumber() : name;
+        }
+        String d = origin.description();
+        // Typesafe writes "merge of a,b"; the first is the winning layer.
+        if (d.startsWith("merge of ")) {
+            d = d.substring("merge of ".length()).split(",")[0];
+        }
+        return d;
+    }
+}

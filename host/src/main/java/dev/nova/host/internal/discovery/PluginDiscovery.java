@@ -1,0 +1,230 @@
+package dev.nova.host.internal.discovery;
+
+import dev.nova.api.ApiVersion;
+import dev.nova.api.GeneratorProvider;
+import dev.nova.api.PluginInfo;
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.FindException;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.lang.module.ResolutionException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds plugins on the boot module path and under a plugin directory.
+ *
+ * <p>Every jar directly under the plugin directory, and every sub-folder of jars, becomes its own child
+ * {@link ModuleLayer} of the boot layer, which holds the API and the one shared DL4J runtime. Each plugin is
+ * checked (metadata, API range, unique id); a broken plugin is reported by name and the others still load.
+ * Nothing here initialises a plugin's native backend: providers are only constructed and asked for
+ * {@link GeneratorProvider#info()}.
+ */
+public final class PluginDiscovery {
+
+    /** Packages that only ND4J/DL4J jars contain; a plugin layer holding one bundles its own runtime. */
+    private static final List<String> RUNTIME_PACKAGES =
+            List.of("org.nd4j.linalg.factory", "org.deeplearning4j.nn.conf", "org.nd4j.autodiff.samediff");
+
+    private final ModuleLayer parent;
+
+    /** Discovers against the boot layer. */
+    public PluginDiscovery() {
+        this(ModuleLayer.boot());
+    }
+
+    /**
+     * Discovers against a given parent layer (tests).
+     *
+     * @param parent the layer holding the API and runtime
+     */
+    public PluginDiscovery(ModuleLayer parent) {
+        this.parent = parent;
+    }
+
+    /**
+     * Discovers every plugin.
+     *
+     * @param pluginPath an optional directory of plugin jars and folders
+     * @return every plugin found, with the refused ones and why
+     */
+    public PluginCatalog discover(Optional<Path> pluginPath) {
+        List<PluginEntry> entries = new ArrayList<>();
+        entries.addAll(fromLayer(parent, true));
+        pluginPath.ifPresent(dir -> entries.addAll(fromDirectory(dir)));
+        return new PluginCatalog(rejectDuplicates(entries));
+    }
+
+    private List<PluginEntry> fromDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of(PluginEntry.failed(Optional.empty(), "?", dir.toString(),
+                    "plugin path " + dir + " is not a directory"));
+        }
+        List<Path> items;
+        try (Stream<Path> s = Files.list(dir)) {
+            items = s.filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+                    .sorted(Comparator.comparing(Path::getFileName)).toList();
+        } catch (IOException e) {
+            return List.of(PluginEntry.failed(Optional.empty(), "?", dir.toString(),
+                    "cannot list plugin path " + dir + ": " + e.getMessage()));
+        }
+        List<PluginEntry> entries = new ArrayList<>();
+        for (Path item : items) {
+            entries.addAll(fromPluginLocation(item));
+        }
+        return entries;
+    }
+
+    private List<PluginEntry> fromPluginLocation(Path location) {
+        String where = location.toString();
+        try {
+            ModuleFinder finder = ModuleFinder.of(location);
+            Set<ModuleReference> found = finder.findAll();
+            if (found.isEmpty()) {
+                return List.of(PluginEntry.failed(Optional.empty(), "?", where, "no module found in " + where));
+            }
+            for (ModuleReference ref : found) {
+                String bundled = RUNTIME_PACKAGES.stream()
+                        .filter(ref.descriptor().packages()::contains).findFirst().orElse(null);
+                if (bundled != null) {
+                    return List.of(PluginEntry.failed(Optional.empty(), ref.descriptor().name(), where,
+                            "module " + ref.descriptor().name() + " in " + where + " bundles its own ND4J/DL4J (package "
+                                    + bundled + "); plugins must use the host's shared runtime module"
+                                    + " dev.nova.runtime instead"));
+                }
+            }
+            Set<String> roots = found.stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
+            Configuration cf = parent.configuration().resolve(finder, ModuleFinder.of(), roots);
+            ModuleLayer layer = parent.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+            List<PluginEntry> entries = fromLayer(layer, false);
+            if (entries.isEmpty()) {
+                return List.of(PluginEntry.failed(Optional.empty(), String.join(",", roots), where,
+                        "no plugin in " + where + ": no module provides " + GeneratorProvider.class.getName()));
+            }
+            return entries;
+        } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {
+            return List.of(PluginEntry.failed(Optional.empty(), "?", where,
+                    "cannot load " + where + ": " + oneLine(e)));
+        }
+    }
+
+    private List<PluginEntry> fromLayer(ModuleLayer layer, boolean includeParents) {
+        List<PluginEntry> entries = new ArrayList<>();
+        ServiceLoader<GeneratorProvider> loader = ServiceLoader.load(layer, GeneratorProvider.class);
+        var it = loader.stream().iterator();
+        while (true) {
+            ServiceLoader.Provider<GeneratorProvider> p;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                p = it.next();
+            } catch (ServiceConfigurationError e) {
+                entries.add(PluginEntry.failed(Optional.empty(), "?", layerName(layer),
+                        "cannot load a provider: " + oneLine(e)));
+                continue;
+            }
+            Module module = p.type().getModule();
+            if (!includeParents && module.getLayer() != layer) {
+                continue;
+            }
+            String moduleName = module.getName();
+            String location = locationOf(module);
+            GeneratorProvider provider;
+            try {
+                provider = p.get();
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                entries.add(PluginEntry.failed(Optional.empty(), moduleName, location,
+                        "provider " + p.type().getName() + " could not be constructed: " + oneLine(rootCause(e))));
+                continue;
+            }
+            PluginInfo info;
+            try {
+                info = provider.info();
+                if (info == null) {
+                    throw new IllegalStateException("info() returned null");
+                }
+            } catch (RuntimeException | LinkageError e) {
+                entries.add(PluginEntry.failed(Optional.empty(), moduleName, location,
+                        "provider " + p.type().getName() + " failed to describe itself: " + oneLine(e)));
+                continue;
+            }
+            if (!info.apiRange().contains(ApiVersion.CURRENT)) {
+                entries.add(PluginEntry.failed(Optional.of(info), moduleName, location,
+                        "plugin '" + info.id() + "' supports Nova API " + info.apiRange()
+                                + " but this host implements API " + ApiVersion.CURRENT));
+                continue;
+            }
+            entries.add(PluginEntry.loaded(info, provider, moduleName, location));
+        }
+        return entries;
+    }
+
+    private static List<PluginEntry> rejectDuplicates(List<PluginEntry> entries) {
+        Map<String, List<PluginEntry>> byId = new LinkedHashMap<>();
+        for (PluginEntry e : entries) {
+            if (e.isLoaded()) {
+                byId.computeIfAbsent(e.info().orElseThrow().id(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        List<PluginEntry> out = new ArrayList<>();
+        for (PluginEntry e : entries) {
+            List<PluginEntry> same = e.isLoaded() ? byId.get(e.info().orElseThrow().id()) : List.of(e);
+            if (same.size() > 1) {
+                String all = same.stream().map(s -> "module " + s.moduleName() + " (" + s.location() + ")")
+                        .collect(Collectors.joining(" and "));
+                out.add(e.refuse("duplicate plugin id '" + e.displayId() + "' provided by " + all
+                        + "; remove one of them"));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static String locationOf(Module module) {
+        ModuleLayer layer = module.getLayer();
+        if (layer == null) {
+            return "?";
+        }
+        return layer.configuration().findModule(module.getName())
+                .flatMap(r -> r.reference().location())
+                .map(PluginDiscovery::display)
+                .orElse("?");
+    }
+
+    private static String display(URI uri) {
+        return "file".equals(uri.getScheme()) ? Path.of(uri).toString() : uri.toString();
+    }
+
+    private static String layerName(ModuleLayer layer) {
+        return layer.modules().stream().map(Module::getName).sorted().collect(Collectors.joining(","));
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        String text = t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return text.replaceAll("\\s*\\R\\s*", " ");
+    }
+}

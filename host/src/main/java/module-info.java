@@ -1,0 +1,20 @@
+/**
+ * The {@code nova} launcher: command line, plugin discovery and layers, configuration, Dagger graph, run loop
+ * and checkpoints. It knows plugins only through {@code dev.nova.api} and exports nothing.
+ */
+module dev.nova.host {
+    requires dev.nova.api;
+    requires typesafe.config;
+    requires info.picocli;
+    requires dagger;
+    requires jakarta.inject;
+    // PNG writing for image samples.
+    requires java.desktop;
+    // @Generated on Dagger's generated code.
+    requires static java.compiler;
+
+    // picocli reflects on the command classes.
+    opens dev.nova.host.internal.cli to info.picocli;
+
+    uses dev.nova.api.GeneratorProvider;
+}
