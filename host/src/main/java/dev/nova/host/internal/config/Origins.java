@@ -24,6 +24,10 @@ final class Origins {
         if (d.startsWith("merge of ")) {
             d = d.substring("merge of ".length()).split(",")[0];
         }
+        // An override is one line; its line number says nothing.
+        if (d.startsWith("--set ")) {
+            d = d.replaceFirst(": \\d+$", "");
+        }
         return d;
     }
 }

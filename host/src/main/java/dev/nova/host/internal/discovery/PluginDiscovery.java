@@ -63,7 +63,7 @@ public final class PluginDiscovery {
      */
     public PluginCatalog discover(Optional<Path> pluginPath) {
         List<PluginEntry> entries = new ArrayList<>();
-        entries.addAll(fromLayer(parent, true));
+        entries.addAll(fromLayer(parent, true, "module path"));
         pluginPath.ifPresent(dir -> entries.addAll(fromDirectory(dir)));
         return new PluginCatalog(rejectDuplicates(entries));
     }
@@ -109,7 +109,7 @@ public final class PluginDiscovery {
             Set<String> roots = found.stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
             Configuration cf = parent.configuration().resolve(finder, ModuleFinder.of(), roots);
             ModuleLayer layer = parent.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
-            List<PluginEntry> entries = fromLayer(layer, false);
+            List<PluginEntry> entries = fromLayer(layer, false, where);
             if (entries.isEmpty()) {
                 return List.of(PluginEntry.failed(Optional.empty(), String.join(",", roots), where,
                         "no plugin in " + where + ": no module provides " + GeneratorProvider.class.getName()));
@@ -121,7 +121,7 @@ public final class PluginDiscovery {
         }
     }
 
-    private List<PluginEntry> fromLayer(ModuleLayer layer, boolean includeParents) {
+    private List<PluginEntry> fromLayer(ModuleLayer layer, boolean includeParents, String where) {
         List<PluginEntry> entries = new ArrayList<>();
         ServiceLoader<GeneratorProvider> loader = ServiceLoader.load(layer, GeneratorProvider.class);
         var it = loader.stream().iterator();
@@ -133,8 +133,8 @@ public final class PluginDiscovery {
                 }
                 p = it.next();
             } catch (ServiceConfigurationError e) {
-                entries.add(PluginEntry.failed(Optional.empty(), "?", layerName(layer),
-                        "cannot load a provider: " + oneLine(e)));
+                entries.add(PluginEntry.failed(Optional.empty(), layerName(layer), where,
+                        "cannot load a provider from " + where + ": " + oneLine(e)));
                 continue;
             }
             Module module = p.type().getModule();
@@ -211,6 +211,9 @@ public final class PluginDiscovery {
     }
 
     private static String layerName(ModuleLayer layer) {
+        if (layer == ModuleLayer.boot()) {
+            return "?";
+        }
         return layer.modules().stream().map(Module::getName).sorted().collect(Collectors.joining(","));
     }
 

@@ -1,0 +1,185 @@
+package dev.nova.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nova.host.FixturePlugins.Spec;
+import dev.nova.host.internal.cli.Cli;
+import dev.nova.host.internal.run.Terminal;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end, in process, against a real fixture plugin jar. */
+class CliTests {
+
+    @TempDir
+    Path dir;
+
+    Path plugins;
+
+    record Result(int code, String out, String err) { }
+
+    @BeforeEach
+    void installFixture() {
+        plugins = dir.resolve("plugins");
+        FixturePlugins.build(Spec.of("uni", "fixture.uni"), plugins.resolve("uni.jar"));
+    }
+
+    private Result nova(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path train(long steps, String... more) throws Exception {
+        Path runDir = dir.resolve("run");
+        Path conf = Files.writeString(dir.resolve("uni.conf"), "nova { plugin = uni, train { steps = " + steps
+                + ", eval-every = 10, log-every = 5 } }\n");
+        List<String> args = new java.util.ArrayList<>(List.of("train", conf.toString(), "--plugin-path", plugins.toString(),
+                "--run-dir", runDir.toString()));
+        args.addAll(List.of(more));
+        Result r = nova(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return runDir;
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        Result help = nova("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("train") && help.out().contains("plugins") && help.out().contains("Exit codes"));
+        Result version = nova("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API 1.0"), version.out());
+    }
+
+    @Test
+    void unknownCommandIsAUsageErrorInOneLine() {
+        Result r = nova("trian");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("nova: Unmatched argument"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void pluginsListsLoadedAndRefusedPlugins() throws Exception {
+        Files.write(plugins.resolve("broken.jar"), new byte[] {1, 2, 3});
+        Result r = nova("plugins", "--plugin-path", plugins.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("uni ") && l.contains("1.2.3") && l.contains("text")
+                && l.contains("fixture.uni") && l.contains("uni.jar") && l.endsWith("ok")), r.out());
+        assertTrue(r.out().contains("refused") && r.out().contains("broken.jar"), r.out());
+    }
+
+    @Test
+    void configPrintsEffectiveValuesWithOrigins() throws Exception {
+        Result r = nova("config", "uni", "--plugin-path", plugins.toString(), "--set", "plugins.uni.batch=3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--set plugins.uni.batch") && r.out().contains("batch=3"), r.out());
+        assertTrue(r.out().contains("reference.conf"), r.out());
+    }
+
+    @Test
+    void configErrorsExitTwoWithOriginAndNoStackTrace() throws Exception {
+        Path conf = Files.writeString(dir.resolve("bad.conf"), "nova.plugin = uni\nplugins.uni.batch = lots\n");
+        Result r = nova("train", conf.toString(), "--plugin-path", plugins.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bad.conf: 2: plugins.uni.batch must be a whole number"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void unknownPluginIsAUsageError() {
+        Result r = nova("train", "--plugin", "nope", "--plugin-path", plugins.toString());
+        assertEquals(2, r.code());
+        assertEquals("nova: no plugin with id 'nope'; installed: uni (see 'nova plugins')", r.err().strip());
+    }
+
+    @Test
+    void trainWritesRunDirectoryAndCheckpoints() throws Exception {
+        Path run = train(20);
+        assertTrue(Files.isRegularFile(run.resolve("checkpoints/latest.ckpt")));
+        assertTrue(Files.isRegularFile(run.resolve("checkpoints/best.ckpt")));
+        assertTrue(Files.readString(run.resolve("config.conf")).contains("learning-rate"));
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(6, metrics.size(), String.join("\n", metrics));
+        assertTrue(metrics.get(0).startsWith("{\"step\":5,\"loss\":"), metrics.get(0));
+        assertTrue(metrics.stream().anyMatch(l -> l.startsWith("{\"step\":20,\"eval\":{\"loss\":")), String.join("\n", metrics));
+        try (Stream<Path> s = Files.list(run.resolve("samples"))) {
+            assertEquals(2, s.count(), "one sample file per evaluation");
+        }
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void resumeContinuesFromTheCheckpointExactly() throws Exception {
+        Path straight = train(20);
+        Result gen1 = nova("generate", straight.toString(), "--plugin-path", plugins.toString(), "--seed", "7", "--length", "30");
+
+        Path split = dir.resolve("split");
+        Files.move(straight, dir.resolve("straight"));
+        Path conf = dir.resolve("uni.conf");
+        assertEquals(0, nova("train", conf.toString(), "--plugin-path", plugins.toString(), "--run-dir", split.toString(),
+                "--set", "nova.train.steps=10").code());
+        Result resumed = nova("resume", split.toString(), "--steps", "20", "--plugin-path", plugins.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming 'uni' at step 10 of 20"), resumed.err());
+        Result gen2 = nova("generate", split.toString(), "--plugin-path", plugins.toString(), "--seed", "7", "--length", "30");
+
+        assertEquals(0, gen1.code(), gen1.err());
+        assertEquals(gen1.out(), gen2.out(), "a resumed run must end where an uninterrupted one does");
+    }
+
+    @Test
+    void generateStreamsTextWithPromptAndEvaluatePrintsLoss() throws Exception {
+        Path run = train(10);
+        Result g = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--prompt", "ab", "--length", "12",
+                "-n", "2");
+        assertEquals(0, g.code(), g.err());
+        List<String> samples = List.of(g.out().strip().split("\n\n"));
+        assertEquals(2, samples.size(), g.out());
+        assertTrue(samples.stream().allMatch(s -> s.startsWith("ab") && s.length() >= 2), g.out());
+
+        Result e = nova("evaluate", run.resolve("checkpoints/best.ckpt").toString(), "--plugin-path", plugins.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith("loss "), e.out());
+    }
+
+    @Test
+    void pluginErrorsExitOneNamingThePlugin() throws Exception {
+        Path run = train(10);
+        Result g = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--temperature", "-1");
+        assertEquals(1, g.code());
+        assertEquals("nova: error: plugin 'uni': option temperature must be > 0, found -1.0 (run with --debug for details)",
+                g.err().strip());
+    }
+
+    @Test
+    void corruptCheckpointIsRejectedNamingTheFile() throws Exception {
+        Path bad = Files.write(dir.resolve("bad.ckpt"), new byte[] {'P', 'K', 3, 4, 0, 0});
+        Result r = nova("generate", bad.toString(), "--plugin-path", plugins.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("nova: checkpoint " + bad + " is corrupt or truncated"), r.err());
+    }
+
+    @Test
+    void checkpointOfAMissingPluginIsRejected() throws Exception {
+        Path run = train(10);
+        Result r = nova("generate", run.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("was written by plugin 'uni', which is not installed"), r.err());
+    }
+}
