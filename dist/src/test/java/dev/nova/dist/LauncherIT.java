@@ -1,0 +1,152 @@
+package dev.nova.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the assembled launcher ({@code java -p target/nova/lib -m dev.nova.host/...}) in a separate JVM,
+ * with a plugin jar that uses ND4J, the way users run it.
+ */
+class LauncherIT {
+
+    static final Path LIB = Path.of("target/nova/lib").toAbsolutePath();
+
+    @TempDir
+    static Path dir;
+
+    static Path plugins;
+
+    record Run(int code, String out, String err, List<String> loadedClasses) { }
+
+    /** A plugin whose provider touches ND4J only in validate(), never in its constructor or info(). */
+    @BeforeAll
+    static void buildNd4jPlugin() throws IOException {
+        plugins = dir.resolve("plugins");
+        Path src = dir.resolve("src");
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(src.resolve("fixture/nd"));
+        Files.createDirectories(classes);
+        Files.writeString(src.resolve("module-info.java"), """
+                module fixture.nd {
+                    requires dev.nova.api;
+                    requires dev.nova.runtime;
+                    provides dev.nova.api.GeneratorProvider with fixture.nd.NdProvider;
+                }
+                """);
+        Files.writeString(src.resolve("fixture/nd/NdProvider.java"), """
+                package fixture.nd;
+
+                import com.typesafe.config.Config;
+                import dev.nova.api.*;
+                import java.io.InputStream;
+                import java.util.List;
+
+                public final class NdProvider implements GeneratorProvider {
+                    @Override public PluginInfo info() {
+                        return new PluginInfo("nd", "0.0.1", Modality.TEXT, VersionRange.parse("[1.0,2.0)"), "uses ND4J");
+                    }
+                    @Override public List<ConfigProblem> validate(Config config) {
+                        double v = org.nd4j.linalg.factory.Nd4j.ones(3).sumNumber().doubleValue();
+                        return v == 3.0 ? List.of() : List.of(new ConfigProblem("x", "ND4J is broken"));
+                    }
+                    @Override public GenerativeModel create(Config config, ModelContext context) {
+                        throw new PluginException("nd", "not a real model");
+                    }
+                    @Override public GenerativeModel restore(Config config, ModelContext context, InputStream in) {
+                        throw new CheckpointException("nd", "not a real model");
+                    }
+                }
+                """);
+        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "--module-path", LIB.toString(), "-proc:none",
+                src.resolve("module-info.java").toString(), src.resolve("fixture/nd/NdProvider.java").toString()));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, args.toArray(String[]::new)));
+        Files.createDirectories(plugins);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(plugins.resolve("nd.jar")))) {
+            for (String name : List.of("module-info.class", "fixture/nd/NdProvider.class")) {
+                zip.putNextEntry(new ZipEntry(name));
+                zip.write(Files.readAllBytes(classes.resolve(name)));
+                zip.closeEntry();
+            }
+        }
+    }
+
+    static Run nova(String... args) throws Exception {
+        Path classLog = Files.createTempFile(dir, "classes", ".log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + classLog, "-p", LIB.toString(), "--add-modules", "ALL-MODULE-PATH",
+                "-m", "dev.nova.host/dev.nova.host.Main"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not finish in 120 s");
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err),
+                Files.readAllLines(classLog, StandardCharsets.UTF_8));
+    }
+
+    static boolean loadedAnyNd4j(Run r) {
+        return r.loadedClasses().stream().anyMatch(l -> l.contains(" org.nd4j."));
+    }
+
+    @Test
+    void pluginsListsAnNd4jPluginWithoutInitialisingNd4j() throws Exception {
+        Run r = nova("plugins", "--plugin-path", plugins.toString());
+
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("nd ") && l.contains("fixture.nd") && l.endsWith("ok")), r.out());
+        assertFalse(loadedAnyNd4j(r), "nova plugins loaded ND4J classes");
+    }
+
+    @Test
+    void helpDoesNotInitialiseNd4j() throws Exception {
+        Run r = nova("--help");
+
+        assertEquals(0, r.code(), r.err());
+        assertFalse(loadedAnyNd4j(r));
+    }
+
+    /** The positive control for the two tests above: the class-load log does see ND4J when a plugin uses it. */
+    @Test
+    void nd4jLoadsFromTheSharedRuntimeWhenAPluginUsesIt() throws Exception {
+        Run r = nova("config", "nd", "--plugin-path", plugins.toString());
+
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.loadedClasses().stream().anyMatch(l -> l.contains(" org.nd4j.linalg.factory.Nd4j ")
+                && l.contains("nova-runtime")), "ND4J should load from the runtime jar");
+    }
+
+    @Test
+    void pluginFailuresAreOneLineWithExitOne() throws Exception {
+        Run r = nova("train", "--plugin", "nd", "--plugin-path", plugins.toString(), "--run-dir", dir.resolve("run").toString());
+
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.equals("nova: error: plugin 'nd': not a real model (run with --debug for details)")),
+                r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void modulePathHasNoUpstreamDl4jJars() throws IOException {
+        try (var s = Files.list(LIB)) {
+            List<String> names = s.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().noneMatch(n -> n.startsWith("nd4j-") || n.startsWith("deeplearning4j-")),
+                    "the upstream DL4J jars have broken descriptors and must only reach users shaded: " + names);
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("nova-runtime-")), names.toString());
+        }
+    }
+}
