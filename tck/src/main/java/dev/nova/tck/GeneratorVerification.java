@@ -1,0 +1,687 @@
+package dev.nova.tck;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
+import dev.nova.api.ApiVersion;
+import dev.nova.api.Cancellation;
+import dev.nova.api.CheckpointException;
+import dev.nova.api.ConfigProblem;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.GeneratorProvider;
+import dev.nova.api.Modality;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.PluginInfo;
+import dev.nova.api.Sample;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apiguardian.api.API;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rules of the Nova compatibility kit ({@code tck/SPEC.md}) as JUnit 5 tests.
+ *
+ * <p>Extend it once per plugin and implement {@link #provider()}; override the capability hooks that apply.
+ * Method names carry the rule: {@code required_specX_Y_...} must pass, {@code optional_specX_Y_...} should.
+ * A capability the plugin lacks turns its rules into skips with the reason, never into passes.
+ *
+ * <pre>{@code
+ * class TextGruTckTests extends GeneratorVerification {
+ *     protected GeneratorProvider provider() { return new TextGruProvider(); }
+ * }
+ * }</pre>
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public abstract class GeneratorVerification {
+
+    /** The seed models are created with. */
+    protected static final long SEED = 42;
+
+    @TempDir
+    Path sandbox;
+
+    private Path work;
+    private Path base;
+    private Path scratch;
+    private GeneratorProvider provider;
+    private PluginInfo info;
+    private Config config;
+    private final List<GenerativeModel> open = new ArrayList<>();
+
+    /**
+     * The factory hook: a new instance of the provider under test.
+     *
+     * @return the provider
+     */
+    protected abstract GeneratorProvider provider();
+
+    /**
+     * The tiny configuration the kit trains with (the plugin's subtree, layered over its reference).
+     * By default the provider's own {@link GeneratorProvider#conformanceConfig}.
+     *
+     * @param scratch a directory for small data files
+     * @return the configuration, or empty if the plugin offers none (every model rule is then skipped)
+     */
+    protected Optional<Config> conformanceConfig(Path scratch) {
+        return provider.conformanceConfig(scratch);
+    }
+
+    /**
+     * Capability: every character a text model may produce after training on the conformance config.
+     *
+     * @return the vocabulary, or empty if not declared (rule 4.4 is then skipped)
+     */
+    protected Optional<String> vocabulary() {
+        return Optional.empty();
+    }
+
+    /**
+     * Capability: one setting and an out-of-range value for it (for example {@code hidden -> -1}).
+     *
+     * @return the key (relative to the plugin's subtree) and value, or empty (rule 2.4 is then skipped)
+     */
+    protected Optional<Map.Entry<String, Object>> invalidSetting() {
+        return Optional.empty();
+    }
+
+    /** Capability: whether text generation takes {@link GenerationRequest#PROMPT}. */
+    protected boolean supportsPrompt() {
+        return info.modality() == Modality.TEXT;
+    }
+
+    /** Capability: whether text generation takes {@link GenerationRequest#LENGTH}. */
+    protected boolean supportsLength() {
+        return info.modality() == Modality.TEXT;
+    }
+
+    /** Steps within which the training loss must fall by {@link #lossDropMargin()} (rule 5.2). */
+    protected int lossDropSteps() {
+        return 60;
+    }
+
+    /** The fraction by which the training loss must fall within {@link #lossDropSteps()} (rule 5.2). */
+    protected double lossDropMargin() {
+        return 0.10;
+    }
+
+    /** Steps of training before generation and checkpoint rules run. */
+    protected int warmUpSteps() {
+        return 5;
+    }
+
+    /** Characters generated per text sample in generation rules. */
+    protected int sampleLength() {
+        return 16;
+    }
+
+    /** How long a cancelled training call may take to return (rule 5.4). */
+    protected long cancellationBoundMillis() {
+        return 5_000;
+    }
+
+    @BeforeEach
+    final void setUpSandbox() throws IOException {
+        work = Files.createDirectories(sandbox.resolve("work"));
+        base = Files.createDirectories(sandbox.resolve("base"));
+        scratch = Files.createDirectories(sandbox.resolve("scratch"));
+        provider = provider();
+        info = provider.info();
+    }
+
+    @AfterEach
+    final void closeModels() {
+        for (GenerativeModel m : open) {
+            try {
+                m.close();
+            } catch (RuntimeException ignored) {
+                // a model that cannot close is not this rule's concern
+            }
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    /** Formats a failure: the plugin, the rule, and what was observed. */
+    protected final String violation(String rule, String observed) {
+        return "Plugin '" + info.id() + "' violates rule " + rule + " of the Nova TCK: " + observed;
+    }
+
+    private Config reference() {
+        try (InputStream in = provider.getClass().getModule().getResourceAsStream("reference.conf")) {
+            if (in == null) {
+                return null;
+            }
+            Config c = ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+                    ConfigParseOptions.defaults().setOriginDescription(info.id() + " reference.conf"));
+            String path = "plugins." + info.id();
+            return c.hasPath(path) ? c.getConfig(path) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The plugin's effective conformance config: conformance overrides over its reference; skips if none. */
+    protected final Config config() {
+        if (config == null) {
+            Optional<Config> tiny = conformanceConfig(scratch);
+            assumeTrue(tiny.isPresent(), "plugin '" + info.id() + "' offers no conformance config");
+            Config ref = reference();
+            config = (ref == null ? tiny.get() : tiny.get().withFallback(ref)).resolve();
+        }
+        return config;
+    }
+
+    private ModelContext context() {
+        return ModelContext.of(SEED, work, base);
+    }
+
+    /** A fresh model from the conformance config. */
+    protected final GenerativeModel fresh() {
+        GenerativeModel m = call("2.2", "create", () -> provider.create(config(), context()));
+        open.add(m);
+        return m;
+    }
+
+    /** A fresh model trained for {@link #warmUpSteps()} steps. */
+    protected final GenerativeModel warm() {
+        GenerativeModel m = fresh();
+        train(m, warmUpSteps());
+        return m;
+    }
+
+    private List<StepEvent> train(GenerativeModel m, long steps) {
+        List<StepEvent> events = new ArrayList<>();
+        call("5.3", "train", () -> m.train(TrainingRequest.of(steps), events::add));
+        return events;
+    }
+
+    private byte[] save(GenerativeModel m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        call("6.1", "save", () -> {
+            m.save(out);
+            return null;
+        });
+        return out.toByteArray();
+    }
+
+    private GenerativeModel restore(byte[] payload) {
+        GenerativeModel m = call("6.1", "restore", () -> provider.restore(config(), context(), new ByteArrayInputStream(payload)));
+        open.add(m);
+        return m;
+    }
+
+    private GenerationRequest request(int count, long seed) {
+        GenerationRequest r = GenerationRequest.of(count, seed);
+        if (supportsLength()) {
+            r = r.with(GenerationRequest.LENGTH, sampleLength());
+        }
+        return r;
+    }
+
+    private List<Sample> generate(GenerativeModel m, GenerationRequest r) {
+        List<Sample> s = call("4.1", "generate", () -> m.generate(r));
+        if (s == null) {
+            fail(violation("4.1", "generate returned null"));
+        }
+        return s;
+    }
+
+    /** Calls the plugin; anything but a PluginException is a violation of rule 8.1. */
+    private <T> T call(String rule, String what, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (PluginException e) {
+            throw new AssertionError(violation(rule, what + " failed: " + e.getMessage()), e);
+        } catch (RuntimeException e) {
+            throw new AssertionError(violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": "
+                    + e.getMessage()), e);
+        }
+    }
+
+    private static String describe(List<Sample> samples) {
+        StringBuilder b = new StringBuilder("[");
+        for (Sample s : samples) {
+            b.append(b.length() > 1 ? ", " : "").append(s instanceof Sample.Text t ? "\"" + t.text() + "\"" : s.toString());
+        }
+        return b.append(']').toString();
+    }
+
+    // ---- §1 metadata ---------------------------------------------------------------------------------
+
+    @Test
+    void required_spec1_1_infoIsStable() {
+        PluginInfo again = provider.info();
+        assertEquals(info, again, violation("1.1", "info() changed between calls: " + info + " then " + again));
+        assertEquals(info, provider().info(), violation("1.1", "two provider instances describe themselves differently"));
+    }
+
+    @Test
+    void required_spec1_2_idIsWellFormed() {
+        assertTrue(PluginInfo.ID_PATTERN.matcher(info.id()).matches() && info.id().length() <= 40,
+                violation("1.2", "id '" + info.id() + "' is not lower-case-dashed"));
+    }
+
+    @Test
+    void required_spec1_3_apiRangeIncludesThisApi() {
+        assertTrue(info.apiRange().contains(ApiVersion.CURRENT),
+                violation("1.3", "API range " + info.apiRange() + " excludes API " + ApiVersion.CURRENT));
+    }
+
+    @Test
+    void required_spec1_4_versionAndDescriptionArePresent() {
+        assertTrue(!info.version().isBlank() && !info.description().isBlank() && info.description().length() <= 120,
+                violation("1.4", "version '" + info.version() + "', description '" + info.description() + "'"));
+    }
+
+    @Test
+    void optional_spec1_5_providerIsCheapToConstruct() {
+        long start = System.nanoTime();
+        provider().info();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 250, violation("1.5", "constructing the provider and calling info() took " + ms + " ms"));
+    }
+
+    // ---- §2 configuration ----------------------------------------------------------------------------
+
+    @Test
+    void required_spec2_1_referenceConfLivesAtJarRoot() {
+        assertTrue(reference() != null, violation("2.1", "no reference.conf with plugins." + info.id()
+                + " at the root of module " + provider.getClass().getModule().getName()));
+    }
+
+    @Test
+    void required_spec2_2_defaultsAreValidAndBuildAModel() {
+        List<ConfigProblem> problems = provider.validate(config());
+        assertTrue(problems.isEmpty(), violation("2.2", "validate() rejects its own conformance config: " + problems));
+        assertTrue(fresh() != null, violation("2.2", "create() returned null"));
+    }
+
+    @Test
+    void required_spec2_3_unknownKeyIsRejected() {
+        Config typo = config().withValue("surely-not-a-setting", ConfigValueFactory.fromAnyRef(3));
+        List<ConfigProblem> problems = provider.validate(typo);
+        assertTrue(problems.stream().anyMatch(p -> p.path().equals("surely-not-a-setting")),
+                violation("2.3", "validate() accepted the unknown key 'surely-not-a-setting'; problems: " + problems));
+    }
+
+    @Test
+    void required_spec2_4_invalidValueIsRejectedNamingTheKey() {
+        Optional<Map.Entry<String, Object>> bad = invalidSetting();
+        assumeTrue(bad.isPresent(), "no invalid setting declared (override invalidSetting())");
+        Config c = config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
+        List<ConfigProblem> problems = provider.validate(c);
+        assertTrue(problems.stream().anyMatch(p -> p.path().equals(bad.get().getKey()) && !p.message().isBlank()),
+                violation("2.4", "validate() accepted " + bad.get().getKey() + " = " + bad.get().getValue() + "; problems: " + problems));
+    }
+
+    // ---- §3 reproducibility --------------------------------------------------------------------------
+
+    @Test
+    void required_spec3_1_sameSeedGivesSameSamples() {
+        GenerativeModel m = warm();
+        List<Sample> a = generate(m, request(3, 7));
+        List<Sample> b = generate(m, request(3, 7));
+        assertEquals(a, b, violation("3.1", "seed 7 gave " + describe(a) + " then " + describe(b)));
+    }
+
+    @Test
+    void required_spec3_2_differentSeedsGiveDifferentSamples() {
+        GenerativeModel m = warm();
+        List<Sample> a = generate(m, request(3, 7));
+        List<Sample> b = generate(m, request(3, 8));
+        assertTrue(!a.equals(b), violation("3.2", "seeds 7 and 8 gave the same samples " + describe(a)));
+    }
+
+    @Test
+    void required_spec3_3_sameSeedTrainsTheSameModel() {
+        GenerativeModel m1 = fresh();
+        GenerativeModel m2 = fresh();
+        List<Double> l1 = train(m1, warmUpSteps()).stream().map(StepEvent::loss).toList();
+        List<Double> l2 = train(m2, warmUpSteps()).stream().map(StepEvent::loss).toList();
+        assertEquals(l1, l2, violation("3.3", "two models with seed " + SEED + " trained to different losses"));
+        assertEquals(generate(m1, request(2, 1)), generate(m2, request(2, 1)),
+                violation("3.3", "two models with seed " + SEED + " trained to different samples"));
+    }
+
+    // ---- §4 generation -------------------------------------------------------------------------------
+
+    @Test
+    void required_spec4_1_countIsHonoured() {
+        GenerativeModel m = warm();
+        for (int count : new int[] {1, 3}) {
+            List<Sample> s = generate(m, request(count, 5));
+            assertEquals(count, s.size(), violation("4.1", "produced " + s.size() + " samples for count=" + count));
+        }
+    }
+
+    @Test
+    void required_spec4_2_samplesHaveTheRequestedShape() {
+        GenerativeModel m = warm();
+        List<Sample> samples = generate(m, request(2, 5));
+        for (Sample s : samples) {
+            if (info.modality() == Modality.TEXT) {
+                assertTrue(s instanceof Sample.Text, violation("4.2", "a text plugin produced " + s));
+                if (supportsLength()) {
+                    int n = ((Sample.Text) s).text().codePointCount(0, ((Sample.Text) s).text().length());
+                    assertEquals(sampleLength(), n, violation("4.2", "produced " + n + " characters for length="
+                            + sampleLength() + ": \"" + ((Sample.Text) s).text() + "\""));
+                }
+            } else {
+                assertTrue(s instanceof Sample.Image, violation("4.2", "an image plugin produced " + s));
+                Sample.Image first = (Sample.Image) samples.get(0);
+                Sample.Image i = (Sample.Image) s;
+                assertTrue(i.width() == first.width() && i.height() == first.height(),
+                        violation("4.2", "images of different sizes in one request: " + first + " and " + i));
+            }
+        }
+    }
+
+    @Test
+    void required_spec4_3_pixelsAreWithinZeroAndOne() {
+        assumeTrue(info.modality() == Modality.IMAGE, "not an image plugin");
+        for (Sample s : generate(warm(), request(3, 5))) {
+            float[] p = ((Sample.Image) s).pixels();
+            for (int k = 0; k < p.length; k++) {
+                float v = p[k];
+                if (!(v >= 0f && v <= 1f)) {
+                    fail(violation("4.3", "pixel " + k + " of " + s + " is " + v + ", outside [0,1]"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void required_spec4_4_textUsesOnlyTheVocabulary() {
+        assumeTrue(info.modality() == Modality.TEXT, "not a text plugin");
+        Optional<String> vocab = vocabulary();
+        assumeTrue(vocab.isPresent(), "vocabulary not declared (override vocabulary())");
+        for (Sample s : generate(warm(), request(3, 5))) {
+            String text = ((Sample.Text) s).text();
+            text.codePoints().filter(cp -> vocab.get().indexOf(cp) < 0).findFirst().ifPresent(cp ->
+                    fail(violation("4.4", "produced U+" + String.format("%04X", cp) + " '" + new String(Character.toChars(cp))
+                            + "', not in its vocabulary, in \"" + text + "\"")));
+        }
+    }
+
+    @Test
+    void required_spec4_5_promptIsAPrefix() {
+        assumeTrue(supportsPrompt(), "plugin does not take prompts");
+        Optional<String> vocab = vocabulary();
+        String prompt = vocab.map(v -> v.substring(0, Math.min(3, v.length()))).orElse("a");
+        for (Sample s : generate(warm(), request(2, 5).with(GenerationRequest.PROMPT, prompt))) {
+            String text = ((Sample.Text) s).text();
+            assertTrue(text.startsWith(prompt), violation("4.5", "sample \"" + text + "\" does not start with prompt \"" + prompt + "\""));
+        }
+    }
+
+    @Test
+    void required_spec4_6_invalidOptionValueIsRejected() {
+        assumeTrue(info.modality() == Modality.TEXT, "temperature applies to text plugins");
+        GenerativeModel m = warm();
+        try {
+            m.generate(request(1, 5).with(GenerationRequest.TEMPERATURE, -1.0));
+            fail(violation("4.6", "accepted temperature = -1.0"));
+        } catch (PluginException e) {
+            assertTrue(e.getMessage().contains("temperature"), violation("4.6", "message does not name the option: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(violation("8.1", "rejected temperature = -1.0 with undocumented " + e.getClass().getName()));
+        }
+    }
+
+    // ---- §5 training ---------------------------------------------------------------------------------
+
+    @Test
+    void required_spec5_1_lossIsFinite() {
+        for (StepEvent e : train(fresh(), warmUpSteps())) {
+            assertTrue(Double.isFinite(e.loss()), violation("5.1", "step " + e.step() + " reported loss " + e.loss()));
+        }
+    }
+
+    @Test
+    void required_spec5_2_lossFallsOnTheConformanceData() {
+        List<StepEvent> events = train(fresh(), lossDropSteps());
+        int k = Math.max(1, Math.min(5, events.size() / 4));
+        double first = events.subList(0, k).stream().mapToDouble(StepEvent::loss).average().orElse(Double.NaN);
+        double last = events.subList(events.size() - k, events.size()).stream().mapToDouble(StepEvent::loss).average().orElse(Double.NaN);
+        assertTrue(last <= first * (1 - lossDropMargin()), violation("5.2", String.format(
+                "mean loss of the first %d steps %.4f, of the last %d steps %.4f after %d steps; expected a fall of %.0f%%",
+                k, first, k, last, lossDropSteps(), lossDropMargin() * 100)));
+    }
+
+    @Test
+    void required_spec5_3_progressEventsAreOnePerStepInOrder() {
+        GenerativeModel m = fresh();
+        List<StepEvent> events = new ArrayList<>();
+        TrainingResult r = call("5.3", "train", () -> m.train(TrainingRequest.of(4), events::add));
+        assertEquals(4, r.stepsRun(), violation("5.3", "ran " + r.stepsRun() + " steps for 4 requested"));
+        assertEquals(List.of(1L, 2L, 3L, 4L), events.stream().map(StepEvent::step).toList(),
+                violation("5.3", "step events were " + events.stream().map(StepEvent::step).toList()));
+        assertEquals(4, m.step(), violation("5.3", "step() is " + m.step() + " after 4 steps"));
+        train(m, 2);
+        assertEquals(6, m.step(), violation("5.3", "step() is " + m.step() + " after 6 steps"));
+    }
+
+    @Test
+    void required_spec5_4_cancellationReturnsPromptlyAndLeavesTheModelUsable() throws Exception {
+        GenerativeModel m = fresh();
+        Cancellation cancel = new Cancellation();
+        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tck-cancellation");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<TrainingResult> f = ex.submit(() -> m.train(new TrainingRequest(1_000_000, cancel), e -> cancel.cancel()));
+            TrainingResult r;
+            try {
+                r = f.get(cancellationBoundMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                fail(violation("5.4", "train() had not returned " + cancellationBoundMillis() + " ms after cancellation"));
+                return;
+            }
+            assertTrue(r.cancelled(), violation("5.4", "a cancelled train() returned cancelled=false after " + r.stepsRun() + " steps"));
+            assertTrue(r.stepsRun() < 1_000_000, violation("5.4", "ran every requested step despite cancellation"));
+        } finally {
+            ex.shutdownNow();
+        }
+        generate(m, request(2, 3));
+    }
+
+    @Test
+    void required_spec5_5_evaluationReportsAFiniteLoss() {
+        Map<String, Double> metrics = call("5.5", "evaluate", () -> warm().evaluate(EvaluationRequest.heldOut(SEED)));
+        Double loss = metrics.get(GenerativeModel.LOSS);
+        assertTrue(loss != null && Double.isFinite(loss), violation("5.5", "evaluate() returned " + metrics));
+    }
+
+    // ---- §6 checkpoints ------------------------------------------------------------------------------
+
+    @Test
+    void required_spec6_1_saveThenRestoreGivesTheSameSamples() {
+        GenerativeModel m = warm();
+        GenerativeModel back = restore(save(m));
+        assertEquals(m.step(), back.step(), violation("6.1", "restored model is at step " + back.step() + ", saved at " + m.step()));
+        List<Sample> a = generate(m, request(2, 11));
+        List<Sample> b = generate(back, request(2, 11));
+        assertEquals(a, b, violation("6.1", "restored model generated " + describe(b) + ", the saved one " + describe(a)));
+    }
+
+    @Test
+    void required_spec6_2_truncatedPayloadIsRejected() {
+        byte[] payload = save(warm());
+        for (int len : new int[] {0, payload.length / 2, payload.length - 1}) {
+            byte[] cut = Arrays.copyOf(payload, len);
+            expectCheckpointException("6.2", "a payload truncated to " + len + " of " + payload.length + " bytes", cut);
+        }
+    }
+
+    @Test
+    void required_spec6_3_foreignPayloadIsRejected() {
+        byte[] foreign = "PK\u0003\u0004 some other plugin's checkpoint, version 7".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] longer = Arrays.copyOf(foreign, 4096);
+        expectCheckpointException("6.3", "a payload written by another plugin", longer);
+    }
+
+    private void expectCheckpointException(String rule, String what, byte[] payload) {
+        try {
+            GenerativeModel m = provider.restore(config(), context(), new ByteArrayInputStream(payload));
+            open.add(m);
+            fail(violation(rule, "restore() accepted " + what));
+        } catch (CheckpointException e) {
+            assertTrue(e.getMessage().contains(info.id()), violation("8.2", "message does not name the plugin: " + e.getMessage()));
+        } catch (PluginException e) {
+            fail(violation(rule, "restore() rejected " + what + " with " + e.getClass().getSimpleName()
+                    + " instead of CheckpointException: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(violation("8.1", "restore() rejected " + what + " with undocumented " + e.getClass().getName()));
+        }
+    }
+
+    @Test
+    void required_spec6_4_writesNothingOutsideItsWorkDirectory() throws IOException {
+        config();
+        Map<String, Long> before = snapshot();
+        GenerativeModel m = warm();
+        generate(m, request(1, 1));
+        call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED)));
+        restore(save(m));
+        Map<String, Long> after = snapshot();
+        assertEquals(before, after, violation("6.4", "files outside the work directory changed: " + diff(before, after)));
+    }
+
+    @Test
+    void required_spec6_5_resumeContinuesExactly() {
+        GenerativeModel straight = fresh();
+        train(straight, warmUpSteps());
+        byte[] payload = save(straight);
+        List<Double> expected = train(straight, 3).stream().map(StepEvent::loss).toList();
+        GenerativeModel resumed = restore(payload);
+        List<Double> actual = train(resumed, 3).stream().map(StepEvent::loss).toList();
+        assertEquals(expected, actual, violation("6.5", "after restore, the next losses were " + actual
+                + "; an uninterrupted model had " + expected));
+    }
+
+    private Map<String, Long> snapshot() throws IOException {
+        Map<String, Long> files = new TreeMap<>();
+        for (Path root : new Path[] {sandbox, sandbox.getParent()}) {
+            try (Stream<Path> s = root == sandbox ? Files.walk(root) : Files.list(root)) {
+                for (Path p : s.toList()) {
+                    if (p.startsWith(work) || (root != sandbox && p.startsWith(sandbox))) {
+                        continue;
+                    }
+                    files.put(p.toString(), Files.isRegularFile(p) ? Files.size(p) ^ Files.getLastModifiedTime(p).toMillis() : -1L);
+                }
+            }
+        }
+        return files;
+    }
+
+    private static String diff(Map<String, Long> before, Map<String, Long> after) {
+        List<String> d = new ArrayList<>();
+        after.forEach((k, v) -> {
+            if (!before.containsKey(k)) {
+                d.add("created " + k);
+            } else if (!before.get(k).equals(v)) {
+                d.add("modified " + k);
+            }
+        });
+        before.keySet().stream().filter(k -> !after.containsKey(k)).forEach(k -> d.add("deleted " + k));
+        return String.join(", ", d);
+    }
+
+    // ---- §7 concurrency ------------------------------------------------------------------------------
+
+    @Test
+    void required_spec7_1_concurrentGenerationMatchesSequential() throws Exception {
+        GenerativeModel m = warm();
+        assumeTrue(m.isThreadSafe(), "plugin declares its models single-threaded; the host serialises generate()");
+        List<List<Sample>> sequential = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sequential.add(generate(m, request(2, 100 + i)));
+        }
+        ExecutorService ex = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Sample>>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                long seed = 100 + i;
+                futures.add(ex.submit(() -> m.generate(request(2, seed))));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertEquals(sequential.get(i), futures.get(i).get(60, TimeUnit.SECONDS),
+                        violation("7.1", "concurrent generate() with seed " + (100 + i) + " differed from the sequential call"));
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    // ---- §8 errors -----------------------------------------------------------------------------------
+
+    @Test
+    void required_spec8_1_wronglyTypedOptionRaisesPluginException() {
+        GenerativeModel m = warm();
+        String key = info.modality() == Modality.TEXT ? GenerationRequest.TEMPERATURE : GenerationRequest.LABEL;
+        try {
+            m.generate(request(1, 5).with(key, "hot"));
+            fail(violation("8.1", "accepted " + key + " = \"hot\""));
+        } catch (PluginException e) {
+            assertEquals(info.id(), e.pluginId(), violation("8.2", "exception names plugin '" + e.pluginId() + "'"));
+        } catch (RuntimeException e) {
+            fail(violation("8.1", key + " = \"hot\" raised undocumented " + e.getClass().getName() + ": " + e.getMessage()));
+        }
+    }
+
+    @Test
+    void required_spec8_2_exceptionsNameThePlugin() {
+        try {
+            byte[] foreign = Arrays.copyOf("not a checkpoint of any plugin".getBytes(StandardCharsets.US_ASCII), 1024);
+            GenerativeModel m = provider.restore(config(), context(), new ByteArrayInputStream(foreign));
+            open.add(m);
+        } catch (PluginException e) {
+            assertTrue(e.getMessage().contains("'" + info.id() + "'") && info.id().equals(e.pluginId()),
+                    violation("8.2", "message does not name the plugin: " + e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            fail(violation("8.1", "restore of a foreign payload raised undocumented " + e.getClass().getName()));
+        }
+        fail(violation("6.3", "restore() accepted a foreign payload"));
+    }
+}

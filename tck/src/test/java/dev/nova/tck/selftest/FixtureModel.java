@@ -1,0 +1,277 @@
+package dev.nova.tck.selftest;
+
+import com.typesafe.config.Config;
+import dev.nova.api.CheckpointException;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.Modality;
+import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The fixture model: bigram logits (text: next character given the previous one) or per-pixel logits (image),
+ * fitted to fixed data by gradient descent.
+ */
+final class FixtureModel implements GenerativeModel {
+
+    static final String VOCABULARY = "abcde ";
+    static final String TEXT = "abba cab dead bead ace babe aabb eeee ";
+    static final int SIDE = 4;
+    private static final int MAGIC = 0x54434b31;
+
+    private final String id;
+    private final Modality modality;
+    private final Flaw flaw;
+    private final int batch;
+    private final double lr;
+    private final double[] logits;
+    private long step;
+    private long position;
+
+    FixtureModel(String id, Modality modality, Flaw flaw, Config config, long seed) {
+        this.id = id;
+        this.modality = modality;
+        this.flaw = flaw;
+        this.batch = config.getInt("batch");
+        this.lr = flaw == Flaw.LOSS_DOES_NOT_FALL ? 0.0 : config.getDouble("learning-rate");
+        this.logits = new double[modality == Modality.TEXT ? VOCABULARY.length() * VOCABULARY.length() : SIDE * SIDE];
+        Random r = new Random(seed);
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = r.nextGaussian() * 0.5;
+        }
+    }
+
+    static FixtureModel read(String id, Modality modality, Flaw flaw, Config config, DataInputStream in) throws IOException {
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException e) {
+            if (flaw == Flaw.ACCEPTS_TRUNCATED_PAYLOAD) {
+                return new FixtureModel(id, modality, flaw, config, 0);
+            }
+            throw e;
+        }
+        if (magic != MAGIC) {
+            throw new CheckpointException(id, "payload is not a " + id + " checkpoint (magic " + Integer.toHexString(magic) + ")");
+        }
+        FixtureModel m = new FixtureModel(id, modality, flaw, config, 0);
+        try {
+            m.step = in.readLong();
+            m.position = in.readLong();
+            double[] saved = new double[m.logits.length];
+            for (int i = 0; i < saved.length; i++) {
+                saved[i] = in.readDouble();
+            }
+            if (flaw != Flaw.SAVE_LOSES_STATE) {
+                System.arraycopy(saved, 0, m.logits, 0, saved.length);
+            }
+        } catch (EOFException e) {
+            if (flaw != Flaw.ACCEPTS_TRUNCATED_PAYLOAD) {
+                throw e;
+            }
+        }
+        return m;
+    }
+
+    private double target(int pixel) {
+        return ((pixel / SIDE + pixel % SIDE) % 2 == 0) ? 0.9 : 0.1;
+    }
+
+    /** The next-character distribution after character index {@code prev}. */
+    private double[] softmax(int prev, double temperature) {
+        int v = VOCABULARY.length();
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < v; i++) {
+            max = Math.max(max, logits[prev * v + i] / temperature);
+        }
+        double[] p = new double[v];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(logits[prev * v + i] / temperature - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    private double stepOnce() {
+        double[] grad = new double[logits.length];
+        double loss = 0;
+        if (modality == Modality.TEXT) {
+            int v = VOCABULARY.length();
+            for (int b = 0; b < batch; b++) {
+                int prev = VOCABULARY.indexOf(TEXT.charAt((int) (position % TEXT.length())));
+                int c = VOCABULARY.indexOf(TEXT.charAt((int) ((position + 1) % TEXT.length())));
+                position++;
+                double[] p = softmax(prev, 1);
+                loss -= Math.log(p[c]);
+                for (int i = 0; i < v; i++) {
+                    grad[prev * v + i] += p[i] - (i == c ? 1 : 0);
+                }
+            }
+            loss /= batch;
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] /= batch;
+            }
+        } else {
+            for (int i = 0; i < logits.length; i++) {
+                double p = sigmoid(logits[i]);
+                double t = target(i);
+                loss -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
+                grad[i] = p - t;
+            }
+            position++;
+        }
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] -= lr * grad[i];
+        }
+        return loss;
+    }
+
+    @Override
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        long done = 0;
+        while (done < request.steps()) {
+            if (request.cancellation().isCancelled() && flaw != Flaw.IGNORES_CANCELLATION) {
+                return new TrainingResult(done, true);
+            }
+            if (flaw == Flaw.IGNORES_CANCELLATION && request.steps() > 1000) {
+                if (done >= 20_000) {
+                    break;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            double loss = stepOnce();
+            step++;
+            done++;
+            if (flaw == Flaw.LOSS_BECOMES_NAN && step >= 3) {
+                loss = Double.NaN;
+            }
+            if (flaw != Flaw.SKIPS_PROGRESS_EVENTS || step % 2 == 0) {
+                listener.onStep(StepEvent.of(step, loss, modality == Modality.TEXT ? batch : 1));
+            }
+        }
+        return new TrainingResult(done, request.cancellation().isCancelled());
+    }
+
+    @Override
+    public List<Sample> generate(GenerationRequest request) {
+        double temperature;
+        String prompt;
+        int length;
+        try {
+            temperature = request.option(GenerationRequest.TEMPERATURE, Double.class).orElse(1.0);
+            prompt = request.option(GenerationRequest.PROMPT, String.class).orElse("");
+            length = request.option(GenerationRequest.LENGTH, Integer.class).orElse(12);
+            request.option(GenerationRequest.LABEL, Integer.class);
+        } catch (IllegalArgumentException e) {
+            if (flaw == Flaw.THROWS_UNDOCUMENTED_EXCEPTION) {
+                throw e;
+            }
+            throw new PluginException(id, e.getMessage(), e);
+        }
+        if (temperature <= 0) {
+            throw new PluginException(id, "option temperature must be > 0, found " + temperature);
+        }
+        long seed = flaw == Flaw.IGNORES_SEED ? 0 : request.seed();
+        int count = flaw == Flaw.ONE_SAMPLE_SHORT ? request.count() - 1 : request.count();
+        List<Sample> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            Random r = new Random(seed * 1_000_003L + s);
+            if (modality == Modality.TEXT) {
+                StringBuilder b = new StringBuilder(flaw == Flaw.DROPS_PROMPT ? "" : prompt);
+                int prev = prompt.isEmpty() ? VOCABULARY.indexOf(' ') : Math.max(0, VOCABULARY.indexOf(prompt.charAt(prompt.length() - 1)));
+                for (int k = 0; k < length; k++) {
+                    double[] p = softmax(prev, temperature);
+                    double u = r.nextDouble();
+                    int i = 0;
+                    for (double acc = p[0]; acc < u && i < p.length - 1; acc += p[++i]) {
+                        // walk the cumulative distribution
+                    }
+                    prev = i;
+                    char c = flaw == Flaw.TOKENS_OUTSIDE_VOCABULARY && k == length - 1 ? '#' : VOCABULARY.charAt(i);
+                    b.append(c);
+                    request.listener().onText(s, String.valueOf(c));
+                }
+                out.add(new Sample.Text(b.toString()));
+            } else {
+                float[] px = new float[SIDE * SIDE];
+                for (int i = 0; i < px.length; i++) {
+                    double v = sigmoid(logits[i]) + 0.05 * r.nextGaussian();
+                    px[i] = (float) (flaw == Flaw.PIXELS_OUT_OF_RANGE ? v + 0.5 : Math.max(0, Math.min(1, v)));
+                }
+                out.add(new Sample.Image(SIDE, SIDE, px));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Double> evaluate(EvaluationRequest request) {
+        double loss = 0;
+        if (modality == Modality.TEXT) {
+            for (int i = 0; i < TEXT.length(); i++) {
+                int prev = VOCABULARY.indexOf(TEXT.charAt(i));
+                int next = VOCABULARY.indexOf(TEXT.charAt((i + 1) % TEXT.length()));
+                loss -= Math.log(softmax(prev, 1)[next]);
+            }
+            loss /= TEXT.length();
+        } else {
+            for (int i = 0; i < logits.length; i++) {
+                double p = sigmoid(logits[i]);
+                loss -= target(i) * Math.log(p) + (1 - target(i)) * Math.log(1 - p);
+            }
+        }
+        return Map.of(LOSS, loss);
+    }
+
+    @Override
+    public void save(OutputStream out) {
+        try {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeInt(MAGIC);
+            d.writeLong(step);
+            d.writeLong(position);
+            for (double l : logits) {
+                d.writeDouble(l);
+            }
+            d.flush();
+        } catch (IOException e) {
+            throw new CheckpointException(id, "cannot write payload: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public boolean isThreadSafe() {
+        return true;
+    }
+}
