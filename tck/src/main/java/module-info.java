@@ -2,11 +2,14 @@
  * The Nova compatibility kit: the rules of {@code SPEC.md} as JUnit 5 tests.
  *
  * <p>A plugin's build certifies its provider by extending {@link dev.nova.tck.GeneratorVerification};
- * {@code nova tck} runs the same class against any discovered plugin.
+ * {@code nova tck} runs the same rules against any discovered plugin through {@link dev.nova.tck.Conformance}.
  */
 module dev.nova.tck {
     requires transitive dev.nova.api;
     requires transitive org.junit.jupiter.api;
+    // Conformance runs the kit through the JUnit Platform and writes JUnit XML reports.
+    requires org.junit.platform.launcher;
+    requires org.junit.platform.reporting;
 
     exports dev.nova.tck;
     // JUnit instantiates and reflects on the verification classes.

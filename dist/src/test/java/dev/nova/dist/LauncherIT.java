@@ -86,13 +86,18 @@ class LauncherIT {
     }
 
     static Run nova(String... args) throws Exception {
-        Path classLog = Files.createTempFile(dir, "classes", ".log");
+        return novaIn(dir, args);
+    }
+
+    /** Runs the launcher in a new JVM, keeping its output and class-load log under {@code scratch}. */
+    static Run novaIn(Path scratch, String... args) throws Exception {
+        Path classLog = Files.createTempFile(scratch, "classes", ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:file=" + classLog, "-p", LIB.toString(), "--add-modules", "ALL-MODULE-PATH",
                 "-m", "dev.nova.host/dev.nova.host.Main"));
         cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
+        Path out = Files.createTempFile(scratch, "out", ".txt");
+        Path err = Files.createTempFile(scratch, "err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not finish in 120 s");
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err),

@@ -26,7 +26,7 @@ import java.util.Optional;
  * A small, real generator for the kit's self-tests: a unigram text model or a per-pixel Bernoulli image model,
  * both trained by gradient descent, with one optional {@link Flaw}.
  */
-final class FixtureProvider implements GeneratorProvider {
+class FixtureProvider implements GeneratorProvider {
 
     private final Modality modality;
     private final Flaw flaw;

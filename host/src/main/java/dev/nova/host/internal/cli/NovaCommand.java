@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
         description = "Trains and samples generative models; plugins are found on the module path and under --plugin-path.",
         subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
                 NovaCommand.Resume.class, NovaCommand.Generate.class, NovaCommand.Evaluate.class,
-                CommandLine.HelpCommand.class},
+                NovaCommand.Tck.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
                 "Run 'nova help <command>' for a command's options."})
 public final class NovaCommand implements Runnable {
@@ -295,6 +295,53 @@ public final class NovaCommand implements Runnable {
             HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
             c.runs().evaluate(checkpoint, new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
             return 0;
+        }
+    }
+
+    @Command(name = "tck", description = "Run the compatibility kit (tck/SPEC.md) against discovered plugins;"
+            + " prints a conformance report and writes it as JSON and JUnit XML. Exit code 1 when a MUST rule fails.")
+    static final class Tck implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--plugin", paramLabel = "ID", description = "Certify only this plugin (repeatable; default: all loaded).")
+        List<String> plugins = new ArrayList<>();
+
+        @Option(names = "--report", paramLabel = "DIR", defaultValue = "tck-report",
+                description = "Where to write tck-report.json and JUnit XML (default ${DEFAULT-VALUE}).")
+        Path report;
+
+        @Mixin
+        PluginPath pluginPath;
+
+        @Override
+        public Integer call() throws ReflectiveOperationException {
+            PluginCatalog catalog = Bootstrap.discover(pluginPath.get(), Optional.empty(), List.of());
+            warnRefused(catalog);
+            List<dev.nova.api.GeneratorProvider> providers = new ArrayList<>();
+            if (plugins.isEmpty()) {
+                catalog.loaded().values().forEach(e -> providers.add(e.provider().orElseThrow()));
+            } else {
+                plugins.forEach(id -> providers.add(catalog.require(id)));
+            }
+            if (providers.isEmpty()) {
+                throw new UsageException("no plugins to certify; add plugin jars with --plugin-path DIR");
+            }
+            // The kit and the JUnit Platform sit on the module path but are not read by the host's module
+            // graph (a static requires would put JUnit on every host test's module path); call it reflectively.
+            Module tck = ModuleLayer.boot().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
+                    "the conformance kit (module dev.nova.tck) is not on the module path of this installation"));
+            Class<?> conformance = Class.forName(tck, "dev.nova.tck.Conformance");
+            java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);
+            List<?> outcomes;
+            try {
+                outcomes = (List<?>) run.invoke(null, providers, report, terminal.out());
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+            for (Object o : outcomes) {
+                if ((Boolean) o.getClass().getMethod("breaksConformance").invoke(o)) {
+                    return Cli.FAILURE;
+                }
+            }
+            return Cli.OK;
         }
     }
 

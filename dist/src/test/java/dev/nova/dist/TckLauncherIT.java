@@ -1,0 +1,96 @@
+package dev.nova.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code nova tck} on the real module path, against plugin jars built from the kit's own self-test fixtures:
+ * a correct one and one that ignores the sampling seed.
+ */
+class TckLauncherIT {
+
+    private static final Path FIXTURES = Path.of("../tck/src/test/java/dev/nova/tck/selftest");
+
+    @TempDir
+    static Path dir;
+
+    static Path plugins;
+
+    @BeforeAll
+    static void buildFixturePlugins() throws IOException {
+        plugins = dir.resolve("plugins");
+        jar("fixture.good", "CorrectTextProvider", plugins.resolve("good.jar"));
+        jar("fixture.bad", "IgnoresSeedProvider", plugins.resolve("bad.jar"));
+    }
+
+    private static void jar(String module, String providerClass, Path jar) throws IOException {
+        Path src = Files.createDirectories(dir.resolve(module + "/src"));
+        Path classes = Files.createDirectories(dir.resolve(module + "/classes"));
+        Path pkg = Files.createDirectories(src.resolve("dev/nova/tck/selftest"));
+        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "--module-path", LauncherIT.LIB.toString(),
+                "-proc:none", "-nowarn"));
+        for (String name : List.of("Flaw", "FixtureModel", "FixtureProvider", providerClass)) {
+            Path f = pkg.resolve(name + ".java");
+            Files.copy(FIXTURES.resolve(name + ".java"), f);
+            args.add(f.toString());
+        }
+        Path info = Files.writeString(src.resolve("module-info.java"), "module " + module + " { requires dev.nova.api;"
+                + " provides dev.nova.api.GeneratorProvider with dev.nova.tck.selftest." + providerClass + "; }");
+        args.add(info.toString());
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, args.toArray(String[]::new)));
+        Files.copy(Path.of("../tck/src/test/resources/reference.conf"), classes.resolve("reference.conf"));
+        Files.createDirectories(jar.getParent());
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar)); Stream<Path> s = Files.walk(classes)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(new ZipEntry(classes.relativize(p).toString().replace('\\', '/')));
+                zip.write(Files.readAllBytes(p));
+                zip.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void certifiesAConformantPluginWithExitZero() throws Exception {
+        Path report = dir.resolve("report-good");
+        LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--plugin", "fixture-text",
+                "--report", report.toString());
+
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("plugin 'fixture-text'") && r.out().contains(": CONFORMANT"), r.out());
+        assertTrue(Files.readString(report.resolve("tck-report.json")).contains("\"conformant\": true"));
+    }
+
+    @Test
+    void failsANonConformantPluginNamingTheRule() throws Exception {
+        Path report = dir.resolve("report-all");
+        LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--report", report.toString());
+
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("3.2") && l.contains("failed")
+                && l.contains("Plugin 'fixture-image' violates rule 3.2")), r.out());
+        assertTrue(r.out().contains("NOT CONFORMANT"), r.out());
+        try (Stream<Path> s = Files.list(report.resolve("fixture-image"))) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".xml")), "JUnit XML report");
+        }
+    }
+
+    @Test
+    void unknownPluginIsAUsageError() throws Exception {
+        LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--plugin", "nope");
+
+        assertEquals(2, r.code(), r.err());
+    }
+}
