@@ -1,0 +1,40 @@
+package dev.nova.textgru.internal;
+
+import dev.nova.api.ModelContext;
+import jakarta.inject.Inject;
+
+/** Reads the training corpus on first use, so that restoring a model to sample from it needs no data. */
+public final class CorpusLoader {
+
+    private final Settings settings;
+    private final ModelContext context;
+    private final Vocabulary vocabulary;
+    private Corpus corpus;
+
+    @Inject
+    CorpusLoader(Settings settings, ModelContext context, Vocabulary vocabulary) {
+        this.settings = settings;
+        this.context = context;
+        this.vocabulary = vocabulary;
+    }
+
+    /** The corpus path with a relative path resolved against the run's base directory. */
+    static String resolve(String path, ModelContext context) {
+        return path.startsWith(Corpus.BUILTIN) ? path : context.resolve(path).toString();
+    }
+
+    /** Sets an already read corpus. */
+    void preload(Corpus c) {
+        corpus = c;
+    }
+
+    /** The corpus, read and encoded with the model's vocabulary. */
+    public Corpus get() {
+        if (corpus == null) {
+            String path = resolve(settings.dataPath(), context);
+            String text = Corpus.read(TextGru.ID, path);
+            corpus = Corpus.of(TextGru.ID, text, vocabulary, settings.holdout(), settings.sequenceLength() + 1, path);
+        }
+        return corpus;
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Nova plugin {@code text-gru}: a character-level GRU language model that writes text.
+ *
+ * <p>Exports nothing: the host reaches it only through {@code dev.nova.api.GeneratorProvider}.
+ */
+module dev.nova.textgru {
+    requires dev.nova.api;
+    requires dev.nova.runtime;
+    requires dagger;
+    requires jakarta.inject;
+    // @Generated on Dagger's generated code.
+    requires static java.compiler;
+
+    provides dev.nova.api.GeneratorProvider with dev.nova.textgru.TextGruProvider;
+}
