@@ -6,6 +6,8 @@
 module dev.nova.textgru {
     requires dev.nova.api;
     requires dev.nova.runtime;
+    // Bulk copies between Java arrays and ND4J buffers.
+    requires org.bytedeco.javacpp;
     requires dagger;
     requires jakarta.inject;
     // @Generated on Dagger's generated code.

@@ -90,10 +90,8 @@ public final class TextGruModel implements GenerativeModel {
                 return new TrainingResult(done, true);
             }
             int[][][] batch = batchAt(step);
-            if (settings.dropout() > 0) {
-                Nd4j.getRandom().setSeed(seed * 31 + step);
-            }
-            Map.Entry<Double, Map<String, INDArray>> lg = network.lossAndGradients(batch[0], batch[1]);
+            Random dropRandom = settings.dropout() > 0 ? new Random(seed * 31 + step) : null;
+            Map.Entry<Double, Map<String, INDArray>> lg = network.lossAndGradients(batch[0], batch[1], dropRandom);
             double loss = lg.getKey();
             if (!Double.isFinite(loss)) {
                 throw new PluginException(TextGru.ID, "training loss became " + loss + " at step " + (step + 1)
