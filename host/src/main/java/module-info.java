@@ -8,8 +8,9 @@ module dev.nova.host {
     requires info.picocli;
     requires dagger;
     requires jakarta.inject;
-    // PNG writing for image samples.
+    // PNG writing for image samples, and the loss chart (JFreeChart).
     requires java.desktop;
+    requires org.jfree.jfreechart;
     // @Generated on Dagger's generated code.
     requires static java.compiler;
 

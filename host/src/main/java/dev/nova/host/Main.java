@@ -14,6 +14,8 @@ public final class Main {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // Charts and PNGs are drawn off screen; never try to reach a display.
+        System.setProperty("java.awt.headless", "true");
         System.exit(Cli.run(args));
     }
 }

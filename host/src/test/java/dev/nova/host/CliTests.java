@@ -111,6 +111,7 @@ class CliTests {
         Path run = train(20);
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/latest.ckpt")));
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/best.ckpt")));
+        assertTrue(Files.size(run.resolve("loss.png")) > 1000, "loss curve drawn");
         assertTrue(Files.readString(run.resolve("config.conf")).contains("learning-rate"));
         List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertEquals(6, metrics.size(), String.join("\n", metrics));

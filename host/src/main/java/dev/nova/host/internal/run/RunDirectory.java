@@ -9,7 +9,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The layout of one training run: {@code config.conf}, {@code metrics.jsonl}, {@code checkpoints/latest.ckpt}
+ * The layout of one training run: {@code config.conf}, {@code metrics.jsonl}, {@code loss.png},
+ * {@code checkpoints/latest.ckpt}
  * and {@code best.ckpt}, {@code samples/}, and {@code work/} (the only place the plugin may write).
  *
  * @param root the run's directory
@@ -72,6 +73,11 @@ public record RunDirectory(Path root) {
     /** One JSON object per line: progress and evaluation records. */
     public Path metrics() {
         return root.resolve("metrics.jsonl");
+    }
+
+    /** The loss curve (training and held-out), redrawn at each evaluation. */
+    public Path lossPlot() {
+        return root.resolve("loss.png");
     }
 
     /** The checkpoints folder. */

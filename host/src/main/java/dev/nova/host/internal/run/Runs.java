@@ -147,7 +147,8 @@ public final class Runs {
         PluginInfo info = provider.info();
         String id = info.id();
         double best = bestSoFar;
-        Progress progress = new Progress(s, model.step());
+        LossPlot plot = LossPlot.from(run.metrics());
+        Progress progress = new Progress(s, model.step(), plot);
         try (BufferedWriter metrics = Files.newBufferedWriter(run.metrics(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             while (model.step() < s.steps() && !cancel.isCancelled()) {
@@ -169,7 +170,10 @@ public final class Runs {
                     Map<String, Object> rec = new LinkedHashMap<>();
                     rec.put("step", model.step());
                     rec.put("eval", m);
-                    writeLine(metrics, Json.object(rec));
+                    String line = Json.object(rec);
+                    writeLine(metrics, line);
+                    plot.accept(line);
+                    plot.write(run.lossPlot(), id + " (" + run.root().getFileName() + ")");
                     terminal.err().printf("eval step %d | held-out %s%s%n", model.step(), format(m),
                             improved ? " | best" : "");
                     save(model, info, runConfig, base, run.latestCheckpoint(), best);
@@ -408,9 +412,11 @@ public final class Runs {
         private double windowLoss;
         private int windowSteps;
         private long lastStep;
+        private final LossPlot plot;
 
-        Progress(TrainSettings s, long startStep) {
+        Progress(TrainSettings s, long startStep, LossPlot plot) {
             this.s = s;
+            this.plot = plot;
             this.startStep = startStep;
             this.lastStep = startStep;
         }
@@ -443,7 +449,9 @@ public final class Runs {
                 rec.put("extras", e.extras());
             }
             try {
-                writeLine(metrics, Json.object(rec));
+                String line = Json.object(rec);
+                writeLine(metrics, line);
+                plot.accept(line);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

@@ -1,0 +1,71 @@
+package dev.nova.textgru.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nova.api.PluginException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CorpusTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void invalidUtf8NamesTheFileAndByteOffset() throws Exception {
+        Path f = dir.resolve("bad.txt");
+        Files.write(f, new byte[] {'a', 'b', 'c', (byte) 0xC3, (byte) 0x28, 'd'});
+        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", f.toString()));
+        assertEquals("plugin 'text-gru': " + f + ": invalid UTF-8 at byte offset 3; training text must be UTF-8", e.getMessage());
+    }
+
+    @Test
+    void unicodeRoundTripsThroughTheVocabulary() throws Exception {
+        String text = "Grüße, 世界! naïve café 🙂 — 你好世界\n";
+        Path f = Files.writeString(dir.resolve("u.txt"), "\uFEFF" + text, StandardCharsets.UTF_8);
+        String read = Corpus.read("text-gru", f.toString());
+        assertEquals(text, read, "BOM dropped, everything else kept");
+        Vocabulary v = Vocabulary.of(read);
+        assertTrue(v.index("🙂".codePointAt(0)) >= 0, "supplementary characters are single tokens");
+        StringBuilder back = new StringBuilder();
+        for (int t : v.encode("text-gru", read, "u.txt")) {
+            back.append(v.decode(t));
+        }
+        assertEquals(text, back.toString());
+        assertEquals(text.codePointCount(0, text.length()), v.encode("text-gru", read, "u.txt").length);
+    }
+
+    @Test
+    void folderIsReadInNameOrder() throws Exception {
+        Files.createDirectories(dir.resolve("d/sub"));
+        Files.writeString(dir.resolve("d/b.txt"), "BBB");
+        Files.writeString(dir.resolve("d/a.txt"), "AAA");
+        Files.writeString(dir.resolve("d/sub/c.txt"), "CCC");
+        assertEquals("AAABBBCCC", Corpus.read("text-gru", dir.resolve("d").toString()));
+    }
+
+    @Test
+    void builtinSampleIsAvailable() {
+        String text = Corpus.read("text-gru", "builtin:kjv-genesis");
+        assertTrue(text.startsWith("Genesis 1\nIn the beginning God created the heaven and the earth."), text.substring(0, 80));
+        assertTrue(text.length() > 150_000);
+    }
+
+    @Test
+    void unknownCharactersAreReportedByTheVocabulary() {
+        Vocabulary v = Vocabulary.of("abc");
+        PluginException e = assertThrows(PluginException.class, () -> v.encode("text-gru", "abz", "the prompt"));
+        assertTrue(e.getMessage().contains("U+007A 'z'") && e.getMessage().contains("the prompt"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", dir.resolve("nope.txt").toString()));
+        assertTrue(e.getMessage().contains("nope.txt") && e.getMessage().contains("does not exist"), e.getMessage());
+    }
+}
