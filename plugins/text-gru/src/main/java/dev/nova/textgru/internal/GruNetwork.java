@@ -374,34 +374,76 @@ public final class GruNetwork {
         return -logp.mul(oneHot(flatten(lab))).sumNumber().doubleValue() / ((long) idx.length * idx[0].length);
     }
 
-    /** A sampling state: one hidden state per layer, batch 1. */
-    public INDArray[] initialState() {
-        INDArray[] h = new INDArray[layers];
-        for (int l = 0; l < layers; l++) {
-            h[l] = Nd4j.zeros(type, 1, hidden);
-        }
-        return h;
+    /**
+     * A snapshot of the parameters for sampling one character at a time (batch 1) in plain Java: each step is a
+     * few small matrix-vector products, where ND4J's per-operation cost (allocation, dispatch) dominated.
+     *
+     * @return a new stepper with a zero state
+     */
+    public Stepper stepper() {
+        return new Stepper();
     }
 
-    /**
-     * Feeds one character, advancing the state in place: O(1) work per character.
-     *
-     * @param token the character
-     * @param state the per-layer states, replaced with the new ones
-     * @return the logits of the next character
-     */
-    public float[] step(int token, INDArray[] state) {
-        int h = hidden;
-        INDArray x = params.get("emb").getRow(token).reshape(1, embedding);
-        for (int l = 0; l < layers; l++) {
-            INDArray xg = x.mmul(params.get("wx" + l)).addiRowVector(params.get("bx" + l));
-            INDArray hg = state[l].mmul(params.get("wh" + l)).addiRowVector(params.get("bh" + l));
-            INDArray r = Transforms.sigmoid(xg.get(all(), interval(0, h)).add(hg.get(all(), interval(0, h))), false);
-            INDArray z = Transforms.sigmoid(xg.get(all(), interval(h, 2 * h)).add(hg.get(all(), interval(h, 2 * h))), false);
-            INDArray nt = Transforms.tanh(xg.get(all(), interval(2 * h, 3 * h)).add(r.muli(hg.get(all(), interval(2 * h, 3 * h)))), false);
-            state[l] = state[l].sub(nt).muli(z).addi(nt);
-            x = state[l];
+    /** Samples the network one character at a time, carrying the GRU state forward: O(1) work per character. */
+    public final class Stepper {
+        private final float[] emb = floats(params.get("emb"));
+        private final float[][] wx = new float[layers][];
+        private final float[][] bx = new float[layers][];
+        private final float[][] wh = new float[layers][];
+        private final float[][] bh = new float[layers][];
+        private final float[] wo = floats(params.get("wo"));
+        private final float[] bo = floats(params.get("bo"));
+        private final float[][] state = new float[layers][hidden];
+
+        private Stepper() {
+            for (int l = 0; l < layers; l++) {
+                wx[l] = floats(params.get("wx" + l));
+                bx[l] = floats(params.get("bx" + l));
+                wh[l] = floats(params.get("wh" + l));
+                bh[l] = floats(params.get("bh" + l));
+            }
         }
-        return x.mmul(params.get("wo")).addiRowVector(params.get("bo")).toFloatVector();
+
+        private static float[] floats(INDArray a) {
+            return a.dup('c').reshape(a.length()).toFloatVector();
+        }
+
+        /** out = bias + v·W, with W row-major {@code [v.length, out.length]}. */
+        private static float[] affine(float[] v, float[] w, float[] bias) {
+            int cols = bias.length;
+            float[] out = bias.clone();
+            for (int i = 0; i < v.length; i++) {
+                float vi = v[i];
+                int row = i * cols;
+                for (int k = 0; k < cols; k++) {
+                    out[k] += vi * w[row + k];
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Feeds one character and advances the state.
+         *
+         * @param token the character
+         * @return the logits of the next character
+         */
+        public float[] step(int token) {
+            int h = hidden;
+            float[] x = java.util.Arrays.copyOfRange(emb, token * embedding, (token + 1) * embedding);
+            for (int l = 0; l < layers; l++) {
+                float[] xg = affine(x, wx[l], bx[l]);
+                float[] hg = affine(state[l], wh[l], bh[l]);
+                float[] s = state[l];
+                for (int j = 0; j < h; j++) {
+                    double r = sigmoid(xg[j] + hg[j]);
+                    double z = sigmoid(xg[h + j] + hg[h + j]);
+                    double nt = tanh(xg[2 * h + j] + r * hg[2 * h + j]);
+                    s[j] = (float) (nt + z * (s[j] - nt));
+                }
+                x = s;
+            }
+            return affine(x, wo, bo);
+        }
     }
 }

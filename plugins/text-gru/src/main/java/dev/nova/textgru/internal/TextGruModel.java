@@ -146,13 +146,13 @@ public final class TextGruModel implements GenerativeModel {
         List<Sample> samples = new ArrayList<>();
         for (int s = 0; s < request.count(); s++) {
             Random random = new Random(request.seed() * 1_000_003L + s);
-            INDArray[] state = network.initialState();
+            GruNetwork.Stepper stepper = network.stepper();
             float[] logits = null;
             if (promptTokens.length == 0) {
-                logits = network.step(start, state);
+                logits = stepper.step(start);
             }
             for (int tok : promptTokens) {
-                logits = network.step(tok, state);
+                logits = stepper.step(tok);
             }
             StringBuilder text = new StringBuilder(prompt);
             for (int k = 0; k < length; k++) {
@@ -161,7 +161,7 @@ public final class TextGruModel implements GenerativeModel {
                 text.append(ch);
                 request.listener().onText(s, ch);
                 if (k < length - 1) {
-                    logits = network.step(next, state);
+                    logits = stepper.step(next);
                 }
             }
             samples.add(new Sample.Text(text.toString()));

@@ -53,10 +53,10 @@ class GruNetworkTests {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
         int[][] seq = {{0}, {2}, {4}};
         int[][] next = {{1}, {3}, {0}};
-        INDArray[] state = net.initialState();
+        GruNetwork.Stepper stepper = net.stepper();
         double loss = 0;
         for (int t = 0; t < seq.length; t++) {
-            float[] logits = net.step(seq[t][0], state);
+            float[] logits = stepper.step(seq[t][0]);
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {
                 max = Math.max(max, v);
