@@ -111,16 +111,26 @@ public final class GruNetwork {
         return a;
     }
 
+    /** Reused conversion buffer for {@link #read} and {@link #write}; the network is used by one thread. */
+    private float[] scratch = new float[0];
+
+    private float[] scratch(int n) {
+        if (scratch.length < n) {
+            scratch = new float[n];
+        }
+        return scratch;
+    }
+
     /** Copies {@code v} into a contiguous array (ND4J's element-wise puts were a tenth of a training step). */
     private void write(double[] v, INDArray a) {
         if (type == DataType.DOUBLE) {
             new DoublePointer(a.data().addressPointer()).put(v, 0, v.length);
         } else {
-            float[] f = new float[v.length];
+            float[] f = scratch(v.length);
             for (int i = 0; i < v.length; i++) {
                 f[i] = (float) v[i];
             }
-            new FloatPointer(a.data().addressPointer()).put(f, 0, f.length);
+            new FloatPointer(a.data().addressPointer()).put(f, 0, v.length);
         }
     }
 
@@ -129,9 +139,9 @@ public final class GruNetwork {
         if (type == DataType.DOUBLE) {
             new DoublePointer(a.data().addressPointer()).get(dst, 0, dst.length);
         } else {
-            float[] f = new float[dst.length];
-            new FloatPointer(a.data().addressPointer()).get(f, 0, f.length);
-            for (int i = 0; i < f.length; i++) {
+            float[] f = scratch(dst.length);
+            new FloatPointer(a.data().addressPointer()).get(f, 0, dst.length);
+            for (int i = 0; i < dst.length; i++) {
                 dst[i] = f[i];
             }
         }

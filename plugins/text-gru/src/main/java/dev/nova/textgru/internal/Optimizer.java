@@ -74,10 +74,11 @@ public final class Optimizer {
             }
             INDArray mm = m.get(e.getKey());
             INDArray vv = v.get(e.getKey());
+            // In place where possible: g is ours to overwrite, and each temporary costs an allocation.
             mm.muli(BETA1).addi(g.mul(1 - BETA1));
-            vv.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
-            INDArray denom = Transforms.sqrt(vv, true).divi(bc2).addi(EPS);
-            p.subi(mm.div(denom).muli(lr / bc1));
+            vv.muli(BETA2).addi(g.muli(g).muli(1 - BETA2));
+            INDArray delta = Transforms.sqrt(vv, true).divi(bc2).addi(EPS).rdivi(mm).muli(lr / bc1);
+            p.subi(delta);
         }
         return norm;
     }
