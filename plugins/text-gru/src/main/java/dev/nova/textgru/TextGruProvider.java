@@ -66,7 +66,8 @@ public final class TextGruProvider implements GeneratorProvider {
         try {
             problems.addAll(Settings.problems(config.withFallback(reference())));
         } catch (ConfigException e) {
-            problems.add(new ConfigProblem(e.origin() == null ? "?" : "?", e.getMessage()));
+            // A wrongly typed value (the host reports these itself, with origins, before calling validate).
+            problems.add(new ConfigProblem("?", e.getMessage()));
         }
         return problems;
     }

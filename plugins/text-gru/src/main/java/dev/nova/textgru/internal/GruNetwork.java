@@ -1,8 +1,5 @@
 package dev.nova.textgru.internal;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
