@@ -26,35 +26,52 @@ public sealed interface Sample {
     }
 
     /**
-     * A grey-scale image, row-major, pixel values in [0,1].
+     * An image, row-major, pixel values in [0,1]: grey-scale (one channel) or RGB (three channels, interleaved
+     * {@code r, g, b} per pixel). Generated samples of {@link Modality#IMAGE} plugins are grey-scale; RGB is for
+     * figures a plugin draws on request (plots, legends).
      *
      * @param width the width in pixels
      * @param height the height in pixels
-     * @param pixels {@code width * height} values in [0,1]
+     * @param channels 1 (grey) or 3 (RGB)
+     * @param pixels {@code width * height * channels} values in [0,1]
      */
-    record Image(int width, int height, float[] pixels) implements Sample {
+    record Image(int width, int height, int channels, float[] pixels) implements Sample {
         /** Checks the arguments. */
         public Image {
-            if (width < 1 || height < 1 || pixels.length != width * height) {
-                throw new IllegalArgumentException("Image of " + width + "x" + height + " needs " + width * height
-                        + " pixels, found " + pixels.length);
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("An image has 1 or 3 channels, found " + channels);
             }
+            if (width < 1 || height < 1 || pixels.length != width * height * channels) {
+                throw new IllegalArgumentException("Image of " + width + "x" + height + "x" + channels + " needs "
+                        + width * height * channels + " pixels, found " + pixels.length);
+            }
+        }
+
+        /**
+         * A grey-scale image.
+         *
+         * @param width the width in pixels
+         * @param height the height in pixels
+         * @param pixels {@code width * height} values in [0,1]
+         */
+        public Image(int width, int height, float[] pixels) {
+            this(width, height, 1, pixels);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Image i && i.width == width && i.height == height
+            return o instanceof Image i && i.width == width && i.height == height && i.channels == channels
                     && java.util.Arrays.equals(i.pixels, pixels);
         }
 
         @Override
         public int hashCode() {
-            return 31 * (31 * width + height) + java.util.Arrays.hashCode(pixels);
+            return 31 * (31 * (31 * width + height) + channels) + java.util.Arrays.hashCode(pixels);
         }
 
         @Override
         public String toString() {
-            return "Image[" + width + "x" + height + "]";
+            return "Image[" + width + "x" + height + (channels == 3 ? " RGB" : "") + "]";
         }
     }
 }

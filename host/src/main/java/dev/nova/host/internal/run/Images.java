@@ -15,14 +15,20 @@ final class Images {
     private Images() {
     }
 
+    /**
+     * Lays samples out in a grid, as close to square as their shape allows (wide strips stack in one column),
+     * on an RGB canvas when any of them has colour.
+     */
     static void writeGrid(List<Sample.Image> images, Path file) {
         int n = images.size();
-        int cols = (int) Math.ceil(Math.sqrt(n));
+        int w = images.stream().mapToInt(Sample.Image::width).max().orElse(1);
+        int h = images.stream().mapToInt(Sample.Image::height).max().orElse(1);
+        int cols = Math.max(1, Math.min(n, (int) Math.round(Math.sqrt((double) n * h / w))));
         int rows = (n + cols - 1) / cols;
-        int w = images.get(0).width();
-        int h = images.get(0).height();
         int pad = 2;
-        BufferedImage grid = new BufferedImage(cols * (w + pad) + pad, rows * (h + pad) + pad, BufferedImage.TYPE_BYTE_GRAY);
+        boolean rgb = images.stream().anyMatch(i -> i.channels() == 3);
+        BufferedImage grid = new BufferedImage(cols * (w + pad) + pad, rows * (h + pad) + pad,
+                rgb ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < n; i++) {
             draw(grid, images.get(i), pad + (i % cols) * (w + pad), pad + (i / cols) * (h + pad));
         }
@@ -30,20 +36,33 @@ final class Images {
     }
 
     static void writeOne(Sample.Image image, Path file) {
-        BufferedImage img = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage img = new BufferedImage(image.width(), image.height(),
+                image.channels() == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         draw(img, image, 0, 0);
         write(img, file);
     }
 
     private static void draw(BufferedImage target, Sample.Image image, int x0, int y0) {
         float[] p = image.pixels();
+        int c = image.channels();
+        boolean rgbTarget = target.getType() == BufferedImage.TYPE_INT_RGB;
         for (int y = 0; y < image.height(); y++) {
             for (int x = 0; x < image.width(); x++) {
-                float v = Math.max(0f, Math.min(1f, p[y * image.width() + x]));
-                int g = Math.round(v * 255f);
-                target.getRaster().setSample(x0 + x, y0 + y, 0, g);
+                int o = (y * image.width() + x) * c;
+                int r = level(p[o]);
+                if (!rgbTarget) {
+                    target.getRaster().setSample(x0 + x, y0 + y, 0, r);
+                } else {
+                    int g = c == 3 ? level(p[o + 1]) : r;
+                    int b = c == 3 ? level(p[o + 2]) : r;
+                    target.setRGB(x0 + x, y0 + y, (r << 16) | (g << 8) | b);
+                }
             }
         }
+    }
+
+    private static int level(float v) {
+        return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
     }
 
     private static void write(BufferedImage img, Path file) {
