@@ -1,0 +1,595 @@
+package dev.nova.vae.internal;
+
+import dev.nova.api.CheckpointException;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import jakarta.inject.Inject;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The vae model: trains on shuffled epochs of the training images; samples from the prior, reconstructs,
+ * interpolates and maps the latent space.
+ */
+public final class VaeModel implements GenerativeModel {
+
+    /** The first bytes of every payload. */
+    public static final long PAYLOAD_MAGIC = Checkpoints.MAGIC;
+    /** The payload format this version writes and reads. */
+    public static final int PAYLOAD_FORMAT = Checkpoints.FORMAT;
+
+    /** Generation option: what to draw ({@code prior}, {@code reconstruct}, {@code interpolate}, {@code scatter}). */
+    public static final String MODE = "mode";
+    /** Generation option for {@code reconstruct}: an image file or folder (default: held-out images). */
+    public static final String INPUT = "input";
+    /** Generation options for {@code interpolate}: the two end images (default: held-out images). */
+    public static final String FROM = "from";
+    /** The other end of an interpolation. */
+    public static final String TO = "to";
+    /** Generation option for {@code interpolate}: frames per strip. */
+    public static final String STEPS = "steps";
+    /** Evaluation option: importance samples of the IWAE bound. */
+    public static final String IMPORTANCE_SAMPLES = "importance-samples";
+
+    private static final Set<String> OPTIONS = Set.of(MODE, GenerationRequest.TEMPERATURE, INPUT, FROM, TO, STEPS);
+
+    private final Settings settings;
+    private final ModelContext context;
+    private final VaeNetwork network;
+    private final Optimizer optimizer;
+    private final DataLoader data;
+    private long seed;
+    private long step;
+    private int permEpoch = -1;
+    private int[] perm;
+
+    @Inject
+    VaeModel(Settings settings, ModelContext context, VaeNetwork network, Optimizer optimizer, DataLoader data) {
+        this.settings = settings;
+        this.context = context;
+        this.network = network;
+        this.optimizer = optimizer;
+        this.data = data;
+        this.seed = context.seed();
+    }
+
+    /** Reads the training and held-out images now rather than on first use. */
+    public void loadData() {
+        data.get();
+    }
+
+    // ---- training -------------------------------------------------------------------------------------------
+
+    private int stepsPerEpoch(int n) {
+        return (n + settings.batch() - 1) / settings.batch();
+    }
+
+    /** The order of epoch {@code e}: a pure function of the seed and the epoch, which makes resume exact. */
+    private int[] order(int epoch, int n) {
+        if (epoch != permEpoch) {
+            perm = new int[n];
+            for (int i = 0; i < n; i++) {
+                perm[i] = i;
+            }
+            Random r = new Random(seed * 0x9E3779B97F4A7C15L + epoch);
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = perm[i];
+                perm[i] = perm[j];
+                perm[j] = t;
+            }
+            permEpoch = epoch;
+        }
+        return perm;
+    }
+
+    @Override
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        ImageSet train = data.get().train();
+        int n = train.count();
+        int spe = stepsPerEpoch(n);
+        float[] batch = new float[settings.batch() * train.dim()];
+        long done = 0;
+        while (done < request.steps()) {
+            if (request.cancellation().isCancelled()) {
+                return new TrainingResult(done, true);
+            }
+            int epoch = (int) (step / spe);
+            int k = (int) (step % spe);
+            int from = k * settings.batch();
+            int b = Math.min(settings.batch(), n - from);
+            train.gather(order(epoch, n), from, b, batch);
+            double klWeight = settings.klWeight(step);
+            double[] loss = network.lossAndGradients(batch, b, new Random(seed * 0x2545F4914F6CDD1DL + step), klWeight);
+            if (!Double.isFinite(loss[0])) {
+                throw new PluginException(Vae.ID, "training loss became " + loss[0] + " at step " + (step + 1)
+                        + "; lower train.learning-rate or set train.gradient-clip");
+            }
+            double norm = optimizer.apply(network.gradients(), step);
+            step++;
+            done++;
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("reconstruction", loss[1]);
+            metrics.put("kl", loss[2]);
+            metrics.put("kl-weight", klWeight);
+            metrics.put("epoch", (double) step / spe);
+            metrics.put("learning-rate", settings.learningRate(step - 1));
+            metrics.put("grad-norm", norm);
+            listener.onStep(new StepEvent(step, loss[0], b, metrics));
+        }
+        return new TrainingResult(done, false);
+    }
+
+    // ---- generation -----------------------------------------------------------------------------------------
+
+    @Override
+    public List<Sample> generate(GenerationRequest request) {
+        for (String key : request.options().keySet()) {
+            if (!OPTIONS.contains(key)) {
+                throw new PluginException(Vae.ID, "unknown generation option '" + key + "'; known: mode, temperature "
+                        + "(prior), input (reconstruct), from, to, steps (interpolate)");
+            }
+        }
+        String mode = text(request, MODE).orElse("prior");
+        return switch (mode) {
+            case "prior" -> prior(request);
+            case "reconstruct" -> reconstruct(request);
+            case "interpolate" -> interpolate(request);
+            case "scatter" -> scatter(request);
+            default -> throw new PluginException(Vae.ID, "option mode must be prior, reconstruct, interpolate or scatter,"
+                    + " found " + mode);
+        };
+    }
+
+    private List<Sample> prior(GenerationRequest request) {
+        double temperature = number(request, GenerationRequest.TEMPERATURE).orElse(settings.temperature());
+        if (!(temperature > 0)) {
+            throw new PluginException(Vae.ID, "option temperature must be > 0, found " + temperature);
+        }
+        int count = request.count();
+        int latent = network.latent();
+        float[] z = new float[count * latent];
+        for (int s = 0; s < count; s++) {
+            Random r = new Random(request.seed() * 1_000_003L + s);
+            for (int j = 0; j < latent; j++) {
+                z[s * latent + j] = (float) (r.nextGaussian() * temperature);
+            }
+        }
+        return images(decodeEach(z, count), count, settings.imageSize());
+    }
+
+    /** Decodes one code at a time, so that a sample never depends on what else was asked for. */
+    private float[] decodeEach(float[] z, int count) {
+        int latent = network.latent();
+        int dim = network.dim();
+        float[] px = new float[count * dim];
+        for (int s = 0; s < count; s++) {
+            float[] one = java.util.Arrays.copyOfRange(z, s * latent, (s + 1) * latent);
+            System.arraycopy(network.decode(one, 1), 0, px, s * dim, dim);
+        }
+        return px;
+    }
+
+    private List<Sample> reconstruct(GenerationRequest request) {
+        int count = request.count();
+        float[] originals = inputs(request, INPUT, count);
+        float[] stats = network.encode(originals, count);
+        float[] mu = means(stats, count);
+        float[] recon = decodeEach(mu, count);
+        int size = settings.imageSize();
+        List<Sample> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            out.add(strip(List.of(slice(originals, s), slice(recon, s)), size));
+        }
+        return out;
+    }
+
+    private List<Sample> interpolate(GenerationRequest request) {
+        int count = request.count();
+        int steps = integer(request, STEPS).orElse(settings.interpolationSteps());
+        if (steps < 2 || steps > 1000) {
+            throw new PluginException(Vae.ID, "option steps must be in [2, 1000], found " + steps);
+        }
+        boolean hasFrom = request.options().containsKey(FROM);
+        if (hasFrom != request.options().containsKey(TO)) {
+            throw new PluginException(Vae.ID, "options from and to go together: give both image paths, or neither to "
+                    + "interpolate between held-out images");
+        }
+        float[] a;
+        float[] b;
+        if (hasFrom) {
+            float[] one = inputs(request, FROM, 1);
+            float[] two = inputs(request, TO, 1);
+            a = new float[count * network.dim()];
+            b = new float[count * network.dim()];
+            for (int s = 0; s < count; s++) {
+                System.arraycopy(one, 0, a, s * network.dim(), network.dim());
+                System.arraycopy(two, 0, b, s * network.dim(), network.dim());
+            }
+        } else {
+            a = heldOut(count, request.seed());
+            b = heldOut(count, request.seed() + 7919);
+        }
+        float[] ma = means(network.encode(a, count), count);
+        float[] mb = means(network.encode(b, count), count);
+        int latent = network.latent();
+        List<Sample> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            float[] z = new float[steps * latent];
+            for (int f = 0; f < steps; f++) {
+                double t = (double) f / (steps - 1);
+                for (int j = 0; j < latent; j++) {
+                    z[f * latent + j] = (float) ((1 - t) * ma[s * latent + j] + t * mb[s * latent + j]);
+                }
+            }
+            float[] frames = decodeEach(z, steps);
+            List<float[]> parts = new ArrayList<>();
+            for (int f = 0; f < steps; f++) {
+                parts.add(slice(frames, f));
+            }
+            out.add(strip(parts, settings.imageSize()));
+        }
+        return out;
+    }
+
+    private List<Sample> scatter(GenerationRequest request) {
+        if (network.latent() != 2) {
+            throw new PluginException(Vae.ID, "mode scatter maps a 2-dimensional latent space; this model has latent "
+                    + network.latent() + " (set model.latent = 2 to train one)");
+        }
+        if (request.count() != 1) {
+            throw new PluginException(Vae.ID, "mode scatter draws one figure; ask for count 1, found " + request.count());
+        }
+        ImageSet test = heldOutSet();
+        int n = Math.min(test.count(), 5000);
+        float[] mu = new float[n * 2];
+        int chunk = Math.min(settings.evalBatch(), n);
+        float[] buf = new float[chunk * test.dim()];
+        int[] index = identity(n);
+        for (int from = 0; from < n; from += chunk) {
+            int b = Math.min(chunk, n - from);
+            test.gather(index, from, b, buf);
+            float[] m = means(network.encode(buf, b), b);
+            System.arraycopy(m, 0, mu, from * 2, b * 2);
+        }
+        int[] labels = test.labels() == null ? null : java.util.Arrays.copyOf(test.labels(), n);
+        return List.of(Figures.scatter(mu, labels, test.classes(), "latent means of " + n + " held-out images"));
+    }
+
+    /** The μ half of encoder output. */
+    private float[] means(float[] stats, int count) {
+        int latent = network.latent();
+        float[] mu = new float[count * latent];
+        for (int s = 0; s < count; s++) {
+            System.arraycopy(stats, s * 2 * latent, mu, s * latent, latent);
+        }
+        return mu;
+    }
+
+    private float[] slice(float[] images, int i) {
+        int dim = network.dim();
+        return java.util.Arrays.copyOfRange(images, i * dim, (i + 1) * dim);
+    }
+
+    /** Images side by side with a 1-pixel gap: one sample. */
+    private static Sample.Image strip(List<float[]> parts, int size) {
+        int gap = 1;
+        int width = parts.size() * size + (parts.size() - 1) * gap;
+        float[] px = new float[width * size];
+        for (int k = 0; k < parts.size(); k++) {
+            float[] p = parts.get(k);
+            for (int y = 0; y < size; y++) {
+                System.arraycopy(p, y * size, px, y * width + k * (size + gap), size);
+            }
+        }
+        return new Sample.Image(width, size, clamp(px));
+    }
+
+    private static List<Sample> images(float[] px, int count, int size) {
+        List<Sample> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            out.add(new Sample.Image(size, size, clamp(java.util.Arrays.copyOfRange(px, s * size * size,
+                    (s + 1) * size * size))));
+        }
+        return out;
+    }
+
+    private static float[] clamp(float[] px) {
+        for (int i = 0; i < px.length; i++) {
+            px[i] = Math.max(0f, Math.min(1f, px[i]));
+        }
+        return px;
+    }
+
+    /** {@code count} images from a path option, or held-out images chosen by the seed when the option is absent. */
+    private float[] inputs(GenerationRequest request, String key, int count) {
+        var value = text(request, key);
+        if (value.isEmpty()) {
+            return heldOut(count, request.seed());
+        }
+        Path p = context.resolve(value.get());
+        int size = settings.imageSize();
+        if (Files.isDirectory(p)) {
+            ImageSet set = ImageData.readFolder(p, size);
+            if (set.count() < count) {
+                throw new PluginException(Vae.ID, "option " + key + ": " + p + " holds " + set.count() + " images, "
+                        + count + " asked for");
+            }
+            return java.util.Arrays.copyOf(set.pixels(), count * set.dim());
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new PluginException(Vae.ID, "option " + key + ": " + p + " is neither an image file nor a folder");
+        }
+        float[] one = ImageData.readImage(p, size);
+        float[] out = new float[count * one.length];
+        for (int s = 0; s < count; s++) {
+            System.arraycopy(one, 0, out, s * one.length, one.length);
+        }
+        return out;
+    }
+
+    private ImageSet heldOutSet() {
+        ImageSet test = data.get().test();
+        if (test.count() == 0) {
+            throw new PluginException(Vae.ID, "there are no held-out images (data.holdout = 0); give image paths instead");
+        }
+        return test;
+    }
+
+    private float[] heldOut(int count, long requestSeed) {
+        ImageSet test = heldOutSet();
+        Random r = new Random(requestSeed * 31 + 17);
+        int[] pick = new int[count];
+        for (int s = 0; s < count; s++) {
+            pick[s] = r.nextInt(test.count());
+        }
+        float[] out = new float[count * test.dim()];
+        test.gather(pick, 0, count, out);
+        return out;
+    }
+
+    private static int[] identity(int n) {
+        int[] index = new int[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = i;
+        }
+        return index;
+    }
+
+    private static java.util.Optional<String> text(GenerationRequest request, String key) {
+        Object v = request.options().get(key);
+        if (v == null) {
+            return java.util.Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw new PluginException(Vae.ID, "option " + key + " must be text, found " + v);
+        }
+        return java.util.Optional.of(s);
+    }
+
+    private static java.util.Optional<Double> number(GenerationRequest request, String key) {
+        Object v = request.options().get(key);
+        if (v == null) {
+            return java.util.Optional.empty();
+        }
+        if (v instanceof Number n) {
+            return java.util.Optional.of(n.doubleValue());
+        }
+        try {
+            return java.util.Optional.of(Double.parseDouble(v.toString()));
+        } catch (NumberFormatException e) {
+            throw new PluginException(Vae.ID, "option " + key + " must be a number, found " + v, e);
+        }
+    }
+
+    private static java.util.Optional<Integer> integer(GenerationRequest request, String key) {
+        java.util.Optional<Double> d = number(request, key);
+        if (d.isPresent() && d.get() != Math.rint(d.get())) {
+            throw new PluginException(Vae.ID, "option " + key + " must be a whole number, found " + d.get());
+        }
+        return d.map(Double::intValue);
+    }
+
+    // ---- evaluation -----------------------------------------------------------------------------------------
+
+    @Override
+    public Map<String, Double> evaluate(EvaluationRequest request) {
+        ImageSet set;
+        if (request.data().isPresent()) {
+            Path p = request.data().get();
+            set = Files.isDirectory(p) && ImageData.hasIdx(p, "t10k")
+                    ? ImageData.load(p.toString(), settings.imageSize(), 0).test()
+                    : ImageData.readFolder(p, settings.imageSize());
+        } else {
+            set = heldOutSet();
+        }
+        int k = settings.importanceSamples();
+        Object opt = request.options().get(IMPORTANCE_SAMPLES);
+        if (opt != null) {
+            try {
+                k = Integer.parseInt(opt.toString());
+            } catch (NumberFormatException e) {
+                throw new PluginException(Vae.ID, "option importance-samples must be a whole number, found " + opt, e);
+            }
+            if (k < 0) {
+                throw new PluginException(Vae.ID, "option importance-samples must be >= 0, found " + k);
+            }
+        }
+        for (String key : request.options().keySet()) {
+            if (!key.equals(IMPORTANCE_SAMPLES)) {
+                throw new PluginException(Vae.ID, "unknown evaluation option '" + key + "'; known: importance-samples");
+            }
+        }
+        int n = settings.evalImages() > 0 ? Math.min(settings.evalImages(), set.count()) : set.count();
+        int chunk = Math.min(settings.evalBatch(), n);
+        float[] buf = new float[chunk * set.dim()];
+        int[] index = identity(n);
+        int latent = network.latent();
+        Random noise = new Random(request.seed());
+        double recSum = 0;
+        double klSum = 0;
+        double iwaeSum = 0;
+        for (int from = 0; from < n; from += chunk) {
+            int b = Math.min(chunk, n - from);
+            set.gather(index, from, b, buf);
+            float[] stats = network.encode(buf, b);
+            float[] z = new float[b * latent];
+            float[] eps = new float[b * latent];
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < latent; j++) {
+                    double mu = stats[i * 2 * latent + j];
+                    double lv = stats[i * 2 * latent + latent + j];
+                    klSum += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
+                }
+            }
+            sampleZ(stats, b, noise, z, eps);
+            double[] ll = network.logLikelihood(buf, network.decodeLogits(z, b), b);
+            for (double v : ll) {
+                recSum -= v;
+            }
+            if (k > 0) {
+                iwaeSum += iwae(buf, b, stats, k, noise);
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(LOSS, (recSum + klSum) / n);
+        m.put("reconstruction", recSum / n);
+        m.put("kl", klSum / n);
+        if (k > 0) {
+            m.put("iwae-nll", iwaeSum / n);
+            m.put("importance-samples", (double) k);
+        }
+        m.put("images", (double) n);
+        return m;
+    }
+
+    private void sampleZ(float[] stats, int b, Random noise, float[] z, float[] eps) {
+        int latent = network.latent();
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < latent; j++) {
+                float e = (float) noise.nextGaussian();
+                eps[i * latent + j] = e;
+                z[i * latent + j] = stats[i * 2 * latent + j] + e * (float) Math.exp(0.5 * stats[i * 2 * latent + latent + j]);
+            }
+        }
+    }
+
+    /**
+     * The importance-weighted bound with {@code k} samples, summed over the batch:
+     * {@code -log (1/k) Σ p(x|z_i) p(z_i) / q(z_i|x)}.
+     */
+    private double iwae(float[] images, int b, float[] stats, int k, Random noise) {
+        int latent = network.latent();
+        double halfLog2Pi = 0.5 * Math.log(2 * Math.PI);
+        double[][] logw = new double[k][];
+        float[] z = new float[b * latent];
+        float[] eps = new float[b * latent];
+        for (int s = 0; s < k; s++) {
+            sampleZ(stats, b, noise, z, eps);
+            double[] w = network.logLikelihood(images, network.decodeLogits(z, b), b);
+            for (int i = 0; i < b; i++) {
+                double logPz = 0;
+                double logQ = 0;
+                for (int j = 0; j < latent; j++) {
+                    double zz = z[i * latent + j];
+                    double e = eps[i * latent + j];
+                    double lv = stats[i * 2 * latent + latent + j];
+                    logPz += -0.5 * zz * zz - halfLog2Pi;
+                    logQ += -0.5 * e * e - 0.5 * lv - halfLog2Pi;
+                }
+                w[i] += logPz - logQ;
+            }
+            logw[s] = w;
+        }
+        double total = 0;
+        for (int i = 0; i < b; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < k; s++) {
+                max = Math.max(max, logw[s][i]);
+            }
+            double sum = 0;
+            for (int s = 0; s < k; s++) {
+                sum += Math.exp(logw[s][i] - max);
+            }
+            total -= max + Math.log(sum / k);
+        }
+        return total;
+    }
+
+    // ---- checkpoints ----------------------------------------------------------------------------------------
+
+    @Override
+    public void save(OutputStream out) {
+        try {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeLong(Checkpoints.MAGIC);
+            d.writeInt(Checkpoints.FORMAT);
+            d.writeUTF(architecture(settings));
+            d.writeLong(seed);
+            d.writeLong(step);
+            for (INDArray p : network.params().values()) {
+                Nd4j.write(p, d);
+            }
+            optimizer.write(d);
+            d.writeInt(Checkpoints.END);
+            d.flush();
+        } catch (IOException e) {
+            throw new CheckpointException(Vae.ID, "cannot write the model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a checkpoint must match to be restored under a config: every setting that shapes the parameters.
+     *
+     * @param s the settings
+     * @return a one-line description
+     */
+    public static String architecture(Settings s) {
+        return "image " + s.imageSize() + "x" + s.imageSize() + ", encoder " + s.encoder() + ", latent " + s.latent()
+                + ", decoder " + s.decoder();
+    }
+
+    /**
+     * Reads what {@link #save} wrote after the header (the provider reads and checks the header).
+     *
+     * @param in the payload
+     * @throws IOException if it is truncated or does not fit the configured model
+     */
+    public void restoreFrom(DataInputStream in) throws IOException {
+        seed = in.readLong();
+        step = in.readLong();
+        for (var e : network.params().entrySet()) {
+            e.getValue().assign(Checkpoints.readArray(in, e.getValue(), "parameter " + e.getKey()));
+        }
+        optimizer.read(in);
+        if (in.readInt() != Checkpoints.END) {
+            throw new IOException("missing end marker");
+        }
+        permEpoch = -1;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+}
