@@ -54,7 +54,6 @@ public final class VaeModel implements GenerativeModel {
     private static final Set<String> OPTIONS = Set.of(MODE, GenerationRequest.TEMPERATURE, INPUT, FROM, TO, STEPS);
 
     private final Settings settings;
-    private final ModelContext context;
     private final VaeNetwork network;
     private final Optimizer optimizer;
     private final DataLoader data;
@@ -66,7 +65,6 @@ public final class VaeModel implements GenerativeModel {
     @Inject
     VaeModel(Settings settings, ModelContext context, VaeNetwork network, Optimizer optimizer, DataLoader data) {
         this.settings = settings;
-        this.context = context;
         this.network = network;
         this.optimizer = optimizer;
         this.data = data;
@@ -327,7 +325,8 @@ public final class VaeModel implements GenerativeModel {
         if (value.isEmpty()) {
             return heldOut(count, request.seed());
         }
-        Path p = context.resolve(value.get());
+        // A request option comes from the command line: relative to the working directory, not the run file.
+        Path p = Path.of(value.get()).toAbsolutePath().normalize();
         int size = settings.imageSize();
         if (Files.isDirectory(p)) {
             ImageSet set = ImageData.readFolder(p, size);

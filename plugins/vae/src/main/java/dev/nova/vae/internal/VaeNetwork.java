@@ -26,7 +26,7 @@ public final class VaeNetwork {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     /** One fully connected layer: {@code y = x·w + b}. */
-    private record Dense(String name, int in, int out, INDArray w, INDArray b) {
+    private record Dense(String name, int in, int out, INDArray w, INDArray b, float[] bias) {
     }
 
     private final int dim;
@@ -101,7 +101,8 @@ public final class VaeNetwork {
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) ((r.nextDouble() * 2 - 1) * k);
         }
-        Dense d = new Dense(name, in, out, Nd4j.create(w, new long[] {in, out}, 'c'), Nd4j.create(b, new long[] {1, out}, 'c'));
+        Dense d = new Dense(name, in, out, Nd4j.create(w, new long[] {in, out}, 'c'), Nd4j.create(b, new long[] {1, out}, 'c'),
+                new float[out]);
         params.put(name + ".w", d.w);
         params.put(name + ".b", d.b);
         grads.put(name + ".w", Nd4j.create(DataType.FLOAT, in, out));
@@ -132,12 +133,14 @@ public final class VaeNetwork {
         final INDArray[] enc;
         final float[][] encJ;
         final INDArray[] encGrad;
+        final float[][] encGradJ;
         final INDArray z;
         final float[] zJ;
         final float[] eps;
         final INDArray[] dec;
         final float[][] decJ;
         final INDArray[] decGrad;
+        final float[][] decGradJ;
         final INDArray zGrad;
         final float[] xJ;
 
@@ -149,10 +152,12 @@ public final class VaeNetwork {
             enc = new INDArray[encoder.length];
             encJ = new float[encoder.length][];
             encGrad = new INDArray[encoder.length];
+            encGradJ = new float[encoder.length][];
             for (int i = 0; i < encoder.length; i++) {
                 enc[i] = Nd4j.create(DataType.FLOAT, batch, encoder[i].out);
                 encJ[i] = new float[batch * encoder[i].out];
                 encGrad[i] = Nd4j.create(DataType.FLOAT, batch, encoder[i].out);
+                encGradJ[i] = new float[batch * encoder[i].out];
             }
             z = Nd4j.create(DataType.FLOAT, batch, latent);
             zJ = new float[batch * latent];
@@ -161,10 +166,12 @@ public final class VaeNetwork {
             dec = new INDArray[decoder.length];
             decJ = new float[decoder.length][];
             decGrad = new INDArray[decoder.length];
+            decGradJ = new float[decoder.length][];
             for (int i = 0; i < decoder.length; i++) {
                 dec[i] = Nd4j.create(DataType.FLOAT, batch, decoder[i].out);
                 decJ[i] = new float[batch * decoder[i].out];
                 decGrad[i] = Nd4j.create(DataType.FLOAT, batch, decoder[i].out);
+                decGradJ[i] = new float[batch * decoder[i].out];
             }
         }
 
@@ -210,30 +217,38 @@ public final class VaeNetwork {
         float[] logits = p.logits();
         float[] x = p.xJ;
         float inv = 1f / batch;
-        double rec = 0;
         float[] dl = logits; // overwritten in place with d(loss)/d(logit)
+        double rec;
         if (!gaussian) {
-            for (int i = 0; i < batch * dim; i++) {
-                float l = logits[i];
-                double e = Math.exp(-Math.abs(l));
-                rec += Math.max(l, 0f) - x[i] * l + Math.log(1 + e);
-                float s = (float) (l >= 0 ? 1 / (1 + e) : e / (1 + e));
-                dl[i] = (s - x[i]) * inv;
-            }
+            rec = Parallel.sum(batch * dim, (from, to) -> {
+                double part = 0;
+                for (int i = from; i < to; i++) {
+                    float l = logits[i];
+                    float e = (float) Math.exp(-Math.abs(l));
+                    float onePlus = 1 + e;
+                    part += Math.max(l, 0f) - x[i] * l + Math.log(onePlus);
+                    float sig = (l >= 0 ? 1 : e) / onePlus;
+                    dl[i] = (sig - x[i]) * inv;
+                }
+                return part;
+            });
         } else {
             double var = sigma * sigma;
-            for (int i = 0; i < batch * dim; i++) {
-                float l = logits[i];
-                double e = Math.exp(-Math.abs(l));
-                double m = l >= 0 ? 1 / (1 + e) : e / (1 + e);
-                double diff = m - x[i];
-                rec += 0.5 * diff * diff / var;
-                dl[i] = (float) (diff / var * m * (1 - m) * inv);
-            }
-            rec += batch * dim * (Math.log(sigma) + 0.5 * LOG_2PI);
+            rec = Parallel.sum(batch * dim, (from, to) -> {
+                double part = 0;
+                for (int i = from; i < to; i++) {
+                    float l = logits[i];
+                    double e = Math.exp(-Math.abs(l));
+                    double m = l >= 0 ? 1 / (1 + e) : e / (1 + e);
+                    double diff = m - x[i];
+                    part += 0.5 * diff * diff / var;
+                    dl[i] = (float) (diff / var * m * (1 - m) * inv);
+                }
+                return part;
+            }) + batch * dim * (Math.log(sigma) + 0.5 * LOG_2PI);
         }
         write(dl, p.dec[decoder.length - 1]);
-        backward(decoder, p.z, p.dec, p.decJ, p.decGrad, p.zGrad, p.ones);
+        backward(decoder, p.z, p.dec, p.decJ, p.decGrad, p.decGradJ, p.zGrad, p.ones);
 
         // Through z = μ + σ·ε into the stats, plus the KL term's own gradient.
         float[] dz = readInto(p.zGrad, p.zJ);
@@ -255,7 +270,7 @@ public final class VaeNetwork {
             }
         }
         write(stats, p.enc[encoder.length - 1]);
-        backward(encoder, p.x, p.enc, p.encJ, p.encGrad, null, p.ones);
+        backward(encoder, p.x, p.enc, p.encJ, p.encGrad, p.encGradJ, null, p.ones);
         double recMean = rec / batch;
         double klMean = kl / batch;
         return new double[] {recMean + klWeight * klMean, recMean, klMean};
@@ -285,17 +300,20 @@ public final class VaeNetwork {
             Dense d = layers[l];
             Nd4j.gemm(in, d.w, out[l], false, false, 1.0, 0.0);
             float[] v = readInto(out[l], outJ[l]);
-            float[] b = floats(d.b);
+            float[] b = readInto(d.b, d.bias);
             boolean last = l == layers.length - 1;
             int n = d.out;
-            int rows = v.length / n;
-            for (int r = 0; r < rows; r++) {
-                int o = r * n;
-                for (int c = 0; c < n; c++) {
-                    float s = v[o + c] + b[c];
-                    v[o + c] = last ? s : activate(s);
+            Activation act = last ? null : activation;
+            Parallel.forRange(v.length, (from, to) -> {
+                int c = from % n;
+                for (int i = from; i < to; i++) {
+                    float s = v[i] + b[c];
+                    v[i] = act == null ? s : act == Activation.RELU ? (s > 0 ? s : 0f) : activate(act, s);
+                    if (++c == n) {
+                        c = 0;
+                    }
                 }
-            }
+            });
             if (!last) {
                 write(v, out[l]);
             }
@@ -308,7 +326,7 @@ public final class VaeNetwork {
      * input's gradient into {@code inputGrad} when it is not null.
      */
     private void backward(Dense[] layers, INDArray input, INDArray[] out, float[][] outJ, INDArray[] gradBuf,
-                          INDArray inputGrad, INDArray ones) {
+                          float[][] gradJ, INDArray inputGrad, INDArray ones) {
         INDArray dPre = out[layers.length - 1];
         for (int l = layers.length - 1; l >= 0; l--) {
             Dense d = layers[l];
@@ -324,16 +342,19 @@ public final class VaeNetwork {
             INDArray dIn = gradBuf[l - 1];
             Nd4j.gemm(dPre, d.w, dIn, false, true, 1.0, 0.0);
             float[] a = outJ[l - 1];
-            float[] g = readInto(dIn, new float[a.length]);
-            for (int i = 0; i < a.length; i++) {
-                g[i] *= derivative(a[i]);
-            }
+            float[] g = readInto(dIn, gradJ[l - 1]);
+            Activation act = activation;
+            Parallel.forRange(a.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    g[i] *= act == Activation.RELU ? (a[i] > 0 ? 1f : 0f) : derivative(act, a[i]);
+                }
+            });
             write(g, dIn);
             dPre = dIn;
         }
     }
 
-    private float activate(float s) {
+    private static float activate(Activation activation, float s) {
         return switch (activation) {
             case RELU -> s > 0 ? s : 0f;
             case LEAKY_RELU -> s > 0 ? s : 0.01f * s;
@@ -342,7 +363,7 @@ public final class VaeNetwork {
     }
 
     /** The activation's derivative, from its output. */
-    private float derivative(float a) {
+    private static float derivative(Activation activation, float a) {
         return switch (activation) {
             case RELU -> a > 0 ? 1f : 0f;
             case LEAKY_RELU -> a > 0 ? 1f : 0.01f;
@@ -437,9 +458,5 @@ public final class VaeNetwork {
     private static float[] readInto(INDArray a, float[] dst) {
         new FloatPointer(a.data().addressPointer()).get(dst, 0, (int) a.length());
         return dst;
-    }
-
-    private static float[] floats(INDArray a) {
-        return readInto(a, new float[(int) a.length()]);
     }
 }
