@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam or AdamW with PyTorch's update rule, global-norm gradient clipping and a scheduled learning rate, applied
- * to the network's parameters. Its moments are part of the checkpoint, so resume is exact.
+ * to the network's parameters. Its moments are part of the checkpoint, so resume is exact. It keeps the master
+ * copy of the parameters (the network's arrays are written from it after each update, and read back into it on
+ * restore): nothing else changes them.
  *
  * <p>The update runs in Java over bulk copies, split across the cores: measured at the parity size (1.09 M
  * parameters), one ND4J op per Adam term cost about 30 ms a step, more than the forward and backward passes
@@ -24,7 +25,6 @@ public final class Optimizer {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
-    private static final int CHUNK = 1 << 15;
 
     private final Settings settings;
     private final List<String> names;
@@ -48,7 +48,9 @@ public final class Optimizer {
             int n = (int) a.length();
             m.add(new float[n]);
             v.add(new float[n]);
-            p.add(new float[n]);
+            float[] master = new float[n];
+            read(a, master);
+            p.add(master);
             g.add(new float[n]);
         }
     }
@@ -65,12 +67,13 @@ public final class Optimizer {
         for (int k = 0; k < names.size(); k++) {
             float[] gk = g.get(k);
             read(grads.get(names.get(k)), gk);
-            read(params.get(k), p.get(k));
-            double s = 0;
-            for (float x : gk) {
-                s += (double) x * x;
-            }
-            sq += s;
+            sq += Parallel.sum(gk.length, (from, to) -> {
+                double s = 0;
+                for (int i = from; i < to; i++) {
+                    s += (double) gk[i] * gk[i];
+                }
+                return s;
+            });
         }
         double norm = Math.sqrt(sq);
         double clip = settings.gradientClip();
@@ -94,9 +97,8 @@ public final class Optimizer {
             float[] mk = m.get(k);
             float[] vk = v.get(k);
             int n = pk.length;
-            IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
-                int end = Math.min(n, (c + 1) * CHUNK);
-                for (int i = c * CHUNK; i < end; i++) {
+            Parallel.forRange(n, (from, end) -> {
+                for (int i = from; i < end; i++) {
                     float pi = pk[i] * decay;
                     float gi = gk[i] * scale + l2 * pi;
                     float mi = b1 * mk[i] + (1 - b1) * gi;
@@ -132,6 +134,7 @@ public final class Optimizer {
             INDArray like = params.get(k);
             read(Checkpoints.readArray(in, like, "moment of " + names.get(k)), m.get(k));
             read(Checkpoints.readArray(in, like, "moment of " + names.get(k)), v.get(k));
+            read(like, p.get(k));
         }
     }
 }
