@@ -151,6 +151,24 @@ public final class GruNetwork {
         return v;
     }
 
+    /** A loop body over the sequences {@code [from, to)} of a batch. */
+    private interface BatchBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs a time step's gate arithmetic for the two halves of the batch on two cores (each sequence's values
+     * depend only on its own row, so the split changes no result).
+     */
+    private static void forBatch(int batch, BatchBody body) {
+        if (batch < 8) {
+            body.run(0, batch);
+            return;
+        }
+        int half = batch / 2;
+        java.util.stream.IntStream.range(0, 2).parallel().forEach(k -> body.run(k == 0 ? 0 : half, k == 0 ? half : batch));
+    }
+
     /** tanh through one exponential; {@link Math#tanh} was a third of the forward pass. */
     private static double tanh(double x) {
         return 2 / (1 + Math.exp(-2 * x)) - 1;
@@ -170,8 +188,14 @@ public final class GruNetwork {
         int g3 = 3 * h;
         INDArray wh = params.get("wh" + l);
         double[] bh = values(params.get("bh" + l));
-        double[] xg = values(x.mmul(params.get("wx" + l)).addiRowVector(params.get("bx" + l)));
+        double[] bx = values(params.get("bx" + l));
         int n = time * batch;
+        // One product for every step's input projection, into a row-major array (mmul's result may be
+        // column-major, and re-ordering 1.5 M values cost more than the product).
+        INDArray xgNd = Nd4j.create(type, n, g3);
+        Nd4j.gemm(x, params.get("wx" + l), xgNd, false, false, 1.0, 0.0);
+        double[] xg = new double[n * g3];
+        read(xgNd, xg);
         double[] out = new double[n * h];
         double[] hPrev = new double[n * h];
         double[] rAll = new double[n * h];
@@ -188,7 +212,8 @@ public final class GruNetwork {
                 read(hgNd, hg);
             }
             int base = t * batch;
-            for (int b = 0; b < batch; b++) {
+            forBatch(batch, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
                 int xo = (base + b) * g3;
                 int go = b * g3;
                 int so = b * h;
@@ -197,9 +222,9 @@ public final class GruNetwork {
                     double hr = hg[go + j] + bh[j];
                     double hz = hg[go + h + j] + bh[h + j];
                     double hn = hg[go + 2 * h + j] + bh[2 * h + j];
-                    double r = sigmoid(xg[xo + j] + hr);
-                    double z = sigmoid(xg[xo + h + j] + hz);
-                    double nt = tanh(xg[xo + 2 * h + j] + r * hn);
+                    double r = sigmoid(xg[xo + j] + bx[j] + hr);
+                    double z = sigmoid(xg[xo + h + j] + bx[h + j] + hz);
+                    double nt = tanh(xg[xo + 2 * h + j] + bx[2 * h + j] + r * hn);
                     double prev = state[so + j];
                     double next = nt + z * (prev - nt);
                     hPrev[to + j] = prev;
@@ -211,6 +236,7 @@ public final class GruNetwork {
                     state[so + j] = next;
                 }
             }
+            });
             write(state, stateNd);
         }
         INDArray mask = null;
@@ -241,7 +267,8 @@ public final class GruNetwork {
         double[] dNext = new double[batch * h];
         for (int t = time - 1; t >= 0; t--) {
             int base = t * batch;
-            for (int b = 0; b < batch; b++) {
+            forBatch(batch, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
                 int to = (base + b) * h;
                 int so = b * h;
                 int go = (base + b) * g3;
@@ -265,6 +292,7 @@ public final class GruNetwork {
                     dNext[so + j] = dh * z;
                 }
             }
+            });
             System.arraycopy(dHgT, 0, dHg, base * g3, batch * g3);
             if (t > 0) {
                 write(dHgT, dHgTNd);
@@ -277,11 +305,32 @@ public final class GruNetwork {
         }
         INDArray dHgNd = matrix(dHg, n, g3);
         INDArray dXgNd = matrix(dXg, n, g3);
-        grads.put("wh" + l, matrix(tr.hPrev(), n, h).transpose().mmul(dHgNd));
-        grads.put("bh" + l, dHgNd.sum(0).reshape(1, g3));
-        grads.put("wx" + l, tr.input().transpose().mmul(dXgNd));
-        grads.put("bx" + l, dXgNd.sum(0).reshape(1, g3));
-        return dXgNd.mmul(params.get("wx" + l).transpose());
+        INDArray wx = params.get("wx" + l);
+        // Products with transposed operands straight into row-major results: transpose().mmul() re-ordered
+        // its operands and results through copies.
+        grads.put("wh" + l, product(matrix(tr.hPrev(), n, h), dHgNd, true, false, h, g3));
+        grads.put("bh" + l, matrix(columnSums(dHg, n, g3), 1, g3));
+        grads.put("wx" + l, product(tr.input(), dXgNd, true, false, wx.rows(), g3));
+        grads.put("bx" + l, matrix(columnSums(dXg, n, g3), 1, g3));
+        return product(dXgNd, wx, false, true, n, wx.rows());
+    }
+
+    /** {@code op(a)·op(b)} into a new row-major {@code [rows, cols]} array. */
+    private INDArray product(INDArray a, INDArray b, boolean transA, boolean transB, long rows, long cols) {
+        INDArray c = Nd4j.create(type, rows, cols);
+        Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
+        return c;
+    }
+
+    private static double[] columnSums(double[] v, int rows, int cols) {
+        double[] s = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                s[c] += v[o + c];
+            }
+        }
+        return s;
     }
 
     private INDArray embed(int[] tokens) {
@@ -313,7 +362,7 @@ public final class GruNetwork {
             traces.add(tr);
             x = tr.dropMask() == null ? tr.out() : tr.out().mul(tr.dropMask());
         }
-        INDArray logits = x.mmul(params.get("wo")).addiRowVector(params.get("bo"));
+        INDArray logits = product(x, params.get("wo"), false, false, x.rows(), vocab).addiRowVector(params.get("bo"));
         return Nd4j.exec(new LogSoftMax(logits, 1))[0];
     }
 
@@ -344,9 +393,9 @@ public final class GruNetwork {
         INDArray dLogits = Transforms.exp(logp, true).subi(y).divi(n);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         LayerTrace top = traces.get(layers - 1);
-        grads.put("wo", top.out().transpose().mmul(dLogits));
+        grads.put("wo", product(top.out(), dLogits, true, false, hidden, vocab));
         grads.put("bo", dLogits.sum(0).reshape(1, vocab));
-        INDArray d = dLogits.mmul(params.get("wo").transpose());
+        INDArray d = product(dLogits, params.get("wo"), false, true, n, hidden);
         for (int l = layers - 1; l >= 0; l--) {
             d = layerBackward(l, traces.get(l), d, time, batch, grads);
             if (l > 0 && traces.get(l - 1).dropMask() != null) {
