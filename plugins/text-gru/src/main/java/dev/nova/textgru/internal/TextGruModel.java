@@ -144,9 +144,10 @@ public final class TextGruModel implements GenerativeModel {
         int[] promptTokens = vocabulary.encode(TextGru.ID, prompt, "the prompt");
         int start = promptTokens.length > 0 ? -1 : Math.max(0, vocabulary.index('\n'));
         List<Sample> samples = new ArrayList<>();
+        GruNetwork.Snapshot weights = network.snapshot();
         for (int s = 0; s < request.count(); s++) {
             Random random = new Random(request.seed() * 1_000_003L + s);
-            GruNetwork.Stepper stepper = network.stepper();
+            GruNetwork.Stepper stepper = weights.stepper();
             float[] logits = null;
             if (promptTokens.length == 0) {
                 logits = stepper.step(start);
