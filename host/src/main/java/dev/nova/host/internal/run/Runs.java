@@ -271,12 +271,14 @@ public final class Runs {
             } else {
                 List<Sample.Image> images = images(samples);
                 Images.writeGrid(images, gridFile);
-                terminal.err().println("nova: wrote " + images.size() + " samples to " + gridFile);
+                terminal.err().println("nova: wrote " + images.size() + (images.size() == 1 ? " image to " : " images to ")
+                        + gridFile);
                 if (eachDir.isPresent()) {
                     for (int i = 0; i < images.size(); i++) {
                         Images.writeOne(images.get(i), eachDir.get().resolve(String.format("sample-%04d.png", i)));
                     }
-                    terminal.err().println("nova: wrote " + images.size() + " PNG files to " + eachDir.get());
+                    terminal.err().println("nova: wrote " + images.size() + (images.size() == 1 ? " PNG file to " : " PNG files to ")
+                            + eachDir.get());
                 }
             }
             return samples;

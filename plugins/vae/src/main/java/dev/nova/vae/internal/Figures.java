@@ -74,7 +74,7 @@ final class Figures {
                 g.drawString(String.format("%.1f", vy), left - 40, py + 4);
             }
             g.drawString("z1", left + plot / 2, top + plot + 34);
-            g.drawString("z2", 12, top + plot / 2);
+            g.drawString("z2", left - 24, top - 6);
             for (int i = 0; i < n; i++) {
                 int c = labels == null ? 0 : labels[i] % PALETTE.length;
                 g.setColor(new Color(PALETTE[c]));
