@@ -9,9 +9,7 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The network: embedding → stacked GRUs → dense logits, with forward and backward passes (backpropagation
@@ -352,7 +350,7 @@ public final class GruNetwork {
         return flat;
     }
 
-    /** Log-probabilities of the next character for every position, and the layer traces. */
+    /** Logits of the next character for every position ({@code [time·batch, vocab]}), and the layer traces. */
     private INDArray forward(int[][] idx, List<LayerTrace> traces, Random dropRandom) {
         int time = idx.length;
         int batch = idx[0].length;
@@ -362,16 +360,50 @@ public final class GruNetwork {
             traces.add(tr);
             x = tr.dropMask() == null ? tr.out() : tr.out().mul(tr.dropMask());
         }
-        INDArray logits = product(x, params.get("wo"), false, false, x.rows(), vocab).addiRowVector(params.get("bo"));
-        return Nd4j.exec(new LogSoftMax(logits, 1))[0];
+        return product(x, params.get("wo"), false, false, x.rows(), vocab);
     }
 
-    private INDArray oneHot(int[] labels) {
-        double[] y = new double[labels.length * vocab];
-        for (int i = 0; i < labels.length; i++) {
-            y[i * vocab + labels[i]] = 1.0;
-        }
-        return matrix(y, labels.length, vocab);
+    /**
+     * The mean cross-entropy of softmax(logits + bias) against the labels, in one pass over plain arrays (the
+     * log-softmax, one-hot and product ops it replaces cost several milliseconds a step in allocations);
+     * optionally the gradient with respect to the logits.
+     *
+     * @param logits {@code [rows, vocab]} without the output bias
+     * @param labels one per row
+     * @param gradient receives d(loss)/d(logits), or null
+     * @return the mean loss in nats
+     */
+    private double crossEntropy(INDArray logits, int[] labels, double[] gradient) {
+        int rows = labels.length;
+        double[] l = values(logits);
+        double[] bias = values(params.get("bo"));
+        double[] partial = new double[2];
+        int half = rows / 2;
+        java.util.stream.IntStream.range(0, 2).parallel().forEach(k -> {
+            double sum = 0;
+            for (int i = k == 0 ? 0 : half; i < (k == 0 ? half : rows); i++) {
+                int o = i * vocab;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < vocab; c++) {
+                    l[o + c] += bias[c];
+                    max = Math.max(max, l[o + c]);
+                }
+                double z = 0;
+                for (int c = 0; c < vocab; c++) {
+                    z += Math.exp(l[o + c] - max);
+                }
+                double logZ = max + Math.log(z);
+                sum += logZ - l[o + labels[i]];
+                if (gradient != null) {
+                    for (int c = 0; c < vocab; c++) {
+                        gradient[o + c] = Math.exp(l[o + c] - logZ) / rows;
+                    }
+                    gradient[o + labels[i]] -= 1.0 / rows;
+                }
+            }
+            partial[k] = sum;
+        });
+        return (partial[0] + partial[1]) / rows;
     }
 
     /**
@@ -386,11 +418,11 @@ public final class GruNetwork {
         int time = idx.length;
         int batch = idx[0].length;
         List<LayerTrace> traces = new ArrayList<>();
-        INDArray logp = forward(idx, traces, dropRandom);
-        INDArray y = oneHot(flatten(lab));
-        long n = (long) time * batch;
-        double loss = -logp.mul(y).sumNumber().doubleValue() / n;
-        INDArray dLogits = Transforms.exp(logp, true).subi(y).divi(n);
+        INDArray logits = forward(idx, traces, dropRandom);
+        int n = time * batch;
+        double[] dl = new double[n * vocab];
+        double loss = crossEntropy(logits, flatten(lab), dl);
+        INDArray dLogits = matrix(dl, n, vocab);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         LayerTrace top = traces.get(layers - 1);
         grads.put("wo", product(top.out(), dLogits, true, false, hidden, vocab));
@@ -426,8 +458,7 @@ public final class GruNetwork {
      * @return mean nats per character
      */
     public double loss(int[][] idx, int[][] lab) {
-        INDArray logp = forward(idx, new ArrayList<>(), null);
-        return -logp.mul(oneHot(flatten(lab))).sumNumber().doubleValue() / ((long) idx.length * idx[0].length);
+        return crossEntropy(forward(idx, new ArrayList<>(), null), flatten(lab), null);
     }
 
     /**
