@@ -85,7 +85,15 @@ public final class ImageData {
         return null;
     }
 
-    private static ImageSet readIdx(Path dir, String split, int size) {
+    /**
+     * Reads one split of an IDX folder, with its labels when the labels file is there.
+     *
+     * @param dir the folder
+     * @param split {@code train} or {@code t10k}
+     * @param size the image size the model uses (the files must match it)
+     * @return the images
+     */
+    public static ImageSet readIdx(Path dir, String split, int size) {
         Path imagesFile = idx(dir, split + "-images-idx3-ubyte");
         Idx.Array images = Idx.read(imagesFile, 3);
         int n = images.dims()[0];

@@ -416,9 +416,12 @@ public final class VaeModel implements GenerativeModel {
         ImageSet set;
         if (request.data().isPresent()) {
             Path p = request.data().get();
-            set = Files.isDirectory(p) && ImageData.hasIdx(p, "t10k")
-                    ? ImageData.load(p.toString(), settings.imageSize(), 0).test()
-                    : ImageData.readFolder(p, settings.imageSize());
+            if (Files.isDirectory(p) && (ImageData.hasIdx(p, "t10k") || ImageData.hasIdx(p, "train"))) {
+                // An IDX folder: its test split, or its training images when it has no test split.
+                set = ImageData.readIdx(p, ImageData.hasIdx(p, "t10k") ? "t10k" : "train", settings.imageSize());
+            } else {
+                set = ImageData.readFolder(p, settings.imageSize());
+            }
         } else {
             set = heldOutSet();
         }
