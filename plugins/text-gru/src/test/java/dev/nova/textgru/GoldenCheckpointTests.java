@@ -1,0 +1,72 @@
+package dev.nova.textgru;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.ModelContext;
+import dev.nova.api.Sample;
+import dev.nova.api.TrainingRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A checkpoint payload written by payload format 1 is kept in {@code src/test/resources/golden} and must keep
+ * loading and sampling the same text: a format change that breaks users' checkpoints fails here.
+ *
+ * <p>To write a new golden file after a deliberate format change (bump the format number, keep the old file and
+ * its reader): {@code mvn test -Dtest=GoldenCheckpointTests -Dnova.golden.write=true} in this module.
+ */
+class GoldenCheckpointTests {
+
+    private static final Path DIR = Path.of("src/test/resources/golden");
+    private static final Path PAYLOAD = DIR.resolve("format-1.payload");
+    private static final Path EXPECTED = DIR.resolve("format-1.expected.txt");
+
+    @TempDir
+    Path dir;
+
+    private static Config config() {
+        return ConfigFactory.parseString("""
+                data { path = "corpus.txt", holdout = 0.2 }
+                model { embedding = 4, hidden = 12 }
+                train { sequence-length = 8, batch = 4, learning-rate = 0.02 }
+                eval.batches = 1
+                """);
+    }
+
+    private static String sample(GenerativeModel m) {
+        return ((Sample.Text) m.generate(GenerationRequest.of(1, 7).with(GenerationRequest.PROMPT, "the ")
+                .with(GenerationRequest.LENGTH, 40).with(GenerationRequest.GREEDY, true)).get(0)).text();
+    }
+
+    @Test
+    void theFormatOnePayloadStillLoadsAndSamplesTheSame() throws Exception {
+        ModelContext context = ModelContext.of(3, Files.createDirectories(dir.resolve("work")), dir);
+        if (Boolean.getBoolean("nova.golden.write")) {
+            Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat. the dog sat on the log. ".repeat(20));
+            GenerativeModel m = new TextGruProvider().create(config(), context);
+            m.train(TrainingRequest.of(120), e -> { });
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            m.save(bytes);
+            Files.createDirectories(DIR);
+            Files.write(PAYLOAD, bytes.toByteArray());
+            Files.writeString(EXPECTED, sample(m), StandardCharsets.UTF_8);
+        }
+        assertTrue(Files.isRegularFile(PAYLOAD), "golden payload missing: " + PAYLOAD.toAbsolutePath());
+        GenerativeModel restored;
+        try (InputStream in = Files.newInputStream(PAYLOAD)) {
+            restored = new TextGruProvider().restore(config(), context, in);
+        }
+        assertEquals(120, restored.step());
+        assertEquals(Files.readString(EXPECTED, StandardCharsets.UTF_8), sample(restored));
+    }
+}
