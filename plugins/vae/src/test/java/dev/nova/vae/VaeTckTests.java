@@ -17,4 +17,9 @@ class VaeTckTests extends GeneratorVerification {
     protected Optional<Map.Entry<String, Object>> invalidSetting() {
         return Optional.of(Map.entry("model.latent", 0));
     }
+
+    @Override
+    protected Optional<Map.Entry<String, Object>> invalidGenerationOption() {
+        return Optional.of(Map.entry("temperature", -1.0));
+    }
 }
