@@ -464,7 +464,7 @@ public final class VaeModel implements GenerativeModel {
                     klSum += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
                 }
             }
-            sampleZ(stats, b, noise, z, eps);
+            network.reparameterise(stats, b, noise, z, eps);
             double[] ll = network.logLikelihood(buf, network.decodeLogits(z, b), b);
             for (double v : ll) {
                 recSum -= v;
@@ -485,16 +485,6 @@ public final class VaeModel implements GenerativeModel {
         return m;
     }
 
-    private void sampleZ(float[] stats, int b, Random noise, float[] z, float[] eps) {
-        int latent = network.latent();
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < latent; j++) {
-                float e = (float) noise.nextGaussian();
-                eps[i * latent + j] = e;
-                z[i * latent + j] = stats[i * 2 * latent + j] + e * (float) Math.exp(0.5 * stats[i * 2 * latent + latent + j]);
-            }
-        }
-    }
 
     /**
      * The importance-weighted bound with {@code k} samples, summed over the batch:
@@ -507,7 +497,7 @@ public final class VaeModel implements GenerativeModel {
         float[] z = new float[b * latent];
         float[] eps = new float[b * latent];
         for (int s = 0; s < k; s++) {
-            sampleZ(stats, b, noise, z, eps);
+            network.reparameterise(stats, b, noise, z, eps);
             double[] w = network.logLikelihood(images, network.decodeLogits(z, b), b);
             for (int i = 0; i < b; i++) {
                 double logPz = 0;

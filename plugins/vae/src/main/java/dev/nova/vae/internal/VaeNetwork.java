@@ -282,16 +282,28 @@ public final class VaeNetwork {
     }
 
     private void sampleZ(Pass p, Random noise) {
-        float[] stats = p.stats();
+        reparameterise(p.stats(), p.batch, noise, p.zJ, p.eps);
+        write(p.zJ, p.z);
+    }
+
+    /**
+     * Draws {@code z = μ + exp(½ log σ²)·ε} for each image, with ε from {@code noise} in row order.
+     *
+     * @param stats the encoder's output: per image μ then log σ² ({@link #encode})
+     * @param batch how many images
+     * @param noise the source of ε
+     * @param z receives {@code batch * latent} codes
+     * @param eps receives the ε drawn
+     */
+    public void reparameterise(float[] stats, int batch, Random noise, float[] z, float[] eps) {
         int l2 = 2 * latent;
-        for (int i = 0; i < p.batch; i++) {
+        for (int i = 0; i < batch; i++) {
             for (int j = 0; j < latent; j++) {
                 float e = (float) noise.nextGaussian();
-                p.eps[i * latent + j] = e;
-                p.zJ[i * latent + j] = stats[i * l2 + j] + e * (float) Math.exp(0.5 * stats[i * l2 + latent + j]);
+                eps[i * latent + j] = e;
+                z[i * latent + j] = stats[i * l2 + j] + e * (float) Math.exp(0.5 * stats[i * l2 + latent + j]);
             }
         }
-        write(p.zJ, p.z);
     }
 
     private void forward(Dense[] layers, INDArray input, INDArray[] out, float[][] outJ) {
