@@ -1,0 +1,187 @@
+package dev.nova.kit.nn;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apiguardian.api.API;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A model's parameters by name, in a fixed order, each with a gradient array of the same shape. Layers register
+ * their parameters here when they are built (drawing initial values from the set's one random source, in
+ * order) and write their gradients into it on each backward pass; the optimiser updates the parameters in place;
+ * checkpoints save and load them in order with shape checks.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class ParamSet {
+
+    private final DataType type;
+    private final Random random;
+    private final LinkedHashMap<String, INDArray> params = new LinkedHashMap<>();
+    private final LinkedHashMap<String, INDArray> grads = new LinkedHashMap<>();
+
+    /**
+     * Creates an empty set.
+     *
+     * @param type {@code FLOAT} (training) or {@code DOUBLE} (gradient checks)
+     * @param seed the seed of the initial values
+     */
+    public ParamSet(DataType type, long seed) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("parameters are FLOAT or DOUBLE, found " + type);
+        }
+        this.type = type;
+        this.random = new Random(seed);
+    }
+
+    /**
+     * A {@code FLOAT} set.
+     *
+     * @param seed the seed of the initial values
+     * @return the set
+     */
+    public static ParamSet floats(long seed) {
+        return new ParamSet(DataType.FLOAT, seed);
+    }
+
+    /** The data type of every parameter and gradient. */
+    public DataType type() {
+        return type;
+    }
+
+    /**
+     * Adds a {@code [rows, cols]} parameter drawn with {@code init}, and its zero gradient.
+     *
+     * @param name a name not used yet
+     * @param rows rows
+     * @param cols columns
+     * @param init how to draw its values
+     * @return the parameter
+     */
+    public INDArray add(String name, int rows, int cols, Init init) {
+        if (params.containsKey(name)) {
+            throw new IllegalArgumentException("parameter " + name + " is already defined");
+        }
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = init.next(random);
+        }
+        INDArray p = Buffers.matrix(type, v, rows, cols);
+        params.put(name, p);
+        grads.put(name, Nd4j.zeros(type, rows, cols));
+        return p;
+    }
+
+    /**
+     * A parameter.
+     *
+     * @param name its name
+     * @return the array, updated in place by the optimiser
+     */
+    public INDArray get(String name) {
+        INDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter " + name + "; defined: " + params.keySet());
+        }
+        return p;
+    }
+
+    /**
+     * A parameter's gradient.
+     *
+     * @param name its name
+     * @return the array layers write into
+     */
+    public INDArray grad(String name) {
+        INDArray g = grads.get(name);
+        if (g == null) {
+            throw new IllegalArgumentException("no parameter " + name + "; defined: " + params.keySet());
+        }
+        return g;
+    }
+
+    /** The names, in order. */
+    public List<String> names() {
+        return List.copyOf(params.keySet());
+    }
+
+    /** The parameters by name, in order (unmodifiable; the arrays themselves are live). */
+    public Map<String, INDArray> params() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** The gradients by name, in order (unmodifiable; the arrays themselves are live). */
+    public Map<String, INDArray> grads() {
+        return Collections.unmodifiableMap(grads);
+    }
+
+    /** The number of parameter values. */
+    public long size() {
+        return params.values().stream().mapToLong(INDArray::length).sum();
+    }
+
+    /** Sets every gradient to zero. */
+    public void zeroGrads() {
+        grads.values().forEach(g -> g.assign(0));
+    }
+
+    /**
+     * Writes every parameter, in order, in ND4J's binary format.
+     *
+     * @param out the stream
+     * @throws IOException if writing fails
+     */
+    public void write(DataOutputStream out) throws IOException {
+        for (INDArray p : params.values()) {
+            Nd4j.write(p, out);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote into the parameters, checking each shape.
+     *
+     * @param in the stream
+     * @throws IOException if it is truncated, unreadable or shaped for another model; the message names the
+     *     parameter
+     */
+    public void read(DataInputStream in) throws IOException {
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            e.getValue().assign(readArray(in, e.getValue(), "parameter " + e.getKey()));
+        }
+    }
+
+    /**
+     * Reads one array written with {@link Nd4j#write} and checks that it has the shape of {@code like}.
+     *
+     * @param in the stream
+     * @param like an array of the expected shape
+     * @param what what it is, for messages
+     * @return the array read
+     * @throws IOException if it is unreadable or of another shape
+     */
+    public static INDArray readArray(DataInputStream in, INDArray like, String what) throws IOException {
+        INDArray a;
+        try {
+            a = Nd4j.read(in);
+        } catch (RuntimeException e) {
+            throw new IOException("unreadable array for " + what + " (" + e.getMessage() + ")", e);
+        }
+        if (!Arrays.equals(a.shape(), like.shape())) {
+            throw new IOException(what + " has shape " + Arrays.toString(a.shape()) + ", the configured model needs "
+                    + Arrays.toString(like.shape()));
+        }
+        return a;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.nova.kit.optim;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import com.typesafe.config.Config;
+import dev.nova.kit.support.Checks;
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * How parameters are updated: the optimiser, the learning-rate schedule (linear warm-up, then cosine decay to a
+ * floor), global-norm gradient clipping and weight decay. Read from a config section with the keys
+ * {@code optimizer}, {@code learning-rate}, {@code warmup-steps}, {@code decay-steps}, {@code min-learning-rate},
+ * {@code gradient-clip} and {@code weight-decay} (a plugin's {@code train} section, say).
+ *
+ * @param optimizer {@code adam} (L2 penalty added to the gradient) or {@code adamw} (decoupled weight decay)
+ * @param learningRate the peak learning rate
+ * @param warmupSteps steps of linear warm-up (0 = none)
+ * @param decaySteps the step where the cosine decay reaches the floor (0 = constant after warm-up)
+ * @param minLearningRate the floor of the decay
+ * @param gradientClip the largest global gradient norm (0 = no clipping)
+ * @param weightDecay the weight decay coefficient
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public record TrainSettings(String optimizer, double learningRate, int warmupSteps, int decaySteps,
+                            double minLearningRate, double gradientClip, double weightDecay) {
+
+    /** The optimisers. */
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw");
+
+    /** Checks the arguments. */
+    public TrainSettings {
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be adam or adamw, found " + optimizer);
+        }
+    }
+
+    /**
+     * Checks a section's keys, adding each problem under {@code prefix + key}.
+     *
+     * @param c the checks of the plugin's subtree
+     * @param prefix the section with a trailing dot, for example {@code train.}
+     */
+    public static void check(Checks c, String prefix) {
+        c.oneOf(prefix + "optimizer", OPTIMIZERS);
+        c.positive(prefix + "learning-rate");
+        c.intRange(prefix + "warmup-steps", 0, Integer.MAX_VALUE);
+        c.intRange(prefix + "decay-steps", 0, Integer.MAX_VALUE);
+        c.atLeast(prefix + "min-learning-rate", 0);
+        c.atLeast(prefix + "gradient-clip", 0);
+        c.atLeast(prefix + "weight-decay", 0);
+    }
+
+    /**
+     * Reads a section (already checked).
+     *
+     * @param config the plugin's subtree
+     * @param prefix the section with a trailing dot, for example {@code train.}
+     * @return the settings
+     */
+    public static TrainSettings of(Config config, String prefix) {
+        return new TrainSettings(config.getString(prefix + "optimizer"), config.getDouble(prefix + "learning-rate"),
+                config.getInt(prefix + "warmup-steps"), config.getInt(prefix + "decay-steps"),
+                config.getDouble(prefix + "min-learning-rate"), config.getDouble(prefix + "gradient-clip"),
+                config.getDouble(prefix + "weight-decay"));
+    }
+
+    /**
+     * The learning rate at a step: linear warm-up, then cosine decay to the floor, then the floor.
+     *
+     * @param step the 0-based step about to run
+     * @return the rate
+     */
+    public double learningRate(long step) {
+        if (warmupSteps > 0 && step < warmupSteps) {
+            return learningRate * (step + 1) / warmupSteps;
+        }
+        if (decaySteps <= 0) {
+            return learningRate;
+        }
+        double progress = Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, decaySteps - warmupSteps));
+        return minLearningRate + 0.5 * (learningRate - minLearningRate) * (1 + Math.cos(Math.PI * progress));
+    }
+}

@@ -1,0 +1,227 @@
+package dev.nova.kit.support;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.nova.api.ConfigProblem;
+import dev.nova.api.InvalidConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * Range checks over a plugin's config subtree that collect every problem instead of stopping at the first.
+ * Each check reads its key with a typed getter, so a wrongly typed value is reported under that key and the
+ * remaining checks still run.
+ *
+ * <pre>{@code
+ * Checks c = new Checks(config);
+ * c.intRange("model.hidden", 1, 8192);
+ * c.oneOf("train.optimizer", List.of("adam", "adamw"));
+ * return c.problems();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class Checks {
+
+    private final Config config;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    /**
+     * Starts checking a subtree (with its defaults filled in).
+     *
+     * @param config the plugin's subtree
+     */
+    public Checks(Config config) {
+        this.config = config;
+    }
+
+    /** The problems found so far, in the order the checks ran. */
+    public List<ConfigProblem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Throws when any check failed.
+     *
+     * @param pluginId the plugin, for the message
+     * @throws InvalidConfigException listing every problem
+     */
+    public void throwIfAny(String pluginId) {
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(pluginId, problems);
+        }
+    }
+
+    /**
+     * Adds a problem found by the plugin's own logic.
+     *
+     * @param key the offending key
+     * @param message what is wrong and what was expected
+     * @return this
+     */
+    public Checks add(String key, String message) {
+        problems.add(new ConfigProblem(key, message));
+        return this;
+    }
+
+    /**
+     * A whole number in {@code [min, max]}.
+     *
+     * @param key the key
+     * @param min the least allowed value
+     * @param max the greatest allowed value ({@link Integer#MAX_VALUE} or {@link Long#MAX_VALUE} for no bound)
+     * @return this
+     */
+    public Checks intRange(String key, long min, long max) {
+        try {
+            long v = config.getLong(key);
+            if (v < min || v > max) {
+                add(key, max == Integer.MAX_VALUE || max == Long.MAX_VALUE
+                        ? "must be >= " + min + ", found " + v : "must be in [" + min + ", " + max + "], found " + v);
+            }
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+        }
+        return this;
+    }
+
+    /**
+     * A finite number in {@code [min, max]} or {@code [min, max)}.
+     *
+     * @param key the key
+     * @param min the least allowed value
+     * @param max the upper bound
+     * @param maxInclusive whether {@code max} itself is allowed
+     * @return this
+     */
+    public Checks range(String key, double min, double max, boolean maxInclusive) {
+        try {
+            double v = config.getDouble(key);
+            if (!(v >= min && (maxInclusive ? v <= max : v < max)) || !Double.isFinite(v)) {
+                add(key, max == Double.MAX_VALUE ? "must be a finite number >= " + min + ", found " + v
+                        : "must be in [" + min + ", " + max + (maxInclusive ? "]" : ")") + ", found " + v);
+            }
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+        }
+        return this;
+    }
+
+    /**
+     * A finite number {@code >= min}.
+     *
+     * @param key the key
+     * @param min the least allowed value
+     * @return this
+     */
+    public Checks atLeast(String key, double min) {
+        return range(key, min, Double.MAX_VALUE, true);
+    }
+
+    /**
+     * A finite number {@code > 0}.
+     *
+     * @param key the key
+     * @return this
+     */
+    public Checks positive(String key) {
+        try {
+            double v = config.getDouble(key);
+            if (!(v > 0) || !Double.isFinite(v)) {
+                add(key, "must be a finite number > 0, found " + v);
+            }
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+        }
+        return this;
+    }
+
+    /**
+     * One of a fixed set of words.
+     *
+     * @param key the key
+     * @param allowed the words
+     * @return this
+     */
+    public Checks oneOf(String key, List<String> allowed) {
+        try {
+            String v = config.getString(key);
+            if (!allowed.contains(v)) {
+                add(key, "must be one of " + String.join(", ", allowed) + ", found " + v);
+            }
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+        }
+        return this;
+    }
+
+    /**
+     * A string that is not blank.
+     *
+     * @param key the key
+     * @param expected what it should name, for the message
+     * @return this
+     */
+    public Checks nonBlank(String key, String expected) {
+        try {
+            if (config.getString(key).isBlank()) {
+                add(key, "must name " + expected);
+            }
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+        }
+        return this;
+    }
+
+    /**
+     * A list of layer widths.
+     *
+     * @param key the key
+     * @param mayBeEmpty whether an empty list is allowed
+     * @param maxLayers the most widths allowed
+     * @param maxWidth the greatest width allowed
+     * @return this
+     */
+    public Checks widths(String key, boolean mayBeEmpty, int maxLayers, int maxWidth) {
+        List<Integer> w;
+        try {
+            w = config.getIntList(key);
+        } catch (ConfigException e) {
+            add(key, "must be a list of layer widths such as [512, 256]");
+            return this;
+        }
+        if (w.isEmpty() && !mayBeEmpty) {
+            add(key, "must list at least one layer width, such as [512, 256]");
+        } else if (w.size() > maxLayers || w.stream().anyMatch(v -> v < 1 || v > maxWidth)) {
+            add(key, "must hold 1 to " + maxLayers + " widths in [1, " + maxWidth + "], found " + w);
+        }
+        return this;
+    }
+
+    private void typeProblem(String key, ConfigException e) {
+        add(key, messageOf(e));
+    }
+
+    /** The key a Typesafe Config exception is about, or {@code ?}. */
+    static String keyOf(ConfigException e) {
+        String m = e.getMessage();
+        if (e instanceof ConfigException.Missing || e instanceof ConfigException.WrongType) {
+            int colon = m.lastIndexOf(": ");
+            String tail = colon >= 0 ? m.substring(colon + 2) : m;
+            int space = tail.indexOf(' ');
+            return space > 0 ? tail.substring(0, space) : "?";
+        }
+        return "?";
+    }
+
+    /** A Typesafe Config exception's message without its origin prefix. */
+    static String messageOf(ConfigException e) {
+        String m = e.getMessage();
+        int colon = m.lastIndexOf(": ");
+        return colon >= 0 ? m.substring(colon + 2) : m;
+    }
+}

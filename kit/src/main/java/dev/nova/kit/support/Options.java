@@ -1,0 +1,196 @@
+package dev.nova.kit.support;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nova.api.PluginException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * Typed reading of generation or evaluation options. Values may arrive typed (from code) or as text (from
+ * {@code --option key=value} on the command line); both are accepted, so {@code top-k=5} works whichever way it
+ * came. Unknown options and values of the wrong type or out of range are a {@link PluginException} naming the
+ * option, what was expected and what was found.
+ *
+ * <pre>{@code
+ * Options o = Options.of(ID, request.options(), List.of("prompt", "length", "temperature"));
+ * int length = o.integer("length", 0, 10_000_000).orElse(settings.length());
+ * }</pre>
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class Options {
+
+    private final String pluginId;
+    private final Map<String, Object> values;
+
+    private Options(String pluginId, Map<String, Object> values) {
+        this.pluginId = pluginId;
+        this.values = values;
+    }
+
+    /**
+     * Wraps a request's options, rejecting any not in {@code known}.
+     *
+     * @param pluginId for messages
+     * @param values the request's options
+     * @param known every option the plugin understands here
+     * @return the options
+     * @throws PluginException naming the first unknown option and the known ones
+     */
+    public static Options of(String pluginId, Map<String, Object> values, List<String> known) {
+        for (String key : new java.util.TreeSet<>(values.keySet())) {
+            if (!known.contains(key)) {
+                throw new PluginException(pluginId, "unknown option '" + key + "'; known: "
+                        + (known.isEmpty() ? "none" : String.join(", ", known)));
+            }
+        }
+        return new Options(pluginId, Map.copyOf(values));
+    }
+
+    /**
+     * Whether an option was given.
+     *
+     * @param key the option
+     * @return whether it is present
+     */
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    /**
+     * A text option.
+     *
+     * @param key the option
+     * @return its value, or empty
+     */
+    public Optional<String> text(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw problem(key, "must be text", v);
+        }
+        return Optional.of(s);
+    }
+
+    /**
+     * A finite number option.
+     *
+     * @param key the option
+     * @return its value, or empty
+     */
+    public Optional<Double> number(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        double d;
+        if (v instanceof Number n) {
+            d = n.doubleValue();
+        } else if (v instanceof String s) {
+            try {
+                d = Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw problem(key, "must be a number", v);
+            }
+        } else {
+            throw problem(key, "must be a number", v);
+        }
+        if (!Double.isFinite(d)) {
+            throw problem(key, "must be a finite number", v);
+        }
+        return Optional.of(d);
+    }
+
+    /**
+     * A number option in {@code [min, max]}.
+     *
+     * @param key the option
+     * @param min the least allowed value
+     * @param max the greatest allowed value
+     * @return its value, or empty
+     */
+    public Optional<Double> number(String key, double min, double max) {
+        Optional<Double> d = number(key);
+        if (d.isPresent() && !(d.get() >= min && d.get() <= max)) {
+            throw problem(key, "must be in [" + min + ", " + max + "]", d.get());
+        }
+        return d;
+    }
+
+    /**
+     * A number option {@code > 0}.
+     *
+     * @param key the option
+     * @return its value, or empty
+     */
+    public Optional<Double> positive(String key) {
+        Optional<Double> d = number(key);
+        if (d.isPresent() && !(d.get() > 0)) {
+            throw problem(key, "must be > 0", d.get());
+        }
+        return d;
+    }
+
+    /**
+     * A whole-number option in {@code [min, max]}.
+     *
+     * @param key the option
+     * @param min the least allowed value
+     * @param max the greatest allowed value
+     * @return its value, or empty
+     */
+    public Optional<Integer> integer(String key, int min, int max) {
+        Optional<Double> d = number(key);
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        double v = d.get();
+        if (v != Math.rint(v)) {
+            throw problem(key, "must be a whole number", values.get(key));
+        }
+        if (v < min || v > max) {
+            throw problem(key, max == Integer.MAX_VALUE ? "must be >= " + min : "must be in [" + min + ", " + max + "]",
+                    (long) v);
+        }
+        return Optional.of((int) v);
+    }
+
+    /**
+     * A yes/no option ({@code true}/{@code false}, or a {@code Boolean}).
+     *
+     * @param key the option
+     * @return its value, or empty
+     */
+    public Optional<Boolean> flag(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof Boolean b) {
+            return Optional.of(b);
+        }
+        if (v instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
+            return Optional.of(Boolean.parseBoolean(s.trim().toLowerCase(Locale.ROOT)));
+        }
+        throw problem(key, "must be true or false", v);
+    }
+
+    /**
+     * An error about an option, for checks the plugin makes itself.
+     *
+     * @param key the option
+     * @param expected what it must be, for example {@code must be a file}
+     * @param found the value given
+     * @return the exception to throw
+     */
+    public PluginException problem(String key, String expected, Object found) {
+        return new PluginException(pluginId, "option " + key + " " + expected + ", found " + found);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.nova.kit.support;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nova.api.CheckpointException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UTFDataFormatException;
+import java.util.Arrays;
+import org.apiguardian.api.API;
+
+/**
+ * The framing of a checkpoint payload: a magic number, a format number, the plugin's body, an end marker.
+ * Reading checks all three and turns truncation, a foreign payload, an unknown format and any other read failure
+ * into a {@link CheckpointException} naming the plugin.
+ *
+ * <pre>{@code
+ * Payload.write(ID, out, MAGIC, 2, d -> { d.writeLong(step); params.write(d); });
+ * Model m = Payload.read(ID, in, MAGIC, new int[] {1, 2}, r -> restore(r.format(), r.in()));
+ * }</pre>
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class Payload {
+
+    /** Written after the body, so that a payload cut at a value boundary is still detected. */
+    public static final int END = 0x454e4421;
+
+    private Payload() {
+    }
+
+    /** Writes a payload body. */
+    @FunctionalInterface
+    public interface Body {
+        /**
+         * Writes the body.
+         *
+         * @param out the stream, after the header
+         * @throws IOException if writing fails
+         */
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads a payload body. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        /**
+         * Reads the body (not the end marker).
+         *
+         * @param format the payload's format number, one of those accepted
+         * @param in the stream, after the header
+         * @return what was read
+         * @throws IOException if it is truncated or does not fit; the message says what was wrong
+         */
+        T read(int format, DataInputStream in) throws IOException;
+    }
+
+    /**
+     * Writes a framed payload.
+     *
+     * @param pluginId for messages
+     * @param out the stream the host owns (not closed)
+     * @param magic the plugin's magic number
+     * @param format the format written
+     * @param body writes the body
+     * @throws CheckpointException if writing fails
+     */
+    public static void write(String pluginId, OutputStream out, long magic, int format, Body body) {
+        try {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeLong(magic);
+            d.writeInt(format);
+            body.write(d);
+            d.writeInt(END);
+            d.flush();
+        } catch (IOException e) {
+            throw new CheckpointException(pluginId, "cannot write the model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a framed payload.
+     *
+     * @param pluginId for messages
+     * @param in the stream the host owns (not closed)
+     * @param magic the plugin's magic number
+     * @param formats the formats this version reads
+     * @param reader reads the body
+     * @param <T> what the body yields
+     * @return what the reader returned
+     * @throws CheckpointException if the payload is foreign, of an unknown format, truncated or does not fit
+     */
+    public static <T> T read(String pluginId, InputStream in, long magic, int[] formats, Reader<T> reader) {
+        DataInputStream d = new DataInputStream(in);
+        try {
+            if (d.readLong() != magic) {
+                throw new CheckpointException(pluginId, "payload is not a " + pluginId + " checkpoint (wrong magic number)");
+            }
+            int format = d.readInt();
+            if (Arrays.stream(formats).noneMatch(f -> f == format)) {
+                throw new CheckpointException(pluginId, "payload format " + format + " is not supported; this version reads"
+                        + " format " + (formats.length == 1 ? Integer.toString(formats[0]) : Arrays.toString(formats)));
+            }
+            T result = reader.read(format, d);
+            if (d.readInt() != END) {
+                throw new CheckpointException(pluginId, "payload is corrupt: missing end marker");
+            }
+            return result;
+        } catch (EOFException e) {
+            throw new CheckpointException(pluginId, "payload is truncated", e);
+        } catch (UTFDataFormatException e) {
+            throw new CheckpointException(pluginId, "payload is corrupt (bad text record)", e);
+        } catch (IOException e) {
+            throw new CheckpointException(pluginId, "payload is unreadable: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.nova.kit.text;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.apiguardian.api.API;
+
+/**
+ * Picks the next token from logits: greedy, or sampled with temperature, top-k and top-p (nucleus).
+ *
+ * @param temperature softmax temperature, &gt; 0
+ * @param topK keep the k most likely tokens, 0 for all
+ * @param topP keep the smallest set reaching this probability, 1 for all
+ * @param greedy always take the most likely token
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public record TokenSampler(double temperature, int topK, double topP, boolean greedy) {
+
+    /** Checks the arguments. */
+    public TokenSampler {
+        if (!(temperature > 0) || !Double.isFinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be > 0, found " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("top-k must be >= 0, found " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("top-p must be in (0, 1], found " + topP);
+        }
+    }
+
+    /**
+     * Chooses a token.
+     *
+     * @param logits unnormalised scores
+     * @param random the sample's random source (one uniform draw per token when not greedy)
+     * @return the token
+     */
+    public int next(float[] logits, Random random) {
+        int n = logits.length;
+        if (greedy) {
+            int best = 0;
+            for (int i = 1; i < n; i++) {
+                if (logits[i] > logits[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l / temperature);
+        }
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = Math.exp(logits[i] / temperature - max);
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        double total = 0;
+        for (double x : p) {
+            total += x;
+        }
+        int keep = topK > 0 ? Math.min(topK, n) : n;
+        if (topP < 1) {
+            double acc = 0;
+            for (int i = 0; i < keep; i++) {
+                acc += p[order[i]] / total;
+                if (acc >= topP) {
+                    keep = i + 1;
+                    break;
+                }
+            }
+        }
+        double kept = 0;
+        for (int i = 0; i < keep; i++) {
+            kept += p[order[i]];
+        }
+        double u = random.nextDouble() * kept;
+        for (int i = 0; i < keep; i++) {
+            u -= p[order[i]];
+            if (u <= 0) {
+                return order[i];
+            }
+        }
+        return order[keep - 1];
+    }
+}

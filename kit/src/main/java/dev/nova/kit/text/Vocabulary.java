@@ -1,0 +1,121 @@
+package dev.nova.kit.text;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nova.api.PluginException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apiguardian.api.API;
+
+/**
+ * The characters (Unicode code points) a model knows, in code point order; index {@code i} is token {@code i}.
+ *
+ * @param codePoints sorted, distinct code points
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public record Vocabulary(int[] codePoints) {
+
+    /** The most code points a vocabulary can hold (every Unicode code point). */
+    public static final int MAX_SIZE = 0x110000;
+
+    /** Checks and copies the code points. */
+    public Vocabulary {
+        codePoints = codePoints.clone();
+        for (int i = 0; i < codePoints.length; i++) {
+            if (codePoints[i] < 0 || codePoints[i] >= MAX_SIZE || (i > 0 && codePoints[i] <= codePoints[i - 1])) {
+                throw new IllegalArgumentException("code points must be sorted, distinct and valid; found "
+                        + codePoints[i] + " at " + i);
+            }
+        }
+    }
+
+    /**
+     * The vocabulary of a text: every code point in it.
+     *
+     * @param text the training text
+     * @return its vocabulary
+     */
+    public static Vocabulary of(String text) {
+        return new Vocabulary(text.codePoints().distinct().sorted().toArray());
+    }
+
+    /** The code points, in order (a copy). */
+    @Override
+    public int[] codePoints() {
+        return codePoints.clone();
+    }
+
+    /** The number of tokens. */
+    public int size() {
+        return codePoints.length;
+    }
+
+    /**
+     * The token of a code point.
+     *
+     * @param codePoint the character
+     * @return its index, or -1 if unknown
+     */
+    public int index(int codePoint) {
+        int i = Arrays.binarySearch(codePoints, codePoint);
+        return i >= 0 ? i : -1;
+    }
+
+    /**
+     * Encodes text.
+     *
+     * @param pluginId for messages
+     * @param text the text
+     * @param source what the text is (a file, "the prompt"), for messages
+     * @return its tokens
+     * @throws PluginException naming how many characters the vocabulary lacks and the first of them
+     */
+    public int[] encode(String pluginId, String text, String source) {
+        int[] cps = text.codePoints().toArray();
+        int[] out = new int[cps.length];
+        Map<Integer, Integer> unknown = new TreeMap<>();
+        int first = -1;
+        for (int i = 0; i < cps.length; i++) {
+            out[i] = index(cps[i]);
+            if (out[i] < 0) {
+                unknown.merge(cps[i], 1, Integer::sum);
+                if (first < 0) {
+                    first = cps[i];
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new PluginException(pluginId, source + " contains " + unknown.size() + " characters the model's vocabulary"
+                    + " lacks, for example U+" + String.format("%04X", first) + " '" + new String(Character.toChars(first))
+                    + "'");
+        }
+        return out;
+    }
+
+    /**
+     * The character of a token.
+     *
+     * @param token the index
+     * @return the character as a string
+     */
+    public String decode(int token) {
+        return new String(Character.toChars(codePoints[token]));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Vocabulary v && Arrays.equals(v.codePoints, codePoints);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(codePoints);
+    }
+
+    @Override
+    public String toString() {
+        return "Vocabulary[" + codePoints.length + " code points]";
+    }
+}

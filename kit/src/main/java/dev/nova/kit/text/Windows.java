@@ -1,0 +1,103 @@
+package dev.nova.kit.text;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.Random;
+import org.apiguardian.api.API;
+
+/**
+ * Batches of token windows for next-token training, time-major: {@code inputs[t][b]} is position t of window b,
+ * {@code labels[t][b]} the token after it.
+ *
+ * @param inputs {@code [time][batch]} tokens
+ * @param labels {@code [time][batch]} next tokens
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public record Windows(int[][] inputs, int[][] labels) {
+
+    /**
+     * Windows at random offsets of the training head, one uniform draw per window in order (a pure function of
+     * the random source: key it by seed and step, and resume is exact).
+     *
+     * @param corpus the corpus
+     * @param time window length
+     * @param batch windows
+     * @param random the source of the offsets
+     * @return the batch
+     */
+    public static Windows random(Corpus corpus, int time, int batch, Random random) {
+        int[][] idx = new int[time][batch];
+        int[][] lab = new int[time][batch];
+        int span = corpus.trainEnd() - time;
+        int[] tokens = corpus.tokens();
+        for (int j = 0; j < batch; j++) {
+            int off = random.nextInt(span);
+            for (int i = 0; i < time; i++) {
+                idx[i][j] = tokens[off + i];
+                lab[i][j] = tokens[off + i + 1];
+            }
+        }
+        return new Windows(idx, lab);
+    }
+
+    /**
+     * Batch {@code k} of consecutive, non-overlapping windows of {@code time + 1} tokens, for evaluation.
+     *
+     * @param tokens the text
+     * @param k the batch index (windows {@code k·batch} to {@code (k+1)·batch − 1})
+     * @param time window length
+     * @param batch windows per batch
+     * @return the batch
+     */
+    public static Windows consecutive(int[] tokens, int k, int time, int batch) {
+        int[][] idx = new int[time][batch];
+        int[][] lab = new int[time][batch];
+        for (int j = 0; j < batch; j++) {
+            int off = (k * batch + j) * (time + 1);
+            for (int i = 0; i < time; i++) {
+                idx[i][j] = tokens[off + i];
+                lab[i][j] = tokens[off + i + 1];
+            }
+        }
+        return new Windows(idx, lab);
+    }
+
+    /** Window length. */
+    public int time() {
+        return inputs.length;
+    }
+
+    /** Windows. */
+    public int batch() {
+        return inputs[0].length;
+    }
+
+    /**
+     * The inputs flattened time-major ({@code t·batch + b}).
+     *
+     * @return {@code time·batch} tokens
+     */
+    public int[] flatInputs() {
+        return flatten(inputs);
+    }
+
+    /**
+     * The labels flattened time-major ({@code t·batch + b}).
+     *
+     * @return {@code time·batch} tokens
+     */
+    public int[] flatLabels() {
+        return flatten(labels);
+    }
+
+    private static int[] flatten(int[][] tokens) {
+        int t = tokens.length;
+        int b = tokens[0].length;
+        int[] flat = new int[t * b];
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(tokens[i], 0, flat, i * b, b);
+        }
+        return flat;
+    }
+}
