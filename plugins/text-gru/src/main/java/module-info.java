@@ -6,8 +6,8 @@
 module dev.nova.textgru {
     requires dev.nova.api;
     requires dev.nova.runtime;
-    // Bulk copies between Java arrays and ND4J buffers.
-    requires org.bytedeco.javacpp;
+    // Layers, Adam, the corpus and the token sampler: the plugin is only its model, settings and generation.
+    requires dev.nova.kit;
     requires dagger;
     requires jakarta.inject;
     // @Generated on Dagger's generated code.

@@ -112,6 +112,26 @@ public final class Checks {
     }
 
     /**
+     * A number in {@code (min, max]}, such as a probability that must not be zero.
+     *
+     * @param key the key
+     * @param min the bound it must exceed
+     * @param max the greatest allowed value
+     * @return this
+     */
+    public Checks above(String key, double min, double max) {
+        try {
+            double v = config.getDouble(key);
+            if (!(v > min && v <= max)) {
+                add(key, "must be in (" + min + ", " + max + "], found " + v);
+            }
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+        }
+        return this;
+    }
+
+    /**
      * A finite number {@code >= min}.
      *
      * @param key the key

@@ -1,34 +1,30 @@
 package dev.nova.textgru;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConfigProblem;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
-import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
-import dev.nova.textgru.internal.Corpus;
+import dev.nova.kit.support.Payload;
+import dev.nova.kit.support.PluginConfig;
+import dev.nova.kit.text.Corpus;
+import dev.nova.kit.text.Vocabulary;
+import dev.nova.textgru.internal.CorpusLoader;
 import dev.nova.textgru.internal.Settings;
 import dev.nova.textgru.internal.TextGru;
 import dev.nova.textgru.internal.TextGruComponent;
 import dev.nova.textgru.internal.TextGruModel;
-import dev.nova.textgru.internal.Vocabulary;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +35,10 @@ import java.util.Optional;
 public final class TextGruProvider implements GeneratorProvider {
 
     private static final PluginInfo INFO = new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT,
-            VersionRange.parse("[1.0,2.0)"), "Character-level GRU language model (SameDiff GRU)");
+            VersionRange.parse("[1.0,2.0)"), "Character-level GRU language model");
+
+    /** Loaded on first use: {@link #info()} must stay free of I/O. */
+    private volatile PluginConfig config;
 
     /** Creates the provider; cheap. */
     public TextGruProvider() {
@@ -50,41 +49,23 @@ public final class TextGruProvider implements GeneratorProvider {
         return INFO;
     }
 
-    private static Config reference() {
-        try (InputStream in = TextGruProvider.class.getModule().getResourceAsStream("reference.conf")) {
-            return ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8),
-                    ConfigParseOptions.defaults().setOriginDescription("text-gru reference.conf"))
-                    .getConfig("plugins." + TextGru.ID);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private PluginConfig config() {
+        if (config == null) {
+            config = PluginConfig.of(TextGruProvider.class, TextGru.ID);
         }
+        return config;
     }
 
     @Override
-    public List<ConfigProblem> validate(Config config) {
-        List<ConfigProblem> problems = new ArrayList<>(ConfigProblem.unknownKeys(config, reference()));
-        try {
-            problems.addAll(Settings.problems(config.withFallback(reference())));
-        } catch (ConfigException e) {
-            // A wrongly typed value (the host reports these itself, with origins, before calling validate).
-            problems.add(new ConfigProblem("?", e.getMessage()));
-        }
-        return problems;
-    }
-
-    private static Settings settings(Config config) {
-        try {
-            return Settings.of(TextGru.ID, config.withFallback(reference()));
-        } catch (ConfigException e) {
-            throw new PluginException(TextGru.ID, "invalid configuration: " + e.getMessage(), e);
-        }
+    public List<ConfigProblem> validate(Config given) {
+        return config().validate(given, Settings::problems);
     }
 
     @Override
-    public GenerativeModel create(Config config, ModelContext context) {
-        Settings s = settings(config);
-        String path = s.dataPath().startsWith(Corpus.BUILTIN) ? s.dataPath() : context.resolve(s.dataPath()).toString();
-        String text = Corpus.read(TextGru.ID, path);
+    public GenerativeModel create(Config given, ModelContext context) {
+        Settings s = config().read(given, Settings::of);
+        String path = CorpusLoader.resolve(s.dataPath(), context);
+        String text = CorpusLoader.read(path);
         Vocabulary vocabulary = Vocabulary.of(text);
         Corpus corpus = Corpus.of(TextGru.ID, text, vocabulary, s.holdout(), s.sequenceLength() + 1, path);
         TextGruModel model = TextGruComponent.factory().create(s, context, vocabulary).model();
@@ -93,42 +74,36 @@ public final class TextGruProvider implements GeneratorProvider {
     }
 
     @Override
-    public GenerativeModel restore(Config config, ModelContext context, InputStream payload) {
-        Settings s = settings(config);
-        DataInputStream in = new DataInputStream(payload);
-        try {
-            if (in.readLong() != Checkpoint.MAGIC) {
-                throw new CheckpointException(TextGru.ID, "payload is not a text-gru checkpoint (wrong magic number)");
-            }
-            int format = in.readInt();
-            if (format != Checkpoint.FORMAT) {
-                throw new CheckpointException(TextGru.ID, "payload format " + format + " is not supported; this plugin"
-                        + " reads format " + Checkpoint.FORMAT);
-            }
-            int embedding = in.readInt();
-            int layers = in.readInt();
-            int hidden = in.readInt();
-            if (embedding != s.embedding() || layers != s.layers() || hidden != s.hidden()) {
-                throw new CheckpointException(TextGru.ID, "checkpoint holds a model with embedding " + embedding + ", "
-                        + layers + " layers of " + hidden + "; the configuration asks for embedding " + s.embedding() + ", "
-                        + s.layers() + " layers of " + s.hidden());
-            }
-            int size = in.readInt();
-            if (size < 1 || size > 1_114_112) {
-                throw new CheckpointException(TextGru.ID, "payload is corrupt: vocabulary size " + size);
-            }
-            int[] cps = new int[size];
-            for (int i = 0; i < size; i++) {
-                cps[i] = in.readInt();
-            }
-            TextGruModel model = TextGruComponent.factory().create(s, context, new Vocabulary(cps)).model();
-            model.restoreFrom(in);
-            return model;
-        } catch (EOFException e) {
-            throw new CheckpointException(TextGru.ID, "payload is truncated", e);
-        } catch (IOException e) {
-            throw new CheckpointException(TextGru.ID, "payload is unreadable: " + e.getMessage(), e);
-        }
+    public GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
+        Settings s = config().read(given, Settings::of);
+        return Payload.read(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, new int[] {TextGruModel.PAYLOAD_FORMAT},
+                (format, in) -> {
+                    int embedding = in.readInt();
+                    int layers = in.readInt();
+                    int hidden = in.readInt();
+                    if (embedding != s.embedding() || layers != s.layers() || hidden != s.hidden()) {
+                        throw new CheckpointException(TextGru.ID, "checkpoint holds a model with embedding " + embedding
+                                + ", " + layers + " layers of " + hidden + "; the configuration asks for embedding "
+                                + s.embedding() + ", " + s.layers() + " layers of " + s.hidden());
+                    }
+                    int size = in.readInt();
+                    if (size < 1 || size > Vocabulary.MAX_SIZE) {
+                        throw new CheckpointException(TextGru.ID, "payload is corrupt: vocabulary size " + size);
+                    }
+                    int[] cps = new int[size];
+                    for (int i = 0; i < size; i++) {
+                        cps[i] = in.readInt();
+                    }
+                    Vocabulary vocabulary;
+                    try {
+                        vocabulary = new Vocabulary(cps);
+                    } catch (IllegalArgumentException e) {
+                        throw new CheckpointException(TextGru.ID, "payload is corrupt: " + e.getMessage(), e);
+                    }
+                    TextGruModel model = TextGruComponent.factory().create(s, context, vocabulary).model();
+                    model.restoreFrom(in);
+                    return model;
+                });
     }
 
     @Override
@@ -146,11 +121,5 @@ public final class TextGruProvider implements GeneratorProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The payload header constants, shared with the model's writer. */
-    private static final class Checkpoint {
-        static final long MAGIC = dev.nova.textgru.internal.TextGruModel.PAYLOAD_MAGIC;
-        static final int FORMAT = dev.nova.textgru.internal.TextGruModel.PAYLOAD_FORMAT;
     }
 }

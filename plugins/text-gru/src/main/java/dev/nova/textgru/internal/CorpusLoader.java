@@ -1,6 +1,8 @@
 package dev.nova.textgru.internal;
 
 import dev.nova.api.ModelContext;
+import dev.nova.kit.text.Corpus;
+import dev.nova.kit.text.Vocabulary;
 import jakarta.inject.Inject;
 
 /** Reads the training corpus on first use, so that restoring a model to sample from it needs no data. */
@@ -18,9 +20,25 @@ public final class CorpusLoader {
         this.vocabulary = vocabulary;
     }
 
-    /** The corpus path with a relative path resolved against the run's base directory. */
-    static String resolve(String path, ModelContext context) {
+    /**
+     * The corpus path with a relative path resolved against the run's base directory.
+     *
+     * @param path as configured
+     * @param context the model's context
+     * @return the path to read
+     */
+    public static String resolve(String path, ModelContext context) {
         return path.startsWith(Corpus.BUILTIN) ? path : context.resolve(path).toString();
+    }
+
+    /**
+     * Reads text the way this plugin does (built-in corpora are resources of this module).
+     *
+     * @param path a resolved path or {@code builtin:<name>}
+     * @return the text
+     */
+    public static String read(String path) {
+        return Corpus.read(TextGru.ID, path, CorpusLoader.class.getModule());
     }
 
     /** Sets an already read corpus. */
@@ -32,8 +50,7 @@ public final class CorpusLoader {
     public Corpus get() {
         if (corpus == null) {
             String path = resolve(settings.dataPath(), context);
-            String text = Corpus.read(TextGru.ID, path);
-            corpus = Corpus.of(TextGru.ID, text, vocabulary, settings.holdout(), settings.sequenceLength() + 1, path);
+            corpus = Corpus.of(TextGru.ID, read(path), vocabulary, settings.holdout(), settings.sequenceLength() + 1, path);
         }
         return corpus;
     }

@@ -4,6 +4,8 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Provides;
 import dev.nova.api.ModelContext;
+import dev.nova.kit.optim.Adam;
+import dev.nova.kit.text.Vocabulary;
 
 /** Builds a model's internals from its settings, the host's context and the vocabulary. */
 @jakarta.inject.Singleton
@@ -51,8 +53,8 @@ public interface TextGruComponent {
 
         @Provides
         @jakarta.inject.Singleton
-        static Optimizer optimizer(Settings s, GruNetwork network) {
-            return new Optimizer(s, network.params());
+        static Adam optimizer(Settings s, GruNetwork network) {
+            return new Adam(s.train(), network.params());
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.nova.textgru.internal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nova.kit.nn.GradientCheck;
+import dev.nova.kit.text.Windows;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -12,51 +14,35 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 class GruNetworkTests {
 
-    private static final int[][] IDX = {{0, 1}, {2, 3}, {4, 0}};
-    private static final int[][] LAB = {{1, 2}, {3, 4}, {0, 1}};
+    private static final Windows BATCH = new Windows(new int[][] {{0, 1}, {2, 3}, {4, 0}}, new int[][] {{1, 2}, {3, 4}, {0, 1}});
 
-    /** Backpropagation through time against central finite differences, in double precision, two layers. */
+    /** The whole network's backward pass (embedding, two GRU layers, head, loss) against finite differences. */
     @Test
     void gradientsMatchFiniteDifferences() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
-        Map<String, INDArray> grads = net.lossAndGradients(IDX, LAB, null).getValue();
-        double eps = 1e-6;
-        for (var e : net.params().entrySet()) {
-            INDArray p = e.getValue();
-            INDArray g = grads.get(e.getKey());
-            assertArrayEquals(p.shape(), g.shape(), e.getKey());
-            for (int i = 0; i < p.length(); i++) {
-                double orig = p.getDouble(i);
-                p.putScalar(i, orig + eps);
-                double up = net.loss(IDX, LAB);
-                p.putScalar(i, orig - eps);
-                double down = net.loss(IDX, LAB);
-                p.putScalar(i, orig);
-                double numeric = (up - down) / (2 * eps);
-                double analytic = g.getDouble(i);
-                double err = Math.abs(numeric - analytic) / Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic));
-                assertTrue(err < 1e-5 || Math.abs(numeric - analytic) < 1e-9,
-                        e.getKey() + "[" + i + "]: analytic " + analytic + ", numeric " + numeric);
-            }
-        }
+        net.lossAndGradients(BATCH, null);
+        Map<String, INDArray> analytic = new LinkedHashMap<>();
+        net.params().grads().forEach((k, v) -> analytic.put(k, v.dup()));
+        int checked = GradientCheck.doubles().verify(net.params().params(), analytic, () -> net.loss(BATCH));
+        assertEquals(net.params().size(), checked);
     }
 
     @Test
     void trainingLossEqualsEvaluationLossWithoutDropout() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
-        assertEquals(net.loss(IDX, LAB), net.lossAndGradients(IDX, LAB, null).getKey(), 1e-12);
+        assertEquals(net.loss(BATCH), net.lossAndGradients(BATCH, null), 1e-12);
     }
 
     /** Sampling carries the state forward: stepping through a sequence gives the sequence model's predictions. */
     @Test
     void steppingMatchesTheSequenceForward() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
-        int[][] seq = {{0}, {2}, {4}};
-        int[][] next = {{1}, {3}, {0}};
-        GruNetwork.Stepper stepper = net.stepper();
+        int[] seq = {0, 2, 4};
+        int[] next = {1, 3, 0};
+        GruNetwork.Stepper stepper = net.snapshot().stepper();
         double loss = 0;
         for (int t = 0; t < seq.length; t++) {
-            float[] logits = stepper.step(seq[t][0]);
+            float[] logits = stepper.step(seq[t]);
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {
                 max = Math.max(max, v);
@@ -65,16 +51,25 @@ class GruNetworkTests {
             for (float v : logits) {
                 sum += Math.exp(v - max);
             }
-            loss -= logits[next[t][0]] - max - Math.log(sum);
+            loss -= logits[next[t]] - max - Math.log(sum);
         }
-        assertEquals(net.loss(seq, next), loss / seq.length, 1e-5);
+        Windows w = new Windows(new int[][] {{0}, {2}, {4}}, new int[][] {{1}, {3}, {0}});
+        assertEquals(net.loss(w), loss / seq.length, 1e-5);
     }
 
     @Test
-    void dropoutIsReproducibleForTheSameRandomSource() {
+    void dropoutIsReproducibleForTheSameRandomSourceAndChangesTheLoss() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.5, 7, DataType.DOUBLE);
-        double a = net.lossAndGradients(IDX, LAB, new Random(3)).getKey();
-        double b = net.lossAndGradients(IDX, LAB, new Random(3)).getKey();
+        double a = net.lossAndGradients(BATCH, new Random(3));
+        double b = net.lossAndGradients(BATCH, new Random(3));
         assertEquals(a, b);
+        assertTrue(Math.abs(a - net.loss(BATCH)) > 1e-9, "dropout is applied in training");
+    }
+
+    @Test
+    void theBuiltinSampleIsAResourceOfThisPlugin() {
+        String text = CorpusLoader.read("builtin:kjv-genesis");
+        assertTrue(text.startsWith("Genesis 1\nIn the beginning God created the heaven and the earth."), text.substring(0, 80));
+        assertTrue(text.length() > 150_000);
     }
 }

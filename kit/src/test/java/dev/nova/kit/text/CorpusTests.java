@@ -1,4 +1,4 @@
-package dev.nova.textgru.internal;
+package dev.nova.kit.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CorpusTests {
 
+    private static final Module MODULE = Corpus.class.getModule();
+
     @TempDir
     Path dir;
 
@@ -20,7 +22,7 @@ class CorpusTests {
     void invalidUtf8NamesTheFileAndByteOffset() throws Exception {
         Path f = dir.resolve("bad.txt");
         Files.write(f, new byte[] {'a', 'b', 'c', (byte) 0xC3, (byte) 0x28, 'd'});
-        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", f.toString()));
+        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", f.toString(), MODULE));
         assertEquals("plugin 'text-gru': " + f + ": invalid UTF-8 at byte offset 3; training text must be UTF-8", e.getMessage());
     }
 
@@ -28,7 +30,7 @@ class CorpusTests {
     void unicodeRoundTripsThroughTheVocabulary() throws Exception {
         String text = "Grüße, 世界! naïve café 🙂 — 你好世界\n";
         Path f = Files.writeString(dir.resolve("u.txt"), "\uFEFF" + text, StandardCharsets.UTF_8);
-        String read = Corpus.read("text-gru", f.toString());
+        String read = Corpus.read("text-gru", f.toString(), MODULE);
         assertEquals(text, read, "BOM dropped, everything else kept");
         Vocabulary v = Vocabulary.of(read);
         assertTrue(v.index("🙂".codePointAt(0)) >= 0, "supplementary characters are single tokens");
@@ -46,14 +48,24 @@ class CorpusTests {
         Files.writeString(dir.resolve("d/b.txt"), "BBB");
         Files.writeString(dir.resolve("d/a.txt"), "AAA");
         Files.writeString(dir.resolve("d/sub/c.txt"), "CCC");
-        assertEquals("AAABBBCCC", Corpus.read("text-gru", dir.resolve("d").toString()));
+        assertEquals("AAABBBCCC", Corpus.read("text-gru", dir.resolve("d").toString(), MODULE));
     }
 
     @Test
-    void builtinSampleIsAvailable() {
-        String text = Corpus.read("text-gru", "builtin:kjv-genesis");
-        assertTrue(text.startsWith("Genesis 1\nIn the beginning God created the heaven and the earth."), text.substring(0, 80));
-        assertTrue(text.length() > 150_000);
+    void anUnknownBuiltinCorpusNamesTheModule() {
+        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", "builtin:nothing", MODULE));
+        assertTrue(e.getMessage().contains("no built-in corpus 'nothing'") && e.getMessage().contains("dev.nova.kit"),
+                e.getMessage());
+    }
+
+    @Test
+    void heldOutTailIsTheLastFraction() {
+        Vocabulary v = Vocabulary.of("abcdefghij");
+        Corpus c = Corpus.of("p", "abcdefghij", v, 0.2, 3, "s");
+        assertEquals(8, c.trainEnd());
+        assertEquals(2, c.heldOut().length);
+        PluginException e = assertThrows(PluginException.class, () -> Corpus.of("p", "abcdefghij", v, 0.2, 9, "s"));
+        assertTrue(e.getMessage().contains("training needs at least 9"), e.getMessage());
     }
 
     @Test
@@ -65,7 +77,7 @@ class CorpusTests {
 
     @Test
     void missingFileIsAClearError() {
-        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", dir.resolve("nope.txt").toString()));
+        PluginException e = assertThrows(PluginException.class, () -> Corpus.read("text-gru", dir.resolve("nope.txt").toString(), MODULE));
         assertTrue(e.getMessage().contains("nope.txt") && e.getMessage().contains("does not exist"), e.getMessage());
     }
 }
