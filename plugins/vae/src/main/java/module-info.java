@@ -6,9 +6,10 @@
 module dev.nova.vae {
     requires dev.nova.api;
     requires dev.nova.runtime;
-    // Bulk copies between Java arrays and ND4J buffers.
-    requires org.bytedeco.javacpp;
-    // PNG/JPEG reading (image folders, reconstruction inputs) and figure drawing.
+    // Dense layers, losses, Adam, image readers and payload framing: the plugin is only its model, settings and
+    // generation modes.
+    requires dev.nova.kit;
+    // Figure drawing (the latent scatter plot).
     requires java.desktop;
     requires dagger;
     requires jakarta.inject;

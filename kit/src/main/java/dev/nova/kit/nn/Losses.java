@@ -54,7 +54,7 @@ public final class Losses {
                 }
             }
         });
-        return inOrder(each);
+        return inOrder(each, rows);
     }
 
     /**
@@ -67,11 +67,12 @@ public final class Losses {
      * @param itemSize values per item (an image's pixels): the sum is formed per item
      * @param gradient receives {@code scale · (σ(l) − x)}, or {@code null}
      * @param scale the gradient's factor
+     * @param itemLosses receives each item's loss, or {@code null}
      * @return the summed loss in nats
      */
     public static double bernoulliLogits(double[] logits, float[] targets, int n, int itemSize, double[] gradient,
-                                         double scale) {
-        return perItem(n, itemSize, (from, to) -> {
+                                         double scale, double[] itemLosses) {
+        return perItem(n, itemSize, itemLosses, (from, to) -> {
             double part = 0;
             for (int i = from; i < to; i++) {
                 double l = logits[i];
@@ -97,13 +98,14 @@ public final class Losses {
      * @param sigma the standard deviation
      * @param gradient receives {@code scale · (m − x) / σ²} (with respect to the mean), or {@code null}
      * @param scale the gradient's factor
+     * @param itemLosses receives each item's loss, or {@code null}
      * @return the summed loss in nats
      */
     public static double gaussian(double[] means, float[] targets, int n, int itemSize, double sigma, double[] gradient,
-                                  double scale) {
+                                  double scale, double[] itemLosses) {
         double var = sigma * sigma;
         double norm = Math.log(sigma) + 0.5 * LOG_2PI;
-        return perItem(n, itemSize, (from, to) -> {
+        return perItem(n, itemSize, itemLosses, (from, to) -> {
             double part = 0;
             for (int i = from; i < to; i++) {
                 double diff = means[i] - targets[i];
@@ -117,21 +119,21 @@ public final class Losses {
     }
 
     /** Sums a per-value loss item by item, items in parallel, and adds the items in order. */
-    private static double perItem(int n, int itemSize, Parallel.SumBody body) {
+    private static double perItem(int n, int itemSize, double[] itemLosses, Parallel.SumBody body) {
         int items = (n + itemSize - 1) / itemSize;
-        double[] each = new double[items];
+        double[] each = itemLosses != null ? itemLosses : new double[items];
         Parallel.forParts(items, 8, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 each[i] = body.run(i * itemSize, Math.min(n, (i + 1) * itemSize));
             }
         });
-        return inOrder(each);
+        return inOrder(each, items);
     }
 
-    private static double inOrder(double[] values) {
+    private static double inOrder(double[] values, int n) {
         double s = 0;
-        for (double v : values) {
-            s += v;
+        for (int i = 0; i < n; i++) {
+            s += values[i];
         }
         return s;
     }

@@ -81,7 +81,7 @@ class VaeModelTests {
 
     private float[] meanTrainingImage() throws Exception {
         // The same data through the plugin's own loader, via a one-pixel-per-image check of the set's size.
-        var split = dev.nova.vae.internal.ImageData.load("builtin:shapes", 12, 0.1);
+        var split = dev.nova.kit.image.ImageData.load("vae", "builtin:shapes", 12, 0.1);
         float[] mean = new float[144];
         for (int i = 0; i < split.train().count(); i++) {
             float[] img = split.train().image(i);

@@ -1,6 +1,8 @@
 package dev.nova.vae.internal;
 
 import dev.nova.api.ModelContext;
+import dev.nova.kit.image.ImageData;
+import dev.nova.kit.image.ImageSet;
 import jakarta.inject.Inject;
 
 /** Reads the data on first use, so that restoring a model to sample from the prior needs no data. */
@@ -25,7 +27,7 @@ public final class DataLoader {
     /** The training (limited to {@code data.limit}) and held-out images. */
     public ImageSet.Split get() {
         if (split == null) {
-            ImageSet.Split s = ImageData.load(location(), settings.imageSize(), settings.holdout());
+            ImageSet.Split s = ImageData.load(Vae.ID, location(), settings.imageSize(), settings.holdout());
             split = new ImageSet.Split(s.train().limit(settings.limit()), s.test());
         }
         return split;

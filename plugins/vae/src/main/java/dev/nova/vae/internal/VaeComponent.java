@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Provides;
 import dev.nova.api.ModelContext;
+import dev.nova.kit.optim.Adam;
 
 /** Builds a model's internals from its settings and the host's context. */
 @jakarta.inject.Singleton
@@ -50,8 +51,8 @@ public interface VaeComponent {
 
         @Provides
         @jakarta.inject.Singleton
-        static Optimizer optimizer(Settings s, VaeNetwork network) {
-            return new Optimizer(s, network.params());
+        static Adam optimizer(Settings s, VaeNetwork network) {
+            return new Adam(s.train(), network.params());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.nova.vae.internal;
 
-import dev.nova.api.CheckpointException;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -11,9 +10,16 @@ import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
+import dev.nova.kit.image.EpochOrder;
+import dev.nova.kit.image.ImageData;
+import dev.nova.kit.image.ImageSamples;
+import dev.nova.kit.image.ImageSet;
+import dev.nova.kit.optim.Adam;
+import dev.nova.kit.support.Options;
+import dev.nova.kit.support.Payload;
+import dev.nova.kit.support.Seeds;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -23,9 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The vae model: trains on shuffled epochs of the training images; samples from the prior, reconstructs,
@@ -34,9 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class VaeModel implements GenerativeModel {
 
     /** The first bytes of every payload. */
-    public static final long PAYLOAD_MAGIC = Checkpoints.MAGIC;
-    /** The payload format this version writes and reads. */
-    public static final int PAYLOAD_FORMAT = Checkpoints.FORMAT;
+    public static final long PAYLOAD_MAGIC = 0x4e4f5641_56414531L;
+    /** The payload format this version writes (and the only one it reads). */
+    public static final int PAYLOAD_FORMAT = 1;
 
     /** Generation option: what to draw ({@code prior}, {@code reconstruct}, {@code interpolate}, {@code scatter}). */
     public static final String MODE = "mode";
@@ -51,19 +54,18 @@ public final class VaeModel implements GenerativeModel {
     /** Evaluation option: importance samples of the IWAE bound. */
     public static final String IMPORTANCE_SAMPLES = "importance-samples";
 
-    private static final Set<String> OPTIONS = Set.of(MODE, GenerationRequest.TEMPERATURE, INPUT, FROM, TO, STEPS);
+    private static final List<String> OPTIONS = List.of(MODE, GenerationRequest.TEMPERATURE, INPUT, FROM, TO, STEPS);
 
     private final Settings settings;
     private final VaeNetwork network;
-    private final Optimizer optimizer;
+    private final Adam optimizer;
     private final DataLoader data;
     private long seed;
     private long step;
-    private int permEpoch = -1;
-    private int[] perm;
+    private EpochOrder order;
 
     @Inject
-    VaeModel(Settings settings, ModelContext context, VaeNetwork network, Optimizer optimizer, DataLoader data) {
+    VaeModel(Settings settings, ModelContext context, VaeNetwork network, Adam optimizer, DataLoader data) {
         this.settings = settings;
         this.network = network;
         this.optimizer = optimizer;
@@ -78,60 +80,37 @@ public final class VaeModel implements GenerativeModel {
 
     // ---- training -------------------------------------------------------------------------------------------
 
-    private int stepsPerEpoch(int n) {
-        return (n + settings.batch() - 1) / settings.batch();
-    }
-
-    /** The order of epoch {@code e}: a pure function of the seed and the epoch, which makes resume exact. */
-    private int[] order(int epoch, int n) {
-        if (epoch != permEpoch) {
-            perm = new int[n];
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
-            }
-            Random r = new Random(seed * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = n - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
-            permEpoch = epoch;
-        }
-        return perm;
-    }
-
     @Override
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
         ImageSet train = data.get().train();
-        int n = train.count();
-        int spe = stepsPerEpoch(n);
+        if (order == null) {
+            order = new EpochOrder(train.count(), settings.batch(), seed);
+        }
         float[] batch = new float[settings.batch() * train.dim()];
         long done = 0;
         while (done < request.steps()) {
             if (request.cancellation().isCancelled()) {
                 return new TrainingResult(done, true);
             }
-            int epoch = (int) (step / spe);
-            int k = (int) (step % spe);
-            int from = k * settings.batch();
-            int b = Math.min(settings.batch(), n - from);
-            train.gather(order(epoch, n), from, b, batch);
+            // The images and the noise are pure functions of the seed and the step: resume is exact.
+            int[] items = order.step(step);
+            int b = items.length;
+            train.gather(items, 0, b, batch);
             double klWeight = settings.klWeight(step);
-            double[] loss = network.lossAndGradients(batch, b, new Random(seed * 0x2545F4914F6CDD1DL + step), klWeight);
+            double[] loss = network.lossAndGradients(batch, b, Seeds.random(seed, Seeds.NOISE, step), klWeight);
             if (!Double.isFinite(loss[0])) {
                 throw new PluginException(Vae.ID, "training loss became " + loss[0] + " at step " + (step + 1)
                         + "; lower train.learning-rate or set train.gradient-clip");
             }
-            double norm = optimizer.apply(network.gradients(), step);
+            double norm = optimizer.apply(step);
             step++;
             done++;
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("reconstruction", loss[1]);
             metrics.put("kl", loss[2]);
             metrics.put("kl-weight", klWeight);
-            metrics.put("epoch", (double) step / spe);
-            metrics.put("learning-rate", settings.learningRate(step - 1));
+            metrics.put("epoch", order.epochs(step));
+            metrics.put("learning-rate", settings.train().learningRate(step - 1));
             metrics.put("grad-norm", norm);
             listener.onStep(new StepEvent(step, loss[0], b, metrics));
         }
@@ -142,13 +121,7 @@ public final class VaeModel implements GenerativeModel {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        for (String key : request.options().keySet()) {
-            if (!OPTIONS.contains(key)) {
-                throw new PluginException(Vae.ID, "unknown generation option '" + key + "'; known: mode, temperature "
-                        + "(prior), input (reconstruct), from, to, steps (interpolate)");
-            }
-        }
-        String mode = text(request, MODE).orElse("prior");
+        String mode = options(request).text(MODE).orElse("prior");
         return switch (mode) {
             case "prior" -> prior(request);
             case "reconstruct" -> reconstruct(request);
@@ -160,7 +133,7 @@ public final class VaeModel implements GenerativeModel {
     }
 
     private List<Sample> prior(GenerationRequest request) {
-        double temperature = number(request, GenerationRequest.TEMPERATURE).orElse(settings.temperature());
+        double temperature = options(request).positive(GenerationRequest.TEMPERATURE).orElse(settings.temperature());
         if (!(temperature > 0)) {
             throw new PluginException(Vae.ID, "option temperature must be > 0, found " + temperature);
         }
@@ -168,12 +141,12 @@ public final class VaeModel implements GenerativeModel {
         int latent = network.latent();
         float[] z = new float[count * latent];
         for (int s = 0; s < count; s++) {
-            Random r = new Random(request.seed() * 1_000_003L + s);
+            Random r = Seeds.sample(request.seed(), s);
             for (int j = 0; j < latent; j++) {
                 z[s * latent + j] = (float) (r.nextGaussian() * temperature);
             }
         }
-        return images(decodeEach(z, count), count, settings.imageSize());
+        return ImageSamples.each(decodeEach(z, count), count, settings.imageSize());
     }
 
     /** Decodes one code at a time, so that a sample never depends on what else was asked for. */
@@ -197,14 +170,14 @@ public final class VaeModel implements GenerativeModel {
         int size = settings.imageSize();
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            out.add(strip(List.of(slice(originals, s), slice(recon, s)), size));
+            out.add(ImageSamples.strip(List.of(slice(originals, s), slice(recon, s)), size));
         }
         return out;
     }
 
     private List<Sample> interpolate(GenerationRequest request) {
         int count = request.count();
-        int steps = integer(request, STEPS).orElse(settings.interpolationSteps());
+        int steps = options(request).integer(STEPS, 2, 1000).orElse(settings.interpolationSteps());
         if (steps < 2 || steps > 1000) {
             throw new PluginException(Vae.ID, "option steps must be in [2, 1000], found " + steps);
         }
@@ -245,7 +218,7 @@ public final class VaeModel implements GenerativeModel {
             for (int f = 0; f < steps; f++) {
                 parts.add(slice(frames, f));
             }
-            out.add(strip(parts, settings.imageSize()));
+            out.add(ImageSamples.strip(parts, settings.imageSize()));
         }
         return out;
     }
@@ -285,43 +258,12 @@ public final class VaeModel implements GenerativeModel {
     }
 
     private float[] slice(float[] images, int i) {
-        int dim = network.dim();
-        return java.util.Arrays.copyOfRange(images, i * dim, (i + 1) * dim);
-    }
-
-    /** Images side by side with a 1-pixel gap: one sample. */
-    private static Sample.Image strip(List<float[]> parts, int size) {
-        int gap = 1;
-        int width = parts.size() * size + (parts.size() - 1) * gap;
-        float[] px = new float[width * size];
-        for (int k = 0; k < parts.size(); k++) {
-            float[] p = parts.get(k);
-            for (int y = 0; y < size; y++) {
-                System.arraycopy(p, y * size, px, y * width + k * (size + gap), size);
-            }
-        }
-        return new Sample.Image(width, size, clamp(px));
-    }
-
-    private static List<Sample> images(float[] px, int count, int size) {
-        List<Sample> out = new ArrayList<>();
-        for (int s = 0; s < count; s++) {
-            out.add(new Sample.Image(size, size, clamp(java.util.Arrays.copyOfRange(px, s * size * size,
-                    (s + 1) * size * size))));
-        }
-        return out;
-    }
-
-    private static float[] clamp(float[] px) {
-        for (int i = 0; i < px.length; i++) {
-            px[i] = Math.max(0f, Math.min(1f, px[i]));
-        }
-        return px;
+        return ImageSamples.slice(images, i, network.dim());
     }
 
     /** {@code count} images from a path option, or held-out images chosen by the seed when the option is absent. */
     private float[] inputs(GenerationRequest request, String key, int count) {
-        var value = text(request, key);
+        var value = options(request).text(key);
         if (value.isEmpty()) {
             return heldOut(count, request.seed());
         }
@@ -329,7 +271,7 @@ public final class VaeModel implements GenerativeModel {
         Path p = Path.of(value.get()).toAbsolutePath().normalize();
         int size = settings.imageSize();
         if (Files.isDirectory(p)) {
-            ImageSet set = ImageData.readFolder(p, size);
+            ImageSet set = ImageData.readFolder(Vae.ID, p, size);
             if (set.count() < count) {
                 throw new PluginException(Vae.ID, "option " + key + ": " + p + " holds " + set.count() + " images, "
                         + count + " asked for");
@@ -339,7 +281,7 @@ public final class VaeModel implements GenerativeModel {
         if (!Files.isRegularFile(p)) {
             throw new PluginException(Vae.ID, "option " + key + ": " + p + " is neither an image file nor a folder");
         }
-        float[] one = ImageData.readImage(p, size);
+        float[] one = ImageData.readImage(Vae.ID, p, size);
         float[] out = new float[count * one.length];
         for (int s = 0; s < count; s++) {
             System.arraycopy(one, 0, out, s * one.length, one.length);
@@ -375,38 +317,8 @@ public final class VaeModel implements GenerativeModel {
         return index;
     }
 
-    private static java.util.Optional<String> text(GenerationRequest request, String key) {
-        Object v = request.options().get(key);
-        if (v == null) {
-            return java.util.Optional.empty();
-        }
-        if (!(v instanceof String s)) {
-            throw new PluginException(Vae.ID, "option " + key + " must be text, found " + v);
-        }
-        return java.util.Optional.of(s);
-    }
-
-    private static java.util.Optional<Double> number(GenerationRequest request, String key) {
-        Object v = request.options().get(key);
-        if (v == null) {
-            return java.util.Optional.empty();
-        }
-        if (v instanceof Number n) {
-            return java.util.Optional.of(n.doubleValue());
-        }
-        try {
-            return java.util.Optional.of(Double.parseDouble(v.toString()));
-        } catch (NumberFormatException e) {
-            throw new PluginException(Vae.ID, "option " + key + " must be a number, found " + v, e);
-        }
-    }
-
-    private static java.util.Optional<Integer> integer(GenerationRequest request, String key) {
-        java.util.Optional<Double> d = number(request, key);
-        if (d.isPresent() && d.get() != Math.rint(d.get())) {
-            throw new PluginException(Vae.ID, "option " + key + " must be a whole number, found " + d.get());
-        }
-        return d.map(Double::intValue);
+    private static Options options(GenerationRequest request) {
+        return Options.of(Vae.ID, request.options(), OPTIONS);
     }
 
     // ---- evaluation -----------------------------------------------------------------------------------------
@@ -418,30 +330,15 @@ public final class VaeModel implements GenerativeModel {
             Path p = request.data().get();
             if (Files.isDirectory(p) && (ImageData.hasIdx(p, "t10k") || ImageData.hasIdx(p, "train"))) {
                 // An IDX folder: its test split, or its training images when it has no test split.
-                set = ImageData.readIdx(p, ImageData.hasIdx(p, "t10k") ? "t10k" : "train", settings.imageSize());
+                set = ImageData.readIdx(Vae.ID, p, ImageData.hasIdx(p, "t10k") ? "t10k" : "train", settings.imageSize());
             } else {
-                set = ImageData.readFolder(p, settings.imageSize());
+                set = ImageData.readFolder(Vae.ID, p, settings.imageSize());
             }
         } else {
             set = heldOutSet();
         }
-        int k = settings.importanceSamples();
-        Object opt = request.options().get(IMPORTANCE_SAMPLES);
-        if (opt != null) {
-            try {
-                k = Integer.parseInt(opt.toString());
-            } catch (NumberFormatException e) {
-                throw new PluginException(Vae.ID, "option importance-samples must be a whole number, found " + opt, e);
-            }
-            if (k < 0) {
-                throw new PluginException(Vae.ID, "option importance-samples must be >= 0, found " + k);
-            }
-        }
-        for (String key : request.options().keySet()) {
-            if (!key.equals(IMPORTANCE_SAMPLES)) {
-                throw new PluginException(Vae.ID, "unknown evaluation option '" + key + "'; known: importance-samples");
-            }
-        }
+        int k = Options.of(Vae.ID, request.options(), List.of(IMPORTANCE_SAMPLES)).integer(IMPORTANCE_SAMPLES, 0, 100_000)
+                .orElse(settings.importanceSamples());
         int n = settings.evalImages() > 0 ? Math.min(settings.evalImages(), set.count()) : set.count();
         int chunk = Math.min(settings.evalBatch(), n);
         float[] buf = new float[chunk * set.dim()];
@@ -532,22 +429,13 @@ public final class VaeModel implements GenerativeModel {
 
     @Override
     public void save(OutputStream out) {
-        try {
-            DataOutputStream d = new DataOutputStream(out);
-            d.writeLong(Checkpoints.MAGIC);
-            d.writeInt(Checkpoints.FORMAT);
+        Payload.write(Vae.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             d.writeUTF(architecture(settings));
             d.writeLong(seed);
             d.writeLong(step);
-            for (INDArray p : network.params().values()) {
-                Nd4j.write(p, d);
-            }
+            network.params().write(d);
             optimizer.write(d);
-            d.writeInt(Checkpoints.END);
-            d.flush();
-        } catch (IOException e) {
-            throw new CheckpointException(Vae.ID, "cannot write the model: " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -570,14 +458,9 @@ public final class VaeModel implements GenerativeModel {
     public void restoreFrom(DataInputStream in) throws IOException {
         seed = in.readLong();
         step = in.readLong();
-        for (var e : network.params().entrySet()) {
-            e.getValue().assign(Checkpoints.readArray(in, e.getValue(), "parameter " + e.getKey()));
-        }
+        network.params().read(in);
         optimizer.read(in);
-        if (in.readInt() != Checkpoints.END) {
-            throw new IOException("missing end marker");
-        }
-        permEpoch = -1;
+        order = null;
     }
 
     @Override

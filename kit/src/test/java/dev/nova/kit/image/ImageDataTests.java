@@ -1,4 +1,4 @@
-package dev.nova.vae.internal;
+package dev.nova.kit.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,7 +38,7 @@ class ImageDataTests {
         png(dir.resolve("cats/b.PNG"), 40, Color.WHITE, "png");
         png(dir.resolve("dogs/c.jpg"), 64, Color.BLACK, "jpg");
         Files.writeString(dir.resolve("dogs/notes.txt"), "not an image");
-        ImageSet s = ImageData.readFolder(dir, 8);
+        ImageSet s = ImageData.readFolder("vae", dir, 8);
         assertEquals(3, s.count());
         assertEquals(8, s.size());
         assertEquals(List.of("cats", "dogs"), s.classes());
@@ -52,7 +52,7 @@ class ImageDataTests {
     void aFlatFolderHasNoLabels() throws IOException {
         png(dir.resolve("a.png"), 10, Color.GRAY, "png");
         png(dir.resolve("b.png"), 10, Color.GRAY, "png");
-        ImageSet s = ImageData.readFolder(dir, 10);
+        ImageSet s = ImageData.readFolder("vae", dir, 10);
         assertNull(s.labels());
         assertEquals(128 / 255f, s.image(1)[0], 0.01f, "grey keeps its level");
     }
@@ -61,24 +61,24 @@ class ImageDataTests {
     void aBrokenImageIsAnErrorNamingTheFile() throws IOException {
         png(dir.resolve("a.png"), 10, Color.GRAY, "png");
         Path bad = Files.write(dir.resolve("b.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        PluginException e = assertThrows(PluginException.class, () -> ImageData.readFolder(dir, 10));
+        PluginException e = assertThrows(PluginException.class, () -> ImageData.readFolder("vae", dir, 10));
         assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("PNG/JPEG"), e.getMessage());
     }
 
     @Test
     void missingAndEmptyDataAreErrorsThatSayWhatToDo() throws IOException {
         PluginException missing = assertThrows(PluginException.class,
-                () -> ImageData.load(dir.resolve("nowhere").toString(), 28, 0.1));
+                () -> ImageData.load("vae", dir.resolve("nowhere").toString(), 28, 0.1));
         assertTrue(missing.getMessage().contains("dataset-fashion-mnist"), missing.getMessage());
-        PluginException empty = assertThrows(PluginException.class, () -> ImageData.load(dir.toString(), 28, 0.1));
+        PluginException empty = assertThrows(PluginException.class, () -> ImageData.load("vae", dir.toString(), 28, 0.1));
         assertTrue(empty.getMessage().contains("no .png/.jpg/.jpeg images"), empty.getMessage());
-        PluginException builtin = assertThrows(PluginException.class, () -> ImageData.load("builtin:mnist", 28, 0.1));
+        PluginException builtin = assertThrows(PluginException.class, () -> ImageData.load("vae", "builtin:mnist", 28, 0.1));
         assertTrue(builtin.getMessage().contains("builtin:shapes"), builtin.getMessage());
     }
 
     @Test
     void theHoldoutKeepsEveryClassOnBothSides() {
-        ImageSet.Split s = ImageData.load("builtin:shapes", 12, 0.1);
+        ImageSet.Split s = ImageData.load("vae", "builtin:shapes", 12, 0.1);
         assertEquals(2700, s.train().count());
         assertEquals(300, s.test().count());
         for (ImageSet set : List.of(s.train(), s.test())) {
