@@ -78,7 +78,12 @@ public final class Checks {
      */
     public Checks intRange(String key, long min, long max) {
         try {
-            long v = config.getLong(key);
+            Number number = config.getNumber(key);
+            if (number.doubleValue() != Math.rint(number.doubleValue())) {
+                add(key, "must be a whole number, found " + number);
+                return this;
+            }
+            long v = number.longValue();
             if (v < min || v > max) {
                 add(key, max == Integer.MAX_VALUE || max == Long.MAX_VALUE
                         ? "must be >= " + min + ", found " + v : "must be in [" + min + ", " + max + "], found " + v);

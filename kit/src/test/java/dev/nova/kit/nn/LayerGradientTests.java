@@ -1,0 +1,148 @@
+package dev.nova.kit.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Every layer's backward pass against central finite differences in double precision, through a fixed random
+ * projection of its output (so every output value carries a different weight).
+ */
+class LayerGradientTests {
+
+    private static double[] randoms(int n, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return v;
+    }
+
+    /** {@code Σ c_i y_i}: its gradient with respect to y is c. */
+    private static double project(INDArray y, double[] c) {
+        double[] v = Buffers.doubles(y);
+        double s = 0;
+        for (int i = 0; i < v.length; i++) {
+            s += c[i] * v[i];
+        }
+        return s;
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> m) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.dup()));
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void denseMatchesFiniteDifferencesForEveryActivation(Activation activation) {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 3);
+        Dense d = new Dense(p, "d", 4, 3, activation);
+        INDArray x = Buffers.matrix(DataType.DOUBLE, randoms(20, 1), 5, 4);
+        double[] c = randoms(15, 2);
+        d.forward(x);
+        INDArray dx = d.backward(Buffers.matrix(DataType.DOUBLE, c, 5, 3), true).dup();
+        Map<String, INDArray> arrays = new LinkedHashMap<>(p.params());
+        arrays.put("x", x);
+        Map<String, INDArray> analytic = copy(p.grads());
+        analytic.put("x", dx);
+        DoubleSupplier loss = () -> project(d.forward(x), c);
+        assertEquals(12 + 3 + 20, GradientCheck.doubles().verify(arrays, analytic, loss));
+    }
+
+    @Test
+    void embeddingSumsTheGradientsOfRepeatedTokens() {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 3);
+        Embedding e = new Embedding(p, "emb", 4, 3);
+        int[] tokens = {2, 0, 2, 3};
+        double[] c = randoms(12, 5);
+        e.forward(tokens);
+        e.backward(tokens, Buffers.matrix(DataType.DOUBLE, c, 4, 3));
+        GradientCheck.doubles().verify(p.params(), copy(p.grads()), () -> project(e.forward(tokens), c));
+        assertEquals(0.0, p.grad("emb").getDouble(1, 0), "token 1 never appears");
+    }
+
+    @Test
+    void gruMatchesFiniteDifferencesIncludingItsInputAndInitialState() {
+        int time = 3;
+        int batch = 2;
+        int hidden = 4;
+        ParamSet p = new ParamSet(DataType.DOUBLE, 7);
+        Gru g = new Gru(p, "g.", 3, hidden, 2, 0.0);
+        INDArray x = Buffers.matrix(DataType.DOUBLE, randoms(time * batch * 3, 1), (long) time * batch, 3);
+        double[][] h0 = {randoms(batch * hidden, 8), randoms(batch * hidden, 9)};
+        INDArray h0a = Buffers.matrix(DataType.DOUBLE, h0[0], 1, batch * hidden);
+        INDArray h0b = Buffers.matrix(DataType.DOUBLE, h0[1], 1, batch * hidden);
+        double[] c = randoms(time * batch * hidden, 2);
+        DoubleSupplier loss = () -> project(g.forward(x, time, batch,
+                new double[][] {Buffers.doubles(h0a), Buffers.doubles(h0b)}, null), c);
+        loss.getAsDouble();
+        INDArray dx = g.backward(Buffers.matrix(DataType.DOUBLE, c, (long) time * batch, hidden), true).dup();
+        Map<String, INDArray> arrays = new LinkedHashMap<>(p.params());
+        arrays.put("x", x);
+        arrays.put("h0[0]", h0a);
+        arrays.put("h0[1]", h0b);
+        Map<String, INDArray> analytic = copy(p.grads());
+        analytic.put("x", dx);
+        analytic.put("h0[0]", Buffers.matrix(DataType.DOUBLE, g.initialGradient()[0], 1, batch * hidden));
+        analytic.put("h0[1]", Buffers.matrix(DataType.DOUBLE, g.initialGradient()[1], 1, batch * hidden));
+        int checked = GradientCheck.doubles().verify(arrays, analytic, loss);
+        assertEquals(p.size() + x.length() + 2L * batch * hidden, checked);
+    }
+
+    @Test
+    void gruStepperEqualsTheSequenceForward() {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 7);
+        Gru g = new Gru(p, "", 3, 4, 2, 0.0);
+        double[] xs = randoms(5 * 3, 4);
+        INDArray top = g.forward(Buffers.matrix(DataType.DOUBLE, xs, 5, 3), 5, 1, null, null);
+        double[] expected = Buffers.doubles(top);
+        Gru.Stepper s = g.snapshot().stepper();
+        for (int t = 0; t < 5; t++) {
+            float[] x = new float[3];
+            for (int k = 0; k < 3; k++) {
+                x[k] = (float) xs[t * 3 + k];
+            }
+            float[] h = s.step(x);
+            for (int j = 0; j < 4; j++) {
+                assertEquals(expected[t * 4 + j], h[j], 1e-5, "step " + t + " unit " + j);
+            }
+        }
+    }
+
+    @Test
+    void gruDropoutMasksAreDrawnFromTheGivenSourceAndScaleKeptValues() {
+        double[] m = Dropout.mask(new Random(1), 0.25, 1000);
+        long kept = java.util.Arrays.stream(m).filter(v -> v != 0).count();
+        assertTrue(kept > 700 && kept < 800, "kept " + kept);
+        assertTrue(java.util.Arrays.stream(m).allMatch(v -> v == 0 || Math.abs(v - 1 / 0.75) < 1e-12));
+        assertEquals(java.util.Arrays.toString(m), java.util.Arrays.toString(Dropout.mask(new Random(1), 0.25, 1000)));
+    }
+
+    @Test
+    void aWrongGradientFailsTheCheckNamingTheEntry() {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 3);
+        Dense d = new Dense(p, "d", 2, 2, Activation.TANH);
+        INDArray x = Buffers.matrix(DataType.DOUBLE, randoms(4, 1), 2, 2);
+        double[] c = randoms(4, 2);
+        d.forward(x);
+        d.backward(Buffers.matrix(DataType.DOUBLE, c, 2, 2), false);
+        Map<String, INDArray> analytic = copy(p.grads());
+        analytic.get("d.w").putScalar(3, analytic.get("d.w").getDouble(3) * 1.01);
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> GradientCheck.doubles().verify(p.params(), analytic, () -> project(d.forward(x), c)));
+        assertTrue(e.getMessage().contains("d.w[3]"), e.getMessage());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.nova.kit.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/** Each loss's gradient against central finite differences, and its value against the textbook formula. */
+class LossesTests {
+
+    private static final double H = 1e-6;
+
+    private static double[] randoms(int n, long seed, double scale) {
+        Random r = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextGaussian() * scale;
+        }
+        return v;
+    }
+
+    private static float[] targets(int n, long seed) {
+        Random r = new Random(seed);
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = r.nextFloat();
+        }
+        return t;
+    }
+
+    private static void checkGradient(double[] x, double[] analytic, ToDoubleFunction<double[]> loss) {
+        for (int i = 0; i < x.length; i++) {
+            double orig = x[i];
+            x[i] = orig + H;
+            double up = loss.applyAsDouble(x);
+            x[i] = orig - H;
+            double down = loss.applyAsDouble(x);
+            x[i] = orig;
+            assertEquals((up - down) / (2 * H), analytic[i], 1e-6 * Math.max(1, Math.abs(analytic[i])), "entry " + i);
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropy() {
+        int[] labels = {2, 0, 4};
+        double[] logits = randoms(15, 1, 3);
+        double[] grad = new double[15];
+        double loss = Losses.softmaxCrossEntropy(logits, 5, labels, grad, 0.5);
+        double expected = 0;
+        for (int r = 0; r < 3; r++) {
+            double z = 0;
+            for (int c = 0; c < 5; c++) {
+                z += Math.exp(logits[r * 5 + c]);
+            }
+            expected += Math.log(z) - logits[r * 5 + labels[r]];
+        }
+        assertEquals(expected, loss, 1e-12);
+        checkGradient(logits, grad, l -> 0.5 * Losses.softmaxCrossEntropy(l, 5, labels, null, 0));
+    }
+
+    @Test
+    void bernoulliFromLogitsIsStableForLargeLogits() {
+        double[] logits = randoms(12, 2, 4);
+        logits[0] = 80;
+        logits[1] = -80;
+        float[] x = targets(12, 3);
+        double[] grad = new double[12];
+        double[] each = new double[3];
+        double loss = Losses.bernoulliLogits(logits, x, 12, 4, grad, 1.0, each);
+        double expected = 0;
+        for (int i = 0; i < 12; i++) {
+            double p = 1 / (1 + Math.exp(-logits[i]));
+            expected -= x[i] * Math.log(p) + (1 - x[i]) * Math.log1p(-p);
+        }
+        assertEquals(expected, loss, 1e-9 * Math.abs(expected));
+        assertEquals(loss, each[0] + each[1] + each[2], 1e-12);
+        checkGradient(logits, grad, l -> Losses.bernoulliLogits(l, x, 12, 4, null, 0, null));
+    }
+
+    @Test
+    void gaussianWithFixedSigma() {
+        double[] means = randoms(8, 4, 1);
+        float[] x = targets(8, 5);
+        double sigma = 0.3;
+        double[] grad = new double[8];
+        double loss = Losses.gaussian(means, x, 8, 8, sigma, grad, 2.0, null);
+        double expected = 0;
+        for (int i = 0; i < 8; i++) {
+            double d = means[i] - x[i];
+            expected += d * d / (2 * sigma * sigma) + Math.log(sigma * Math.sqrt(2 * Math.PI));
+        }
+        assertEquals(expected, loss, 1e-12);
+        checkGradient(means, grad, m -> 2.0 * Losses.gaussian(m, x, 8, 8, sigma, null, 0, null));
+    }
+}

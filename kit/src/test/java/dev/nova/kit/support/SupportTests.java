@@ -1,0 +1,90 @@
+package dev.nova.kit.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.nova.api.CheckpointException;
+import dev.nova.api.ConfigProblem;
+import dev.nova.api.PluginException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SupportTests {
+
+    private static byte[] payload(int format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Payload.write("p", out, 42L, format, d -> d.writeUTF("hello"));
+        return out.toByteArray();
+    }
+
+    @Test
+    void payloadRoundTripsAndRejectsForeignTruncatedAndUnknownFormats() {
+        assertEquals("hello", Payload.read("p", new ByteArrayInputStream(payload(2)), 42L, new int[] {1, 2},
+                (format, in) -> in.readUTF()));
+        CheckpointException foreign = assertThrows(CheckpointException.class, () -> Payload.read("p",
+                new ByteArrayInputStream(payload(2)), 43L, new int[] {2}, (f, in) -> in.readUTF()));
+        assertTrue(foreign.getMessage().contains("not a p checkpoint"), foreign.getMessage());
+        CheckpointException format = assertThrows(CheckpointException.class, () -> Payload.read("p",
+                new ByteArrayInputStream(payload(3)), 42L, new int[] {1, 2}, (f, in) -> in.readUTF()));
+        assertTrue(format.getMessage().contains("format 3 is not supported"), format.getMessage());
+        byte[] whole = payload(1);
+        for (int cut : new int[] {0, 5, 13, whole.length - 1}) {
+            CheckpointException e = assertThrows(CheckpointException.class, () -> Payload.read("p",
+                    new ByteArrayInputStream(Arrays.copyOf(whole, cut)), 42L, new int[] {1}, (f, in) -> in.readUTF()));
+            assertTrue(e.getMessage().contains("truncated"), cut + ": " + e.getMessage());
+        }
+        CheckpointException unread = assertThrows(CheckpointException.class, () -> Payload.read("p",
+                new ByteArrayInputStream(whole), 42L, new int[] {1}, (f, in) -> in.readByte()));
+        assertTrue(unread.getMessage().contains("missing end marker"), unread.getMessage());
+    }
+
+    @Test
+    void optionsAcceptTypedValuesAndText() {
+        Options o = Options.of("p", Map.of("top-k", "5", "temperature", 0.5, "greedy", "true", "prompt", "hi"),
+                List.of("top-k", "temperature", "greedy", "prompt"));
+        assertEquals(5, o.integer("top-k", 0, 10).orElseThrow());
+        assertEquals(0.5, o.positive("temperature").orElseThrow());
+        assertEquals(true, o.flag("greedy").orElseThrow());
+        assertEquals("hi", o.text("prompt").orElseThrow());
+        assertTrue(o.number("absent").isEmpty());
+    }
+
+    @Test
+    void optionsNameWhatIsWrong() {
+        PluginException unknown = assertThrows(PluginException.class,
+                () -> Options.of("p", Map.of("topk", 5), List.of("top-k")));
+        assertEquals("plugin 'p': unknown option 'topk'; known: top-k", unknown.getMessage());
+        Options o = Options.of("p", Map.of("k", "2.5", "t", "-1", "n", "NaN", "g", "yes"), List.of("k", "t", "n", "g"));
+        assertTrue(assertThrows(PluginException.class, () -> o.integer("k", 0, 9)).getMessage()
+                .endsWith("option k must be a whole number, found 2.5"));
+        assertTrue(assertThrows(PluginException.class, () -> o.positive("t")).getMessage().endsWith("must be > 0, found -1.0"));
+        assertTrue(assertThrows(PluginException.class, () -> o.number("n")).getMessage().contains("finite"));
+        assertTrue(assertThrows(PluginException.class, () -> o.flag("g")).getMessage().contains("true or false"));
+    }
+
+    @Test
+    void checksReportEveryProblemIncludingWrongTypes() {
+        Checks c = new Checks(ConfigFactory.parseString(
+                "a = 0, b = fast, c = 2.5, d = [1, 0], e = sgd, f = \" \", g = 0, h = 1.5"));
+        c.intRange("a", 1, 10).positive("b").intRange("c", 1, 10).widths("d", false, 4, 100)
+                .oneOf("e", List.of("adam", "adamw")).nonBlank("f", "a file").above("g", 0, 1).range("h", 0, 1, true);
+        List<String> keys = c.problems().stream().map(ConfigProblem::path).toList();
+        assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h"), keys);
+        assertEquals("must be in [1, 10], found 0", c.problems().get(0).message());
+        assertEquals("must be one of adam, adamw, found sgd", c.problems().get(4).message());
+    }
+
+    @Test
+    void seedsKeyStreamsByPurposeAndIndex() {
+        assertEquals(Seeds.random(7, Seeds.DATA, 3).nextLong(), Seeds.random(7, Seeds.DATA, 3).nextLong());
+        assertTrue(Seeds.of(7, Seeds.DATA, 3) != Seeds.of(7, Seeds.NOISE, 3));
+        assertTrue(Seeds.of(7, Seeds.DATA, 3) != Seeds.of(7, Seeds.DATA, 4));
+        assertEquals(new java.util.Random(5 * 1_000_003L + 2).nextDouble(), Seeds.sample(5, 2).nextDouble());
+    }
+}
