@@ -133,6 +133,48 @@ public final class Buffers {
     }
 
     /**
+     * Copies {@code n} values from {@code src[srcOffset]} into a contiguous array at element {@code dstOffset}.
+     *
+     * @param src the values
+     * @param srcOffset first value to copy
+     * @param n how many
+     * @param a a contiguous array
+     * @param dstOffset first element of {@code a} to write
+     */
+    public static void write(double[] src, int srcOffset, int n, INDArray a, long dstOffset) {
+        if (a.dataType() == DataType.DOUBLE) {
+            new DoublePointer(a.data().addressPointer()).position(dstOffset).put(src, srcOffset, n);
+        } else {
+            float[] f = scratch(n);
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) src[srcOffset + i];
+            }
+            new FloatPointer(a.data().addressPointer()).position(dstOffset).put(f, 0, n);
+        }
+    }
+
+    /**
+     * Copies {@code n} elements of a contiguous array from element {@code srcOffset} into {@code dst[dstOffset]}.
+     *
+     * @param a a contiguous array
+     * @param srcOffset first element of {@code a} to read
+     * @param dst receives the values
+     * @param dstOffset first position of {@code dst} to write
+     * @param n how many
+     */
+    public static void read(INDArray a, long srcOffset, double[] dst, int dstOffset, int n) {
+        if (a.dataType() == DataType.DOUBLE) {
+            new DoublePointer(a.data().addressPointer()).position(srcOffset).get(dst, dstOffset, n);
+        } else {
+            float[] f = scratch(n);
+            new FloatPointer(a.data().addressPointer()).position(srcOffset).get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                dst[dstOffset + i] = f[i];
+            }
+        }
+    }
+
+    /**
      * All values of an array, as doubles.
      *
      * @param a any array

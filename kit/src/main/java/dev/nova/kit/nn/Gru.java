@@ -2,12 +2,14 @@ package dev.nova.kit.nn;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A stack of GRU layers with backpropagation through time, and a one-step {@link Stepper} for sampling.
@@ -37,11 +39,9 @@ public final class Gru {
     private final int hidden;
     private final int layers;
     private final double dropout;
-    private final List<Trace> traces = new ArrayList<>();
+    private final Map<Long, Work> works = new HashMap<>();
+    private Work last;
     private double[][] dInitial;
-    private boolean initialGiven;
-    private int time;
-    private int batch;
 
     /**
      * Creates the stack and registers {@code <prefix>wx<l>}, {@code bx<l>}, {@code wh<l>}, {@code bh<l>} per layer.
@@ -84,9 +84,110 @@ public final class Gru {
         return layers;
     }
 
-    /** What one layer's forward pass keeps for its backward pass; gate values row-major {@code [time·batch, hidden]}. */
-    private record Trace(INDArray input, double[] hPrev, double[] r, double[] z, double[] n, double[] hgn, INDArray out,
-                         double[] dropMask) {
+    /**
+     * The buffers of one sequence shape, kept from call to call: a training step allocated about 40 MB of native
+     * arrays before, and ND4J's allocation (it zeroes every buffer) was a third of the step's native time.
+     */
+    private final class Work {
+        final int time;
+        final int batch;
+        final int n;
+        final INDArray ones;
+        final Layer[] layer = new Layer[layers];
+        boolean initialGiven;
+
+        Work(int time, int batch) {
+            this.time = time;
+            this.batch = batch;
+            this.n = time * batch;
+            ones = Nd4j.ones(params.type(), 1, n);
+            for (int l = 0; l < layers; l++) {
+                layer[l] = new Layer(this, l == 0 ? input : hidden);
+            }
+        }
+    }
+
+    /** One layer's buffers for one shape; the Java arrays hold what the backward pass needs (row-major). */
+    private final class Layer {
+        final int in;
+        final INDArray xg;
+        final INDArray out;
+        final INDArray[] outRows;
+        final INDArray hg;
+        final INDArray h0;
+        final INDArray dHg;
+        final INDArray[] dHgRows;
+        final INDArray dXg;
+        final INDArray back;
+        final INDArray dx;
+        final double[] xgJ;
+        final double[] outJ;
+        final double[] rJ;
+        final double[] zJ;
+        final double[] nJ;
+        final double[] hgnJ;
+        final double[] hgJ;
+        final double[] dXgJ;
+        final double[] dHgJ;
+        final double[] backJ;
+        INDArray input;
+        INDArray dropped;
+        double[] mask;
+        double[] initial;
+
+        Layer(Work w, int in) {
+            this.in = in;
+            int h = hidden;
+            int g3 = 3 * h;
+            DataType type = params.type();
+            xg = Nd4j.create(type, w.n, g3);
+            out = Nd4j.create(type, w.n, h);
+            hg = Nd4j.create(type, w.batch, g3);
+            h0 = Nd4j.create(type, w.batch, h);
+            dHg = Nd4j.create(type, w.n, g3);
+            dXg = Nd4j.create(type, w.n, g3);
+            back = Nd4j.create(type, w.batch, h);
+            dx = Nd4j.create(type, w.n, in);
+            outRows = new INDArray[w.time];
+            dHgRows = new INDArray[w.time];
+            for (int t = 0; t < w.time; t++) {
+                outRows[t] = rows(out, t * w.batch, (t + 1) * w.batch);
+                dHgRows[t] = rows(dHg, t * w.batch, (t + 1) * w.batch);
+            }
+            xgJ = new double[w.n * g3];
+            outJ = new double[w.n * h];
+            rJ = new double[w.n * h];
+            zJ = new double[w.n * h];
+            nJ = new double[w.n * h];
+            hgnJ = new double[w.n * h];
+            hgJ = new double[w.batch * g3];
+            dXgJ = new double[w.n * g3];
+            dHgJ = new double[w.n * g3];
+            backJ = new double[w.batch * h];
+        }
+
+        /** What the next layer reads: the states, or the states after dropout. */
+        INDArray output() {
+            return mask == null ? out : dropped;
+        }
+    }
+
+    private static INDArray rows(INDArray a, long from, long to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    private Work work(int time, int batch) {
+        long key = ((long) time << 32) | batch;
+        Work w = works.get(key);
+        if (w == null) {
+            // Keep the training shape and the evaluation shape; drop odd ones.
+            if (works.size() >= 3) {
+                works.clear();
+            }
+            w = new Work(time, batch);
+            works.put(key, w);
+        }
+        return w;
     }
 
     /**
@@ -97,23 +198,31 @@ public final class Gru {
      * @param batch sequences
      * @param initial the initial state per layer ({@code [batch·hidden]} each), or {@code null} for zeros
      * @param dropRandom the dropout masks' source (drawn layer by layer, value by value), or {@code null} for none
-     * @return the top layer's states, {@code [time·batch, hidden]}
+     * @return the top layer's states, {@code [time·batch, hidden]}, owned by the stack (valid until the next call
+     *     with this shape)
      */
     public INDArray forward(INDArray x, int time, int batch, double[][] initial, Random dropRandom) {
-        traces.clear();
-        this.initialGiven = initial != null;
-        this.time = time;
-        this.batch = batch;
+        Work w = work(time, batch);
+        last = w;
+        w.initialGiven = initial != null;
+        dInitial = null;
         INDArray in = x;
         for (int l = 0; l < layers; l++) {
-            Trace tr = layerForward(l, in, initial == null ? null : initial[l], dropRandom);
-            traces.add(tr);
-            in = tr.out();
-            if (tr.dropMask() != null) {
-                double[] v = Buffers.doubles(tr.out());
-                Dropout.apply(v, tr.dropMask());
-                in = Buffers.matrix(params.type(), v, (long) time * batch, hidden);
+            Layer L = w.layer[l];
+            L.input = in;
+            L.initial = initial == null ? null : initial[l];
+            layerForward(l, w, L);
+            L.mask = dropRandom != null && dropout > 0 && l < layers - 1
+                    ? Dropout.mask(dropRandom, dropout, w.n * hidden) : null;
+            if (L.mask != null) {
+                double[] v = L.outJ.clone();
+                Dropout.apply(v, L.mask);
+                if (L.dropped == null) {
+                    L.dropped = Nd4j.create(params.type(), w.n, hidden);
+                }
+                Buffers.write(v, L.dropped);
             }
+            in = L.output();
         }
         return in;
     }
@@ -124,20 +233,21 @@ public final class Gru {
      *
      * @param dTop the loss's gradient with respect to the top layer's states
      * @param inputGradient whether to compute the input's gradient
-     * @return the gradient with respect to {@code x}, or {@code null}
+     * @return the gradient with respect to {@code x} (owned by the stack), or {@code null}
      */
     public INDArray backward(INDArray dTop, boolean inputGradient) {
-        if (traces.isEmpty()) {
+        Work w = last;
+        if (w == null) {
             throw new IllegalStateException("backward before forward");
         }
         dInitial = new double[layers][];
         INDArray d = dTop;
         for (int l = layers - 1; l >= 0; l--) {
-            d = layerBackward(l, traces.get(l), d, l > 0 || inputGradient);
-            if (l > 0 && traces.get(l - 1).dropMask() != null) {
+            d = layerBackward(l, w, w.layer[l], d, l > 0 || inputGradient);
+            if (l > 0 && w.layer[l - 1].mask != null) {
                 double[] v = Buffers.doubles(d);
-                Dropout.apply(v, traces.get(l - 1).dropMask());
-                d = Buffers.matrix(params.type(), v, (long) time * batch, hidden);
+                Dropout.apply(v, w.layer[l - 1].mask);
+                Buffers.write(v, d);
             }
         }
         return d;
@@ -155,137 +265,130 @@ public final class Gru {
         return dInitial;
     }
 
-    private Trace layerForward(int l, INDArray x, double[] initial, Random dropRandom) {
+    private void layerForward(int l, Work w, Layer L) {
         int h = hidden;
         int g3 = 3 * h;
+        int batch = w.batch;
         INDArray wh = params.get(name("wh", l));
         double[] bh = Buffers.doubles(params.get(name("bh", l)));
         double[] bx = Buffers.doubles(params.get(name("bx", l)));
-        int n = time * batch;
         // One product for every step's input projection, into a row-major array (mmul's result may be
         // column-major, and re-ordering 1.5 M values cost more than the product).
-        INDArray xgNd = Buffers.product(x, params.get(name("wx", l)), false, false, n, g3);
-        double[] xg = Buffers.read(xgNd, new double[n * g3]);
-        double[] out = new double[n * h];
-        double[] hPrev = new double[n * h];
-        double[] rAll = new double[n * h];
-        double[] zAll = new double[n * h];
-        double[] nAll = new double[n * h];
-        double[] hgnAll = new double[n * h];
-        double[] state = initial == null ? new double[batch * h] : initial.clone();
-        double[] hg = new double[batch * g3];
-        INDArray stateNd = Buffers.matrix(params.type(), state, batch, h);
-        INDArray hgNd = Nd4j.create(params.type(), batch, g3);
-        for (int t = 0; t < time; t++) {
-            if (t > 0 || initial != null) {
-                Nd4j.gemm(stateNd, wh, hgNd, false, false, 1.0, 0.0);
-                Buffers.read(hgNd, hg);
+        Nd4j.gemm(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
+        double[] xg = Buffers.read(L.xg, L.xgJ);
+        double[] out = L.outJ;
+        double[] hg = L.hgJ;
+        double[] initial = L.initial;
+        if (initial != null) {
+            Buffers.write(initial, L.h0);
+        }
+        for (int t = 0; t < w.time; t++) {
+            if (t > 0) {
+                Nd4j.gemm(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
+                Buffers.read(L.hg, hg);
+            } else if (initial != null) {
+                Nd4j.gemm(L.h0, wh, L.hg, false, false, 1.0, 0.0);
+                Buffers.read(L.hg, hg);
+            } else {
+                java.util.Arrays.fill(hg, 0);
             }
             int base = t * batch;
+            int step = t;
             Parallel.forParts(batch, 4, (b0, b1) -> {
                 for (int b = b0; b < b1; b++) {
                     int xo = (base + b) * g3;
                     int go = b * g3;
-                    int so = b * h;
                     int to = (base + b) * h;
+                    int po = to - batch * h;
                     for (int j = 0; j < h; j++) {
-                        double hr = hg[go + j] + bh[j];
-                        double hz = hg[go + h + j] + bh[h + j];
                         double hn = hg[go + 2 * h + j] + bh[2 * h + j];
-                        double r = Activation.sigmoid(xg[xo + j] + bx[j] + hr);
-                        double z = Activation.sigmoid(xg[xo + h + j] + bx[h + j] + hz);
+                        double r = Activation.sigmoid(xg[xo + j] + bx[j] + (hg[go + j] + bh[j]));
+                        double z = Activation.sigmoid(xg[xo + h + j] + bx[h + j] + (hg[go + h + j] + bh[h + j]));
                         double nt = Activation.tanh(xg[xo + 2 * h + j] + bx[2 * h + j] + r * hn);
-                        double prev = state[so + j];
-                        double next = nt + z * (prev - nt);
-                        hPrev[to + j] = prev;
-                        rAll[to + j] = r;
-                        zAll[to + j] = z;
-                        nAll[to + j] = nt;
-                        hgnAll[to + j] = hn;
-                        out[to + j] = next;
-                        state[so + j] = next;
+                        double prev = step > 0 ? out[po + j] : initial != null ? initial[b * h + j] : 0;
+                        L.rJ[to + j] = r;
+                        L.zJ[to + j] = z;
+                        L.nJ[to + j] = nt;
+                        L.hgnJ[to + j] = hn;
+                        out[to + j] = nt + z * (prev - nt);
                     }
                 }
             });
-            Buffers.write(state, stateNd);
+            Buffers.write(out, base * h, batch * h, L.out, (long) base * h);
         }
-        double[] mask = dropRandom != null && dropout > 0 && l < layers - 1 ? Dropout.mask(dropRandom, dropout, n * h)
-                : null;
-        return new Trace(x, hPrev, rAll, zAll, nAll, hgnAll, Buffers.matrix(params.type(), out, n, h), mask);
     }
 
-    private INDArray layerBackward(int l, Trace tr, INDArray dOut, boolean inputGradient) {
+    private INDArray layerBackward(int l, Work w, Layer L, INDArray dOut, boolean inputGradient) {
         int h = hidden;
         int g3 = 3 * h;
-        int n = time * batch;
+        int batch = w.batch;
+        int n = w.n;
         INDArray wh = params.get(name("wh", l));
-        INDArray dHgTNd = Nd4j.create(params.type(), batch, g3);
-        INDArray backNd = Nd4j.create(params.type(), batch, h);
-        double[] back = new double[batch * h];
-        double[] dHgT = new double[batch * g3];
         double[] dOutV = Buffers.doubles(dOut);
-        double[] dXg = new double[n * g3];
-        double[] dHg = new double[n * g3];
+        double[] dXg = L.dXgJ;
+        double[] dHg = L.dHgJ;
+        double[] out = L.outJ;
+        double[] initial = L.initial;
         double[] dNext = new double[batch * h];
-        for (int t = time - 1; t >= 0; t--) {
+        for (int t = w.time - 1; t >= 0; t--) {
             int base = t * batch;
+            int step = t;
             Parallel.forParts(batch, 4, (b0, b1) -> {
                 for (int b = b0; b < b1; b++) {
                     int to = (base + b) * h;
+                    int po = to - batch * h;
                     int so = b * h;
                     int go = (base + b) * g3;
-                    int lo = b * g3;
                     for (int j = 0; j < h; j++) {
                         double dh = dOutV[to + j] + dNext[so + j];
-                        double r = tr.r()[to + j];
-                        double z = tr.z()[to + j];
-                        double nt = tr.n()[to + j];
-                        double dn = dh * (1 - z);
-                        double dz = dh * (tr.hPrev()[to + j] - nt);
-                        double dnPre = dn * (1 - nt * nt);
-                        double drPre = dnPre * tr.hgn()[to + j] * r * (1 - r);
-                        double dzPre = dz * z * (1 - z);
+                        double r = L.rJ[to + j];
+                        double z = L.zJ[to + j];
+                        double nt = L.nJ[to + j];
+                        double prev = step > 0 ? out[po + j] : initial != null ? initial[so + j] : 0;
+                        double dnPre = dh * (1 - z) * (1 - nt * nt);
+                        double drPre = dnPre * L.hgnJ[to + j] * r * (1 - r);
+                        double dzPre = dh * (prev - nt) * z * (1 - z);
                         dXg[go + j] = drPre;
                         dXg[go + h + j] = dzPre;
                         dXg[go + 2 * h + j] = dnPre;
-                        dHgT[lo + j] = drPre;
-                        dHgT[lo + h + j] = dzPre;
-                        dHgT[lo + 2 * h + j] = dnPre * r;
+                        dHg[go + j] = drPre;
+                        dHg[go + h + j] = dzPre;
+                        dHg[go + 2 * h + j] = dnPre * r;
                         dNext[so + j] = dh * z;
                     }
                 }
             });
-            System.arraycopy(dHgT, 0, dHg, base * g3, batch * g3);
+            Buffers.write(dHg, base * g3, batch * g3, L.dHg, (long) base * g3);
             // Before step 0 is the initial state: its gradient is needed only when one was given.
-            if (t > 0 || initialGiven) {
-                Buffers.write(dHgT, dHgTNd);
-                Nd4j.gemm(dHgTNd, wh, backNd, false, true, 1.0, 0.0);
-                Buffers.read(backNd, back);
+            if (t > 0 || initial != null) {
+                Nd4j.gemm(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
+                double[] back = Buffers.read(L.back, L.backJ);
                 for (int i = 0; i < dNext.length; i++) {
                     dNext[i] += back[i];
                 }
             }
         }
-        dInitial[l] = initialGiven ? dNext : null;
-        INDArray dHgNd = Buffers.matrix(params.type(), dHg, n, g3);
-        INDArray dXgNd = Buffers.matrix(params.type(), dXg, n, g3);
-        INDArray wx = params.get(name("wx", l));
-        Nd4j.gemm(Buffers.matrix(params.type(), tr.hPrev(), n, h), dHgNd, params.grad(name("wh", l)), true, false, 1.0, 0.0);
-        Buffers.write(columnSums(dHg, n, g3), params.grad(name("bh", l)));
-        Nd4j.gemm(tr.input(), dXgNd, params.grad(name("wx", l)), true, false, 1.0, 0.0);
-        Buffers.write(columnSums(dXg, n, g3), params.grad(name("bx", l)));
-        return inputGradient ? Buffers.product(dXgNd, wx, false, true, n, wx.rows()) : null;
-    }
-
-    private static double[] columnSums(double[] v, int rows, int cols) {
-        double[] s = new double[cols];
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int c = 0; c < cols; c++) {
-                s[c] += v[o + c];
-            }
+        dInitial[l] = initial != null ? dNext : null;
+        Buffers.write(dXg, L.dXg);
+        // dWh = Σ_t h_{t-1}ᵀ·dHg_t: the states of steps 0..T-2 against the gate gradients of steps 1..T-1, plus
+        // the initial state against step 0's.
+        INDArray gWh = params.grad(name("wh", l));
+        if (w.time > 1) {
+            Nd4j.gemm(rows(L.out, 0, (long) (w.time - 1) * batch), rows(L.dHg, batch, n), gWh, true, false, 1.0, 0.0);
+        } else {
+            gWh.assign(0);
         }
-        return s;
+        if (initial != null) {
+            Nd4j.gemm(L.h0, L.dHgRows[0], gWh, true, false, 1.0, 1.0);
+        }
+        Nd4j.gemm(w.ones, L.dHg, params.grad(name("bh", l)), false, false, 1.0, 0.0);
+        Nd4j.gemm(L.input, L.dXg, params.grad(name("wx", l)), true, false, 1.0, 0.0);
+        Nd4j.gemm(w.ones, L.dXg, params.grad(name("bx", l)), false, false, 1.0, 0.0);
+        if (!inputGradient) {
+            return null;
+        }
+        Nd4j.gemm(L.dXg, params.get(name("wx", l)), L.dx, false, true, 1.0, 0.0);
+        return L.dx;
     }
 
     /**
