@@ -79,6 +79,16 @@ public final class Embedding {
         Buffers.write(g, params.grad(name));
     }
 
+    /** The table, {@code [vocab, width]} (live). */
+    public INDArray weights() {
+        return params.get(name);
+    }
+
+    /** The table's gradient, {@code [vocab, width]} (live; layers that consume the embedding may write it). */
+    public INDArray gradient() {
+        return params.grad(name);
+    }
+
     /**
      * The table as plain arrays.
      *

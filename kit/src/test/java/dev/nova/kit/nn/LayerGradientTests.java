@@ -102,6 +102,42 @@ class LayerGradientTests {
         assertEquals(p.size() + x.length() + 2L * batch * hidden, checked);
     }
 
+    /** Reading an embedding through the first layer's table gives the same states and gradients as feeding it. */
+    @Test
+    void gruOverAnEmbeddingEqualsGruOverItsLookups() {
+        int time = 4;
+        int batch = 3;
+        int[] tokens = {0, 3, 2, 2, 1, 0, 4, 4, 4, 3, 1, 2};
+        double[] c = randoms(time * batch * 5, 6);
+        double[][] results = new double[2][];
+        for (int fused = 0; fused < 2; fused++) {
+            ParamSet p = new ParamSet(DataType.DOUBLE, 11);
+            Embedding e = new Embedding(p, "emb", 5, 3);
+            Gru g = new Gru(p, "", 3, 5, 2, 0.0);
+            INDArray top = fused == 1 ? g.forward(e, tokens, time, batch, null, null)
+                    : g.forward(e.forward(tokens), time, batch, null, null);
+            double loss = project(top, c);
+            INDArray dTop = Buffers.matrix(DataType.DOUBLE, c, (long) time * batch, 5);
+            if (fused == 1) {
+                g.backward(dTop, false);
+            } else {
+                e.backward(tokens, g.backward(dTop, true));
+            }
+            double[] all = new double[(int) p.size() + 1];
+            int o = 0;
+            for (INDArray a : p.grads().values()) {
+                double[] v = Buffers.doubles(a);
+                System.arraycopy(v, 0, all, o, v.length);
+                o += v.length;
+            }
+            all[o] = loss;
+            results[fused] = all;
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertEquals(results[0][i], results[1][i], 1e-12, "entry " + i);
+        }
+    }
+
     @Test
     void gruStepperEqualsTheSequenceForward() {
         ParamSet p = new ParamSet(DataType.DOUBLE, 7);

@@ -61,15 +61,15 @@ public final class GruNetwork {
     private double crossEntropy(Windows w, Random dropRandom, boolean gradients) {
         int[] inputs = w.flatInputs();
         int n = inputs.length;
-        INDArray top = gru.forward(embedding.forward(inputs), w.time(), w.batch(), null, dropRandom);
+        INDArray top = gru.forward(embedding, inputs, w.time(), w.batch(), null, dropRandom);
         INDArray logits = head.forward(top);
         double[] l = Buffers.doubles(logits);
         double[] grad = gradients ? new double[n * vocab] : null;
         double loss = Losses.softmaxCrossEntropy(l, vocab, w.flatLabels(), grad, 1.0 / n) / n;
         if (gradients) {
             Buffers.write(grad, logits);
-            INDArray dTop = head.backward(logits, true);
-            embedding.backward(inputs, gru.backward(dTop, true));
+            // The GRU writes the embedding's gradient too (it reads the embedding through its first layer's table).
+            gru.backward(head.backward(logits, true), false);
         }
         return loss;
     }
