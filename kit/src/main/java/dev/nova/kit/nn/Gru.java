@@ -99,9 +99,9 @@ public final class Gru {
         int[] tokens;
         Embedding embedding;
         INDArray table;
-        double[] tableJ;
+        Vec tableJ;
         INDArray tokenSums;
-        double[] tokenSumsJ;
+        Vec tokenSumsJ;
         INDArray vocabOnes;
 
         Work(int time, int batch) {
@@ -118,7 +118,7 @@ public final class Gru {
     /** One layer's buffers for one shape; the Java arrays hold what the backward pass needs (row-major). */
     private final class Layer {
         final int in;
-        final INDArray xg;
+        INDArray xg;
         final INDArray out;
         final INDArray[] outRows;
         final INDArray hg;
@@ -128,16 +128,18 @@ public final class Gru {
         final INDArray dXg;
         final INDArray back;
         final INDArray dx;
-        final double[] xgJ;
-        final double[] outJ;
-        final double[] rJ;
-        final double[] zJ;
-        final double[] nJ;
-        final double[] hgnJ;
-        final double[] hgJ;
-        final double[] dXgJ;
-        final double[] dHgJ;
-        final double[] backJ;
+        Vec xgJ;
+        final Vec outJ;
+        final Vec rJ;
+        final Vec zJ;
+        final Vec nJ;
+        final Vec hgnJ;
+        final Vec hgJ;
+        final Vec dOutJ;
+        final Vec dXgJ;
+        final Vec dHgJ;
+        final Vec backJ;
+        final int n;
         INDArray input;
         INDArray dropped;
         double[] mask;
@@ -148,7 +150,7 @@ public final class Gru {
             int h = hidden;
             int g3 = 3 * h;
             DataType type = params.type();
-            xg = Nd4j.create(type, w.n, g3);
+            this.n = w.n;
             out = Nd4j.create(type, w.n, h);
             hg = Nd4j.create(type, w.batch, g3);
             h0 = Nd4j.create(type, w.batch, h);
@@ -162,16 +164,25 @@ public final class Gru {
                 outRows[t] = rows(out, t * w.batch, (t + 1) * w.batch);
                 dHgRows[t] = rows(dHg, t * w.batch, (t + 1) * w.batch);
             }
-            xgJ = new double[w.n * g3];
-            outJ = new double[w.n * h];
-            rJ = new double[w.n * h];
-            zJ = new double[w.n * h];
-            nJ = new double[w.n * h];
-            hgnJ = new double[w.n * h];
-            hgJ = new double[w.batch * g3];
-            dXgJ = new double[w.n * g3];
-            dHgJ = new double[w.n * g3];
-            backJ = new double[w.batch * h];
+            outJ = Vec.of(type, w.n * h);
+            rJ = Vec.of(type, w.n * h);
+            zJ = Vec.of(type, w.n * h);
+            nJ = Vec.of(type, w.n * h);
+            hgnJ = Vec.of(type, w.n * h);
+            hgJ = Vec.of(type, w.batch * g3);
+            dOutJ = Vec.of(type, w.n * h);
+            dXgJ = Vec.of(type, w.n * g3);
+            dHgJ = Vec.of(type, w.n * g3);
+            backJ = Vec.of(type, w.batch * h);
+        }
+
+        /** The input projection's buffers, made on first use (a layer over an embedding reads its table instead). */
+        Vec projection() {
+            if (xg == null) {
+                xg = Nd4j.create(params.type(), n, 3L * hidden);
+                xgJ = Vec.of(params.type(), n * 3 * hidden);
+            }
+            return xgJ;
         }
 
         /** What the next layer reads: the states, or the states after dropout. */
@@ -184,24 +195,24 @@ public final class Gru {
      * The first layer's input gradients when it reads an embedding: S = the rows of dXg summed per token, then
      * {@code dWx0 = Eᵀ·S}, {@code dbx0 = Σ S} and {@code dE = S·Wx0ᵀ}.
      */
-    private void tokenGradients(Work w, double[] dXg) {
+    private void tokenGradients(Work w, Vec dXg) {
         int g3 = 3 * hidden;
-        double[] sums = w.tokenSumsJ;
+        Vec sums = w.tokenSumsJ;
         int[] tokens = w.tokens;
         // Columns split across the cores: each thread adds whole columns in position order (deterministic).
         Parallel.forParts(g3, 64, (c0, c1) -> {
             for (int v = 0; v < w.embedding.vocab(); v++) {
-                java.util.Arrays.fill(sums, v * g3 + c0, v * g3 + c1, 0);
+                sums.fill(v * g3 + c0, v * g3 + c1, 0);
             }
             for (int i = 0; i < tokens.length; i++) {
                 int so = tokens[i] * g3;
                 int go = i * g3;
                 for (int c = c0; c < c1; c++) {
-                    sums[so + c] += dXg[go + c];
+                    sums.add(so + c, dXg.get(go + c));
                 }
             }
         });
-        Buffers.write(sums, w.tokenSums);
+        sums.write(w.tokenSums);
         Nd4j.gemm(w.embedding.weights(), w.tokenSums, params.grad(name("wx", 0)), true, false, 1.0, 0.0);
         Nd4j.gemm(w.vocabOnes, w.tokenSums, params.grad(name("bx", 0)), false, false, 1.0, 0.0);
         Nd4j.gemm(w.tokenSums, params.get(name("wx", 0)), w.embedding.gradient(), false, true, 1.0, 0.0);
@@ -268,9 +279,9 @@ public final class Gru {
         if (w.embedding != embedding || w.table == null) {
             int g3 = 3 * hidden;
             w.table = Nd4j.create(params.type(), embedding.vocab(), g3);
-            w.tableJ = new double[embedding.vocab() * g3];
+            w.tableJ = Vec.of(params.type(), embedding.vocab() * g3);
             w.tokenSums = Nd4j.create(params.type(), embedding.vocab(), g3);
-            w.tokenSumsJ = new double[embedding.vocab() * g3];
+            w.tokenSumsJ = Vec.of(params.type(), embedding.vocab() * g3);
             w.vocabOnes = Nd4j.ones(params.type(), 1, embedding.vocab());
             w.embedding = embedding;
         }
@@ -290,8 +301,10 @@ public final class Gru {
             L.mask = dropRandom != null && dropout > 0 && l < layers - 1
                     ? Dropout.mask(dropRandom, dropout, w.n * hidden) : null;
             if (L.mask != null) {
-                double[] v = L.outJ.clone();
-                Dropout.apply(v, L.mask);
+                double[] v = new double[w.n * hidden];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = L.outJ.get(i) * L.mask[i];
+                }
                 if (L.dropped == null) {
                     L.dropped = Nd4j.create(params.type(), w.n, hidden);
                 }
@@ -347,20 +360,21 @@ public final class Gru {
         INDArray wh = params.get(name("wh", l));
         double[] bh = Buffers.doubles(params.get(name("bh", l)));
         double[] bx = Buffers.doubles(params.get(name("bx", l)));
-        double[] xg;
+        Vec xg;
         int[] xRows = l == 0 ? w.tokens : null;
         if (xRows != null) {
             // The input projection of every token of the vocabulary; positions read their token's row.
             Nd4j.gemm(w.embedding.weights(), params.get(name("wx", l)), w.table, false, false, 1.0, 0.0);
-            xg = Buffers.read(w.table, w.tableJ);
+            xg = w.tableJ.read(w.table);
         } else {
             // One product for every step's input projection, into a row-major array (mmul's result may be
             // column-major, and re-ordering 1.5 M values cost more than the product).
+            Vec buffer = L.projection();
             Nd4j.gemm(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
-            xg = Buffers.read(L.xg, L.xgJ);
+            xg = buffer.read(L.xg);
         }
-        double[] out = L.outJ;
-        double[] hg = L.hgJ;
+        Vec out = L.outJ;
+        Vec hg = L.hgJ;
         double[] initial = L.initial;
         if (initial != null) {
             Buffers.write(initial, L.h0);
@@ -368,12 +382,12 @@ public final class Gru {
         for (int t = 0; t < w.time; t++) {
             if (t > 0) {
                 Nd4j.gemm(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
-                Buffers.read(L.hg, hg);
+                hg.read(L.hg);
             } else if (initial != null) {
                 Nd4j.gemm(L.h0, wh, L.hg, false, false, 1.0, 0.0);
-                Buffers.read(L.hg, hg);
+                hg.read(L.hg);
             } else {
-                java.util.Arrays.fill(hg, 0);
+                hg.fill(0, hg.length(), 0);
             }
             int base = t * batch;
             int step = t;
@@ -384,20 +398,20 @@ public final class Gru {
                     int to = (base + b) * h;
                     int po = to - batch * h;
                     for (int j = 0; j < h; j++) {
-                        double hn = hg[go + 2 * h + j] + bh[2 * h + j];
-                        double r = Activation.sigmoid(xg[xo + j] + bx[j] + (hg[go + j] + bh[j]));
-                        double z = Activation.sigmoid(xg[xo + h + j] + bx[h + j] + (hg[go + h + j] + bh[h + j]));
-                        double nt = Activation.tanh(xg[xo + 2 * h + j] + bx[2 * h + j] + r * hn);
-                        double prev = step > 0 ? out[po + j] : initial != null ? initial[b * h + j] : 0;
-                        L.rJ[to + j] = r;
-                        L.zJ[to + j] = z;
-                        L.nJ[to + j] = nt;
-                        L.hgnJ[to + j] = hn;
-                        out[to + j] = nt + z * (prev - nt);
+                        double hn = hg.get(go + 2 * h + j) + bh[2 * h + j];
+                        double r = Activation.sigmoid(xg.get(xo + j) + bx[j] + (hg.get(go + j) + bh[j]));
+                        double z = Activation.sigmoid(xg.get(xo + h + j) + bx[h + j] + (hg.get(go + h + j) + bh[h + j]));
+                        double nt = Activation.tanh(xg.get(xo + 2 * h + j) + bx[2 * h + j] + r * hn);
+                        double prev = step > 0 ? out.get(po + j) : initial != null ? initial[b * h + j] : 0;
+                        L.rJ.set(to + j, r);
+                        L.zJ.set(to + j, z);
+                        L.nJ.set(to + j, nt);
+                        L.hgnJ.set(to + j, hn);
+                        out.set(to + j, nt + z * (prev - nt));
                     }
                 }
             });
-            Buffers.write(out, base * h, batch * h, L.out, (long) base * h);
+            out.write(base * h, batch * h, L.out, (long) base * h);
         }
     }
 
@@ -407,10 +421,10 @@ public final class Gru {
         int batch = w.batch;
         int n = w.n;
         INDArray wh = params.get(name("wh", l));
-        double[] dOutV = Buffers.doubles(dOut);
-        double[] dXg = L.dXgJ;
-        double[] dHg = L.dHgJ;
-        double[] out = L.outJ;
+        Vec dOutV = L.dOutJ.read(Buffers.contiguous(dOut));
+        Vec dXg = L.dXgJ;
+        Vec dHg = L.dHgJ;
+        Vec out = L.outJ;
         double[] initial = L.initial;
         double[] dNext = new double[batch * h];
         for (int t = w.time - 1; t >= 0; t--) {
@@ -423,31 +437,31 @@ public final class Gru {
                     int so = b * h;
                     int go = (base + b) * g3;
                     for (int j = 0; j < h; j++) {
-                        double dh = dOutV[to + j] + dNext[so + j];
-                        double r = L.rJ[to + j];
-                        double z = L.zJ[to + j];
-                        double nt = L.nJ[to + j];
-                        double prev = step > 0 ? out[po + j] : initial != null ? initial[so + j] : 0;
+                        double dh = dOutV.get(to + j) + dNext[so + j];
+                        double r = L.rJ.get(to + j);
+                        double z = L.zJ.get(to + j);
+                        double nt = L.nJ.get(to + j);
+                        double prev = step > 0 ? out.get(po + j) : initial != null ? initial[so + j] : 0;
                         double dnPre = dh * (1 - z) * (1 - nt * nt);
-                        double drPre = dnPre * L.hgnJ[to + j] * r * (1 - r);
+                        double drPre = dnPre * L.hgnJ.get(to + j) * r * (1 - r);
                         double dzPre = dh * (prev - nt) * z * (1 - z);
-                        dXg[go + j] = drPre;
-                        dXg[go + h + j] = dzPre;
-                        dXg[go + 2 * h + j] = dnPre;
-                        dHg[go + j] = drPre;
-                        dHg[go + h + j] = dzPre;
-                        dHg[go + 2 * h + j] = dnPre * r;
+                        dXg.set(go + j, drPre);
+                        dXg.set(go + h + j, dzPre);
+                        dXg.set(go + 2 * h + j, dnPre);
+                        dHg.set(go + j, drPre);
+                        dHg.set(go + h + j, dzPre);
+                        dHg.set(go + 2 * h + j, dnPre * r);
                         dNext[so + j] = dh * z;
                     }
                 }
             });
-            Buffers.write(dHg, base * g3, batch * g3, L.dHg, (long) base * g3);
+            dHg.write(base * g3, batch * g3, L.dHg, (long) base * g3);
             // Before step 0 is the initial state: its gradient is needed only when one was given.
             if (t > 0 || initial != null) {
                 Nd4j.gemm(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
-                double[] back = Buffers.read(L.back, L.backJ);
+                Vec back = L.backJ.read(L.back);
                 for (int i = 0; i < dNext.length; i++) {
-                    dNext[i] += back[i];
+                    dNext[i] += back.get(i);
                 }
             }
         }
@@ -455,7 +469,7 @@ public final class Gru {
         if (l == 0 && w.tokens != null) {
             tokenGradients(w, dXg);
         } else {
-            Buffers.write(dXg, L.dXg);
+            dXg.write(L.dXg);
         }
         // dWh = Σ_t h_{t-1}ᵀ·dHg_t: the states of steps 0..T-2 against the gate gradients of steps 1..T-1, plus
         // the initial state against step 0's.
