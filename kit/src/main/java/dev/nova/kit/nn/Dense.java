@@ -35,16 +35,16 @@ public final class Dense {
         final INDArray ones;
         final INDArray y;
         final INDArray dx;
-        final double[] yJ;
-        final double[] gJ;
+        final Vec yJ;
+        final Vec gJ;
         INDArray x;
 
         Pass(int batch) {
             ones = Nd4j.ones(params.type(), 1, batch);
             y = Nd4j.create(params.type(), batch, out);
             dx = Nd4j.create(params.type(), batch, in);
-            yJ = activation == Activation.IDENTITY ? null : new double[batch * out];
-            gJ = activation == Activation.IDENTITY ? null : new double[batch * out];
+            yJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
+            gJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
         }
     }
 
@@ -118,27 +118,28 @@ public final class Dense {
             Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
             return p.y;
         }
-        double[] y = Buffers.read(p.y, p.yJ);
+        Vec y = p.yJ.read(p.y);
         double[] bv = Buffers.doubles(b);
         Activation act = activation;
         int n = out;
-        Parallel.forRange(y.length, (from, to) -> {
+        Parallel.forRange(y.length(), (from, to) -> {
             int c = from % n;
             for (int i = from; i < to; i++) {
-                y[i] = act.apply(y[i] + bv[c]);
+                y.set(i, act.apply(y.get(i) + bv[c]));
                 if (++c == n) {
                     c = 0;
                 }
             }
         });
-        Buffers.write(y, p.y);
+        y.write(p.y);
         return p.y;
     }
 
     /**
      * The backward pass of the last {@link #forward}: writes the gradients of the weight and bias.
      *
-     * @param dy the loss's gradient with respect to the output, {@code [batch, out]}; overwritten
+     * @param dy the loss's gradient with respect to the output, {@code [batch, out]} (it may be the array
+     *     {@link #forward} returned; the layer's output is spent after this)
      * @param inputGradient whether to compute the input's gradient
      * @return the gradient with respect to the input, {@code [batch, in]} owned by the layer, or {@code null}
      */
@@ -149,15 +150,17 @@ public final class Dense {
         }
         INDArray dPre = dy;
         if (activation != Activation.IDENTITY) {
-            double[] g = Buffers.read(dy, p.gJ);
-            double[] y = p.yJ;
+            Vec g = p.gJ.read(Buffers.contiguous(dy));
+            Vec y = p.yJ;
             Activation act = activation;
-            Parallel.forRange(g.length, (from, to) -> {
+            Parallel.forRange(g.length(), (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    g[i] *= act.derivative(y[i]);
+                    g.set(i, g.get(i) * act.derivative(y.get(i)));
                 }
             });
-            Buffers.write(g, dy);
+            // The output is spent once its gradient is read: the pre-activation gradient goes into its buffer.
+            g.write(p.y);
+            dPre = p.y;
         }
         Nd4j.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
         Nd4j.gemm(p.ones, dPre, params.grad(bias), false, false, 1.0, 0.0);
