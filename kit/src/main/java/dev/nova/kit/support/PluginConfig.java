@@ -24,7 +24,7 @@ import org.apiguardian.api.API;
  * provider does with a config subtree, validating it and reading it into a settings record.
  *
  * <pre>{@code
- * private static final PluginConfig CONFIG = PluginConfig.of(MarkovProvider.class, "markov");
+ * private static final PluginConfig CONFIG = PluginConfig.of(MarkovProvider.class, "markov");   // no I/O yet
  * public List<ConfigProblem> validate(Config c) { return CONFIG.validate(c, Settings::problems); }
  * public GenerativeModel create(Config c, ModelContext ctx) { Settings s = CONFIG.read(c, Settings::of); ... }
  * }</pre>
@@ -34,26 +34,30 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class PluginConfig {
 
+    private final Class<?> anchor;
     private final String pluginId;
-    private final Config reference;
+    private volatile Config reference;
 
-    private PluginConfig(String pluginId, Config reference) {
+    private PluginConfig(Class<?> anchor, String pluginId) {
+        this.anchor = anchor;
         this.pluginId = pluginId;
-        this.reference = reference;
     }
 
     /**
-     * Loads the {@code plugins.<id>} subtree of the {@code reference.conf} at the root of {@code anchor}'s module
-     * (through that module, so it works in a child layer and for a jar on the class path alike).
+     * The configuration of a plugin whose defaults are the {@code plugins.<id>} subtree of the
+     * {@code reference.conf} at the root of {@code anchor}'s module (read through that module, so it works in a child
+     * layer and for a jar on the class path alike). Cheap: the file is read on first use, so a provider may keep one
+     * in a static field and still do no I/O in {@code info()}.
      *
      * @param anchor any class of the plugin
      * @param pluginId the plugin id
      * @return the plugin's configuration helper
-     * @throws PluginException if the file is missing or malformed, naming the plugin
      */
     public static PluginConfig of(Class<?> anchor, String pluginId) {
-        Objects.requireNonNull(anchor, "anchor");
-        Objects.requireNonNull(pluginId, "pluginId");
+        return new PluginConfig(Objects.requireNonNull(anchor, "anchor"), Objects.requireNonNull(pluginId, "pluginId"));
+    }
+
+    private static Config load(Class<?> anchor, String pluginId) {
         try (InputStream in = anchor.getModule().getResourceAsStream("reference.conf")) {
             if (in == null) {
                 throw new PluginException(pluginId, "no reference.conf at the root of module " + anchor.getModule().getName()
@@ -64,7 +68,7 @@ public final class PluginConfig {
             if (!all.hasPath("plugins." + pluginId)) {
                 throw new PluginException(pluginId, "reference.conf has no plugins." + pluginId + " section");
             }
-            return new PluginConfig(pluginId, all.getConfig("plugins." + pluginId));
+            return all.getConfig("plugins." + pluginId);
         } catch (IOException | ConfigException e) {
             throw new PluginException(pluginId, "cannot read reference.conf: " + e.getMessage(), e);
         }
@@ -75,9 +79,19 @@ public final class PluginConfig {
         return pluginId;
     }
 
-    /** The plugin's defaults (its {@code plugins.<id>} subtree). */
+    /**
+     * The plugin's defaults (its {@code plugins.<id>} subtree), read on first use.
+     *
+     * @return the defaults
+     * @throws PluginException if the file is missing or malformed, naming the plugin
+     */
     public Config reference() {
-        return reference;
+        Config r = reference;
+        if (r == null) {
+            r = load(anchor, pluginId);
+            reference = r;
+        }
+        return r;
     }
 
     /**
@@ -89,9 +103,9 @@ public final class PluginConfig {
      * @return every problem, possibly none
      */
     public List<ConfigProblem> validate(Config given, Function<Config, List<ConfigProblem>> checks) {
-        List<ConfigProblem> problems = new ArrayList<>(ConfigProblem.unknownKeys(given, reference));
+        List<ConfigProblem> problems = new ArrayList<>(ConfigProblem.unknownKeys(given, reference()));
         try {
-            problems.addAll(checks.apply(given.withFallback(reference)));
+            problems.addAll(checks.apply(given.withFallback(reference())));
         } catch (ConfigException e) {
             problems.add(new ConfigProblem(Checks.keyOf(e), Checks.messageOf(e)));
         }
@@ -109,7 +123,7 @@ public final class PluginConfig {
      */
     public <T> T read(Config given, Function<Config, T> reader) {
         try {
-            return reader.apply(given.withFallback(reference));
+            return reader.apply(given.withFallback(reference()));
         } catch (ConfigException e) {
             throw new InvalidConfigException(pluginId, List.of(new ConfigProblem(Checks.keyOf(e), Checks.messageOf(e))));
         }

@@ -37,8 +37,8 @@ public final class TextGruProvider implements GeneratorProvider {
     private static final PluginInfo INFO = new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT,
             VersionRange.parse("[1.0,2.0)"), "Character-level GRU language model");
 
-    /** Loaded on first use: {@link #info()} must stay free of I/O. */
-    private volatile PluginConfig config;
+    /** Reads reference.conf on first use: {@link #info()} stays free of I/O. */
+    private static final PluginConfig CONFIG = PluginConfig.of(TextGruProvider.class, TextGru.ID);
 
     /** Creates the provider; cheap. */
     public TextGruProvider() {
@@ -49,21 +49,14 @@ public final class TextGruProvider implements GeneratorProvider {
         return INFO;
     }
 
-    private PluginConfig config() {
-        if (config == null) {
-            config = PluginConfig.of(TextGruProvider.class, TextGru.ID);
-        }
-        return config;
-    }
-
     @Override
     public List<ConfigProblem> validate(Config given) {
-        return config().validate(given, Settings::problems);
+        return CONFIG.validate(given, Settings::problems);
     }
 
     @Override
     public GenerativeModel create(Config given, ModelContext context) {
-        Settings s = config().read(given, Settings::of);
+        Settings s = CONFIG.read(given, Settings::of);
         String path = CorpusLoader.resolve(s.dataPath(), context);
         String text = CorpusLoader.read(path);
         Vocabulary vocabulary = Vocabulary.of(text);
@@ -75,7 +68,7 @@ public final class TextGruProvider implements GeneratorProvider {
 
     @Override
     public GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
-        Settings s = config().read(given, Settings::of);
+        Settings s = CONFIG.read(given, Settings::of);
         return Payload.read(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, new int[] {TextGruModel.PAYLOAD_FORMAT},
                 (format, in) -> {
                     int embedding = in.readInt();

@@ -30,8 +30,8 @@ public final class VaeProvider implements GeneratorProvider {
     private static final PluginInfo INFO = new PluginInfo(Vae.ID, Vae.VERSION, Modality.IMAGE,
             VersionRange.parse("[1.0,2.0)"), "Variational autoencoder for grey-scale images (MLP encoder and decoder)");
 
-    /** Loaded on first use: {@link #info()} must stay free of I/O. */
-    private volatile PluginConfig config;
+    /** Reads reference.conf on first use: {@link #info()} stays free of I/O. */
+    private static final PluginConfig CONFIG = PluginConfig.of(VaeProvider.class, Vae.ID);
 
     /** Creates the provider; cheap. */
     public VaeProvider() {
@@ -42,21 +42,14 @@ public final class VaeProvider implements GeneratorProvider {
         return INFO;
     }
 
-    private PluginConfig config() {
-        if (config == null) {
-            config = PluginConfig.of(VaeProvider.class, Vae.ID);
-        }
-        return config;
-    }
-
     @Override
     public List<ConfigProblem> validate(Config given) {
-        return config().validate(given, Settings::problems);
+        return CONFIG.validate(given, Settings::problems);
     }
 
     @Override
     public GenerativeModel create(Config given, ModelContext context) {
-        VaeModel model = VaeComponent.factory().create(config().read(given, Settings::of), context).model();
+        VaeModel model = VaeComponent.factory().create(CONFIG.read(given, Settings::of), context).model();
         // Read the data now, so that a bad data path fails the run before training starts.
         model.loadData();
         return model;
@@ -64,7 +57,7 @@ public final class VaeProvider implements GeneratorProvider {
 
     @Override
     public GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
-        Settings s = config().read(given, Settings::of);
+        Settings s = CONFIG.read(given, Settings::of);
         return Payload.read(Vae.ID, payload, VaeModel.PAYLOAD_MAGIC, new int[] {VaeModel.PAYLOAD_FORMAT}, (format, in) -> {
             String saved = in.readUTF();
             String configured = VaeModel.architecture(s);
