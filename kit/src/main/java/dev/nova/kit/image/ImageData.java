@@ -143,6 +143,22 @@ public final class ImageData {
     }
 
     /**
+     * The images to evaluate on from a path a user gave: an IDX folder's test split ({@code t10k}), or its training
+     * split when it has no test split; otherwise a folder of PNG/JPEG images.
+     *
+     * @param pluginId for messages
+     * @param path an IDX folder or an image folder
+     * @param size the image size the model uses
+     * @return the images
+     */
+    public static ImageSet readForEvaluation(String pluginId, Path path, int size) {
+        if (Files.isDirectory(path) && (hasIdx(path, "t10k") || hasIdx(path, "train"))) {
+            return readIdx(pluginId, path, hasIdx(path, "t10k") ? "t10k" : "train", size);
+        }
+        return readFolder(pluginId, path, size);
+    }
+
+    /**
      * Reads every PNG/JPEG under a folder (name order), as grey-scale images of the given size. The name of an
      * image's parent folder, relative to {@code dir}, is its class when there is more than one such folder.
      *

@@ -57,6 +57,24 @@ public final class ImageSamples {
     }
 
     /**
+     * Square images one above the other with a 1-pixel gap, as one sample (a column of a grid whose rows are
+     * classes, say).
+     *
+     * @param parts the images, {@code size · size} values each
+     * @param size width and height of each
+     * @return the column
+     */
+    public static Sample.Image column(List<float[]> parts, int size) {
+        int gap = 1;
+        int height = parts.size() * size + (parts.size() - 1) * gap;
+        float[] px = new float[size * height];
+        for (int k = 0; k < parts.size(); k++) {
+            System.arraycopy(parts.get(k), 0, px, k * (size + gap) * size, size * size);
+        }
+        return new Sample.Image(size, height, clamp(px));
+    }
+
+    /**
      * Image {@code i} of a batch.
      *
      * @param pixels {@code count · dim} values

@@ -93,4 +93,37 @@ class LossesTests {
         assertEquals(expected, loss, 1e-12);
         checkGradient(means, grad, m -> 2.0 * Losses.gaussian(m, x, 8, 8, sigma, null, 0, null));
     }
+
+    /** The draw's backward pass plus the KL gradient, against finite differences of z·c + KL with ε held fixed. */
+    @Test
+    void gaussianLatentGradients() {
+        int batch = 2;
+        int latent = 3;
+        double[] stats = randoms(batch * 2 * latent, 7, 1);
+        double[] c = randoms(batch * latent, 8, 1);
+        double[] z = new double[batch * latent];
+        double[] eps = new double[batch * latent];
+        GaussianLatent.sample(stats, batch, latent, new Random(3), z, eps);
+        double[] dStats = new double[stats.length];
+        GaussianLatent.backward(stats, eps, c, batch, latent, dStats);
+        GaussianLatent.kl(stats, batch, latent, dStats, 0.7);
+        checkGradient(stats, dStats, st -> {
+            double s = 0.7 * GaussianLatent.kl(st, batch, latent, null, 0);
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < latent; j++) {
+                    double zz = st[i * 2 * latent + j] + eps[i * latent + j] * Math.exp(0.5 * st[i * 2 * latent + latent + j]);
+                    s += c[i * latent + j] * zz;
+                }
+            }
+            return s;
+        });
+    }
+
+    @Test
+    void iwaeWeightsOfTheMeanCodeUnderAStandardPosteriorAreZero() {
+        double[] stats = {0, 0, 0, 0};
+        double[] z = {0.3, -1.2};
+        assertEquals(0.0, GaussianLatent.logPriorOverPosterior(stats, z, z, 0, 2), 1e-12);
+        assertEquals(-Math.log(2.5), GaussianLatent.negLogMeanExp(new double[] {Math.log(2), Math.log(3)}), 1e-12);
+    }
 }

@@ -11,7 +11,9 @@ import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
 import dev.nova.kit.image.EpochOrder;
+import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.image.ImageData;
+import dev.nova.kit.image.ImageInputs;
 import dev.nova.kit.image.ImageSamples;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.optim.Adam;
@@ -139,7 +141,7 @@ public final class VaeModel implements GenerativeModel {
         }
         int count = request.count();
         int latent = network.latent();
-        float[] z = new float[count * latent];
+        double[] z = new double[count * latent];
         for (int s = 0; s < count; s++) {
             Random r = Seeds.sample(request.seed(), s);
             for (int j = 0; j < latent; j++) {
@@ -150,12 +152,12 @@ public final class VaeModel implements GenerativeModel {
     }
 
     /** Decodes one code at a time, so that a sample never depends on what else was asked for. */
-    private float[] decodeEach(float[] z, int count) {
+    private float[] decodeEach(double[] z, int count) {
         int latent = network.latent();
         int dim = network.dim();
         float[] px = new float[count * dim];
         for (int s = 0; s < count; s++) {
-            float[] one = java.util.Arrays.copyOfRange(z, s * latent, (s + 1) * latent);
+            double[] one = java.util.Arrays.copyOfRange(z, s * latent, (s + 1) * latent);
             System.arraycopy(network.decode(one, 1), 0, px, s * dim, dim);
         }
         return px;
@@ -164,8 +166,7 @@ public final class VaeModel implements GenerativeModel {
     private List<Sample> reconstruct(GenerationRequest request) {
         int count = request.count();
         float[] originals = inputs(request, INPUT, count);
-        float[] stats = network.encode(originals, count);
-        float[] mu = means(stats, count);
+        double[] mu = GaussianLatent.means(network.encode(originals, count), count, network.latent());
         float[] recon = decodeEach(mu, count);
         int size = settings.imageSize();
         List<Sample> out = new ArrayList<>();
@@ -201,12 +202,12 @@ public final class VaeModel implements GenerativeModel {
             a = heldOut(count, request.seed());
             b = heldOut(count, request.seed() + 7919);
         }
-        float[] ma = means(network.encode(a, count), count);
-        float[] mb = means(network.encode(b, count), count);
+        double[] ma = GaussianLatent.means(network.encode(a, count), count, network.latent());
+        double[] mb = GaussianLatent.means(network.encode(b, count), count, network.latent());
         int latent = network.latent();
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            float[] z = new float[steps * latent];
+            double[] z = new double[steps * latent];
             for (int f = 0; f < steps; f++) {
                 double t = (double) f / (steps - 1);
                 for (int j = 0; j < latent; j++) {
@@ -240,21 +241,13 @@ public final class VaeModel implements GenerativeModel {
         for (int from = 0; from < n; from += chunk) {
             int b = Math.min(chunk, n - from);
             test.gather(index, from, b, buf);
-            float[] m = means(network.encode(buf, b), b);
-            System.arraycopy(m, 0, mu, from * 2, b * 2);
+            double[] m = GaussianLatent.means(network.encode(buf, b), b, 2);
+            for (int i = 0; i < b * 2; i++) {
+                mu[from * 2 + i] = (float) m[i];
+            }
         }
         int[] labels = test.labels() == null ? null : java.util.Arrays.copyOf(test.labels(), n);
         return List.of(Figures.scatter(mu, labels, test.classes(), "latent means of " + n + " held-out images"));
-    }
-
-    /** The μ half of encoder output. */
-    private float[] means(float[] stats, int count) {
-        int latent = network.latent();
-        float[] mu = new float[count * latent];
-        for (int s = 0; s < count; s++) {
-            System.arraycopy(stats, s * 2 * latent, mu, s * latent, latent);
-        }
-        return mu;
     }
 
     private float[] slice(float[] images, int i) {
@@ -264,29 +257,8 @@ public final class VaeModel implements GenerativeModel {
     /** {@code count} images from a path option, or held-out images chosen by the seed when the option is absent. */
     private float[] inputs(GenerationRequest request, String key, int count) {
         var value = options(request).text(key);
-        if (value.isEmpty()) {
-            return heldOut(count, request.seed());
-        }
-        // A request option comes from the command line: relative to the working directory, not the run file.
-        Path p = Path.of(value.get()).toAbsolutePath().normalize();
-        int size = settings.imageSize();
-        if (Files.isDirectory(p)) {
-            ImageSet set = ImageData.readFolder(Vae.ID, p, size);
-            if (set.count() < count) {
-                throw new PluginException(Vae.ID, "option " + key + ": " + p + " holds " + set.count() + " images, "
-                        + count + " asked for");
-            }
-            return java.util.Arrays.copyOf(set.pixels(), count * set.dim());
-        }
-        if (!Files.isRegularFile(p)) {
-            throw new PluginException(Vae.ID, "option " + key + ": " + p + " is neither an image file nor a folder");
-        }
-        float[] one = ImageData.readImage(Vae.ID, p, size);
-        float[] out = new float[count * one.length];
-        for (int s = 0; s < count; s++) {
-            System.arraycopy(one, 0, out, s * one.length, one.length);
-        }
-        return out;
+        return value.isPresent() ? ImageInputs.fromPath(Vae.ID, key, value.get(), count, settings.imageSize()).pixels()
+                : heldOut(count, request.seed());
     }
 
     private ImageSet heldOutSet() {
@@ -298,15 +270,7 @@ public final class VaeModel implements GenerativeModel {
     }
 
     private float[] heldOut(int count, long requestSeed) {
-        ImageSet test = heldOutSet();
-        Random r = new Random(requestSeed * 31 + 17);
-        int[] pick = new int[count];
-        for (int s = 0; s < count; s++) {
-            pick[s] = r.nextInt(test.count());
-        }
-        float[] out = new float[count * test.dim()];
-        test.gather(pick, 0, count, out);
-        return out;
+        return ImageInputs.heldOut(Vae.ID, data.get().test(), count, requestSeed).pixels();
     }
 
     private static int[] identity(int n) {
@@ -325,18 +289,8 @@ public final class VaeModel implements GenerativeModel {
 
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
-        ImageSet set;
-        if (request.data().isPresent()) {
-            Path p = request.data().get();
-            if (Files.isDirectory(p) && (ImageData.hasIdx(p, "t10k") || ImageData.hasIdx(p, "train"))) {
-                // An IDX folder: its test split, or its training images when it has no test split.
-                set = ImageData.readIdx(Vae.ID, p, ImageData.hasIdx(p, "t10k") ? "t10k" : "train", settings.imageSize());
-            } else {
-                set = ImageData.readFolder(Vae.ID, p, settings.imageSize());
-            }
-        } else {
-            set = heldOutSet();
-        }
+        ImageSet set = request.data().isPresent()
+                ? ImageData.readForEvaluation(Vae.ID, request.data().get(), settings.imageSize()) : heldOutSet();
         int k = Options.of(Vae.ID, request.options(), List.of(IMPORTANCE_SAMPLES)).integer(IMPORTANCE_SAMPLES, 0, 100_000)
                 .orElse(settings.importanceSamples());
         int n = settings.evalImages() > 0 ? Math.min(settings.evalImages(), set.count()) : set.count();
@@ -351,19 +305,12 @@ public final class VaeModel implements GenerativeModel {
         for (int from = 0; from < n; from += chunk) {
             int b = Math.min(chunk, n - from);
             set.gather(index, from, b, buf);
-            float[] stats = network.encode(buf, b);
-            float[] z = new float[b * latent];
-            float[] eps = new float[b * latent];
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < latent; j++) {
-                    double mu = stats[i * 2 * latent + j];
-                    double lv = stats[i * 2 * latent + latent + j];
-                    klSum += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
-                }
-            }
-            network.reparameterise(stats, b, noise, z, eps);
-            double[] ll = network.logLikelihood(buf, network.decodeLogits(z, b), b);
-            for (double v : ll) {
+            double[] stats = network.encode(buf, b);
+            double[] z = new double[b * latent];
+            double[] eps = new double[b * latent];
+            klSum += GaussianLatent.kl(stats, b, latent, null, 0);
+            GaussianLatent.sample(stats, b, latent, noise, z, eps);
+            for (double v : network.logLikelihood(buf, network.decodeLogits(z, b), b)) {
                 recSum -= v;
             }
             if (k > 0) {
@@ -382,45 +329,25 @@ public final class VaeModel implements GenerativeModel {
         return m;
     }
 
-
     /**
      * The importance-weighted bound with {@code k} samples, summed over the batch:
      * {@code -log (1/k) Σ p(x|z_i) p(z_i) / q(z_i|x)}.
      */
-    private double iwae(float[] images, int b, float[] stats, int k, Random noise) {
+    private double iwae(float[] images, int b, double[] stats, int k, Random noise) {
         int latent = network.latent();
-        double halfLog2Pi = 0.5 * Math.log(2 * Math.PI);
-        double[][] logw = new double[k][];
-        float[] z = new float[b * latent];
-        float[] eps = new float[b * latent];
+        double[][] logw = new double[b][k];
+        double[] z = new double[b * latent];
+        double[] eps = new double[b * latent];
         for (int s = 0; s < k; s++) {
-            network.reparameterise(stats, b, noise, z, eps);
-            double[] w = network.logLikelihood(images, network.decodeLogits(z, b), b);
+            GaussianLatent.sample(stats, b, latent, noise, z, eps);
+            double[] ll = network.logLikelihood(images, network.decodeLogits(z, b), b);
             for (int i = 0; i < b; i++) {
-                double logPz = 0;
-                double logQ = 0;
-                for (int j = 0; j < latent; j++) {
-                    double zz = z[i * latent + j];
-                    double e = eps[i * latent + j];
-                    double lv = stats[i * 2 * latent + latent + j];
-                    logPz += -0.5 * zz * zz - halfLog2Pi;
-                    logQ += -0.5 * e * e - 0.5 * lv - halfLog2Pi;
-                }
-                w[i] += logPz - logQ;
+                logw[i][s] = ll[i] + GaussianLatent.logPriorOverPosterior(stats, z, eps, i, latent);
             }
-            logw[s] = w;
         }
         double total = 0;
         for (int i = 0; i < b; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int s = 0; s < k; s++) {
-                max = Math.max(max, logw[s][i]);
-            }
-            double sum = 0;
-            for (int s = 0; s < k; s++) {
-                sum += Math.exp(logw[s][i] - max);
-            }
-            total -= max + Math.log(sum / k);
+            total += GaussianLatent.negLogMeanExp(logw[i]);
         }
         return total;
     }

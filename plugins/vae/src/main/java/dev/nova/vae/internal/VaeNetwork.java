@@ -3,6 +3,7 @@ package dev.nova.vae.internal;
 import dev.nova.kit.nn.Activation;
 import dev.nova.kit.nn.Buffers;
 import dev.nova.kit.nn.Dense;
+import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.nn.Losses;
 import dev.nova.kit.nn.Parallel;
 import dev.nova.kit.nn.ParamSet;
@@ -129,14 +130,7 @@ public final class VaeNetwork {
         double[] stats = Buffers.read(statsNd, new double[batch * 2 * latent]);
         double[] eps = new double[batch * latent];
         double[] z = new double[batch * latent];
-        int l2 = 2 * latent;
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < latent; j++) {
-                double e = (float) noise.nextGaussian();
-                eps[i * latent + j] = e;
-                z[i * latent + j] = stats[i * l2 + j] + e * Math.exp(0.5 * stats[i * l2 + latent + j]);
-            }
-        }
+        GaussianLatent.sample(stats, batch, latent, noise, z, eps);
         INDArray zNd = Buffers.matrix(params.type(), z, batch, latent);
         INDArray logitsNd = run(decoder, zNd);
         int n = batch * dim;
@@ -158,22 +152,9 @@ public final class VaeNetwork {
         double[] dz = Buffers.doubles(back(decoder, logitsNd, true));
 
         // Through z = μ + σ·ε into the stats, plus the KL term's own gradient.
-        double kl = 0;
-        double klInv = klWeight / batch;
-        double[] dStats = new double[batch * l2];
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < latent; j++) {
-                int m = i * l2 + j;
-                int v = m + latent;
-                double mu = stats[m];
-                double lv = stats[v];
-                double sd = Math.exp(0.5 * lv);
-                kl += -0.5 * (1 + lv - mu * mu - sd * sd);
-                double g = dz[i * latent + j];
-                dStats[m] = g + klInv * mu;
-                dStats[v] = g * eps[i * latent + j] * 0.5 * sd + klInv * 0.5 * (sd * sd - 1);
-            }
-        }
+        double[] dStats = new double[batch * 2 * latent];
+        GaussianLatent.backward(stats, eps, dz, batch, latent, dStats);
+        double kl = GaussianLatent.kl(stats, batch, latent, dStats, klWeight / batch);
         Buffers.write(dStats, statsNd);
         back(encoder, statsNd, false);
         double recMean = rec / batch;
@@ -190,34 +171,14 @@ public final class VaeNetwork {
     }
 
     /**
-     * Draws {@code z = μ + exp(½ log σ²)·ε} for each image, with ε from {@code noise} in row order.
-     *
-     * @param stats the encoder's output: per image μ then log σ² ({@link #encode})
-     * @param batch how many images
-     * @param noise the source of ε
-     * @param z receives {@code batch * latent} codes
-     * @param eps receives the ε drawn
-     */
-    public void reparameterise(float[] stats, int batch, Random noise, float[] z, float[] eps) {
-        int l2 = 2 * latent;
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < latent; j++) {
-                float e = (float) noise.nextGaussian();
-                eps[i * latent + j] = e;
-                z[i * latent + j] = stats[i * l2 + j] + e * (float) Math.exp(0.5 * stats[i * l2 + latent + j]);
-            }
-        }
-    }
-
-    /**
      * Encodes images.
      *
      * @param images {@code batch * dim} pixel values
      * @param batch how many
      * @return {@code batch * 2·latent} values: per image, μ then log σ²
      */
-    public float[] encode(float[] images, int batch) {
-        return Buffers.read(run(encoder, matrix(images, batch, dim)), new float[batch * 2 * latent]);
+    public double[] encode(float[] images, int batch) {
+        return Buffers.read(run(encoder, matrix(images, batch, dim)), new double[batch * 2 * latent]);
     }
 
     /**
@@ -227,8 +188,8 @@ public final class VaeNetwork {
      * @param batch how many
      * @return {@code batch * dim} logits
      */
-    public float[] decodeLogits(float[] z, int batch) {
-        return Buffers.read(run(decoder, matrix(z, batch, latent)), new float[batch * dim]);
+    public float[] decodeLogits(double[] z, int batch) {
+        return Buffers.read(run(decoder, Buffers.matrix(params.type(), z, batch, latent)), new float[batch * dim]);
     }
 
     /**
@@ -238,7 +199,7 @@ public final class VaeNetwork {
      * @param batch how many
      * @return {@code batch * dim} pixel values
      */
-    public float[] decode(float[] z, int batch) {
+    public float[] decode(double[] z, int batch) {
         float[] logits = decodeLogits(z, batch);
         float[] px = new float[batch * dim];
         for (int i = 0; i < px.length; i++) {
