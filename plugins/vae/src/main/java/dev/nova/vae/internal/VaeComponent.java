@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Provides;
 import dev.nova.api.ModelContext;
+import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.optim.Adam;
 
 /** Builds a model's internals from its settings and the host's context. */
@@ -47,6 +48,12 @@ public interface VaeComponent {
         static VaeNetwork network(Settings s, ModelContext context) {
             return new VaeNetwork(s.pixels(), s.encoder(), s.latent(), s.decoder(), s.activation(), s.likelihood(),
                     s.gaussianSigma(), context.seed());
+        }
+
+        @Provides
+        @jakarta.inject.Singleton
+        static ImageSource data(Settings s, ModelContext context) {
+            return new ImageSource(Vae.ID, s.dataPath(), context, s.imageSize(), s.holdout(), s.limit());
         }
 
         @Provides

@@ -15,6 +15,7 @@ import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.image.ImageData;
 import dev.nova.kit.image.ImageInputs;
 import dev.nova.kit.image.ImageSamples;
+import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.optim.Adam;
 import dev.nova.kit.support.Options;
@@ -61,13 +62,13 @@ public final class VaeModel implements GenerativeModel {
     private final Settings settings;
     private final VaeNetwork network;
     private final Adam optimizer;
-    private final DataLoader data;
+    private final ImageSource data;
     private long seed;
     private long step;
     private EpochOrder order;
 
     @Inject
-    VaeModel(Settings settings, ModelContext context, VaeNetwork network, Adam optimizer, DataLoader data) {
+    VaeModel(Settings settings, ModelContext context, VaeNetwork network, Adam optimizer, ImageSource data) {
         this.settings = settings;
         this.network = network;
         this.optimizer = optimizer;

@@ -1,0 +1,61 @@
+package dev.nova.kit.image;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nova.api.ModelContext;
+import org.apiguardian.api.API;
+
+/**
+ * A model's image data as its config names it, read on first use (so a model restored only to sample needs no
+ * data), with a relative path resolved against the run's base directory and the training set limited.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class ImageSource {
+
+    private final String pluginId;
+    private final String path;
+    private final ModelContext context;
+    private final int size;
+    private final double holdout;
+    private final int limit;
+    private ImageSet.Split split;
+
+    /**
+     * Describes the data; reads nothing.
+     *
+     * @param pluginId for messages
+     * @param path as configured: an IDX folder, an image folder or {@code builtin:shapes}
+     * @param context resolves a relative path
+     * @param size the image size the model uses
+     * @param holdout held-out fraction for folders and built-in data
+     * @param limit at most this many training images (0 = all)
+     */
+    public ImageSource(String pluginId, String path, ModelContext context, int size, double holdout, int limit) {
+        this.pluginId = pluginId;
+        this.path = path;
+        this.context = context;
+        this.size = size;
+        this.holdout = holdout;
+        this.limit = limit;
+    }
+
+    /** The path read: built-in names as they are, others resolved against the run's base directory. */
+    public String location() {
+        return path.startsWith(ImageData.BUILTIN) ? path : context.resolve(path).toString();
+    }
+
+    /**
+     * The training (limited) and held-out images, read on the first call.
+     *
+     * @return the split
+     */
+    public ImageSet.Split get() {
+        if (split == null) {
+            ImageSet.Split s = ImageData.load(pluginId, location(), size, holdout);
+            split = new ImageSet.Split(s.train().limit(limit), s.test());
+        }
+        return split;
+    }
+}
