@@ -114,6 +114,47 @@ public final class GaussianLatent {
     }
 
     /**
+     * The KL divergence summed over the batch, with "free bits" (Kingma et al., 2016): a latent dimension whose KL,
+     * averaged over the batch, is below {@code freeBits} nats gets no KL gradient, so the encoder may spend that much
+     * information on it at no cost. This keeps a strong decoder (an autoregressive one, say) from learning to ignore
+     * z, the collapse where every dimension's KL goes to zero. With {@code freeBits = 0} it is {@link #kl}.
+     *
+     * @param stats per item, μ then log σ²
+     * @param batch items
+     * @param latent size of z
+     * @param dStats receives {@code += scale·∂KL/∂stats} for the dimensions above the floor, or {@code null}
+     * @param scale the gradient's factor (for example β / batch)
+     * @param freeBits the floor per dimension, in nats (averaged over the batch)
+     * @return the summed divergence in nats (the true KL, floor or not)
+     */
+    public static double kl(double[] stats, int batch, int latent, double[] dStats, double scale, double freeBits) {
+        if (freeBits <= 0) {
+            return kl(stats, batch, latent, dStats, scale);
+        }
+        int l2 = 2 * latent;
+        double[] perDim = new double[latent];
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < latent; j++) {
+                double mu = stats[i * l2 + j];
+                double lv = stats[i * l2 + latent + j];
+                perDim[j] += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
+            }
+        }
+        double kl = 0;
+        for (int j = 0; j < latent; j++) {
+            kl += perDim[j];
+            if (dStats != null && perDim[j] / batch > freeBits) {
+                for (int i = 0; i < batch; i++) {
+                    int m = i * l2 + j;
+                    dStats[m] += scale * stats[m];
+                    dStats[m + latent] += scale * 0.5 * (Math.exp(stats[m + latent]) - 1);
+                }
+            }
+        }
+        return kl;
+    }
+
+    /**
      * {@code log p(z) − log q(z | x)} of one item's draw, the importance weight of the IWAE bound without the
      * likelihood term.
      *

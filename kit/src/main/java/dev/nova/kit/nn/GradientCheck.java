@@ -25,7 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param step the finite-difference step
  * @param tolerance the largest relative error accepted, {@code |a − n| / (|a| + |n|)}
- * @param absolute differences below this pass regardless (both near zero)
+ * @param absolute differences below {@code absolute · max(1, |loss|)} pass regardless: the finite difference of a loss
+ *     of size L carries a rounding error of about {@code 1e-16 · L / step}
  * @param perArray at most this many entries per array, spread evenly (0 = all)
  * @since 0.1
  */
@@ -33,12 +34,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record GradientCheck(double step, double tolerance, double absolute, int perArray) {
 
     /**
-     * The settings for {@code DOUBLE} arrays: step {@code 1e-6}, relative tolerance {@code 1e-5}, every entry.
+     * The settings for {@code DOUBLE} arrays: step {@code 1e-6}, relative tolerance {@code 1e-5}, absolute floor
+     * {@code 1e-8} per unit of loss, every entry.
      *
      * @return the check
      */
     public static GradientCheck doubles() {
-        return new GradientCheck(1e-6, 1e-5, 1e-9, 0);
+        return new GradientCheck(1e-6, 1e-5, 1e-8, 0);
     }
 
     /**
@@ -63,6 +65,7 @@ public record GradientCheck(double step, double tolerance, double absolute, int 
     public int verify(Map<String, INDArray> arrays, Map<String, INDArray> analytic, DoubleSupplier loss) {
         List<String> failures = new ArrayList<>();
         int checked = 0;
+        double floor = absolute * Math.max(1, Math.abs(loss.getAsDouble()));
         for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
             INDArray p = e.getValue();
             INDArray g = analytic.get(e.getKey());
@@ -85,7 +88,7 @@ public record GradientCheck(double step, double tolerance, double absolute, int 
                 double numeric = (up - down) / (2 * step);
                 double a = ana[(int) i];
                 double err = Math.abs(numeric - a) / Math.max(1e-300, Math.abs(numeric) + Math.abs(a));
-                if (err > tolerance && Math.abs(numeric - a) > absolute && failures.size() < 10) {
+                if (err > tolerance && Math.abs(numeric - a) > floor && failures.size() < 10) {
                     failures.add(e.getKey() + "[" + i + "]: backward " + a + ", finite difference " + numeric);
                 }
                 checked++;

@@ -123,11 +123,11 @@ public final class Gru {
         final INDArray[] outRows;
         final INDArray hg;
         final INDArray h0;
-        final INDArray dHg;
-        final INDArray[] dHgRows;
-        final INDArray dXg;
-        final INDArray back;
-        final INDArray dx;
+        INDArray dHg;
+        INDArray[] dHgRows;
+        INDArray dXg;
+        INDArray back;
+        INDArray dx;
         Vec xgJ;
         final Vec outJ;
         final Vec rJ;
@@ -135,11 +135,13 @@ public final class Gru {
         final Vec nJ;
         final Vec hgnJ;
         final Vec hgJ;
-        final Vec dOutJ;
-        final Vec dXgJ;
-        final Vec dHgJ;
-        final Vec backJ;
+        Vec dOutJ;
+        Vec dXgJ;
+        Vec dHgJ;
+        Vec backJ;
         final int n;
+        final int batch;
+        final int time;
         INDArray input;
         INDArray dropped;
         double[] mask;
@@ -154,15 +156,11 @@ public final class Gru {
             out = Nd4j.create(type, w.n, h);
             hg = Nd4j.create(type, w.batch, g3);
             h0 = Nd4j.create(type, w.batch, h);
-            dHg = Nd4j.create(type, w.n, g3);
-            dXg = Nd4j.create(type, w.n, g3);
-            back = Nd4j.create(type, w.batch, h);
-            dx = Nd4j.create(type, w.n, in);
+            this.batch = w.batch;
+            this.time = w.time;
             outRows = new INDArray[w.time];
-            dHgRows = new INDArray[w.time];
             for (int t = 0; t < w.time; t++) {
                 outRows[t] = rows(out, t * w.batch, (t + 1) * w.batch);
-                dHgRows[t] = rows(dHg, t * w.batch, (t + 1) * w.batch);
             }
             outJ = Vec.of(type, w.n * h);
             rJ = Vec.of(type, w.n * h);
@@ -170,10 +168,27 @@ public final class Gru {
             nJ = Vec.of(type, w.n * h);
             hgnJ = Vec.of(type, w.n * h);
             hgJ = Vec.of(type, w.batch * g3);
-            dOutJ = Vec.of(type, w.n * h);
-            dXgJ = Vec.of(type, w.n * g3);
-            dHgJ = Vec.of(type, w.n * g3);
-            backJ = Vec.of(type, w.batch * h);
+        }
+
+        /** The backward pass's buffers, made on the first backward pass (evaluation needs none). */
+        void gradients() {
+            if (dHg != null) {
+                return;
+            }
+            DataType type = params.type();
+            int g3 = 3 * hidden;
+            dHg = Nd4j.create(type, n, g3);
+            dXg = Nd4j.create(type, n, g3);
+            back = Nd4j.create(type, batch, hidden);
+            dx = Nd4j.create(type, n, in);
+            dHgRows = new INDArray[time];
+            for (int t = 0; t < time; t++) {
+                dHgRows[t] = rows(dHg, (long) t * batch, (long) (t + 1) * batch);
+            }
+            dOutJ = Vec.of(type, n * hidden);
+            dXgJ = Vec.of(type, n * g3);
+            dHgJ = Vec.of(type, n * g3);
+            backJ = Vec.of(type, batch * hidden);
         }
 
         /** The input projection's buffers, made on first use (a layer over an embedding reads its table instead). */
@@ -421,6 +436,7 @@ public final class Gru {
         int batch = w.batch;
         int n = w.n;
         INDArray wh = params.get(name("wh", l));
+        L.gradients();
         Vec dOutV = L.dOutJ.read(Buffers.contiguous(dOut));
         Vec dXg = L.dXgJ;
         Vec dHg = L.dHgJ;

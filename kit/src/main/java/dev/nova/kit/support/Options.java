@@ -63,6 +63,16 @@ public final class Options {
     }
 
     /**
+     * An option's value as given, of whatever type.
+     *
+     * @param key the option
+     * @return its value, or empty
+     */
+    public Optional<Object> value(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /**
      * A text option.
      *
      * @param key the option

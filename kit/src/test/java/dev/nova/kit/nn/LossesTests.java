@@ -126,4 +126,20 @@ class LossesTests {
         assertEquals(0.0, GaussianLatent.logPriorOverPosterior(stats, z, z, 0, 2), 1e-12);
         assertEquals(-Math.log(2.5), GaussianLatent.negLogMeanExp(new double[] {Math.log(2), Math.log(3)}), 1e-12);
     }
+
+    @Test
+    void freeBitsDropTheKlGradientOfDimensionsBelowTheFloorOnly() {
+        // Dimension 0 carries about 2 nats per item, dimension 1 almost none.
+        double[] stats = {2.0, 0.01, -0.5, 0.0, -2.0, -0.01, 0.5, 0.0};
+        double[] plain = new double[8];
+        double[] free = new double[8];
+        double kl = GaussianLatent.kl(stats, 2, 2, plain, 1.0);
+        assertEquals(kl, GaussianLatent.kl(stats, 2, 2, free, 1.0, 0.5), 1e-12, "the value is the true KL");
+        for (int i : new int[] {0, 2, 4, 6}) {
+            assertEquals(plain[i], free[i], 1e-12, "dimension 0 is above the floor: " + i);
+        }
+        for (int i : new int[] {1, 3, 5, 7}) {
+            assertEquals(0.0, free[i], "dimension 1 is below the floor: " + i);
+        }
+    }
 }

@@ -1,0 +1,110 @@
+package dev.nova.imagegru;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.nova.api.CheckpointException;
+import dev.nova.api.ConfigProblem;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.GeneratorProvider;
+import dev.nova.api.Modality;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.PluginInfo;
+import dev.nova.api.VersionRange;
+import dev.nova.imagegru.internal.ImageGru;
+import dev.nova.imagegru.internal.ImageGruComponent;
+import dev.nova.imagegru.internal.ImageGruModel;
+import dev.nova.imagegru.internal.Settings;
+import dev.nova.kit.image.ImageSet;
+import dev.nova.kit.image.ImageSource;
+import dev.nova.kit.support.Payload;
+import dev.nova.kit.support.PluginConfig;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code image-gru} plugin: a class-conditional image generator that writes images row by row with a GRU.
+ * Constructing it and asking for {@link #info()} touches neither ND4J nor files.
+ */
+public final class ImageGruProvider implements GeneratorProvider {
+
+    private static final PluginInfo INFO = new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE,
+            VersionRange.parse("[1.0,2.0)"), "Class-conditional image generator: [class; z] -> Dense -> GRU over rows");
+
+    /** Reads reference.conf on first use: {@link #info()} stays free of I/O. */
+    private static final PluginConfig CONFIG = PluginConfig.of(ImageGruProvider.class, ImageGru.ID);
+
+    /** Creates the provider; cheap. */
+    public ImageGruProvider() {
+    }
+
+    @Override
+    public PluginInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Config given) {
+        return CONFIG.validate(given, Settings::problems);
+    }
+
+    private static ImageSource source(Settings s, ModelContext context) {
+        return new ImageSource(ImageGru.ID, s.dataPath(), context, s.imageSize(), s.holdout(), s.limit());
+    }
+
+    @Override
+    public GenerativeModel create(Config given, ModelContext context) {
+        Settings s = CONFIG.read(given, Settings::of);
+        ImageSource data = source(s, context);
+        // Read the data now: a bad path fails before training starts, and the classes shape the model.
+        ImageSet train = data.get().train();
+        List<String> classes = List.of();
+        if (s.conditional()) {
+            if (train.labels() == null || train.classes().size() < 2) {
+                throw new PluginException(ImageGru.ID, data.location() + " has no classes (an IDX folder without label"
+                        + " files, or an image folder without class sub-folders); set model.conditional = false");
+            }
+            classes = train.classes();
+        }
+        return ImageGruComponent.factory().create(s, context, data, classes).model();
+    }
+
+    @Override
+    public GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
+        Settings s = CONFIG.read(given, Settings::of);
+        return Payload.read(ImageGru.ID, payload, ImageGruModel.PAYLOAD_MAGIC, new int[] {ImageGruModel.PAYLOAD_FORMAT},
+                (format, in) -> {
+                    int count = in.readInt();
+                    if (count < 0 || count > 100_000) {
+                        throw new CheckpointException(ImageGru.ID, "payload is corrupt: " + count + " classes");
+                    }
+                    List<String> classes = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        classes.add(in.readUTF());
+                    }
+                    String saved = in.readUTF();
+                    String configured = s.architecture(s.conditional() ? count : 0);
+                    if (!saved.equals(configured)) {
+                        throw new CheckpointException(ImageGru.ID, "checkpoint holds a model with " + saved
+                                + "; the configuration asks for " + configured);
+                    }
+                    ImageGruModel model = ImageGruComponent.factory().create(s, context, source(s, context), classes).model();
+                    model.restoreFrom(in);
+                    return model;
+                });
+    }
+
+    @Override
+    public Optional<Config> conformanceConfig(Path scratch) {
+        return Optional.of(ConfigFactory.parseString("""
+                data { path = "builtin:shapes", image-size = 8, holdout = 0.2, limit = 200 }
+                model { latent = 4, hidden = 16, encoder = [16] }
+                train { batch = 16, learning-rate = 3e-3, kl-warmup-steps = 0 }
+                eval { images = 40, batch = 40, diversity-samples = 3 }
+                generate.steps = 3
+                """));
+    }
+}

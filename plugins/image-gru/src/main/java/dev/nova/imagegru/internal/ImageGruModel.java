@@ -1,0 +1,501 @@
+package dev.nova.imagegru.internal;
+
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import dev.nova.kit.image.EpochOrder;
+import dev.nova.kit.image.ImageData;
+import dev.nova.kit.image.ImageInputs;
+import dev.nova.kit.image.ImageSamples;
+import dev.nova.kit.image.ImageSet;
+import dev.nova.kit.image.ImageSource;
+import dev.nova.kit.nn.GaussianLatent;
+import dev.nova.kit.optim.Adam;
+import dev.nova.kit.support.Options;
+import dev.nova.kit.support.Payload;
+import dev.nova.kit.support.Seeds;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The image-gru model: trains on shuffled epochs of labelled images; generates images row by row for a class,
+ * reconstructs and interpolates through the encoder (encoder mode), and measures how different the samples of one
+ * class are next to real images of that class.
+ */
+public final class ImageGruModel implements GenerativeModel {
+
+    /** The first bytes of every payload. */
+    public static final long PAYLOAD_MAGIC = 0x4e4f5641_49475255L;
+    /** The payload format this version writes (and the only one it reads). */
+    public static final int PAYLOAD_FORMAT = 1;
+
+    /** Generation option: {@code prior} (default), {@code reconstruct} or {@code interpolate} (encoder mode). */
+    public static final String MODE = "mode";
+    /** Generation option: the class to draw (an index, or a class name); without it, one column per class. */
+    public static final String CLASS = "class";
+    /** Generation option: feed back {@code mean} pixel values or {@code bernoulli} draws. */
+    public static final String ROWS = "rows";
+    /** Generation option (reconstruct): an image file or folder; default held-out images. */
+    public static final String INPUT = "input";
+    /** Generation options (interpolate): the two end images; default held-out images. */
+    public static final String FROM = "from";
+    /** The other end of an interpolation. */
+    public static final String TO = "to";
+    /** Generation option (interpolate): frames per strip. */
+    public static final String STEPS = "steps";
+    /** Evaluation option: importance samples of the IWAE bound. */
+    public static final String IMPORTANCE_SAMPLES = "importance-samples";
+
+    private static final List<String> OPTIONS = List.of(MODE, CLASS, ROWS, GenerationRequest.TEMPERATURE, INPUT, FROM,
+            TO, STEPS);
+
+    private final Settings settings;
+    private final RowGruNetwork network;
+    private final Adam optimizer;
+    private final ImageSource data;
+    private final List<String> classNames;
+    private long seed;
+    private long step;
+    private EpochOrder order;
+
+    @Inject
+    ImageGruModel(Settings settings, ModelContext context, RowGruNetwork network, Adam optimizer, ImageSource data,
+                  @Named("classes") List<String> classNames) {
+        this.settings = settings;
+        this.network = network;
+        this.optimizer = optimizer;
+        this.data = data;
+        this.classNames = List.copyOf(classNames);
+        this.seed = context.seed();
+    }
+
+    /** The class names the model conditions on (empty when unconditional). */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    // ---- training -------------------------------------------------------------------------------------------
+
+    @Override
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        ImageSet train = data.get().train();
+        if (order == null) {
+            order = new EpochOrder(train.count(), settings.batch(), seed);
+        }
+        float[] batch = new float[settings.batch() * train.dim()];
+        long done = 0;
+        while (done < request.steps()) {
+            if (request.cancellation().isCancelled()) {
+                return new TrainingResult(done, true);
+            }
+            // The images and the noise are pure functions of the seed and the step: resume is exact.
+            int[] items = order.step(step);
+            int b = items.length;
+            train.gather(items, 0, b, batch);
+            double klWeight = settings.klWeight(step);
+            double[] loss = network.lossAndGradients(batch, labels(train, items), b,
+                    Seeds.random(seed, Seeds.NOISE, step), klWeight, settings.freeBits());
+            if (!Double.isFinite(loss[0])) {
+                throw new PluginException(ImageGru.ID, "training loss became " + loss[0] + " at step " + (step + 1)
+                        + "; lower train.learning-rate or set train.gradient-clip");
+            }
+            double norm = optimizer.apply(step);
+            step++;
+            done++;
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            if (settings.encoderMode()) {
+                metrics.put("reconstruction", loss[1]);
+                metrics.put("kl", loss[2]);
+                metrics.put("kl-weight", klWeight);
+            }
+            metrics.put("epoch", order.epochs(step));
+            metrics.put("learning-rate", settings.train().learningRate(step - 1));
+            metrics.put("grad-norm", norm);
+            listener.onStep(new StepEvent(step, loss[0], b, metrics));
+        }
+        return new TrainingResult(done, false);
+    }
+
+    /** The labels of some items of a set (zeros when the model is unconditional). */
+    private int[] labels(ImageSet set, int[] items) {
+        int[] l = new int[items.length];
+        if (network.classes() > 0) {
+            for (int i = 0; i < items.length; i++) {
+                l[i] = set.labels()[items[i]];
+            }
+        }
+        return l;
+    }
+
+    // ---- generation -----------------------------------------------------------------------------------------
+
+    private static Options options(GenerationRequest request) {
+        return Options.of(ImageGru.ID, request.options(), OPTIONS);
+    }
+
+    @Override
+    public List<Sample> generate(GenerationRequest request) {
+        Options o = options(request);
+        String mode = o.text(MODE).orElse("prior");
+        boolean bernoulli = o.text(ROWS).map(r -> switch (r) {
+            case "mean" -> false;
+            case "bernoulli" -> true;
+            default -> throw o.problem(ROWS, "must be mean or bernoulli", r);
+        }).orElse(settings.bernoulliRows());
+        return switch (mode) {
+            case "prior" -> prior(request, o, bernoulli);
+            case "reconstruct" -> reconstruct(request, o, bernoulli);
+            case "interpolate" -> interpolate(request, o, bernoulli);
+            default -> throw o.problem(MODE, "must be prior, reconstruct or interpolate", mode);
+        };
+    }
+
+    /** The class an option names, by index or by name. */
+    private int classOption(Options o) {
+        Object v = o.value(CLASS).orElse(null);
+        if (network.classes() == 0) {
+            throw o.problem(CLASS, "cannot be given: this model is unconditional (model.conditional = false)", v);
+        }
+        int index = -1;
+        if (v instanceof String name && classNames.contains(name)) {
+            index = classNames.indexOf(name);
+        } else if (v instanceof String text && text.trim().matches("\\d{1,9}")) {
+            index = Integer.parseInt(text.trim());
+        } else if (v instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+            index = (int) Math.min(Integer.MAX_VALUE, number.longValue());
+        }
+        if (index < 0 || index >= network.classes()) {
+            throw o.problem(CLASS, "must be a class index in [0, " + (network.classes() - 1) + "] or one of " + classNames, v);
+        }
+        return index;
+    }
+
+    private double[] priorCode(Random r, double temperature) {
+        double[] z = new double[network.latent()];
+        for (int j = 0; j < z.length; j++) {
+            z[j] = (float) (r.nextGaussian() * temperature);
+        }
+        return z;
+    }
+
+    private List<Sample> prior(GenerationRequest request, Options o, boolean bernoulli) {
+        double temperature = o.positive(GenerationRequest.TEMPERATURE).orElse(settings.temperature());
+        RowGruNetwork.Sampler sampler = network.sampler();
+        int size = settings.imageSize();
+        List<Sample> out = new ArrayList<>();
+        boolean oneClass = o.has(CLASS);
+        int label = oneClass ? classOption(o) : 0;
+        for (int s = 0; s < request.count(); s++) {
+            Random r = Seeds.sample(request.seed(), s);
+            if (oneClass || network.classes() == 0) {
+                out.add(ImageSamples.each(sampler.generate(sampler.condition(label, priorCode(r, temperature)), bernoulli, r),
+                        1, size).get(0));
+            } else {
+                // One column per sample, one image per class: a grid whose rows are the classes.
+                List<float[]> column = new ArrayList<>();
+                for (int c = 0; c < network.classes(); c++) {
+                    column.add(sampler.generate(sampler.condition(c, priorCode(r, temperature)), bernoulli, r));
+                }
+                out.add(ImageSamples.column(column, size));
+            }
+        }
+        return out;
+    }
+
+    private void requireEncoder(String mode) {
+        if (!settings.encoderMode()) {
+            throw new PluginException(ImageGru.ID, "mode " + mode + " needs the encoder; this model was trained with "
+                    + "model.latent-mode = prior");
+        }
+    }
+
+    /** {@code count} images with classes: from a path option (with the class option), or held out. */
+    private ImageSet inputs(GenerationRequest request, Options o, String key, int count) {
+        var value = o.text(key);
+        if (value.isEmpty()) {
+            return ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed());
+        }
+        ImageSet set = ImageInputs.fromPath(ImageGru.ID, key, value.get(), count, settings.imageSize());
+        if (network.classes() > 0) {
+            if (!o.has(CLASS)) {
+                throw o.problem(CLASS, "is needed with option " + key + " (the class of the images given)", null);
+            }
+            int label = classOption(o);
+            int[] labels = new int[set.count()];
+            java.util.Arrays.fill(labels, label);
+            return new ImageSet(set.count(), set.size(), set.pixels(), labels, classNames, set.source());
+        }
+        return set;
+    }
+
+    private int[] labelsOf(ImageSet set) {
+        return set.labels() != null && network.classes() > 0 ? set.labels() : new int[set.count()];
+    }
+
+    private List<Sample> reconstruct(GenerationRequest request, Options o, boolean bernoulli) {
+        requireEncoder("reconstruct");
+        int count = request.count();
+        ImageSet in = inputs(request, o, INPUT, count);
+        int[] labels = labelsOf(in);
+        double[] mu = GaussianLatent.means(network.encode(in.pixels(), labels, count), count, network.latent());
+        RowGruNetwork.Sampler sampler = network.sampler();
+        int size = settings.imageSize();
+        List<Sample> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            double[] z = java.util.Arrays.copyOfRange(mu, s * network.latent(), (s + 1) * network.latent());
+            float[] recon = sampler.generate(sampler.condition(labels[s], z), bernoulli, Seeds.sample(request.seed(), s));
+            out.add(ImageSamples.strip(List.of(in.image(s), recon), size));
+        }
+        return out;
+    }
+
+    private List<Sample> interpolate(GenerationRequest request, Options o, boolean bernoulli) {
+        requireEncoder("interpolate");
+        int count = request.count();
+        int steps = o.integer(STEPS, 2, 1000).orElse(settings.interpolationSteps());
+        if (o.has(FROM) != o.has(TO)) {
+            throw new PluginException(ImageGru.ID, "options from and to go together: give both image paths, or neither to"
+                    + " interpolate between held-out images");
+        }
+        ImageSet a;
+        ImageSet b;
+        if (o.has(FROM)) {
+            a = repeat(inputs(request, o, FROM, 1), count);
+            b = repeat(inputs(request, o, TO, 1), count);
+        } else {
+            a = ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed());
+            b = ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed() + 7919);
+        }
+        int latent = network.latent();
+        double[] ma = GaussianLatent.means(network.encode(a.pixels(), labelsOf(a), count), count, latent);
+        double[] mb = GaussianLatent.means(network.encode(b.pixels(), labelsOf(b), count), count, latent);
+        RowGruNetwork.Sampler sampler = network.sampler();
+        List<Sample> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            // The whole condition is blended, the class's one-hot with the code: frames cross from one class to
+            // the other when the two ends differ.
+            float[] ca = sampler.condition(labelsOf(a)[s], java.util.Arrays.copyOfRange(ma, s * latent, (s + 1) * latent));
+            float[] cb = sampler.condition(labelsOf(b)[s], java.util.Arrays.copyOfRange(mb, s * latent, (s + 1) * latent));
+            List<float[]> frames = new ArrayList<>();
+            for (int f = 0; f < steps; f++) {
+                double t = (double) f / (steps - 1);
+                float[] c = new float[ca.length];
+                for (int k = 0; k < c.length; k++) {
+                    c[k] = (float) ((1 - t) * ca[k] + t * cb[k]);
+                }
+                frames.add(sampler.generate(c, bernoulli, Seeds.sample(request.seed(), s)));
+            }
+            out.add(ImageSamples.strip(frames, settings.imageSize()));
+        }
+        return out;
+    }
+
+    private static ImageSet repeat(ImageSet one, int count) {
+        float[] px = new float[count * one.dim()];
+        int[] labels = one.labels() == null ? null : new int[count];
+        for (int s = 0; s < count; s++) {
+            System.arraycopy(one.pixels(), 0, px, s * one.dim(), one.dim());
+            if (labels != null) {
+                labels[s] = one.labels()[0];
+            }
+        }
+        return new ImageSet(count, one.size(), px, labels, one.classes(), one.source());
+    }
+
+    // ---- evaluation -----------------------------------------------------------------------------------------
+
+    @Override
+    public Map<String, Double> evaluate(EvaluationRequest request) {
+        ImageSet set = request.data().isPresent()
+                ? ImageData.readForEvaluation(ImageGru.ID, request.data().get(), settings.imageSize()) : data.get().test();
+        if (set.count() == 0) {
+            throw new PluginException(ImageGru.ID, "there are no held-out images to evaluate on (data.holdout = 0)");
+        }
+        if (network.classes() > 0 && set.labels() == null) {
+            throw new PluginException(ImageGru.ID, set.source() + " has no classes; this model is class-conditional");
+        }
+        int k = Options.of(ImageGru.ID, request.options(), List.of(IMPORTANCE_SAMPLES))
+                .integer(IMPORTANCE_SAMPLES, 0, 100_000).orElse(settings.importanceSamples());
+        int n = settings.evalImages() > 0 ? Math.min(settings.evalImages(), set.count()) : set.count();
+        int chunk = Math.min(settings.evalBatch(), n);
+        int latent = network.latent();
+        float[] buf = new float[chunk * set.dim()];
+        Random noise = new Random(request.seed());
+        double recSum = 0;
+        double klSum = 0;
+        double iwaeSum = 0;
+        for (int from = 0; from < n; from += chunk) {
+            int b = Math.min(chunk, n - from);
+            int[] items = new int[b];
+            for (int i = 0; i < b; i++) {
+                items[i] = from + i;
+            }
+            set.gather(items, 0, b, buf);
+            int[] labels = labels(set, items);
+            double[] stats = settings.encoderMode() ? network.encode(buf, labels, b) : null;
+            double[] z = new double[b * latent];
+            double[] eps = new double[b * latent];
+            draw(stats, b, noise, z, eps);
+            for (double v : network.nll(buf, labels, z, b)) {
+                recSum += v;
+            }
+            if (stats != null) {
+                klSum += GaussianLatent.kl(stats, b, latent, null, 0);
+            }
+            if (k > 0) {
+                double[][] logw = new double[b][k];
+                for (int s = 0; s < k; s++) {
+                    draw(stats, b, noise, z, eps);
+                    double[] nll = network.nll(buf, labels, z, b);
+                    for (int i = 0; i < b; i++) {
+                        logw[i][s] = -nll[i] + (stats == null ? 0 : GaussianLatent.logPriorOverPosterior(stats, z, eps, i, latent));
+                    }
+                }
+                for (int i = 0; i < b; i++) {
+                    iwaeSum += GaussianLatent.negLogMeanExp(logw[i]);
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(LOSS, (recSum + klSum) / n);
+        if (settings.encoderMode()) {
+            m.put("reconstruction", recSum / n);
+            m.put("kl", klSum / n);
+        }
+        if (k > 0) {
+            m.put("iwae-nll", iwaeSum / n);
+            m.put("importance-samples", (double) k);
+        }
+        m.put("images", (double) n);
+        m.putAll(diversity(set, request.seed()));
+        return m;
+    }
+
+    /** z from the encoder (with ε) when there are stats, from the prior otherwise. */
+    private void draw(double[] stats, int b, Random noise, double[] z, double[] eps) {
+        if (stats != null) {
+            GaussianLatent.sample(stats, b, network.latent(), noise, z, eps);
+        } else {
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (float) noise.nextGaussian();
+            }
+        }
+    }
+
+    /**
+     * Sample diversity: per class, the mean pairwise root-mean-square pixel distance between {@code m} samples,
+     * and between {@code m} real images of that class; averaged over the classes, with the mean ratio.
+     */
+    private Map<String, Double> diversity(ImageSet set, long requestSeed) {
+        int m = settings.diversitySamples();
+        if (m < 2) {
+            return Map.of();
+        }
+        int groups = Math.max(1, network.classes());
+        RowGruNetwork.Sampler sampler = network.sampler();
+        double samples = 0;
+        double real = 0;
+        double ratio = 0;
+        int counted = 0;
+        for (int c = 0; c < groups; c++) {
+            List<float[]> reals = new ArrayList<>();
+            for (int i = 0; i < set.count() && reals.size() < m; i++) {
+                if (network.classes() == 0 || set.labels()[i] == c) {
+                    reals.add(set.image(i));
+                }
+            }
+            if (reals.size() < 2) {
+                continue;
+            }
+            List<float[]> drawn = new ArrayList<>();
+            for (int s = 0; s < m; s++) {
+                Random r = Seeds.random(requestSeed, Seeds.SAMPLE, (long) c * 1_000 + s);
+                drawn.add(sampler.generate(sampler.condition(c, priorCode(r, 1.0)), false, r));
+            }
+            double ds = meanPairwiseDistance(drawn);
+            double dr = meanPairwiseDistance(reals);
+            samples += ds;
+            real += dr;
+            ratio += dr > 0 ? ds / dr : 0;
+            counted++;
+        }
+        if (counted == 0) {
+            return Map.of();
+        }
+        Map<String, Double> d = new LinkedHashMap<>();
+        d.put("diversity-samples", samples / counted);
+        d.put("diversity-real", real / counted);
+        d.put("diversity-ratio", ratio / counted);
+        return d;
+    }
+
+    private static double meanPairwiseDistance(List<float[]> images) {
+        double total = 0;
+        int pairs = 0;
+        for (int i = 0; i < images.size(); i++) {
+            for (int j = i + 1; j < images.size(); j++) {
+                float[] a = images.get(i);
+                float[] b = images.get(j);
+                double sq = 0;
+                for (int k = 0; k < a.length; k++) {
+                    double d = a[k] - b[k];
+                    sq += d * d;
+                }
+                total += Math.sqrt(sq / a.length);
+                pairs++;
+            }
+        }
+        return total / pairs;
+    }
+
+    // ---- checkpoints ----------------------------------------------------------------------------------------
+
+    @Override
+    public void save(OutputStream out) {
+        Payload.write(ImageGru.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+            d.writeInt(classNames.size());
+            for (String c : classNames) {
+                d.writeUTF(c);
+            }
+            d.writeUTF(settings.architecture(network.classes()));
+            d.writeLong(seed);
+            d.writeLong(step);
+            network.params().write(d);
+            optimizer.write(d);
+        });
+    }
+
+    /**
+     * Reads what {@link #save} wrote after the architecture record (the provider reads and checks the header).
+     *
+     * @param in the payload
+     * @throws IOException if it is truncated or does not fit the configured model
+     */
+    public void restoreFrom(DataInputStream in) throws IOException {
+        seed = in.readLong();
+        step = in.readLong();
+        network.params().read(in);
+        optimizer.read(in);
+        order = null;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+}
