@@ -2,7 +2,6 @@ package dev.nova.kit.nn;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.apiguardian.api.API;
@@ -39,7 +38,16 @@ public final class Gru {
     private final int hidden;
     private final int layers;
     private final double dropout;
-    private final Map<Long, Work> works = new HashMap<>();
+    /**
+     * The buffers of the two shapes used last (a training batch and an epoch's last, smaller batch, or an
+     * evaluation batch); a third shape evicts the one used least recently, whose native memory the collector frees.
+     */
+    private final Map<Long, Work> works = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Work> eldest) {
+            return size() > 2;
+        }
+    };
     private Work last;
     private double[][] dInitial;
 
@@ -95,6 +103,8 @@ public final class Gru {
         final INDArray ones;
         final Layer[] layer = new Layer[layers];
         boolean initialGiven;
+        /** Whether the last forward pass kept what the backward pass needs. */
+        boolean training;
         /** With an embedding in front: the tokens, the table E·Wx0 + bx0 and the per-token sums of dXg0. */
         int[] tokens;
         Embedding embedding;
@@ -130,10 +140,10 @@ public final class Gru {
         INDArray dx;
         Vec xgJ;
         final Vec outJ;
-        final Vec rJ;
-        final Vec zJ;
-        final Vec nJ;
-        final Vec hgnJ;
+        Vec rJ;
+        Vec zJ;
+        Vec nJ;
+        Vec hgnJ;
         final Vec hgJ;
         Vec dOutJ;
         Vec dXgJ;
@@ -163,11 +173,18 @@ public final class Gru {
                 outRows[t] = rows(out, t * w.batch, (t + 1) * w.batch);
             }
             outJ = Vec.of(type, w.n * h);
-            rJ = Vec.of(type, w.n * h);
-            zJ = Vec.of(type, w.n * h);
-            nJ = Vec.of(type, w.n * h);
-            hgnJ = Vec.of(type, w.n * h);
             hgJ = Vec.of(type, w.batch * g3);
+        }
+
+        /** The gate values the backward pass reads, made on the first training forward pass (inference keeps none). */
+        void traces() {
+            if (rJ == null) {
+                DataType type = params.type();
+                rJ = Vec.of(type, n * hidden);
+                zJ = Vec.of(type, n * hidden);
+                nJ = Vec.of(type, n * hidden);
+                hgnJ = Vec.of(type, n * hidden);
+            }
         }
 
         /** The backward pass's buffers, made on the first backward pass (evaluation needs none). */
@@ -239,16 +256,7 @@ public final class Gru {
 
     private Work work(int time, int batch) {
         long key = ((long) time << 32) | batch;
-        Work w = works.get(key);
-        if (w == null) {
-            // Keep the training shape and the evaluation shape; drop odd ones.
-            if (works.size() >= 3) {
-                works.clear();
-            }
-            w = new Work(time, batch);
-            works.put(key, w);
-        }
-        return w;
+        return works.computeIfAbsent(key, k -> new Work(time, batch));
     }
 
     /**
@@ -266,7 +274,26 @@ public final class Gru {
         Work w = work(time, batch);
         w.tokens = null;
         w.embedding = null;
+        w.training = true;
         return run(w, x, initial, dropRandom);
+    }
+
+    /**
+     * Runs the stack for inference: the same states as {@link #forward} without dropout, keeping none of the gate
+     * values a backward pass would need (a fifth of the memory of a training pass; no {@link #backward} after it).
+     *
+     * @param x {@code [time·batch, input]}, time-major
+     * @param time steps
+     * @param batch sequences
+     * @param initial the initial state per layer, or {@code null} for zeros
+     * @return the top layer's states, {@code [time·batch, hidden]}, owned by the stack
+     */
+    public INDArray infer(INDArray x, int time, int batch, double[][] initial) {
+        Work w = work(time, batch);
+        w.tokens = null;
+        w.embedding = null;
+        w.training = false;
+        return run(w, x, initial, null);
     }
 
     /**
@@ -291,6 +318,7 @@ public final class Gru {
         }
         Work w = work(time, batch);
         w.tokens = tokens;
+        w.training = true;
         if (w.embedding != embedding || w.table == null) {
             int g3 = 3 * hidden;
             w.table = Nd4j.create(params.type(), embedding.vocab(), g3);
@@ -312,6 +340,9 @@ public final class Gru {
             Layer L = w.layer[l];
             L.input = in;
             L.initial = initial == null ? null : initial[l];
+            if (w.training) {
+                L.traces();
+            }
             layerForward(l, w, L);
             L.mask = dropRandom != null && dropout > 0 && l < layers - 1
                     ? Dropout.mask(dropRandom, dropout, w.n * hidden) : null;
@@ -340,8 +371,8 @@ public final class Gru {
      */
     public INDArray backward(INDArray dTop, boolean inputGradient) {
         Work w = last;
-        if (w == null) {
-            throw new IllegalStateException("backward before forward");
+        if (w == null || !w.training) {
+            throw new IllegalStateException(w == null ? "backward before forward" : "backward after infer");
         }
         dInitial = new double[layers][];
         INDArray d = dTop;
@@ -390,6 +421,7 @@ public final class Gru {
         }
         Vec out = L.outJ;
         Vec hg = L.hgJ;
+        boolean keep = w.training;
         double[] initial = L.initial;
         if (initial != null) {
             Buffers.write(initial, L.h0);
@@ -418,10 +450,12 @@ public final class Gru {
                         double z = Activation.sigmoid(xg.get(xo + h + j) + bx[h + j] + (hg.get(go + h + j) + bh[h + j]));
                         double nt = Activation.tanh(xg.get(xo + 2 * h + j) + bx[2 * h + j] + r * hn);
                         double prev = step > 0 ? out.get(po + j) : initial != null ? initial[b * h + j] : 0;
-                        L.rJ.set(to + j, r);
-                        L.zJ.set(to + j, z);
-                        L.nJ.set(to + j, nt);
-                        L.hgnJ.set(to + j, hn);
+                        if (keep) {
+                            L.rJ.set(to + j, r);
+                            L.zJ.set(to + j, z);
+                            L.nJ.set(to + j, nt);
+                            L.hgnJ.set(to + j, hn);
+                        }
                         out.set(to + j, nt + z * (prev - nt));
                     }
                 }

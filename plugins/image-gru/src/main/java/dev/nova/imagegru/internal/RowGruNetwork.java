@@ -169,7 +169,9 @@ public final class RowGruNetwork {
                 System.arraycopy(h0, b * layers * hidden + l * hidden, initial[l], b * hidden, hidden);
             }
         }
-        INDArray logitsNd = head.forward(gru.forward(rowInputs(images, batch), size, batch, initial, null));
+        INDArray rows0 = rowInputs(images, batch);
+        INDArray logitsNd = head.forward(dz != null ? gru.forward(rows0, size, batch, initial, null)
+                : gru.infer(rows0, size, batch, initial));
         int n = size * batch * size;
         double[] logits = Buffers.read(logitsNd, new double[n]);
         double[] rows = new double[size * batch];
