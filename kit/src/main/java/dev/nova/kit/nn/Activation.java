@@ -23,10 +23,17 @@ public enum Activation {
     /** {@code tanh(x)}. */
     TANH,
     /** {@code 1 / (1 + e^-x)}. */
-    SIGMOID;
+    SIGMOID,
+    /**
+     * GELU in GPT-2's tanh form, {@code ½x(1 + tanh(√(2/π)(x + 0.044715x³)))} (within 1e-3 of the erf form, which
+     * Java cannot evaluate to double precision without a library); its derivative needs the input, not the output.
+     */
+    GELU;
+
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
 
     /** The config names of the activations a hidden layer may use. */
-    public static final List<String> NAMES = List.of("identity", "relu", "leaky-relu", "tanh", "sigmoid");
+    public static final List<String> NAMES = List.of("identity", "relu", "leaky-relu", "tanh", "sigmoid", "gelu");
 
     /**
      * The activation of a config name such as {@code leaky-relu}.
@@ -61,7 +68,28 @@ public enum Activation {
             case LEAKY_RELU -> x > 0 ? x : 0.01 * x;
             case TANH -> tanh(x);
             case SIGMOID -> sigmoid(x);
+            case GELU -> 0.5 * x * (1 + tanh(GELU_C * (x + 0.044715 * x * x * x)));
         };
+    }
+
+    /** Whether {@link #derivativeAt} needs the input (GELU) rather than {@link #derivative} the output. */
+    public boolean derivativeNeedsInput() {
+        return this == GELU;
+    }
+
+    /**
+     * The derivative at an input.
+     *
+     * @param x the input
+     * @return {@code dy/dx}
+     */
+    public double derivativeAt(double x) {
+        if (this != GELU) {
+            return derivative(apply(x));
+        }
+        double u = GELU_C * (x + 0.044715 * x * x * x);
+        double t = tanh(u);
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * x * x);
     }
 
     /**
@@ -72,6 +100,7 @@ public enum Activation {
      */
     public double derivative(double y) {
         return switch (this) {
+            case GELU -> throw new UnsupportedOperationException("GELU's derivative needs the input: derivativeAt");
             case IDENTITY -> 1;
             case RELU -> y > 0 ? 1 : 0;
             case LEAKY_RELU -> y > 0 ? 1 : 0.01;

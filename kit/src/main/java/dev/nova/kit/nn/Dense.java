@@ -37,6 +37,7 @@ public final class Dense {
         final INDArray dx;
         final Vec yJ;
         final Vec gJ;
+        final Vec preJ;
         INDArray x;
 
         Pass(int batch) {
@@ -45,6 +46,7 @@ public final class Dense {
             dx = Nd4j.create(params.type(), batch, in);
             yJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
             gJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
+            preJ = activation.derivativeNeedsInput() ? Vec.of(params.type(), batch * out) : null;
         }
     }
 
@@ -121,11 +123,16 @@ public final class Dense {
         Vec y = p.yJ.read(p.y);
         double[] bv = Buffers.doubles(b);
         Activation act = activation;
+        Vec pre = p.preJ;
         int n = out;
         Parallel.forRange(y.length(), (from, to) -> {
             int c = from % n;
             for (int i = from; i < to; i++) {
-                y.set(i, act.apply(y.get(i) + bv[c]));
+                double s = y.get(i) + bv[c];
+                if (pre != null) {
+                    pre.set(i, s);
+                }
+                y.set(i, act.apply(s));
                 if (++c == n) {
                     c = 0;
                 }
@@ -152,10 +159,11 @@ public final class Dense {
         if (activation != Activation.IDENTITY) {
             Vec g = p.gJ.read(Buffers.contiguous(dy));
             Vec y = p.yJ;
+            Vec pre = p.preJ;
             Activation act = activation;
             Parallel.forRange(g.length(), (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    g.set(i, g.get(i) * act.derivative(y.get(i)));
+                    g.set(i, g.get(i) * (pre != null ? act.derivativeAt(pre.get(i)) : act.derivative(y.get(i))));
                 }
             });
             // The output is spent once its gradient is read: the pre-activation gradient goes into its buffer.

@@ -63,6 +63,26 @@ class LayerGradientTests {
     }
 
     @Test
+    void layerNormMatchesFiniteDifferences() {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 3);
+        LayerNorm ln = new LayerNorm(p, "ln", 6);
+        // Non-trivial γ and β, so their gradients and the input's are all exercised.
+        Buffers.write(randoms(6, 11), p.get("ln.g"));
+        Buffers.write(randoms(6, 12), p.get("ln.b"));
+        INDArray x = Buffers.matrix(DataType.DOUBLE, randoms(30, 1), 5, 6);
+        double[] c = randoms(30, 2);
+        ln.forward(x);
+        INDArray dx = ln.backward(Buffers.matrix(DataType.DOUBLE, c, 5, 6)).dup();
+        Map<String, INDArray> arrays = new LinkedHashMap<>(p.params());
+        arrays.put("x", x);
+        Map<String, INDArray> analytic = copy(p.grads());
+        analytic.put("x", dx);
+        assertEquals(6 + 6 + 30, GradientCheck.doubles().verify(arrays, analytic, () -> project(ln.forward(x), c)));
+        double[] y = Buffers.doubles(ln.forward(x));
+        assertEquals(5 * 6, y.length);
+    }
+
+    @Test
     void embeddingSumsTheGradientsOfRepeatedTokens() {
         ParamSet p = new ParamSet(DataType.DOUBLE, 3);
         Embedding e = new Embedding(p, "emb", 4, 3);
