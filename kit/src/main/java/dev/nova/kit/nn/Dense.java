@@ -74,15 +74,32 @@ public final class Dense {
      * @param activation applied to the output
      */
     public Dense(ParamSet params, String weight, String bias, int in, int out, Activation activation) {
+        this(params, weight, bias, in, out, activation, Init.uniform(1 / Math.sqrt(in)), Init.uniform(1 / Math.sqrt(in)));
+    }
+
+    /**
+     * Creates the layer with explicit parameter names and initialisation (GPT-style models draw weights from
+     * N(0, 0.02) and start biases at zero).
+     *
+     * @param params where its parameters live
+     * @param weight the weight's name
+     * @param bias the bias's name
+     * @param in input width
+     * @param out output width
+     * @param activation applied to the output
+     * @param weightInit how the weight is drawn
+     * @param biasInit how the bias is drawn
+     */
+    public Dense(ParamSet params, String weight, String bias, int in, int out, Activation activation, Init weightInit,
+                 Init biasInit) {
         this.params = params;
         this.weight = weight;
         this.bias = bias;
         this.in = in;
         this.out = out;
         this.activation = activation;
-        double k = 1 / Math.sqrt(in);
-        params.add(weight, in, out, Init.uniform(k));
-        params.add(bias, 1, out, Init.uniform(k));
+        params.add(weight, in, out, weightInit);
+        params.add(bias, 1, out, biasInit);
     }
 
     /** Input width. */

@@ -83,6 +83,53 @@ class LayerGradientTests {
     }
 
     @Test
+    void causalSelfAttentionMatchesFiniteDifferences() {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 5);
+        CausalSelfAttention a = new CausalSelfAttention(p, "att", 6, 2, Init.gaussian(0.5), Init.uniform(0.1));
+        int batch = 2;
+        int time = 4;
+        INDArray x = Buffers.matrix(DataType.DOUBLE, randoms(batch * time * 6, 1), batch * time, 6);
+        double[] c = randoms(batch * time * 6, 2);
+        a.forward(x, batch, time);
+        INDArray dx = a.backward(Buffers.matrix(DataType.DOUBLE, c, batch * time, 6)).dup();
+        Map<String, INDArray> arrays = new LinkedHashMap<>(p.params());
+        arrays.put("x", x);
+        Map<String, INDArray> analytic = copy(p.grads());
+        analytic.put("x", dx);
+        assertEquals(p.size() + x.length(), GradientCheck.doubles().verify(arrays, analytic,
+                () -> project(a.forward(x, batch, time), c)));
+    }
+
+    /** A position never sees a later one: changing the last input changes only the last output. */
+    @Test
+    void attentionIsCausalAndTheCacheEqualsTheSequenceForward() {
+        ParamSet p = new ParamSet(DataType.DOUBLE, 5);
+        CausalSelfAttention a = new CausalSelfAttention(p, "att", 8, 2, Init.gaussian(0.5), Init.uniform(0.1));
+        int time = 5;
+        double[] xs = randoms(time * 8, 3);
+        double[] before = Buffers.doubles(a.forward(Buffers.matrix(DataType.DOUBLE, xs, time, 8), 1, time));
+        double[] changed = xs.clone();
+        for (int j = 0; j < 8; j++) {
+            changed[(time - 1) * 8 + j] += 1;
+        }
+        double[] after = Buffers.doubles(a.forward(Buffers.matrix(DataType.DOUBLE, changed, time, 8), 1, time));
+        for (int i = 0; i < (time - 1) * 8; i++) {
+            assertEquals(before[i], after[i], 1e-12, "position " + i / 8 + " saw a later position");
+        }
+        CausalSelfAttention.Cache cache = a.snapshot().cache(time);
+        for (int t = 0; t < time; t++) {
+            float[] in = new float[8];
+            for (int j = 0; j < 8; j++) {
+                in[j] = (float) xs[t * 8 + j];
+            }
+            float[] out = cache.step(in);
+            for (int j = 0; j < 8; j++) {
+                assertEquals(before[t * 8 + j], out[j], 1e-4, "position " + t);
+            }
+        }
+    }
+
+    @Test
     void embeddingSumsTheGradientsOfRepeatedTokens() {
         ParamSet p = new ParamSet(DataType.DOUBLE, 3);
         Embedding e = new Embedding(p, "emb", 4, 3);

@@ -1,0 +1,381 @@
+package dev.nova.kit.nn;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apiguardian.api.API;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Causal multi-head self-attention as GPT-2 writes it: {@code [q|k|v] = x·Wqkv + b}, per head
+ * {@code softmax(q·kᵀ/√d_head + causal mask)·v}, heads concatenated and projected, with its backward pass and a
+ * key/value {@link Cache} for generating one position at a time.
+ *
+ * <p>Sequences are batch-major: row {@code b·T + t} of a {@code [B·T, C]} matrix is position t of sequence b. The
+ * four products per head (scores, weighted values, and their gradients) run as ND4J batched matrix products over
+ * all {@code B·H} heads at once, one operation each; the softmax, the mask and the head re-ordering run in Java across
+ * the cores. Why not SameDiff's {@code multiHeadDotProductAttention}: SameDiff's per-operation session overhead made
+ * its GRU 5x slower than hand-written passes (see {@link Gru}), and a graph cannot share kit's {@link Dense} layers
+ * and Adam; the batched products are what costs, and they are the same operations here.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class CausalSelfAttention {
+
+    private final ParamSet params;
+    private final int width;
+    private final int heads;
+    private final int headSize;
+    private final Dense qkv;
+    private final Dense proj;
+    private final Map<Long, Work> works = new HashMap<>();
+    private Work last;
+
+    /** The buffers of one (batch, time) shape. */
+    private final class Work {
+        final int batch;
+        final int time;
+        final INDArray q;
+        final INDArray k;
+        final INDArray v;
+        final INDArray s;
+        final INDArray y;
+        final INDArray heads2d;
+        final Vec qkvJ;
+        final Vec qJ;
+        final Vec kJ;
+        final Vec vJ;
+        final Vec pJ;
+        final Vec yJ;
+        final Vec catJ;
+        INDArray dq;
+        INDArray dk;
+        INDArray dv;
+        INDArray dp;
+        INDArray dy;
+        INDArray dqkv;
+
+        Work(int batch, int time) {
+            this.batch = batch;
+            this.time = time;
+            int bh = batch * heads;
+            var type = params.type();
+            q = Nd4j.create(type, bh, time, headSize);
+            k = Nd4j.create(type, bh, time, headSize);
+            v = Nd4j.create(type, bh, time, headSize);
+            s = Nd4j.create(type, bh, time, time);
+            y = Nd4j.create(type, bh, time, headSize);
+            heads2d = Nd4j.create(type, (long) batch * time, width);
+            qkvJ = Vec.of(type, batch * time * 3 * width);
+            qJ = Vec.of(type, bh * time * headSize);
+            kJ = Vec.of(type, bh * time * headSize);
+            vJ = Vec.of(type, bh * time * headSize);
+            pJ = Vec.of(type, bh * time * time);
+            yJ = Vec.of(type, bh * time * headSize);
+            catJ = Vec.of(type, batch * time * width);
+        }
+
+        void gradients() {
+            if (dq == null) {
+                int bh = batch * heads;
+                var type = params.type();
+                dq = Nd4j.create(type, bh, time, headSize);
+                dk = Nd4j.create(type, bh, time, headSize);
+                dv = Nd4j.create(type, bh, time, headSize);
+                dp = Nd4j.create(type, bh, time, time);
+                dy = Nd4j.create(type, bh, time, headSize);
+                dqkv = Nd4j.create(type, (long) batch * time, 3L * width);
+            }
+        }
+    }
+
+    /**
+     * Creates the layer and registers {@code <name>.qkv.w/b} and {@code <name>.proj.w/b}.
+     *
+     * @param params where its parameters live
+     * @param name the prefix of its parameter names
+     * @param width the model width C (a multiple of {@code heads})
+     * @param heads attention heads
+     * @param weightInit how the two projections' weights are drawn
+     * @param biasInit how their biases are drawn
+     */
+    public CausalSelfAttention(ParamSet params, String name, int width, int heads, Init weightInit, Init biasInit) {
+        if (width % heads != 0) {
+            throw new IllegalArgumentException("width " + width + " is not a multiple of " + heads + " heads");
+        }
+        this.params = params;
+        this.width = width;
+        this.heads = heads;
+        this.headSize = width / heads;
+        this.qkv = new Dense(params, name + ".qkv.w", name + ".qkv.b", width, 3 * width, Activation.IDENTITY, weightInit,
+                biasInit);
+        this.proj = new Dense(params, name + ".proj.w", name + ".proj.b", width, width, Activation.IDENTITY, weightInit,
+                biasInit);
+    }
+
+    private Work work(int batch, int time) {
+        long key = ((long) batch << 32) | time;
+        if (works.size() >= 2 && !works.containsKey(key)) {
+            works.clear();
+        }
+        return works.computeIfAbsent(key, k -> new Work(batch, time));
+    }
+
+    /**
+     * Attends over each sequence, every position to itself and the positions before it.
+     *
+     * @param x {@code [batch·time, width]}, batch-major
+     * @param batch sequences
+     * @param time positions per sequence
+     * @return {@code [batch·time, width]}, owned by the layer
+     */
+    public INDArray forward(INDArray x, int batch, int time) {
+        Work w = work(batch, time);
+        last = w;
+        Vec all = w.qkvJ.read(Buffers.contiguous(qkv.forward(x)));
+        int c = width;
+        int hs = headSize;
+        // [B·T, 3C] (q|k|v, heads side by side) -> three [B·H, T, hs].
+        Parallel.forParts(batch, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int t = 0; t < time; t++) {
+                    int row = (b * time + t) * 3 * c;
+                    for (int h = 0; h < heads; h++) {
+                        int dst = ((b * heads + h) * time + t) * hs;
+                        for (int j = 0; j < hs; j++) {
+                            w.qJ.set(dst + j, all.get(row + h * hs + j));
+                            w.kJ.set(dst + j, all.get(row + c + h * hs + j));
+                            w.vJ.set(dst + j, all.get(row + 2 * c + h * hs + j));
+                        }
+                    }
+                }
+            }
+        });
+        w.qJ.write(w.q);
+        w.kJ.write(w.k);
+        w.vJ.write(w.v);
+        Nd4j.matmul(w.q, w.k, w.s, false, true, false);
+        Vec p = w.pJ.read(w.s);
+        double scale = 1 / Math.sqrt(hs);
+        int bh = batch * heads;
+        Parallel.forParts(bh * time, 16, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int t = r % time;
+                int o = r * time;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int u = 0; u <= t; u++) {
+                    max = Math.max(max, p.get(o + u) * scale);
+                }
+                double z = 0;
+                for (int u = 0; u <= t; u++) {
+                    double e = Math.exp(p.get(o + u) * scale - max);
+                    p.set(o + u, e);
+                    z += e;
+                }
+                for (int u = 0; u <= t; u++) {
+                    p.set(o + u, p.get(o + u) / z);
+                }
+                for (int u = t + 1; u < time; u++) {
+                    p.set(o + u, 0);
+                }
+            }
+        });
+        p.write(w.s);
+        Nd4j.matmul(w.s, w.v, w.y, false, false, false);
+        Vec y = w.yJ.read(w.y);
+        Parallel.forParts(batch, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int h = 0; h < heads; h++) {
+                    for (int t = 0; t < time; t++) {
+                        int src = ((b * heads + h) * time + t) * hs;
+                        int dst = (b * time + t) * c + h * hs;
+                        for (int j = 0; j < hs; j++) {
+                            w.catJ.set(dst + j, y.get(src + j));
+                        }
+                    }
+                }
+            }
+        });
+        w.catJ.write(w.heads2d);
+        return proj.forward(w.heads2d);
+    }
+
+    /**
+     * The backward pass of the last {@link #forward}: writes the projections' gradients.
+     *
+     * @param dOut the gradient with respect to the output
+     * @return the gradient with respect to the input, owned by the layer
+     */
+    public INDArray backward(INDArray dOut) {
+        Work w = last;
+        if (w == null) {
+            throw new IllegalStateException("backward before forward");
+        }
+        w.gradients();
+        int batch = w.batch;
+        int time = w.time;
+        int c = width;
+        int hs = headSize;
+        Vec cat = w.catJ.read(Buffers.contiguous(proj.backward(dOut, true)));
+        // [B·T, C] -> [B·H, T, hs] (the reverse of the forward pass's concatenation).
+        Vec dy = w.yJ;
+        Parallel.forParts(batch, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int h = 0; h < heads; h++) {
+                    for (int t = 0; t < time; t++) {
+                        int dst = ((b * heads + h) * time + t) * hs;
+                        int src = (b * time + t) * c + h * hs;
+                        for (int j = 0; j < hs; j++) {
+                            dy.set(dst + j, cat.get(src + j));
+                        }
+                    }
+                }
+            }
+        });
+        dy.write(w.dy);
+        Nd4j.matmul(w.dy, w.v, w.dp, false, true, false);
+        Nd4j.matmul(w.s, w.dy, w.dv, true, false, false);
+        // Through the softmax: dS = P ⊙ (dP − Σ_u dP⊙P) / √hs (P is zero above the diagonal, so dS is too).
+        Vec p = w.pJ;
+        Vec dp = Vec.of(params.type(), p.length()).read(w.dp);
+        double scale = 1 / Math.sqrt(hs);
+        Parallel.forParts(batch * heads * time, 16, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int t = r % time;
+                int o = r * time;
+                double dot = 0;
+                for (int u = 0; u <= t; u++) {
+                    dot += dp.get(o + u) * p.get(o + u);
+                }
+                for (int u = 0; u < time; u++) {
+                    dp.set(o + u, u <= t ? p.get(o + u) * (dp.get(o + u) - dot) * scale : 0);
+                }
+            }
+        });
+        dp.write(w.dp);
+        Nd4j.matmul(w.dp, w.k, w.dq, false, false, false);
+        Nd4j.matmul(w.dp, w.q, w.dk, true, false, false);
+        Vec dq = w.qJ.read(w.dq);
+        Vec dk = w.kJ.read(w.dk);
+        Vec dv = w.vJ.read(w.dv);
+        Vec all = w.qkvJ;
+        Parallel.forParts(batch, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int t = 0; t < time; t++) {
+                    int row = (b * time + t) * 3 * c;
+                    for (int h = 0; h < heads; h++) {
+                        int src = ((b * heads + h) * time + t) * hs;
+                        for (int j = 0; j < hs; j++) {
+                            all.set(row + h * hs + j, dq.get(src + j));
+                            all.set(row + c + h * hs + j, dk.get(src + j));
+                            all.set(row + 2 * c + h * hs + j, dv.get(src + j));
+                        }
+                    }
+                }
+            }
+        });
+        all.write(w.dqkv);
+        return qkv.backward(w.dqkv, true);
+    }
+
+    /**
+     * The layer's parameters as plain arrays, for a {@link Cache}.
+     *
+     * @return the snapshot
+     */
+    public Snapshot snapshot() {
+        return new Snapshot(qkv.snapshot(), proj.snapshot());
+    }
+
+    /** A copy of the layer's parameters. */
+    public final class Snapshot {
+        private final Dense.Snapshot qkv;
+        private final Dense.Snapshot proj;
+
+        private Snapshot(Dense.Snapshot qkv, Dense.Snapshot proj) {
+            this.qkv = qkv;
+            this.proj = proj;
+        }
+
+        /**
+         * An empty key/value cache for one sequence.
+         *
+         * @param capacity the most positions it will hold
+         * @return the cache
+         */
+        public Cache cache(int capacity) {
+            return new Cache(this, capacity);
+        }
+    }
+
+    /**
+     * The keys and values of one sequence's positions so far: each new position costs one row of projections and
+     * one pass over the cached positions, not a recomputation of the sequence.
+     */
+    public final class Cache {
+        private final Snapshot p;
+        private final int capacity;
+        private final float[][] keys;
+        private final float[][] values;
+        private int length;
+
+        private Cache(Snapshot p, int capacity) {
+            this.p = p;
+            this.capacity = capacity;
+            this.keys = new float[heads][capacity * headSize];
+            this.values = new float[heads][capacity * headSize];
+        }
+
+        /** Positions held. */
+        public int length() {
+            return length;
+        }
+
+        /**
+         * Appends a position and attends from it over every position held.
+         *
+         * @param x its input, {@code width} values
+         * @return its output, {@code width} values
+         * @throws IllegalStateException when the cache is full
+         */
+        public float[] step(float[] x) {
+            if (length == capacity) {
+                throw new IllegalStateException("the cache holds its capacity, " + capacity + " positions");
+            }
+            float[] all = p.qkv.apply(x);
+            int hs = headSize;
+            float[] cat = new float[width];
+            double scale = 1 / Math.sqrt(hs);
+            double[] score = new double[length + 1];
+            for (int h = 0; h < heads; h++) {
+                System.arraycopy(all, width + h * hs, keys[h], length * hs, hs);
+                System.arraycopy(all, 2 * width + h * hs, values[h], length * hs, hs);
+                double max = Double.NEGATIVE_INFINITY;
+                for (int u = 0; u <= length; u++) {
+                    double dot = 0;
+                    for (int j = 0; j < hs; j++) {
+                        dot += (double) all[h * hs + j] * keys[h][u * hs + j];
+                    }
+                    score[u] = dot * scale;
+                    max = Math.max(max, score[u]);
+                }
+                double z = 0;
+                for (int u = 0; u <= length; u++) {
+                    score[u] = Math.exp(score[u] - max);
+                    z += score[u];
+                }
+                for (int u = 0; u <= length; u++) {
+                    double a = score[u] / z;
+                    for (int j = 0; j < hs; j++) {
+                        cat[h * hs + j] += (float) (a * values[h][u * hs + j]);
+                    }
+                }
+            }
+            length++;
+            return p.proj.apply(cat);
+        }
+    }
+}
