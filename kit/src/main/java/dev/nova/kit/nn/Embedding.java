@@ -28,11 +28,24 @@ public final class Embedding {
      * @param width values per token
      */
     public Embedding(ParamSet params, String name, int vocab, int width) {
+        this(params, name, vocab, width, Init.gaussian(1));
+    }
+
+    /**
+     * Creates the table with a given initialisation (GPT-style models draw N(0, 0.02)).
+     *
+     * @param params where it lives
+     * @param name its parameter name
+     * @param vocab tokens
+     * @param width values per token
+     * @param init how its values are drawn
+     */
+    public Embedding(ParamSet params, String name, int vocab, int width, Init init) {
         this.params = params;
         this.name = name;
         this.vocab = vocab;
         this.width = width;
-        params.add(name, vocab, width, Init.gaussian(1));
+        params.add(name, vocab, width, init);
     }
 
     /** Values per token. */

@@ -68,6 +68,33 @@ public final class LayerNorm {
     }
 
     /**
+     * The layer's parameters as plain arrays, for normalising single rows without ND4J.
+     *
+     * @return a function from a row to its normalised row
+     */
+    public java.util.function.UnaryOperator<float[]> snapshot() {
+        float[] g = Buffers.floats(params.get(gain));
+        float[] b = Buffers.floats(params.get(bias));
+        return x -> {
+            double mean = 0;
+            for (float v : x) {
+                mean += v;
+            }
+            mean /= x.length;
+            double var = 0;
+            for (float v : x) {
+                var += (v - mean) * (v - mean);
+            }
+            double rstd = 1 / Math.sqrt(var / x.length + EPS);
+            float[] y = new float[x.length];
+            for (int j = 0; j < x.length; j++) {
+                y[j] = (float) ((x[j] - mean) * rstd * g[j] + b[j]);
+            }
+            return y;
+        };
+    }
+
+    /**
      * Normalises each row.
      *
      * @param x {@code [rows, width]}, contiguous row-major

@@ -29,7 +29,11 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public record Corpus(int[] tokens, int trainEnd, String source) {
 
-    /** The prefix of built-in corpora shipped in a plugin's jar, as {@code sample-data/<name>.txt}. */
+    /**
+     * The prefix of built-in corpora, {@code sample-data/<name>.txt} resources of a plugin's module or of the kit,
+     * which ships {@code builtin:kjv-genesis} (the Book of Genesis, King James Version, public domain; see
+     * {@code sample-data/SOURCE.md}).
+     */
     public static final String BUILTIN = "builtin:";
 
     /**
@@ -37,17 +41,17 @@ public record Corpus(int[] tokens, int trainEnd, String source) {
      *
      * @param pluginId for messages
      * @param path the configured path, already resolved if relative, or {@code builtin:<name>}
-     * @param builtins the module whose {@code sample-data/<name>.txt} resources are the built-in corpora
+     * @param builtins the plugin's module, searched for {@code sample-data/<name>.txt} before the kit's own
      * @return the text
      * @throws PluginException naming the file and what was wrong (a missing path, invalid UTF-8 with its byte offset)
      */
     public static String read(String pluginId, String path, Module builtins) {
         if (path.startsWith(BUILTIN)) {
             String name = path.substring(BUILTIN.length());
-            try (InputStream in = name.contains("/") ? null : builtins.getResourceAsStream("sample-data/" + name + ".txt")) {
+            try (InputStream in = name.contains("/") ? null : builtin(builtins, "sample-data/" + name + ".txt")) {
                 if (in == null) {
                     throw new PluginException(pluginId, "no built-in corpus '" + name + "' in module " + builtins.getName()
-                            + "; name a UTF-8 file or folder instead");
+                            + " or the kit (the kit has builtin:kjv-genesis); name a UTF-8 file or folder instead");
                 }
                 return decode(pluginId, path, in.readAllBytes());
             } catch (IOException e) {
@@ -77,6 +81,11 @@ public record Corpus(int[] tokens, int trainEnd, String source) {
         } catch (IOException e) {
             throw new PluginException(pluginId, "cannot read " + p + ": " + e.getMessage(), e);
         }
+    }
+
+    private static InputStream builtin(Module plugin, String resource) throws IOException {
+        InputStream in = plugin.getResourceAsStream(resource);
+        return in != null ? in : Corpus.class.getModule().getResourceAsStream(resource);
     }
 
     /**

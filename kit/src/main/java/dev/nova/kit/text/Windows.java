@@ -91,6 +91,36 @@ public record Windows(int[][] inputs, int[][] labels) {
         return flatten(labels);
     }
 
+    /**
+     * The inputs flattened batch-major ({@code b·time + t}), as attention layers read sequences.
+     *
+     * @return {@code time·batch} tokens
+     */
+    public int[] batchMajorInputs() {
+        return transpose(inputs);
+    }
+
+    /**
+     * The labels flattened batch-major ({@code b·time + t}).
+     *
+     * @return {@code time·batch} tokens
+     */
+    public int[] batchMajorLabels() {
+        return transpose(labels);
+    }
+
+    private static int[] transpose(int[][] tokens) {
+        int t = tokens.length;
+        int b = tokens[0].length;
+        int[] flat = new int[t * b];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < b; j++) {
+                flat[j * t + i] = tokens[i][j];
+            }
+        }
+        return flat;
+    }
+
     private static int[] flatten(int[][] tokens) {
         int t = tokens.length;
         int b = tokens[0].length;

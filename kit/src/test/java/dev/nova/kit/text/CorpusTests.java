@@ -59,6 +59,13 @@ class CorpusTests {
     }
 
     @Test
+    void theKitShipsTheGenesisSample() {
+        String text = Corpus.read("p", "builtin:kjv-genesis", Object.class.getModule());
+        assertTrue(text.startsWith("Genesis 1\nIn the beginning God created the heaven and the earth."), text.substring(0, 80));
+        assertTrue(text.length() > 150_000);
+    }
+
+    @Test
     void heldOutTailIsTheLastFraction() {
         Vocabulary v = Vocabulary.of("abcdefghij");
         Corpus c = Corpus.of("p", "abcdefghij", v, 0.2, 3, "s");

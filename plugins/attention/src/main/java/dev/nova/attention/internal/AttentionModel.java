@@ -1,0 +1,220 @@
+package dev.nova.attention.internal;
+
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import dev.nova.kit.optim.Adam;
+import dev.nova.kit.support.Options;
+import dev.nova.kit.support.Payload;
+import dev.nova.kit.support.Seeds;
+import dev.nova.kit.text.Corpus;
+import dev.nova.kit.text.TokenSampler;
+import dev.nova.kit.text.Vocabulary;
+import dev.nova.kit.text.Windows;
+import jakarta.inject.Inject;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** The attention model: trains on random windows of the corpus, samples with key/value caches. */
+public final class AttentionModel implements GenerativeModel {
+
+    /** The first bytes of every payload. */
+    public static final long PAYLOAD_MAGIC = 0x4e4f5641_41544e31L;
+    /** The payload format this version writes (and the only one it reads). */
+    public static final int PAYLOAD_FORMAT = 1;
+
+    private static final List<String> OPTIONS = List.of(GenerationRequest.PROMPT, GenerationRequest.LENGTH,
+            GenerationRequest.TEMPERATURE, GenerationRequest.TOP_K, GenerationRequest.TOP_P, GenerationRequest.GREEDY);
+
+    private final Settings settings;
+    private final Vocabulary vocabulary;
+    private final TransformerNetwork network;
+    private final Adam optimizer;
+    private final CorpusLoader corpus;
+    private long seed;
+    private long step;
+
+    @Inject
+    AttentionModel(Settings settings, ModelContext context, Vocabulary vocabulary, TransformerNetwork network,
+                   Adam optimizer, CorpusLoader corpus) {
+        this.settings = settings;
+        this.vocabulary = vocabulary;
+        this.network = network;
+        this.optimizer = optimizer;
+        this.corpus = corpus;
+        this.seed = context.seed();
+    }
+
+    /**
+     * Uses an already read corpus instead of reading it again.
+     *
+     * @param c the corpus
+     */
+    public void preload(Corpus c) {
+        corpus.preload(c);
+    }
+
+    @Override
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        long done = 0;
+        int time = settings.context();
+        int batch = settings.batch();
+        while (done < request.steps()) {
+            if (request.cancellation().isCancelled()) {
+                return new TrainingResult(done, true);
+            }
+            // The batch and the dropout masks are pure functions of the seed and the step: resume is exact.
+            Windows w = Windows.random(corpus.get(), time, batch, Seeds.random(seed, Seeds.DATA, step));
+            Random dropRandom = settings.dropout() > 0 ? Seeds.random(seed, Seeds.DROPOUT, step) : null;
+            double loss = network.lossAndGradients(w.batchMajorInputs(), w.batchMajorLabels(), batch, time, dropRandom);
+            if (!Double.isFinite(loss)) {
+                throw new PluginException(Attention.ID, "training loss became " + loss + " at step " + (step + 1)
+                        + "; lower train.learning-rate or set train.gradient-clip");
+            }
+            double norm = optimizer.apply(step);
+            step++;
+            done++;
+            listener.onStep(new StepEvent(step, loss, (long) time * batch,
+                    Map.of("learning-rate", settings.train().learningRate(step - 1), "grad-norm", norm)));
+        }
+        return new TrainingResult(done, false);
+    }
+
+    @Override
+    public List<Sample> generate(GenerationRequest request) {
+        Options o = Options.of(Attention.ID, request.options(), OPTIONS);
+        String prompt = o.text(GenerationRequest.PROMPT).orElse("");
+        int length = o.integer(GenerationRequest.LENGTH, 0, 10_000_000).orElse(settings.genLength());
+        double temperature = o.positive(GenerationRequest.TEMPERATURE).orElse(settings.genTemperature());
+        int topK = o.integer(GenerationRequest.TOP_K, 0, Integer.MAX_VALUE).orElse(settings.genTopK());
+        double topP = o.number(GenerationRequest.TOP_P).orElse(settings.genTopP());
+        if (!(topP > 0 && topP <= 1)) {
+            throw o.problem(GenerationRequest.TOP_P, "must be in (0, 1]", topP);
+        }
+        boolean greedy = o.flag(GenerationRequest.GREEDY).orElse(false);
+        TokenSampler sampler = new TokenSampler(temperature, topK, topP, greedy);
+        int[] promptTokens = vocabulary.encode(Attention.ID, prompt, "the prompt");
+        int start = Math.max(0, vocabulary.index('\n'));
+        TransformerNetwork.Snapshot weights = network.snapshot();
+        List<Sample> samples = new ArrayList<>();
+        for (int s = 0; s < request.count(); s++) {
+            Random random = Seeds.sample(request.seed(), s);
+            TransformerNetwork.Stepper stepper = weights.stepper();
+            // A prompt longer than the context slides through the window like generated text: only its last part
+            // conditions the sample (the window policy is TransformerNetwork.Stepper's).
+            float[] logits = promptTokens.length == 0 ? stepper.step(start) : null;
+            for (int tok : promptTokens) {
+                logits = stepper.step(tok);
+            }
+            StringBuilder text = new StringBuilder(prompt);
+            for (int k = 0; k < length; k++) {
+                int next = sampler.next(logits, random);
+                String ch = vocabulary.decode(next);
+                text.append(ch);
+                request.listener().onText(s, ch);
+                if (k < length - 1) {
+                    logits = stepper.step(next);
+                }
+            }
+            samples.add(new Sample.Text(text.toString()));
+        }
+        return samples;
+    }
+
+    @Override
+    public Map<String, Double> evaluate(EvaluationRequest request) {
+        Options.of(Attention.ID, request.options(), List.of());
+        int[] tokens;
+        String source;
+        if (request.data().isPresent()) {
+            source = request.data().get().toString();
+            tokens = vocabulary.encode(Attention.ID, CorpusLoader.read(source), source);
+        } else {
+            Corpus c = corpus.get();
+            source = c.source() + " (held-out tail)";
+            tokens = c.heldOut();
+        }
+        int t = Math.min(settings.context(), tokens.length - 1);
+        if (t < 1) {
+            throw new PluginException(Attention.ID, source + " is too short to evaluate: " + tokens.length + " characters");
+        }
+        // Non-overlapping windows of the context, as the peer measures: every character scored once.
+        int windows = (tokens.length - 1) / t;
+        if (settings.evalWindows() > 0) {
+            windows = Math.min(windows, settings.evalWindows());
+        }
+        double total = 0;
+        long chars = 0;
+        for (int from = 0; from < windows; from += settings.evalBatch()) {
+            int b = Math.min(settings.evalBatch(), windows - from);
+            int[] idx = new int[b * t];
+            int[] lab = new int[b * t];
+            for (int j = 0; j < b; j++) {
+                int off = (from + j) * t;
+                for (int i = 0; i < t; i++) {
+                    idx[j * t + i] = tokens[off + i];
+                    lab[j * t + i] = tokens[off + i + 1];
+                }
+            }
+            total += network.loss(idx, lab, b, t) * b * t;
+            chars += (long) b * t;
+        }
+        double loss = total / chars;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(LOSS, loss);
+        m.put("bits-per-char", loss / Math.log(2));
+        m.put("characters", (double) chars);
+        return m;
+    }
+
+    @Override
+    public void save(OutputStream out) {
+        Payload.write(Attention.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+            d.writeUTF(settings.architecture());
+            d.writeInt(vocabulary.size());
+            for (int cp : vocabulary.codePoints()) {
+                d.writeInt(cp);
+            }
+            d.writeLong(seed);
+            d.writeLong(step);
+            network.params().write(d);
+            optimizer.write(d);
+        });
+    }
+
+    /**
+     * Reads what {@link #save} wrote after the vocabulary (the provider reads the header and vocabulary).
+     *
+     * @param in the payload
+     * @throws IOException if it is truncated or does not fit the configured model
+     */
+    public void restoreFrom(DataInputStream in) throws IOException {
+        seed = in.readLong();
+        step = in.readLong();
+        network.params().read(in);
+        optimizer.read(in);
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    /** The network (tests compare its cached sampling with full recomputation). */
+    TransformerNetwork network() {
+        return network;
+    }
+}

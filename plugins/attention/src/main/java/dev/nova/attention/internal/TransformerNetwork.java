@@ -1,0 +1,358 @@
+package dev.nova.attention.internal;
+
+import dev.nova.kit.nn.Activation;
+import dev.nova.kit.nn.Buffers;
+import dev.nova.kit.nn.CausalSelfAttention;
+import dev.nova.kit.nn.Dense;
+import dev.nova.kit.nn.Dropout;
+import dev.nova.kit.nn.Embedding;
+import dev.nova.kit.nn.Init;
+import dev.nova.kit.nn.LayerNorm;
+import dev.nova.kit.nn.Losses;
+import dev.nova.kit.nn.ParamSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The network, on kit's layers: token + learned position embeddings; blocks of (pre-LayerNorm, causal multi-head
+ * self-attention, residual, pre-LayerNorm, MLP ×4 with GELU, residual); a final LayerNorm; the output head, a dense
+ * layer or the token embedding itself (tied). Weights are drawn from N(0, 0.02) and biases start at zero, as
+ * nanoGPT and the PyTorch peer do. Sequences are batch-major ({@code b·T + t}).
+ */
+public final class TransformerNetwork {
+
+    private static final Init WEIGHTS = Init.gaussian(0.02);
+
+    private final int vocab;
+    private final int width;
+    private final int context;
+    private final double dropout;
+    private final ParamSet params;
+    private final Embedding tokens;
+    private final Embedding positions;
+    private final List<Block> blocks = new ArrayList<>();
+    private final LayerNorm lnf;
+    private final Dense head;
+
+    /** One block's layers and what its forward pass keeps. */
+    private final class Block {
+        final LayerNorm ln1;
+        final CausalSelfAttention attention;
+        final LayerNorm ln2;
+        final Dense fc;
+        final Dense out;
+        double[] attentionMask;
+        double[] mlpMask;
+
+        Block(int i, int heads) {
+            ln1 = new LayerNorm(params, "b" + i + ".ln1", width);
+            attention = new CausalSelfAttention(params, "b" + i + ".attn", width, heads, WEIGHTS, Init.zeros());
+            ln2 = new LayerNorm(params, "b" + i + ".ln2", width);
+            fc = new Dense(params, "b" + i + ".fc.w", "b" + i + ".fc.b", width, 4 * width, Activation.GELU, WEIGHTS,
+                    Init.zeros());
+            out = new Dense(params, "b" + i + ".out.w", "b" + i + ".out.b", 4 * width, width, Activation.IDENTITY, WEIGHTS,
+                    Init.zeros());
+        }
+    }
+
+    /**
+     * Creates a network from the seed alone.
+     *
+     * @param vocab vocabulary size
+     * @param layers blocks
+     * @param heads heads per block
+     * @param width model width
+     * @param context context length
+     * @param dropout dropout on the blocks' branch outputs in training
+     * @param tie whether the head is the token embedding
+     * @param seed initialisation seed
+     */
+    public TransformerNetwork(int vocab, int layers, int heads, int width, int context, double dropout, boolean tie,
+                              long seed) {
+        this(vocab, layers, heads, width, context, dropout, tie, seed, DataType.FLOAT);
+    }
+
+    TransformerNetwork(int vocab, int layers, int heads, int width, int context, double dropout, boolean tie, long seed,
+                       DataType type) {
+        this.vocab = vocab;
+        this.width = width;
+        this.context = context;
+        this.dropout = dropout;
+        this.params = new ParamSet(type, seed);
+        this.tokens = new Embedding(params, "tok", vocab, width, WEIGHTS);
+        this.positions = new Embedding(params, "pos", context, width, WEIGHTS);
+        for (int i = 0; i < layers; i++) {
+            blocks.add(new Block(i, heads));
+        }
+        this.lnf = new LayerNorm(params, "lnf", width);
+        this.head = tie ? null : new Dense(params, "head.w", "head.b", width, vocab, Activation.IDENTITY, WEIGHTS,
+                Init.zeros());
+    }
+
+    /** The parameters and their gradients. */
+    public ParamSet params() {
+        return params;
+    }
+
+    /** The context length. */
+    public int context() {
+        return context;
+    }
+
+    private static INDArray masked(INDArray a, double[] mask) {
+        if (mask == null) {
+            return a;
+        }
+        double[] v = Buffers.doubles(a);
+        Dropout.apply(v, mask);
+        return Buffers.matrix(a.dataType(), v, a.rows(), a.columns());
+    }
+
+    /** Logits of every position, {@code [batch·time, vocab]}. */
+    private INDArray forward(int[] idx, int batch, int time, Random dropRandom) {
+        double[] tok = Buffers.doubles(tokens.weights());
+        double[] pos = Buffers.doubles(positions.weights());
+        double[] x0 = new double[batch * time * width];
+        for (int i = 0; i < idx.length; i++) {
+            int t = i % time;
+            for (int j = 0; j < width; j++) {
+                x0[i * width + j] = tok[idx[i] * width + j] + pos[t * width + j];
+            }
+        }
+        INDArray x = Buffers.matrix(params.type(), x0, (long) batch * time, width);
+        int n = batch * time * width;
+        for (Block b : blocks) {
+            b.attentionMask = dropRandom != null && dropout > 0 ? Dropout.mask(dropRandom, dropout, n) : null;
+            b.mlpMask = dropRandom != null && dropout > 0 ? Dropout.mask(dropRandom, dropout, n) : null;
+            x = x.add(masked(b.attention.forward(b.ln1.forward(x), batch, time), b.attentionMask));
+            x = x.add(masked(b.out.forward(b.fc.forward(b.ln2.forward(x))), b.mlpMask));
+        }
+        INDArray h = lnf.forward(x);
+        if (head != null) {
+            return head.forward(h);
+        }
+        INDArray logits = Nd4j.create(params.type(), (long) batch * time, vocab);
+        Nd4j.gemm(h, tokens.weights(), logits, false, true, 1.0, 0.0);
+        tiedInput = h;
+        return logits;
+    }
+
+    private INDArray tiedInput;
+
+    private double crossEntropy(int[] idx, int[] labels, int batch, int time, Random dropRandom, boolean gradients) {
+        int n = batch * time;
+        INDArray logits = forward(idx, batch, time, dropRandom);
+        double[] grad = gradients ? new double[n * vocab] : null;
+        double loss = Losses.softmaxCrossEntropy(Buffers.doubles(logits), vocab, labels, grad, 1.0 / n) / n;
+        if (!gradients) {
+            return loss;
+        }
+        Buffers.write(grad, logits);
+        INDArray dh;
+        if (head != null) {
+            dh = head.backward(logits, true);
+        } else {
+            dh = Nd4j.create(params.type(), n, width);
+            Nd4j.gemm(logits, tokens.weights(), dh, false, false, 1.0, 0.0);
+        }
+        INDArray dx = lnf.backward(dh).dup();
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            Block b = blocks.get(i);
+            INDArray dBranch = masked(dx, b.mlpMask);
+            dx = dx.add(b.ln2.backward(b.fc.backward(b.out.backward(dBranch, true), true)));
+            dBranch = masked(dx, b.attentionMask);
+            dx = dx.add(b.ln1.backward(b.attention.backward(dBranch)));
+        }
+        tokens.backward(idx, dx);
+        if (head == null) {
+            // The tied head's share of the token embedding's gradient: dLogitsᵀ·h.
+            Nd4j.gemm(logits, tiedInput, tokens.gradient(), true, false, 1.0, 1.0);
+        }
+        double[] d = Buffers.doubles(dx);
+        double[] dPos = new double[context * width];
+        for (int r = 0; r < n; r++) {
+            int t = r % time;
+            for (int j = 0; j < width; j++) {
+                dPos[t * width + j] += d[r * width + j];
+            }
+        }
+        Buffers.write(dPos, positions.gradient());
+        return loss;
+    }
+
+    /**
+     * Forward and backward on one batch; the gradients land in {@link #params()}.
+     *
+     * @param idx input tokens, batch-major
+     * @param labels next tokens, batch-major
+     * @param batch sequences
+     * @param time positions per sequence (at most the context)
+     * @param dropRandom the dropout masks' source, or {@code null} for none
+     * @return the mean loss in nats per character
+     */
+    public double lossAndGradients(int[] idx, int[] labels, int batch, int time, Random dropRandom) {
+        return crossEntropy(idx, labels, batch, time, dropRandom, true);
+    }
+
+    /**
+     * The mean loss of a batch, without dropout or gradients.
+     *
+     * @param idx input tokens, batch-major
+     * @param labels next tokens, batch-major
+     * @param batch sequences
+     * @param time positions per sequence
+     * @return mean nats per character
+     */
+    public double loss(int[] idx, int[] labels, int batch, int time) {
+        return crossEntropy(idx, labels, batch, time, null, false);
+    }
+
+    /**
+     * The logits after the last position of one sequence, recomputed over the whole of it (the reference that
+     * {@link Stepper} must equal).
+     *
+     * @param idx the sequence, at most the context long
+     * @return the next token's logits
+     */
+    public float[] lastLogits(int[] idx) {
+        INDArray logits = forward(idx, 1, idx.length, null);
+        float[] all = Buffers.floats(logits);
+        return java.util.Arrays.copyOfRange(all, (idx.length - 1) * vocab, idx.length * vocab);
+    }
+
+    /**
+     * The logits of every position of one sequence, {@code [time·vocab]}.
+     *
+     * @param idx the sequence, at most the context long
+     * @return the logits, position after position
+     */
+    float[] lastLogitsAll(int[] idx) {
+        return Buffers.floats(forward(idx, 1, idx.length, null));
+    }
+
+    /**
+     * The parameters as plain arrays for sampling (take one per generation request).
+     *
+     * @return the snapshot
+     */
+    public Snapshot snapshot() {
+        return new Snapshot();
+    }
+
+    /** A copy of the parameters for generating one token at a time. */
+    public final class Snapshot {
+        private final float[] tok = Buffers.floats(tokens.weights());
+        private final float[] pos = Buffers.floats(positions.weights());
+        private final List<UnaryOperator<float[]>> ln1 = new ArrayList<>();
+        private final List<CausalSelfAttention.Snapshot> attention = new ArrayList<>();
+        private final List<UnaryOperator<float[]>> ln2 = new ArrayList<>();
+        private final List<Dense.Snapshot> fc = new ArrayList<>();
+        private final List<Dense.Snapshot> out = new ArrayList<>();
+        private final UnaryOperator<float[]> lnf = TransformerNetwork.this.lnf.snapshot();
+        private final Dense.Snapshot head = TransformerNetwork.this.head == null ? null
+                : TransformerNetwork.this.head.snapshot();
+
+        private Snapshot() {
+            for (Block b : blocks) {
+                ln1.add(b.ln1.snapshot());
+                attention.add(b.attention.snapshot());
+                ln2.add(b.ln2.snapshot());
+                fc.add(b.fc.snapshot());
+                out.add(b.out.snapshot());
+            }
+        }
+
+        /**
+         * A stepper with empty caches.
+         *
+         * @return the stepper
+         */
+        public Stepper stepper() {
+            return new Stepper(this);
+        }
+    }
+
+    /**
+     * Feeds one token at a time through key/value caches: each token costs one position's work. The window holds
+     * at most the context; a token that would overflow it first cuts the window to its last half and recomputes the
+     * caches for it (so a long sample costs O(context) per token on average, and the positions stay within the
+     * learned ones).
+     */
+    public final class Stepper {
+        private final Snapshot p;
+        private final List<CausalSelfAttention.Cache> caches = new ArrayList<>();
+        private final List<Integer> window = new ArrayList<>();
+
+        private Stepper(Snapshot p) {
+            this.p = p;
+            reset();
+        }
+
+        private void reset() {
+            caches.clear();
+            for (CausalSelfAttention.Snapshot a : p.attention) {
+                caches.add(a.cache(context));
+            }
+        }
+
+        /** The tokens the caches hold, oldest first. */
+        public List<Integer> window() {
+            return List.copyOf(window);
+        }
+
+        /**
+         * Feeds a token.
+         *
+         * @param token the token
+         * @return the next token's logits
+         */
+        public float[] step(int token) {
+            if (window.size() == context) {
+                List<Integer> keep = new ArrayList<>(window.subList(context - context / 2, context));
+                window.clear();
+                reset();
+                for (int t : keep) {
+                    advance(t);
+                }
+            }
+            return advance(token);
+        }
+
+        private float[] advance(int token) {
+            int at = window.size();
+            window.add(token);
+            float[] x = new float[width];
+            for (int j = 0; j < width; j++) {
+                x[j] = p.tok[token * width + j] + p.pos[at * width + j];
+            }
+            for (int i = 0; i < blocks.size(); i++) {
+                float[] a = caches.get(i).step(p.ln1.get(i).apply(x));
+                for (int j = 0; j < width; j++) {
+                    x[j] += a[j];
+                }
+                float[] m = p.out.get(i).apply(p.fc.get(i).apply(p.ln2.get(i).apply(x)));
+                for (int j = 0; j < width; j++) {
+                    x[j] += m[j];
+                }
+            }
+            float[] h = p.lnf.apply(x);
+            if (p.head != null) {
+                return p.head.apply(h);
+            }
+            float[] logits = new float[vocab];
+            for (int v = 0; v < vocab; v++) {
+                double s = 0;
+                for (int j = 0; j < width; j++) {
+                    s += (double) h[j] * p.tok[v * width + j];
+                }
+                logits[v] = (float) s;
+            }
+            return logits;
+        }
+    }
+}
