@@ -53,6 +53,19 @@ class ConfigLoaderTests {
     }
 
     @Test
+    void aDefaultWrittenAsARealNumberTakesFractionsThoughItIsZero() throws Exception {
+        Path run = runFile("nova.plugin = uni\nplugins.uni.smoothing = 0.01\n");
+
+        Config c = ConfigLoader.load(catalog, Optional.of(run), List.of());
+
+        assertEquals(0.01, c.getDouble("plugins.uni.smoothing"));
+        ConfigErrors e = assertThrows(ConfigErrors.class,
+                () -> ConfigLoader.load(catalog, Optional.of(run), List.of("plugins.uni.batch=2.5")));
+        assertTrue(e.problems().stream().anyMatch(p -> p.contains("plugins.uni.batch must be a whole number")),
+                e.problems().toString());
+    }
+
+    @Test
     void reportsEveryProblemAtOnceWithItsOrigin() throws Exception {
         Path run = runFile("""
                 nova.plugin = uni

@@ -5,16 +5,16 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
 import dev.nova.host.internal.UsageException;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginEntry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,15 +108,48 @@ public final class ConfigLoader {
             if (in == null) {
                 return ConfigFactory.empty();
             }
-            try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                return ConfigFactory.parseReader(r, ConfigParseOptions.defaults()
-                        .setSyntax(ConfigSyntax.CONF).setOriginDescription(description));
-            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            ConfigParseOptions options = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                    .setOriginDescription(description);
+            return markReals(ConfigFactory.parseString(text, options), text, options);
         } catch (IOException e) {
             throw new UsageException("cannot read " + description + ": " + e.getMessage());
         } catch (ConfigException e) {
             throw new ConfigErrors(List.of(oneLine(e)));
         }
+    }
+
+    /** The origin comment that marks a default written with a decimal point or exponent. */
+    static final String REAL = "nova:real-valued";
+
+    /** A number literal with a fraction or an exponent, as a value (after '=' or ':'). */
+    private static final java.util.regex.Pattern REAL_LITERAL = java.util.regex.Pattern.compile(
+            "([=:]\\s*)(-?\\d+\\.\\d*(?:[eE][-+]?\\d+)?|-?\\d+[eE][-+]?\\d+)(?=\\s*(?:[,}\\]#\\n\\r]|//|$))");
+
+    /**
+     * Marks the defaults written as real numbers. Typesafe Config reads {@code 0.0} and {@code 1.0} as the integers 0
+     * and 1, so the type of {@code weight-decay = 0.0} would otherwise be taken for a whole number and
+     * {@code --set ...weight-decay=0.01} refused. The text is parsed a second time with each such literal replaced
+     * by a marker; the paths that hold the marker get {@link #REAL} in their origin's comments.
+     */
+    private static Config markReals(Config parsed, String text, ConfigParseOptions options) {
+        String marked = REAL_LITERAL.matcher(text).replaceAll("$1\"" + REAL + "\"");
+        Config markers;
+        try {
+            markers = ConfigFactory.parseString(marked, options);
+        } catch (ConfigException e) {
+            return parsed;
+        }
+        Config out = parsed;
+        for (Map.Entry<String, ConfigValue> e : markers.entrySet()) {
+            if (REAL.equals(e.getValue().unwrapped()) && parsed.hasPath(e.getKey())) {
+                ConfigValue v = parsed.getValue(e.getKey());
+                List<String> comments = new ArrayList<>(v.origin().comments());
+                comments.add(REAL);
+                out = out.withValue(e.getKey(), v.withOrigin(v.origin().withComments(comments)));
+            }
+        }
+        return out;
     }
 
     private static Config parseRunFile(Path file) {

@@ -167,7 +167,7 @@ final class ConfigValidator {
             switch (ref.valueType()) {
                 case NUMBER -> {
                     Number n = c.getNumber(path);
-                    boolean integral = ref.unwrapped() instanceof Integer || ref.unwrapped() instanceof Long;
+                    boolean integral = integral(ref);
                     if (integral && (n instanceof Double || n instanceof Float) && n.doubleValue() != Math.rint(n.doubleValue())) {
                         return "must be a whole number, found " + render(actual);
                     }
@@ -184,10 +184,15 @@ final class ConfigValidator {
         return null;
     }
 
+    /** Whether a default is a whole number as written (not {@code 0.0}: see {@link ConfigLoader#REAL}). */
+    private static boolean integral(ConfigValue ref) {
+        return (ref.unwrapped() instanceof Integer || ref.unwrapped() instanceof Long)
+                && !ref.origin().comments().contains(ConfigLoader.REAL);
+    }
+
     private static String expected(ConfigValue ref) {
         return switch (ref.valueType()) {
-            case NUMBER -> ref.unwrapped() instanceof Integer || ref.unwrapped() instanceof Long
-                    ? "a whole number" : "a number";
+            case NUMBER -> integral(ref) ? "a whole number" : "a number";
             case BOOLEAN -> "true or false";
             case STRING -> "a string";
             case LIST -> "a list";
