@@ -68,7 +68,7 @@ public enum Activation {
             case LEAKY_RELU -> x > 0 ? x : 0.01 * x;
             case TANH -> tanh(x);
             case SIGMOID -> sigmoid(x);
-            case GELU -> 0.5 * x * (1 + tanh(GELU_C * (x + 0.044715 * x * x * x)));
+            case GELU -> gelu(x, geluTanh(x));
         };
     }
 
@@ -87,8 +87,39 @@ public enum Activation {
         if (this != GELU) {
             return derivative(apply(x));
         }
-        double u = GELU_C * (x + 0.044715 * x * x * x);
-        double t = tanh(u);
+        return geluDerivative(x, geluTanh(x));
+    }
+
+    /**
+     * GELU's inner {@code tanh(√(2/π)(x + 0.044715x³))}, from which {@link #gelu} and {@link #geluDerivative} both
+     * follow (one exponential for the value and the derivative).
+     *
+     * @param x the input
+     * @return the inner tanh
+     */
+    public static double geluTanh(double x) {
+        return tanh(GELU_C * (x + 0.044715 * x * x * x));
+    }
+
+    /**
+     * GELU from its inner tanh.
+     *
+     * @param x the input
+     * @param t {@link #geluTanh}{@code (x)}
+     * @return the value
+     */
+    public static double gelu(double x, double t) {
+        return 0.5 * x * (1 + t);
+    }
+
+    /**
+     * GELU's derivative from its inner tanh.
+     *
+     * @param x the input
+     * @param t {@link #geluTanh}{@code (x)}
+     * @return the derivative
+     */
+    public static double geluDerivative(double x, double t) {
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * x * x);
     }
 

@@ -147,9 +147,13 @@ public final class Dense {
             for (int i = from; i < to; i++) {
                 double s = y.get(i) + bv[c];
                 if (pre != null) {
-                    pre.set(i, s);
+                    // GELU: the derivative now, from the same tanh; the backward pass then only multiplies.
+                    double t = Activation.geluTanh(s);
+                    pre.set(i, Activation.geluDerivative(s, t));
+                    y.set(i, Activation.gelu(s, t));
+                } else {
+                    y.set(i, act.apply(s));
                 }
-                y.set(i, act.apply(s));
                 if (++c == n) {
                     c = 0;
                 }
@@ -180,7 +184,7 @@ public final class Dense {
             Activation act = activation;
             Parallel.forRange(g.length(), (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    g.set(i, g.get(i) * (pre != null ? act.derivativeAt(pre.get(i)) : act.derivative(y.get(i))));
+                    g.set(i, g.get(i) * (pre != null ? pre.get(i) : act.derivative(y.get(i))));
                 }
             });
             // The output is spent once its gradient is read: the pre-activation gradient goes into its buffer.
