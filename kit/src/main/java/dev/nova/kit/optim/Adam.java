@@ -30,7 +30,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Adam {
 
     private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
 
     private final TrainSettings settings;
@@ -91,14 +90,15 @@ public final class Adam {
         double lr = settings.learningRate(step);
         long t = step + 1;
         double bc1 = 1 - Math.pow(BETA1, t);
-        double bc2 = Math.sqrt(1 - Math.pow(BETA2, t));
+        double beta2 = settings.beta2();
+        double bc2 = Math.sqrt(1 - Math.pow(beta2, t));
         boolean decoupled = settings.optimizer().equals("adamw");
         float wd = (float) settings.weightDecay();
         float decay = decoupled ? (float) (1 - lr * wd) : 1f;
         float l2 = decoupled ? 0f : wd;
         float stepSize = (float) (lr / bc1);
         float b1 = (float) BETA1;
-        float b2 = (float) BETA2;
+        float b2 = (float) beta2;
         float invBc2 = (float) (1 / bc2);
         float eps = (float) EPS;
         for (int k = 0; k < names.size(); k++) {

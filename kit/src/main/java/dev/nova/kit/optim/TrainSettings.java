@@ -20,14 +20,32 @@ import org.apiguardian.api.API;
  * @param minLearningRate the floor of the decay
  * @param gradientClip the largest global gradient norm (0 = no clipping)
  * @param weightDecay the weight decay coefficient
+ * @param beta2 Adam's second-moment decay (0.999 unless the section has a {@code beta2} key; small-batch models
+ *     such as nanoGPT's use 0.99)
  * @since 0.1
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record TrainSettings(String optimizer, double learningRate, int warmupSteps, int decaySteps,
-                            double minLearningRate, double gradientClip, double weightDecay) {
+                            double minLearningRate, double gradientClip, double weightDecay, double beta2) {
 
     /** The optimisers. */
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw");
+
+    /**
+     * Settings with Adam's default β2 of 0.999.
+     *
+     * @param optimizer {@code adam} or {@code adamw}
+     * @param learningRate the peak learning rate
+     * @param warmupSteps steps of linear warm-up
+     * @param decaySteps the step where the cosine decay reaches the floor (0 = constant)
+     * @param minLearningRate the floor of the decay
+     * @param gradientClip the largest global gradient norm (0 = none)
+     * @param weightDecay the weight decay coefficient
+     */
+    public TrainSettings(String optimizer, double learningRate, int warmupSteps, int decaySteps, double minLearningRate,
+                         double gradientClip, double weightDecay) {
+        this(optimizer, learningRate, warmupSteps, decaySteps, minLearningRate, gradientClip, weightDecay, 0.999);
+    }
 
     /** Checks the arguments. */
     public TrainSettings {
@@ -37,7 +55,8 @@ public record TrainSettings(String optimizer, double learningRate, int warmupSte
     }
 
     /**
-     * Checks a section's keys, adding each problem under {@code prefix + key}.
+     * Checks a section's keys, adding each problem under {@code prefix + key} ({@code beta2} only where the plugin's
+     * reference defines it).
      *
      * @param c the checks of the plugin's subtree
      * @param prefix the section with a trailing dot, for example {@code train.}
@@ -50,6 +69,13 @@ public record TrainSettings(String optimizer, double learningRate, int warmupSte
         c.atLeast(prefix + "min-learning-rate", 0);
         c.atLeast(prefix + "gradient-clip", 0);
         c.atLeast(prefix + "weight-decay", 0);
+        if (hasKey(c, prefix + "beta2")) {
+            c.range(prefix + "beta2", 0, 1, false);
+        }
+    }
+
+    private static boolean hasKey(Checks c, String key) {
+        return c.config().hasPath(key);
     }
 
     /**
@@ -63,7 +89,8 @@ public record TrainSettings(String optimizer, double learningRate, int warmupSte
         return new TrainSettings(config.getString(prefix + "optimizer"), config.getDouble(prefix + "learning-rate"),
                 config.getInt(prefix + "warmup-steps"), config.getInt(prefix + "decay-steps"),
                 config.getDouble(prefix + "min-learning-rate"), config.getDouble(prefix + "gradient-clip"),
-                config.getDouble(prefix + "weight-decay"));
+                config.getDouble(prefix + "weight-decay"),
+                config.hasPath(prefix + "beta2") ? config.getDouble(prefix + "beta2") : 0.999);
     }
 
     /**

@@ -39,6 +39,11 @@ public final class Checks {
         this.config = config;
     }
 
+    /** The subtree being checked. */
+    public Config config() {
+        return config;
+    }
+
     /** The problems found so far, in the order the checks ran. */
     public List<ConfigProblem> problems() {
         return List.copyOf(problems);
