@@ -33,19 +33,19 @@ public final class Dense {
     /** One batch size's buffers. */
     private final class Pass {
         final INDArray ones;
+        final int batch;
         final INDArray y;
-        final INDArray dx;
         final Vec yJ;
-        final Vec gJ;
         final Vec preJ;
+        INDArray dx;
+        Vec gJ;
         INDArray x;
 
         Pass(int batch) {
             ones = Nd4j.ones(params.type(), 1, batch);
+            this.batch = batch;
             y = Nd4j.create(params.type(), batch, out);
-            dx = Nd4j.create(params.type(), batch, in);
             yJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
-            gJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
             preJ = activation.derivativeNeedsInput() ? Vec.of(params.type(), batch * out) : null;
         }
     }
@@ -177,6 +177,11 @@ public final class Dense {
             throw new IllegalStateException("backward before forward");
         }
         INDArray dPre = dy;
+        if (p.dx == null) {
+            // The backward pass's buffers, made on the first backward pass (evaluation needs none).
+            p.dx = Nd4j.create(params.type(), p.batch, in);
+            p.gJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), p.batch * out);
+        }
         if (activation != Activation.IDENTITY) {
             Vec g = p.gJ.read(Buffers.contiguous(dy));
             Vec y = p.yJ;

@@ -30,14 +30,13 @@ public final class LayerNorm {
     /** One row count's buffers. */
     private final class Pass {
         final INDArray y;
-        final INDArray dx;
+        INDArray dx;
         final Vec xhat;
         final Vec io;
         final double[] rstd;
 
         Pass(int rows) {
             y = Nd4j.create(params.type(), rows, width);
-            dx = Nd4j.create(params.type(), rows, width);
             xhat = Vec.of(params.type(), rows * width);
             io = Vec.of(params.type(), rows * width);
             rstd = new double[rows];
@@ -147,6 +146,9 @@ public final class LayerNorm {
         }
         int rows = p.rstd.length;
         int d = width;
+        if (p.dx == null) {
+            p.dx = Nd4j.create(params.type(), rows, width);
+        }
         Vec g = p.io.read(Buffers.contiguous(dy));
         double[] gain = Buffers.doubles(params.get(this.gain));
         // γ and β gradients: column sums over fixed chunks of rows, added in chunk order (the same bits on any
