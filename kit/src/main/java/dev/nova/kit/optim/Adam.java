@@ -20,6 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * exact. It keeps the master copy of the parameters in float32 (the set's arrays are written from it after each
  * update, and read back into it on {@link #read}): nothing else may change them while it is in use.
  *
+ * <p>Weight decay applies to matrices (weights and embeddings, more than one row), not to biases and norm gains
+ * ({@code [1, n]}), as nanoGPT and most transformer trainers do: decaying a gain towards zero fights the
+ * normalisation it scales.
+ *
  * <p>The update runs in Java over bulk copies, split across the cores: one ND4J op per Adam term cost 7.2 ms a
  * step at text-gru's parity size (267 k parameters) and 30 ms at the VAE's (1.09 M), more than the forward and
  * backward passes together; the fused loop costs about 1 ms.
@@ -94,8 +98,8 @@ public final class Adam {
         double bc2 = Math.sqrt(1 - Math.pow(beta2, t));
         boolean decoupled = settings.optimizer().equals("adamw");
         float wd = (float) settings.weightDecay();
-        float decay = decoupled ? (float) (1 - lr * wd) : 1f;
-        float l2 = decoupled ? 0f : wd;
+        float decayAll = decoupled ? (float) (1 - lr * wd) : 1f;
+        float l2All = decoupled ? 0f : wd;
         float stepSize = (float) (lr / bc1);
         float b1 = (float) BETA1;
         float b2 = (float) beta2;
@@ -106,6 +110,9 @@ public final class Adam {
             float[] gk = g.get(k);
             float[] mk = m.get(k);
             float[] vk = v.get(k);
+            boolean matrix = params.get(k).rows() > 1;
+            float decay = matrix ? decayAll : 1f;
+            float l2 = matrix ? l2All : 0f;
             Parallel.forRange(pk.length, (from, end) -> {
                 for (int i = from; i < end; i++) {
                     float pi = pk[i] * decay;

@@ -61,6 +61,16 @@ class AdamTests {
     }
 
     @Test
+    void weightDecayLeavesBiasesAlone() {
+        ParamSet p = ParamSet.floats(1);
+        p.add("w", 2, 2, r -> 1);
+        p.add("b", 1, 2, r -> 1);
+        new Adam(new TrainSettings("adamw", 0.1, 0, 0, 0, 0, 0.5), p).apply(0);
+        assertEquals(1 - 0.1 * 0.5, p.get("w").getDouble(0), 1e-6, "the matrix decays (zero gradient, no Adam step)");
+        assertEquals(1.0, p.get("b").getDouble(0), 1e-6, "the bias does not");
+    }
+
+    @Test
     void clipsTheGlobalNormAndReportsItBeforeClipping() {
         ParamSet p = params();
         gradient(p, 100);
