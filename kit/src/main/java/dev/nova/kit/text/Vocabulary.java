@@ -104,6 +104,44 @@ public record Vocabulary(int[] codePoints) {
         return new String(Character.toChars(codePoints[token]));
     }
 
+    /**
+     * Writes the vocabulary into a checkpoint payload: its size, then each code point.
+     *
+     * @param out the payload
+     * @throws java.io.IOException if writing fails
+     */
+    public void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(codePoints.length);
+        for (int cp : codePoints) {
+            out.writeInt(cp);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote, checking it.
+     *
+     * @param pluginId for messages
+     * @param in the payload
+     * @return the vocabulary
+     * @throws java.io.IOException if the payload is truncated
+     * @throws dev.nova.api.CheckpointException if the size or the code points are corrupt
+     */
+    public static Vocabulary read(String pluginId, java.io.DataInputStream in) throws java.io.IOException {
+        int size = in.readInt();
+        if (size < 1 || size > MAX_SIZE) {
+            throw new dev.nova.api.CheckpointException(pluginId, "payload is corrupt: vocabulary size " + size);
+        }
+        int[] cps = new int[size];
+        for (int i = 0; i < size; i++) {
+            cps[i] = in.readInt();
+        }
+        try {
+            return new Vocabulary(cps);
+        } catch (IllegalArgumentException e) {
+            throw new dev.nova.api.CheckpointException(pluginId, "payload is corrupt: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Vocabulary v && Arrays.equals(v.codePoints, codePoints);

@@ -13,11 +13,10 @@ import dev.nova.api.VersionRange;
 import dev.nova.attention.internal.Attention;
 import dev.nova.attention.internal.AttentionComponent;
 import dev.nova.attention.internal.AttentionModel;
-import dev.nova.attention.internal.CorpusLoader;
 import dev.nova.attention.internal.Settings;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.PluginConfig;
-import dev.nova.kit.text.Corpus;
+import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,16 +53,16 @@ public final class AttentionProvider implements GeneratorProvider {
         return CONFIG.validate(given, Settings::problems);
     }
 
+    private static TextSource text(Settings s, ModelContext context) {
+        return new TextSource(Attention.ID, s.dataPath(), context, AttentionProvider.class.getModule(), s.holdout(),
+                s.context() + 1);
+    }
+
     @Override
     public GenerativeModel create(Config given, ModelContext context) {
         Settings s = CONFIG.read(given, Settings::of);
-        String path = CorpusLoader.resolve(s.dataPath(), context);
-        String text = CorpusLoader.read(path);
-        Vocabulary vocabulary = Vocabulary.of(text);
-        Corpus corpus = Corpus.of(Attention.ID, text, vocabulary, s.holdout(), s.context() + 1, path);
-        AttentionModel model = AttentionComponent.factory().create(s, context, vocabulary).model();
-        model.preload(corpus);
-        return model;
+        TextSource text = text(s, context);
+        return AttentionComponent.factory().create(s, context, text.readWithVocabulary(), text).model();
     }
 
     @Override
@@ -76,21 +75,9 @@ public final class AttentionProvider implements GeneratorProvider {
                         throw new CheckpointException(Attention.ID, "checkpoint holds a model with " + saved
                                 + "; the configuration asks for " + s.architecture());
                     }
-                    int size = in.readInt();
-                    if (size < 1 || size > Vocabulary.MAX_SIZE) {
-                        throw new CheckpointException(Attention.ID, "payload is corrupt: vocabulary size " + size);
-                    }
-                    int[] cps = new int[size];
-                    for (int i = 0; i < size; i++) {
-                        cps[i] = in.readInt();
-                    }
-                    Vocabulary vocabulary;
-                    try {
-                        vocabulary = new Vocabulary(cps);
-                    } catch (IllegalArgumentException e) {
-                        throw new CheckpointException(Attention.ID, "payload is corrupt: " + e.getMessage(), e);
-                    }
-                    AttentionModel model = AttentionComponent.factory().create(s, context, vocabulary).model();
+                    Vocabulary vocabulary = Vocabulary.read(Attention.ID, in);
+                    AttentionModel model = AttentionComponent.factory().create(s, context, vocabulary, text(s, context))
+                            .model();
                     model.restoreFrom(in);
                     return model;
                 });

@@ -12,9 +12,8 @@ import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.PluginConfig;
-import dev.nova.kit.text.Corpus;
+import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
-import dev.nova.textgru.internal.CorpusLoader;
 import dev.nova.textgru.internal.Settings;
 import dev.nova.textgru.internal.TextGru;
 import dev.nova.textgru.internal.TextGruComponent;
@@ -54,16 +53,16 @@ public final class TextGruProvider implements GeneratorProvider {
         return CONFIG.validate(given, Settings::problems);
     }
 
+    private static TextSource text(Settings s, ModelContext context) {
+        return new TextSource(TextGru.ID, s.dataPath(), context, TextGruProvider.class.getModule(), s.holdout(),
+                s.sequenceLength() + 1);
+    }
+
     @Override
     public GenerativeModel create(Config given, ModelContext context) {
         Settings s = CONFIG.read(given, Settings::of);
-        String path = CorpusLoader.resolve(s.dataPath(), context);
-        String text = CorpusLoader.read(path);
-        Vocabulary vocabulary = Vocabulary.of(text);
-        Corpus corpus = Corpus.of(TextGru.ID, text, vocabulary, s.holdout(), s.sequenceLength() + 1, path);
-        TextGruModel model = TextGruComponent.factory().create(s, context, vocabulary).model();
-        model.preload(corpus);
-        return model;
+        TextSource text = text(s, context);
+        return TextGruComponent.factory().create(s, context, text.readWithVocabulary(), text).model();
     }
 
     @Override
@@ -79,21 +78,8 @@ public final class TextGruProvider implements GeneratorProvider {
                                 + ", " + layers + " layers of " + hidden + "; the configuration asks for embedding "
                                 + s.embedding() + ", " + s.layers() + " layers of " + s.hidden());
                     }
-                    int size = in.readInt();
-                    if (size < 1 || size > Vocabulary.MAX_SIZE) {
-                        throw new CheckpointException(TextGru.ID, "payload is corrupt: vocabulary size " + size);
-                    }
-                    int[] cps = new int[size];
-                    for (int i = 0; i < size; i++) {
-                        cps[i] = in.readInt();
-                    }
-                    Vocabulary vocabulary;
-                    try {
-                        vocabulary = new Vocabulary(cps);
-                    } catch (IllegalArgumentException e) {
-                        throw new CheckpointException(TextGru.ID, "payload is corrupt: " + e.getMessage(), e);
-                    }
-                    TextGruModel model = TextGruComponent.factory().create(s, context, vocabulary).model();
+                    Vocabulary vocabulary = Vocabulary.read(TextGru.ID, in);
+                    TextGruModel model = TextGruComponent.factory().create(s, context, vocabulary, text(s, context)).model();
                     model.restoreFrom(in);
                     return model;
                 });

@@ -11,18 +11,18 @@ import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
-import dev.nova.kit.text.Corpus;
-import dev.nova.kit.text.TokenSampler;
+import dev.nova.kit.text.TextGeneration;
+import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.text.Windows;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,35 +36,23 @@ public final class AttentionModel implements GenerativeModel {
     /** The payload format this version writes (and the only one it reads). */
     public static final int PAYLOAD_FORMAT = 1;
 
-    private static final List<String> OPTIONS = List.of(GenerationRequest.PROMPT, GenerationRequest.LENGTH,
-            GenerationRequest.TEMPERATURE, GenerationRequest.TOP_K, GenerationRequest.TOP_P, GenerationRequest.GREEDY);
-
     private final Settings settings;
     private final Vocabulary vocabulary;
     private final TransformerNetwork network;
     private final Adam optimizer;
-    private final CorpusLoader corpus;
+    private final TextSource text;
     private long seed;
     private long step;
 
     @Inject
     AttentionModel(Settings settings, ModelContext context, Vocabulary vocabulary, TransformerNetwork network,
-                   Adam optimizer, CorpusLoader corpus) {
+                   Adam optimizer, TextSource text) {
         this.settings = settings;
         this.vocabulary = vocabulary;
         this.network = network;
         this.optimizer = optimizer;
-        this.corpus = corpus;
+        this.text = text;
         this.seed = context.seed();
-    }
-
-    /**
-     * Uses an already read corpus instead of reading it again.
-     *
-     * @param c the corpus
-     */
-    public void preload(Corpus c) {
-        corpus.preload(c);
     }
 
     @Override
@@ -77,7 +65,7 @@ public final class AttentionModel implements GenerativeModel {
                 return new TrainingResult(done, true);
             }
             // The batch and the dropout masks are pure functions of the seed and the step: resume is exact.
-            Windows w = Windows.random(corpus.get(), time, batch, Seeds.random(seed, Seeds.DATA, step));
+            Windows w = Windows.random(text.get(vocabulary), time, batch, Seeds.random(seed, Seeds.DATA, step));
             Random dropRandom = settings.dropout() > 0 ? Seeds.random(seed, Seeds.DROPOUT, step) : null;
             double loss = network.lossAndGradients(w.batchMajorInputs(), w.batchMajorLabels(), batch, time, dropRandom);
             if (!Double.isFinite(loss)) {
@@ -95,62 +83,18 @@ public final class AttentionModel implements GenerativeModel {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        Options o = Options.of(Attention.ID, request.options(), OPTIONS);
-        String prompt = o.text(GenerationRequest.PROMPT).orElse("");
-        int length = o.integer(GenerationRequest.LENGTH, 0, 10_000_000).orElse(settings.genLength());
-        double temperature = o.positive(GenerationRequest.TEMPERATURE).orElse(settings.genTemperature());
-        int topK = o.integer(GenerationRequest.TOP_K, 0, Integer.MAX_VALUE).orElse(settings.genTopK());
-        double topP = o.number(GenerationRequest.TOP_P).orElse(settings.genTopP());
-        if (!(topP > 0 && topP <= 1)) {
-            throw o.problem(GenerationRequest.TOP_P, "must be in (0, 1]", topP);
-        }
-        boolean greedy = o.flag(GenerationRequest.GREEDY).orElse(false);
-        TokenSampler sampler = new TokenSampler(temperature, topK, topP, greedy);
-        int[] promptTokens = vocabulary.encode(Attention.ID, prompt, "the prompt");
-        int start = Math.max(0, vocabulary.index('\n'));
+        // A prompt longer than the context slides through the window like generated text: only its last part
+        // conditions the sample (the window policy is TransformerNetwork.Stepper's).
         TransformerNetwork.Snapshot weights = network.snapshot();
-        List<Sample> samples = new ArrayList<>();
-        for (int s = 0; s < request.count(); s++) {
-            Random random = Seeds.sample(request.seed(), s);
-            TransformerNetwork.Stepper stepper = weights.stepper();
-            // A prompt longer than the context slides through the window like generated text: only its last part
-            // conditions the sample (the window policy is TransformerNetwork.Stepper's).
-            float[] logits = promptTokens.length == 0 ? stepper.step(start) : null;
-            for (int tok : promptTokens) {
-                logits = stepper.step(tok);
-            }
-            StringBuilder text = new StringBuilder(prompt);
-            for (int k = 0; k < length; k++) {
-                int next = sampler.next(logits, random);
-                String ch = vocabulary.decode(next);
-                text.append(ch);
-                request.listener().onText(s, ch);
-                if (k < length - 1) {
-                    logits = stepper.step(next);
-                }
-            }
-            samples.add(new Sample.Text(text.toString()));
-        }
-        return samples;
+        return new TextGeneration(settings.genLength(), settings.genTemperature(), settings.genTopK(), settings.genTopP())
+                .generate(Attention.ID, request, vocabulary, () -> weights.stepper()::step);
     }
 
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
         Options.of(Attention.ID, request.options(), List.of());
-        int[] tokens;
-        String source;
-        if (request.data().isPresent()) {
-            source = request.data().get().toString();
-            tokens = vocabulary.encode(Attention.ID, CorpusLoader.read(source), source);
-        } else {
-            Corpus c = corpus.get();
-            source = c.source() + " (held-out tail)";
-            tokens = c.heldOut();
-        }
+        int[] tokens = text.heldOutOr(request.data(), vocabulary, 2).tokens();
         int t = Math.min(settings.context(), tokens.length - 1);
-        if (t < 1) {
-            throw new PluginException(Attention.ID, source + " is too short to evaluate: " + tokens.length + " characters");
-        }
         // Non-overlapping windows of the context, as the peer measures: every character scored once.
         int windows = (tokens.length - 1) / t;
         if (settings.evalWindows() > 0) {
@@ -184,14 +128,8 @@ public final class AttentionModel implements GenerativeModel {
     public void save(OutputStream out) {
         Payload.write(Attention.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             d.writeUTF(settings.architecture());
-            d.writeInt(vocabulary.size());
-            for (int cp : vocabulary.codePoints()) {
-                d.writeInt(cp);
-            }
-            d.writeLong(seed);
-            d.writeLong(step);
-            network.params().write(d);
-            optimizer.write(d);
+            vocabulary.write(d);
+            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
@@ -202,10 +140,9 @@ public final class AttentionModel implements GenerativeModel {
      * @throws IOException if it is truncated or does not fit the configured model
      */
     public void restoreFrom(DataInputStream in) throws IOException {
-        seed = in.readLong();
-        step = in.readLong();
-        network.params().read(in);
-        optimizer.read(in);
+        TrainingState state = TrainingState.read(in, network.params(), optimizer);
+        seed = state.seed();
+        step = state.step();
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
@@ -473,10 +474,7 @@ public final class ImageGruModel implements GenerativeModel {
                 d.writeUTF(c);
             }
             d.writeUTF(settings.architecture(network.classes()));
-            d.writeLong(seed);
-            d.writeLong(step);
-            network.params().write(d);
-            optimizer.write(d);
+            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
@@ -487,10 +485,9 @@ public final class ImageGruModel implements GenerativeModel {
      * @throws IOException if it is truncated or does not fit the configured model
      */
     public void restoreFrom(DataInputStream in) throws IOException {
-        seed = in.readLong();
-        step = in.readLong();
-        network.params().read(in);
-        optimizer.read(in);
+        TrainingState state = TrainingState.read(in, network.params(), optimizer);
+        seed = state.seed();
+        step = state.step();
         order = null;
     }
 

@@ -5,6 +5,7 @@ import dagger.Component;
 import dagger.Provides;
 import dev.nova.api.ModelContext;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 
 /** Builds a model's internals from its settings, the host's context and the vocabulary. */
@@ -24,10 +25,11 @@ public interface TextGruComponent {
          * @param settings the plugin's settings
          * @param context what the host handed the model
          * @param vocabulary from the corpus (new model) or the checkpoint (restore)
+         * @param text the training text (read already for a new model, on first use for a restored one)
          * @return the component
          */
         TextGruComponent create(@BindsInstance Settings settings, @BindsInstance ModelContext context,
-                                @BindsInstance Vocabulary vocabulary);
+                                @BindsInstance Vocabulary vocabulary, @BindsInstance TextSource text);
     }
 
     /**

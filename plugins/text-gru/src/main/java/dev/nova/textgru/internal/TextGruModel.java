@@ -11,18 +11,18 @@ import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
-import dev.nova.kit.text.Corpus;
-import dev.nova.kit.text.TokenSampler;
+import dev.nova.kit.text.TextGeneration;
+import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.text.Windows;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,35 +36,23 @@ public final class TextGruModel implements GenerativeModel {
     /** The payload format this version writes (and the only one it reads). */
     public static final int PAYLOAD_FORMAT = 1;
 
-    private static final List<String> OPTIONS = List.of(GenerationRequest.PROMPT, GenerationRequest.LENGTH,
-            GenerationRequest.TEMPERATURE, GenerationRequest.TOP_K, GenerationRequest.TOP_P, GenerationRequest.GREEDY);
-
     private final Settings settings;
     private final Vocabulary vocabulary;
     private final GruNetwork network;
     private final Adam optimizer;
-    private final CorpusLoader corpus;
+    private final TextSource text;
     private long seed;
     private long step;
 
     @Inject
     TextGruModel(Settings settings, ModelContext context, Vocabulary vocabulary, GruNetwork network, Adam optimizer,
-                 CorpusLoader corpus) {
+                 TextSource text) {
         this.settings = settings;
         this.vocabulary = vocabulary;
         this.network = network;
         this.optimizer = optimizer;
-        this.corpus = corpus;
+        this.text = text;
         this.seed = context.seed();
-    }
-
-    /**
-     * Uses an already read corpus instead of reading it again.
-     *
-     * @param c the corpus
-     */
-    public void preload(Corpus c) {
-        corpus.preload(c);
     }
 
     @Override
@@ -76,7 +64,7 @@ public final class TextGruModel implements GenerativeModel {
                 return new TrainingResult(done, true);
             }
             // The batch and the dropout masks are pure functions of the seed and the step: resume is exact.
-            Windows batch = Windows.random(corpus.get(), settings.sequenceLength(), settings.batch(),
+            Windows batch = Windows.random(text.get(vocabulary), settings.sequenceLength(), settings.batch(),
                     Seeds.random(seed, Seeds.DATA, step));
             Random dropRandom = settings.dropout() > 0 ? Seeds.random(seed, Seeds.DROPOUT, step) : null;
             double loss = network.lossAndGradients(batch, dropRandom);
@@ -95,63 +83,16 @@ public final class TextGruModel implements GenerativeModel {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        Options o = Options.of(TextGru.ID, request.options(), OPTIONS);
-        String prompt = o.text(GenerationRequest.PROMPT).orElse("");
-        int length = o.integer(GenerationRequest.LENGTH, 0, 10_000_000).orElse(settings.genLength());
-        double temperature = o.positive(GenerationRequest.TEMPERATURE).orElse(settings.genTemperature());
-        int topK = o.integer(GenerationRequest.TOP_K, 0, Integer.MAX_VALUE).orElse(settings.genTopK());
-        double topP = o.number(GenerationRequest.TOP_P).orElse(settings.genTopP());
-        if (!(topP > 0 && topP <= 1)) {
-            throw o.problem(GenerationRequest.TOP_P, "must be in (0, 1]", topP);
-        }
-        boolean greedy = o.flag(GenerationRequest.GREEDY).orElse(false);
-        TokenSampler sampler = new TokenSampler(temperature, topK, topP, greedy);
-        int[] promptTokens = vocabulary.encode(TextGru.ID, prompt, "the prompt");
-        int start = promptTokens.length > 0 ? -1 : Math.max(0, vocabulary.index('\n'));
-        List<Sample> samples = new ArrayList<>();
         GruNetwork.Snapshot weights = network.snapshot();
-        for (int s = 0; s < request.count(); s++) {
-            Random random = Seeds.sample(request.seed(), s);
-            GruNetwork.Stepper stepper = weights.stepper();
-            float[] logits = null;
-            if (promptTokens.length == 0) {
-                logits = stepper.step(start);
-            }
-            for (int tok : promptTokens) {
-                logits = stepper.step(tok);
-            }
-            StringBuilder text = new StringBuilder(prompt);
-            for (int k = 0; k < length; k++) {
-                int next = sampler.next(logits, random);
-                String ch = vocabulary.decode(next);
-                text.append(ch);
-                request.listener().onText(s, ch);
-                if (k < length - 1) {
-                    logits = stepper.step(next);
-                }
-            }
-            samples.add(new Sample.Text(text.toString()));
-        }
-        return samples;
+        return new TextGeneration(settings.genLength(), settings.genTemperature(), settings.genTopK(), settings.genTopP())
+                .generate(TextGru.ID, request, vocabulary, () -> weights.stepper()::step);
     }
 
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
         Options.of(TextGru.ID, request.options(), List.of());
-        int[] tokens;
-        String source;
-        if (request.data().isPresent()) {
-            source = request.data().get().toString();
-            tokens = vocabulary.encode(TextGru.ID, CorpusLoader.read(source), source);
-        } else {
-            Corpus c = corpus.get();
-            source = c.source() + " (held-out tail)";
-            tokens = c.heldOut();
-        }
+        int[] tokens = text.heldOutOr(request.data(), vocabulary, 2).tokens();
         int t = Math.min(settings.sequenceLength(), tokens.length - 1);
-        if (t < 1) {
-            throw new PluginException(TextGru.ID, source + " is too short to evaluate: " + tokens.length + " characters");
-        }
         int windows = Math.min(tokens.length / (t + 1), settings.evalBatches() * settings.batch());
         int b = Math.min(settings.batch(), windows);
         int batches = windows / b;
@@ -173,14 +114,8 @@ public final class TextGruModel implements GenerativeModel {
             d.writeInt(settings.embedding());
             d.writeInt(settings.layers());
             d.writeInt(settings.hidden());
-            d.writeInt(vocabulary.size());
-            for (int cp : vocabulary.codePoints()) {
-                d.writeInt(cp);
-            }
-            d.writeLong(seed);
-            d.writeLong(step);
-            network.params().write(d);
-            optimizer.write(d);
+            vocabulary.write(d);
+            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
@@ -191,10 +126,9 @@ public final class TextGruModel implements GenerativeModel {
      * @throws IOException if it is truncated or does not fit the configured model
      */
     public void restoreFrom(DataInputStream in) throws IOException {
-        seed = in.readLong();
-        step = in.readLong();
-        network.params().read(in);
-        optimizer.read(in);
+        TrainingState state = TrainingState.read(in, network.params(), optimizer);
+        seed = state.seed();
+        step = state.step();
     }
 
     @Override

@@ -65,11 +65,4 @@ class GruNetworkTests {
         assertEquals(a, b);
         assertTrue(Math.abs(a - net.loss(BATCH)) > 1e-9, "dropout is applied in training");
     }
-
-    @Test
-    void theBuiltinSampleIsAResourceOfThisPlugin() {
-        String text = CorpusLoader.read("builtin:kjv-genesis");
-        assertTrue(text.startsWith("Genesis 1\nIn the beginning God created the heaven and the earth."), text.substring(0, 80));
-        assertTrue(text.length() > 150_000);
-    }
 }

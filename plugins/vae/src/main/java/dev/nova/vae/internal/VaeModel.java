@@ -18,6 +18,7 @@ import dev.nova.kit.image.ImageSamples;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
@@ -359,10 +360,7 @@ public final class VaeModel implements GenerativeModel {
     public void save(OutputStream out) {
         Payload.write(Vae.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             d.writeUTF(architecture(settings));
-            d.writeLong(seed);
-            d.writeLong(step);
-            network.params().write(d);
-            optimizer.write(d);
+            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
@@ -384,10 +382,9 @@ public final class VaeModel implements GenerativeModel {
      * @throws IOException if it is truncated or does not fit the configured model
      */
     public void restoreFrom(DataInputStream in) throws IOException {
-        seed = in.readLong();
-        step = in.readLong();
-        network.params().read(in);
-        optimizer.read(in);
+        TrainingState state = TrainingState.read(in, network.params(), optimizer);
+        seed = state.seed();
+        step = state.step();
         order = null;
     }
 

@@ -1,0 +1,117 @@
+package dev.nova.kit.text;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nova.api.ModelContext;
+import org.apiguardian.api.API;
+
+/**
+ * A model's training text as its config names it, read on first use (so a model restored only to sample needs no
+ * data), with a relative path resolved against the run's base directory and the held-out tail split off.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class TextSource {
+
+    private final String pluginId;
+    private final String path;
+    private final ModelContext context;
+    private final Module module;
+    private final double holdout;
+    private final int minimum;
+    private Corpus corpus;
+
+    /**
+     * Describes the text; reads nothing.
+     *
+     * @param pluginId for messages
+     * @param path as configured: a file, a folder, or {@code builtin:<name>}
+     * @param context resolves a relative path
+     * @param module the plugin's module, searched first for built-in corpora
+     * @param holdout the held-out fraction
+     * @param minimum the fewest tokens the training part needs (a sequence plus one)
+     */
+    public TextSource(String pluginId, String path, ModelContext context, Module module, double holdout, int minimum) {
+        this.pluginId = pluginId;
+        this.path = path;
+        this.context = context;
+        this.module = module;
+        this.holdout = holdout;
+        this.minimum = minimum;
+    }
+
+    /** The path read: built-in names as they are, others resolved against the run's base directory. */
+    public String location() {
+        return path.startsWith(Corpus.BUILTIN) ? path : context.resolve(path).toString();
+    }
+
+    /**
+     * Reads the text at a path the way this source does (built-in corpora included).
+     *
+     * @param location a resolved path or {@code builtin:<name>}
+     * @return the text
+     */
+    public String read(String location) {
+        return Corpus.read(pluginId, location, module);
+    }
+
+    /**
+     * Reads the text, takes its vocabulary and keeps the encoded corpus (a new model).
+     *
+     * @return the vocabulary of the whole text
+     */
+    public Vocabulary readWithVocabulary() {
+        String text = read(location());
+        Vocabulary v = Vocabulary.of(text);
+        corpus = Corpus.of(pluginId, text, v, holdout, minimum, location());
+        return v;
+    }
+
+    /**
+     * The text an evaluation scores: a file or folder the request names, or the held-out tail.
+     *
+     * @param data the request's data path, if any
+     * @param vocabulary the model's vocabulary (every character must be in it)
+     * @param minimum the fewest tokens a score needs (2: one input and its next token)
+     * @return the tokens and what they are, for messages
+     * @throws dev.nova.api.PluginException naming the text when it is too short
+     */
+    public Held heldOutOr(java.util.Optional<java.nio.file.Path> data, Vocabulary vocabulary, int minimum) {
+        Held held;
+        if (data.isPresent()) {
+            String source = data.get().toString();
+            held = new Held(vocabulary.encode(pluginId, read(source), source), source);
+        } else {
+            Corpus c = get(vocabulary);
+            held = new Held(c.heldOut(), c.source() + " (held-out tail)");
+        }
+        if (held.tokens().length < minimum) {
+            throw new dev.nova.api.PluginException(pluginId, held.source() + " is too short to evaluate: "
+                    + held.tokens().length + " characters");
+        }
+        return held;
+    }
+
+    /**
+     * Text to evaluate on.
+     *
+     * @param tokens the text as tokens
+     * @param source what it is, for messages
+     */
+    public record Held(int[] tokens, String source) {
+    }
+
+    /**
+     * The corpus, encoded with a vocabulary (the model's, read from its checkpoint when restored).
+     *
+     * @param vocabulary the model's vocabulary
+     * @return the corpus
+     */
+    public Corpus get(Vocabulary vocabulary) {
+        if (corpus == null) {
+            corpus = Corpus.of(pluginId, read(location()), vocabulary, holdout, minimum, location());
+        }
+        return corpus;
+    }
+}
