@@ -282,6 +282,29 @@ public final class CausalSelfAttention {
     }
 
     /**
+     * The keys and values one sequence had in the last {@link #forward} (before any backward pass), to fill a
+     * {@link Cache} in one batched pass instead of position by position.
+     *
+     * @param sequence the sequence's index in that batch
+     * @return {@code [2][heads][time·headSize]}: keys, then values
+     */
+    public float[][][] keysAndValues(int sequence) {
+        Work w = last;
+        if (w == null) {
+            throw new IllegalStateException("keysAndValues before forward");
+        }
+        float[][][] kv = new float[2][heads][w.time * headSize];
+        for (int h = 0; h < heads; h++) {
+            int base = (sequence * heads + h) * w.time * headSize;
+            for (int i = 0; i < w.time * headSize; i++) {
+                kv[0][h][i] = (float) w.kJ.get(base + i);
+                kv[1][h][i] = (float) w.vJ.get(base + i);
+            }
+        }
+        return kv;
+    }
+
+    /**
      * The layer's parameters as plain arrays, for a {@link Cache}.
      *
      * @return the snapshot
@@ -332,6 +355,24 @@ public final class CausalSelfAttention {
         /** Positions held. */
         public int length() {
             return length;
+        }
+
+        /**
+         * Replaces what the cache holds with the keys and values of a prefix computed in one batched pass
+         * ({@link CausalSelfAttention#keysAndValues}).
+         *
+         * @param kv keys then values, per head, {@code positions·headSize} each
+         * @param positions how many positions they hold (at most the capacity)
+         */
+        public void load(float[][][] kv, int positions) {
+            if (positions > capacity) {
+                throw new IllegalArgumentException(positions + " positions exceed the capacity " + capacity);
+            }
+            for (int h = 0; h < heads; h++) {
+                System.arraycopy(kv[0][h], 0, keys[h], 0, positions * headSize);
+                System.arraycopy(kv[1][h], 0, values[h], 0, positions * headSize);
+            }
+            length = positions;
         }
 
         /**
