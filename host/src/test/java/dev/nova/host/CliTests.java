@@ -64,6 +64,16 @@ class CliTests {
         assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API 1.0"), version.out());
     }
 
+    /** Every command answers --help with its usage and exit 0, before checking its required parameters. */
+    @Test
+    void everyCommandTakesHelp() {
+        for (String command : List.of("plugins", "config", "train", "resume", "generate", "evaluate", "tck")) {
+            Result r = nova(command, "--help");
+            assertEquals(0, r.code(), command + ": " + r.err());
+            assertTrue(r.out().contains("Usage: nova " + command), command + ": " + r.out());
+        }
+    }
+
     @Test
     void unknownCommandIsAUsageErrorInOneLine() {
         Result r = nova("trian");

@@ -95,7 +95,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "plugins", description = "List the plugins found, loaded or refused, and why.")
+    @Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the plugins found, loaded or refused, and why.")
     static final class Plugins implements java.util.concurrent.Callable<Integer> {
         @Mixin
         PluginPath pluginPath;
@@ -122,7 +122,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "config", description = "Print a plugin's effective configuration with the origin of each value.")
+    @Command(name = "config", mixinStandardHelpOptions = true, description = "Print a plugin's effective configuration with the origin of each value.")
     static final class ConfigCmd implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PLUGIN", description = "The plugin id.")
         String plugin;
@@ -147,7 +147,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "train", description = "Train a model; writes a run directory with config, metrics, samples and checkpoints.")
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model; writes a run directory with config, metrics, samples and checkpoints.")
     static final class Train implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_FILE", description = "A HOCON run file (see conf/).")
         Path runFile;
@@ -178,7 +178,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "resume", description = "Continue a run from its latest checkpoint, exactly where it stopped.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a run from its latest checkpoint, exactly where it stopped.")
     static final class Resume implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RUN_DIR", description = "The run directory.")
         Path runDir;
@@ -197,7 +197,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "generate", description = "Generate samples from a checkpoint (text streams to standard output).")
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate samples from a checkpoint (text streams to standard output).")
     static final class Generate implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory (its latest checkpoint).")
         Path checkpoint;
@@ -273,7 +273,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "evaluate", description = "Evaluate a checkpoint on held-out data or a given file.")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a checkpoint on held-out data or a given file.")
     static final class Evaluate implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory.")
         Path checkpoint;
@@ -298,7 +298,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "tck", description = "Run the compatibility kit (tck/SPEC.md) against discovered plugins;"
+    @Command(name = "tck", mixinStandardHelpOptions = true, description = "Run the compatibility kit (tck/SPEC.md) against discovered plugins;"
             + " prints a conformance report and writes it as JSON and JUnit XML. Exit code 1 when a MUST rule fails.")
     static final class Tck implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--plugin", paramLabel = "ID", description = "Certify only this plugin (repeatable; default: all loaded).")
