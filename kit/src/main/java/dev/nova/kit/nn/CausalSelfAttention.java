@@ -343,6 +343,7 @@ public final class CausalSelfAttention {
         private final int capacity;
         private final float[][] keys;
         private final float[][] values;
+        private float[] score = new float[0];
         private int length;
 
         private Cache(Snapshot p, int capacity) {
@@ -389,29 +390,38 @@ public final class CausalSelfAttention {
             float[] all = p.qkv.apply(x);
             int hs = headSize;
             float[] cat = new float[width];
-            double scale = 1 / Math.sqrt(hs);
-            double[] score = new double[length + 1];
+            float scale = (float) (1 / Math.sqrt(hs));
+            if (score.length < length + 1) {
+                score = new float[capacity];
+            }
             for (int h = 0; h < heads; h++) {
-                System.arraycopy(all, width + h * hs, keys[h], length * hs, hs);
-                System.arraycopy(all, 2 * width + h * hs, values[h], length * hs, hs);
-                double max = Double.NEGATIVE_INFINITY;
+                float[] kh = keys[h];
+                float[] vh = values[h];
+                System.arraycopy(all, width + h * hs, kh, length * hs, hs);
+                System.arraycopy(all, 2 * width + h * hs, vh, length * hs, hs);
+                int q = h * hs;
+                float max = Float.NEGATIVE_INFINITY;
                 for (int u = 0; u <= length; u++) {
-                    double dot = 0;
+                    float dot = 0;
+                    int o = u * hs;
                     for (int j = 0; j < hs; j++) {
-                        dot += (double) all[h * hs + j] * keys[h][u * hs + j];
+                        dot += all[q + j] * kh[o + j];
                     }
                     score[u] = dot * scale;
                     max = Math.max(max, score[u]);
                 }
-                double z = 0;
+                float z = 0;
                 for (int u = 0; u <= length; u++) {
-                    score[u] = Math.exp(score[u] - max);
+                    score[u] = (float) Math.exp(score[u] - max);
                     z += score[u];
                 }
+                float inv = 1 / z;
+                // The weighted sum of values, position by position: a vectorisable loop over the head's width.
                 for (int u = 0; u <= length; u++) {
-                    double a = score[u] / z;
+                    float a = score[u] * inv;
+                    int o = u * hs;
                     for (int j = 0; j < hs; j++) {
-                        cat[h * hs + j] += (float) (a * values[h][u * hs + j]);
+                        cat[q + j] += a * vh[o + j];
                     }
                 }
             }

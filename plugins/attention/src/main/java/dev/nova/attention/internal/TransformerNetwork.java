@@ -309,7 +309,8 @@ public final class TransformerNetwork {
     public final class Stepper {
         private final Snapshot p;
         private final List<CausalSelfAttention.Cache> caches = new ArrayList<>();
-        private final List<Integer> window = new ArrayList<>();
+        private final int[] window = new int[context];
+        private int size;
 
         private Stepper(Snapshot p) {
             this.p = p;
@@ -325,7 +326,7 @@ public final class TransformerNetwork {
 
         /** The tokens the caches hold, oldest first. */
         public List<Integer> window() {
-            return List.copyOf(window);
+            return java.util.Arrays.stream(window, 0, size).boxed().toList();
         }
 
         /**
@@ -335,9 +336,9 @@ public final class TransformerNetwork {
          * @return the next token's logits
          */
         public float[] step(int token) {
-            if (window.size() == context) {
-                List<Integer> keep = new ArrayList<>(window.subList(context - context / 2, context));
-                window.clear();
+            if (size == context) {
+                int[] keep = java.util.Arrays.copyOfRange(window, context - context / 2, context);
+                size = 0;
                 reset();
                 prefill(keep);
             }
@@ -348,18 +349,18 @@ public final class TransformerNetwork {
          * Fills the caches for a window in one batched forward pass (one position at a time cost as much as the
          * characters generated between two crops, which halved the sampling speed).
          */
-        private void prefill(List<Integer> keep) {
-            int[] idx = keep.stream().mapToInt(Integer::intValue).toArray();
+        private void prefill(int[] idx) {
             forward(idx, 1, idx.length, null);
             for (int i = 0; i < blocks.size(); i++) {
                 caches.get(i).load(blocks.get(i).attention.keysAndValues(0), idx.length);
             }
-            window.addAll(keep);
+            System.arraycopy(idx, 0, window, 0, idx.length);
+            size = idx.length;
         }
 
         private float[] advance(int token) {
-            int at = window.size();
-            window.add(token);
+            int at = size;
+            window[size++] = token;
             float[] x = new float[width];
             for (int j = 0; j < width; j++) {
                 x[j] = p.tok[token * width + j] + p.pos[at * width + j];
