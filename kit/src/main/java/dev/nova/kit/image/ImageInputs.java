@@ -18,7 +18,54 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class ImageInputs {
 
+    /** Generation option (reconstruction): an image file or folder; held-out images without it. */
+    public static final String INPUT = "input";
+    /** Generation option (interpolation): the image each strip starts from; held-out images without it. */
+    public static final String FROM = "from";
+    /** Generation option (interpolation): the image each strip ends at (given with {@link #FROM}). */
+    public static final String TO = "to";
+
     private ImageInputs() {
+    }
+
+    /**
+     * The two ends of {@code count} interpolations: the images the {@link #FROM} and {@link #TO} options name, each
+     * repeated, or two picks of held-out images.
+     *
+     * @param pluginId for messages
+     * @param options the request's options
+     * @param test the held-out images
+     * @param count how many interpolations
+     * @param size the image size the model uses
+     * @param seed the request's seed
+     * @param label completes an image read from a path (with a class, say); identity when nothing is needed
+     * @return the start images, then the end images
+     * @throws PluginException when only one of the two options is given
+     */
+    public static ImageSet[] ends(String pluginId, dev.nova.kit.support.Options options, ImageSet test, int count,
+                                  int size, long seed, java.util.function.UnaryOperator<ImageSet> label) {
+        if (options.has(FROM) != options.has(TO)) {
+            throw new PluginException(pluginId, "options from and to go together: give both image paths, or neither to"
+                    + " interpolate between held-out images");
+        }
+        if (options.has(FROM)) {
+            return new ImageSet[] {
+                repeat(label.apply(fromPath(pluginId, FROM, options.text(FROM).orElseThrow(), 1, size)), count),
+                repeat(label.apply(fromPath(pluginId, TO, options.text(TO).orElseThrow(), 1, size)), count)};
+        }
+        return new ImageSet[] {heldOut(pluginId, test, count, seed), heldOut(pluginId, test, count, seed + 7919)};
+    }
+
+    private static ImageSet repeat(ImageSet one, int count) {
+        float[] px = new float[count * one.dim()];
+        int[] labels = one.labels() == null ? null : new int[count];
+        for (int s = 0; s < count; s++) {
+            System.arraycopy(one.pixels(), 0, px, s * one.dim(), one.dim());
+            if (labels != null) {
+                labels[s] = one.labels()[0];
+            }
+        }
+        return new ImageSet(count, one.size(), px, labels, one.classes(), one.source());
     }
 
     /**

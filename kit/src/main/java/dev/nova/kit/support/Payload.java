@@ -84,6 +84,24 @@ public final class Payload {
     }
 
     /**
+     * Reads a one-line description of the model a payload holds and checks it against the configured one (every
+     * setting that shapes the parameters), so that a checkpoint is never read into a model of another shape.
+     *
+     * @param pluginId for messages
+     * @param in the payload, at the description
+     * @param configured the configured model's description
+     * @throws IOException if the payload is truncated
+     * @throws CheckpointException naming both descriptions when they differ
+     */
+    public static void expectModel(String pluginId, DataInputStream in, String configured) throws IOException {
+        String saved = in.readUTF();
+        if (!saved.equals(configured)) {
+            throw new CheckpointException(pluginId, "checkpoint holds a model with " + saved + "; the configuration asks"
+                    + " for " + configured);
+        }
+    }
+
+    /**
      * Reads a framed payload.
      *
      * @param pluginId for messages

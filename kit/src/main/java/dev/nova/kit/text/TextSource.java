@@ -41,6 +41,24 @@ public final class TextSource {
         this.minimum = minimum;
     }
 
+    /**
+     * Writes a tiny repetitive corpus for conformance runs and tests ({@code GeneratorProvider.conformanceConfig}).
+     *
+     * @param dir where to write it
+     * @return its path, quoted for a HOCON value
+     * @throws java.io.UncheckedIOException if it cannot be written
+     */
+    public static String tinyCorpus(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Path file = dir.resolve("tiny-corpus.txt");
+            java.nio.file.Files.writeString(file, "the cat sat on the mat. the dog sat on the log. ".repeat(40),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return com.typesafe.config.ConfigUtil.quoteString(file.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write a corpus in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The path read: built-in names as they are, others resolved against the run's base directory. */
     public String location() {
         return path.startsWith(Corpus.BUILTIN) ? path : context.resolve(path).toString();

@@ -3,9 +3,7 @@ package dev.nova.imagegru;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
-import dev.nova.api.ConfigProblem;
 import dev.nova.api.GenerativeModel;
-import dev.nova.api.GeneratorProvider;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
@@ -18,7 +16,7 @@ import dev.nova.imagegru.internal.Settings;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.support.Payload;
-import dev.nova.kit.support.PluginConfig;
+import dev.nova.kit.support.SettingsProvider;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,26 +27,13 @@ import java.util.Optional;
  * The {@code image-gru} plugin: a class-conditional image generator that writes images row by row with a GRU.
  * Constructing it and asking for {@link #info()} touches neither ND4J nor files.
  */
-public final class ImageGruProvider implements GeneratorProvider {
-
-    private static final PluginInfo INFO = new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE,
-            VersionRange.parse("[1.0,2.0)"), "Class-conditional image generator: [class; z] -> Dense -> GRU over rows");
-
-    /** Reads reference.conf on first use: {@link #info()} stays free of I/O. */
-    private static final PluginConfig CONFIG = PluginConfig.of(ImageGruProvider.class, ImageGru.ID);
+public final class ImageGruProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public ImageGruProvider() {
-    }
-
-    @Override
-    public PluginInfo info() {
-        return INFO;
-    }
-
-    @Override
-    public List<ConfigProblem> validate(Config given) {
-        return CONFIG.validate(given, Settings::problems);
+        super(new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE, VersionRange.parse("[1.0,2.0)"),
+                "Class-conditional image generator: [class; z] -> Dense -> GRU over rows"), Settings::problems,
+                Settings::of);
     }
 
     private static ImageSource source(Settings s, ModelContext context) {
@@ -56,8 +41,7 @@ public final class ImageGruProvider implements GeneratorProvider {
     }
 
     @Override
-    public GenerativeModel create(Config given, ModelContext context) {
-        Settings s = CONFIG.read(given, Settings::of);
+    protected GenerativeModel newModel(Settings s, ModelContext context) {
         ImageSource data = source(s, context);
         // Read the data now: a bad path fails before training starts, and the classes shape the model.
         ImageSet train = data.get().train();
@@ -73,8 +57,7 @@ public final class ImageGruProvider implements GeneratorProvider {
     }
 
     @Override
-    public GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
-        Settings s = CONFIG.read(given, Settings::of);
+    protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
         return Payload.read(ImageGru.ID, payload, ImageGruModel.PAYLOAD_MAGIC, new int[] {ImageGruModel.PAYLOAD_FORMAT},
                 (format, in) -> {
                     int count = in.readInt();
@@ -85,12 +68,7 @@ public final class ImageGruProvider implements GeneratorProvider {
                     for (int i = 0; i < count; i++) {
                         classes.add(in.readUTF());
                     }
-                    String saved = in.readUTF();
-                    String configured = s.architecture(s.conditional() ? count : 0);
-                    if (!saved.equals(configured)) {
-                        throw new CheckpointException(ImageGru.ID, "checkpoint holds a model with " + saved
-                                + "; the configuration asks for " + configured);
-                    }
+                    Payload.expectModel(ImageGru.ID, in, s.architecture(s.conditional() ? count : 0));
                     ImageGruModel model = ImageGruComponent.factory().create(s, context, source(s, context), classes).model();
                     model.restoreFrom(in);
                     return model;

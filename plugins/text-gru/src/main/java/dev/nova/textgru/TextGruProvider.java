@@ -3,54 +3,33 @@ package dev.nova.textgru;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
-import dev.nova.api.ConfigProblem;
 import dev.nova.api.GenerativeModel;
-import dev.nova.api.GeneratorProvider;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import dev.nova.kit.support.Payload;
-import dev.nova.kit.support.PluginConfig;
+import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.textgru.internal.Settings;
 import dev.nova.textgru.internal.TextGru;
 import dev.nova.textgru.internal.TextGruComponent;
 import dev.nova.textgru.internal.TextGruModel;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * The {@code text-gru} plugin: a character-level GRU language model. Constructing it and asking for
  * {@link #info()} touches neither ND4J nor files.
  */
-public final class TextGruProvider implements GeneratorProvider {
-
-    private static final PluginInfo INFO = new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT,
-            VersionRange.parse("[1.0,2.0)"), "Character-level GRU language model");
-
-    /** Reads reference.conf on first use: {@link #info()} stays free of I/O. */
-    private static final PluginConfig CONFIG = PluginConfig.of(TextGruProvider.class, TextGru.ID);
+public final class TextGruProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public TextGruProvider() {
-    }
-
-    @Override
-    public PluginInfo info() {
-        return INFO;
-    }
-
-    @Override
-    public List<ConfigProblem> validate(Config given) {
-        return CONFIG.validate(given, Settings::problems);
+        super(new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT, VersionRange.parse("[1.0,2.0)"),
+                "Character-level GRU language model"), Settings::problems, Settings::of);
     }
 
     private static TextSource text(Settings s, ModelContext context) {
@@ -59,17 +38,16 @@ public final class TextGruProvider implements GeneratorProvider {
     }
 
     @Override
-    public GenerativeModel create(Config given, ModelContext context) {
-        Settings s = CONFIG.read(given, Settings::of);
+    protected GenerativeModel newModel(Settings s, ModelContext context) {
         TextSource text = text(s, context);
         return TextGruComponent.factory().create(s, context, text.readWithVocabulary(), text).model();
     }
 
     @Override
-    public GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
-        Settings s = CONFIG.read(given, Settings::of);
+    protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
         return Payload.read(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, new int[] {TextGruModel.PAYLOAD_FORMAT},
                 (format, in) -> {
+                    // Format 1 describes the model by three numbers (the later plugins write a line of text).
                     int embedding = in.readInt();
                     int layers = in.readInt();
                     int hidden = in.readInt();
@@ -87,18 +65,12 @@ public final class TextGruProvider implements GeneratorProvider {
 
     @Override
     public Optional<Config> conformanceConfig(Path scratch) {
-        try {
-            Path corpus = scratch.resolve("tiny-corpus.txt");
-            Files.writeString(corpus, "the cat sat on the mat. the dog sat on the log. ".repeat(40), StandardCharsets.UTF_8);
-            return Optional.of(ConfigFactory.parseString("""
-                    data { path = "%s", holdout = 0.2 }
-                    model { embedding = 8, hidden = 32 }
-                    train { sequence-length = 16, batch = 8, learning-rate = 0.01 }
-                    eval.batches = 2
-                    generate.length = 16
-                    """.formatted(corpus.toString().replace("\\", "\\\\"))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Optional.of(ConfigFactory.parseString("""
+                data { path = %s, holdout = 0.2 }
+                model { embedding = 8, hidden = 32 }
+                train { sequence-length = 16, batch = 8, learning-rate = 0.01 }
+                eval.batches = 2
+                generate.length = 16
+                """.formatted(TextSource.tinyCorpus(scratch))));
     }
 }

@@ -6,7 +6,6 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
-import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
@@ -18,6 +17,7 @@ import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
@@ -51,19 +51,13 @@ public final class ImageGruModel implements GenerativeModel {
     public static final String CLASS = "class";
     /** Generation option: feed back {@code mean} pixel values or {@code bernoulli} draws. */
     public static final String ROWS = "rows";
-    /** Generation option (reconstruct): an image file or folder; default held-out images. */
-    public static final String INPUT = "input";
-    /** Generation options (interpolate): the two end images; default held-out images. */
-    public static final String FROM = "from";
-    /** The other end of an interpolation. */
-    public static final String TO = "to";
     /** Generation option (interpolate): frames per strip. */
     public static final String STEPS = "steps";
     /** Evaluation option: importance samples of the IWAE bound. */
     public static final String IMPORTANCE_SAMPLES = "importance-samples";
 
-    private static final List<String> OPTIONS = List.of(MODE, CLASS, ROWS, GenerationRequest.TEMPERATURE, INPUT, FROM,
-            TO, STEPS);
+    private static final List<String> OPTIONS = List.of(MODE, CLASS, ROWS, GenerationRequest.TEMPERATURE,
+            ImageInputs.INPUT, ImageInputs.FROM, ImageInputs.TO, STEPS);
 
     private final Settings settings;
     private final RowGruNetwork network;
@@ -99,37 +93,22 @@ public final class ImageGruModel implements GenerativeModel {
             order = new EpochOrder(train.count(), settings.batch(), seed);
         }
         float[] batch = new float[settings.batch() * train.dim()];
-        long done = 0;
-        while (done < request.steps()) {
-            if (request.cancellation().isCancelled()) {
-                return new TrainingResult(done, true);
-            }
+        return TrainingLoop.run(ImageGru.ID, request, listener, optimizer, step, s -> step = s, s -> {
             // The images and the noise are pure functions of the seed and the step: resume is exact.
-            int[] items = order.step(step);
-            int b = items.length;
-            train.gather(items, 0, b, batch);
-            double klWeight = settings.klWeight(step);
-            double[] loss = network.lossAndGradients(batch, labels(train, items), b,
-                    Seeds.random(seed, Seeds.NOISE, step), klWeight, settings.freeBits());
-            if (!Double.isFinite(loss[0])) {
-                throw new PluginException(ImageGru.ID, "training loss became " + loss[0] + " at step " + (step + 1)
-                        + "; lower train.learning-rate or set train.gradient-clip");
-            }
-            double norm = optimizer.apply(step);
-            step++;
-            done++;
+            int[] items = order.step(s);
+            train.gather(items, 0, items.length, batch);
+            double klWeight = settings.klWeight(s);
+            double[] loss = network.lossAndGradients(batch, labels(train, items), items.length,
+                    Seeds.random(seed, Seeds.NOISE, s), klWeight, settings.freeBits());
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (settings.encoderMode()) {
                 metrics.put("reconstruction", loss[1]);
                 metrics.put("kl", loss[2]);
                 metrics.put("kl-weight", klWeight);
             }
-            metrics.put("epoch", order.epochs(step));
-            metrics.put("learning-rate", settings.train().learningRate(step - 1));
-            metrics.put("grad-norm", norm);
-            listener.onStep(new StepEvent(step, loss[0], b, metrics));
-        }
-        return new TrainingResult(done, false);
+            metrics.put("epoch", order.epochs(s + 1));
+            return new TrainingLoop.Step(loss[0], items.length, metrics);
+        });
     }
 
     /** The labels of some items of a set (zeros when the model is unconditional). */
@@ -231,10 +210,14 @@ public final class ImageGruModel implements GenerativeModel {
         if (value.isEmpty()) {
             return ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed());
         }
-        ImageSet set = ImageInputs.fromPath(ImageGru.ID, key, value.get(), count, settings.imageSize());
+        return labelled(o, ImageInputs.fromPath(ImageGru.ID, key, value.get(), count, settings.imageSize()));
+    }
+
+    /** Images read from a path, given the class the class option names (the model needs one per image). */
+    private ImageSet labelled(Options o, ImageSet set) {
         if (network.classes() > 0) {
             if (!o.has(CLASS)) {
-                throw o.problem(CLASS, "is needed with option " + key + " (the class of the images given)", null);
+                throw o.problem(CLASS, "is needed with images given by path (the class of those images)", null);
             }
             int label = classOption(o);
             int[] labels = new int[set.count()];
@@ -251,7 +234,7 @@ public final class ImageGruModel implements GenerativeModel {
     private List<Sample> reconstruct(GenerationRequest request, Options o, boolean bernoulli) {
         requireEncoder("reconstruct");
         int count = request.count();
-        ImageSet in = inputs(request, o, INPUT, count);
+        ImageSet in = inputs(request, o, ImageInputs.INPUT, count);
         int[] labels = labelsOf(in);
         double[] mu = GaussianLatent.means(network.encode(in.pixels(), labels, count), count, network.latent());
         RowGruNetwork.Sampler sampler = network.sampler();
@@ -269,19 +252,10 @@ public final class ImageGruModel implements GenerativeModel {
         requireEncoder("interpolate");
         int count = request.count();
         int steps = o.integer(STEPS, 2, 1000).orElse(settings.interpolationSteps());
-        if (o.has(FROM) != o.has(TO)) {
-            throw new PluginException(ImageGru.ID, "options from and to go together: give both image paths, or neither to"
-                    + " interpolate between held-out images");
-        }
-        ImageSet a;
-        ImageSet b;
-        if (o.has(FROM)) {
-            a = repeat(inputs(request, o, FROM, 1), count);
-            b = repeat(inputs(request, o, TO, 1), count);
-        } else {
-            a = ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed());
-            b = ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed() + 7919);
-        }
+        ImageSet[] ends = ImageInputs.ends(ImageGru.ID, o, data.get().test(), count, settings.imageSize(),
+                request.seed(), set -> labelled(o, set));
+        ImageSet a = ends[0];
+        ImageSet b = ends[1];
         int latent = network.latent();
         double[] ma = GaussianLatent.means(network.encode(a.pixels(), labelsOf(a), count), count, latent);
         double[] mb = GaussianLatent.means(network.encode(b.pixels(), labelsOf(b), count), count, latent);
@@ -304,18 +278,6 @@ public final class ImageGruModel implements GenerativeModel {
             out.add(ImageSamples.strip(frames, settings.imageSize()));
         }
         return out;
-    }
-
-    private static ImageSet repeat(ImageSet one, int count) {
-        float[] px = new float[count * one.dim()];
-        int[] labels = one.labels() == null ? null : new int[count];
-        for (int s = 0; s < count; s++) {
-            System.arraycopy(one.pixels(), 0, px, s * one.dim(), one.dim());
-            if (labels != null) {
-                labels[s] = one.labels()[0];
-            }
-        }
-        return new ImageSet(count, one.size(), px, labels, one.classes(), one.source());
     }
 
     // ---- evaluation -----------------------------------------------------------------------------------------

@@ -4,13 +4,12 @@ import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
-import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
-import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
@@ -57,28 +56,14 @@ public final class TextGruModel implements GenerativeModel {
 
     @Override
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        long done = 0;
         long items = (long) settings.sequenceLength() * settings.batch();
-        while (done < request.steps()) {
-            if (request.cancellation().isCancelled()) {
-                return new TrainingResult(done, true);
-            }
+        return TrainingLoop.run(TextGru.ID, request, listener, optimizer, step, s -> step = s, s -> {
             // The batch and the dropout masks are pure functions of the seed and the step: resume is exact.
             Windows batch = Windows.random(text.get(vocabulary), settings.sequenceLength(), settings.batch(),
-                    Seeds.random(seed, Seeds.DATA, step));
-            Random dropRandom = settings.dropout() > 0 ? Seeds.random(seed, Seeds.DROPOUT, step) : null;
-            double loss = network.lossAndGradients(batch, dropRandom);
-            if (!Double.isFinite(loss)) {
-                throw new PluginException(TextGru.ID, "training loss became " + loss + " at step " + (step + 1)
-                        + "; lower train.learning-rate or set train.gradient-clip");
-            }
-            double norm = optimizer.apply(step);
-            step++;
-            done++;
-            listener.onStep(new StepEvent(step, loss, items,
-                    Map.of("learning-rate", settings.train().learningRate(step - 1), "grad-norm", norm)));
-        }
-        return new TrainingResult(done, false);
+                    Seeds.random(seed, Seeds.DATA, s));
+            Random dropRandom = settings.dropout() > 0 ? Seeds.random(seed, Seeds.DROPOUT, s) : null;
+            return new TrainingLoop.Step(network.lossAndGradients(batch, dropRandom), items);
+        });
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
-import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
@@ -18,6 +17,7 @@ import dev.nova.kit.image.ImageSamples;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
@@ -26,8 +26,6 @@ import jakarta.inject.Inject;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,18 +45,13 @@ public final class VaeModel implements GenerativeModel {
 
     /** Generation option: what to draw ({@code prior}, {@code reconstruct}, {@code interpolate}, {@code scatter}). */
     public static final String MODE = "mode";
-    /** Generation option for {@code reconstruct}: an image file or folder (default: held-out images). */
-    public static final String INPUT = "input";
-    /** Generation options for {@code interpolate}: the two end images (default: held-out images). */
-    public static final String FROM = "from";
-    /** The other end of an interpolation. */
-    public static final String TO = "to";
     /** Generation option for {@code interpolate}: frames per strip. */
     public static final String STEPS = "steps";
     /** Evaluation option: importance samples of the IWAE bound. */
     public static final String IMPORTANCE_SAMPLES = "importance-samples";
 
-    private static final List<String> OPTIONS = List.of(MODE, GenerationRequest.TEMPERATURE, INPUT, FROM, TO, STEPS);
+    private static final List<String> OPTIONS = List.of(MODE, GenerationRequest.TEMPERATURE, ImageInputs.INPUT, ImageInputs.FROM,
+            ImageInputs.TO, STEPS);
 
     private final Settings settings;
     private final VaeNetwork network;
@@ -91,34 +84,19 @@ public final class VaeModel implements GenerativeModel {
             order = new EpochOrder(train.count(), settings.batch(), seed);
         }
         float[] batch = new float[settings.batch() * train.dim()];
-        long done = 0;
-        while (done < request.steps()) {
-            if (request.cancellation().isCancelled()) {
-                return new TrainingResult(done, true);
-            }
+        return TrainingLoop.run(Vae.ID, request, listener, optimizer, step, s -> step = s, s -> {
             // The images and the noise are pure functions of the seed and the step: resume is exact.
-            int[] items = order.step(step);
-            int b = items.length;
-            train.gather(items, 0, b, batch);
-            double klWeight = settings.klWeight(step);
-            double[] loss = network.lossAndGradients(batch, b, Seeds.random(seed, Seeds.NOISE, step), klWeight);
-            if (!Double.isFinite(loss[0])) {
-                throw new PluginException(Vae.ID, "training loss became " + loss[0] + " at step " + (step + 1)
-                        + "; lower train.learning-rate or set train.gradient-clip");
-            }
-            double norm = optimizer.apply(step);
-            step++;
-            done++;
+            int[] items = order.step(s);
+            train.gather(items, 0, items.length, batch);
+            double klWeight = settings.klWeight(s);
+            double[] loss = network.lossAndGradients(batch, items.length, Seeds.random(seed, Seeds.NOISE, s), klWeight);
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("reconstruction", loss[1]);
             metrics.put("kl", loss[2]);
             metrics.put("kl-weight", klWeight);
-            metrics.put("epoch", order.epochs(step));
-            metrics.put("learning-rate", settings.train().learningRate(step - 1));
-            metrics.put("grad-norm", norm);
-            listener.onStep(new StepEvent(step, loss[0], b, metrics));
-        }
-        return new TrainingResult(done, false);
+            metrics.put("epoch", order.epochs(s + 1));
+            return new TrainingLoop.Step(loss[0], items.length, metrics);
+        });
     }
 
     // ---- generation -----------------------------------------------------------------------------------------
@@ -167,7 +145,7 @@ public final class VaeModel implements GenerativeModel {
 
     private List<Sample> reconstruct(GenerationRequest request) {
         int count = request.count();
-        float[] originals = inputs(request, INPUT, count);
+        float[] originals = inputs(request, ImageInputs.INPUT, count);
         double[] mu = GaussianLatent.means(network.encode(originals, count), count, network.latent());
         float[] recon = decodeEach(mu, count);
         int size = settings.imageSize();
@@ -180,30 +158,12 @@ public final class VaeModel implements GenerativeModel {
 
     private List<Sample> interpolate(GenerationRequest request) {
         int count = request.count();
-        int steps = options(request).integer(STEPS, 2, 1000).orElse(settings.interpolationSteps());
-        if (steps < 2 || steps > 1000) {
-            throw new PluginException(Vae.ID, "option steps must be in [2, 1000], found " + steps);
-        }
-        boolean hasFrom = request.options().containsKey(FROM);
-        if (hasFrom != request.options().containsKey(TO)) {
-            throw new PluginException(Vae.ID, "options from and to go together: give both image paths, or neither to "
-                    + "interpolate between held-out images");
-        }
-        float[] a;
-        float[] b;
-        if (hasFrom) {
-            float[] one = inputs(request, FROM, 1);
-            float[] two = inputs(request, TO, 1);
-            a = new float[count * network.dim()];
-            b = new float[count * network.dim()];
-            for (int s = 0; s < count; s++) {
-                System.arraycopy(one, 0, a, s * network.dim(), network.dim());
-                System.arraycopy(two, 0, b, s * network.dim(), network.dim());
-            }
-        } else {
-            a = heldOut(count, request.seed());
-            b = heldOut(count, request.seed() + 7919);
-        }
+        Options o = options(request);
+        int steps = o.integer(STEPS, 2, 1000).orElse(settings.interpolationSteps());
+        ImageSet[] ends = ImageInputs.ends(Vae.ID, o, data.get().test(), count, settings.imageSize(), request.seed(),
+                set -> set);
+        float[] a = ends[0].pixels();
+        float[] b = ends[1].pixels();
         double[] ma = GaussianLatent.means(network.encode(a, count), count, network.latent());
         double[] mb = GaussianLatent.means(network.encode(b, count), count, network.latent());
         int latent = network.latent();

@@ -1,0 +1,97 @@
+package dev.nova.kit.support;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import com.typesafe.config.Config;
+import dev.nova.api.ConfigProblem;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.GeneratorProvider;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginInfo;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apiguardian.api.API;
+
+/**
+ * A {@link GeneratorProvider} whose configuration is a settings record: it answers {@link #info()} without I/O,
+ * validates a config subtree against the {@code reference.conf} at the root of the subclass's module and the
+ * plugin's range checks, and hands {@link #newModel(Object, ModelContext)} and
+ * {@link #restoreModel(Object, ModelContext, InputStream)} the settings already read and checked.
+ *
+ * <pre>{@code
+ * public final class MarkovProvider extends SettingsProvider<Settings> {
+ *     public MarkovProvider() {
+ *         super(new PluginInfo("markov", ...), Settings::problems, Settings::of);
+ *     }
+ *     protected GenerativeModel newModel(Settings s, ModelContext context) { ... }
+ *     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) { ... }
+ * }
+ * }</pre>
+ *
+ * @param <S> the settings record
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public abstract class SettingsProvider<S> implements GeneratorProvider {
+
+    private final PluginInfo info;
+    private final PluginConfig config;
+    private final Function<Config, List<ConfigProblem>> problems;
+    private final Function<Config, S> reader;
+
+    /**
+     * Describes the plugin; reads nothing (the reference config is read on first use).
+     *
+     * @param info what {@link #info()} answers
+     * @param problems the range checks of a subtree with its defaults filled in, for example {@code Settings::problems}
+     * @param reader reads and checks the settings record, for example {@code Settings::of}
+     */
+    protected SettingsProvider(PluginInfo info, Function<Config, List<ConfigProblem>> problems, Function<Config, S> reader) {
+        this.info = Objects.requireNonNull(info, "info");
+        this.config = PluginConfig.of(getClass(), info.id());
+        this.problems = Objects.requireNonNull(problems, "problems");
+        this.reader = Objects.requireNonNull(reader, "reader");
+    }
+
+    @Override
+    public final PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public final List<ConfigProblem> validate(Config given) {
+        return config.validate(given, problems);
+    }
+
+    @Override
+    public final GenerativeModel create(Config given, ModelContext context) {
+        return newModel(config.read(given, reader), context);
+    }
+
+    @Override
+    public final GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
+        return restoreModel(config.read(given, reader), context, payload);
+    }
+
+    /**
+     * Creates a new model (named apart from {@link #create(Config, ModelContext)}, so that a plugin whose settings are
+     * the {@link Config} itself can use this class).
+     *
+     * @param settings the settings, read and checked
+     * @param context what the host hands the model
+     * @return the model
+     */
+    protected abstract GenerativeModel newModel(S settings, ModelContext context);
+
+    /**
+     * Restores a model from its payload.
+     *
+     * @param settings the settings, read and checked
+     * @param context what the host hands the model
+     * @param payload the bytes the model wrote
+     * @return the model
+     */
+    protected abstract GenerativeModel restoreModel(S settings, ModelContext context, InputStream payload);
+}
