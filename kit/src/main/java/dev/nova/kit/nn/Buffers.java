@@ -133,48 +133,6 @@ public final class Buffers {
     }
 
     /**
-     * Copies {@code n} values from {@code src[srcOffset]} into a contiguous array at element {@code dstOffset}.
-     *
-     * @param src the values
-     * @param srcOffset first value to copy
-     * @param n how many
-     * @param a a contiguous array
-     * @param dstOffset first element of {@code a} to write
-     */
-    public static void write(double[] src, int srcOffset, int n, INDArray a, long dstOffset) {
-        if (a.dataType() == DataType.DOUBLE) {
-            new DoublePointer(a.data().addressPointer()).position(dstOffset).put(src, srcOffset, n);
-        } else {
-            float[] f = scratch(n);
-            for (int i = 0; i < n; i++) {
-                f[i] = (float) src[srcOffset + i];
-            }
-            new FloatPointer(a.data().addressPointer()).position(dstOffset).put(f, 0, n);
-        }
-    }
-
-    /**
-     * Copies {@code n} elements of a contiguous array from element {@code srcOffset} into {@code dst[dstOffset]}.
-     *
-     * @param a a contiguous array
-     * @param srcOffset first element of {@code a} to read
-     * @param dst receives the values
-     * @param dstOffset first position of {@code dst} to write
-     * @param n how many
-     */
-    public static void read(INDArray a, long srcOffset, double[] dst, int dstOffset, int n) {
-        if (a.dataType() == DataType.DOUBLE) {
-            new DoublePointer(a.data().addressPointer()).position(srcOffset).get(dst, dstOffset, n);
-        } else {
-            float[] f = scratch(n);
-            new FloatPointer(a.data().addressPointer()).position(srcOffset).get(f, 0, n);
-            for (int i = 0; i < n; i++) {
-                dst[dstOffset + i] = f[i];
-            }
-        }
-    }
-
-    /**
      * All values of an array, as doubles.
      *
      * @param a any array
@@ -209,23 +167,5 @@ public final class Buffers {
         INDArray a = Nd4j.create(type, rows, cols);
         write(v, a);
         return a;
-    }
-
-    /**
-     * {@code op(a)·op(b)} into a new row-major {@code [rows, cols]} array (products straight into row-major
-     * results: {@code transpose().mmul()} re-ordered operands and results through copies).
-     *
-     * @param a left operand
-     * @param b right operand
-     * @param transA whether to transpose {@code a}
-     * @param transB whether to transpose {@code b}
-     * @param rows rows of the result
-     * @param cols columns of the result
-     * @return the product
-     */
-    public static INDArray product(INDArray a, INDArray b, boolean transA, boolean transB, long rows, long cols) {
-        INDArray c = Nd4j.create(a.dataType(), rows, cols);
-        Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
-        return c;
     }
 }

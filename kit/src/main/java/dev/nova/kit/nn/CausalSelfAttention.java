@@ -57,6 +57,7 @@ public final class CausalSelfAttention {
         INDArray dp;
         INDArray dy;
         INDArray dqkv;
+        Vec dpJ;
 
         Work(int batch, int time) {
             this.batch = batch;
@@ -88,6 +89,7 @@ public final class CausalSelfAttention {
                 dp = Nd4j.create(type, bh, time, time);
                 dy = Nd4j.create(type, bh, time, headSize);
                 dqkv = Nd4j.create(type, (long) batch * time, 3L * width);
+                dpJ = Vec.of(type, bh * time * time);
             }
         }
     }
@@ -240,7 +242,7 @@ public final class CausalSelfAttention {
         Nd4j.matmul(w.s, w.dy, w.dv, true, false, false);
         // Through the softmax: dS = P ⊙ (dP − Σ_u dP⊙P) / √hs (P is zero above the diagonal, so dS is too).
         Vec p = w.pJ;
-        Vec dp = Vec.of(params.type(), p.length()).read(w.dp);
+        Vec dp = w.dpJ.read(w.dp);
         double scale = 1 / Math.sqrt(hs);
         Parallel.forParts(batch * heads * time, 16, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
