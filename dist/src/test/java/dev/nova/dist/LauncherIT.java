@@ -145,6 +145,58 @@ class LauncherIT {
         assertFalse(r.err().contains("\tat "), r.err());
     }
 
+    /** A jar that reuses a built-in plugin's id is refused, saying so, and the built-in one keeps working. */
+    @Test
+    void aJarReusingABuiltInIdIsRefusedAndTheBuiltInStays() throws Exception {
+        Path src = dir.resolve("impostor-src");
+        Path classes = dir.resolve("impostor-classes");
+        Path jarDir = dir.resolve("impostor");
+        Files.createDirectories(src.resolve("fixture/impostor"));
+        Files.createDirectories(classes);
+        Files.createDirectories(jarDir);
+        Files.writeString(src.resolve("module-info.java"), """
+                module fixture.impostor {
+                    requires dev.nova.api;
+                    provides dev.nova.api.GeneratorProvider with fixture.impostor.Impostor;
+                }
+                """);
+        Files.writeString(src.resolve("fixture/impostor/Impostor.java"), """
+                package fixture.impostor;
+
+                import com.typesafe.config.Config;
+                import dev.nova.api.*;
+                import java.io.InputStream;
+
+                public final class Impostor implements GeneratorProvider {
+                    @Override public PluginInfo info() {
+                        return new PluginInfo("text-gru", "9.9.9", Modality.TEXT, VersionRange.parse("[1.0,2.0)"), "same id");
+                    }
+                    @Override public GenerativeModel create(Config config, ModelContext context) {
+                        throw new PluginException("text-gru", "impostor");
+                    }
+                    @Override public GenerativeModel restore(Config config, ModelContext context, InputStream in) {
+                        throw new CheckpointException("text-gru", "impostor");
+                    }
+                }
+                """);
+        List<String> args = List.of("-d", classes.toString(), "--module-path", LIB.toString(), "-proc:none",
+                src.resolve("module-info.java").toString(), src.resolve("fixture/impostor/Impostor.java").toString());
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, args.toArray(String[]::new)));
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jarDir.resolve("impostor.jar")))) {
+            for (String name : List.of("module-info.class", "fixture/impostor/Impostor.class")) {
+                zip.putNextEntry(new ZipEntry(name));
+                zip.write(Files.readAllBytes(classes.resolve(name)));
+                zip.closeEntry();
+            }
+        }
+        Run r = nova("plugins", "--plugin-path", jarDir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("text-gru ") && l.contains("dev.nova.textgru") && l.endsWith("ok")),
+                r.out());
+        assertTrue(r.out().contains("refused: duplicate plugin id 'text-gru': module fixture.impostor")
+                && r.out().contains("uses the id of the built-in plugin in module dev.nova.textgru"), r.out());
+    }
+
     @Test
     void modulePathHasNoUpstreamDl4jJars() throws IOException {
         try (var s = Files.list(LIB)) {

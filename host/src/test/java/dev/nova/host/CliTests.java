@@ -172,10 +172,17 @@ class CliTests {
     @Test
     void pluginErrorsExitOneNamingThePlugin() throws Exception {
         Path run = train(10);
-        Result g = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--temperature", "-1");
+        Files.writeString(run.resolve("config.conf"), "edited");
+        Path text = dir.resolve("gone.txt");
+        Files.writeString(text, "ab ab ab ab ab ab ab ab ab ab");
+        Path other = dir.resolve("other");
+        assertEquals(0, nova("train", dir.resolve("uni.conf").toString(), "--plugin-path", plugins.toString(), "--run-dir",
+                other.toString(), "--set", "plugins.uni.text-file=" + text, "--set", "nova.train.steps=10").code());
+        Files.delete(text);
+        Result g = nova("generate", other.toString(), "--plugin-path", plugins.toString());
         assertEquals(1, g.code());
-        assertEquals("nova: error: plugin 'uni': option temperature must be > 0, found -1.0 (run with --debug for details)",
-                g.err().strip());
+        assertEquals("nova: error: plugin 'uni': cannot read text-file " + text + ": NoSuchFileException"
+                + " (run with --debug for details)", g.err().strip());
     }
 
     @Test

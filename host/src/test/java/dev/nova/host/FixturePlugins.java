@@ -27,32 +27,37 @@ public final class FixturePlugins {
     }
 
     /** What to vary in a fixture. */
-    public record Spec(String id, String module, String apiRange, String constructorBody, List<String> dropClasses,
-                       Map<String, String> extraSources) {
+    public record Spec(String id, String module, String apiRange, String constructorBody, String infoBody,
+                       List<String> dropClasses, Map<String, String> extraSources) {
 
         /** A well-behaved fixture. */
         public static Spec of(String id, String module) {
-            return new Spec(id, module, "[1.0,2.0)", "", List.of(), Map.of());
+            return new Spec(id, module, "[1.0,2.0)", "", "", List.of(), Map.of());
         }
 
         public Spec apiRange(String range) {
-            return new Spec(id, module, range, constructorBody, dropClasses, extraSources);
+            return new Spec(id, module, range, constructorBody, infoBody, dropClasses, extraSources);
         }
 
         public Spec constructor(String body) {
-            return new Spec(id, module, apiRange, body, dropClasses, extraSources);
+            return new Spec(id, module, apiRange, body, infoBody, dropClasses, extraSources);
+        }
+
+        /** Code run at the start of {@code info()}, to make it misbehave. */
+        public Spec info(String body) {
+            return new Spec(id, module, apiRange, constructorBody, body, dropClasses, extraSources);
         }
 
         public Spec dropping(String classFile) {
             List<String> d = new ArrayList<>(dropClasses);
             d.add(classFile);
-            return new Spec(id, module, apiRange, constructorBody, d, extraSources);
+            return new Spec(id, module, apiRange, constructorBody, infoBody, d, extraSources);
         }
 
         public Spec withSource(String path, String source) {
             var m = new java.util.LinkedHashMap<>(extraSources);
             m.put(path, source);
-            return new Spec(id, module, apiRange, constructorBody, dropClasses, m);
+            return new Spec(id, module, apiRange, constructorBody, infoBody, dropClasses, m);
         }
 
         String pkg() {
@@ -128,7 +133,8 @@ public final class FixturePlugins {
 
     private static String fill(String template, Spec spec) {
         return template.replace("${ID}", spec.id()).replace("${MODULE}", spec.module()).replace("${PKG}", spec.pkg())
-                .replace("${RANGE}", spec.apiRange()).replace("${CTOR}", spec.constructorBody());
+                .replace("${RANGE}", spec.apiRange()).replace("${CTOR}", spec.constructorBody())
+                .replace("${INFO}", spec.infoBody());
     }
 
     /** The test JVM's module path, which holds the API and what it needs, as a plugin build would have. */

@@ -2,6 +2,7 @@ package dev.nova.kit.image;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class ImageInputs {
     public static ImageSet[] ends(String pluginId, dev.nova.kit.support.Options options, ImageSet test, int count,
                                   int size, long seed, java.util.function.UnaryOperator<ImageSet> label) {
         if (options.has(FROM) != options.has(TO)) {
-            throw new PluginException(pluginId, "options from and to go together: give both image paths, or neither to"
+            throw new InvalidOptionException(pluginId, "from", "options from and to go together: give both image paths, or neither to"
                     + " interpolate between held-out images");
         }
         if (options.has(FROM)) {
@@ -85,13 +86,13 @@ public final class ImageInputs {
         if (Files.isDirectory(p)) {
             ImageSet set = ImageData.readFolder(pluginId, p, size);
             if (set.count() < count) {
-                throw new PluginException(pluginId, "option " + key + ": " + p + " holds " + set.count() + " images, "
+                throw new InvalidOptionException(pluginId, key, "option " + key + ": " + p + " holds " + set.count() + " images, "
                         + count + " asked for");
             }
             return set.limit(count);
         }
         if (!Files.isRegularFile(p)) {
-            throw new PluginException(pluginId, "option " + key + ": " + p + " is neither an image file nor a folder");
+            throw new InvalidOptionException(pluginId, key, "option " + key + ": " + p + " is neither an image file nor a folder");
         }
         float[] one = ImageData.readImage(pluginId, p, size);
         float[] out = new float[count * one.length];

@@ -2,6 +2,7 @@ package dev.nova.kit.support;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import org.apiguardian.api.API;
 /**
  * Typed reading of generation or evaluation options. Values may arrive typed (from code) or as text (from
  * {@code --option key=value} on the command line); both are accepted, so {@code top-k=5} works whichever way it
- * came. Unknown options and values of the wrong type or out of range are a {@link PluginException} naming the
+ * came. Unknown options and values of the wrong type or out of range are an {@link InvalidOptionException} (a usage error) naming the
  * option, what was expected and what was found.
  *
  * <pre>{@code
@@ -40,12 +41,12 @@ public final class Options {
      * @param values the request's options
      * @param known every option the plugin understands here
      * @return the options
-     * @throws PluginException naming the first unknown option and the known ones
+     * @throws InvalidOptionException naming the first unknown option and the known ones
      */
     public static Options of(String pluginId, Map<String, Object> values, List<String> known) {
         for (String key : new java.util.TreeSet<>(values.keySet())) {
             if (!known.contains(key)) {
-                throw new PluginException(pluginId, "unknown option '" + key + "'; known: "
+                throw new InvalidOptionException(pluginId, key, "unknown option '" + key + "'; known: "
                         + (known.isEmpty() ? "none" : String.join(", ", known)));
             }
         }
@@ -200,7 +201,7 @@ public final class Options {
      * @param found the value given
      * @return the exception to throw
      */
-    public PluginException problem(String key, String expected, Object found) {
-        return new PluginException(pluginId, "option " + key + " " + expected + ", found " + found);
+    public InvalidOptionException problem(String key, String expected, Object found) {
+        return new InvalidOptionException(pluginId, key, "option " + key + " " + expected + ", found " + found);
     }
 }

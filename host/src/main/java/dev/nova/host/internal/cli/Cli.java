@@ -1,5 +1,7 @@
 package dev.nova.host.internal.cli;
 
+import dev.nova.api.InvalidConfigException;
+import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
 import dev.nova.host.internal.UsageException;
 import dev.nova.host.internal.run.Terminal;
@@ -55,12 +57,28 @@ public final class Cli {
                 terminal.err().println("nova: " + ex.getMessage());
                 return USAGE;
             }
+            if (ex instanceof InvalidOptionException || ex instanceof InvalidConfigException) {
+                // A value the user gave that the plugin refused: a usage error, like the host's own checks.
+                terminal.err().println("nova: " + String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " "));
+                return USAGE;
+            }
             String message = ex instanceof PluginException || ex instanceof java.io.UncheckedIOException
                     ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
             terminal.err().println("nova: error: " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")
                     + (debug ? "" : " (run with --debug for details)"));
             return FAILURE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Throwable t) {
+            // Nothing escapes as a stack trace: an Error from anywhere (a plugin's, the JVM's) is one line too.
+            if (debug) {
+                t.printStackTrace(terminal.err());
+            }
+            terminal.err().println("nova: error: " + t.getClass().getSimpleName() + ": "
+                    + String.valueOf(t.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                    + (debug ? "" : " (run with --debug for details)"));
+            return FAILURE;
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.nova.host.internal.config.ConfigLoader;
 import dev.nova.host.internal.di.HostComponent;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginEntry;
+import dev.nova.host.internal.run.Checkpoint;
 import dev.nova.host.internal.run.Terminal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
         description = "Trains and samples generative models; plugins are found on the module path and under --plugin-path.",
         subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
                 NovaCommand.Resume.class, NovaCommand.Generate.class, NovaCommand.Evaluate.class,
-                NovaCommand.Tck.class, CommandLine.HelpCommand.class},
+                NovaCommand.Inspect.class, NovaCommand.Tck.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
                 "Run 'nova help <command>' for a command's options."})
 public final class NovaCommand implements Runnable {
@@ -83,15 +83,7 @@ public final class NovaCommand implements Runnable {
         }
 
         static String version() {
-            try (InputStream in = NovaCommand.class.getResourceAsStream("version.properties")) {
-                Properties p = new Properties();
-                if (in != null) {
-                    p.load(in);
-                }
-                return p.getProperty("version", "unknown");
-            } catch (IOException e) {
-                return "unknown";
-            }
+            return dev.nova.host.internal.HostVersion.version();
         }
     }
 
@@ -255,7 +247,14 @@ public final class NovaCommand implements Runnable {
                 throw new UsageException("give --prompt or --prompt-file, not both");
             }
             if (promptFile != null) {
-                options.put(GenerationRequest.PROMPT, java.nio.file.Files.readString(promptFile));
+                options.put(GenerationRequest.PROMPT, readPrompt(promptFile));
+            }
+            if (out != null && java.nio.file.Files.isDirectory(out)) {
+                throw new UsageException("--out " + out + " is a directory; give the PNG file to write (for a file per"
+                        + " sample use --each DIR)");
+            }
+            if (each != null && java.nio.file.Files.exists(each) && !java.nio.file.Files.isDirectory(each)) {
+                throw new UsageException("--each " + each + " is a file; give a directory for the PNG files");
             }
             putIfPresent(options, GenerationRequest.PROMPT, prompt);
             putIfPresent(options, GenerationRequest.LENGTH, length);
@@ -294,6 +293,35 @@ public final class NovaCommand implements Runnable {
         public Integer call() {
             HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
             c.runs().evaluate(checkpoint, new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Verify a checkpoint (every entry against"
+            + " its SHA-256) and print its provenance: versions, plugin jar, data fingerprints, seed, step. Loads no plugin.")
+    static final class Inspect implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory (its latest checkpoint).")
+        Path checkpoint;
+
+        @Option(names = "--config", description = "Also print the effective configuration saved in the checkpoint.")
+        boolean config;
+
+        @Override
+        public Integer call() {
+            Checkpoint c = Checkpoint.read(checkpoint);
+            PrintStream out = terminal.out();
+            out.println("checkpoint  " + c.file());
+            out.println("verified    " + (c.manifest().getProperty("entry.payload.bin.sha256") == null
+                    ? "zip CRCs only (format " + c.manifest().getProperty("format") + " has no entry digests)"
+                    : "every entry matches its size and SHA-256 in the manifest"));
+            List<String[]> rows = new ArrayList<>();
+            new java.util.TreeMap<>(c.manifest()).forEach((k, v) -> rows.add(new String[] {k.toString(), v.toString()}));
+            printTable(out, rows);
+            if (config) {
+                out.println();
+                out.println(c.config().root().render(ConfigRenderOptions.defaults().setOriginComments(false)
+                        .setComments(false).setJson(false)));
+            }
             return 0;
         }
     }
@@ -342,6 +370,32 @@ public final class NovaCommand implements Runnable {
                 }
             }
             return Cli.OK;
+        }
+    }
+
+    /** The most prompt text read from a file: a prompt is a few lines; a model's context is far shorter. */
+    static final int MAX_PROMPT_BYTES = 1 << 20;
+
+    private static String readPrompt(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new UsageException("--prompt-file " + file + " does not exist or is not a file");
+        }
+        byte[] bytes;
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_PROMPT_BYTES + 1);
+        } catch (IOException e) {
+            throw new UsageException("cannot read --prompt-file " + file + ": " + e.getMessage());
+        }
+        if (bytes.length > MAX_PROMPT_BYTES) {
+            throw new UsageException("--prompt-file " + file + " is larger than 1 MiB; a prompt is a few lines");
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UsageException("--prompt-file " + file + " is not valid UTF-8 text");
         }
     }
 

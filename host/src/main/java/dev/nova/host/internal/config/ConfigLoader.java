@@ -153,15 +153,7 @@ public final class ConfigLoader {
     }
 
     private static Config parseRunFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException("run file " + file + " does not exist or is not a file");
-        }
-        try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
-                    .setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
-        } catch (ConfigException e) {
-            throw new ConfigErrors(List.of(oneLine(e)));
-        }
+        return SafeParse.file(file, "run file");
     }
 
     private static Config parseOverride(String set) {
@@ -171,6 +163,7 @@ public final class ConfigLoader {
         }
         String path = set.substring(0, eq).strip();
         String value = set.substring(eq + 1).strip();
+        SafeParse.checkDepth(value, "--set " + path);
         ConfigParseOptions opts = ConfigParseOptions.defaults().setOriginDescription("--set " + path);
         try {
             return ConfigFactory.parseString(path + " = " + value, opts);

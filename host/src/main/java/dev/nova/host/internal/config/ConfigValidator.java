@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValueType;
 import dev.nova.api.ConfigProblem;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.host.internal.discovery.PluginCatalog;
+import dev.nova.host.internal.run.PluginCalls;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,45 +63,93 @@ final class ConfigValidator {
             }
         }
 
-        // Types, for every key the reference defines.
+        // Types, for every key the reference defines; the subtrees with a wrong type are remembered so that
+        // range checks run everywhere else (every problem is reported at once, whichever kind).
+        Set<String> mistyped = new java.util.HashSet<>();
         for (Map.Entry<String, ConfigValue> ref : reference.entrySet()) {
             String path = ref.getKey();
             if (!effective.hasPathOrNull(path)) {
                 continue;
             }
+            String wrong;
             if (effective.getIsNull(path)) {
-                problems.add(at(effective.getValue(path)) + ": " + path + " must not be null; expected "
-                        + expected(ref.getValue()));
-                continue;
+                wrong = "must not be null; expected " + expected(ref.getValue());
+            } else {
+                wrong = typeProblem(effective, path, ref.getValue());
             }
-            String wrong = typeProblem(effective, path, ref.getValue());
             if (wrong != null) {
                 problems.add(at(effective.getValue(path)) + ": " + path + " " + wrong);
+                mistyped.add(owner(path));
             }
         }
 
-        // Each plugin's own checks, only when the types are right.
-        if (problems.isEmpty()) {
-            for (var p : catalog.loaded().entrySet()) {
-                String root = "plugins." + p.getKey();
-                Config sub = effective.hasPath(root) ? effective.getConfig(root) : com.typesafe.config.ConfigFactory.empty();
-                GeneratorProvider provider = p.getValue().provider().orElseThrow();
-                List<ConfigProblem> found;
-                try {
-                    found = provider.validate(sub);
-                } catch (RuntimeException ex) {
-                    problems.add("plugin '" + p.getKey() + "' failed while validating its config: " + ex);
-                    continue;
+        // The host's own ranges.
+        if (!mistyped.contains("nova")) {
+            hostRanges(effective, problems);
+        }
+
+        // Each plugin's own checks, where its values have the right types. validate() must be cheap: it is
+        // bounded in time, and whatever it throws is reported against the plugin.
+        for (var p : catalog.loaded().entrySet()) {
+            String root = "plugins." + p.getKey();
+            if (mistyped.contains(root)) {
+                continue;
+            }
+            Config sub = effective.hasPath(root) ? effective.getConfig(root) : com.typesafe.config.ConfigFactory.empty();
+            GeneratorProvider provider = p.getValue().provider().orElseThrow();
+            List<ConfigProblem> found;
+            try {
+                found = PluginCalls.bounded(p.getKey(), provider.getClass(), "validate", PluginCalls.CHEAP,
+                        () -> provider.validate(sub));
+                if (found == null) {
+                    throw new dev.nova.api.PluginException(p.getKey(), "validate returned null instead of a list");
                 }
-                for (ConfigProblem cp : found) {
-                    String full = root + "." + cp.path();
-                    String origin = effective.hasPath(full) ? at(effective.getValue(full)) : "plugin '" + p.getKey() + "'";
-                    problems.add(origin + ": " + full + " " + cp.message());
-                }
+            } catch (dev.nova.api.PluginException ex) {
+                problems.add(ex.getMessage().replaceFirst("^plugin '([^']*)': ", "plugin '$1' failed while validating its config: "));
+                continue;
+            }
+            for (ConfigProblem cp : found) {
+                String full = root + "." + cp.path();
+                String origin = effective.hasPath(full) ? at(effective.getValue(full)) : "plugin '" + p.getKey() + "'";
+                problems.add(origin + ": " + full + " " + cp.message());
             }
         }
         if (!problems.isEmpty()) {
             throw new ConfigErrors(problems);
+        }
+    }
+
+    /** {@code nova} or {@code plugins.<id>}: the part of the config a path belongs to. */
+    private static String owner(String path) {
+        List<String> parts = ConfigUtil.splitPath(path);
+        return parts.get(0).equals("plugins") && parts.size() > 1 ? "plugins." + parts.get(1) : parts.get(0);
+    }
+
+    /** The limits of {@code nova.train.*}. */
+    private static void hostRanges(Config c, List<String> problems) {
+        range(c, "nova.train.steps", 1, Long.MAX_VALUE, problems);
+        range(c, "nova.train.eval-every", 1, Long.MAX_VALUE, problems);
+        range(c, "nova.train.log-every", 1, Long.MAX_VALUE, problems);
+        range(c, "nova.train.samples", 0, 1000, problems);
+        if (c.hasPath("nova.train.sample-options")) {
+            for (Map.Entry<String, ConfigValue> e : c.getObject("nova.train.sample-options").entrySet()) {
+                ConfigValueType t = e.getValue().valueType();
+                if (t == ConfigValueType.OBJECT || t == ConfigValueType.LIST || t == ConfigValueType.NULL) {
+                    problems.add(at(e.getValue()) + ": nova.train.sample-options." + e.getKey()
+                            + " must be a string, number or boolean (a generation option), found " + render(e.getValue()));
+                }
+            }
+        }
+    }
+
+    private static void range(Config c, String path, long min, long max, List<String> problems) {
+        if (!c.hasPath(path)) {
+            return;
+        }
+        long v = c.getLong(path);
+        if (v < min || v > max) {
+            problems.add(at(c.getValue(path)) + ": " + path + " must be "
+                    + (max == Long.MAX_VALUE ? ">= " + min : "in [" + min + ", " + max + "]") + ", found " + v);
         }
     }
 
@@ -167,7 +216,13 @@ final class ConfigValidator {
             switch (ref.valueType()) {
                 case NUMBER -> {
                     Number n = c.getNumber(path);
+                    if (!Double.isFinite(n.doubleValue())) {
+                        return "must be a finite number, found " + render(actual);
+                    }
                     boolean integral = integral(ref);
+                    if (integral && (n.doubleValue() > Long.MAX_VALUE || n.doubleValue() < Long.MIN_VALUE)) {
+                        return "must be a whole number within 64 bits, found " + render(actual);
+                    }
                     if (integral && (n instanceof Double || n instanceof Float) && n.doubleValue() != Math.rint(n.doubleValue())) {
                         return "must be a whole number, found " + render(actual);
                     }

@@ -2,7 +2,9 @@ package dev.nova.host.internal.discovery;
 
 import dev.nova.api.ApiVersion;
 import dev.nova.api.GeneratorProvider;
+import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
+import dev.nova.host.internal.run.PluginCalls;
 import java.io.IOException;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
@@ -144,22 +146,27 @@ public final class PluginDiscovery {
             String moduleName = module.getName();
             String location = locationOf(module);
             GeneratorProvider provider;
-            try {
-                provider = p.get();
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                entries.add(PluginEntry.failed(Optional.empty(), moduleName, location,
-                        "provider " + p.type().getName() + " could not be constructed: " + oneLine(rootCause(e))));
-                continue;
-            }
             PluginInfo info;
             try {
-                info = provider.info();
-                if (info == null) {
-                    throw new IllegalStateException("info() returned null");
-                }
-            } catch (RuntimeException | LinkageError e) {
+                // Constructing a provider and info() must be cheap; a plugin that hangs or throws any Throwable
+                // (an Error too) is refused by name and the others still load.
+                Described d = PluginCalls.bounded(moduleName, p.type(), "info()", PluginCalls.CHEAP, () -> {
+                    GeneratorProvider g = p.get();
+                    PluginInfo i = g.info();
+                    if (i == null) {
+                        throw new IllegalStateException("info() returned null");
+                    }
+                    return new Described(g, i);
+                });
+                provider = d.provider();
+                info = d.info();
+            } catch (PluginException e) {
+                Throwable cause = e.getCause() instanceof ServiceConfigurationError sce && sce.getCause() != null
+                        ? sce.getCause() : e.getCause();
+                String why = cause == null ? e.getMessage().replaceFirst("^plugin '[^']*': ", "")
+                        : "failed with " + oneLine(rootCause(cause));
                 entries.add(PluginEntry.failed(Optional.empty(), moduleName, location,
-                        "provider " + p.type().getName() + " failed to describe itself: " + oneLine(e)));
+                        "provider " + p.type().getName() + " (" + location + ") " + why));
                 continue;
             }
             if (!info.apiRange().contains(ApiVersion.CURRENT)) {
@@ -173,7 +180,17 @@ public final class PluginDiscovery {
         return entries;
     }
 
-    private static List<PluginEntry> rejectDuplicates(List<PluginEntry> entries) {
+    private record Described(GeneratorProvider provider, PluginInfo info) { }
+
+    private boolean builtIn(PluginEntry e) {
+        return e.provider().map(p -> p.getClass().getModule().getLayer() == parent).orElse(false);
+    }
+
+    /**
+     * Two plugins with one id cannot both load. A built-in plugin (module path) keeps its id and the plugin
+     * directory's copy is refused, saying so; between plugin-directory jars no choice is safe, so all are refused.
+     */
+    private List<PluginEntry> rejectDuplicates(List<PluginEntry> entries) {
         Map<String, List<PluginEntry>> byId = new LinkedHashMap<>();
         for (PluginEntry e : entries) {
             if (e.isLoaded()) {
@@ -184,10 +201,20 @@ public final class PluginDiscovery {
         for (PluginEntry e : entries) {
             List<PluginEntry> same = e.isLoaded() ? byId.get(e.info().orElseThrow().id()) : List.of(e);
             if (same.size() > 1) {
-                String all = same.stream().map(s -> "module " + s.moduleName() + " (" + s.location() + ")")
-                        .collect(Collectors.joining(" and "));
-                out.add(e.refuse("duplicate plugin id '" + e.displayId() + "' provided by " + all
-                        + "; remove one of them"));
+                String id = e.displayId();
+                List<PluginEntry> builtIns = same.stream().filter(this::builtIn).toList();
+                if (builtIns.size() == 1 && builtIn(e)) {
+                    out.add(e);
+                } else if (builtIns.size() == 1) {
+                    PluginEntry b = builtIns.get(0);
+                    out.add(e.refuse("duplicate plugin id '" + id + "': module " + e.moduleName() + " (" + e.location()
+                            + ") uses the id of the built-in plugin in module " + b.moduleName() + "; it is ignored"
+                            + " and the built-in one is used (give the jar's plugin another id)"));
+                } else {
+                    String all = same.stream().map(s -> "module " + s.moduleName() + " (" + s.location() + ")")
+                            .collect(Collectors.joining(" and "));
+                    out.add(e.refuse("duplicate plugin id '" + id + "' provided by " + all + "; remove one of them"));
+                }
             } else {
                 out.add(e);
             }

@@ -1,12 +1,12 @@
 package dev.nova.host.internal.run;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.nova.api.ApiVersion;
 import dev.nova.host.internal.UsageException;
-import java.io.ByteArrayInputStream;
+import dev.nova.host.internal.config.SafeParse;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,36 +14,60 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A checkpoint file: a zip with the host's manifest, the effective configuration and the plugin's payload.
+ * A checkpoint file: a zip with the effective configuration, the plugin's payload and the host's manifest.
  *
- * <p>Files are written to a temporary sibling and moved into place atomically, so a crash never leaves a
- * half-written checkpoint where a good one was.
+ * <p>Integrity: the manifest (written last) holds the SHA-256 and size of every other entry, and every read
+ * checks them, together with each entry's zip CRC, before anything is handed to a plugin. A checkpoint either
+ * loads exactly as it was written or is refused with one line naming the file and the entry. Untrusted sizes are
+ * bounded before anything is allocated: the manifest may hold at most {@value #MAX_MANIFEST} bytes, the
+ * configuration {@value #MAX_CONFIG}, the payload no more than its manifest declares.
+ *
+ * <p>Writes go to a temporary sibling that is flushed to the disk and then moved into place atomically, so a
+ * crash or a full disk never leaves a half-written checkpoint where a good one was.
  *
  * @param file where it lives
- * @param manifest format, plugin, versions, step, seed
+ * @param manifest format, plugin, versions, step, seed, provenance and entry digests
  * @param config the effective configuration of the run ({@code nova} and {@code plugins.<id>})
  */
 public record Checkpoint(Path file, Properties manifest, Config config) {
 
     /** The format written in every manifest. */
-    public static final String FORMAT = "nova-checkpoint/1";
+    public static final String FORMAT = "nova-checkpoint/2";
 
-    private static final String MANIFEST = "manifest.properties";
-    private static final String CONFIG = "config.conf";
-    private static final String PAYLOAD = "payload.bin";
+    /** The first format: no entry digests (zip CRCs are still checked). Still read. */
+    static final String FORMAT_1 = "nova-checkpoint/1";
+
+    static final String MANIFEST = "manifest.properties";
+    static final String CONFIG = "config.conf";
+    static final String PAYLOAD = "payload.bin";
+    private static final Set<String> ENTRIES = Set.of(MANIFEST, CONFIG, PAYLOAD);
+
+    /** The largest manifest read, in bytes. */
+    static final int MAX_MANIFEST = 1 << 20;
+    /** The largest saved configuration read, in bytes. */
+    static final int MAX_CONFIG = 16 << 20;
 
     /** The plugin that wrote the payload. */
     public String pluginId() {
@@ -52,19 +76,42 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
 
     /** The model's step count when saved. */
     public long step() {
-        return Long.parseLong(manifest.getProperty("step", "0"));
+        return longValue("step", 0);
     }
 
     /** The best held-out loss seen in the run up to this checkpoint, or NaN. */
     public double bestLoss() {
-        return Double.parseDouble(manifest.getProperty("best-loss", "NaN"));
+        String v = manifest.getProperty("best-loss", "NaN");
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("checkpoint " + file + ": manifest value best-loss must be a number, found '" + v + "'");
+        }
+    }
+
+    /** The payload's declared size in bytes, or -1 for format 1. */
+    long payloadSize() {
+        return longValue("entry." + PAYLOAD + ".size", -1);
+    }
+
+    private long longValue(String key, long absent) {
+        String v = manifest.getProperty(key);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("checkpoint " + file + ": manifest value " + key + " must be a whole number, found '"
+                    + v + "'");
+        }
     }
 
     /**
-     * Writes a checkpoint atomically.
+     * Writes a checkpoint atomically and durably.
      *
      * @param file the target
-     * @param manifest the manifest (format and API are added)
+     * @param manifest the manifest (format, API and entry digests are added)
      * @param config the effective configuration
      * @param payload writes the plugin's payload into the given stream
      */
@@ -76,21 +123,33 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
-                zip.putNextEntry(new ZipEntry(MANIFEST));
-                StringWriter w = new StringWriter();
-                m.store(w, "Nova checkpoint");
-                zip.write(w.toString().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                 ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(
+                         java.nio.channels.Channels.newOutputStream(channel), 1 << 16))) {
+                byte[] configBytes = config.root().render(ConfigRenderOptions.defaults().setOriginComments(false)
+                        .setJson(false)).getBytes(StandardCharsets.UTF_8);
                 zip.putNextEntry(new ZipEntry(CONFIG));
-                zip.write(config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false))
-                        .getBytes(StandardCharsets.UTF_8));
+                zip.write(configBytes);
                 zip.closeEntry();
+                record(m, CONFIG, sha256().digest(configBytes), configBytes.length);
+
                 zip.putNextEntry(new ZipEntry(PAYLOAD));
+                MessageDigest digest = sha256();
+                long[] size = {0};
                 payload.accept(new FilterOutputStream(zip) {
+                    @Override
+                    public void write(int b) throws IOException {
+                        out.write(b);
+                        digest.update((byte) b);
+                        size[0]++;
+                    }
+
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
                         out.write(b, off, len);
+                        digest.update(b, off, len);
+                        size[0] += len;
                     }
 
                     @Override
@@ -99,12 +158,23 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
                     }
                 });
                 zip.closeEntry();
+                record(m, PAYLOAD, digest.digest(), size[0]);
+
+                zip.putNextEntry(new ZipEntry(MANIFEST));
+                StringWriter w = new StringWriter();
+                m.store(w, "Nova checkpoint");
+                zip.write(w.toString().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+                zip.finish();
+                zip.flush();
+                channel.force(true);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         } finally {
@@ -116,59 +186,256 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
         }
     }
 
+    /** Makes a rename durable: fsync of the folder (not possible on every platform; best effort). */
+    static void syncDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Windows cannot open a folder as a channel; the rename itself is still atomic
+        }
+    }
+
+    private static void record(Properties m, String entry, byte[] sha256, long size) {
+        m.setProperty("entry." + entry + ".sha256", HexFormat.of().formatHex(sha256));
+        m.setProperty("entry." + entry + ".size", Long.toString(size));
+    }
+
     /**
-     * Reads a checkpoint's manifest and configuration, checking the format.
+     * Reads a checkpoint's manifest and configuration and verifies every entry (CRC, size, SHA-256).
      *
      * @param file a checkpoint file, or a run directory (its latest checkpoint is used)
      * @return the checkpoint
-     * @throws UsageException if the file is missing, not a checkpoint, truncated, or of another format
+     * @throws UsageException if the file is missing, not a checkpoint, corrupt, truncated, or of another format
      */
     public static Checkpoint read(Path file) {
         Path f = Files.isDirectory(file) ? RunDirectory.latest(file) : file;
         if (!Files.isRegularFile(f)) {
             throw new UsageException("checkpoint " + f + " does not exist");
         }
-        try (ZipFile zip = new ZipFile(f.toFile())) {
-            ZipEntry me = zip.getEntry(MANIFEST);
-            ZipEntry ce = zip.getEntry(CONFIG);
-            if (me == null || ce == null || zip.getEntry(PAYLOAD) == null) {
-                throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: missing "
-                        + (me == null ? MANIFEST : ce == null ? CONFIG : PAYLOAD));
+        try {
+            Properties m = readManifest(f);
+            String format = m.getProperty("format");
+            if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
+                throw new UsageException("checkpoint " + f + " has format '" + format + "', expected '" + FORMAT + "'");
             }
-            Properties m = new Properties();
-            try (InputStream in = zip.getInputStream(me)) {
-                m.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-            }
-            if (!FORMAT.equals(m.getProperty("format"))) {
-                throw new UsageException("checkpoint " + f + " has format '" + m.getProperty("format")
-                        + "', expected '" + FORMAT + "'");
-            }
-            String text;
-            try (InputStream in = zip.getInputStream(ce)) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            Config config = ConfigFactory.parseReader(new StringReader(text),
-                    ConfigParseOptions.defaults().setOriginDescription(f + " (saved config)"));
+            Checkpoint partial = new Checkpoint(f, m, null);
+            byte[] configBytes = verify(f, m, FORMAT.equals(format));
+            String text = new String(configBytes, StandardCharsets.UTF_8);
+            Config config = SafeParse.hocon(text, f + " (saved config)");
+            partial.step();
             return new Checkpoint(f, m, config);
-        } catch (ZipException e) {
-            throw new UsageException("checkpoint " + f + " is corrupt or truncated (" + e.getMessage() + ")");
+        } catch (ZipException | java.io.EOFException e) {
+            throw corrupt(f, e.getMessage());
         } catch (IOException e) {
             throw new UsageException("cannot read checkpoint " + f + ": " + e.getMessage());
         }
     }
 
+    private static UsageException corrupt(Path f, String why) {
+        return new UsageException("checkpoint " + f + " is corrupt or truncated (" + why + ")");
+    }
+
+    /** Reads the manifest through the zip's central directory, bounded. */
+    private static Properties readManifest(Path f) throws IOException {
+        try (ZipFile zip = new ZipFile(f.toFile())) {
+            Set<String> names = new LinkedHashSet<>();
+            var it = zip.entries();
+            while (it.hasMoreElements()) {
+                String name = it.nextElement().getName();
+                if (!ENTRIES.contains(name) || !names.add(name)) {
+                    throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: unexpected entry '" + name + "'");
+                }
+            }
+            for (String required : List.of(MANIFEST, CONFIG, PAYLOAD)) {
+                if (!names.contains(required)) {
+                    throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: missing " + required);
+                }
+            }
+            Properties m = new Properties();
+            try (InputStream in = zip.getInputStream(zip.getEntry(MANIFEST))) {
+                byte[] bytes = readBounded(in, MAX_MANIFEST, f, MANIFEST);
+                m.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("checkpoint " + f + ": " + MANIFEST + " is malformed (" + e.getMessage() + ")");
+            }
+            return m;
+        }
+    }
+
     /**
-     * Opens the plugin's payload.
+     * Streams through every entry as stored (local headers and data, which is what a later read gets), checking
+     * CRCs, sizes and, for format 2, the SHA-256 of the configuration and payload; returns the configuration.
+     */
+    private static byte[] verify(Path f, Properties m, boolean digests) throws IOException {
+        byte[] config = null;
+        Set<String> seen = new LinkedHashSet<>();
+        long payloadLimit = digests ? declaredSize(f, m, PAYLOAD) : Long.MAX_VALUE;
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(f))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                String name = e.getName();
+                if (!ENTRIES.contains(name) || !seen.add(name)) {
+                    throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: unexpected entry '" + name + "'");
+                }
+                MessageDigest digest = sha256();
+                long size;
+                switch (name) {
+                    case CONFIG -> {
+                        config = readBounded(zip, digests ? (int) Math.min(MAX_CONFIG, declaredSize(f, m, CONFIG)) : MAX_CONFIG,
+                                f, CONFIG);
+                        digest.update(config);
+                        size = config.length;
+                    }
+                    case PAYLOAD -> size = drain(zip, digest, payloadLimit, f);
+                    default -> {
+                        readBounded(zip, MAX_MANIFEST, f, MANIFEST);
+                        continue;
+                    }
+                }
+                if (digests) {
+                    check(f, m, name, digest.digest(), size);
+                }
+            }
+        }
+        if (!seen.equals(ENTRIES) || config == null) {
+            throw corrupt(f, "an entry is missing from the stored data");
+        }
+        return config;
+    }
+
+    private static long declaredSize(Path f, Properties m, String entry) {
+        String v = m.getProperty("entry." + entry + ".size");
+        try {
+            long size = Long.parseLong(String.valueOf(v).trim());
+            if (size < 0) {
+                throw new NumberFormatException();
+            }
+            return size;
+        } catch (NumberFormatException e) {
+            throw new UsageException("checkpoint " + f + ": manifest value entry." + entry
+                    + ".size must be a whole number >= 0, found '" + v + "'");
+        }
+    }
+
+    private static void check(Path f, Properties m, String entry, byte[] sha256, long size) {
+        String expected = m.getProperty("entry." + entry + ".sha256");
+        if (size != declaredSize(f, m, entry)) {
+            throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry + " holds " + size
+                    + " bytes, its manifest says " + declaredSize(f, m, entry));
+        }
+        if (expected == null || !expected.equalsIgnoreCase(HexFormat.of().formatHex(sha256))) {
+            throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry
+                    + " does not match the SHA-256 in its manifest");
+        }
+    }
+
+    private static byte[] readBounded(InputStream in, int limit, Path f, String entry) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 1 << 16));
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            total += n;
+            if (total > limit) {
+                throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry + " is larger than "
+                        + limit + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static long drain(InputStream in, MessageDigest digest, long limit, Path f) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            total += n;
+            if (total > limit) {
+                throw new UsageException("checkpoint " + f + " is corrupt: entry " + PAYLOAD
+                        + " is larger than its manifest says (" + limit + " bytes)");
+            }
+            digest.update(buf, 0, n);
+        }
+        return total;
+    }
+
+    /**
+     * Opens the plugin's payload as a stream over the stored entry (nothing is buffered whole). The stream checks
+     * the payload's size and SHA-256 again as it is read to its end.
      *
      * @return the payload bytes as a stream
      */
     public InputStream openPayload() {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            try (InputStream in = zip.getInputStream(zip.getEntry(PAYLOAD))) {
-                return new ByteArrayInputStream(in.readAllBytes());
+        try {
+            ZipInputStream zip = new ZipInputStream(Files.newInputStream(file));
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (PAYLOAD.equals(e.getName())) {
+                    return verifying(zip);
+                }
             }
+            zip.close();
+            throw corrupt(file, "no " + PAYLOAD + " entry");
         } catch (IOException e) {
-            throw new UsageException("checkpoint " + file + " is corrupt or truncated (" + e.getMessage() + ")");
+            throw corrupt(file, e.getMessage());
+        }
+    }
+
+    private InputStream verifying(ZipInputStream zip) {
+        String expected = manifest.getProperty("entry." + PAYLOAD + ".sha256");
+        long limit = expected == null ? Long.MAX_VALUE : payloadSize();
+        MessageDigest digest = sha256();
+        return new FilterInputStream(zip) {
+            long read;
+            boolean checked;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    read += n;
+                    if (read > limit) {
+                        throw new IOException("checkpoint " + file + ": payload is longer than its manifest says");
+                    }
+                    digest.update(b, off, n);
+                } else if (n < 0 && expected != null && !checked) {
+                    checked = true;
+                    if (!expected.equalsIgnoreCase(HexFormat.of().formatHex(digest.digest()))) {
+                        throw new IOException("checkpoint " + file + ": payload does not match the SHA-256 in its manifest");
+                    }
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                byte[] buf = new byte[8192];
+                long done = 0;
+                while (done < n) {
+                    int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                    if (r < 0) {
+                        break;
+                    }
+                    done += r;
+                }
+                return done;
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 }

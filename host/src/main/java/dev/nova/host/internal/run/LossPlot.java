@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -81,12 +80,12 @@ final class LossPlot {
         plot.setRenderer(r);
         plot.getRangeAxis().setAutoRange(true);
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try {
-            Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
-            ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 500);
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
+            ChartUtils.writeChartAsPNG(bytes, chart, 900, 500);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot draw " + png + ": " + e.getMessage(), e);
         }
+        Images.writeAtomically(bytes.toByteArray(), png);
     }
 }

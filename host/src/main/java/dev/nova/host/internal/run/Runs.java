@@ -10,6 +10,7 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.Sample;
 import dev.nova.api.StepEvent;
@@ -24,7 +25,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,12 +87,14 @@ public final class Runs {
     }
 
     /**
-     * Trains a new model.
+     * Trains a new model. Everything that can be checked is checked before the run directory exists; a run
+     * directory this call created is removed again if the model cannot be created.
      *
      * @param pluginId the plugin
      * @param effective the validated configuration
      * @param baseDirectory where relative config paths are resolved
-     * @param runDir an explicit run directory, or empty for a new one under {@code nova.runs-dir}
+     * @param runDir an explicit run directory (it must not exist, or be empty), or empty for a new one under
+     *     {@code nova.runs-dir}
      * @param cancel set to stop early (Ctrl-C); the latest checkpoint is still written
      * @return the run directory
      */
@@ -98,19 +103,60 @@ public final class Runs {
         GeneratorProvider provider = catalog.require(pluginId);
         TrainSettings settings = TrainSettings.of(effective);
         Config runConfig = runConfig(effective, pluginId);
-        RunDirectory run = runDir.map(RunDirectory::open)
-                .orElseGet(() -> RunDirectory.create(Path.of(effective.getString("nova.runs-dir")), pluginId));
-        writeText(run.config(), "# Effective configuration of this run, with the origin of each value.\n"
-                + runConfig.root().render(ConfigRenderOptions.defaults().setOriginComments(true).setJson(false)));
-        terminal.err().println("nova: training '" + pluginId + "' for " + settings.steps() + " steps; run directory "
-                + run.root());
-        ModelContext ctx = ModelContext.of(settings.seed(), run.work().toAbsolutePath(), baseDirectory.toAbsolutePath());
         Config pluginConfig = pluginSubtree(runConfig, pluginId);
-        try (GenerativeModel model = PluginCalls.call(pluginId, provider.getClass(), "create",
-                () -> provider.create(pluginConfig, ctx))) {
-            loop(provider, model, runConfig, baseDirectory, run, settings, Double.NaN, cancel);
+        boolean existed = runDir.isPresent() && Files.exists(runDir.get());
+        RunDirectory run = runDir.map(RunDirectory::fresh)
+                .orElseGet(() -> RunDirectory.create(Path.of(effective.getString("nova.runs-dir")), pluginId));
+        boolean started = false;
+        try (RunDirectory.Lock lock = run.lock()) {
+            ModelContext ctx = ModelContext.of(settings.seed(), run.work().toAbsolutePath(), baseDirectory.toAbsolutePath());
+            GenerativeModel model = PluginCalls.call(pluginId, provider.getClass(), "create",
+                    () -> provider.create(pluginConfig, ctx));
+            try (model) {
+                if (model == null) {
+                    throw new PluginException(pluginId, "create returned null");
+                }
+                probeSampleOptions(pluginId, provider, model, settings);
+                started = true;
+                writeText(run.config(), "# Effective configuration of this run, with the origin of each value.\n"
+                        + runConfig.root().render(ConfigRenderOptions.defaults().setOriginComments(true).setJson(false)));
+                terminal.err().println("nova: training '" + pluginId + "' for " + settings.steps() + " steps; run directory "
+                        + run.root());
+                Properties provenance = Provenance.of(catalog.find(pluginId).orElseThrow(), pluginConfig, baseDirectory);
+                loop(provider, model, runConfig, baseDirectory, run, settings, Double.NaN, provenance, cancel);
+            }
+        } finally {
+            if (!started) {
+                if (existed) {
+                    try (var s = Files.list(run.root())) {
+                        for (Path p : s.toList()) {
+                            new RunDirectory(p).discard();
+                        }
+                    } catch (IOException ignored) {
+                        // best effort
+                    }
+                } else {
+                    run.discard();
+                }
+            }
         }
         return run;
+    }
+
+    /**
+     * The sample options are generation options the host cannot check; one sample is drawn before training so
+     * that a bad value fails now, before a run exists, instead of at every evaluation and every resume.
+     */
+    private static void probeSampleOptions(String id, GeneratorProvider provider, GenerativeModel model, TrainSettings s) {
+        if (s.samples() == 0) {
+            return;
+        }
+        try {
+            PluginCalls.call(id, provider.getClass(), "generate", () -> model.generate(
+                    new GenerationRequest(1, s.seed(), s.sampleOptions(), GenerationListener.NONE)));
+        } catch (dev.nova.api.InvalidOptionException e) {
+            throw new UsageException("nova.train.sample-options: " + e.getMessage());
+        }
     }
 
     /**
@@ -120,76 +166,107 @@ public final class Runs {
      * @param steps a new total step count, or empty to keep the run's
      * @param cancel set to stop early
      * @return the run directory
+     * @throws UsageException if the run has nothing left to do (it is at or past the total)
      */
     public RunDirectory resume(Path runDirectory, Optional<Long> steps, Cancellation cancel) {
-        Checkpoint ckpt = Checkpoint.read(RunDirectory.latest(runDirectory));
-        String pluginId = ckpt.pluginId();
-        GeneratorProvider provider = requireFor(ckpt);
-        Config runConfig = ckpt.config();
-        if (steps.isPresent()) {
-            runConfig = ConfigFactory.parseMap(Map.of("nova.train.steps", steps.get()), "--steps").withFallback(runConfig);
+        if (!Files.isDirectory(runDirectory)) {
+            throw new UsageException("run directory " + runDirectory + " does not exist");
         }
-        TrainSettings settings = TrainSettings.of(runConfig);
         RunDirectory run = RunDirectory.open(runDirectory);
-        Path base = Path.of(ckpt.manifest().getProperty("base-directory", "."));
-        ModelContext ctx = ModelContext.of(settings.seed(), run.work().toAbsolutePath(), base);
-        GenerativeModel restored = restore(provider, pluginId, ckpt, ctx);
-        terminal.err().println("nova: resuming '" + pluginId + "' at step " + restored.step() + " of "
-                + settings.steps() + "; run directory " + run.root());
-        try (GenerativeModel model = restored) {
-            loop(provider, model, runConfig, base, run, settings, ckpt.bestLoss(), cancel);
+        try (RunDirectory.Lock lock = run.lock()) {
+            Checkpoint ckpt = Checkpoint.read(RunDirectory.latest(runDirectory));
+            String pluginId = ckpt.pluginId();
+            GeneratorProvider provider = requireFor(ckpt);
+            Config runConfig = ckpt.config();
+            long total = steps.orElseGet(() -> runConfig.getLong("nova.train.steps"));
+            if (steps.isPresent() && steps.get() < 1) {
+                throw new UsageException("--steps must be >= 1, found " + steps.get());
+            }
+            if (total <= ckpt.step()) {
+                throw new UsageException("run " + runDirectory + " is at step " + ckpt.step() + " of " + total
+                        + "; nothing to resume. --steps is the new total number of steps: give more than " + ckpt.step());
+            }
+            Config config = steps.isPresent()
+                    ? ConfigFactory.parseMap(Map.of("nova.train.steps", steps.get()), "--steps").withFallback(runConfig)
+                    : runConfig;
+            TrainSettings settings = TrainSettings.of(config);
+            Path base = Path.of(ckpt.manifest().getProperty("base-directory", "."));
+            ModelContext ctx = ModelContext.of(settings.seed(), run.work().toAbsolutePath(), base);
+            GenerativeModel restored = restore(provider, pluginId, ckpt, ctx);
+            terminal.err().println("nova: resuming '" + pluginId + "' at step " + restored.step() + " of "
+                    + settings.steps() + "; run directory " + run.root());
+            Properties provenance = Provenance.of(catalog.find(pluginId).orElseThrow(), pluginSubtree(config, pluginId), base);
+            try (GenerativeModel model = restored) {
+                loop(provider, model, config, base, run, settings, ckpt.bestLoss(), provenance, cancel);
+            }
         }
         return run;
     }
 
     private void loop(GeneratorProvider provider, GenerativeModel model, Config runConfig, Path base, RunDirectory run,
-                      TrainSettings s, double bestSoFar, Cancellation cancel) {
-        PluginInfo info = provider.info();
+                      TrainSettings s, double bestSoFar, Properties provenance, Cancellation cancel) {
+        PluginInfo info = info(provider);
         String id = info.id();
         double best = bestSoFar;
         LossPlot plot = LossPlot.from(run.metrics());
         Progress progress = new Progress(s, model.step(), plot);
+        long saved = -1;
         try (BufferedWriter metrics = Files.newBufferedWriter(run.metrics(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            while (model.step() < s.steps() && !cancel.isCancelled()) {
-                long target = Math.min(s.steps(), (model.step() / s.evalEvery() + 1) * s.evalEvery());
-                TrainingRequest request = new TrainingRequest(target - model.step(), cancel);
-                TrainingResult result = PluginCalls.call(id, provider.getClass(), "train",
-                        () -> model.train(request, e -> progress.onStep(e, metrics)));
-                if (result.cancelled() || cancel.isCancelled()) {
-                    break;
-                }
-                if (model.step() % s.evalEvery() == 0 || model.step() >= s.steps()) {
-                    Map<String, Double> m = PluginCalls.call(id, provider.getClass(), "evaluate",
-                            () -> model.evaluate(EvaluationRequest.heldOut(s.seed())));
-                    double loss = m.getOrDefault(GenerativeModel.LOSS, Double.NaN);
-                    boolean improved = Double.isNaN(best) || loss < best;
-                    if (improved) {
-                        best = loss;
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                while (model.step() < s.steps() && !cancel.isCancelled()) {
+                    long target = Math.min(s.steps(), (model.step() / s.evalEvery() + 1) * s.evalEvery());
+                    TrainingRequest request = new TrainingRequest(target - model.step(), cancel);
+                    TrainingResult result = PluginCalls.call(id, provider.getClass(), "train",
+                            () -> model.train(request, e -> progress.onStep(e, metrics)));
+                    if (result.cancelled() || cancel.isCancelled()) {
+                        break;
                     }
-                    Map<String, Object> rec = new LinkedHashMap<>();
-                    rec.put("step", model.step());
-                    rec.put("eval", m);
-                    String line = Json.object(rec);
-                    writeLine(metrics, line);
-                    plot.accept(line);
-                    plot.write(run.lossPlot(), id + " (" + run.root().getFileName() + ")");
-                    terminal.err().printf("eval step %d | held-out %s%s%n", model.step(), format(m),
-                            improved ? " | best" : "");
-                    save(model, info, runConfig, base, run.latestCheckpoint(), best);
-                    if (improved) {
-                        Files.copy(run.latestCheckpoint(), run.bestCheckpoint().resolveSibling(".best.ckpt.tmp"),
-                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        Files.move(run.bestCheckpoint().resolveSibling(".best.ckpt.tmp"), run.bestCheckpoint(),
-                                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    if (model.step() % s.evalEvery() == 0 || model.step() >= s.steps()) {
+                        Map<String, Double> m = PluginCalls.call(id, provider.getClass(), "evaluate",
+                                () -> model.evaluate(EvaluationRequest.heldOut(s.seed())));
+                        double loss = m.getOrDefault(GenerativeModel.LOSS, Double.NaN);
+                        boolean improved = Double.isNaN(best) || loss < best;
+                        if (improved) {
+                            best = loss;
+                        }
+                        // The checkpoint first: whatever happens after (a signal, a full disk), it is on disk.
+                        save(model, info, runConfig, base, provenance, run.latestCheckpoint(), best);
+                        saved = model.step();
+                        if (improved) {
+                            Path tmp = run.bestCheckpoint().resolveSibling(".best.ckpt.tmp");
+                            Files.copy(run.latestCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                            Files.move(tmp, run.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING,
+                                    StandardCopyOption.ATOMIC_MOVE);
+                        }
+                        Map<String, Object> rec = new LinkedHashMap<>();
+                        rec.put("step", model.step());
+                        rec.put("eval", m);
+                        String line = Json.object(rec);
+                        writeLine(metrics, line);
+                        plot.accept(line);
+                        terminal.err().printf("eval step %d | held-out %s%s%n", model.step(), format(m),
+                                improved ? " | best" : "");
+                        if (!cancel.isCancelled()) {
+                            drawPlot(plot, run, id, cancel);
+                            writeSamples(provider, model, info, run, s, cancel);
+                        }
                     }
-                    writeSamples(provider, model, info, run, s);
                 }
+            } catch (RuntimeException | Error e) {
+                if (!cancel.isCancelled()) {
+                    throw e;
+                }
+                // Interrupted while something failed (the JVM refuses new work during shutdown): the checkpoint
+                // below is what matters now.
+                terminal.err().println("nova: warning: " + oneLine(e) + " (while stopping)");
             }
             if (cancel.isCancelled()) {
-                save(model, info, runConfig, base, run.latestCheckpoint(), best);
-                terminal.err().println("nova: interrupted at step " + model.step() + "; checkpoint written; continue with"
-                        + " 'nova resume " + run.root() + "'");
+                if (model.step() != saved) {
+                    save(model, info, runConfig, base, provenance, run.latestCheckpoint(), best);
+                }
+                terminal.err().println("nova: interrupted at step " + model.step() + "; checkpoint " + run.latestCheckpoint()
+                        + " written; continue with 'nova resume " + run.root() + "'");
             } else {
                 terminal.err().println("nova: done at step " + model.step() + "; best held-out loss "
                         + String.format("%.4f", best) + "; checkpoints in " + run.checkpoints());
@@ -199,9 +276,29 @@ public final class Runs {
         }
     }
 
+    /** The loss chart is a convenience: a failure to draw it is a warning, never the end of a run. */
+    private void drawPlot(LossPlot plot, RunDirectory run, String id, Cancellation cancel) {
+        try {
+            plot.write(run.lossPlot(), id + " (" + run.root().getFileName() + ")");
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
+                throw e;
+            }
+            if (!cancel.isCancelled()) {
+                terminal.err().println("nova: warning: could not draw " + run.lossPlot() + ": " + oneLine(e));
+            }
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e instanceof PluginException || e instanceof UncheckedIOException || e instanceof UsageException
+                ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return String.valueOf(m).replaceAll("\\s*\\R\\s*", " ");
+    }
+
     private void writeSamples(GeneratorProvider provider, GenerativeModel model, PluginInfo info, RunDirectory run,
-                              TrainSettings s) {
-        if (s.samples() == 0) {
+                              TrainSettings s, Cancellation cancel) {
+        if (s.samples() == 0 || cancel.isCancelled()) {
             return;
         }
         GenerationRequest req = new GenerationRequest(s.samples(), s.seed(), s.sampleOptions(), GenerationListener.NONE);
@@ -236,7 +333,7 @@ public final class Runs {
     public List<Sample> generate(Path checkpoint, GenerationRequest request, Path gridFile, Optional<Path> eachDir) {
         Checkpoint ckpt = Checkpoint.read(checkpoint);
         GeneratorProvider provider = requireFor(ckpt);
-        PluginInfo info = provider.info();
+        PluginInfo info = info(provider);
         Path work = tempWork();
         ModelContext ctx = ModelContext.of(ckpt.config().getLong("nova.seed"), work,
                 Path.of(ckpt.manifest().getProperty("base-directory", ".")));
@@ -297,7 +394,7 @@ public final class Runs {
     public Map<String, Double> evaluate(Path checkpoint, EvaluationRequest request) {
         Checkpoint ckpt = Checkpoint.read(checkpoint);
         GeneratorProvider provider = requireFor(ckpt);
-        String id = provider.info().id();
+        String id = info(provider).id();
         Path work = tempWork();
         ModelContext ctx = ModelContext.of(ckpt.config().getLong("nova.seed"), work,
                 Path.of(ckpt.manifest().getProperty("base-directory", ".")));
@@ -330,8 +427,16 @@ public final class Runs {
         });
     }
 
-    private static void save(GenerativeModel model, PluginInfo info, Config runConfig, Path base, Path file, double best) {
+    /** The metadata the plugin gave at discovery (info() is not called again: a bad plugin could hang there). */
+    private PluginInfo info(GeneratorProvider provider) {
+        return catalog.entries().stream().filter(e -> e.provider().orElse(null) == provider).findFirst()
+                .flatMap(dev.nova.host.internal.discovery.PluginEntry::info).orElseThrow();
+    }
+
+    private static void save(GenerativeModel model, PluginInfo info, Config runConfig, Path base, Properties provenance,
+                             Path file, double best) {
         Properties m = new Properties();
+        m.putAll(provenance);
         m.setProperty("plugin", info.id());
         m.setProperty("plugin-version", info.version());
         m.setProperty("step", Long.toString(model.step()));
@@ -373,13 +478,7 @@ public final class Runs {
     }
 
     private static void writeText(Path file, String text) {
-        try {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Images.writeAtomically(text.getBytes(StandardCharsets.UTF_8), file);
     }
 
     private static void writeLine(BufferedWriter w, String line) throws IOException {

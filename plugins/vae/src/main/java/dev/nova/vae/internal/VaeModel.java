@@ -4,6 +4,7 @@ import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
+import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
 import dev.nova.api.TrainingListener;
@@ -109,7 +110,7 @@ public final class VaeModel implements GenerativeModel {
             case "reconstruct" -> reconstruct(request);
             case "interpolate" -> interpolate(request);
             case "scatter" -> scatter(request);
-            default -> throw new PluginException(Vae.ID, "option mode must be prior, reconstruct, interpolate or scatter,"
+            default -> throw new InvalidOptionException(Vae.ID, "mode", "option mode must be prior, reconstruct, interpolate or scatter,"
                     + " found " + mode);
         };
     }
@@ -117,7 +118,7 @@ public final class VaeModel implements GenerativeModel {
     private List<Sample> prior(GenerationRequest request) {
         double temperature = options(request).positive(GenerationRequest.TEMPERATURE).orElse(settings.temperature());
         if (!(temperature > 0)) {
-            throw new PluginException(Vae.ID, "option temperature must be > 0, found " + temperature);
+            throw new InvalidOptionException(Vae.ID, "temperature", "option temperature must be > 0, found " + temperature);
         }
         int count = request.count();
         int latent = network.latent();

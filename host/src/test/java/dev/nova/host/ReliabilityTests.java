@@ -1,0 +1,488 @@
+package dev.nova.host;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nova.host.FixturePlugins.Spec;
+import dev.nova.host.internal.cli.Cli;
+import dev.nova.host.internal.run.RunDirectory;
+import dev.nova.host.internal.run.Terminal;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault tests: corrupt and hostile checkpoints and run files, runs that must not be overwritten or shared, plugins
+ * that hang or throw errors, and values that must be refused before a run exists. Each asserts the outcome the
+ * reliability guarantees (docs/reliability.md) promise: one line naming the file, key or plugin, the right exit
+ * code, and no lost or changed work.
+ */
+class ReliabilityTests {
+
+    @TempDir
+    Path dir;
+
+    Path plugins;
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeEach
+    void installFixture() {
+        plugins = dir.resolve("plugins");
+        FixturePlugins.build(Spec.of("uni", "fixture.uni"), plugins.resolve("uni.jar"));
+    }
+
+    Result nova(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Path conf() throws IOException {
+        return Files.writeString(dir.resolve("uni.conf"),
+                "nova { plugin = uni, train { steps = 20, eval-every = 10, log-every = 5 } }\n");
+    }
+
+    Result train(Path runDir, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("train", conf().toString(), "--plugin-path", plugins.toString(),
+                "--run-dir", runDir.toString()));
+        args.addAll(List.of(more));
+        return nova(args.toArray(String[]::new));
+    }
+
+    Path trained() throws IOException {
+        Path run = dir.resolve("run");
+        Result r = train(run);
+        assertEquals(0, r.code(), r.err());
+        return run;
+    }
+
+    static void assertOneLine(Result r) {
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Nested
+    class CorruptCheckpoints {
+
+        /**
+         * Every single-byte change in a checkpoint is either refused in one line naming the file, or changes nothing
+         * a model is restored from (the zip's timestamps, say): a corrupt checkpoint never loads as something else.
+         * A change inside the stored configuration, payload or manifest is always refused.
+         */
+        @Test
+        void aFlippedByteIsRefusedOrHarmlessNeverLoaded() throws Exception {
+            Path ckpt = trained().resolve("checkpoints/latest.ckpt");
+            String reference = nova("evaluate", ckpt.toString(), "--plugin-path", plugins.toString()).out();
+            byte[] original = Files.readAllBytes(ckpt);
+            List<int[]> dataRegions = dataRegions(original);
+            Random random = new Random(42);
+            int refused = 0;
+            int inData = 0;
+            for (int trial = 0; trial < 60; trial++) {
+                byte[] bytes = original.clone();
+                int at = trial < 30 ? inRegions(dataRegions, random) : random.nextInt(bytes.length);
+                bytes[at] ^= (byte) (1 + random.nextInt(255));
+                Path bad = Files.write(dir.resolve("bad-" + trial + ".ckpt"), bytes);
+                Result r = nova("evaluate", bad.toString(), "--plugin-path", plugins.toString());
+                boolean data = dataRegions.stream().anyMatch(g -> at >= g[0] && at < g[1]);
+                if (r.code() == 0) {
+                    assertFalse(data, "a change inside stored data at byte " + at + " was loaded");
+                    assertEquals(reference, r.out(), "byte " + at + ": a checkpoint that loads must load unchanged");
+                } else {
+                    refused++;
+                    assertEquals(2, r.code(), r.err());
+                    assertTrue(r.err().startsWith("nova: checkpoint " + bad), r.err());
+                    assertOneLine(r);
+                }
+                inData += data ? 1 : 0;
+            }
+            assertTrue(inData >= 30, "the first 30 flips are inside entry data");
+            assertTrue(refused >= inData, refused + " refused of " + inData + " inside entry data");
+        }
+
+        @Test
+        void aTruncatedCheckpointIsRefused() throws Exception {
+            Path ckpt = trained().resolve("checkpoints/latest.ckpt");
+            byte[] original = Files.readAllBytes(ckpt);
+            for (int cut : new int[] {0, 10, original.length / 3, original.length / 2, original.length - 30, original.length - 1}) {
+                Path bad = Files.write(dir.resolve("cut-" + cut + ".ckpt"), java.util.Arrays.copyOf(original, cut));
+                Result r = nova("generate", bad.toString(), "--plugin-path", plugins.toString());
+                assertEquals(2, r.code(), cut + ": " + r.err());
+                assertTrue(r.err().contains(bad.toString()), r.err());
+                assertOneLine(r);
+            }
+        }
+
+        /** A configuration entry that inflates to 64 MiB (a zip bomb) is refused at 16 MiB, before it is parsed. */
+        @Test
+        void aZipBombConfigIsRefusedBeforeItIsRead() throws Exception {
+            Path ckpt = trained().resolve("checkpoints/latest.ckpt");
+            byte[] spaces = new byte[64 << 20];
+            java.util.Arrays.fill(spaces, (byte) ' ');
+            Path bomb = forge(ckpt, dir.resolve("bomb.ckpt"), spaces);
+            assertTrue(Files.size(bomb) < (1 << 20), "the bomb is small on disk");
+            Result r = nova("evaluate", bomb.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("entry config.conf is larger than"), r.err());
+            assertOneLine(r);
+        }
+
+        @Test
+        void aConfigNestedThousandsDeepIsRefusedInOneLine() throws Exception {
+            Path ckpt = trained().resolve("checkpoints/latest.ckpt");
+            Path deep = forge(ckpt, dir.resolve("deep.ckpt"),
+                    ("a = " + "{b = ".repeat(5000) + "1" + "}".repeat(5000)).getBytes(StandardCharsets.UTF_8));
+            Result r = nova("evaluate", deep.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("nest deeper than 64 levels"), r.err());
+            assertOneLine(r);
+        }
+
+        @Test
+        void aFormatOneCheckpointWithoutDigestsStillLoads() throws Exception {
+            Path ckpt = trained().resolve("checkpoints/latest.ckpt");
+            String expected = nova("evaluate", ckpt.toString(), "--plugin-path", plugins.toString()).out();
+            Path old = rewrite(ckpt, dir.resolve("old.ckpt"), "manifest.properties", out -> {
+                java.util.Properties m = manifest(ckpt);
+                m.setProperty("format", "nova-checkpoint/1");
+                m.keySet().removeIf(k -> k.toString().startsWith("entry."));
+                m.store(out, null);
+            });
+            Result r = nova("evaluate", old.toString(), "--plugin-path", plugins.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(expected, r.out());
+        }
+
+        @Test
+        void inspectVerifiesAndPrintsProvenance() throws Exception {
+            Path text = Files.writeString(dir.resolve("corpus.txt"), "ab ab ba ba. aaa bbb.\n".repeat(20));
+            Path run = dir.resolve("run-file");
+            Result t = train(run, "--set", "plugins.uni.text-file=corpus.txt");
+            assertEquals(0, t.code(), t.err());
+            Result r = nova("inspect", run.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("every entry matches its size and SHA-256"), r.out());
+            assertTrue(r.out().contains("plugin-sha256") && r.out().contains(sha256(plugins.resolve("uni.jar"))), r.out());
+            assertTrue(r.out().contains("data.text-file.sha256") && r.out().contains(sha256(text)), r.out());
+            assertTrue(r.out().contains("data.text-file.size") && r.out().contains(Long.toString(Files.size(text))), r.out());
+            for (String key : List.of("nova-version", "java", "os", "nd4j-backend", "seed", "step", "created",
+                    "entry.config.conf.sha256", "entry.payload.bin.sha256")) {
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(key + " ")), key + " in\n" + r.out());
+            }
+        }
+
+        /** The payload, configuration and manifest, as byte ranges of the file (between local headers). */
+        private List<int[]> dataRegions(byte[] zip) throws Exception {
+            List<int[]> regions = new ArrayList<>();
+            List<Integer> headers = new ArrayList<>();
+            for (int i = 0; i + 4 <= zip.length; i++) {
+                if (zip[i] == 'P' && zip[i + 1] == 'K' && (zip[i + 2] == 3 && zip[i + 3] == 4 || zip[i + 2] == 1 && zip[i + 3] == 2)) {
+                    headers.add(i);
+                }
+            }
+            for (int h = 0; h + 1 < headers.size(); h++) {
+                int at = headers.get(h);
+                if (zip[at + 2] != 3) {
+                    continue;
+                }
+                int nameLength = (zip[at + 26] & 0xff) | (zip[at + 27] & 0xff) << 8;
+                int extraLength = (zip[at + 28] & 0xff) | (zip[at + 29] & 0xff) << 8;
+                int start = at + 30 + nameLength + extraLength;
+                int end = headers.get(h + 1) - 16;                     // the data descriptor follows the data
+                if (end > start) {
+                    regions.add(new int[] {start, end});
+                }
+            }
+            assertEquals(3, regions.size(), "config, payload and manifest data");
+            return regions;
+        }
+
+        private int inRegions(List<int[]> regions, Random random) {
+            int[] g = regions.get(random.nextInt(regions.size()));
+            return g[0] + random.nextInt(g[1] - g[0]);
+        }
+    }
+
+    interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Copies a checkpoint, replacing one entry. */
+    static Path rewrite(Path from, Path to, String entry, Writer replacement) throws IOException {
+        try (ZipFile in = new ZipFile(from.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                if (e.getName().equals(entry)) {
+                    replacement.write(out);
+                } else {
+                    try (var s = in.getInputStream(e)) {
+                        s.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
+        }
+        return to;
+    }
+
+    /** A checkpoint with another configuration entry and a manifest whose digest and size match it, as a forger would. */
+    static Path forge(Path from, Path to, byte[] config) throws Exception {
+        java.util.Properties m = manifest(from);
+        m.setProperty("entry.config.conf.sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(config)));
+        m.setProperty("entry.config.conf.size", Integer.toString(config.length));
+        Path half = rewrite(from, to.resolveSibling(to.getFileName() + ".half"), "config.conf", out -> out.write(config));
+        return rewrite(half, to, "manifest.properties", out -> m.store(out, null));
+    }
+
+    static java.util.Properties manifest(Path ckpt) throws IOException {
+        try (ZipFile z = new ZipFile(ckpt.toFile()); var in = z.getInputStream(z.getEntry("manifest.properties"))) {
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p;
+        }
+    }
+
+    @Nested
+    class RunDirectories {
+
+        @Test
+        void trainNeverWritesIntoAnExistingRun() throws Exception {
+            Path run = trained();
+            String before = sha256(run.resolve("checkpoints/best.ckpt"));
+            List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+            Result r = train(run, "--set", "nova.train.steps=10");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("already exists and holds a run; continue it with 'nova resume " + run + "'"), r.err());
+            assertOneLine(r);
+            assertEquals(before, sha256(run.resolve("checkpoints/best.ckpt")), "the run is untouched");
+            assertEquals(metrics, Files.readAllLines(run.resolve("metrics.jsonl")));
+        }
+
+        @Test
+        void trainIntoANonEmptyFolderIsRefusedAndAnEmptyOneIsUsed() throws Exception {
+            Path busy = Files.createDirectories(dir.resolve("busy"));
+            Files.writeString(busy.resolve("notes.txt"), "mine");
+            Result r = train(busy);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("is not an empty folder"), r.err());
+            assertEquals(List.of("notes.txt"), list(busy));
+
+            Path empty = Files.createDirectories(dir.resolve("empty"));
+            assertEquals(0, train(empty).code());
+            assertTrue(Files.isRegularFile(empty.resolve("checkpoints/latest.ckpt")));
+        }
+
+        @Test
+        void aRunInUseIsNotResumedTwice() throws Exception {
+            Path run = trained();
+            try (RunDirectory.Lock held = new RunDirectory(run).lock()) {
+                Result r = nova("resume", run.toString(), "--steps", "30", "--plugin-path", plugins.toString());
+                assertEquals(2, r.code(), r.err());
+                assertTrue(r.err().contains("is in use by another nova process"), r.err());
+                assertOneLine(r);
+            }
+            Result r = nova("resume", run.toString(), "--steps", "30", "--plugin-path", plugins.toString());
+            assertEquals(0, r.code(), r.err());
+        }
+
+        @Test
+        void aFailedStartLeavesNoRunDirectory() throws Exception {
+            Path runs = dir.resolve("runs");
+            Result r = nova("train", conf().toString(), "--plugin-path", plugins.toString(),
+                    "--set", "nova.runs-dir=" + runs, "--set", "plugins.uni.text-file=missing.txt");
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("plugin 'uni': cannot read text-file"), r.err());
+            assertEquals(List.of(), Files.isDirectory(runs) ? list(runs) : List.of(), "no run directory left behind");
+        }
+
+        @Test
+        void resumeNeverWritesThroughASymbolicLink() throws Exception {
+            Path run = trained();
+            Path outside = Files.writeString(dir.resolve("outside.txt"), "not Nova's\n");
+            Files.delete(run.resolve("metrics.jsonl"));
+            Files.createSymbolicLink(run.resolve("metrics.jsonl"), outside);
+            Result r = nova("resume", run.toString(), "--steps", "30", "--plugin-path", plugins.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("metrics.jsonl is a symbolic link"), r.err());
+            assertEquals("not Nova's\n", Files.readString(outside));
+        }
+
+        @Test
+        void aResumeWithNothingToDoSaysSoAndExitsTwo() throws Exception {
+            Path run = trained();
+            Result done = nova("resume", run.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, done.code(), done.err());
+            assertTrue(done.err().contains("is at step 20 of 20; nothing to resume"), done.err());
+            Result fewer = nova("resume", run.toString(), "--steps", "10", "--plugin-path", plugins.toString());
+            assertEquals(2, fewer.code(), fewer.err());
+            assertTrue(fewer.err().contains("--steps is the new total number of steps: give more than 20"), fewer.err());
+        }
+
+        private List<String> list(Path folder) throws IOException {
+            try (Stream<Path> s = Files.list(folder)) {
+                return s.map(p -> p.getFileName().toString()).sorted().toList();
+            }
+        }
+    }
+
+    @Nested
+    class BadPlugins {
+
+        @Test
+        void aPluginWhoseInfoThrowsAnErrorIsNamedAndTheOthersWork() throws Exception {
+            FixturePlugins.build(Spec.of("assert", "fixture.asserts").info("if (true) throw new AssertionError(\"boom\");"),
+                    plugins.resolve("asserts.jar"));
+            FixturePlugins.build(Spec.of("deep", "fixture.deep").info("if (true) throw new StackOverflowError();"),
+                    plugins.resolve("deep.jar"));
+            Result list = nova("plugins", "--plugin-path", plugins.toString());
+            assertEquals(0, list.code(), list.err());
+            assertTrue(list.out().contains("refused: provider fixture.asserts.FixtureProvider")
+                    && list.out().contains("AssertionError: boom"), list.out());
+            assertTrue(list.out().contains("refused: provider fixture.deep.FixtureProvider")
+                    && list.out().contains("StackOverflowError"), list.out());
+            assertTrue(list.out().lines().anyMatch(l -> l.startsWith("uni ") && l.endsWith("ok")), list.out());
+            Result t = train(dir.resolve("run"));
+            assertEquals(0, t.code(), t.err());
+            assertTrue(t.err().contains("nova: warning: provider fixture.asserts.FixtureProvider"), t.err());
+        }
+
+        @Test
+        void aPluginWhoseInfoHangsIsRefusedInBoundedTime() throws Exception {
+            FixturePlugins.build(Spec.of("slow", "fixture.slow").info(
+                    "if (true) { try { Thread.sleep(600_000); } catch (InterruptedException e) { } }"),
+                    plugins.resolve("slow.jar"));
+            long start = System.nanoTime();
+            Result list = nova("plugins", "--plugin-path", plugins.toString());
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(0, list.code(), list.err());
+            assertTrue(list.out().contains("refused: provider fixture.slow.FixtureProvider")
+                    && list.out().contains("did not return within"), list.out());
+            assertTrue(seconds < 300, "bounded: took " + seconds + " s");
+            assertTrue(list.out().lines().anyMatch(l -> l.startsWith("uni ") && l.endsWith("ok")), list.out());
+        }
+    }
+
+    @Nested
+    class BadValues {
+
+        @Test
+        void anOptionOutOfRangeIsAUsageError() throws Exception {
+            Path run = trained();
+            Result r = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--temperature", "-1");
+            assertEquals(2, r.code(), r.err());
+            assertEquals("nova: plugin 'uni': option temperature must be > 0, found -1.0", r.err().strip());
+        }
+
+        @Test
+        void badSampleOptionsFailBeforeARunExists() throws Exception {
+            Path run = dir.resolve("never");
+            Result r = train(run, "--set", "nova.train.sample-options.temperature=-2");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("nova.train.sample-options: plugin 'uni': option temperature must be > 0"), r.err());
+            assertFalse(Files.exists(run), "no run directory");
+        }
+
+        @Test
+        void nonFiniteNumbersAreRefused() throws Exception {
+            for (String v : List.of("1e400", "Infinity", "NaN")) {
+                Result r = train(dir.resolve("nf"), "--set", "plugins.uni.learning-rate=" + v);
+                assertEquals(2, r.code(), v + ": " + r.err());
+                assertTrue(r.err().contains("plugins.uni.learning-rate must be"), v + ": " + r.err());
+                assertFalse(Files.exists(dir.resolve("nf")));
+            }
+        }
+
+        /** A type problem in one place does not hide range problems elsewhere: all are reported at once. */
+        @Test
+        void typeAndRangeProblemsAreReportedTogether() throws Exception {
+            Result r = train(dir.resolve("x"), "--set", "nova.train.log-every=often", "--set", "plugins.uni.batch=0",
+                    "--set", "nova.train.samples=-1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("nova.train.log-every must be a whole number"), r.err());
+            assertTrue(r.err().contains("plugins.uni.batch must be >= 1"), r.err());
+            Result host = train(dir.resolve("x"), "--set", "nova.train.steps=0", "--set", "plugins.uni.batch=many");
+            assertTrue(host.err().contains("nova.train.steps must be >= 1") && host.err().contains("plugins.uni.batch must be"),
+                    host.err());
+        }
+
+        @Test
+        void aRunFileNestedThousandsDeepIsOneLine() throws Exception {
+            Path deep = Files.writeString(dir.resolve("deep.conf"), "nova.plugin = uni\nx = " + "[".repeat(5000) + "]".repeat(5000));
+            Result r = nova("train", deep.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(deep + ": 2: objects and lists nest deeper than 64 levels"), r.err());
+            assertOneLine(r);
+        }
+
+        @Test
+        void fileArgumentsAreCheckedBeforeAnythingRuns() throws Exception {
+            Path run = trained();
+            Result missing = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--prompt-file", "nope.txt");
+            assertEquals(2, missing.code());
+            assertEquals("nova: --prompt-file nope.txt does not exist or is not a file", missing.err().strip());
+            Path binary = Files.write(dir.resolve("bin.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
+            Result notText = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--prompt-file", binary.toString());
+            assertEquals(2, notText.code());
+            assertTrue(notText.err().contains("is not valid UTF-8"), notText.err());
+            Path folder = Files.createDirectories(dir.resolve("folder"));
+            Files.writeString(folder.resolve("keep.txt"), "x");
+            Result out = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--out", folder.toString());
+            assertEquals(2, out.code());
+            assertTrue(out.err().contains("--out " + folder + " is a directory"), out.err());
+            assertTrue(Files.isRegularFile(folder.resolve("keep.txt")));
+        }
+
+        @Test
+        void aMalformedSetPathIsOneLineNamingIt() {
+            Result r = nova("config", "uni", "--plugin-path", plugins.toString(), "--set", "plugins..uni=3");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("nova: --set 'plugins..uni=3'"), r.err());
+            assertOneLine(r);
+        }
+    }
+
+    @Test
+    void checkpointsAreByteIdenticalApartFromTheirCreationTime() throws Exception {
+        Path run = trained();
+        byte[] payload1 = entry(run.resolve("checkpoints/latest.ckpt"), "payload.bin");
+        Path other = dir.resolve("other");
+        assertEquals(0, train(other).code());
+        assertArrayEquals(payload1, entry(other.resolve("checkpoints/latest.ckpt"), "payload.bin"));
+    }
+
+    private static byte[] entry(Path zip, String name) throws IOException {
+        try (ZipFile z = new ZipFile(zip.toFile()); var in = z.getInputStream(z.getEntry(name))) {
+            return in.readAllBytes();
+        }
+    }
+}
