@@ -348,6 +348,26 @@ class ReliabilityTests {
             assertTrue(fewer.err().contains("--steps is the new total number of steps: give more than 20"), fewer.err());
         }
 
+        /** A write that fails half-way (a full disk) is one line, exit 1, and the checkpoint before it stays whole. */
+        @Test
+        void aFailedCheckpointWriteKeepsThePreviousOne() throws Exception {
+            Path run = dir.resolve("full");
+            System.setProperty("fixture.fail-save-from-step", "20");
+            Result r;
+            try {
+                r = train(run);
+            } finally {
+                System.clearProperty("fixture.fail-save-from-step");
+            }
+            assertEquals(1, r.code(), r.err());
+            assertEquals("nova: error: plugin 'uni': cannot write the model: No space left on device (run with --debug for"
+                    + " details)", r.err().lines().reduce((a, b) -> b).orElseThrow());
+            assertFalse(r.err().contains("\tat "), r.err());
+            assertEquals("10", manifest(run.resolve("checkpoints/latest.ckpt")).getProperty("step"));
+            assertEquals(0, nova("inspect", run.toString()).code());
+            assertEquals(List.of("best.ckpt", "latest.ckpt"), list(run.resolve("checkpoints")), "no temporary file left");
+        }
+
         private List<String> list(Path folder) throws IOException {
             try (Stream<Path> s = Files.list(folder)) {
                 return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -411,13 +411,19 @@ public final class NovaCommand implements Runnable {
         }
     }
 
+    /** How long a signal waits for training to stop and write its checkpoint (a step must end within it). */
+    static final long STOP_WAIT_SECONDS = 120;
+
     /** Runs a long job so that Ctrl-C cancels it and waits for its checkpoint instead of killing it. */
     private static int withInterrupt(Cancellation cancel, Runnable job) {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             cancel.cancel();
             try {
-                done.await(60, TimeUnit.SECONDS);
+                if (!done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    terminal.err().println("nova: the plugin did not stop within " + STOP_WAIT_SECONDS + " s of the signal;"
+                            + " exiting without a new checkpoint (the last one written is still in the run directory)");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
