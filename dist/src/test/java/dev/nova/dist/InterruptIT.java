@@ -40,17 +40,9 @@ class InterruptIT {
         Random random = new Random(2026);
         for (int trial = 0; trial < 6; trial++) {
             Path run = dir.resolve("run-" + trial);
-            List<String> args = new ArrayList<>(List.of("train", "--plugin", "text-gru", "--run-dir", run.toString()));
-            args.addAll(List.of(TINY));
             Path err = dir.resolve("err-" + trial + ".txt");
-            Process p = start(args, err);
+            Process p = trainUntilAfterFirstCheckpoint(run, err, random);
             Path latest = run.resolve("checkpoints/latest.ckpt");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.isRegularFile(latest) && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(p.isAlive(), "training ended early: " + Files.readString(err));
-            Thread.sleep(random.nextInt(1500));
             long before = step(latest);
             boolean sigint = trial % 2 == 0;
             if (sigint) {
@@ -89,17 +81,8 @@ class InterruptIT {
         Random random = new Random(9);
         for (int trial = 0; trial < 4; trial++) {
             Path run = dir.resolve("killed-" + trial);
-            List<String> args = new ArrayList<>(List.of("train", "--plugin", "text-gru", "--run-dir", run.toString()));
-            args.addAll(List.of(TINY));
-            Path err = dir.resolve("killed-err-" + trial + ".txt");
-            Process p = start(args, err);
+            Process p = trainUntilAfterFirstCheckpoint(run, dir.resolve("killed-err-" + trial + ".txt"), random);
             Path latest = run.resolve("checkpoints/latest.ckpt");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.isRegularFile(latest) && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(p.isAlive(), "training ended early: " + Files.readString(err));
-            Thread.sleep(random.nextInt(1500));
             p.destroyForcibly();                                     // SIGKILL
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             for (Path ckpt : List.of(latest, run.resolve("checkpoints/best.ckpt"))) {
@@ -116,6 +99,21 @@ class InterruptIT {
                 assertEquals(at + 4, step(latest));
             }
         }
+    }
+
+    /** Starts a long training run and returns up to 1.5 s (at random) after its first checkpoint is on disk. */
+    private Process trainUntilAfterFirstCheckpoint(Path run, Path err, Random random) throws Exception {
+        List<String> args = new ArrayList<>(List.of("train", "--plugin", "text-gru", "--run-dir", run.toString()));
+        args.addAll(List.of(TINY));
+        Process p = start(args, err);
+        Path latest = run.resolve("checkpoints/latest.ckpt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.isRegularFile(latest) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "training ended early: " + Files.readString(err));
+        Thread.sleep(random.nextInt(1500));
+        return p;
     }
 
     private Process start(List<String> args, Path err) throws IOException {

@@ -72,12 +72,17 @@ class LauncherIT {
                     }
                 }
                 """);
-        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "--module-path", LIB.toString(), "-proc:none",
-                src.resolve("module-info.java").toString(), src.resolve("fixture/nd/NdProvider.java").toString()));
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, args.toArray(String[]::new)));
         Files.createDirectories(plugins);
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(plugins.resolve("nd.jar")))) {
-            for (String name : List.of("module-info.class", "fixture/nd/NdProvider.class")) {
+        jar(src, classes, plugins.resolve("nd.jar"), "fixture/nd/NdProvider");
+    }
+
+    /** Compiles a module-info and one class against the launcher's module path and packs them as a plugin jar. */
+    static void jar(Path src, Path classes, Path jar, String className) throws IOException {
+        List<String> args = List.of("-d", classes.toString(), "--module-path", LIB.toString(), "-proc:none",
+                src.resolve("module-info.java").toString(), src.resolve(className + ".java").toString());
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, args.toArray(String[]::new)));
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("module-info.class", className + ".class")) {
                 zip.putNextEntry(new ZipEntry(name));
                 zip.write(Files.readAllBytes(classes.resolve(name)));
                 zip.closeEntry();
@@ -179,16 +184,7 @@ class LauncherIT {
                     }
                 }
                 """);
-        List<String> args = List.of("-d", classes.toString(), "--module-path", LIB.toString(), "-proc:none",
-                src.resolve("module-info.java").toString(), src.resolve("fixture/impostor/Impostor.java").toString());
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, args.toArray(String[]::new)));
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jarDir.resolve("impostor.jar")))) {
-            for (String name : List.of("module-info.class", "fixture/impostor/Impostor.class")) {
-                zip.putNextEntry(new ZipEntry(name));
-                zip.write(Files.readAllBytes(classes.resolve(name)));
-                zip.closeEntry();
-            }
-        }
+        jar(src, classes, jarDir.resolve("impostor.jar"), "fixture/impostor/Impostor");
         Run r = nova("plugins", "--plugin-path", jarDir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("text-gru ") && l.contains("dev.nova.textgru") && l.endsWith("ok")),
