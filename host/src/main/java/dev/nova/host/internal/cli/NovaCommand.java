@@ -239,8 +239,8 @@ public final class NovaCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (count < 1) {
-                throw new UsageException("--count must be >= 1, found " + count);
+            if (count < 1 || count > MAX_COUNT) {
+                throw new UsageException("--count must be in [1, " + MAX_COUNT + "], found " + count);
             }
             Map<String, Object> options = new LinkedHashMap<>(more);
             if (prompt != null && promptFile != null) {
@@ -372,6 +372,9 @@ public final class NovaCommand implements Runnable {
             return Cli.OK;
         }
     }
+
+    /** The most samples one generate call asks for (each is held in memory until written). */
+    static final int MAX_COUNT = 100_000;
 
     /** The most prompt text read from a file: a prompt is a few lines; a model's context is far shorter. */
     static final int MAX_PROMPT_BYTES = 1 << 20;
