@@ -48,6 +48,23 @@ public interface GeneratorProvider {
     }
 
     /**
+     * Checks a configuration the host is about to {@linkplain #create create} a model from, where relative paths
+     * can be resolved: everything {@link #validate(Config)} checks, plus what depends on files (that a data file
+     * exists, say). The host calls it for the one plugin it is starting, before the run directory exists;
+     * {@link #validate(Config)} is called for every installed plugin whenever a configuration is loaded and so must
+     * not depend on files.
+     *
+     * @param config the plugin's subtree
+     * @param baseDirectory what relative paths in it are resolved against (as {@link ModelContext#baseDirectory()})
+     * @return the problems found, empty when the config is valid
+     * @since 1.1
+     */
+    @API(status = EXPERIMENTAL, since = "1.1")
+    default List<ConfigProblem> validate(Config config, Path baseDirectory) {
+        return validate(config);
+    }
+
+    /**
      * Creates a fresh, untrained model.
      *
      * @param config the plugin's subtree

@@ -9,9 +9,9 @@ import org.apiguardian.api.API;
  * asked for, not a failure of the model. The host reports it as a usage error (exit code 2) and the message
  * names the option, what was expected and what was found.
  *
- * @since 0.1
+ * @since 1.1
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = EXPERIMENTAL, since = "1.1")
 public class InvalidOptionException extends PluginException {
 
     private static final long serialVersionUID = 1L;

@@ -89,7 +89,8 @@ class VaeFashionMnistIT {
     void aMissingDataFolderIsAOneLineErrorThatSaysWhatToInstall() throws Exception {
         LauncherIT.Run r = LauncherIT.novaIn(dir, "train", "--plugin", "vae", "--run-dir", dir.resolve("bad").toString(),
                 "--set", "plugins.vae.data.path=" + dir.resolve("nowhere"));
-        assertEquals(1, r.code(), r.err());
+        assertEquals(2, r.code(), "a configuration error, before a run exists: " + r.err());
+        assertTrue(!Files.exists(dir.resolve("bad")), "no run directory");
         java.util.List<String> lines = r.err().strip().lines().toList();
         String last = lines.get(lines.size() - 1);
         assertTrue(last.startsWith("nova: ") && last.contains("dataset-fashion-mnist") && last.contains("nowhere"), r.err());

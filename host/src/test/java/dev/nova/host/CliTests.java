@@ -61,7 +61,7 @@ class CliTests {
         assertTrue(help.out().contains("train") && help.out().contains("plugins") && help.out().contains("Exit codes"));
         Result version = nova("--version");
         assertEquals(0, version.code());
-        assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API 1.0"), version.out());
+        assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API 1.1"), version.out());
     }
 
     /** Every command answers --help with its usage and exit 0, before checking its required parameters. */
@@ -194,10 +194,15 @@ class CliTests {
     }
 
     @Test
-    void checkpointOfAMissingPluginIsRejected() throws Exception {
+    void checkpointOfAMissingPluginIsRejectedSayingWhereItWas() throws Exception {
         Path run = train(10);
+        Path moved = Files.move(plugins, dir.resolve("elsewhere"));
         Result r = nova("generate", run.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("was written by plugin 'uni', which is not installed"), r.err());
+        assertTrue(r.err().contains("was written by plugin 'uni' from " + plugins.resolve("uni.jar") + ", which is not installed"
+                + " (its plugin folder " + plugins + " no longer exists); give the folder that holds it with --plugin-path DIR"),
+                r.err());
+        Result found = nova("generate", run.toString(), "--plugin-path", moved.toString(), "--length", "5");
+        assertEquals(0, found.code(), found.err());
     }
 }

@@ -318,8 +318,9 @@ class ReliabilityTests {
         @Test
         void aFailedStartLeavesNoRunDirectory() throws Exception {
             Path runs = dir.resolve("runs");
+            Files.createDirectories(dir.resolve("a-folder"));
             Result r = nova("train", conf().toString(), "--plugin-path", plugins.toString(),
-                    "--set", "nova.runs-dir=" + runs, "--set", "plugins.uni.text-file=missing.txt");
+                    "--set", "nova.runs-dir=" + runs, "--set", "plugins.uni.text-file=a-folder");
             assertEquals(1, r.code(), r.err());
             assertTrue(r.err().contains("plugin 'uni': cannot read text-file"), r.err());
             assertEquals(List.of(), Files.isDirectory(runs) ? list(runs) : List.of(), "no run directory left behind");

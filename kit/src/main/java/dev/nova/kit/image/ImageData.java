@@ -37,6 +37,10 @@ public final class ImageData {
     private ImageData() {
     }
 
+    /** Where to get the default data, for messages about a missing {@code data.path}. */
+    public static final String INSTALL_ADVICE = "for Fashion-MNIST install Debian's dataset-fashion-mnist"
+            + " (apt-get install dataset-fashion-mnist), or name an image folder or builtin:shapes";
+
     /**
      * Loads the training and held-out images a config names.
      *
@@ -58,8 +62,7 @@ public final class ImageData {
         }
         Path dir = Path.of(location);
         if (!Files.exists(dir)) {
-            throw new PluginException(pluginId, "data.path " + dir + " does not exist; for Fashion-MNIST install Debian's "
-                    + "dataset-fashion-mnist (apt-get install dataset-fashion-mnist), or name an image folder or builtin:shapes");
+            throw new PluginException(pluginId, "data.path " + dir + " does not exist; " + INSTALL_ADVICE);
         }
         if (!Files.isDirectory(dir)) {
             throw new PluginException(pluginId, "data.path " + dir + " is a file; expected a folder of IDX files or images");

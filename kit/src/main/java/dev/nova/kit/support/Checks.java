@@ -254,4 +254,55 @@ public final class Checks {
         int colon = m.lastIndexOf(": ");
         return colon >= 0 ? m.substring(colon + 2) : m;
     }
+
+    /**
+     * Checks that every data setting names an existing file or folder: a string setting called {@code path} or
+     * ending in {@code -path}, {@code -file} or {@code -dir}, unless its value is a built-in
+     * ({@code builtin:...}) or empty. Relative values are resolved against {@code baseDirectory}, as
+     * {@link dev.nova.api.ModelContext#resolve} does. (The launcher fingerprints the same settings in each
+     * checkpoint's provenance.)
+     *
+     * @param baseDirectory what relative paths are resolved against
+     * @return this
+     * @since 1.1
+     */
+    public Checks dataPathsExist(java.nio.file.Path baseDirectory) {
+        return dataPathsExist(baseDirectory, "");
+    }
+
+    /**
+     * {@link #dataPathsExist(java.nio.file.Path)}, with advice appended to each problem (where to get the data).
+     *
+     * @param baseDirectory what relative paths are resolved against
+     * @param advice appended after {@code "; "}, for example {@code "install Debian's dataset-fashion-mnist"}; empty for none
+     * @return this
+     * @since 1.1
+     */
+    public Checks dataPathsExist(java.nio.file.Path baseDirectory, String advice) {
+        for (var e : config.entrySet()) {
+            String key = e.getKey();
+            String last = key.substring(key.lastIndexOf('.') + 1);
+            if (e.getValue().valueType() != com.typesafe.config.ConfigValueType.STRING
+                    || !(last.equals("path") || last.endsWith("-path") || last.endsWith("-file") || last.endsWith("-dir"))) {
+                continue;
+            }
+            String v = (String) e.getValue().unwrapped();
+            if (v.isBlank() || v.startsWith("builtin:")) {
+                continue;
+            }
+            java.nio.file.Path p;
+            try {
+                p = baseDirectory.resolve(v).toAbsolutePath().normalize();
+            } catch (java.nio.file.InvalidPathException ex) {
+                add(key, "must be a file or folder path, found '" + v + "'");
+                continue;
+            }
+            if (!java.nio.file.Files.exists(p)) {
+                add(key, "names " + p + ", which does not exist" + (java.nio.file.Path.of(v).isAbsolute() ? ""
+                        : " (relative paths are resolved against " + baseDirectory + ", the run file's folder)")
+                        + (advice.isEmpty() ? "" : "; " + advice));
+            }
+        }
+        return this;
+    }
 }

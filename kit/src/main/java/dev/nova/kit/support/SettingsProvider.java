@@ -65,6 +65,29 @@ public abstract class SettingsProvider<S> implements GeneratorProvider {
         return config.validate(given, problems);
     }
 
+    /**
+     * {@link #validate(Config)}, then that every data setting names an existing file or folder
+     * ({@link Checks#dataPathsExist}), so that a missing file is a configuration error before a run starts.
+     */
+    @Override
+    public final List<ConfigProblem> validate(Config given, java.nio.file.Path baseDirectory) {
+        List<ConfigProblem> found = new java.util.ArrayList<>(validate(given));
+        if (found.isEmpty()) {
+            found.addAll(new Checks(given.withFallback(config.reference())).dataPathsExist(baseDirectory, dataAdvice())
+                    .problems());
+        }
+        return found;
+    }
+
+    /**
+     * Advice added to a "does not exist" problem of a data setting: where to get the data. None by default.
+     *
+     * @return the advice, or empty
+     */
+    protected String dataAdvice() {
+        return "";
+    }
+
     @Override
     public final GenerativeModel create(Config given, ModelContext context) {
         return newModel(config.read(given, reader), context);

@@ -27,7 +27,7 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public AttentionProvider() {
-        super(new PluginInfo(Attention.ID, Attention.VERSION, Modality.TEXT, VersionRange.parse("[1.0,2.0)"),
+        super(new PluginInfo(Attention.ID, Attention.VERSION, Modality.TEXT, VersionRange.parse("[1.1,2.0)"),
                 "Character-level causal transformer with KV-cache sampling"), Settings::problems, Settings::of);
     }
 

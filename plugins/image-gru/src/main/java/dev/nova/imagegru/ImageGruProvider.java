@@ -31,13 +31,18 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public ImageGruProvider() {
-        super(new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE, VersionRange.parse("[1.0,2.0)"),
+        super(new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE, VersionRange.parse("[1.1,2.0)"),
                 "Class-conditional image generator: [class; z] -> Dense -> GRU over rows"), Settings::problems,
                 Settings::of);
     }
 
     private static ImageSource source(Settings s, ModelContext context) {
         return new ImageSource(ImageGru.ID, s.dataPath(), context, s.imageSize(), s.holdout(), s.limit());
+    }
+
+    @Override
+    protected String dataAdvice() {
+        return dev.nova.kit.image.ImageData.INSTALL_ADVICE;
     }
 
     @Override

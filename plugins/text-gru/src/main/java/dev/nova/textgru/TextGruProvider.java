@@ -28,7 +28,7 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public TextGruProvider() {
-        super(new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT, VersionRange.parse("[1.0,2.0)"),
+        super(new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT, VersionRange.parse("[1.1,2.0)"),
                 "Character-level GRU language model"), Settings::problems, Settings::of);
     }
 

@@ -25,9 +25,14 @@ public final class VaeProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public VaeProvider() {
-        super(new PluginInfo(Vae.ID, Vae.VERSION, Modality.IMAGE, VersionRange.parse("[1.0,2.0)"),
+        super(new PluginInfo(Vae.ID, Vae.VERSION, Modality.IMAGE, VersionRange.parse("[1.1,2.0)"),
                 "Variational autoencoder for grey-scale images (MLP encoder and decoder)"), Settings::problems,
                 Settings::of);
+    }
+
+    @Override
+    protected String dataAdvice() {
+        return dev.nova.kit.image.ImageData.INSTALL_ADVICE;
     }
 
     @Override

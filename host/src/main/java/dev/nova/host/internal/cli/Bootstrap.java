@@ -36,6 +36,25 @@ final class Bootstrap {
         return new PluginDiscovery().discover(pluginPath);
     }
 
+    /**
+     * The component for a command that reads a checkpoint (resume, generate, evaluate): without {@code --plugin-path}
+     * or {@code $NOVA_PLUGIN_PATH}, the plugin folder the run was trained with (recorded in the checkpoint) is used.
+     */
+    static HostComponent forCheckpoint(Path checkpoint, Optional<Path> pluginPath, Terminal terminal) {
+        Optional<Path> path = pluginPath;
+        if (path.isEmpty() && System.getenv("NOVA_PLUGIN_PATH") == null) {
+            try {
+                String recorded = dev.nova.host.internal.run.Checkpoint.read(checkpoint).manifest().getProperty("plugin-path");
+                if (recorded != null && java.nio.file.Files.isDirectory(Path.of(recorded))) {
+                    path = Optional.of(Path.of(recorded));
+                }
+            } catch (RuntimeException unreadable) {
+                // the command reads the checkpoint again and reports what is wrong with it
+            }
+        }
+        return component(path, Optional.empty(), List.of(), terminal);
+    }
+
     static HostComponent component(Optional<Path> pluginPath, Optional<Path> runFile, List<String> overrides,
                                    Terminal terminal) {
         PluginCatalog catalog = discover(pluginPath, runFile, overrides);

@@ -175,7 +175,8 @@ public final class NovaCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "RUN_DIR", description = "The run directory.")
         Path runDir;
 
-        @Option(names = "--steps", paramLabel = "N", description = "A new total number of steps.")
+        @Option(names = "--steps", paramLabel = "N", description = "The new total number of steps (not steps to add); it must"
+                + " be more than the run's current step.")
         Long steps;
 
         @Mixin
@@ -183,7 +184,7 @@ public final class NovaCommand implements Runnable {
 
         @Override
         public Integer call() {
-            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
+            HostComponent c = Bootstrap.forCheckpoint(runDir, pluginPath.get(), terminal);
             Cancellation cancel = new Cancellation();
             return withInterrupt(cancel, () -> c.runs().resume(runDir, Optional.ofNullable(steps), cancel));
         }
@@ -265,7 +266,7 @@ public final class NovaCommand implements Runnable {
             if (greedy) {
                 options.put(GenerationRequest.GREEDY, true);
             }
-            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
+            HostComponent c = Bootstrap.forCheckpoint(checkpoint, pluginPath.get(), terminal);
             c.runs().generate(checkpoint, new GenerationRequest(count, seed, options, GenerationListener.NONE), out,
                     Optional.ofNullable(each));
             return 0;
@@ -291,7 +292,7 @@ public final class NovaCommand implements Runnable {
 
         @Override
         public Integer call() {
-            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.empty(), List.of(), terminal);
+            HostComponent c = Bootstrap.forCheckpoint(checkpoint, pluginPath.get(), terminal);
             c.runs().evaluate(checkpoint, new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
             return 0;
         }

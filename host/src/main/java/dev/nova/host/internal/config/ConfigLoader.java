@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import dev.nova.api.GeneratorProvider;
 import dev.nova.host.internal.UsageException;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginEntry;
@@ -67,6 +68,30 @@ public final class ConfigLoader {
         }
         ConfigValidator.validate(effective, reference, catalog);
         return effective;
+    }
+
+    /**
+     * The checks of the one plugin about to start, where relative paths resolve
+     * ({@link GeneratorProvider#validate(Config, Path)}: that its data files exist, say); bounded in time.
+     *
+     * @param effective the effective configuration (for the origins of values)
+     * @param pluginId the plugin
+     * @param provider its provider
+     * @param baseDirectory what relative paths resolve against
+     * @throws ConfigErrors listing every problem with its origin
+     */
+    public static void validateForRun(Config effective, String pluginId, GeneratorProvider provider, Path baseDirectory) {
+        String root = "plugins." + pluginId;
+        Config sub = effective.hasPath(root) ? effective.getConfig(root) : ConfigFactory.empty();
+        List<dev.nova.api.ConfigProblem> found;
+        try {
+            found = dev.nova.host.internal.run.PluginCalls.bounded(pluginId, provider.getClass(), "validate",
+                    dev.nova.host.internal.run.PluginCalls.CHEAP, () -> provider.validate(sub, baseDirectory));
+        } catch (dev.nova.api.PluginException e) {
+            throw new ConfigErrors(List.of(e.getMessage().replaceFirst("^plugin '([^']*)': ",
+                    "plugin '$1' failed while validating its config: ")));
+        }
+        ConfigValidator.report(effective, pluginId, found == null ? List.of() : found);
     }
 
     /**

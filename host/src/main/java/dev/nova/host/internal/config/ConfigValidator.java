@@ -119,6 +119,20 @@ final class ConfigValidator {
         }
     }
 
+    /** Problems a plugin found in its subtree, each with the origin of its value, as one error. */
+    static void report(Config effective, String pluginId, List<ConfigProblem> found) {
+        String root = "plugins." + pluginId;
+        List<String> problems = new ArrayList<>();
+        for (ConfigProblem cp : found) {
+            String full = root + "." + cp.path();
+            String origin = effective.hasPath(full) ? at(effective.getValue(full)) : "plugin '" + pluginId + "'";
+            problems.add(origin + ": " + full + " " + cp.message());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigErrors(problems);
+        }
+    }
+
     /** {@code nova} or {@code plugins.<id>}: the part of the config a path belongs to. */
     private static String owner(String path) {
         List<String> parts = ConfigUtil.splitPath(path);

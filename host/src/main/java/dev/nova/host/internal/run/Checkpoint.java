@@ -224,7 +224,8 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
             Config config = SafeParse.hocon(text, f + " (saved config)");
             partial.step();
             return new Checkpoint(f, m, config);
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+            // IllegalArgumentException: the zip classes' answer to an entry name that is not valid UTF-8
             throw corrupt(f, e.getMessage());
         } catch (IOException e) {
             throw new UsageException("cannot read checkpoint " + f + ": " + e.getMessage());
@@ -373,7 +374,7 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
             }
             zip.close();
             throw corrupt(file, "no " + PAYLOAD + " entry");
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }
     }

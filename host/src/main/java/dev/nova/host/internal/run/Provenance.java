@@ -46,6 +46,12 @@ final class Provenance {
         if (Files.isRegularFile(jar)) {
             p.setProperty("plugin-sha256", sha256(jar));
         }
+        boolean builtIn = plugin.provider().map(g -> g.getClass().getModule().getLayer() == ModuleLayer.boot()).orElse(true);
+        if (!builtIn && jar.toAbsolutePath().getParent() != null) {
+            // The plugin folder it was loaded from (a jar in it, or a sub-folder of jars): generate, evaluate and
+            // resume use it when no --plugin-path is given.
+            p.setProperty("plugin-path", jar.toAbsolutePath().getParent().toString());
+        }
         p.setProperty("java", System.getProperty("java.vendor", "?") + " " + Runtime.version());
         p.setProperty("os", System.getProperty("os.name", "?") + " " + System.getProperty("os.version", "?")
                 + " " + System.getProperty("os.arch", "?"));

@@ -104,6 +104,7 @@ public final class Runs {
         TrainSettings settings = TrainSettings.of(effective);
         Config runConfig = runConfig(effective, pluginId);
         Config pluginConfig = pluginSubtree(runConfig, pluginId);
+        dev.nova.host.internal.config.ConfigLoader.validateForRun(effective, pluginId, provider, baseDirectory.toAbsolutePath());
         boolean existed = runDir.isPresent() && Files.exists(runDir.get());
         RunDirectory run = runDir.map(RunDirectory::fresh)
                 .orElseGet(() -> RunDirectory.create(Path.of(effective.getString("nova.runs-dir")), pluginId));
@@ -190,7 +191,8 @@ public final class Runs {
                     ? ConfigFactory.parseMap(Map.of("nova.train.steps", steps.get()), "--steps").withFallback(runConfig)
                     : runConfig;
             TrainSettings settings = TrainSettings.of(config);
-            Path base = Path.of(ckpt.manifest().getProperty("base-directory", "."));
+            Path base = baseOf(ckpt);
+            dev.nova.host.internal.config.ConfigLoader.validateForRun(config, pluginId, provider, base);
             ModelContext ctx = ModelContext.of(settings.seed(), run.work().toAbsolutePath(), base);
             GenerativeModel restored = restore(provider, pluginId, ckpt, ctx);
             terminal.err().println("nova: resuming '" + pluginId + "' at step " + restored.step() + " of "
@@ -336,7 +338,7 @@ public final class Runs {
         PluginInfo info = info(provider);
         Path work = tempWork();
         ModelContext ctx = ModelContext.of(ckpt.config().getLong("nova.seed"), work,
-                Path.of(ckpt.manifest().getProperty("base-directory", ".")));
+                baseOf(ckpt));
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         boolean[] streamed = {false};
         int[] current = {-1};
@@ -397,7 +399,7 @@ public final class Runs {
         String id = info(provider).id();
         Path work = tempWork();
         ModelContext ctx = ModelContext.of(ckpt.config().getLong("nova.seed"), work,
-                Path.of(ckpt.manifest().getProperty("base-directory", ".")));
+                baseOf(ckpt));
         try (GenerativeModel model = restore(provider, id, ckpt, ctx)) {
             Map<String, Double> m = PluginCalls.call(id, provider.getClass(), "evaluate", () -> model.evaluate(request));
             m.forEach((k, v) -> terminal.out().printf("%-24s %.6f%n", k, v));
@@ -409,11 +411,28 @@ public final class Runs {
 
     private GeneratorProvider requireFor(Checkpoint ckpt) {
         String id = ckpt.pluginId();
+        Properties m = ckpt.manifest();
         if (id == null || catalog.find(id).isEmpty()) {
-            throw new UsageException("checkpoint " + ckpt.file() + " was written by plugin '" + id
-                    + "', which is not installed (see 'nova plugins')");
+            String from = m.getProperty("plugin-location");
+            String dir = m.getProperty("plugin-path");
+            throw new UsageException("checkpoint " + ckpt.file() + " was written by plugin '" + id + "'"
+                    + (from == null ? "" : " from " + from) + ", which is not installed"
+                    + (dir != null && !Files.isDirectory(Path.of(dir))
+                            ? " (its plugin folder " + dir + " no longer exists); give the folder that holds it with --plugin-path DIR"
+                            : "; give the folder that holds it with --plugin-path DIR (see 'nova plugins')"));
         }
-        return catalog.require(id);
+        var entry = catalog.find(id).orElseThrow();
+        String recorded = m.getProperty("plugin-sha256");
+        if (recorded != null && Files.isRegularFile(Path.of(entry.location()))) {
+            String now = Provenance.sha256(Path.of(entry.location()));
+            if (!recorded.equals(now)) {
+                terminal.err().println("nova: warning: plugin '" + id + "' (" + entry.location() + ", version "
+                        + entry.info().map(PluginInfo::version).orElse("?") + ") is not the jar this checkpoint was written"
+                        + " with (version " + m.getProperty("plugin-version", "?") + ", SHA-256 " + recorded.substring(0,
+                        Math.min(12, recorded.length())) + "...)");
+            }
+        }
+        return entry.provider().orElseThrow();
     }
 
     private static GenerativeModel restore(GeneratorProvider provider, String id, Checkpoint ckpt, ModelContext ctx) {
@@ -425,6 +444,29 @@ public final class Runs {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /**
+     * Where relative paths in a checkpoint's configuration resolve: the absolute base directory recorded at
+     * training while it exists; else (a project moved or copied elsewhere with its runs) the base recorded relative
+     * to the run folder, when that exists.
+     */
+    static Path baseOf(Checkpoint ckpt) {
+        Path recorded = Path.of(ckpt.manifest().getProperty("base-directory", "."));
+        String relative = ckpt.manifest().getProperty("base-directory-from-run");
+        Path folder = ckpt.file().toAbsolutePath().getParent();
+        if (!Files.isDirectory(recorded) && relative != null && folder != null && folder.getFileName() != null
+                && folder.getFileName().toString().equals("checkpoints") && folder.getParent() != null) {
+            try {
+                Path candidate = folder.getParent().resolve(relative).normalize();
+                if (Files.isDirectory(candidate)) {
+                    return candidate;
+                }
+            } catch (java.nio.file.InvalidPathException ignored) {
+                // a hand-edited manifest: fall back to the absolute base
+            }
+        }
+        return recorded;
     }
 
     /** The metadata the plugin gave at discovery (info() is not called again: a bad plugin could hang there). */
@@ -443,6 +485,13 @@ public final class Runs {
         m.setProperty("seed", Long.toString(runConfig.getLong("nova.seed")));
         m.setProperty("best-loss", Double.toString(best));
         m.setProperty("base-directory", base.toAbsolutePath().toString());
+        Path runRoot = file.toAbsolutePath().getParent().getParent();
+        try {
+            // A run folder moved together with its data (a project copied elsewhere) still finds it.
+            m.setProperty("base-directory-from-run", runRoot.relativize(base.toAbsolutePath()).toString().replace('\\', '/'));
+        } catch (IllegalArgumentException differentRoots) {
+            // another drive (Windows): only the absolute base is recorded
+        }
         m.setProperty("created", java.time.Instant.now().toString());
         PluginCalls.call(info.id(), model.getClass(), "save", () -> {
             Checkpoint.write(file, m, runConfig, model::save);
