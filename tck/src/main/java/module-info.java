@@ -10,6 +10,8 @@ module dev.nova.tck {
     // Conformance runs the kit through the JUnit Platform and writes JUnit XML reports.
     requires org.junit.platform.launcher;
     requires org.junit.platform.reporting;
+    // Rule 6.4 sees the files the code under test writes through Flight Recorder's file-write events.
+    requires jdk.jfr;
 
     exports dev.nova.tck;
     // JUnit instantiates and reflects on the verification classes.

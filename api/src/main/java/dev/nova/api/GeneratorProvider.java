@@ -102,4 +102,20 @@ public interface GeneratorProvider {
     default Optional<Config> conformanceConfig(Path scratch) {
         return Optional.empty();
     }
+
+    /**
+     * What the conformance kit needs to exercise every rule: the tiny configuration of
+     * {@link #conformanceConfig(Path)} and the facts only the plugin knows (its vocabulary, a setting value
+     * {@code validate} must reject, ...). {@code nova tck} and a plugin's own build read it alike, so they give the
+     * same verdict. By default, the tiny configuration alone; rules that need a fact not declared are reported as
+     * not exercised.
+     *
+     * @param scratch an empty directory the plugin may write into
+     * @return the profile, or empty if the plugin cannot be certified this way
+     * @since 1.1
+     */
+    @API(status = EXPERIMENTAL, since = "1.1")
+    default Optional<ConformanceProfile> conformance(Path scratch) {
+        return conformanceConfig(scratch).map(ConformanceProfile::of);
+    }
 }

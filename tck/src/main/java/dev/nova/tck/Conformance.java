@@ -38,7 +38,10 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class Conformance {
 
-    private static final Pattern RULE = Pattern.compile("(required|optional)_spec(\\d+)_(\\d+)_(\\w+)");
+    private static final Pattern RULE = Pattern.compile("(required|optional|untested)_spec(\\d+)_(\\d+)_(\\w+)");
+
+    /** The version of the kit, in reports. */
+    public static final String VERSION = "0.2";
 
     private Conformance() {
     }
@@ -50,8 +53,9 @@ public final class Conformance {
      * @param rule the rule number, for example {@code 4.1}
      * @param level {@code MUST} or {@code SHOULD}
      * @param name the rule's test name
-     * @param status {@code passed}, {@code failed} or {@code skipped}
-     * @param message the failure message or skip reason, empty when passed
+     * @param status {@code passed}, {@code failed}, {@code warning} (a SHOULD rule not kept), {@code not-exercised}
+     *     (the plugin did not declare what the rule needs) or {@code not-applicable} (the rule does not concern it)
+     * @param message the failure message or the reason, empty when passed
      */
     public record Outcome(String plugin, String rule, String level, String name, String status, String message) {
 
@@ -59,6 +63,26 @@ public final class Conformance {
         public boolean breaksConformance() {
             return status.equals("failed") && level.equals("MUST");
         }
+
+        /** Whether this is a MUST rule the run could not check. */
+        public boolean notExercised() {
+            return status.equals("not-exercised") && level.equals("MUST");
+        }
+    }
+
+    /**
+     * The verdict on one plugin: {@code NOT CONFORMANT} when a MUST rule failed; {@code CONFORMANT} only when every
+     * MUST rule that applies was exercised and passed; otherwise conformant with the rules not exercised named.
+     *
+     * @param outcomes one plugin's outcomes
+     * @return the verdict
+     */
+    public static String verdict(List<Outcome> outcomes) {
+        if (outcomes.stream().anyMatch(Outcome::breaksConformance)) {
+            return "NOT CONFORMANT";
+        }
+        long missing = outcomes.stream().filter(Outcome::notExercised).count();
+        return missing == 0 ? "CONFORMANT" : "CONFORMANT WITH " + missing + (missing == 1 ? " RULE" : " RULES") + " NOT EXERCISED";
     }
 
     /**
@@ -71,15 +95,21 @@ public final class Conformance {
      */
     public static List<Outcome> run(List<GeneratorProvider> providers, Path reportDirectory, PrintStream out) {
         List<Outcome> all = new ArrayList<>();
+        List<Certified> plugins = new ArrayList<>();
         for (GeneratorProvider provider : providers) {
             PluginInfo info = provider.info();
+            String started = java.time.Instant.now().toString();
             long start = System.nanoTime();
-            List<Outcome> outcomes = runOne(provider, info, reportDirectory.resolve(info.id()));
+            Path xml = reportDirectory.resolve(info.id());
+            List<Outcome> outcomes = runOne(provider, info, xml);
             double secs = (System.nanoTime() - start) / 1e9;
-            print(info, outcomes, secs, out);
+            Certified c = new Certified(info, jar(provider), started, secs, outcomes);
+            print(c, out);
+            annotateXml(xml, c);
+            plugins.add(c);
             all.addAll(outcomes);
         }
-        writeJson(all, reportDirectory.resolve("tck-report.json"));
+        writeJson(plugins, reportDirectory.resolve("tck-report.json"));
         out.println("reports: " + reportDirectory.resolve("tck-report.json") + " and JUnit XML under " + reportDirectory);
         return all;
     }
@@ -100,7 +130,7 @@ public final class Conformance {
             TestExecutionListener collector = new TestExecutionListener() {
                 @Override
                 public void executionSkipped(TestIdentifier id, String reason) {
-                    add(id, "skipped", reason);
+                    add(id, "not-exercised", reason);
                 }
 
                 @Override
@@ -109,11 +139,13 @@ public final class Conformance {
                         return;
                     }
                     String message = result.getThrowable().map(Throwable::getMessage).map(String::valueOf).orElse("");
+                    String reason = message.replaceFirst("^Assumption failed: ", "");
                     add(id, switch (result.getStatus()) {
                         case SUCCESSFUL -> "passed";
-                        case ABORTED -> "skipped";
+                        case ABORTED -> reason.startsWith("warning:") ? "warning"
+                                : reason.startsWith("not applicable:") ? "not-applicable" : "not-exercised";
                         case FAILED -> "failed";
-                    }, message);
+                    }, reason);
                 }
 
                 private void add(TestIdentifier id, String status, String message) {
@@ -125,7 +157,7 @@ public final class Conformance {
                     Matcher m = RULE.matcher(method.get());
                     if (m.matches()) {
                         outcomes.add(new Outcome(info.id(), m.group(2) + "." + m.group(3),
-                                m.group(1).equals("required") ? "MUST" : "SHOULD", m.group(4), status,
+                                m.group(1).equals("optional") ? "SHOULD" : "MUST", m.group(4), status,
                                 message.replaceAll("\\s*\\R\\s*", " ")));
                     }
                 }
@@ -143,30 +175,106 @@ public final class Conformance {
         return outcomes;
     }
 
-    private static void print(PluginInfo info, List<Outcome> outcomes, double secs, PrintStream out) {
-        out.printf("Nova TCK: plugin '%s' %s (%s)%n", info.id(), info.version(), info.modality());
-        for (Outcome o : outcomes) {
-            out.printf("  %-5s %-6s %-7s %s%s%n", o.rule(), o.level(), o.status(), o.name(),
-                    o.message().isEmpty() ? "" : "  -- " + o.message());
+    /** One plugin's certification, for the reports. */
+    private record Certified(PluginInfo info, Optional<Path> jar, String started, double seconds, List<Outcome> outcomes) {
+        long count(String status) {
+            return outcomes.stream().filter(o -> o.status().equals(status)).count();
         }
-        long passed = outcomes.stream().filter(o -> o.status().equals("passed")).count();
-        long failed = outcomes.stream().filter(o -> o.status().equals("failed")).count();
-        long skipped = outcomes.stream().filter(o -> o.status().equals("skipped")).count();
-        boolean conformant = outcomes.stream().noneMatch(Outcome::breaksConformance);
-        out.printf("  %d rules: %d passed, %d failed, %d skipped in %.1f s: %s%n%n", outcomes.size(), passed, failed,
-                skipped, secs, conformant ? "CONFORMANT" : "NOT CONFORMANT");
+
+        String sha256() {
+            if (jar.isEmpty() || !Files.isRegularFile(jar.get())) {
+                return "";
+            }
+            try (var in = Files.newInputStream(jar.get())) {
+                java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    d.update(buf, 0, n);
+                }
+                return java.util.HexFormat.of().formatHex(d.digest());
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                return "";
+            }
+        }
     }
 
-    private static void writeJson(List<Outcome> outcomes, Path file) {
-        StringBuilder b = new StringBuilder("{\n  \"tck\": \"0.1\",\n  \"outcomes\": [\n");
-        for (int i = 0; i < outcomes.size(); i++) {
-            Outcome o = outcomes.get(i);
-            b.append("    {\"plugin\": ").append(json(o.plugin())).append(", \"rule\": ").append(json(o.rule()))
-                    .append(", \"level\": ").append(json(o.level())).append(", \"name\": ").append(json(o.name()))
-                    .append(", \"status\": ").append(json(o.status())).append(", \"message\": ").append(json(o.message()))
-                    .append('}').append(i < outcomes.size() - 1 ? ",\n" : "\n");
+    /** The jar (or folder) the provider's classes come from. */
+    private static Optional<Path> jar(GeneratorProvider provider) {
+        try {
+            var source = provider.getClass().getProtectionDomain().getCodeSource();
+            return source == null ? Optional.empty() : Optional.of(Path.of(source.getLocation().toURI()));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
         }
-        b.append("  ],\n  \"conformant\": ").append(outcomes.stream().noneMatch(Outcome::breaksConformance)).append("\n}\n");
+    }
+
+    private static void print(Certified c, PrintStream out) {
+        PluginInfo info = c.info();
+        out.printf("Nova TCK %s: plugin '%s' %s (%s)%s%n", VERSION, info.id(), info.version(), info.modality(),
+                c.jar().map(j -> " from " + j).orElse(""));
+        for (Outcome o : c.outcomes()) {
+            out.printf("  %-5s %-6s %-14s %s%s%n", o.rule(), o.level(), o.status(), o.name(),
+                    o.message().isEmpty() ? "" : "  -- " + o.message());
+        }
+        out.printf("  %d rules: %d passed, %d failed, %d warnings, %d not exercised, %d not applicable in %.1f s: %s%n",
+                c.outcomes().size(), c.count("passed"), c.count("failed"), c.count("warning"), c.count("not-exercised"),
+                c.count("not-applicable"), c.seconds(), verdict(c.outcomes()));
+        c.outcomes().stream().filter(Outcome::notExercised).forEach(o ->
+                out.printf("  not exercised: %s %s -- %s%n", o.rule(), o.name(), o.message()));
+        c.outcomes().stream().filter(o -> o.status().equals("warning")).forEach(o ->
+                out.printf("  warning: %s %s -- %s%n", o.rule(), o.name(), o.message()));
+        out.println();
+    }
+
+    /** Adds the kit version, the plugin and its jar, and the verdict to each JUnit XML report's properties. */
+    private static void annotateXml(Path dir, Certified c) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".xml")).toList()) {
+                String xml = Files.readString(f, StandardCharsets.UTF_8);
+                String props = "<properties>\n" + property("nova.tck.version", VERSION)
+                        + property("nova.plugin.id", c.info().id()) + property("nova.plugin.version", c.info().version())
+                        + property("nova.plugin.jar", c.jar().map(Path::toString).orElse(""))
+                        + property("nova.plugin.sha256", c.sha256()) + property("nova.tck.started", c.started())
+                        + property("nova.tck.verdict", verdict(c.outcomes()));
+                String updated = xml.replaceFirst("<properties>\\s*", java.util.regex.Matcher.quoteReplacement(props));
+                Files.writeString(f, updated, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot annotate the JUnit XML under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String property(String name, String value) {
+        return "<property name=\"" + name + "\" value=\"" + value.replace("&", "&amp;").replace("\"", "&quot;")
+                .replace("<", "&lt;") + "\"/>\n";
+    }
+
+    private static void writeJson(List<Certified> plugins, Path file) {
+        StringBuilder b = new StringBuilder("{\n  \"tck\": ").append(json(VERSION)).append(",\n  \"plugins\": [\n");
+        for (int p = 0; p < plugins.size(); p++) {
+            Certified c = plugins.get(p);
+            b.append("    {\"id\": ").append(json(c.info().id())).append(", \"version\": ").append(json(c.info().version()))
+                    .append(", \"jar\": ").append(json(c.jar().map(Path::toString).orElse("")))
+                    .append(", \"sha256\": ").append(json(c.sha256()))
+                    .append(", \"started\": ").append(json(c.started()))
+                    .append(", \"seconds\": ").append(String.format(java.util.Locale.ROOT, "%.1f", c.seconds()))
+                    .append(", \"exercised\": ").append(c.count("passed") + c.count("failed") + c.count("warning"))
+                    .append(", \"notExercised\": ").append(c.count("not-exercised"))
+                    .append(", \"notApplicable\": ").append(c.count("not-applicable"))
+                    .append(", \"verdict\": ").append(json(verdict(c.outcomes())))
+                    .append(", \"conformant\": ").append(verdict(c.outcomes()).equals("CONFORMANT"))
+                    .append(",\n     \"outcomes\": [\n");
+            for (int i = 0; i < c.outcomes().size(); i++) {
+                Outcome o = c.outcomes().get(i);
+                b.append("      {\"rule\": ").append(json(o.rule())).append(", \"level\": ").append(json(o.level()))
+                        .append(", \"name\": ").append(json(o.name())).append(", \"status\": ").append(json(o.status()))
+                        .append(", \"message\": ").append(json(o.message())).append('}')
+                        .append(i < c.outcomes().size() - 1 ? ",\n" : "\n");
+            }
+            b.append("    ]}").append(p < plugins.size() - 1 ? ",\n" : "\n");
+        }
+        b.append("  ],\n  \"conformant\": ").append(plugins.stream().allMatch(c -> verdict(c.outcomes()).equals("CONFORMANT")))
+                .append("\n}\n");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, b.toString(), StandardCharsets.UTF_8);

@@ -14,6 +14,7 @@ import dev.nova.api.ApiVersion;
 import dev.nova.api.Cancellation;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConfigProblem;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -57,9 +58,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The rules of the Nova compatibility kit ({@code tck/SPEC.md}) as JUnit 5 tests.
  *
- * <p>Extend it once per plugin and implement {@link #provider()}; override the capability hooks that apply.
- * Method names carry the rule: {@code required_specX_Y_...} must pass, {@code optional_specX_Y_...} should.
- * A capability the plugin lacks turns its rules into skips with the reason, never into passes.
+ * <p>Extend it once per plugin and implement {@link #provider()}; the facts the rules need (vocabulary, an invalid
+ * setting, ...) come from the provider's {@link GeneratorProvider#conformance conformance profile}, so that
+ * {@code nova tck} gives the same verdict (the hooks below can still override them). Method names carry the rule:
+ * {@code required_specX_Y_...} must pass; {@code optional_specX_Y_...} should, and a failure there is reported as
+ * a warning (the test is aborted with {@code "warning: ..."}), never as a failure; {@code untested_specX_Y_...}
+ * rules cannot be broken through the SPI (a constructor already enforces them) and say so. A rule whose fact is
+ * not declared is aborted with {@code "not exercised: ..."}; one that does not apply to the plugin (an image rule
+ * for a text plugin) with {@code "not applicable: ..."}.
  *
  * <pre>{@code
  * class TextGruTckTests extends GeneratorVerification {
@@ -84,6 +90,7 @@ public abstract class GeneratorVerification {
     private GeneratorProvider provider;
     private PluginInfo info;
     private Config config;
+    private Optional<ConformanceProfile> profile;
     private final List<GenerativeModel> open = new ArrayList<>();
 
     /**
@@ -94,43 +101,70 @@ public abstract class GeneratorVerification {
     protected abstract GeneratorProvider provider();
 
     /**
-     * The tiny configuration the kit trains with (the plugin's subtree, layered over its reference).
-     * By default the provider's own {@link GeneratorProvider#conformanceConfig}.
+     * The provider's conformance profile ({@link GeneratorProvider#conformance}), read once per test.
      *
      * @param scratch a directory for small data files
-     * @return the configuration, or empty if the plugin offers none (every model rule is then skipped)
+     * @return the profile, or empty if the plugin offers none (every model rule is then not exercised)
+     */
+    protected Optional<ConformanceProfile> conformance(Path scratch) {
+        return provider.conformance(scratch);
+    }
+
+    private Optional<ConformanceProfile> profile() {
+        if (profile == null) {
+            profile = call("2.2", "conformance", () -> conformance(scratch));
+        }
+        return profile;
+    }
+
+    /**
+     * The tiny configuration the kit trains with (the plugin's subtree, layered over its reference): the profile's.
+     *
+     * @param scratch a directory for small data files
+     * @return the configuration, or empty if the plugin offers none (every model rule is then not exercised)
      */
     protected Optional<Config> conformanceConfig(Path scratch) {
-        return provider.conformanceConfig(scratch);
+        return profile().map(ConformanceProfile::config);
     }
 
     /**
-     * Capability: every character a text model may produce after training on the conformance config.
+     * Every character a text model may produce after training on the conformance config: the profile's.
      *
-     * @return the vocabulary, or empty if not declared (rule 4.4 is then skipped)
+     * @return the vocabulary, or empty if not declared (rules 4.4 and 4.7 are then not exercised)
      */
     protected Optional<String> vocabulary() {
-        return Optional.empty();
+        return profile().flatMap(ConformanceProfile::vocabulary);
     }
 
     /**
-     * Capability: one setting and an out-of-range value for it (for example {@code hidden -> -1}).
+     * One setting and an out-of-range value for it (for example {@code hidden -> -1}): the profile's.
      *
-     * @return the key (relative to the plugin's subtree) and value, or empty (rule 2.4 is then skipped)
+     * @return the key (relative to the plugin's subtree) and value, or empty (rules 2.4 and 2.5 are then not
+     *     exercised)
      */
     protected Optional<Map.Entry<String, Object>> invalidSetting() {
-        return Optional.empty();
+        return profile().flatMap(ConformanceProfile::invalidSetting);
     }
 
     /**
-     * Capability: one generation option and an invalid value for it. Text plugins default to
-     * {@code temperature -> -1.0}; image plugins declare theirs.
+     * One generation option and an invalid value for it: the profile's; for text plugins that declare none,
+     * {@code temperature -> -1.0}.
      *
-     * @return the option and value, or empty (rule 4.6 is then skipped)
+     * @return the option and value, or empty (rule 4.6 is then not exercised)
      */
     protected Optional<Map.Entry<String, Object>> invalidGenerationOption() {
-        return info.modality() == Modality.TEXT ? Optional.of(Map.entry(GenerationRequest.TEMPERATURE, -1.0))
-                : Optional.empty();
+        Optional<Map.Entry<String, Object>> declared = profile().flatMap(ConformanceProfile::invalidGenerationOption);
+        return declared.isPresent() || info.modality() != Modality.TEXT ? declared
+                : Optional.of(Map.entry(GenerationRequest.TEMPERATURE, -1.0));
+    }
+
+    /**
+     * A setting under which a payload written with the conformance config must not restore: the profile's.
+     *
+     * @return the key and value, or empty (rule 6.6 is then not exercised)
+     */
+    protected Optional<Map.Entry<String, Object>> incompatibleSetting() {
+        return profile().flatMap(ConformanceProfile::incompatibleSetting);
     }
 
     /** Capability: whether text generation takes {@link GenerationRequest#PROMPT}. */
@@ -213,7 +247,8 @@ public abstract class GeneratorVerification {
     protected final Config config() {
         if (config == null) {
             Optional<Config> tiny = conformanceConfig(scratch);
-            assumeTrue(tiny.isPresent(), "plugin '" + info.id() + "' offers no conformance config");
+            assumeTrue(tiny.isPresent(), "not exercised: plugin '" + info.id() + "' offers no conformance profile"
+                    + " (GeneratorProvider.conformance)");
             Config ref = reference();
             config = (ref == null ? tiny.get() : tiny.get().withFallback(ref)).resolve();
         }
@@ -281,10 +316,42 @@ public abstract class GeneratorVerification {
             return body.get();
         } catch (PluginException e) {
             throw new AssertionError(violation(rule, what + " failed: " + e.getMessage()), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            if (e instanceof AssertionError a && String.valueOf(a.getMessage()).startsWith("Plugin '")) {
+                throw a;                                              // a violation found inside the call
+            }
             throw new AssertionError(violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": "
                     + e.getMessage()), e);
         }
+    }
+
+    /** Skips a rule whose fact the plugin did not declare: reported as not exercised, never as passed. */
+    private static void exercisedOnlyIf(boolean declared, String why) {
+        assumeTrue(declared, "not exercised: " + why);
+    }
+
+    /** Skips a rule that does not concern this plugin. */
+    private static void applicableOnlyIf(boolean applies, String why) {
+        assumeTrue(applies, "not applicable: " + why);
+    }
+
+    /** A SHOULD rule: a failure is reported as a warning (the test is aborted), never as a failure. */
+    private static void should(Runnable check) {
+        try {
+            check.run();
+        } catch (AssertionError e) {
+            org.junit.jupiter.api.Assumptions.abort("warning: " + e.getMessage());
+        }
+    }
+
+    /** A character the model cannot know: the first of a few unusual ones that is not in its vocabulary. */
+    private static String outsideVocabulary(String vocabulary) {
+        for (String c : List.of("\u2603", "\u00a7", "~", "\u00e9", "\u4e2d")) {
+            if (!vocabulary.contains(c)) {
+                return c;
+            }
+        }
+        return "\ud83d\ude00";
     }
 
     private static String describe(List<Sample> samples) {
@@ -304,10 +371,11 @@ public abstract class GeneratorVerification {
         assertEquals(info, provider().info(), violation("1.1", "two provider instances describe themselves differently"));
     }
 
+    /** Untested: {@link PluginInfo}'s constructor refuses a malformed id, so no plugin can break the rule. */
     @Test
-    void required_spec1_2_idIsWellFormed() {
-        assertTrue(PluginInfo.ID_PATTERN.matcher(info.id()).matches() && info.id().length() <= 40,
-                violation("1.2", "id '" + info.id() + "' is not lower-case-dashed"));
+    void untested_spec1_2_idIsWellFormed() {
+        assumeTrue(false, "not applicable: PluginInfo's constructor enforces the id's form (" + PluginInfo.ID_PATTERN
+                + ", at most 40 characters); a plugin cannot break rule 1.2");
     }
 
     @Test
@@ -316,10 +384,11 @@ public abstract class GeneratorVerification {
                 violation("1.3", "API range " + info.apiRange() + " excludes API " + ApiVersion.CURRENT));
     }
 
+    /** Untested: {@link PluginInfo}'s constructor refuses a blank version and a description that is not one line. */
     @Test
-    void required_spec1_4_versionAndDescriptionArePresent() {
-        assertTrue(!info.version().isBlank() && !info.description().isBlank() && info.description().length() <= 120,
-                violation("1.4", "version '" + info.version() + "', description '" + info.description() + "'"));
+    void untested_spec1_4_versionAndDescriptionArePresent() {
+        assumeTrue(false, "not applicable: PluginInfo's constructor enforces a non-blank version and a one-line"
+                + " description of 1 to 120 characters; a plugin cannot break rule 1.4");
     }
 
     @Test
@@ -327,7 +396,7 @@ public abstract class GeneratorVerification {
         long start = System.nanoTime();
         provider().info();
         long ms = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(ms < 250, violation("1.5", "constructing the provider and calling info() took " + ms + " ms"));
+        should(() -> assertTrue(ms < 250, violation("1.5", "constructing the provider and calling info() took " + ms + " ms")));
     }
 
     // ---- §2 configuration ----------------------------------------------------------------------------
@@ -356,11 +425,29 @@ public abstract class GeneratorVerification {
     @Test
     void required_spec2_4_invalidValueIsRejectedNamingTheKey() {
         Optional<Map.Entry<String, Object>> bad = invalidSetting();
-        assumeTrue(bad.isPresent(), "no invalid setting declared (override invalidSetting())");
+        exercisedOnlyIf(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
         Config c = config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
-        List<ConfigProblem> problems = provider.validate(c);
+        List<ConfigProblem> problems = call("2.4", "validate", () -> provider.validate(c));
         assertTrue(problems.stream().anyMatch(p -> p.path().equals(bad.get().getKey()) && !p.message().isBlank()),
                 violation("2.4", "validate() accepted " + bad.get().getKey() + " = " + bad.get().getValue() + "; problems: " + problems));
+    }
+
+    @Test
+    void required_spec2_5_createRejectsAnInvalidValueWithAPluginException() {
+        Optional<Map.Entry<String, Object>> bad = invalidSetting();
+        exercisedOnlyIf(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
+        Config c = config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
+        try {
+            GenerativeModel m = provider.create(c, context());
+            open.add(m);
+            fail(violation("2.5", "create() built a model with " + bad.get().getKey() + " = " + bad.get().getValue()
+                    + ", which validate() must refuse"));
+        } catch (PluginException e) {
+            assertEquals(info.id(), e.pluginId(), violation("2.5", "the exception names plugin '" + e.pluginId() + "'"));
+        } catch (RuntimeException e) {
+            fail(violation("2.5", "create() refused " + bad.get().getKey() + " = " + bad.get().getValue()
+                    + " with undocumented " + e.getClass().getName() + " instead of a PluginException (InvalidConfigException)"));
+        }
     }
 
     // ---- §3 reproducibility --------------------------------------------------------------------------
@@ -427,7 +514,7 @@ public abstract class GeneratorVerification {
 
     @Test
     void required_spec4_3_pixelsAreWithinZeroAndOne() {
-        assumeTrue(info.modality() == Modality.IMAGE, "not an image plugin");
+        applicableOnlyIf(info.modality() == Modality.IMAGE, "not an image plugin");
         for (Sample s : generate(warm(), request(3, 5))) {
             float[] p = ((Sample.Image) s).pixels();
             for (int k = 0; k < p.length; k++) {
@@ -441,9 +528,9 @@ public abstract class GeneratorVerification {
 
     @Test
     void required_spec4_4_textUsesOnlyTheVocabulary() {
-        assumeTrue(info.modality() == Modality.TEXT, "not a text plugin");
+        applicableOnlyIf(info.modality() == Modality.TEXT, "not a text plugin");
         Optional<String> vocab = vocabulary();
-        assumeTrue(vocab.isPresent(), "vocabulary not declared (override vocabulary())");
+        exercisedOnlyIf(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
         for (Sample s : generate(warm(), request(3, 5))) {
             String text = ((Sample.Text) s).text();
             text.codePoints().filter(cp -> vocab.get().indexOf(cp) < 0).findFirst().ifPresent(cp ->
@@ -454,7 +541,7 @@ public abstract class GeneratorVerification {
 
     @Test
     void required_spec4_5_promptIsAPrefix() {
-        assumeTrue(supportsPrompt(), "plugin does not take prompts");
+        applicableOnlyIf(supportsPrompt(), "the plugin does not take prompts");
         Optional<String> vocab = vocabulary();
         String prompt = vocab.map(v -> v.substring(0, Math.min(3, v.length()))).orElse("a");
         for (Sample s : generate(warm(), request(2, 5).with(GenerationRequest.PROMPT, prompt))) {
@@ -466,7 +553,8 @@ public abstract class GeneratorVerification {
     @Test
     void required_spec4_6_invalidOptionValueIsRejected() {
         Optional<Map.Entry<String, Object>> option = invalidGenerationOption();
-        assumeTrue(option.isPresent(), "no invalid generation option declared (override invalidGenerationOption())");
+        exercisedOnlyIf(option.isPresent(), "no invalid generation option declared"
+                + " (ConformanceProfile.withInvalidGenerationOption)");
         String key = option.get().getKey();
         Object value = option.get().getValue();
         GenerativeModel m = warm();
@@ -478,6 +566,35 @@ public abstract class GeneratorVerification {
         } catch (RuntimeException e) {
             fail(violation("8.1", "rejected " + key + " = " + value + " with undocumented " + e.getClass().getName()));
         }
+    }
+
+    @Test
+    void required_spec4_7_aPromptOutsideTheVocabularyIsRejected() {
+        applicableOnlyIf(supportsPrompt(), "the plugin does not take prompts");
+        Optional<String> vocab = vocabulary();
+        exercisedOnlyIf(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+        String prompt = vocab.get().substring(0, Math.min(2, vocab.get().length())) + outsideVocabulary(vocab.get());
+        GenerativeModel m = warm();
+        try {
+            List<Sample> s = m.generate(request(1, 5).with(GenerationRequest.PROMPT, prompt));
+            fail(violation("4.7", "accepted the prompt \"" + prompt + "\", whose last character is not in its vocabulary,"
+                    + " and generated " + describe(s)));
+        } catch (PluginException e) {
+            assertTrue(e.getMessage().contains("prompt"), violation("4.7", "the message does not name the prompt: "
+                    + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(violation("8.1", "a prompt outside the vocabulary raised undocumented " + e.getClass().getName()));
+        }
+    }
+
+    @Test
+    void required_spec4_8_temperatureChangesTheSamples() {
+        applicableOnlyIf(info.modality() == Modality.TEXT, "not a text plugin");
+        GenerativeModel m = warm();
+        List<Sample> cold = generate(m, request(3, 9).with(GenerationRequest.TEMPERATURE, 0.05));
+        List<Sample> hot = generate(m, request(3, 9).with(GenerationRequest.TEMPERATURE, 20.0));
+        assertTrue(!cold.equals(hot), violation("4.8", "temperature 0.05 and 20 gave the same samples " + describe(cold)
+                + ": the option is accepted but has no effect"));
     }
 
     // ---- §5 training ---------------------------------------------------------------------------------
@@ -509,7 +626,10 @@ public abstract class GeneratorVerification {
         assertEquals(List.of(1L, 2L, 3L, 4L), events.stream().map(StepEvent::step).toList(),
                 violation("5.3", "step events were " + events.stream().map(StepEvent::step).toList()));
         assertEquals(4, m.step(), violation("5.3", "step() is " + m.step() + " after 4 steps"));
-        train(m, 2);
+        List<StepEvent> more = train(m, 2);
+        assertEquals(List.of(5L, 6L), more.stream().map(StepEvent::step).toList(),
+                violation("5.3", "a second train() call reported steps " + more.stream().map(StepEvent::step).toList()
+                        + " after steps 1-4; step numbers continue across calls"));
         assertEquals(6, m.step(), violation("5.3", "step() is " + m.step() + " after 6 steps"));
     }
 
@@ -542,8 +662,37 @@ public abstract class GeneratorVerification {
     @Test
     void required_spec5_5_evaluationReportsAFiniteLoss() {
         Map<String, Double> metrics = call("5.5", "evaluate", () -> warm().evaluate(EvaluationRequest.heldOut(SEED)));
+        assertTrue(metrics != null, violation("5.5", "evaluate() returned null"));
         Double loss = metrics.get(GenerativeModel.LOSS);
         assertTrue(loss != null && Double.isFinite(loss), violation("5.5", "evaluate() returned " + metrics));
+        metrics.forEach((k, v) -> assertTrue(v != null && Double.isFinite(v),
+                violation("5.5", "metric '" + k + "' is " + v + " in " + metrics)));
+    }
+
+    @Test
+    void required_spec5_6_evaluationAndGenerationDoNotChangeTraining() {
+        GenerativeModel straight = fresh();
+        List<Double> expected = train(straight, 6).stream().map(StepEvent::loss).toList();
+        GenerativeModel interrupted = fresh();
+        List<Double> actual = new ArrayList<>(train(interrupted, 3).stream().map(StepEvent::loss).toList());
+        call("5.6", "evaluate", () -> interrupted.evaluate(EvaluationRequest.heldOut(SEED)));
+        generate(interrupted, request(2, 3));
+        actual.addAll(train(interrupted, 3).stream().map(StepEvent::loss).toList());
+        assertEquals(expected, actual, violation("5.6", "with an evaluation and a generation after step 3, the losses"
+                + " were " + actual + "; without them " + expected + ": evaluation or generation changed the training state"));
+    }
+
+    @Test
+    void required_spec5_7_textLossesAreNonNegativeNats() {
+        applicableOnlyIf(info.modality() == Modality.TEXT, "an image likelihood may be a density, whose loss can be negative");
+        GenerativeModel m = fresh();
+        for (StepEvent e : train(m, warmUpSteps())) {
+            assertTrue(!(e.loss() < 0), violation("5.7", "step " + e.step() + " reported loss " + e.loss()
+                    + "; a text model's loss is a negative log-probability in nats, never below 0"));
+        }
+        double loss = call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED))).get(GenerativeModel.LOSS);
+        assertTrue(!(loss < 0), violation("5.7", "evaluate() reported loss " + loss + "; a negative log-probability in"
+                + " nats is never below 0"));
     }
 
     // ---- §6 checkpoints ------------------------------------------------------------------------------
@@ -580,7 +729,8 @@ public abstract class GeneratorVerification {
             open.add(m);
             fail(violation(rule, "restore() accepted " + what));
         } catch (CheckpointException e) {
-            assertTrue(e.getMessage().contains(info.id()), violation("8.2", "message does not name the plugin: " + e.getMessage()));
+            assertTrue(e.getMessage().contains(info.id()), violation(rule, "the message does not name the plugin (rule 8.2): "
+                    + e.getMessage()));
         } catch (PluginException e) {
             fail(violation(rule, "restore() rejected " + what + " with " + e.getClass().getSimpleName()
                     + " instead of CheckpointException: " + e.getMessage()));
@@ -589,16 +739,85 @@ public abstract class GeneratorVerification {
         }
     }
 
+    /**
+     * Watches only what the kit owns, so that nothing else on the machine can fail a plugin: a private root (this
+     * test's temporary folder) that holds the work directory, a temporary folder and a home folder, to which
+     * {@code java.io.tmpdir} and {@code user.home} point while the plugin runs. The check compares the root before
+     * and after, and, through Java Flight Recorder's file-write events, catches writes anywhere else (the working
+     * directory, absolute paths) made by the threads of the code under test. The plugin first runs the same
+     * sequence once unwatched, so that one-time set-up of native libraries (JavaCPP's cache) is not counted.
+     */
     @Test
-    void required_spec6_4_writesNothingOutsideItsWorkDirectory() throws IOException {
+    void required_spec6_4_writesNothingOutsideItsWorkDirectory() throws Exception {
         config();
+        sequenceFor64();                                                   // native libraries and caches settle
+        Path tmp = Files.createDirectories(sandbox.resolve("tmp"));
+        Path home = Files.createDirectories(sandbox.resolve("home"));
         Map<String, Long> before = snapshot();
+        ThreadGroup group = new ThreadGroup("nova-tck-6.4-" + System.nanoTime());
+        List<String> outside = java.util.Collections.synchronizedList(new ArrayList<>());
+        String previousTmp = System.getProperty("java.io.tmpdir");
+        String previousHome = System.getProperty("user.home");
+        try (FileWrites writes = FileWrites.start(group, work, outside)) {
+            System.setProperty("java.io.tmpdir", tmp.toString());
+            System.setProperty("user.home", home.toString());
+            Throwable[] thrown = {null};
+            Thread runner = new Thread(group, () -> {
+                try {
+                    sequenceFor64();
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            }, "nova-tck-6.4");
+            runner.start();
+            runner.join();
+            System.setProperty("java.io.tmpdir", previousTmp);
+            System.setProperty("user.home", previousHome);
+            if (thrown[0] instanceof AssertionError a) {
+                throw a;
+            } else if (thrown[0] != null) {
+                throw new AssertionError(violation("8.1", "threw " + thrown[0]), thrown[0]);
+            }
+            Map<String, Long> after = snapshot();
+            writes.awaitDelivery(sandbox);
+            assertEquals(before, after, violation("6.4", "files outside the work directory changed: " + diff(before, after)));
+            assertTrue(outside.isEmpty(), violation("6.4", "wrote outside its work directory: " + outside));
+        } finally {
+            System.setProperty("java.io.tmpdir", previousTmp);
+            System.setProperty("user.home", previousHome);
+        }
+    }
+
+    private void sequenceFor64() {
         GenerativeModel m = warm();
         generate(m, request(1, 1));
         call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED)));
         restore(save(m));
-        Map<String, Long> after = snapshot();
-        assertEquals(before, after, violation("6.4", "files outside the work directory changed: " + diff(before, after)));
+    }
+
+    @Test
+    void required_spec6_6_aPayloadIsNotRestoredUnderAnotherShape() {
+        Optional<Map.Entry<String, Object>> other = incompatibleSetting();
+        applicableOnlyIf(!profile().map(ConformanceProfile::shapeless).orElse(false),
+                "the plugin declares that no setting shapes its parameters (ConformanceProfile.withNoShapeSettings)");
+        exercisedOnlyIf(other.isPresent(), "no incompatible setting declared (ConformanceProfile.withIncompatibleSetting)");
+        byte[] payload = save(warm());
+        Config changed = config().withValue(other.get().getKey(), ConfigValueFactory.fromAnyRef(other.get().getValue()));
+        try {
+            GenerativeModel m = provider.restore(changed, context(), new ByteArrayInputStream(payload));
+            open.add(m);
+            fail(violation("6.6", "restore() read a payload written with " + other.get().getKey() + " = "
+                    + config().getValue(other.get().getKey()).unwrapped() + " into a model configured with "
+                    + other.get().getValue()));
+        } catch (CheckpointException e) {
+            assertTrue(e.getMessage().contains(info.id()), violation("6.6", "the message does not name the plugin (rule 8.2): "
+                    + e.getMessage()));
+        } catch (PluginException e) {
+            fail(violation("6.6", "restore() refused it with " + e.getClass().getSimpleName()
+                    + " instead of CheckpointException: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(violation("6.6", "restore() refused it with undocumented " + e.getClass().getName() + ": " + e.getMessage()));
+        }
     }
 
     @Test
@@ -613,16 +832,16 @@ public abstract class GeneratorVerification {
                 + "; an uninterrupted model had " + expected));
     }
 
+    /** Every path under the private root except the work directory, with its size and modification time. */
     private Map<String, Long> snapshot() throws IOException {
         Map<String, Long> files = new TreeMap<>();
-        for (Path root : new Path[] {sandbox, sandbox.getParent()}) {
-            try (Stream<Path> s = root == sandbox ? Files.walk(root) : Files.list(root)) {
-                for (Path p : s.toList()) {
-                    if (p.startsWith(work) || (root != sandbox && p.startsWith(sandbox))) {
-                        continue;
-                    }
-                    files.put(p.toString(), Files.isRegularFile(p) ? Files.size(p) ^ Files.getLastModifiedTime(p).toMillis() : -1L);
+        try (Stream<Path> s = Files.walk(sandbox)) {
+            for (Path p : s.toList()) {
+                if (p.startsWith(work) || p.getFileName().toString().startsWith(FileWrites.MARKER)) {
+                    continue;
                 }
+                files.put(sandbox.relativize(p).toString(),
+                        Files.isRegularFile(p) ? Files.size(p) ^ Files.getLastModifiedTime(p).toMillis() : -1L);
             }
         }
         return files;
@@ -677,7 +896,7 @@ public abstract class GeneratorVerification {
             m.generate(request(1, 5).with(key, "hot"));
             fail(violation("8.1", "accepted " + key + " = \"hot\""));
         } catch (PluginException e) {
-            assertEquals(info.id(), e.pluginId(), violation("8.2", "exception names plugin '" + e.pluginId() + "'"));
+            assertEquals(info.id(), e.pluginId(), violation("8.1", "the exception names plugin '" + e.pluginId() + "' (rule 8.2)"));
         } catch (RuntimeException e) {
             fail(violation("8.1", key + " = \"hot\" raised undocumented " + e.getClass().getName() + ": " + e.getMessage()));
         }
@@ -696,6 +915,49 @@ public abstract class GeneratorVerification {
         } catch (RuntimeException e) {
             fail(violation("8.1", "restore of a foreign payload raised undocumented " + e.getClass().getName()));
         }
-        fail(violation("6.3", "restore() accepted a foreign payload"));
+        fail(violation("8.2", "restore() accepted a foreign payload, so no exception could name the plugin (rule 6.3)"));
+    }
+
+    @Test
+    void required_spec8_3_nothingIsPrintedToStandardOutput() {
+        sequenceFor64();                                                   // one-time start-up messages settle
+        java.io.PrintStream previous = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            GenerativeModel m = warm();
+            generate(m, request(2, 1));
+            call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED)));
+            restore(save(m));
+        } finally {
+            System.setOut(previous);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(out.isEmpty(), violation("8.3", "printed to standard output, which belongs to the host (generated"
+                + " text goes there): \"" + (out.length() > 200 ? out.substring(0, 200) + "..." : out) + "\""));
+    }
+
+    @Test
+    void required_spec8_4_noThreadOutlivesClose() throws InterruptedException {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        GenerativeModel m = warm();
+        generate(m, request(2, 1));
+        call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED)));
+        call("8.4", "close", () -> {
+            m.close();
+            return null;
+        });
+        open.remove(m);
+        List<Thread> left = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        do {
+            left = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon()).toList();
+            if (!left.isEmpty()) {
+                Thread.sleep(50);
+            }
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertTrue(left.isEmpty(), violation("8.4", "threads still running 2 s after close(), which keep the JVM from"
+                + " exiting: " + left.stream().map(Thread::getName).toList()));
     }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConfigProblem;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.Modality;
@@ -121,13 +122,22 @@ public final class PluginProvider implements GeneratorProvider {
         }
     }
 
-    /** A tiny corpus for the compatibility kit, so that its checks run in seconds. */
+    /**
+     * What the compatibility kit needs to exercise every rule: a tiny corpus (its checks run in seconds), the
+     * characters a model trained on it can produce, a setting value validate() must refuse, and that no
+     * setting shapes the model (so no configuration can be incompatible with a checkpoint). PluginTckTests and
+     * `nova tck` read the same profile, so they give the same verdict.
+     */
     @Override
-    public Optional<Config> conformanceConfig(Path scratch) {
+    public Optional<ConformanceProfile> conformance(Path scratch) {
         try {
             Path corpus = Files.writeString(scratch.resolve("corpus.txt"), "the cat sat on the mat. ".repeat(60));
-            return Optional.of(ConfigFactory.parseString("data.path = " + com.typesafe.config.ConfigUtil.quoteString(
-                    corpus.toString()) + ", train.batch = 32, generate.length = 40"));
+            return Optional.of(ConformanceProfile.of(ConfigFactory.parseString("data.path = "
+                            + com.typesafe.config.ConfigUtil.quoteString(corpus.toString())
+                            + ", train.batch = 32, generate.length = 40"))
+                    .withVocabulary("the cat sat on the mat. ")
+                    .withInvalidSetting("train.batch", 0)
+                    .withNoShapeSettings());           // the vocabulary, read from the data, shapes the counts
         } catch (IOException e) {
             throw new PluginException(ID, "cannot write a conformance corpus: " + e.getMessage(), e);
         }

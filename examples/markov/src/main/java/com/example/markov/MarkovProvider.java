@@ -3,6 +3,7 @@ package com.example.markov;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.ConfigProblem;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
@@ -77,10 +78,17 @@ public final class MarkovProvider extends SettingsProvider<Config> {
         });
     }
 
-    /** A tiny corpus and small steps, so that the compatibility kit's checks run in seconds. */
+    /**
+     * What the compatibility kit needs: a tiny corpus and small steps (its checks run in seconds), the characters
+     * a model trained on it can produce, a setting value validate() must refuse, and one under which a checkpoint
+     * must not load. `nova tck` and the build's MarkovTckTests read the same profile.
+     */
     @Override
-    public Optional<Config> conformanceConfig(Path scratch) {
-        return Optional.of(ConfigFactory.parseString("data.path = " + TextSource.tinyCorpus(scratch)
-                + ", order = 3, train.batch = 16, generate.length = 40"));
+    public Optional<ConformanceProfile> conformance(Path scratch) {
+        return Optional.of(ConformanceProfile.of(ConfigFactory.parseString("data.path = " + TextSource.tinyCorpus(scratch)
+                        + ", order = 3, train.batch = 16, generate.length = 40"))
+                .withVocabulary(TextSource.TINY_CORPUS)
+                .withInvalidSetting("order", 0)
+                .withIncompatibleSetting("order", 2));
     }
 }

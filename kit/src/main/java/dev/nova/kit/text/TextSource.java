@@ -42,6 +42,12 @@ public final class TextSource {
     }
 
     /**
+     * The text {@link #tinyCorpus} repeats: also every character a model trained on it may produce, the vocabulary
+     * of a conformance profile ({@code ConformanceProfile.withVocabulary}).
+     */
+    public static final String TINY_CORPUS = "the cat sat on the mat. the dog sat on the log. ";
+
+    /**
      * Writes a tiny repetitive corpus for conformance runs and tests ({@code GeneratorProvider.conformanceConfig}).
      *
      * @param dir where to write it
@@ -51,7 +57,7 @@ public final class TextSource {
     public static String tinyCorpus(java.nio.file.Path dir) {
         try {
             java.nio.file.Path file = dir.resolve("tiny-corpus.txt");
-            java.nio.file.Files.writeString(file, "the cat sat on the mat. the dog sat on the log. ".repeat(40),
+            java.nio.file.Files.writeString(file, TINY_CORPUS.repeat(40),
                     java.nio.charset.StandardCharsets.UTF_8);
             return com.typesafe.config.ConfigUtil.quoteString(file.toString());
         } catch (java.io.IOException e) {

@@ -2,6 +2,7 @@ package dev.nova.attention;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
@@ -53,6 +54,15 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
                     model.restoreFrom(in);
                     return model;
                 });
+    }
+
+    /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */
+    @Override
+    public Optional<ConformanceProfile> conformance(Path scratch) {
+        return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
+                .withVocabulary(TextSource.TINY_CORPUS)
+                .withInvalidSetting("model.heads", 0)
+                .withIncompatibleSetting("model.d-model", 32));
     }
 
     @Override

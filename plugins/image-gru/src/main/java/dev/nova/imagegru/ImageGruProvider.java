@@ -3,6 +3,7 @@ package dev.nova.imagegru;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
@@ -78,6 +79,15 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
                     model.restoreFrom(in);
                     return model;
                 });
+    }
+
+    /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */
+    @Override
+    public Optional<ConformanceProfile> conformance(Path scratch) {
+        return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
+                .withInvalidSetting("model.hidden", 0)
+                .withInvalidGenerationOption("temperature", -1.0)
+                .withIncompatibleSetting("model.hidden", 8));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nova.vae;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
@@ -51,6 +52,15 @@ public final class VaeProvider extends SettingsProvider<Settings> {
             model.restoreFrom(in);
             return model;
         });
+    }
+
+    /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */
+    @Override
+    public Optional<ConformanceProfile> conformance(Path scratch) {
+        return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
+                .withInvalidSetting("model.latent", 0)
+                .withInvalidGenerationOption("temperature", -1.0)
+                .withIncompatibleSetting("model.latent", 3));
     }
 
     @Override

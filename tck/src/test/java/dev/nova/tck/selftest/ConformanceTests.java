@@ -29,21 +29,41 @@ class ConformanceTests {
 
         List<Outcome> text = outcomes.stream().filter(o -> o.plugin().equals("fixture-text")).toList();
         List<Outcome> image = outcomes.stream().filter(o -> o.plugin().equals("fixture-image")).toList();
-        assertEquals(31, text.size());
-        assertEquals(31, image.size());
-        assertTrue(text.stream().noneMatch(o -> o.status().equals("failed")), text.toString());
+        assertEquals(39, text.size());
+        assertEquals(39, image.size());
+        assertEquals("CONFORMANT", Conformance.verdict(text), text.toString());
+        assertEquals(List.of("1.2", "1.4", "4.3"), text.stream().filter(o -> o.status().equals("not-applicable"))
+                .map(Outcome::rule).toList());
         assertEquals(List.of("3.2"), image.stream().filter(o -> o.status().equals("failed")).map(Outcome::rule).toList());
-        Outcome skipped = text.stream().filter(o -> o.rule().equals("2.4")).findFirst().orElseThrow();
-        assertEquals("skipped", skipped.status());
-        assertTrue(skipped.message().contains("invalidSetting"), skipped.message());
+        assertEquals("NOT CONFORMANT", Conformance.verdict(image));
 
         String report = console.toString(StandardCharsets.UTF_8);
-        assertTrue(report.contains("plugin 'fixture-text'") && report.contains("CONFORMANT"), report);
+        assertTrue(report.contains("plugin 'fixture-text'") && report.contains(": CONFORMANT"), report);
         assertTrue(report.contains("NOT CONFORMANT"), report);
         String json = Files.readString(reports.resolve("tck-report.json"));
-        assertTrue(json.contains("\"conformant\": false") && json.contains("\"rule\": \"3.2\""), json);
+        assertTrue(json.contains("\"tck\": \"0.2\"") && json.contains("\"conformant\": false")
+                && json.contains("\"rule\": \"3.2\"") && json.contains("\"sha256\": ") && json.contains("\"started\": ")
+                && json.contains("\"verdict\": \"CONFORMANT\""), json);
         try (var s = Files.list(reports.resolve("fixture-image"))) {
-            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("TEST-") && p.toString().endsWith(".xml")));
+            Path xml = s.filter(p -> p.getFileName().toString().startsWith("TEST-") && p.toString().endsWith(".xml"))
+                    .findFirst().orElseThrow();
+            String x = Files.readString(xml);
+            assertTrue(x.contains("name=\"nova.tck.version\" value=\"0.2\"") && x.contains("name=\"nova.plugin.id\"")
+                    && x.contains("name=\"nova.tck.verdict\" value=\"NOT CONFORMANT\""), x.substring(0, Math.min(2000, x.length())));
         }
+    }
+
+    /** A MUST rule that could not run is never counted as passed: the verdict names what was not exercised. */
+    @Test
+    void rulesNotExercisedQualifyTheVerdict() {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        List<Outcome> outcomes = Conformance.run(List.of(new BareTextProvider()), reports,
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertEquals(List.of("2.4", "2.5", "4.4", "4.7", "6.6"), outcomes.stream().filter(Outcome::notExercised)
+                .map(Outcome::rule).toList());
+        assertEquals("CONFORMANT WITH 5 RULES NOT EXERCISED", Conformance.verdict(outcomes));
+        String report = console.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("not exercised: 2.4 invalidValueIsRejectedNamingTheKey -- not exercised: no invalid"
+                + " setting declared"), report);
     }
 }

@@ -5,6 +5,7 @@ import dev.nova.api.CheckpointException;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
+import dev.nova.api.InvalidOptionException;
 import dev.nova.api.Modality;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
@@ -17,6 +18,8 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,8 @@ final class FixtureModel implements GenerativeModel {
     private static final int MAGIC = 0x54434b31;
 
     private final String id;
+    private final String exceptionId;
+    private final int hidden;
     private final Modality modality;
     private final Flaw flaw;
     private final int batch;
@@ -42,8 +47,23 @@ final class FixtureModel implements GenerativeModel {
     private long step;
     private long position;
 
-    FixtureModel(String id, Modality modality, Flaw flaw, Config config, long seed) {
+    private int generations;
+    private Thread leaked;
+
+    FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed) {
         this.id = id;
+        this.exceptionId = exceptionId;
+        this.hidden = config.getInt("hidden");
+        if (flaw == Flaw.LEAKS_THREAD) {
+            leaked = new Thread(() -> {
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException ignored) {
+                    // the model would stop it here if it stopped it at all
+                }
+            }, "fixture-leaked-worker");
+            leaked.start();
+        }
         this.modality = modality;
         this.flaw = flaw;
         this.batch = config.getInt("batch");
@@ -55,21 +75,28 @@ final class FixtureModel implements GenerativeModel {
         }
     }
 
-    static FixtureModel read(String id, Modality modality, Flaw flaw, Config config, DataInputStream in) throws IOException {
+    static FixtureModel read(String id, String exceptionId, Modality modality, Flaw flaw, Config config,
+                             DataInputStream in) throws IOException {
         int magic;
         try {
             magic = in.readInt();
         } catch (EOFException e) {
             if (flaw == Flaw.ACCEPTS_TRUNCATED_PAYLOAD) {
-                return new FixtureModel(id, modality, flaw, config, 0);
+                return new FixtureModel(id, exceptionId, modality, flaw, config, 0);
             }
             throw e;
         }
-        if (magic != MAGIC) {
-            throw new CheckpointException(id, "payload is not a " + id + " checkpoint (magic " + Integer.toHexString(magic) + ")");
+        if (magic != MAGIC && flaw != Flaw.ACCEPTS_FOREIGN_PAYLOAD) {
+            throw new CheckpointException(exceptionId, "payload is not a " + id + " checkpoint (magic "
+                    + Integer.toHexString(magic) + ")");
         }
-        FixtureModel m = new FixtureModel(id, modality, flaw, config, 0);
+        FixtureModel m = new FixtureModel(id, exceptionId, modality, flaw, config, 0);
         try {
+            int savedHidden = in.readInt();
+            if (savedHidden != m.hidden && flaw != Flaw.IGNORES_SHAPE_ON_RESTORE && flaw != Flaw.ACCEPTS_FOREIGN_PAYLOAD) {
+                throw new CheckpointException(exceptionId, "checkpoint holds a model with hidden " + savedHidden
+                        + "; the configuration asks for hidden " + m.hidden);
+            }
             m.step = in.readLong();
             m.position = in.readLong();
             double[] saved = new double[m.logits.length];
@@ -80,7 +107,7 @@ final class FixtureModel implements GenerativeModel {
                 System.arraycopy(saved, 0, m.logits, 0, saved.length);
             }
         } catch (EOFException e) {
-            if (flaw != Flaw.ACCEPTS_TRUNCATED_PAYLOAD) {
+            if (flaw != Flaw.ACCEPTS_TRUNCATED_PAYLOAD && flaw != Flaw.ACCEPTS_FOREIGN_PAYLOAD) {
                 throw e;
             }
         }
@@ -172,7 +199,8 @@ final class FixtureModel implements GenerativeModel {
                 loss = Double.NaN;
             }
             if (flaw != Flaw.SKIPS_PROGRESS_EVENTS || step % 2 == 0) {
-                listener.onStep(StepEvent.of(step, loss, modality == Modality.TEXT ? batch : 1));
+                listener.onStep(StepEvent.of(flaw == Flaw.EVENTS_RESTART ? done : step, loss,
+                        modality == Modality.TEXT ? batch : 1));
             }
         }
         return new TrainingResult(done, request.cancellation().isCancelled());
@@ -192,12 +220,46 @@ final class FixtureModel implements GenerativeModel {
             if (flaw == Flaw.THROWS_UNDOCUMENTED_EXCEPTION) {
                 throw e;
             }
-            throw new PluginException(id, e.getMessage(), e);
+            throw new PluginException(exceptionId, e.getMessage(), e);
         }
         if (temperature <= 0) {
-            throw new PluginException(id, "option temperature must be > 0, found " + temperature);
+            if (flaw != Flaw.ACCEPTS_INVALID_OPTION) {
+                throw new InvalidOptionException(exceptionId, GenerationRequest.TEMPERATURE,
+                        "option temperature must be > 0, found " + temperature);
+            }
+            temperature = 1.0;
         }
-        long seed = flaw == Flaw.IGNORES_SEED ? 0 : request.seed();
+        if (flaw == Flaw.IGNORES_TEMPERATURE) {
+            temperature = 1.0;
+        }
+        if (flaw != Flaw.ACCEPTS_UNKNOWN_PROMPT) {
+            for (int k = 0; k < prompt.length(); k++) {
+                if (VOCABULARY.indexOf(prompt.charAt(k)) < 0) {
+                    throw new InvalidOptionException(exceptionId, GenerationRequest.PROMPT, "the prompt holds '"
+                            + prompt.charAt(k) + "', which is not in the vocabulary \"" + VOCABULARY + "\"");
+                }
+            }
+        }
+        if (flaw == Flaw.WRONG_LENGTH) {
+            length++;
+        }
+        if (flaw == Flaw.GENERATION_ADVANCES_TRAINING) {
+            position += 3;
+        }
+        if (flaw == Flaw.PRINTS_TO_STDOUT) {
+            System.out.println("fixture: generating " + request.count() + " samples");
+        }
+        if (flaw == Flaw.WRITES_TO_HOME || flaw == Flaw.WRITES_TO_WORKING_DIRECTORY) {
+            Path cache = flaw == Flaw.WRITES_TO_HOME ? Path.of(System.getProperty("user.home"), ".fixture-cache")
+                    : Path.of("fixture-cache-" + ProcessHandle.current().pid() + ".bin");
+            try {
+                Files.writeString(cache, "cache");
+                Files.deleteIfExists(cache);            // no litter outside the kit's root; the write itself is the defect
+            } catch (IOException e) {
+                throw new PluginException(exceptionId, "cannot write " + cache, e);
+            }
+        }
+        long seed = flaw == Flaw.IGNORES_SEED ? 0 : flaw == Flaw.SHARED_RANDOM ? request.seed() + generations++ : request.seed();
         int count = flaw == Flaw.ONE_SAMPLE_SHORT ? request.count() - 1 : request.count();
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
@@ -246,6 +308,12 @@ final class FixtureModel implements GenerativeModel {
                 loss -= target(i) * Math.log(p) + (1 - target(i)) * Math.log(1 - p);
             }
         }
+        if (flaw == Flaw.NEGATIVE_LOSS) {
+            loss = -loss;
+        }
+        if (flaw == Flaw.METRIC_IS_NAN) {
+            return Map.of(LOSS, loss, "perplexity", Double.NaN);
+        }
         return Map.of(LOSS, loss);
     }
 
@@ -254,6 +322,7 @@ final class FixtureModel implements GenerativeModel {
         try {
             DataOutputStream d = new DataOutputStream(out);
             d.writeInt(MAGIC);
+            d.writeInt(hidden);
             d.writeLong(step);
             d.writeLong(position);
             for (double l : logits) {
@@ -261,7 +330,7 @@ final class FixtureModel implements GenerativeModel {
             }
             d.flush();
         } catch (IOException e) {
-            throw new CheckpointException(id, "cannot write payload: " + e.getMessage(), e);
+            throw new CheckpointException(exceptionId, "cannot write payload: " + e.getMessage(), e);
         }
     }
 
@@ -273,5 +342,10 @@ final class FixtureModel implements GenerativeModel {
     @Override
     public boolean isThreadSafe() {
         return true;
+    }
+
+    @Override
+    public void close() {
+        // a correct model would stop its threads here; LEAKS_THREAD's keeps running
     }
 }

@@ -4,8 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConfigProblem;
+import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
+import dev.nova.api.InvalidConfigException;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
@@ -21,12 +23,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small, real generator for the kit's self-tests: a unigram text model or a per-pixel Bernoulli image model,
- * both trained by gradient descent, with one optional {@link Flaw}.
+ * A small, real generator for the kit's self-tests: a bigram text model or a per-pixel Bernoulli image model,
+ * both trained by gradient descent, with one optional {@link Flaw}. Its conformance profile declares every fact
+ * the kit asks for, so the correct fixtures exercise every rule.
  */
 class FixtureProvider implements GeneratorProvider {
+
+    private static final AtomicInteger CALLS = new AtomicInteger();
 
     private final Modality modality;
     private final Flaw flaw;
@@ -37,17 +43,29 @@ class FixtureProvider implements GeneratorProvider {
     }
 
     String id() {
+        if (flaw == Flaw.NO_REFERENCE) {
+            return "fixture-unreferenced";
+        }
         return modality == Modality.TEXT ? "fixture-text" : "fixture-image";
+    }
+
+    /** The id under which other plugins' exceptions would come: the WRONG_PLUGIN_ID flaw uses it. */
+    String exceptionId() {
+        return flaw == Flaw.WRONG_PLUGIN_ID ? "someone-else" : id();
     }
 
     @Override
     public PluginInfo info() {
-        return new PluginInfo(id(), "0.1.0", modality, VersionRange.parse("[1.0,2.0)"), "TCK self-test fixture (" + flaw + ")");
+        String description = "TCK self-test fixture (" + flaw + ")"
+                + (flaw == Flaw.INFO_CHANGES ? " call " + CALLS.incrementAndGet() : "");
+        return new PluginInfo(id(), "0.1.0", modality, VersionRange.parse(flaw == Flaw.FUTURE_API ? "[2.0,3.0)" : "[1.0,2.0)"),
+                description);
     }
 
     Config reference() {
+        String own = modality == Modality.TEXT ? "fixture-text" : "fixture-image";
         try (InputStream in = getClass().getModule().getResourceAsStream("reference.conf")) {
-            return ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getConfig("plugins." + id());
+            return ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getConfig("plugins." + own);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,19 +77,37 @@ class FixtureProvider implements GeneratorProvider {
         if (flaw != Flaw.ACCEPTS_UNKNOWN_KEYS) {
             problems.addAll(ConfigProblem.unknownKeys(config, reference()));
         }
-        if (config.hasPath("learning-rate") && config.getDouble("learning-rate") <= 0) {
+        if (flaw != Flaw.ACCEPTS_INVALID_VALUE && config.hasPath("learning-rate") && config.getDouble("learning-rate") <= 0) {
             problems.add(new ConfigProblem("learning-rate", "must be > 0, found " + config.getDouble("learning-rate")));
+        }
+        if (flaw == Flaw.REJECTS_OWN_CONFIG && config.hasPath("batch") && config.getInt("batch") > 8) {
+            problems.add(new ConfigProblem("batch", "must be at most 8, found " + config.getInt("batch")));
         }
         return problems;
     }
 
     @Override
-    public Optional<Config> conformanceConfig(Path scratch) {
-        return Optional.of(ConfigFactory.parseString("batch = 16"));
+    public Optional<ConformanceProfile> conformance(Path scratch) {
+        Config config = ConfigFactory.parseString(flaw == Flaw.NO_REFERENCE
+                ? "batch = 16, learning-rate = 0.5, hidden = 4" : "batch = 16");
+        return Optional.of(ConformanceProfile.of(config)
+                .withVocabulary(FixtureModel.VOCABULARY)
+                .withInvalidSetting("learning-rate", -1.0)
+                .withIncompatibleSetting("hidden", 5));
     }
 
     @Override
     public GenerativeModel create(Config config, ModelContext context) {
+        Config c = config.withFallback(reference());
+        if (c.getDouble("learning-rate") <= 0) {
+            if (flaw == Flaw.CREATE_THROWS_UNDOCUMENTED) {
+                throw new IllegalArgumentException("learning rate " + c.getDouble("learning-rate"));
+            }
+            if (flaw != Flaw.ACCEPTS_INVALID_VALUE) {
+                throw new InvalidConfigException(exceptionId(), List.of(new ConfigProblem("learning-rate",
+                        "must be > 0, found " + c.getDouble("learning-rate"))));
+            }
+        }
         if (flaw == Flaw.WRITES_OUTSIDE_WORK_DIRECTORY) {
             try {
                 Files.writeString(context.workDirectory().resolveSibling("fixture-cache.bin"), "cache");
@@ -80,15 +116,16 @@ class FixtureProvider implements GeneratorProvider {
             }
         }
         long seed = flaw == Flaw.TRAINS_NONDETERMINISTICALLY ? System.nanoTime() : context.seed();
-        return new FixtureModel(id(), modality, flaw, config, seed);
+        return new FixtureModel(id(), exceptionId(), modality, flaw, c, seed);
     }
 
     @Override
     public GenerativeModel restore(Config config, ModelContext context, InputStream payload) {
         try {
-            return FixtureModel.read(id(), modality, flaw, config, new DataInputStream(payload));
+            return FixtureModel.read(id(), exceptionId(), modality, flaw, config.withFallback(reference()),
+                    new DataInputStream(payload));
         } catch (IOException e) {
-            throw new CheckpointException(id(), "payload is truncated or unreadable (" + e + ")", e);
+            throw new CheckpointException(exceptionId(), "payload is truncated or unreadable (" + e + ")", e);
         }
     }
 }

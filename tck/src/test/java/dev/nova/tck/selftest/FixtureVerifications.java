@@ -3,8 +3,6 @@ package dev.nova.tck.selftest;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.Modality;
 import dev.nova.tck.GeneratorVerification;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The verification class applied to each fixture. Not run directly by the build (the names do not end in
@@ -15,7 +13,7 @@ final class FixtureVerifications {
     private FixtureVerifications() {
     }
 
-    /** Common hooks: the fixtures declare their vocabulary and one invalid setting. */
+    /** Only the provider: every fact the kit needs comes from the provider's conformance profile, as in nova tck. */
     abstract static class Base extends GeneratorVerification {
         abstract Modality modality();
 
@@ -24,16 +22,6 @@ final class FixtureVerifications {
         @Override
         protected GeneratorProvider provider() {
             return new FixtureProvider(modality(), flaw());
-        }
-
-        @Override
-        protected Optional<String> vocabulary() {
-            return Optional.of(FixtureModel.VOCABULARY);
-        }
-
-        @Override
-        protected Optional<Map.Entry<String, Object>> invalidSetting() {
-            return Optional.of(Map.entry("learning-rate", -1.0));
         }
     }
 
@@ -122,5 +110,93 @@ final class FixtureVerifications {
 
     static final class TrainsNondeterministically extends Text {
         @Override Flaw flaw() { return Flaw.TRAINS_NONDETERMINISTICALLY; }
+    }
+
+    static final class InfoChanges extends Text {
+        @Override Flaw flaw() { return Flaw.INFO_CHANGES; }
+    }
+
+    static final class FutureApi extends Text {
+        @Override Flaw flaw() { return Flaw.FUTURE_API; }
+    }
+
+    static final class NoReference extends Text {
+        @Override Flaw flaw() { return Flaw.NO_REFERENCE; }
+    }
+
+    static final class RejectsOwnConfig extends Text {
+        @Override Flaw flaw() { return Flaw.REJECTS_OWN_CONFIG; }
+    }
+
+    static final class AcceptsInvalidValue extends Text {
+        @Override Flaw flaw() { return Flaw.ACCEPTS_INVALID_VALUE; }
+    }
+
+    static final class CreateThrowsUndocumented extends Image {
+        @Override Flaw flaw() { return Flaw.CREATE_THROWS_UNDOCUMENTED; }
+    }
+
+    static final class SharedRandom extends Text {
+        @Override Flaw flaw() { return Flaw.SHARED_RANDOM; }
+    }
+
+    static final class WrongLength extends Text {
+        @Override Flaw flaw() { return Flaw.WRONG_LENGTH; }
+    }
+
+    static final class AcceptsInvalidOption extends Text {
+        @Override Flaw flaw() { return Flaw.ACCEPTS_INVALID_OPTION; }
+    }
+
+    static final class AcceptsUnknownPrompt extends Text {
+        @Override Flaw flaw() { return Flaw.ACCEPTS_UNKNOWN_PROMPT; }
+    }
+
+    static final class IgnoresTemperature extends Text {
+        @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
+    }
+
+    static final class EventsRestart extends Image {
+        @Override Flaw flaw() { return Flaw.EVENTS_RESTART; }
+    }
+
+    static final class MetricIsNan extends Image {
+        @Override Flaw flaw() { return Flaw.METRIC_IS_NAN; }
+    }
+
+    static final class GenerationAdvancesTraining extends Text {
+        @Override Flaw flaw() { return Flaw.GENERATION_ADVANCES_TRAINING; }
+    }
+
+    static final class NegativeLoss extends Text {
+        @Override Flaw flaw() { return Flaw.NEGATIVE_LOSS; }
+    }
+
+    static final class AcceptsForeignPayload extends Text {
+        @Override Flaw flaw() { return Flaw.ACCEPTS_FOREIGN_PAYLOAD; }
+    }
+
+    static final class IgnoresShapeOnRestore extends Image {
+        @Override Flaw flaw() { return Flaw.IGNORES_SHAPE_ON_RESTORE; }
+    }
+
+    static final class WrongPluginId extends Text {
+        @Override Flaw flaw() { return Flaw.WRONG_PLUGIN_ID; }
+    }
+
+    static final class PrintsToStdout extends Text {
+        @Override Flaw flaw() { return Flaw.PRINTS_TO_STDOUT; }
+    }
+
+    static final class LeaksThread extends Image {
+        @Override Flaw flaw() { return Flaw.LEAKS_THREAD; }
+    }
+
+    static final class WritesToHome extends Text {
+        @Override Flaw flaw() { return Flaw.WRITES_TO_HOME; }
+    }
+
+    static final class WritesToWorkingDirectory extends Text {
+        @Override Flaw flaw() { return Flaw.WRITES_TO_WORKING_DIRECTORY; }
     }
 }

@@ -327,10 +327,12 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "tck", mixinStandardHelpOptions = true, description = "Run the compatibility kit (tck/SPEC.md) against discovered plugins;"
-            + " prints a conformance report and writes it as JSON and JUnit XML. Exit code 1 when a MUST rule fails.")
+    @Command(name = "tck", mixinStandardHelpOptions = true, description = "Run the compatibility kit (tck/SPEC.md) against"
+            + " the plugins of --plugin-path (or, without it, the built-in ones); prints a conformance report and writes"
+            + " it as JSON and JUnit XML. Exit code 1 when a MUST rule fails.")
     static final class Tck implements java.util.concurrent.Callable<Integer> {
-        @Option(names = "--plugin", paramLabel = "ID", description = "Certify only this plugin (repeatable; default: all loaded).")
+        @Option(names = "--plugin", paramLabel = "ID", description = "Certify only this plugin (repeatable; default: those"
+                + " loaded from --plugin-path, or every built-in one without it).")
         List<String> plugins = new ArrayList<>();
 
         @Option(names = "--report", paramLabel = "DIR", defaultValue = "tck-report",
@@ -345,13 +347,21 @@ public final class NovaCommand implements Runnable {
             PluginCatalog catalog = Bootstrap.discover(pluginPath.get(), Optional.empty(), List.of());
             warnRefused(catalog);
             List<dev.nova.api.GeneratorProvider> providers = new ArrayList<>();
-            if (plugins.isEmpty()) {
+            if (plugins.isEmpty() && pluginPath.get().isPresent()) {
+                // The plugins of that folder only: the built-in ones are certified by Nova's own build.
+                catalog.loaded().values().stream().map(e -> e.provider().orElseThrow())
+                        .filter(p -> p.getClass().getModule().getLayer() != ModuleLayer.boot())
+                        .forEach(providers::add);
+            } else if (plugins.isEmpty()) {
                 catalog.loaded().values().forEach(e -> providers.add(e.provider().orElseThrow()));
             } else {
                 plugins.forEach(id -> providers.add(catalog.require(id)));
             }
             if (providers.isEmpty()) {
-                throw new UsageException("no plugins to certify; add plugin jars with --plugin-path DIR");
+                throw new UsageException(pluginPath.get().isPresent()
+                        ? "no plugin loaded from " + pluginPath.get().get() + " to certify (see 'nova plugins --plugin-path "
+                                + pluginPath.get().get() + "')"
+                        : "no plugins to certify; add plugin jars with --plugin-path DIR");
             }
             // The kit and the JUnit Platform sit on the module path but are not read by the host's module
             // graph (a static requires would put JUnit on every host test's module path); call it reflectively.
