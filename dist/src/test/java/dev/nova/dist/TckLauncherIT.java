@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -37,6 +38,11 @@ class TckLauncherIT {
     }
 
     private static void jar(String module, String providerClass, Path jar) throws IOException {
+        jar(module, providerClass, null, jar);
+    }
+
+    /** A fixture jar; with {@code generated} the provider's source is written here instead of copied. */
+    private static void jar(String module, String providerClass, String generated, Path jar) throws IOException {
         Path src = Files.createDirectories(dir.resolve(module + "/src"));
         Path classes = Files.createDirectories(dir.resolve(module + "/classes"));
         Path pkg = Files.createDirectories(src.resolve("dev/nova/tck/selftest"));
@@ -44,7 +50,11 @@ class TckLauncherIT {
                 "-proc:none", "-nowarn"));
         for (String name : List.of("Flaw", "FixtureModel", "FixtureProvider", providerClass)) {
             Path f = pkg.resolve(name + ".java");
-            Files.copy(FIXTURES.resolve(name + ".java"), f);
+            if (generated != null && name.equals(providerClass)) {
+                Files.writeString(f, generated);
+            } else {
+                Files.copy(FIXTURES.resolve(name + ".java"), f);
+            }
             args.add(f.toString());
         }
         Path info = Files.writeString(src.resolve("module-info.java"), "module " + module + " { requires dev.nova.api;"
@@ -84,6 +94,44 @@ class TckLauncherIT {
         assertTrue(r.out().contains("NOT CONFORMANT"), r.out());
         try (Stream<Path> s = Files.list(report.resolve("fixture-image"))) {
             assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".xml")), "JUnit XML report");
+        }
+    }
+
+    /**
+     * One verdict from both entry points: for fixtures across the rule areas (the 6.4 check through Flight Recorder,
+     * standard output, threads, state leaks, prompts, a declared-but-missing fact), nova tck on the fixture's jar fails
+     * exactly the rules the in-build kit fails on the same fixture (tck/src/test/resources/fixture-matrix.txt, which
+     * SelfTests asserts through EngineTestKit).
+     */
+    @Test
+    void nova_tckGivesTheInBuildVerdictOnTheSameFixtures() throws Exception {
+        Map<String, String[]> matrix = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("../tck/src/test/resources/fixture-matrix.txt"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                String[] f = line.split("\\s*\\|\\s*");
+                matrix.put(f[0], f);
+            }
+        }
+        for (String fixture : List.of("CorrectText", "WritesToWorkingDirectory", "WritesToHome", "PrintsToStdout",
+                "LeaksThread", "GenerationAdvancesTraining", "AcceptsUnknownPrompt", "IgnoresShapeOnRestore")) {
+            String[] f = matrix.get(fixture);
+            Path folder = dir.resolve("matrix-" + fixture);
+            String cls = "Flawed" + fixture;
+            jar("fixture.m" + fixture.toLowerCase(java.util.Locale.ROOT), cls, "package dev.nova.tck.selftest;\n"
+                    + "public final class " + cls + " extends FixtureProvider {\n"
+                    + "    public " + cls + "() { super(dev.nova.api.Modality." + f[1] + ", Flaw." + f[2] + "); }\n}\n",
+                    folder.resolve(fixture + ".jar"));
+            Path report = dir.resolve("report-" + fixture);
+            LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", folder.toString(), "--report", report.toString());
+            java.util.Set<String> failed = new java.util.TreeSet<>();
+            r.out().lines().map(String::strip).filter(l -> l.matches("\\d+\\.\\d+ +MUST +failed .*"))
+                    .forEach(l -> failed.add(l.split(" +")[0]));
+            java.util.Set<String> expected = f.length < 4 || f[3].isBlank() ? java.util.Set.of()
+                    : new java.util.TreeSet<>(List.of(f[3].split(",")));
+            assertEquals(expected, failed, fixture + ":\n" + r.out() + r.err());
+            assertEquals(expected.isEmpty() ? 0 : 1, r.code(), fixture + ": " + r.err());
+            assertTrue(r.out().contains(expected.isEmpty() ? ": CONFORMANT" : ": NOT CONFORMANT"), r.out());
+            assertTrue(!r.out().contains("plugin 'text-gru'"), "only the folder's plugins are certified: " + r.out());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.nova.api.ConfigProblem;
 import dev.nova.api.ConformanceProfile;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
+import dev.nova.api.InvalidConfigException;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
@@ -108,6 +109,10 @@ public final class PluginProvider implements GeneratorProvider {
 
     @Override
     public GenerativeModel create(Config config, ModelContext context) {
+        List<ConfigProblem> problems = validate(config);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(ID, problems);        // never a model from settings validate() refuses
+        }
         Config c = config.withFallback(reference());
         return PluginModel.create(text(c, context), c);
     }

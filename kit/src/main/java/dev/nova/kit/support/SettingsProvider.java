@@ -88,8 +88,13 @@ public abstract class SettingsProvider<S> implements GeneratorProvider {
         return "";
     }
 
+    /** Refuses a configuration {@link #validate(Config)} refuses, before any settings are read. */
     @Override
     public final GenerativeModel create(Config given, ModelContext context) {
+        List<ConfigProblem> problems = validate(given);
+        if (!problems.isEmpty()) {
+            throw new dev.nova.api.InvalidConfigException(info.id(), problems);
+        }
         return newModel(config.read(given, reader), context);
     }
 
