@@ -113,7 +113,8 @@ class TckLauncherIT {
             }
         }
         for (String fixture : List.of("CorrectText", "WritesToWorkingDirectory", "WritesToHome", "PrintsToStdout",
-                "LeaksThread", "GenerationAdvancesTraining", "AcceptsUnknownPrompt", "IgnoresShapeOnRestore")) {
+                "LeaksThread", "GenerationAdvancesTraining", "AcceptsUnknownPrompt", "IgnoresShapeOnRestore",
+                "StreamsExtraText")) {
             String[] f = matrix.get(fixture);
             Path folder = dir.resolve("matrix-" + fixture);
             String cls = "Flawed" + fixture;
@@ -132,6 +133,24 @@ class TckLauncherIT {
             assertEquals(expected.isEmpty() ? 0 : 1, r.code(), fixture + ": " + r.err());
             assertTrue(r.out().contains(expected.isEmpty() ? ": CONFORMANT" : ": NOT CONFORMANT"), r.out());
             assertTrue(!r.out().contains("plugin 'text-gru'"), "only the folder's plugins are certified: " + r.out());
+        }
+    }
+
+    /** No false failures from nova tck either: another process writing to the temp folder all through the run. */
+    @Test
+    void aBusyTemporaryFolderDoesNotFailACorrectPlugin() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Process writer = new ProcessBuilder("bash", "-c", "d=\"$1\"; while :; do f=\"$d/nova-tck-noise-$$-$RANDOM\";"
+                + " echo x > \"$f\"; rm -f \"$f\"; touch \"$d/nova-tck-noise-$$\"; done", "noise", tmp.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--plugin", "fixture-text",
+                    "--report", dir.resolve("report-busy").toString());
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains(": CONFORMANT"), r.out());
+        } finally {
+            writer.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            Files.deleteIfExists(tmp.resolve("nova-tck-noise-" + writer.pid()));
         }
     }
 

@@ -409,8 +409,11 @@ public abstract class GeneratorVerification {
 
     @Test
     void required_spec2_2_defaultsAreValidAndBuildAModel() {
-        List<ConfigProblem> problems = provider.validate(config());
+        List<ConfigProblem> problems = call("2.2", "validate", () -> provider.validate(config()));
         assertTrue(problems.isEmpty(), violation("2.2", "validate() rejects its own conformance config: " + problems));
+        List<ConfigProblem> forRun = call("2.2", "validate", () -> provider.validate(config(), base));
+        assertTrue(forRun.isEmpty(), violation("2.2", "validate(config, baseDirectory) rejects its own conformance config: "
+                + forRun));
         assertTrue(fresh() != null, violation("2.2", "create() returned null"));
     }
 
@@ -595,6 +598,27 @@ public abstract class GeneratorVerification {
         List<Sample> hot = generate(m, request(3, 9).with(GenerationRequest.TEMPERATURE, 20.0));
         assertTrue(!cold.equals(hot), violation("4.8", "temperature 0.05 and 20 gave the same samples " + describe(cold)
                 + ": the option is accepted but has no effect"));
+    }
+
+    @Test
+    void required_spec4_9_streamedTextIsTheSample() {
+        applicableOnlyIf(info.modality() == Modality.TEXT, "not a text plugin");
+        GenerativeModel m = warm();
+        Map<Integer, StringBuilder> streamed = new TreeMap<>();
+        GenerationRequest r = new GenerationRequest(2, 5, request(2, 5).options(),
+                (i, text) -> streamed.computeIfAbsent(i, k -> new StringBuilder()).append(text));
+        List<Sample> samples = generate(m, r);
+        if (streamed.isEmpty()) {
+            return;                                                // a plugin need not stream
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            String sample = ((Sample.Text) samples.get(i)).text();
+            String got = streamed.getOrDefault(i, new StringBuilder()).toString();
+            assertEquals(sample, got, violation("4.9", "sample " + i + " streamed \"" + got + "\" but returned \""
+                    + sample + "\"; what streams to standard output must be the sample"));
+        }
+        assertTrue(streamed.keySet().stream().allMatch(k -> k >= 0 && k < samples.size()),
+                violation("4.9", "streamed text for samples " + streamed.keySet() + " of " + samples.size()));
     }
 
     // ---- §5 training ---------------------------------------------------------------------------------
@@ -865,7 +889,7 @@ public abstract class GeneratorVerification {
     @Test
     void required_spec7_1_concurrentGenerationMatchesSequential() throws Exception {
         GenerativeModel m = warm();
-        assumeTrue(m.isThreadSafe(), "plugin declares its models single-threaded; the host serialises generate()");
+        applicableOnlyIf(m.isThreadSafe(), "the plugin declares its models single-threaded; the host serialises generate()");
         List<List<Sample>> sequential = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             sequential.add(generate(m, request(2, 100 + i)));

@@ -266,6 +266,9 @@ final class FixtureModel implements GenerativeModel {
             Random r = new Random(seed * 1_000_003L + s);
             if (modality == Modality.TEXT) {
                 StringBuilder b = new StringBuilder(flaw == Flaw.DROPS_PROMPT ? "" : prompt);
+                if (flaw == Flaw.STREAMS_EXTRA_TEXT) {
+                    request.listener().onText(s, "[sample " + s + "] ");
+                }
                 int prev = prompt.isEmpty() ? VOCABULARY.indexOf(' ') : Math.max(0, VOCABULARY.indexOf(prompt.charAt(prompt.length() - 1)));
                 for (int k = 0; k < length; k++) {
                     double[] p = softmax(prev, temperature);

@@ -199,4 +199,8 @@ final class FixtureVerifications {
     static final class WritesToWorkingDirectory extends Text {
         @Override Flaw flaw() { return Flaw.WRITES_TO_WORKING_DIRECTORY; }
     }
+
+    static final class StreamsExtraText extends Text {
+        @Override Flaw flaw() { return Flaw.STREAMS_EXTRA_TEXT; }
+    }
 }
