@@ -14,6 +14,8 @@ module dev.nova.tck {
     requires jdk.jfr;
 
     exports dev.nova.tck;
+    // nova tck gives each rule a new instance of the plugin's provider, as a plugin's own test class does.
+    uses dev.nova.api.GeneratorProvider;
     // JUnit instantiates and reflects on the verification classes.
     opens dev.nova.tck to org.junit.platform.commons;
 }

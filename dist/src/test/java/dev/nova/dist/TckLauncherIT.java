@@ -114,7 +114,7 @@ class TckLauncherIT {
         }
         for (String fixture : List.of("CorrectText", "WritesToWorkingDirectory", "WritesToHome", "PrintsToStdout",
                 "LeaksThread", "GenerationAdvancesTraining", "AcceptsUnknownPrompt", "IgnoresShapeOnRestore",
-                "StreamsExtraText")) {
+                "StreamsExtraText", "ProviderStartsThread", "StopsAtFirstProblem")) {
             String[] f = matrix.get(fixture);
             Path folder = dir.resolve("matrix-" + fixture);
             String cls = "Flawed" + fixture;

@@ -399,6 +399,25 @@ public abstract class GeneratorVerification {
         should(() -> assertTrue(ms < 250, violation("1.5", "constructing the provider and calling info() took " + ms + " ms")));
     }
 
+    @Test
+    void required_spec1_6_constructingTheProviderStartsNoThread() throws InterruptedException {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        GeneratorProvider p = provider();
+        p.info();
+        Thread.sleep(50);
+        // Only threads running the plugin's own code count: a thread the JVM or a library starts meanwhile is not
+        // the provider's, and must not fail it.
+        String pkg = p.getClass().getPackageName();
+        String module = p.getClass().getModule().getName();
+        List<String> started = Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> !before.contains(e.getKey()) && e.getKey().isAlive())
+                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith(pkg + ".")
+                        || module != null && module.equals(f.getModuleName())))
+                .map(e -> e.getKey().getName()).toList();
+        assertTrue(started.isEmpty(), violation("1.6", "constructing the provider and calling info() started threads "
+                + started + "; the host constructs every installed provider to list plugins"));
+    }
+
     // ---- §2 configuration ----------------------------------------------------------------------------
 
     @Test
@@ -433,6 +452,25 @@ public abstract class GeneratorVerification {
         List<ConfigProblem> problems = call("2.4", "validate", () -> provider.validate(c));
         assertTrue(problems.stream().anyMatch(p -> p.path().equals(bad.get().getKey()) && !p.message().isBlank()),
                 violation("2.4", "validate() accepted " + bad.get().getKey() + " = " + bad.get().getValue() + "; problems: " + problems));
+    }
+
+    @Test
+    void required_spec2_6_validateReportsEveryProblemAtOnce() {
+        Optional<Map.Entry<String, Object>> bad = invalidSetting();
+        exercisedOnlyIf(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
+        Config invalid = config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
+        Config unknown = config().withValue("surely-not-a-setting", ConfigValueFactory.fromAnyRef(3));
+        boolean eachAlone = call("2.6", "validate", () -> provider.validate(invalid)).stream()
+                .anyMatch(p -> p.path().equals(bad.get().getKey()))
+                && call("2.6", "validate", () -> provider.validate(unknown)).stream()
+                .anyMatch(p -> p.path().equals("surely-not-a-setting"));
+        exercisedOnlyIf(eachAlone, "validate() does not report each problem alone (rules 2.3 and 2.4)");
+        Config c = invalid.withValue("surely-not-a-setting", ConfigValueFactory.fromAnyRef(3));
+        List<ConfigProblem> problems = call("2.6", "validate", () -> provider.validate(c));
+        java.util.Set<String> named = new java.util.TreeSet<>(problems.stream().map(ConfigProblem::path).toList());
+        assertTrue(named.contains("surely-not-a-setting") && named.contains(bad.get().getKey()), violation("2.6",
+                "with an unknown key and " + bad.get().getKey() + " = " + bad.get().getValue() + ", validate() reported only "
+                        + problems + "; the user fixes every problem in one round"));
     }
 
     @Test

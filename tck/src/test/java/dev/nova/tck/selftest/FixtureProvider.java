@@ -40,6 +40,17 @@ class FixtureProvider implements GeneratorProvider {
     FixtureProvider(Modality modality, Flaw flaw) {
         this.modality = modality;
         this.flaw = flaw;
+        if (flaw == Flaw.PROVIDER_STARTS_THREAD) {
+            Thread warmer = new Thread(() -> {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ignored) {
+                    // a cache warmer a provider should not start
+                }
+            }, "fixture-cache-warmer");
+            warmer.setDaemon(true);
+            warmer.start();
+        }
     }
 
     String id() {
@@ -79,6 +90,9 @@ class FixtureProvider implements GeneratorProvider {
         }
         if (flaw != Flaw.ACCEPTS_INVALID_VALUE && config.hasPath("learning-rate") && config.getDouble("learning-rate") <= 0) {
             problems.add(new ConfigProblem("learning-rate", "must be > 0, found " + config.getDouble("learning-rate")));
+        }
+        if (flaw == Flaw.STOPS_AT_FIRST_PROBLEM && problems.size() > 1) {
+            return List.of(problems.get(0));
         }
         if (flaw == Flaw.REJECTS_OWN_CONFIG && config.hasPath("batch") && config.getInt("batch") > 8) {
             problems.add(new ConfigProblem("batch", "must be at most 8, found " + config.getInt("batch")));

@@ -203,4 +203,12 @@ final class FixtureVerifications {
     static final class StreamsExtraText extends Text {
         @Override Flaw flaw() { return Flaw.STREAMS_EXTRA_TEXT; }
     }
+
+    static final class ProviderStartsThread extends Text {
+        @Override Flaw flaw() { return Flaw.PROVIDER_STARTS_THREAD; }
+    }
+
+    static final class StopsAtFirstProblem extends Image {
+        @Override Flaw flaw() { return Flaw.STOPS_AT_FIRST_PROBLEM; }
+    }
 }
