@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.host.FixturePlugins.Spec;
-import dev.nova.host.internal.cli.Cli;
-import dev.nova.host.internal.run.Terminal;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.nova.host.InProcess.Result;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +23,6 @@ class CliTests {
 
     Path plugins;
 
-    record Result(int code, String out, String err) { }
 
     @BeforeEach
     void installFixture() {
@@ -34,12 +30,8 @@ class CliTests {
         FixturePlugins.build(Spec.of("uni", "fixture.uni"), plugins.resolve("uni.jar"));
     }
 
-    private Result nova(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result nova(String... args) {
+        return InProcess.nova(args);
     }
 
     private Path train(long steps, String... more) throws Exception {

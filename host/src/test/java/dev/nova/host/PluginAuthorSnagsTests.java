@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.host.FixturePlugins.Spec;
-import dev.nova.host.internal.cli.Cli;
-import dev.nova.host.internal.run.Terminal;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.nova.host.InProcess.Result;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +25,6 @@ class PluginAuthorSnagsTests {
     Path plugins;
     Path project;
 
-    record Result(int code, String out, String err) { }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -40,12 +36,8 @@ class PluginAuthorSnagsTests {
                 + "plugins.uni.text-file = corpus.txt\n");
     }
 
-    Result nova(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result nova(String... args) {
+        return InProcess.nova(args);
     }
 
     Path trainInProject() {

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.host.FixturePlugins.Spec;
-import dev.nova.host.internal.cli.Cli;
+import dev.nova.host.InProcess.Result;
 import dev.nova.host.internal.run.RunDirectory;
-import dev.nova.host.internal.run.Terminal;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +40,6 @@ class ReliabilityTests {
 
     Path plugins;
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     @BeforeEach
     void installFixture() {
@@ -55,12 +47,8 @@ class ReliabilityTests {
         FixturePlugins.build(Spec.of("uni", "fixture.uni"), plugins.resolve("uni.jar"));
     }
 
-    Result nova(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result nova(String... args) {
+        return InProcess.nova(args);
     }
 
     Path conf() throws IOException {
