@@ -21,6 +21,17 @@ public interface GenerationListener {
      */
     void onText(int sampleIndex, String text);
 
+    /**
+     * A notice about the request that does not stop it, for the user (the host prints it on standard error), for
+     * example that a prompt longer than the model's context was cropped to its last part.
+     *
+     * @param message one line
+     * @since 1.1
+     */
+    @API(status = EXPERIMENTAL, since = "1.1")
+    default void onNotice(String message) {
+    }
+
     /** A listener that ignores everything. */
     GenerationListener NONE = (i, t) -> { };
 }

@@ -28,5 +28,14 @@ class AttentionLauncherIT {
                 "--length", "80", "--seed", "3");
         assertEquals(0, gen.code(), gen.err());
         assertTrue(gen.out().startsWith("And God said") && gen.out().strip().length() >= 80, gen.out());
+
+        // A prompt longer than the context (32) is cropped as it slides through the window, and the user is told.
+        String longPrompt = "In the beginning God created the heaven and the earth. And the earth was without form";
+        LauncherIT.Run cropped = LauncherIT.novaIn(dir, "generate", run.toString(), "--prompt", longPrompt,
+                "--length", "20", "--seed", "3");
+        assertEquals(0, cropped.code(), cropped.err());
+        assertTrue(cropped.out().startsWith(longPrompt), cropped.out());
+        assertTrue(cropped.err().contains("nova: notice: the prompt has " + longPrompt.length()
+                + " characters, more than the model's context of 32"), cropped.err());
     }
 }

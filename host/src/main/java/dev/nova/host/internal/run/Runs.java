@@ -342,20 +342,39 @@ public final class Runs {
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         boolean[] streamed = {false};
         int[] current = {-1};
-        GenerationListener stream = (i, text) -> {
-            if (i != current[0]) {
-                if (current[0] >= 0) {
-                    terminal.out().print("\n\n");
+        GenerationListener stream = new GenerationListener() {
+            @Override
+            public void onText(int i, String text) {
+                if (i != current[0]) {
+                    if (current[0] >= 0) {
+                        terminal.out().print("\n\n");
+                    }
+                    current[0] = i;
+                    terminal.out().print(prompt);
                 }
-                current[0] = i;
-                terminal.out().print(prompt);
+                streamed[0] = true;
+                terminal.out().print(text);
+                terminal.out().flush();
             }
-            streamed[0] = true;
-            terminal.out().print(text);
-            terminal.out().flush();
+
+            @Override
+            public void onNotice(String message) {
+                terminal.err().println("nova: notice: " + message.replaceAll("\\s*\\R\\s*", " "));
+            }
         };
-        GenerationRequest req = info.modality() == dev.nova.api.Modality.TEXT
-                ? new GenerationRequest(request.count(), request.seed(), request.options(), stream) : request;
+        GenerationRequest req = info.modality() == dev.nova.api.Modality.TEXT ? new GenerationRequest(request.count(),
+                request.seed(), request.options(), stream) : new GenerationRequest(request.count(), request.seed(),
+                request.options(), new GenerationListener() {
+                    @Override
+                    public void onText(int i, String text) {
+                        // images do not stream
+                    }
+
+                    @Override
+                    public void onNotice(String message) {
+                        terminal.err().println("nova: notice: " + message.replaceAll("\\s*\\R\\s*", " "));
+                    }
+                });
         try (GenerativeModel model = restore(provider, info.id(), ckpt, ctx)) {
             List<Sample> samples = PluginCalls.call(info.id(), provider.getClass(), "generate", () -> model.generate(req));
             if (info.modality() == dev.nova.api.Modality.TEXT) {

@@ -72,6 +72,14 @@ public final class AttentionModel implements GenerativeModel {
         // A prompt longer than the context slides through the window like generated text: only its last part
         // conditions the sample (the window policy is TransformerNetwork.Stepper's).
         TransformerNetwork.Snapshot weights = network.snapshot();
+        if (request.options().get(GenerationRequest.PROMPT) instanceof String prompt) {
+            int n = prompt.codePointCount(0, prompt.length());
+            if (n > settings.context()) {
+                request.listener().onNotice("the prompt has " + n + " characters, more than the model's context of "
+                        + settings.context() + "; each character is generated from the last " + settings.context()
+                        + " at most");
+            }
+        }
         return new TextGeneration(settings.genLength(), settings.genTemperature(), settings.genTopK(), settings.genTopP())
                 .generate(Attention.ID, request, vocabulary, () -> weights.stepper()::step);
     }
