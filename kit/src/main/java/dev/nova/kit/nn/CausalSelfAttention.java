@@ -343,6 +343,7 @@ public final class CausalSelfAttention {
     public final class Cache {
         private final Snapshot p;
         private final int capacity;
+        /** Per head, transposed: {@code keys[h][j * capacity + u]} is component j of position u's key. */
         private final float[][] keys;
         private final float[][] values;
         private float[] score = new float[0];
@@ -351,7 +352,7 @@ public final class CausalSelfAttention {
         private Cache(Snapshot p, int capacity) {
             this.p = p;
             this.capacity = capacity;
-            this.keys = new float[heads][capacity * headSize];
+            this.keys = new float[heads][headSize * capacity];
             this.values = new float[heads][capacity * headSize];
         }
 
@@ -372,7 +373,13 @@ public final class CausalSelfAttention {
                 throw new IllegalArgumentException(positions + " positions exceed the capacity " + capacity);
             }
             for (int h = 0; h < heads; h++) {
-                System.arraycopy(kv[0][h], 0, keys[h], 0, positions * headSize);
+                float[] k = kv[0][h];
+                float[] kt = keys[h];
+                for (int u = 0; u < positions; u++) {
+                    for (int j = 0; j < headSize; j++) {
+                        kt[j * capacity + u] = k[u * headSize + j];
+                    }
+                }
                 System.arraycopy(kv[1][h], 0, values[h], 0, positions * headSize);
             }
             length = positions;
@@ -397,19 +404,27 @@ public final class CausalSelfAttention {
                 score = new float[capacity];
             }
             for (int h = 0; h < heads; h++) {
-                float[] kh = keys[h];
+                float[] kt = keys[h];
                 float[] vh = values[h];
-                System.arraycopy(all, width + h * hs, kh, length * hs, hs);
+                for (int j = 0; j < hs; j++) {
+                    kt[j * capacity + length] = all[width + h * hs + j];
+                }
                 System.arraycopy(all, 2 * width + h * hs, vh, length * hs, hs);
                 int q = h * hs;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int u = 0; u <= length; u++) {
-                    float dot = 0;
-                    int o = u * hs;
-                    for (int j = 0; j < hs; j++) {
-                        dot += all[q + j] * kh[o + j];
+                // Scores for every position at once, one key component at a time: a vectorisable loop over the
+                // positions (keys are stored transposed), adding the components in the same order as a dot product.
+                int n = length + 1;
+                java.util.Arrays.fill(score, 0, n, 0f);
+                for (int j = 0; j < hs; j++) {
+                    float qj = all[q + j];
+                    int row = j * capacity;
+                    for (int u = 0; u < n; u++) {
+                        score[u] += qj * kt[row + u];
                     }
-                    score[u] = dot * scale;
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int u = 0; u < n; u++) {
+                    score[u] *= scale;
                     max = Math.max(max, score[u]);
                 }
                 float z = 0;

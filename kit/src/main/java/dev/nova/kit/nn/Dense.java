@@ -254,8 +254,43 @@ public final class Dense {
     public static void addProduct(float[] v, float[] w, float[] out) {
         // Splitting the columns over two cores measured slower (9.1k against 11.2k characters/s when sampling
         // text-gru): the fork costs more than half of a 256x768 product.
+        // Eight rows per pass over out: an eighth of the loads and stores of out, the same additions in the same
+        // order, so the same bits as one row at a time (measured 5.3 against 3.4 GMAC/s one row at a time, 4.9 with
+        // four rows, on the attention plugin's shapes; sampling 1,400 -> 2,100 characters/s with the cache change).
         int cols = out.length;
-        for (int i = 0; i < v.length; i++) {
+        int n = v.length;
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            float v0 = v[i];
+            float v1 = v[i + 1];
+            float v2 = v[i + 2];
+            float v3 = v[i + 3];
+            float v4 = v[i + 4];
+            float v5 = v[i + 5];
+            float v6 = v[i + 6];
+            float v7 = v[i + 7];
+            int r0 = i * cols;
+            int r1 = r0 + cols;
+            int r2 = r1 + cols;
+            int r3 = r2 + cols;
+            int r4 = r3 + cols;
+            int r5 = r4 + cols;
+            int r6 = r5 + cols;
+            int r7 = r6 + cols;
+            for (int k = 0; k < cols; k++) {
+                float o = out[k];
+                o += v0 * w[r0 + k];
+                o += v1 * w[r1 + k];
+                o += v2 * w[r2 + k];
+                o += v3 * w[r3 + k];
+                o += v4 * w[r4 + k];
+                o += v5 * w[r5 + k];
+                o += v6 * w[r6 + k];
+                o += v7 * w[r7 + k];
+                out[k] = o;
+            }
+        }
+        for (; i < n; i++) {
             float vi = v[i];
             int row = i * cols;
             for (int k = 0; k < cols; k++) {
