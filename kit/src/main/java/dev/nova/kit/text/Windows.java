@@ -63,6 +63,31 @@ public record Windows(int[][] inputs, int[][] labels) {
         return new Windows(idx, lab);
     }
 
+    /**
+     * Windows {@code first} to {@code first + count − 1} of a tiling of the text into windows of {@code time} inputs
+     * that start {@code time} tokens apart, each with the next {@code time} tokens as labels: every token after the
+     * first is scored exactly once over the tiling (as a transformer with a context of {@code time} is evaluated).
+     *
+     * @param tokens the text
+     * @param first the first window
+     * @param count windows
+     * @param time window length
+     * @return the windows
+     * @since 1.1
+     */
+    public static Windows tiled(int[] tokens, int first, int count, int time) {
+        int[][] idx = new int[time][count];
+        int[][] lab = new int[time][count];
+        for (int j = 0; j < count; j++) {
+            int off = (first + j) * time;
+            for (int i = 0; i < time; i++) {
+                idx[i][j] = tokens[off + i];
+                lab[i][j] = tokens[off + i + 1];
+            }
+        }
+        return new Windows(idx, lab);
+    }
+
     /** Window length. */
     public int time() {
         return inputs.length;

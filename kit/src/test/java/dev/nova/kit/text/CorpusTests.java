@@ -18,6 +18,21 @@ class CorpusTests {
     @TempDir
     Path dir;
 
+    /** A tiling scores every token after the first exactly once, batch-major as attention reads it. */
+    @Test
+    void tiledWindowsScoreEveryTokenOnce() {
+        int[] tokens = new int[13];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = i;
+        }
+        Windows first = Windows.tiled(tokens, 0, 2, 4);
+        Windows rest = Windows.tiled(tokens, 2, 1, 4);
+        assertEquals(java.util.List.of(0, 1, 2, 3, 4, 5, 6, 7), java.util.Arrays.stream(first.batchMajorInputs()).boxed().toList());
+        assertEquals(java.util.List.of(1, 2, 3, 4, 5, 6, 7, 8), java.util.Arrays.stream(first.batchMajorLabels()).boxed().toList());
+        assertEquals(java.util.List.of(9, 10, 11, 12), java.util.Arrays.stream(rest.batchMajorLabels()).boxed().toList());
+        assertEquals(java.util.List.of(1.0, 1 / Math.log(2), 12.0), java.util.List.copyOf(TextMetrics.of(1.0, 12).values()));
+    }
+
     @Test
     void invalidUtf8NamesTheFileAndByteOffset() throws Exception {
         Path f = dir.resolve("bad.txt");

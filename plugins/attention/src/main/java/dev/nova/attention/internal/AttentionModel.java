@@ -15,6 +15,7 @@ import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.TextGeneration;
+import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.text.Windows;
@@ -22,7 +23,6 @@ import jakarta.inject.Inject;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -98,24 +98,11 @@ public final class AttentionModel implements GenerativeModel {
         long chars = 0;
         for (int from = 0; from < windows; from += settings.evalBatch()) {
             int b = Math.min(settings.evalBatch(), windows - from);
-            int[] idx = new int[b * t];
-            int[] lab = new int[b * t];
-            for (int j = 0; j < b; j++) {
-                int off = (from + j) * t;
-                for (int i = 0; i < t; i++) {
-                    idx[j * t + i] = tokens[off + i];
-                    lab[j * t + i] = tokens[off + i + 1];
-                }
-            }
-            total += network.loss(idx, lab, b, t) * b * t;
+            Windows w = Windows.tiled(tokens, from, b, t);
+            total += network.loss(w.batchMajorInputs(), w.batchMajorLabels(), b, t) * b * t;
             chars += (long) b * t;
         }
-        double loss = total / chars;
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put(LOSS, loss);
-        m.put("bits-per-char", loss / Math.log(2));
-        m.put("characters", (double) chars);
-        return m;
+        return TextMetrics.of(total / chars, chars);
     }
 
     @Override

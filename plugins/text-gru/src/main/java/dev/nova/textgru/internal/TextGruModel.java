@@ -15,6 +15,7 @@ import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.TextGeneration;
+import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.text.Windows;
@@ -22,7 +23,6 @@ import jakarta.inject.Inject;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -85,12 +85,7 @@ public final class TextGruModel implements GenerativeModel {
         for (int k = 0; k < batches; k++) {
             total += network.loss(Windows.consecutive(tokens, k, t, b));
         }
-        double loss = total / batches;
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put(LOSS, loss);
-        m.put("bits-per-char", loss / Math.log(2));
-        m.put("characters", (double) batches * b * t);
-        return m;
+        return TextMetrics.of(total / batches, (long) batches * b * t);
     }
 
     @Override
