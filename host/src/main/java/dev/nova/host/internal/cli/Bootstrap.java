@@ -43,13 +43,11 @@ final class Bootstrap {
     static HostComponent forCheckpoint(Path checkpoint, Optional<Path> pluginPath, Terminal terminal) {
         Optional<Path> path = pluginPath;
         if (path.isEmpty() && System.getenv("NOVA_PLUGIN_PATH") == null) {
-            try {
-                String recorded = dev.nova.host.internal.run.Checkpoint.read(checkpoint).manifest().getProperty("plugin-path");
-                if (recorded != null && java.nio.file.Files.isDirectory(Path.of(recorded))) {
-                    path = Optional.of(Path.of(recorded));
-                }
-            } catch (RuntimeException unreadable) {
-                // the command reads the checkpoint again and reports what is wrong with it
+            // The manifest alone (the command then reads and verifies the whole checkpoint once).
+            String recorded = dev.nova.host.internal.run.Checkpoint.manifestOf(checkpoint)
+                    .map(m -> m.getProperty("plugin-path")).orElse(null);
+            if (recorded != null && java.nio.file.Files.isDirectory(Path.of(recorded))) {
+                path = Optional.of(Path.of(recorded));
             }
         }
         return component(path, Optional.empty(), List.of(), terminal);

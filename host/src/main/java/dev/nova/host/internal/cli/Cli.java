@@ -39,6 +39,9 @@ public final class Cli {
      * @return the exit code
      */
     public static int run(Terminal terminal, String... args) {
+        // PNGs (samples, the loss chart) are encoded in memory: ImageIO's file cache registers a shutdown hook per
+        // stream, which fails (and lost the interrupt checkpoint) when a PNG is written while the JVM shuts down.
+        javax.imageio.ImageIO.setUseCache(false);
         NovaCommand.terminal = terminal;
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new NovaCommand());

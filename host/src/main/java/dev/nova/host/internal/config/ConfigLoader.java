@@ -71,6 +71,21 @@ public final class ConfigLoader {
     }
 
     /**
+     * Checks the host's own settings ({@code nova.train.*}) of a configuration that did not come through
+     * {@link #load} (a checkpoint's, with {@code --steps} over it).
+     *
+     * @param config the configuration
+     * @throws ConfigErrors listing every problem, with origins
+     */
+    public static void checkHostRanges(Config config) {
+        List<String> problems = new ArrayList<>();
+        ConfigValidator.hostRanges(config, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigErrors(problems);
+        }
+    }
+
+    /**
      * The checks of the one plugin about to start, where relative paths resolve
      * ({@link GeneratorProvider#validate(Config, Path)}: that its data files exist, say); bounded in time.
      *

@@ -139,8 +139,8 @@ final class ConfigValidator {
         return parts.get(0).equals("plugins") && parts.size() > 1 ? "plugins." + parts.get(1) : parts.get(0);
     }
 
-    /** The limits of {@code nova.train.*}. */
-    private static void hostRanges(Config c, List<String> problems) {
+    /** The limits of {@code nova.train.*} (also checked on a checkpoint's saved configuration at resume). */
+    static void hostRanges(Config c, List<String> problems) {
         range(c, "nova.train.steps", 1, Long.MAX_VALUE, problems);
         range(c, "nova.train.eval-every", 1, Long.MAX_VALUE, problems);
         range(c, "nova.train.log-every", 1, Long.MAX_VALUE, problems);

@@ -236,6 +236,22 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
         return new UsageException("checkpoint " + f + " is corrupt or truncated (" + why + ")");
     }
 
+    /**
+     * The manifest alone, unverified: enough to find which plugin folder a run was trained with before plugins are
+     * discovered. Everything loaded from a checkpoint goes through {@link #read}, which verifies every entry.
+     *
+     * @param file a checkpoint file, or a run directory (its latest checkpoint)
+     * @return the manifest, or empty when there is none to read (the later {@link #read} says why)
+     */
+    public static java.util.Optional<Properties> manifestOf(Path file) {
+        try {
+            Path f = Files.isDirectory(file) ? RunDirectory.latest(file) : file;
+            return java.util.Optional.of(readManifest(f));
+        } catch (IOException | RuntimeException unreadable) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Reads the manifest through the zip's central directory, bounded. */
     private static Properties readManifest(Path f) throws IOException {
         try (ZipFile zip = new ZipFile(f.toFile())) {

@@ -74,34 +74,6 @@ final class Images {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
         }
-        writeAtomically(png.toByteArray(), file);
-    }
-
-    static {
-        // Encode in memory: ImageIO's file cache registers a shutdown hook per stream, which fails (and lost
-        // the interrupt checkpoint) when a PNG is written while the JVM shuts down after Ctrl-C.
-        ImageIO.setUseCache(false);
-    }
-
-    /**
-     * Writes bytes to a temporary sibling and moves them into place, never through a symbolic link; the
-     * temporary file is removed if anything fails.
-     */
-    static void writeAtomically(byte[] bytes, Path file) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write's own failure is what is reported
-            }
-        }
+        AtomicFiles.write(png.toByteArray(), file);
     }
 }

@@ -86,6 +86,6 @@ final class LossPlot {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot draw " + png + ": " + e.getMessage(), e);
         }
-        Images.writeAtomically(bytes.toByteArray(), png);
+        AtomicFiles.write(bytes.toByteArray(), png);
     }
 }

@@ -61,26 +61,11 @@ public final class Runs {
     /** The host settings of a training run, read eagerly from {@code nova.*}. */
     record TrainSettings(long seed, long steps, long evalEvery, long logEvery, int samples, Map<String, Object> sampleOptions) {
         static TrainSettings of(Config c) {
+            dev.nova.host.internal.config.ConfigLoader.checkHostRanges(c);
             long steps = c.getLong("nova.train.steps");
             long evalEvery = c.getLong("nova.train.eval-every");
             long logEvery = c.getLong("nova.train.log-every");
             int samples = c.getInt("nova.train.samples");
-            List<String> bad = new ArrayList<>();
-            if (steps < 1) {
-                bad.add("nova.train.steps must be >= 1, found " + steps);
-            }
-            if (evalEvery < 1) {
-                bad.add("nova.train.eval-every must be >= 1, found " + evalEvery);
-            }
-            if (logEvery < 1) {
-                bad.add("nova.train.log-every must be >= 1, found " + logEvery);
-            }
-            if (samples < 0) {
-                bad.add("nova.train.samples must be >= 0, found " + samples);
-            }
-            if (!bad.isEmpty()) {
-                throw new dev.nova.host.internal.config.ConfigErrors(bad);
-            }
             return new TrainSettings(c.getLong("nova.seed"), steps, evalEvery, logEvery, samples,
                     c.getObject("nova.train.sample-options").unwrapped());
         }
@@ -546,7 +531,7 @@ public final class Runs {
     }
 
     private static void writeText(Path file, String text) {
-        Images.writeAtomically(text.getBytes(StandardCharsets.UTF_8), file);
+        AtomicFiles.write(text.getBytes(StandardCharsets.UTF_8), file);
     }
 
     private static void writeLine(BufferedWriter w, String line) throws IOException {
