@@ -812,7 +812,7 @@ public abstract class GeneratorVerification {
     @Test
     void required_spec6_4_writesNothingOutsideItsWorkDirectory() throws Exception {
         config();
-        sequenceFor64();                                                   // native libraries and caches settle
+        runEveryCall();                                                   // native libraries and caches settle
         Path tmp = Files.createDirectories(sandbox.resolve("tmp"));
         Path home = Files.createDirectories(sandbox.resolve("home"));
         Map<String, Long> before = snapshot();
@@ -826,7 +826,7 @@ public abstract class GeneratorVerification {
             Throwable[] thrown = {null};
             Thread runner = new Thread(group, () -> {
                 try {
-                    sequenceFor64();
+                    runEveryCall();
                 } catch (Throwable t) {
                     thrown[0] = t;
                 }
@@ -850,7 +850,8 @@ public abstract class GeneratorVerification {
         }
     }
 
-    private void sequenceFor64() {
+    /** Create, train, generate, evaluate, save and restore: every call that may touch files or print. */
+    private void runEveryCall() {
         GenerativeModel m = warm();
         generate(m, request(1, 1));
         call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED)));
@@ -982,7 +983,7 @@ public abstract class GeneratorVerification {
 
     @Test
     void required_spec8_3_nothingIsPrintedToStandardOutput() {
-        sequenceFor64();                                                   // one-time start-up messages settle
+        runEveryCall();                                                   // one-time start-up messages settle
         java.io.PrintStream previous = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
