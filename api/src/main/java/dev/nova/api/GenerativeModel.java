@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apiguardian.api.API;
 
 /**
@@ -83,6 +84,17 @@ public interface GenerativeModel extends AutoCloseable {
      */
     default boolean isThreadSafe() {
         return false;
+    }
+
+    /**
+     * This model's data-parallel capability, if it has one: what a host needs to train it on many replicas at
+     * once, equal to {@link #train} on one.
+     *
+     * @return the capability, or empty (the default) when the model trains only in one process
+     * @since 1.2
+     */
+    default Optional<DataParallel> dataParallel() {
+        return Optional.empty();
     }
 
     /** Releases native memory and threads; the model is unusable afterwards. */

@@ -53,7 +53,7 @@ class CliTests {
         assertTrue(help.out().contains("train") && help.out().contains("plugins") && help.out().contains("Exit codes"));
         Result version = nova("--version");
         assertEquals(0, version.code());
-        assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API 1.1"), version.out());
+        assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API " + dev.nova.api.ApiVersion.CURRENT), version.out());
     }
 
     /** Every command answers --help with its usage and exit 0, before checking its required parameters. */

@@ -96,7 +96,7 @@ class PluginDiscoveryTests {
 
         assertTrue(catalog.loaded().isEmpty());
         String problem = problemOf(catalog, "future.jar");
-        assertTrue(problem.contains("'future'") && problem.contains("[2.0,3.0)") && problem.contains("API 1.1"), problem);
+        assertTrue(problem.contains("'future'") && problem.contains("[2.0,3.0)") && problem.contains("API " + dev.nova.api.ApiVersion.CURRENT), problem);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.nova.kit.nn;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.apiguardian.api.API;
 
 /**
@@ -34,10 +35,28 @@ public final class GaussianLatent {
      * @param eps receives the ε drawn
      */
     public static void sample(double[] stats, int batch, int latent, Random noise, double[] z, double[] eps) {
+        sample(stats, batch, latent, i -> noise, z, eps);
+    }
+
+    /**
+     * Draws {@code z = μ + exp(½ log σ²)·ε}, item {@code i}'s ε from its own source {@code noise.apply(i)}
+     * (keyed by step and item: see {@code dev.nova.kit.support.Seeds#items}), so that an item's code never
+     * depends on how the batch is sliced.
+     *
+     * @param stats per item, μ then log σ²
+     * @param batch items
+     * @param latent size of z
+     * @param noise item {@code i}'s source of ε
+     * @param z receives {@code batch·latent} codes
+     * @param eps receives the ε drawn
+     * @since 0.2
+     */
+    public static void sample(double[] stats, int batch, int latent, IntFunction<Random> noise, double[] z, double[] eps) {
         int l2 = 2 * latent;
         for (int i = 0; i < batch; i++) {
+            Random r = noise.apply(i);
             for (int j = 0; j < latent; j++) {
-                double e = (float) noise.nextGaussian();
+                double e = (float) r.nextGaussian();
                 eps[i * latent + j] = e;
                 z[i * latent + j] = stats[i * l2 + j] + e * Math.exp(0.5 * stats[i * l2 + latent + j]);
             }

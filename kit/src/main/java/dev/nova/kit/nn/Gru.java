@@ -271,11 +271,27 @@ public final class Gru {
      *     with this shape)
      */
     public INDArray forward(INDArray x, int time, int batch, double[][] initial, Random dropRandom) {
+        return forward(x, time, batch, initial, dropRandom == null ? null : Dropout.stream(dropRandom));
+    }
+
+    /**
+     * Runs the stack over a batch of sequences, drawing dropout masks from {@code masks} (one call per layer
+     * below the top, {@code [time·batch, hidden]} values each, time-major).
+     *
+     * @param x {@code [time·batch, input]}, time-major
+     * @param time steps
+     * @param batch sequences
+     * @param initial the initial state per layer, or {@code null} for zeros
+     * @param masks the dropout masks, or {@code null} for none
+     * @return the top layer's states, {@code [time·batch, hidden]}, owned by the stack
+     * @since 0.2
+     */
+    public INDArray forward(INDArray x, int time, int batch, double[][] initial, Dropout.Masks masks) {
         Work w = work(time, batch);
         w.tokens = null;
         w.embedding = null;
         w.training = true;
-        return run(w, x, initial, dropRandom);
+        return run(w, x, initial, masks);
     }
 
     /**
@@ -312,6 +328,23 @@ public final class Gru {
      * @return the top layer's states, {@code [time·batch, hidden]}, owned by the stack
      */
     public INDArray forward(Embedding embedding, int[] tokens, int time, int batch, double[][] initial, Random dropRandom) {
+        return forward(embedding, tokens, time, batch, initial, dropRandom == null ? null : Dropout.stream(dropRandom));
+    }
+
+    /**
+     * As {@link #forward(Embedding, int[], int, int, double[][], Random)}, drawing dropout masks from {@code masks}
+     * (one call per layer below the top, {@code [time·batch, hidden]} values each, time-major).
+     *
+     * @param embedding the embedding of the tokens
+     * @param tokens {@code time·batch} tokens, time-major
+     * @param time steps
+     * @param batch sequences
+     * @param initial the initial state per layer, or {@code null} for zeros
+     * @param masks the dropout masks, or {@code null} for none
+     * @return the top layer's states, {@code [time·batch, hidden]}, owned by the stack
+     * @since 0.2
+     */
+    public INDArray forward(Embedding embedding, int[] tokens, int time, int batch, double[][] initial, Dropout.Masks masks) {
         if (embedding.width() != input) {
             throw new IllegalArgumentException("embedding width " + embedding.width() + " is not the GRU's input width "
                     + input);
@@ -328,10 +361,10 @@ public final class Gru {
             w.vocabOnes = Nd4j.ones(params.type(), 1, embedding.vocab());
             w.embedding = embedding;
         }
-        return run(w, null, initial, dropRandom);
+        return run(w, null, initial, masks);
     }
 
-    private INDArray run(Work w, INDArray x, double[][] initial, Random dropRandom) {
+    private INDArray run(Work w, INDArray x, double[][] initial, Dropout.Masks masks) {
         last = w;
         w.initialGiven = initial != null;
         dInitial = null;
@@ -344,8 +377,7 @@ public final class Gru {
                 L.traces();
             }
             layerForward(l, w, L);
-            L.mask = dropRandom != null && dropout > 0 && l < layers - 1
-                    ? Dropout.mask(dropRandom, dropout, w.n * hidden) : null;
+            L.mask = masks != null && dropout > 0 && l < layers - 1 ? masks.next(dropout, w.n * hidden) : null;
             if (L.mask != null) {
                 double[] v = new double[w.n * hidden];
                 for (int i = 0; i < v.length; i++) {

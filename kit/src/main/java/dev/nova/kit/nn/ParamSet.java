@@ -132,6 +132,73 @@ public final class ParamSet {
         return params.values().stream().mapToLong(INDArray::length).sum();
     }
 
+    /**
+     * Copies every parameter, in order, into one flat array.
+     *
+     * @param target {@link #size()} values
+     * @since 0.2
+     */
+    public void readValues(float[] target) {
+        copyOut(params.values(), target);
+    }
+
+    /**
+     * Sets every parameter, in order, from one flat array (the inverse of {@link #readValues}).
+     *
+     * @param source {@link #size()} values
+     * @since 0.2
+     */
+    public void writeValues(float[] source) {
+        copyIn(source, params.values());
+    }
+
+    /**
+     * Copies every gradient, in the parameters' order, into one flat array.
+     *
+     * @param target {@link #size()} values
+     * @since 0.2
+     */
+    public void readGradients(float[] target) {
+        copyOut(grads.values(), target);
+    }
+
+    /**
+     * Sets every gradient, in the parameters' order, from one flat array.
+     *
+     * @param source {@link #size()} values
+     * @since 0.2
+     */
+    public void writeGradients(float[] source) {
+        copyIn(source, grads.values());
+    }
+
+    private void copyOut(Iterable<INDArray> arrays, float[] target) {
+        checkLength(target.length);
+        int at = 0;
+        for (INDArray a : arrays) {
+            int n = (int) a.length();
+            float[] part = Buffers.read(a, new float[n]);
+            System.arraycopy(part, 0, target, at, n);
+            at += n;
+        }
+    }
+
+    private void copyIn(float[] source, Iterable<INDArray> arrays) {
+        checkLength(source.length);
+        int at = 0;
+        for (INDArray a : arrays) {
+            int n = (int) a.length();
+            Buffers.write(Arrays.copyOfRange(source, at, at + n), a);
+            at += n;
+        }
+    }
+
+    private void checkLength(int length) {
+        if (length != size()) {
+            throw new IllegalArgumentException("a flat array of " + length + " values for " + size() + " parameters");
+        }
+    }
+
     /** Sets every gradient to zero. */
     public void zeroGrads() {
         grads.values().forEach(g -> g.assign(0));

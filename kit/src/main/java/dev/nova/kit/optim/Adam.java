@@ -130,6 +130,18 @@ public final class Adam {
     }
 
     /**
+     * Takes the parameters' current values as the master copy, after something other than this optimiser set
+     * them (a data-parallel replica given the parameters of the model that owns the run).
+     *
+     * @since 0.2
+     */
+    public void reloadParameters() {
+        for (int k = 0; k < names.size(); k++) {
+            Buffers.read(params.get(k), p.get(k));
+        }
+    }
+
+    /**
      * Writes the moments, two arrays per parameter in order.
      *
      * @param out the stream

@@ -88,8 +88,7 @@ public final class TrainingLoop {
             }
             Step s = body.run(step);
             if (!Double.isFinite(s.loss())) {
-                throw new PluginException(pluginId, "training loss became " + s.loss() + " at step " + (step + 1)
-                        + "; lower train.learning-rate or set train.gradient-clip");
+                throw nonFinite(pluginId, s.loss(), step);
             }
             double norm = optimizer.apply(step);
             step++;
@@ -101,5 +100,10 @@ public final class TrainingLoop {
             listener.onStep(new StepEvent(step, s.loss(), s.items(), metrics));
         }
         return new TrainingResult(done, false);
+    }
+
+    static PluginException nonFinite(String pluginId, double loss, long step) {
+        return new PluginException(pluginId, "training loss became " + loss + " at step " + (step + 1)
+                + "; lower train.learning-rate or set train.gradient-clip");
     }
 }

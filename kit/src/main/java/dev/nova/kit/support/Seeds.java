@@ -3,6 +3,7 @@ package dev.nova.kit.support;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.apiguardian.api.API;
 
 /**
@@ -49,6 +50,65 @@ public final class Seeds {
      */
     public static Random random(long seed, long purpose, long index) {
         return new Random(of(seed, purpose, index));
+    }
+
+    /**
+     * The seed of one item's stream within a step: item {@code item} of step {@code step}'s global batch, for
+     * draws that concern that item alone (which data it is, its dropout masks, its noise). Such draws do not
+     * depend on how the batch is sliced, which data-parallel training needs; the stream seeds pass through
+     * SplitMix64's finaliser so that neighbouring items are not correlated.
+     *
+     * @param seed the run's seed
+     * @param purpose one of the constants above
+     * @param step the step
+     * @param item the item's index in the step's global batch
+     * @return the stream's seed
+     * @since 0.2
+     */
+    public static long ofItem(long seed, long purpose, long step, long item) {
+        return mix(mix(of(seed, purpose, step)) + item);
+    }
+
+    /**
+     * A random source for one item of a step (see {@link #ofItem}).
+     *
+     * @param seed the run's seed
+     * @param purpose one of the constants above
+     * @param step the step
+     * @param item the item's index in the step's global batch
+     * @return a new {@link Random}
+     * @since 0.2
+     */
+    public static Random item(long seed, long purpose, long step, long item) {
+        return new Random(ofItem(seed, purpose, step, item));
+    }
+
+    /**
+     * The random sources of items {@code [first, first + count)} of a step, one stream per item kept for the
+     * step (so successive layers draw successive values of each item's stream).
+     *
+     * @param seed the run's seed
+     * @param purpose one of the constants above
+     * @param step the step
+     * @param first the first item's index in the global batch
+     * @param count items
+     * @return source {@code i} is item {@code first + i}'s
+     * @since 0.2
+     */
+    public static IntFunction<Random> items(long seed, long purpose, long step, int first, int count) {
+        Random[] r = new Random[count];
+        return i -> {
+            if (r[i] == null) {
+                r[i] = item(seed, purpose, step, first + (long) i);
+            }
+            return r[i];
+        };
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**

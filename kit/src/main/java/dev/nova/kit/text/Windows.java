@@ -2,6 +2,7 @@ package dev.nova.kit.text;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import dev.nova.kit.support.Seeds;
 import java.util.Random;
 import org.apiguardian.api.API;
 
@@ -33,6 +34,36 @@ public record Windows(int[][] inputs, int[][] labels) {
         int[] tokens = corpus.tokens();
         for (int j = 0; j < batch; j++) {
             int off = random.nextInt(span);
+            for (int i = 0; i < time; i++) {
+                idx[i][j] = tokens[off + i];
+                lab[i][j] = tokens[off + i + 1];
+            }
+        }
+        return new Windows(idx, lab);
+    }
+
+    /**
+     * Windows {@code [from, to)} of step {@code step}'s batch of windows at random offsets of the training head,
+     * window {@code j}'s offset drawn from its own stream ({@code Seeds.item(seed, Seeds.DATA, step, j)}): a
+     * window does not depend on how the batch is sliced, which data-parallel training needs.
+     *
+     * @param corpus the corpus
+     * @param time window length
+     * @param seed the run's seed
+     * @param step the step
+     * @param from the first window of the step's batch
+     * @param to the window after the last
+     * @return {@code to − from} windows
+     * @since 0.2
+     */
+    public static Windows random(Corpus corpus, int time, long seed, long step, int from, int to) {
+        int batch = to - from;
+        int[][] idx = new int[time][batch];
+        int[][] lab = new int[time][batch];
+        int span = corpus.trainEnd() - time;
+        int[] tokens = corpus.tokens();
+        for (int j = 0; j < batch; j++) {
+            int off = Seeds.item(seed, Seeds.DATA, step, from + j).nextInt(span);
             for (int i = 0; i < time; i++) {
                 idx[i][j] = tokens[off + i];
                 lab[i][j] = tokens[off + i + 1];

@@ -154,7 +154,7 @@ class LayerGradientTests {
         INDArray h0b = Buffers.matrix(DataType.DOUBLE, h0[1], 1, batch * hidden);
         double[] c = randoms(time * batch * hidden, 2);
         DoubleSupplier loss = () -> project(g.forward(x, time, batch,
-                new double[][] {Buffers.doubles(h0a), Buffers.doubles(h0b)}, null), c);
+                new double[][] {Buffers.doubles(h0a), Buffers.doubles(h0b)}, (Dropout.Masks) null), c);
         loss.getAsDouble();
         INDArray dx = g.backward(Buffers.matrix(DataType.DOUBLE, c, (long) time * batch, hidden), true).dup();
         Map<String, INDArray> arrays = new LinkedHashMap<>(p.params());
@@ -181,8 +181,8 @@ class LayerGradientTests {
             ParamSet p = new ParamSet(DataType.DOUBLE, 11);
             Embedding e = new Embedding(p, "emb", 5, 3);
             Gru g = new Gru(p, "", 3, 5, 2, 0.0);
-            INDArray top = fused == 1 ? g.forward(e, tokens, time, batch, null, null)
-                    : g.forward(e.forward(tokens), time, batch, null, null);
+            INDArray top = fused == 1 ? g.forward(e, tokens, time, batch, null, (Dropout.Masks) null)
+                    : g.forward(e.forward(tokens), time, batch, null, (Dropout.Masks) null);
             double loss = project(top, c);
             INDArray dTop = Buffers.matrix(DataType.DOUBLE, c, (long) time * batch, 5);
             if (fused == 1) {
@@ -210,7 +210,7 @@ class LayerGradientTests {
         ParamSet p = new ParamSet(DataType.DOUBLE, 7);
         Gru g = new Gru(p, "", 3, 4, 2, 0.0);
         double[] xs = randoms(5 * 3, 4);
-        INDArray top = g.forward(Buffers.matrix(DataType.DOUBLE, xs, 5, 3), 5, 1, null, null);
+        INDArray top = g.forward(Buffers.matrix(DataType.DOUBLE, xs, 5, 3), 5, 1, null, (Dropout.Masks) null);
         double[] expected = Buffers.doubles(top);
         Gru.Stepper s = g.snapshot().stepper();
         for (int t = 0; t < 5; t++) {

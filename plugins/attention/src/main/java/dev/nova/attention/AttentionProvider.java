@@ -28,7 +28,7 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public AttentionProvider() {
-        super(new PluginInfo(Attention.ID, Attention.VERSION, Modality.TEXT, VersionRange.parse("[1.1,2.0)"),
+        super(new PluginInfo(Attention.ID, Attention.VERSION, Modality.TEXT, VersionRange.parse("[1.2,2.0)"),
                 "Character-level causal transformer with KV-cache sampling"), Settings::problems, Settings::of);
     }
 
@@ -45,7 +45,7 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC, new int[] {AttentionModel.PAYLOAD_FORMAT},
+        return Payload.read(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC, AttentionModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     Payload.expectModel(Attention.ID, in, s.architecture());
                     Vocabulary vocabulary = Vocabulary.read(Attention.ID, in);

@@ -32,7 +32,7 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public ImageGruProvider() {
-        super(new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE, VersionRange.parse("[1.1,2.0)"),
+        super(new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE, VersionRange.parse("[1.2,2.0)"),
                 "Class-conditional image generator: [class; z] -> Dense -> GRU over rows"), Settings::problems,
                 Settings::of);
     }
@@ -64,7 +64,7 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(ImageGru.ID, payload, ImageGruModel.PAYLOAD_MAGIC, new int[] {ImageGruModel.PAYLOAD_FORMAT},
+        return Payload.read(ImageGru.ID, payload, ImageGruModel.PAYLOAD_MAGIC, ImageGruModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     int count = in.readInt();
                     if (count < 0 || count > 100_000) {
@@ -90,12 +90,13 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
                 .withIncompatibleSetting("model.hidden", 8));
     }
 
+    /** Free bits are off: their threshold on the batch's mean KL would make the models not data-parallel (TCK §9). */
     @Override
     public Optional<Config> conformanceConfig(Path scratch) {
         return Optional.of(ConfigFactory.parseString("""
                 data { path = "builtin:shapes", image-size = 8, holdout = 0.2, limit = 200 }
                 model { latent = 4, hidden = 16, encoder = [16] }
-                train { batch = 16, learning-rate = 3e-3, kl-warmup-steps = 0 }
+                train { batch = 16, learning-rate = 3e-3, kl-warmup-steps = 0, free-bits = 0 }
                 eval { images = 40, batch = 40, diversity-samples = 3 }
                 generate.steps = 3
                 """));

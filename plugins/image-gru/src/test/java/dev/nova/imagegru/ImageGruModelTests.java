@@ -140,7 +140,7 @@ class ImageGruModelTests {
                 model { latent = 2, hidden = 32, latent-mode = prior }
                 train { batch = 24, learning-rate = 1e-2 }
                 """.formatted(data.toString().replace("\\", "\\\\"))), context());
-        m.train(TrainingRequest.of(200), e -> { });
+        m.train(TrainingRequest.of(300), e -> { });
         double stripes = 0;
         double blocks = 0;
         for (Sample s : m.generate(GenerationRequest.of(6, 3).with("class", "stripes"))) {

@@ -29,7 +29,7 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public TextGruProvider() {
-        super(new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT, VersionRange.parse("[1.1,2.0)"),
+        super(new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT, VersionRange.parse("[1.2,2.0)"),
                 "Character-level GRU language model"), Settings::problems, Settings::of);
     }
 
@@ -46,9 +46,9 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, new int[] {TextGruModel.PAYLOAD_FORMAT},
+        return Payload.read(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, TextGruModel.PAYLOAD_FORMATS,
                 (format, in) -> {
-                    // Format 1 describes the model by three numbers (the later plugins write a line of text).
+                    // Formats 1 and 2 describe the model by three numbers (the later plugins write a line of text).
                     int embedding = in.readInt();
                     int layers = in.readInt();
                     int hidden = in.readInt();

@@ -15,11 +15,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A checkpoint payload written by payload format 1 is kept in {@code src/test/resources/golden} and must keep
+ * A checkpoint payload written by each payload format (1 and 2) is kept in {@code src/test/resources/golden} and must keep
  * loading and sampling the same text: a format change that breaks users' checkpoints fails here.
  *
  * <p>To write a new golden file after a deliberate format change (bump the format number, keep the old file and
@@ -28,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenCheckpointTests {
 
     private static final Path DIR = Path.of("src/test/resources/golden");
-    private static final Path PAYLOAD = DIR.resolve("format-1.payload");
-    private static final Path EXPECTED = DIR.resolve("format-1.expected.txt");
 
     @TempDir
     Path dir;
@@ -48,25 +47,28 @@ class GoldenCheckpointTests {
                 .with(GenerationRequest.LENGTH, 40).with(GenerationRequest.GREEDY, true)).get(0)).text();
     }
 
-    @Test
-    void theFormatOnePayloadStillLoadsAndSamplesTheSame() throws Exception {
+    @ParameterizedTest(name = "format {0}")
+    @ValueSource(ints = {1, 2})
+    void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
+        Path payload = DIR.resolve("format-" + format + ".payload");
+        Path expectedFile = DIR.resolve("format-" + format + ".expected.txt");
         ModelContext context = ModelContext.of(3, Files.createDirectories(dir.resolve("work")), dir);
-        if (Boolean.getBoolean("nova.golden.write")) {
+        if (Boolean.getBoolean("nova.golden.write") && format == dev.nova.textgru.internal.TextGruModel.PAYLOAD_FORMAT) {
             Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat. the dog sat on the log. ".repeat(20));
             GenerativeModel m = new TextGruProvider().create(config(), context);
             m.train(TrainingRequest.of(120), e -> { });
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             m.save(bytes);
             Files.createDirectories(DIR);
-            Files.write(PAYLOAD, bytes.toByteArray());
-            Files.writeString(EXPECTED, sample(m), StandardCharsets.UTF_8);
+            Files.write(payload, bytes.toByteArray());
+            Files.writeString(expectedFile, sample(m), StandardCharsets.UTF_8);
         }
-        assertTrue(Files.isRegularFile(PAYLOAD), "golden payload missing: " + PAYLOAD.toAbsolutePath());
+        assertTrue(Files.isRegularFile(payload), "golden payload missing: " + payload.toAbsolutePath());
         GenerativeModel restored;
-        try (InputStream in = Files.newInputStream(PAYLOAD)) {
+        try (InputStream in = Files.newInputStream(payload)) {
             restored = new TextGruProvider().restore(config(), context, in);
         }
         assertEquals(120, restored.step());
-        assertEquals(Files.readString(EXPECTED, StandardCharsets.UTF_8), sample(restored));
+        assertEquals(Files.readString(expectedFile, StandardCharsets.UTF_8), sample(restored));
     }
 }

@@ -26,7 +26,7 @@ public final class VaeProvider extends SettingsProvider<Settings> {
 
     /** Creates the provider; cheap. */
     public VaeProvider() {
-        super(new PluginInfo(Vae.ID, Vae.VERSION, Modality.IMAGE, VersionRange.parse("[1.1,2.0)"),
+        super(new PluginInfo(Vae.ID, Vae.VERSION, Modality.IMAGE, VersionRange.parse("[1.2,2.0)"),
                 "Variational autoencoder for grey-scale images (MLP encoder and decoder)"), Settings::problems,
                 Settings::of);
     }
@@ -46,7 +46,7 @@ public final class VaeProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(Vae.ID, payload, VaeModel.PAYLOAD_MAGIC, new int[] {VaeModel.PAYLOAD_FORMAT}, (format, in) -> {
+        return Payload.read(Vae.ID, payload, VaeModel.PAYLOAD_MAGIC, VaeModel.PAYLOAD_FORMATS, (format, in) -> {
             Payload.expectModel(Vae.ID, in, VaeModel.architecture(s));
             VaeModel model = VaeComponent.factory().create(s, context).model();
             model.restoreFrom(in);

@@ -18,11 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A checkpoint payload written by payload format 1 is kept in {@code src/test/resources/golden} and must keep
+ * A checkpoint payload written by each payload format (1 and 2) is kept in {@code src/test/resources/golden} and must keep
  * loading and decoding the same images: a format change that breaks users' checkpoints fails here. Pixels are
  * compared to 1e-4, since the matrix products' kernels depend on the CPU.
  *
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenCheckpointTests {
 
     private static final Path DIR = Path.of("src/test/resources/golden");
-    private static final Path PAYLOAD = DIR.resolve("format-1.payload");
-    private static final Path EXPECTED = DIR.resolve("format-1.expected.txt");
 
     @TempDir
     Path dir;
@@ -56,29 +55,32 @@ class GoldenCheckpointTests {
         return out;
     }
 
-    @Test
-    void theFormatOnePayloadStillLoadsAndDecodesTheSame() throws Exception {
+    @ParameterizedTest(name = "format {0}")
+    @ValueSource(ints = {1, 2})
+    void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
+        Path payload = DIR.resolve("format-" + format + ".payload");
+        Path expectedFile = DIR.resolve("format-" + format + ".expected.txt");
         ModelContext context = ModelContext.of(3, Files.createDirectories(dir.resolve("work")), dir);
-        if (Boolean.getBoolean("nova.golden.write")) {
+        if (Boolean.getBoolean("nova.golden.write") && format == dev.nova.vae.internal.VaeModel.PAYLOAD_FORMAT) {
             GenerativeModel m = new VaeProvider().create(config(), context);
             m.train(TrainingRequest.of(60), e -> { });
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             m.save(bytes);
             Files.createDirectories(DIR);
-            Files.write(PAYLOAD, bytes.toByteArray());
+            Files.write(payload, bytes.toByteArray());
             StringBuilder text = new StringBuilder();
             for (float v : pixels(m)) {
                 text.append(String.format(Locale.ROOT, "%.6f%n", v));
             }
-            Files.writeString(EXPECTED, text, StandardCharsets.UTF_8);
+            Files.writeString(expectedFile, text, StandardCharsets.UTF_8);
         }
-        assertTrue(Files.isRegularFile(PAYLOAD), "golden payload missing: " + PAYLOAD.toAbsolutePath());
+        assertTrue(Files.isRegularFile(payload), "golden payload missing: " + payload.toAbsolutePath());
         GenerativeModel restored;
-        try (InputStream in = Files.newInputStream(PAYLOAD)) {
+        try (InputStream in = Files.newInputStream(payload)) {
             restored = new VaeProvider().restore(config(), context, in);
         }
         assertEquals(60, restored.step());
-        List<String> expected = Files.readAllLines(EXPECTED, StandardCharsets.UTF_8);
+        List<String> expected = Files.readAllLines(expectedFile, StandardCharsets.UTF_8);
         List<Float> actual = pixels(restored);
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < actual.size(); i++) {

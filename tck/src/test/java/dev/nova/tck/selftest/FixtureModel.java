@@ -2,6 +2,7 @@ package dev.nova.tck.selftest;
 
 import com.typesafe.config.Config;
 import dev.nova.api.CheckpointException;
+import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -71,7 +73,7 @@ final class FixtureModel implements GenerativeModel {
         this.logits = new double[modality == Modality.TEXT ? VOCABULARY.length() * VOCABULARY.length() : SIDE * SIDE];
         Random r = new Random(seed);
         for (int i = 0; i < logits.length; i++) {
-            logits[i] = r.nextGaussian() * 0.5;
+            logits[i] = (float) (r.nextGaussian() * 0.5);
         }
     }
 
@@ -170,7 +172,7 @@ final class FixtureModel implements GenerativeModel {
             position++;
         }
         for (int i = 0; i < logits.length; i++) {
-            logits[i] -= lr * grad[i];
+            logits[i] = (float) (logits[i] - lr * grad[i]);
         }
         return loss;
     }
@@ -340,6 +342,83 @@ final class FixtureModel implements GenerativeModel {
     @Override
     public long step() {
         return step;
+    }
+
+    @Override
+    public Optional<DataParallel> dataParallel() {
+        return Optional.of(new Parallel());
+    }
+
+    /** Data-parallel training: item b of step s is text position s·batch + b (images: one item per step). */
+    private final class Parallel implements DataParallel {
+
+        @Override
+        public int parameterCount() {
+            return logits.length;
+        }
+
+        @Override
+        public void readParameters(float[] target) {
+            for (int i = 0; i < logits.length; i++) {
+                target[i] = (float) logits[i];
+            }
+        }
+
+        @Override
+        public void writeParameters(float[] source) {
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = flaw == Flaw.DP_WRITE_SHIFTS && i % 2 == 0 ? (float) (source[i] + 1e-3) : source[i];
+            }
+        }
+
+        @Override
+        public int globalBatch(long s) {
+            return modality == Modality.TEXT ? batch : 1;
+        }
+
+        @Override
+        public Map<String, Double> gradientSum(long s, int from, int to, float[] sum) {
+            double loss = 0;
+            double scale = flaw == Flaw.DP_SLICES_DO_NOT_ADD_UP ? 1.0 / (to - from) : 1.0;
+            if (modality == Modality.TEXT) {
+                int v = VOCABULARY.length();
+                for (int b = from; b < to; b++) {
+                    long at = s * batch + b;
+                    int prev = VOCABULARY.indexOf(TEXT.charAt((int) (at % TEXT.length())));
+                    int c = VOCABULARY.indexOf(TEXT.charAt((int) ((at + 1) % TEXT.length())));
+                    double[] p = softmax(prev, 1);
+                    loss -= Math.log(p[c]);
+                    for (int i = 0; i < v; i++) {
+                        sum[prev * v + i] += (float) (scale * (p[i] - (i == c ? 1 : 0)));
+                    }
+                }
+            } else {
+                for (int i = 0; i < logits.length; i++) {
+                    double p = sigmoid(logits[i]);
+                    double t = target(i);
+                    loss -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
+                    sum[i] += (float) (p - t);
+                }
+            }
+            if (flaw == Flaw.DP_SUM_HAS_SIDE_EFFECT) {
+                logits[0] = (float) (logits[0] + 0.01);
+            }
+            return Map.of(LOSS, loss, UNITS, (double) (modality == Modality.TEXT ? to - from : 1));
+        }
+
+        @Override
+        public Map<String, Double> applyUpdate(long s, float[] meanGradient, Map<String, Double> statistics) {
+            if (s != step) {
+                throw new PluginException(exceptionId, "an update for step " + s + " given to a model at step " + step);
+            }
+            double rate = flaw == Flaw.DP_UPDATE_DIFFERS ? lr * 0.5 : lr;
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) (logits[i] - rate * meanGradient[i]);
+            }
+            step++;
+            position += modality == Modality.TEXT ? batch : 1;
+            return Map.of();
+        }
     }
 
     @Override

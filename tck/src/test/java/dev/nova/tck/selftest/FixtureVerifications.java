@@ -211,4 +211,20 @@ final class FixtureVerifications {
     static final class StopsAtFirstProblem extends Image {
         @Override Flaw flaw() { return Flaw.STOPS_AT_FIRST_PROBLEM; }
     }
+
+    static final class DpWriteShifts extends Text {
+        @Override Flaw flaw() { return Flaw.DP_WRITE_SHIFTS; }
+    }
+
+    static final class DpSumHasSideEffect extends Text {
+        @Override Flaw flaw() { return Flaw.DP_SUM_HAS_SIDE_EFFECT; }
+    }
+
+    static final class DpSlicesDoNotAddUp extends Text {
+        @Override Flaw flaw() { return Flaw.DP_SLICES_DO_NOT_ADD_UP; }
+    }
+
+    static final class DpUpdateDiffers extends Image {
+        @Override Flaw flaw() { return Flaw.DP_UPDATE_DIFFERS; }
+    }
 }

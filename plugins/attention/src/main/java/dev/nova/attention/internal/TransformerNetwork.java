@@ -12,7 +12,6 @@ import dev.nova.kit.nn.Losses;
 import dev.nova.kit.nn.ParamSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -133,7 +132,7 @@ public final class TransformerNetwork {
     }
 
     /** Logits of every position, {@code [batch·time, vocab]}. */
-    private INDArray forward(int[] idx, int batch, int time, Random dropRandom) {
+    private INDArray forward(int[] idx, int batch, int time, Dropout.Masks masks) {
         double[] tok = Buffers.doubles(tokens.weights());
         double[] pos = Buffers.doubles(positions.weights());
         double[] x0 = new double[batch * time * width];
@@ -149,8 +148,8 @@ public final class TransformerNetwork {
         int n = batch * time * width;
         // The residual stream is updated in place: every layer keeps its own copy of what its backward pass needs.
         for (Block b : blocks) {
-            b.attentionMask = dropRandom != null && dropout > 0 ? Dropout.mask(dropRandom, dropout, n) : null;
-            b.mlpMask = dropRandom != null && dropout > 0 ? Dropout.mask(dropRandom, dropout, n) : null;
+            b.attentionMask = masks != null && dropout > 0 ? masks.next(dropout, n) : null;
+            b.mlpMask = masks != null && dropout > 0 ? masks.next(dropout, n) : null;
             x.addi(masked(b.attention.forward(b.ln1.forward(x), batch, time), b.attentionMask));
             x.addi(masked(b.out.forward(b.fc.forward(b.ln2.forward(x))), b.mlpMask));
         }
@@ -166,9 +165,9 @@ public final class TransformerNetwork {
 
     private INDArray tiedInput;
 
-    private double crossEntropy(int[] idx, int[] labels, int batch, int time, Random dropRandom, boolean gradients) {
+    private double crossEntropy(int[] idx, int[] labels, int batch, int time, Dropout.Masks masks, boolean gradients) {
         int n = batch * time;
-        INDArray logits = forward(idx, batch, time, dropRandom);
+        INDArray logits = forward(idx, batch, time, masks);
         double[] grad = gradients ? new double[n * vocab] : null;
         double loss = Losses.softmaxCrossEntropy(Buffers.doubles(logits), vocab, labels, grad, 1.0 / n) / n;
         if (!gradients) {
@@ -215,11 +214,11 @@ public final class TransformerNetwork {
      * @param labels next tokens, batch-major
      * @param batch sequences
      * @param time positions per sequence (at most the context)
-     * @param dropRandom the dropout masks' source, or {@code null} for none
+     * @param masks the dropout masks ({@code [batch·time, width]}, batch-major), or {@code null} for none
      * @return the mean loss in nats per character
      */
-    public double lossAndGradients(int[] idx, int[] labels, int batch, int time, Random dropRandom) {
-        return crossEntropy(idx, labels, batch, time, dropRandom, true);
+    public double lossAndGradients(int[] idx, int[] labels, int batch, int time, Dropout.Masks masks) {
+        return crossEntropy(idx, labels, batch, time, masks, true);
     }
 
     /**

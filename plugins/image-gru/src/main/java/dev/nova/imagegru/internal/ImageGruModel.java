@@ -1,5 +1,6 @@
 package dev.nova.imagegru.internal;
 
+import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -17,6 +18,7 @@ import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.SliceTraining;
 import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
@@ -30,6 +32,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 
@@ -42,8 +45,14 @@ public final class ImageGruModel implements GenerativeModel {
 
     /** The first bytes of every payload. */
     public static final long PAYLOAD_MAGIC = 0x4e4f5641_49475255L;
-    /** The payload format this version writes (and the only one it reads). */
-    public static final int PAYLOAD_FORMAT = 1;
+    /**
+     * The payload format this version writes: 2, whose training draws each image's noise from the image's own
+     * stream (so that data-parallel slices add up); format 1 (one stream per step) is still read, and such a run
+     * continues with the format 2 draws.
+     */
+    public static final int PAYLOAD_FORMAT = 2;
+    /** Every payload format this version reads. */
+    public static final int[] PAYLOAD_FORMATS = {1, 2};
 
     /** Generation option: {@code prior} (default), {@code reconstruct} or {@code interpolate} (encoder mode). */
     public static final String MODE = "mode";
@@ -64,6 +73,7 @@ public final class ImageGruModel implements GenerativeModel {
     private final Adam optimizer;
     private final ImageSource data;
     private final List<String> classNames;
+    private final SliceTraining slices;
     private long seed;
     private long step;
     private EpochOrder order;
@@ -77,6 +87,8 @@ public final class ImageGruModel implements GenerativeModel {
         this.data = data;
         this.classNames = List.copyOf(classNames);
         this.seed = context.seed();
+        this.slices = new SliceTraining(ImageGru.ID, network.params(), optimizer, this::batchOf,
+                List.of("reconstruction", "kl", "kl-weight", "epoch"), () -> step, s -> step = s, this::slice);
     }
 
     /** The class names the model conditions on (empty when unconditional). */
@@ -86,29 +98,56 @@ public final class ImageGruModel implements GenerativeModel {
 
     // ---- training -------------------------------------------------------------------------------------------
 
+    /**
+     * Images {@code [from, to)} of step {@code s}'s batch: which images they are (the epoch's shuffled order) and
+     * each image's noise are pure functions of the seed, the step and the image's place in the batch, so resume
+     * is exact and slices add up to the batch (when the loss is a sum over images: see {@link #dataParallel}).
+     */
+    private EpochOrder order() {
+        if (order == null) {
+            order = new EpochOrder(data.get().train().count(), settings.batch(), seed);
+        }
+        return order;
+    }
+
+    /** The images of step {@code s} (the configured batch; fewer at the end of an epoch). */
+    private int batchOf(long s) {
+        return order().step(s).length;
+    }
+
+    private TrainingLoop.Step slice(long s, int from, int to) {
+        ImageSet train = data.get().train();
+        order();
+        int[] items = java.util.Arrays.copyOfRange(order.step(s), from, to);
+        int n = to - from;
+        float[] batch = new float[n * train.dim()];
+        train.gather(items, 0, n, batch);
+        double klWeight = settings.klWeight(s);
+        double[] loss = network.lossAndGradients(batch, labels(train, items), n, Seeds.items(seed, Seeds.NOISE, s, from, n),
+                klWeight, settings.freeBits());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (settings.encoderMode()) {
+            metrics.put("reconstruction", loss[1]);
+            metrics.put("kl", loss[2]);
+            metrics.put("kl-weight", klWeight);
+        }
+        metrics.put("epoch", order.epochs(s + 1));
+        return new TrainingLoop.Step(loss[0], n, metrics);
+    }
+
     @Override
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        ImageSet train = data.get().train();
-        if (order == null) {
-            order = new EpochOrder(train.count(), settings.batch(), seed);
-        }
-        float[] batch = new float[settings.batch() * train.dim()];
-        return TrainingLoop.run(ImageGru.ID, request, listener, optimizer, step, s -> step = s, s -> {
-            // The images and the noise are pure functions of the seed and the step: resume is exact.
-            int[] items = order.step(s);
-            train.gather(items, 0, items.length, batch);
-            double klWeight = settings.klWeight(s);
-            double[] loss = network.lossAndGradients(batch, labels(train, items), items.length,
-                    Seeds.random(seed, Seeds.NOISE, s), klWeight, settings.freeBits());
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            if (settings.encoderMode()) {
-                metrics.put("reconstruction", loss[1]);
-                metrics.put("kl", loss[2]);
-                metrics.put("kl-weight", klWeight);
-            }
-            metrics.put("epoch", order.epochs(s + 1));
-            return new TrainingLoop.Step(loss[0], items.length, metrics);
-        });
+        return TrainingLoop.run(ImageGru.ID, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
+    }
+
+    /**
+     * Data-parallel training, except in encoder mode with free bits: their threshold applies to the KL averaged
+     * over the whole batch, so the gradient is not a sum over images and slices cannot add up to it (set
+     * {@code train.free-bits = 0} to train such a model data-parallel).
+     */
+    @Override
+    public Optional<DataParallel> dataParallel() {
+        return settings.encoderMode() && settings.freeBits() > 0 ? Optional.empty() : Optional.of(slices);
     }
 
     /** The labels of some items of a set (zeros when the model is unconditional). */

@@ -10,6 +10,7 @@ import dev.nova.kit.nn.ParamSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -170,7 +171,7 @@ public final class RowGruNetwork {
             }
         }
         INDArray rows0 = rowInputs(images, batch);
-        INDArray logitsNd = head.forward(dz != null ? gru.forward(rows0, size, batch, initial, null)
+        INDArray logitsNd = head.forward(dz != null ? gru.forward(rows0, size, batch, initial, (dev.nova.kit.nn.Dropout.Masks) null)
                 : gru.infer(rows0, size, batch, initial));
         int n = size * batch * size;
         double[] logits = Buffers.read(logitsNd, new double[n]);
@@ -210,33 +211,36 @@ public final class RowGruNetwork {
      * @param images {@code batch · size²} pixel values in [0, 1]
      * @param labels the classes (ignored when unconditional)
      * @param batch images
-     * @param noise z (prior mode) or ε (encoder mode), image by image
+     * @param noise image {@code i}'s source of z (prior mode) or ε (encoder mode)
      * @param klWeight weight of the KL term
      * @return {@code [loss, reconstruction, kl]}, each a mean per image
      */
-    public double[] lossAndGradients(float[] images, int[] labels, int batch, Random noise, double klWeight) {
+    public double[] lossAndGradients(float[] images, int[] labels, int batch, IntFunction<Random> noise, double klWeight) {
         return lossAndGradients(images, labels, batch, noise, klWeight, 0);
     }
 
     /**
-     * {@link #lossAndGradients(float[], int[], int, Random, double)} with free bits: a latent dimension whose KL is
+     * {@link #lossAndGradients(float[], int[], int, IntFunction, double)} with free bits: a latent dimension whose KL is
      * below {@code freeBits} nats gets no KL gradient (the reported loss is the true negative ELBO).
      *
      * @param images {@code batch · size²} pixel values in [0, 1]
      * @param labels the classes (ignored when unconditional)
      * @param batch images
-     * @param noise z (prior mode) or ε (encoder mode), image by image
+     * @param noise image {@code i}'s source of z (prior mode) or ε (encoder mode)
      * @param klWeight weight of the KL term
      * @param freeBits nats per latent dimension the encoder may use without penalty
      * @return {@code [loss, reconstruction, kl]}, each a mean per image
      */
-    public double[] lossAndGradients(float[] images, int[] labels, int batch, Random noise, double klWeight,
+    public double[] lossAndGradients(float[] images, int[] labels, int batch, IntFunction<Random> noise, double klWeight,
                                      double freeBits) {
         double[] z = new double[batch * latent];
         double[] dz = new double[batch * latent];
         if (!encoderMode) {
-            for (int i = 0; i < z.length; i++) {
-                z[i] = (float) noise.nextGaussian();
+            for (int i = 0; i < batch; i++) {
+                Random r = noise.apply(i);
+                for (int j = 0; j < latent; j++) {
+                    z[i * latent + j] = (float) r.nextGaussian();
+                }
             }
             double rec = sum(decode(images, labels, z, batch, 1.0 / batch, dz)) / batch;
             return new double[] {rec, rec, 0};

@@ -3,12 +3,12 @@ package dev.nova.textgru.internal;
 import dev.nova.kit.nn.Activation;
 import dev.nova.kit.nn.Buffers;
 import dev.nova.kit.nn.Dense;
+import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.nn.Embedding;
 import dev.nova.kit.nn.Gru;
 import dev.nova.kit.nn.Losses;
 import dev.nova.kit.nn.ParamSet;
 import dev.nova.kit.text.Windows;
-import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -58,10 +58,10 @@ public final class GruNetwork {
         return gru.hidden();
     }
 
-    private double crossEntropy(Windows w, Random dropRandom, boolean gradients) {
+    private double crossEntropy(Windows w, Dropout.Masks masks, boolean gradients) {
         int[] inputs = w.flatInputs();
         int n = inputs.length;
-        INDArray top = gru.forward(embedding, inputs, w.time(), w.batch(), null, dropRandom);
+        INDArray top = gru.forward(embedding, inputs, w.time(), w.batch(), null, masks);
         INDArray logits = head.forward(top);
         double[] l = Buffers.doubles(logits);
         double[] grad = gradients ? new double[n * vocab] : null;
@@ -78,11 +78,11 @@ public final class GruNetwork {
      * Forward and backward on one batch; the gradients land in {@link #params()}.
      *
      * @param w the batch
-     * @param dropRandom the dropout masks' random source (dropout is off when {@code null})
+     * @param masks the dropout masks (dropout is off when {@code null})
      * @return the mean loss in nats per character
      */
-    public double lossAndGradients(Windows w, Random dropRandom) {
-        return crossEntropy(w, dropRandom, true);
+    public double lossAndGradients(Windows w, Dropout.Masks masks) {
+        return crossEntropy(w, masks, true);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class GruNetwork {
      * @return mean nats per character
      */
     public double loss(Windows w) {
-        return crossEntropy(w, null, false);
+        return crossEntropy(w, (Dropout.Masks) null, false);
     }
 
     /**

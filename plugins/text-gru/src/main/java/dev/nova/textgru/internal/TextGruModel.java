@@ -1,5 +1,6 @@
 package dev.nova.textgru.internal;
 
+import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -8,7 +9,9 @@ import dev.nova.api.Sample;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
+import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.SliceTraining;
 import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
@@ -25,21 +28,28 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 
 /** The text-gru model: trains on random windows of the corpus, samples character by character. */
 public final class TextGruModel implements GenerativeModel {
 
     /** The first bytes of every payload. */
     public static final long PAYLOAD_MAGIC = 0x4e4f56415447_5255L;
-    /** The payload format this version writes (and the only one it reads). */
-    public static final int PAYLOAD_FORMAT = 1;
+    /**
+     * The payload format this version writes: 2, whose training draws each window's offset and dropout masks
+     * from the window's own stream (so that data-parallel slices add up); format 1 (one stream per step) is
+     * still read, and such a run continues with the format 2 draws.
+     */
+    public static final int PAYLOAD_FORMAT = 2;
+    /** Every payload format this version reads. */
+    public static final int[] PAYLOAD_FORMATS = {1, 2};
 
     private final Settings settings;
     private final Vocabulary vocabulary;
     private final GruNetwork network;
     private final Adam optimizer;
     private final TextSource text;
+    private final SliceTraining slices;
     private long seed;
     private long step;
 
@@ -52,18 +62,30 @@ public final class TextGruModel implements GenerativeModel {
         this.optimizer = optimizer;
         this.text = text;
         this.seed = context.seed();
+        this.slices = new SliceTraining(TextGru.ID, network.params(), optimizer, s -> settings.batch(), List.of(), () -> step,
+                s -> step = s, this::slice);
+    }
+
+    /**
+     * Windows {@code [from, to)} of step {@code s}: each window's offset and dropout masks are pure functions of
+     * the seed, the step and the window's index, so resume is exact and slices add up to the batch.
+     */
+    private TrainingLoop.Step slice(long s, int from, int to) {
+        int time = settings.sequenceLength();
+        Windows batch = Windows.random(text.get(vocabulary), time, seed, s, from, to);
+        Dropout.Masks masks = settings.dropout() > 0
+                ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, s, from, to - from), time, to - from) : null;
+        return new TrainingLoop.Step(network.lossAndGradients(batch, masks), (long) time * (to - from));
     }
 
     @Override
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        long items = (long) settings.sequenceLength() * settings.batch();
-        return TrainingLoop.run(TextGru.ID, request, listener, optimizer, step, s -> step = s, s -> {
-            // The batch and the dropout masks are pure functions of the seed and the step: resume is exact.
-            Windows batch = Windows.random(text.get(vocabulary), settings.sequenceLength(), settings.batch(),
-                    Seeds.random(seed, Seeds.DATA, s));
-            Random dropRandom = settings.dropout() > 0 ? Seeds.random(seed, Seeds.DROPOUT, s) : null;
-            return new TrainingLoop.Step(network.lossAndGradients(batch, dropRandom), items);
-        });
+        return TrainingLoop.run(TextGru.ID, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
+    }
+
+    @Override
+    public Optional<DataParallel> dataParallel() {
+        return Optional.of(slices);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.nova.kit.nn.GradientCheck;
 import dev.nova.kit.text.Windows;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.nova.kit.nn.Dropout;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +21,7 @@ class GruNetworkTests {
     @Test
     void gradientsMatchFiniteDifferences() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
-        net.lossAndGradients(BATCH, null);
+        net.lossAndGradients(BATCH, (Dropout.Masks) null);
         Map<String, INDArray> analytic = new LinkedHashMap<>();
         net.params().grads().forEach((k, v) -> analytic.put(k, v.dup()));
         int checked = GradientCheck.doubles().verify(net.params().params(), analytic, () -> net.loss(BATCH));
@@ -30,7 +31,7 @@ class GruNetworkTests {
     @Test
     void trainingLossEqualsEvaluationLossWithoutDropout() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
-        assertEquals(net.loss(BATCH), net.lossAndGradients(BATCH, null), 1e-12);
+        assertEquals(net.loss(BATCH), net.lossAndGradients(BATCH, (Dropout.Masks) null), 1e-12);
     }
 
     /** Sampling carries the state forward: stepping through a sequence gives the sequence model's predictions. */
@@ -60,8 +61,8 @@ class GruNetworkTests {
     @Test
     void dropoutIsReproducibleForTheSameRandomSourceAndChangesTheLoss() {
         GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.5, 7, DataType.DOUBLE);
-        double a = net.lossAndGradients(BATCH, new Random(3));
-        double b = net.lossAndGradients(BATCH, new Random(3));
+        double a = net.lossAndGradients(BATCH, Dropout.stream(new Random(3)));
+        double b = net.lossAndGradients(BATCH, Dropout.stream(new Random(3)));
         assertEquals(a, b);
         assertTrue(Math.abs(a - net.loss(BATCH)) > 1e-9, "dropout is applied in training");
     }

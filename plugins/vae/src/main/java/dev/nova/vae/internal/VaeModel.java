@@ -1,5 +1,6 @@
 package dev.nova.vae.internal;
 
+import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -18,6 +19,7 @@ import dev.nova.kit.image.ImageSamples;
 import dev.nova.kit.image.ImageSource;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.SliceTraining;
 import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -41,8 +44,14 @@ public final class VaeModel implements GenerativeModel {
 
     /** The first bytes of every payload. */
     public static final long PAYLOAD_MAGIC = 0x4e4f5641_56414531L;
-    /** The payload format this version writes (and the only one it reads). */
-    public static final int PAYLOAD_FORMAT = 1;
+    /**
+     * The payload format this version writes: 2, whose training draws each image's ε from the image's own stream
+     * (so that data-parallel slices add up); format 1 (one stream per step) is still read, and such a run
+     * continues with the format 2 draws.
+     */
+    public static final int PAYLOAD_FORMAT = 2;
+    /** Every payload format this version reads. */
+    public static final int[] PAYLOAD_FORMATS = {1, 2};
 
     /** Generation option: what to draw ({@code prior}, {@code reconstruct}, {@code interpolate}, {@code scatter}). */
     public static final String MODE = "mode";
@@ -58,6 +67,7 @@ public final class VaeModel implements GenerativeModel {
     private final VaeNetwork network;
     private final Adam optimizer;
     private final ImageSource data;
+    private final SliceTraining slices;
     private long seed;
     private long step;
     private EpochOrder order;
@@ -69,6 +79,8 @@ public final class VaeModel implements GenerativeModel {
         this.optimizer = optimizer;
         this.data = data;
         this.seed = context.seed();
+        this.slices = new SliceTraining(Vae.ID, network.params(), optimizer, this::batchOf,
+                List.of("reconstruction", "kl", "kl-weight", "epoch"), () -> step, s -> step = s, this::slice);
     }
 
     /** Reads the training and held-out images now rather than on first use. */
@@ -78,26 +90,48 @@ public final class VaeModel implements GenerativeModel {
 
     // ---- training -------------------------------------------------------------------------------------------
 
+    /**
+     * Images {@code [from, to)} of step {@code s}'s batch: which images they are (the epoch's shuffled order) and
+     * each image's ε are pure functions of the seed, the step and the image's place in the batch, so resume is
+     * exact and slices add up to the batch.
+     */
+    private EpochOrder order() {
+        if (order == null) {
+            order = new EpochOrder(data.get().train().count(), settings.batch(), seed);
+        }
+        return order;
+    }
+
+    /** The images of step {@code s} (the configured batch; fewer at the end of an epoch). */
+    private int batchOf(long s) {
+        return order().step(s).length;
+    }
+
+    private TrainingLoop.Step slice(long s, int from, int to) {
+        ImageSet train = data.get().train();
+        order();
+        int[] items = order.step(s);
+        int n = to - from;
+        float[] batch = new float[n * train.dim()];
+        train.gather(items, from, n, batch);
+        double klWeight = settings.klWeight(s);
+        double[] loss = network.lossAndGradients(batch, n, Seeds.items(seed, Seeds.NOISE, s, from, n), klWeight);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("reconstruction", loss[1]);
+        metrics.put("kl", loss[2]);
+        metrics.put("kl-weight", klWeight);
+        metrics.put("epoch", order.epochs(s + 1));
+        return new TrainingLoop.Step(loss[0], n, metrics);
+    }
+
     @Override
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        ImageSet train = data.get().train();
-        if (order == null) {
-            order = new EpochOrder(train.count(), settings.batch(), seed);
-        }
-        float[] batch = new float[settings.batch() * train.dim()];
-        return TrainingLoop.run(Vae.ID, request, listener, optimizer, step, s -> step = s, s -> {
-            // The images and the noise are pure functions of the seed and the step: resume is exact.
-            int[] items = order.step(s);
-            train.gather(items, 0, items.length, batch);
-            double klWeight = settings.klWeight(s);
-            double[] loss = network.lossAndGradients(batch, items.length, Seeds.random(seed, Seeds.NOISE, s), klWeight);
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("reconstruction", loss[1]);
-            metrics.put("kl", loss[2]);
-            metrics.put("kl-weight", klWeight);
-            metrics.put("epoch", order.epochs(s + 1));
-            return new TrainingLoop.Step(loss[0], items.length, metrics);
-        });
+        return TrainingLoop.run(Vae.ID, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
+    }
+
+    @Override
+    public Optional<DataParallel> dataParallel() {
+        return Optional.of(slices);
     }
 
     // ---- generation -----------------------------------------------------------------------------------------

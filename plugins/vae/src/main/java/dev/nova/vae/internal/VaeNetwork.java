@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -121,11 +122,11 @@ public final class VaeNetwork {
      *
      * @param images {@code batch * dim} pixel values
      * @param batch images in the batch
-     * @param noise draws the ε of the reparameterisation, image by image
+     * @param noise image {@code i}'s source of the ε of the reparameterisation
      * @param klWeight weight of the KL term
      * @return {@code [loss, reconstruction, kl]}, each a mean per image
      */
-    public double[] lossAndGradients(float[] images, int batch, Random noise, double klWeight) {
+    public double[] lossAndGradients(float[] images, int batch, IntFunction<Random> noise, double klWeight) {
         INDArray statsNd = run(encoder, matrix(images, batch, dim));
         double[] stats = Buffers.read(statsNd, new double[batch * 2 * latent]);
         double[] eps = new double[batch * latent];
