@@ -1,6 +1,7 @@
 /**
  * The {@code nova} launcher: command line, plugin discovery and layers, configuration, Dagger graph, run loop
- * and checkpoints. It knows plugins only through {@code dev.nova.api} and exports nothing.
+ * and checkpoints. It knows plugins only through {@code dev.nova.api}. It exports one package: the JDK-typed entry
+ * points of a cluster launcher (nova-spark), which calls them from outside the host's module layer.
  */
 module dev.nova.host {
     requires dev.nova.api;
@@ -16,6 +17,8 @@ module dev.nova.host {
 
     // picocli reflects on the command classes.
     opens dev.nova.host.internal.cli to info.picocli;
+
+    exports dev.nova.host.cluster;
 
     uses dev.nova.api.GeneratorProvider;
 }

@@ -35,7 +35,7 @@ public final class HostVersion {
      * @return the backend, or {@code unknown} when the runtime is not on the module path
      */
     public static String backend() {
-        return ModuleLayer.boot().findModule("dev.nova.runtime").map(m -> {
+        return dev.nova.host.internal.discovery.PluginDiscovery.hostLayer().findModule("dev.nova.runtime").map(m -> {
             try (InputStream in = m.getResourceAsStream("META-INF/MANIFEST.MF")) {
                 if (in == null) {
                     return "unknown";

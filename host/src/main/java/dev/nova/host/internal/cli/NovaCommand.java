@@ -12,6 +12,7 @@ import dev.nova.host.internal.UsageException;
 import dev.nova.host.internal.config.ConfigLoader;
 import dev.nova.host.internal.di.HostComponent;
 import dev.nova.host.internal.discovery.PluginCatalog;
+import dev.nova.host.internal.discovery.PluginDiscovery;
 import dev.nova.host.internal.discovery.PluginEntry;
 import dev.nova.host.internal.run.Checkpoint;
 import dev.nova.host.internal.run.Terminal;
@@ -139,6 +140,17 @@ public final class NovaCommand implements Runnable {
         }
     }
 
+    /** {@code --cluster-shards}: absent means this process; otherwise 1 to 4096 slices a step. */
+    static int shards(Integer option) {
+        if (option == null) {
+            return 0;
+        }
+        if (option < 1 || option > 4096) {
+            throw new UsageException("--cluster-shards must be between 1 and 4096, found " + option);
+        }
+        return option;
+    }
+
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model; writes a run directory with config, metrics, samples and checkpoints.")
     static final class Train implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_FILE", description = "A HOCON run file (see conf/).")
@@ -149,6 +161,10 @@ public final class NovaCommand implements Runnable {
 
         @Option(names = "--run-dir", paramLabel = "DIR", description = "Write the run here instead of a new folder under nova.runs-dir.")
         Path runDir;
+
+        @Option(names = "--cluster-shards", paramLabel = "N", description = "Train data-parallel on a Spark cluster, each"
+                + " step's batch cut into N slices (only through nova-spark; see docs/spark.md).")
+        Integer clusterShards;
 
         @Mixin
         Overrides overrides;
@@ -166,7 +182,8 @@ public final class NovaCommand implements Runnable {
                             + "; installed: " + String.join(", ", c.catalog().loaded().keySet())));
             Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
             Cancellation cancel = new Cancellation();
-            return withInterrupt(cancel, () -> c.runs().train(id, c.config(), base, Optional.ofNullable(runDir), cancel));
+            int shards = shards(clusterShards);
+            return withInterrupt(cancel, () -> c.runs().train(id, c.config(), base, Optional.ofNullable(runDir), shards, cancel));
         }
     }
 
@@ -179,14 +196,19 @@ public final class NovaCommand implements Runnable {
                 + " be more than the run's current step.")
         Long steps;
 
+        @Option(names = "--cluster-shards", paramLabel = "N", description = "Continue data-parallel on a Spark cluster, each"
+                + " step's batch cut into N slices (only through nova-spark; see docs/spark.md).")
+        Integer clusterShards;
+
         @Mixin
         PluginPath pluginPath;
 
         @Override
         public Integer call() {
+            int shards = shards(clusterShards);
             HostComponent c = Bootstrap.forCheckpoint(runDir, pluginPath.get(), terminal);
             Cancellation cancel = new Cancellation();
-            return withInterrupt(cancel, () -> c.runs().resume(runDir, Optional.ofNullable(steps), cancel));
+            return withInterrupt(cancel, () -> c.runs().resume(runDir, Optional.ofNullable(steps), shards, cancel));
         }
     }
 
@@ -350,7 +372,7 @@ public final class NovaCommand implements Runnable {
             if (plugins.isEmpty() && pluginPath.get().isPresent()) {
                 // The plugins of that folder only: the built-in ones are certified by Nova's own build.
                 catalog.loaded().values().stream().map(e -> e.provider().orElseThrow())
-                        .filter(p -> p.getClass().getModule().getLayer() != ModuleLayer.boot())
+                        .filter(p -> p.getClass().getModule().getLayer() != PluginDiscovery.hostLayer())
                         .forEach(providers::add);
             } else if (plugins.isEmpty()) {
                 catalog.loaded().values().forEach(e -> providers.add(e.provider().orElseThrow()));
@@ -365,7 +387,7 @@ public final class NovaCommand implements Runnable {
             }
             // The kit and the JUnit Platform sit on the module path but are not read by the host's module
             // graph (a static requires would put JUnit on every host test's module path); call it reflectively.
-            Module tck = ModuleLayer.boot().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
+            Module tck = PluginDiscovery.hostLayer().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
                     "the conformance kit (module dev.nova.tck) is not on the module path of this installation"));
             Class<?> conformance = Class.forName(tck, "dev.nova.tck.Conformance");
             java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);

@@ -43,9 +43,20 @@ public final class PluginDiscovery {
 
     private final ModuleLayer parent;
 
-    /** Discovers against the boot layer. */
+    /** Discovers against the host's own layer (the boot layer, unless a cluster launcher built one). */
     public PluginDiscovery() {
-        this(ModuleLayer.boot());
+        this(hostLayer());
+    }
+
+    /**
+     * The layer that holds the host, the API and the shared runtime: the boot layer when {@code nova} runs, a layer
+     * of its own when a launcher such as {@code nova-spark} builds one beside Spark's class path.
+     *
+     * @return the layer
+     */
+    public static ModuleLayer hostLayer() {
+        ModuleLayer layer = PluginDiscovery.class.getModule().getLayer();
+        return layer != null ? layer : ModuleLayer.boot();
     }
 
     /**
@@ -110,7 +121,7 @@ public final class PluginDiscovery {
             }
             Set<String> roots = found.stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
             Configuration cf = parent.configuration().resolve(finder, ModuleFinder.of(), roots);
-            ModuleLayer layer = parent.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+            ModuleLayer layer = parent.defineModulesWithOneLoader(cf, PluginDiscovery.class.getClassLoader());
             List<PluginEntry> entries = fromLayer(layer, false, where);
             if (entries.isEmpty()) {
                 return List.of(PluginEntry.failed(Optional.empty(), String.join(",", roots), where,
@@ -238,7 +249,7 @@ public final class PluginDiscovery {
     }
 
     private static String layerName(ModuleLayer layer) {
-        if (layer == ModuleLayer.boot()) {
+        if (layer == hostLayer()) {
             return "?";
         }
         return layer.modules().stream().map(Module::getName).sorted().collect(Collectors.joining(","));

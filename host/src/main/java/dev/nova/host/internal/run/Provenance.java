@@ -46,7 +46,7 @@ final class Provenance {
         if (Files.isRegularFile(jar)) {
             p.setProperty("plugin-sha256", sha256(jar));
         }
-        boolean builtIn = plugin.provider().map(g -> g.getClass().getModule().getLayer() == ModuleLayer.boot()).orElse(true);
+        boolean builtIn = plugin.provider().map(g -> g.getClass().getModule().getLayer() == dev.nova.host.internal.discovery.PluginDiscovery.hostLayer()).orElse(true);
         if (!builtIn && jar.toAbsolutePath().getParent() != null) {
             // The plugin folder it was loaded from (a jar in it, or a sub-folder of jars): generate, evaluate and
             // resume use it when no --plugin-path is given.
@@ -130,6 +130,10 @@ final class Provenance {
             return "unreadable: " + e.getMessage();
         }
         return HexFormat.of().formatHex(d.digest());
+    }
+
+    static String sha256Of(String text) {
+        return HexFormat.of().formatHex(Checkpoint.sha256().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static void update(MessageDigest d, Path file) throws IOException {

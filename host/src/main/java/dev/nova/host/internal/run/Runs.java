@@ -85,6 +85,22 @@ public final class Runs {
      */
     public RunDirectory train(String pluginId, Config effective, Path baseDirectory, Optional<Path> runDir,
                               Cancellation cancel) {
+        return train(pluginId, effective, baseDirectory, runDir, 0, cancel);
+    }
+
+    /**
+     * Trains a new model, data-parallel on a cluster when {@code shards > 0} (see {@link ClusterTraining}).
+     *
+     * @param pluginId the plugin
+     * @param effective the validated configuration
+     * @param baseDirectory where relative config paths are resolved
+     * @param runDir an explicit run directory, or empty for a new one
+     * @param shards slices per step on the cluster, or 0 to train in this process
+     * @param cancel set to stop early
+     * @return the run directory
+     */
+    public RunDirectory train(String pluginId, Config effective, Path baseDirectory, Optional<Path> runDir, int shards,
+                              Cancellation cancel) {
         GeneratorProvider provider = catalog.require(pluginId);
         TrainSettings settings = TrainSettings.of(effective);
         Config runConfig = runConfig(effective, pluginId);
@@ -103,13 +119,15 @@ public final class Runs {
                     throw new PluginException(pluginId, "create returned null");
                 }
                 probeSampleOptions(pluginId, provider, model, settings);
+                Properties provenance = Provenance.of(catalog.find(pluginId).orElseThrow(), pluginConfig, baseDirectory);
+                ClusterTraining cluster = shards > 0 ? ClusterTraining.start(pluginId, model, pluginConfig, settings.seed(),
+                        baseDirectory, provenance, shards) : null;
                 started = true;
                 writeText(run.config(), "# Effective configuration of this run, with the origin of each value.\n"
                         + runConfig.root().render(ConfigRenderOptions.defaults().setOriginComments(true).setJson(false)));
-                terminal.err().println("nova: training '" + pluginId + "' for " + settings.steps() + " steps; run directory "
-                        + run.root());
-                Properties provenance = Provenance.of(catalog.find(pluginId).orElseThrow(), pluginConfig, baseDirectory);
-                loop(provider, model, runConfig, baseDirectory, run, settings, Double.NaN, provenance, cancel);
+                terminal.err().println("nova: training '" + pluginId + "' for " + settings.steps() + " steps"
+                        + (cluster == null ? "" : " on the cluster, " + shards + " slices a step") + "; run directory " + run.root());
+                loop(provider, model, runConfig, baseDirectory, run, settings, Double.NaN, provenance, cluster, cancel);
             }
         } finally {
             if (!started) {
@@ -155,6 +173,19 @@ public final class Runs {
      * @throws UsageException if the run has nothing left to do (it is at or past the total)
      */
     public RunDirectory resume(Path runDirectory, Optional<Long> steps, Cancellation cancel) {
+        return resume(runDirectory, steps, 0, cancel);
+    }
+
+    /**
+     * Resumes a run, data-parallel on a cluster when {@code shards > 0} (see {@link ClusterTraining}).
+     *
+     * @param runDirectory the run directory
+     * @param steps a new total step count, or empty to keep the run's
+     * @param shards slices per step on the cluster, or 0 to train in this process
+     * @param cancel set to stop early
+     * @return the run directory
+     */
+    public RunDirectory resume(Path runDirectory, Optional<Long> steps, int shards, Cancellation cancel) {
         if (!Files.isDirectory(runDirectory)) {
             throw new UsageException("run directory " + runDirectory + " does not exist");
         }
@@ -184,14 +215,17 @@ public final class Runs {
                     + settings.steps() + "; run directory " + run.root());
             Properties provenance = Provenance.of(catalog.find(pluginId).orElseThrow(), pluginSubtree(config, pluginId), base);
             try (GenerativeModel model = restored) {
-                loop(provider, model, config, base, run, settings, ckpt.bestLoss(), provenance, cancel);
+                ClusterTraining cluster = shards > 0 ? ClusterTraining.start(pluginId, model, pluginSubtree(config, pluginId),
+                        settings.seed(), base, provenance, shards) : null;
+                loop(provider, model, config, base, run, settings, ckpt.bestLoss(), provenance, cluster, cancel);
             }
         }
         return run;
     }
 
     private void loop(GeneratorProvider provider, GenerativeModel model, Config runConfig, Path base, RunDirectory run,
-                      TrainSettings s, double bestSoFar, Properties provenance, Cancellation cancel) {
+                      TrainSettings s, double bestSoFar, Properties provenance, ClusterTraining cluster,
+                      Cancellation cancel) {
         PluginInfo info = info(provider);
         String id = info.id();
         double best = bestSoFar;
@@ -204,8 +238,9 @@ public final class Runs {
                 while (model.step() < s.steps() && !cancel.isCancelled()) {
                     long target = Math.min(s.steps(), (model.step() / s.evalEvery() + 1) * s.evalEvery());
                     TrainingRequest request = new TrainingRequest(target - model.step(), cancel);
-                    TrainingResult result = PluginCalls.call(id, provider.getClass(), "train",
-                            () -> model.train(request, e -> progress.onStep(e, metrics)));
+                    TrainingResult result = PluginCalls.call(id, provider.getClass(), "train", () -> cluster == null
+                            ? model.train(request, e -> progress.onStep(e, metrics))
+                            : cluster.train(model, request, e -> progress.onStep(e, metrics)));
                     if (result.cancelled() || cancel.isCancelled()) {
                         break;
                     }

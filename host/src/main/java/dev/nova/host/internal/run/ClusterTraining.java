@@ -1,0 +1,138 @@
+package dev.nova.host.internal.run;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.nova.api.DataParallel;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.PluginException;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import dev.nova.host.internal.UsageException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Data-parallel training of the run's model through an engine outside the host (nova-spark): each step the engine
+ * gets the parameters, has replicas sum the gradients of slices of the step's batch, and returns the sums; the run's
+ * model applies its own optimiser step. Everything else about the run (evaluation, checkpoints, samples, resume,
+ * progress) is the local run's, because the model that owns the run is the local one.
+ *
+ * <p>The engine is a pair of JDK functions, so that it can live outside the host's module layer (on Spark's class
+ * path): {@code setup -> (request -> reply)}.
+ * <ul>
+ *   <li>setup: {@code plugin} (id), {@code plugin-path} (a plugin folder or ""), {@code config} (the plugin's
+ *       settings as JSON), {@code seed} (Long), {@code base-directory} (absolute), {@code shards} (Integer),
+ *       {@code key} (identifies the model configuration, for replica caches);</li>
+ *   <li>request: {@code step} (Long), {@code parameters} (float[]), {@code batch} (Integer, the step's global
+ *       batch);</li>
+ *   <li>reply: {@code gradient} (float[], the summed gradient) and {@code statistics} (Map of String to Double,
+ *       the added statistics of every slice).</li>
+ * </ul>
+ */
+public final class ClusterTraining {
+
+    /** The engine a cluster launcher installed, or {@code null}. */
+    private static volatile Function<Map<String, Object>, Function<Map<String, Object>, Map<String, Object>>> engine;
+
+    private final String pluginId;
+    private final Function<Map<String, Object>, Map<String, Object>> steps;
+
+    private ClusterTraining(String pluginId, Function<Map<String, Object>, Map<String, Object>> steps) {
+        this.pluginId = pluginId;
+        this.steps = steps;
+    }
+
+    /**
+     * Installs the engine of a cluster launcher for this JVM.
+     *
+     * @param e the engine
+     */
+    public static void install(Function<Map<String, Object>, Function<Map<String, Object>, Map<String, Object>>> e) {
+        engine = e;
+    }
+
+    /**
+     * Starts data-parallel training of a model.
+     *
+     * @param pluginId the plugin
+     * @param model the run's model
+     * @param pluginConfig the plugin's settings
+     * @param seed the run's seed
+     * @param base the base directory (relative data paths resolve against it on every machine)
+     * @param provenance the run's provenance (for the plugin folder)
+     * @param shards how many slices each step's batch is cut into
+     * @return the training
+     * @throws UsageException if no engine is installed or the model is not data-parallel
+     */
+    static ClusterTraining start(String pluginId, GenerativeModel model, Config pluginConfig, long seed, Path base,
+                                 Properties provenance, int shards) {
+        var e = engine;
+        if (e == null) {
+            throw new UsageException("--cluster-shards trains on a Spark cluster: start it through nova-spark ("
+                    + "spark-submit --class dev.nova.spark.NovaSpark nova-spark.jar train ...; see docs/spark.md)");
+        }
+        boolean capable = PluginCalls.call(pluginId, model.getClass(), "dataParallel", model::dataParallel).isPresent();
+        if (!capable) {
+            throw new UsageException("plugin '" + pluginId + "' does not offer data-parallel training with this"
+                    + " configuration (GenerativeModel.dataParallel() is empty); train it without --cluster-shards");
+        }
+        Map<String, Object> setup = new HashMap<>();
+        String json = pluginConfig.root().render(ConfigRenderOptions.concise());
+        setup.put("plugin", pluginId);
+        setup.put("plugin-path", provenance.getProperty("plugin-path", ""));
+        setup.put("config", json);
+        setup.put("seed", seed);
+        setup.put("base-directory", base.toAbsolutePath().normalize().toString());
+        setup.put("shards", shards);
+        setup.put("key", Provenance.sha256Of(pluginId + "\n" + provenance.getProperty("plugin-path", "") + "\n" + json
+                + "\n" + seed + "\n" + base.toAbsolutePath().normalize()));
+        return new ClusterTraining(pluginId, e.apply(setup));
+    }
+
+    /**
+     * Runs up to {@code request.steps()} steps as {@link GenerativeModel#train} would, one {@link StepEvent} each.
+     *
+     * @param model the run's model
+     * @param request how many steps, and the cancellation
+     * @param listener receives one event per step
+     * @return the steps run, and whether the request was cancelled
+     */
+    TrainingResult train(GenerativeModel model, TrainingRequest request, TrainingListener listener) {
+        DataParallel dp = model.dataParallel().orElseThrow();
+        float[] parameters = new float[dp.parameterCount()];
+        long done = 0;
+        while (done < request.steps()) {
+            if (request.cancellation().isCancelled()) {
+                return new TrainingResult(done, true);
+            }
+            long step = model.step();
+            dp.readParameters(parameters);
+            Map<String, Object> ask = new HashMap<>();
+            ask.put("step", step);
+            ask.put("parameters", parameters);
+            ask.put("batch", dp.globalBatch(step));
+            Map<String, Object> reply = steps.apply(ask);
+            float[] gradient = (float[]) reply.get("gradient");
+            @SuppressWarnings("unchecked")
+            Map<String, Double> statistics = new LinkedHashMap<>((Map<String, Double>) reply.get("statistics"));
+            Double units = statistics.get(DataParallel.UNITS);
+            if (gradient == null || gradient.length != parameters.length || units == null || !(units > 0)) {
+                throw new PluginException(pluginId, "the cluster returned no usable gradient for step " + (step + 1));
+            }
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] = (float) (gradient[i] / units);
+            }
+            Map<String, Double> metrics = dp.applyUpdate(step, gradient, statistics);
+            done++;
+            listener.onStep(new StepEvent(step + 1, statistics.get(DataParallel.LOSS) / units, Math.round(units),
+                    metrics));
+        }
+        return new TrainingResult(done, false);
+    }
+}
