@@ -25,6 +25,7 @@ final class NovaLayer {
     private static volatile NovaLayer instance;
 
     private final Path home;
+    private final ClassLoader loader;
     private final Method run;
     private final Method gradientSum;
 
@@ -43,8 +44,9 @@ final class NovaLayer {
         Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
         // The platform loader as parent: nothing of Spark's class path is visible to Nova's modules.
         ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+        loader = layer.findLoader("dev.nova.host");
         try {
-            Class<?> cluster = layer.findLoader("dev.nova.host").loadClass("dev.nova.host.cluster.Cluster");
+            Class<?> cluster = loader.loadClass("dev.nova.host.cluster.Cluster");
             run = cluster.getMethod("run", String[].class, Function.class);
             gradientSum = cluster.getMethod("gradientSum", Map.class, long.class, float[].class, int.class, int.class,
                     float[].class);
@@ -90,7 +92,14 @@ final class NovaLayer {
         return (Map<String, Object>) invoke(gradientSum, setup, step, parameters, from, to, sum);
     }
 
-    private static Object invoke(Method m, Object... args) {
+    /**
+     * Calls into the layer with its loader as the thread's context class loader: ND4J finds its backend through
+     * it (on an executor's task thread it is Spark's, and ND4J found no backend).
+     */
+    private Object invoke(Method m, Object... args) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
         try {
             return m.invoke(null, args);
         } catch (InvocationTargetException e) {
@@ -104,6 +113,8 @@ final class NovaLayer {
             throw new IllegalStateException(cause);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 }

@@ -70,6 +70,10 @@ public final class NovaSpark {
         if (given == null && !conf.contains("spark.executorEnv.OMP_WAIT_POLICY")) {
             conf.setExecutorEnv("OMP_WAIT_POLICY", "PASSIVE");
         }
+        // A step's results are gradient sums as large as the model (1 MB for text-gru's parity config): above
+        // Spark's 1 MiB default they take a second round trip through the block manager. Defaults only.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "512m");
+        conf.setIfMissing("spark.driver.maxResultSize", "4g");
         Path home = driverHome(conf);
         NovaLayer layer = NovaLayer.of(home);
         JavaSparkContext jsc = given != null ? given : new JavaSparkContext(conf.setAppName(conf.get("spark.app.name",
@@ -102,6 +106,7 @@ public final class NovaSpark {
         HashMap<String, Object> fixed = new HashMap<>(setup);
         fixed.put("nova-home", driverHome);
         int shards = ((Number) setup.get("shards")).intValue();
+        long inlineLimit = jsc.getConf().getSizeAsBytes("spark.nova.inline-parameters", "64m");
         return request -> {
             long step = ((Number) request.get("step")).longValue();
             int batch = ((Number) request.get("batch")).intValue();
@@ -118,9 +123,13 @@ public final class NovaSpark {
             thread.setContextClassLoader(NovaSpark.class.getClassLoader());
             Broadcast<float[]> shared = null;
             try {
-                shared = jsc.broadcast(parameters);
+                // Up to spark.nova.inline-parameters in all (64 MB), the tasks carry the parameters themselves:
+                // a broadcast costs each executor a round trip to fetch its blocks, worth it only for large models
+                // on many executors (measured on text-gru's parity config, 2 executors: see docs/spark.md).
+                boolean inline = 4L * parameters.length * slices.size() <= inlineLimit;
+                shared = inline ? null : jsc.broadcast(parameters);
                 Slice total = jsc.parallelize(slices, slices.size())
-                        .map(new Task(fixed, step, shared))
+                        .map(new Task(fixed, step, shared, inline ? parameters : null))
                         .treeReduce(Slice::add);
                 Map<String, Object> reply = new HashMap<>();
                 reply.put("gradient", total.gradient);
@@ -142,17 +151,19 @@ public final class NovaSpark {
         private static final long serialVersionUID = 1L;
         private final HashMap<String, Object> setup;
         private final long step;
-        private final Broadcast<float[]> parameters;
+        private final Broadcast<float[]> shared;
+        private final float[] parameters;
 
-        Task(HashMap<String, Object> setup, long step, Broadcast<float[]> parameters) {
+        Task(HashMap<String, Object> setup, long step, Broadcast<float[]> shared, float[] parameters) {
             this.setup = setup;
             this.step = step;
+            this.shared = shared;
             this.parameters = parameters;
         }
 
         @Override
         public Slice call(int[] slice) {
-            float[] p = parameters.value();
+            float[] p = parameters != null ? parameters : shared.value();
             float[] sum = new float[p.length];
             Map<String, Object> stats = NovaLayer.of(executorHome(setup)).gradientSum(setup, step, p, slice[0], slice[1], sum);
             return new Slice(sum, stats);
