@@ -136,7 +136,7 @@ public final class NovaSpark {
                 reply.put("statistics", total.statistics);
                 return reply;
             } catch (RuntimeException e) {
-                throw new IllegalStateException("step " + (step + 1) + " failed on the cluster: " + oneLine(e), e);
+                throw new IllegalStateException(oneLine(e), e);
             } finally {
                 if (shared != null) {
                     shared.destroy();

@@ -117,7 +117,17 @@ public final class ClusterTraining {
             ask.put("step", step);
             ask.put("parameters", parameters);
             ask.put("batch", dp.globalBatch(step));
-            Map<String, Object> reply = steps.apply(ask);
+            Map<String, Object> reply;
+            try {
+                reply = steps.apply(ask);
+            } catch (RuntimeException e) {
+                if (request.cancellation().isCancelled()) {
+                    // Stopping (Ctrl-C stops Spark too): the step is discarded, the model is still at the last one.
+                    return new TrainingResult(done, true);
+                }
+                throw new PluginException(pluginId, "step " + (step + 1) + " failed on the cluster: "
+                        + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " "), e);
+            }
             float[] gradient = (float[]) reply.get("gradient");
             @SuppressWarnings("unchecked")
             Map<String, Double> statistics = new LinkedHashMap<>((Map<String, Double>) reply.get("statistics"));
