@@ -41,14 +41,14 @@ class ConformanceTests {
         assertTrue(report.contains("plugin 'fixture-text'") && report.contains(": CONFORMANT"), report);
         assertTrue(report.contains("NOT CONFORMANT"), report);
         String json = Files.readString(reports.resolve("tck-report.json"));
-        assertTrue(json.contains("\"tck\": \"0.2\"") && json.contains("\"conformant\": false")
+        assertTrue(json.contains("\"tck\": \"" + Conformance.VERSION + "\"") && json.contains("\"conformant\": false")
                 && json.contains("\"rule\": \"3.2\"") && json.contains("\"sha256\": ") && json.contains("\"started\": ")
                 && json.contains("\"verdict\": \"CONFORMANT\""), json);
         try (var s = Files.list(reports.resolve("fixture-image"))) {
             Path xml = s.filter(p -> p.getFileName().toString().startsWith("TEST-") && p.toString().endsWith(".xml"))
                     .findFirst().orElseThrow();
             String x = Files.readString(xml);
-            assertTrue(x.contains("name=\"nova.tck.version\" value=\"0.2\"") && x.contains("name=\"nova.plugin.id\"")
+            assertTrue(x.contains("name=\"nova.tck.version\" value=\"" + Conformance.VERSION + "\"") && x.contains("name=\"nova.plugin.id\"")
                     && x.contains("name=\"nova.tck.verdict\" value=\"NOT CONFORMANT\""), x.substring(0, Math.min(2000, x.length())));
         }
     }
