@@ -78,6 +78,10 @@ public final class NovaSpark {
         NovaLayer layer = NovaLayer.of(home);
         JavaSparkContext jsc = given != null ? given : new JavaSparkContext(conf.setAppName(conf.get("spark.app.name",
                 "nova " + String.join(" ", args))));
+        if (given == null) {
+            // Nova's progress lines are the output; Spark's INFO log (thousands of lines a run) drowned them.
+            jsc.setLogLevel(conf.get("spark.nova.log-level", "WARN"));
+        }
         try {
             return layer.run(args, setup -> engine(jsc, layer.home().toString(), setup));
         } finally {
