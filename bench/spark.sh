@@ -39,7 +39,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# A master on a port the OS picks (no port is assumed free), then N single-core workers.
+# A master on a port the OS picks (no port is assumed free), then N single-core workers; sets $master. (Not
+# called in a command substitution: its subshell would keep the pids from the cleanup.)
 start_cluster() {
   local n="$1"
   spark_java -Xmx256m org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 \
@@ -61,7 +62,6 @@ start_cluster() {
     [ "$(grep -l 'Successfully registered with master' "$work"/worker*.log 2>/dev/null | wc -l)" -ge "$n" ] && break
     sleep 0.5
   done
-  echo "$master"
 }
 
 # The distribution, as executors receive it: --archives nova.tgz#nova unpacks it as ./nova next to each executor.
@@ -95,7 +95,7 @@ PY
 }
 
 if [ "$mode" = standalone ]; then
-  master="$(start_cluster 2)"
+  start_cluster 2
   submit "$master" 2 "$work/cluster" >"$work/cluster.log" 2>&1 || { echo "bench: the cluster run failed; see $work/cluster.log" >&2; exit 1; }
   local_run "$work/local" >"$work/local.log" 2>&1
   read -r cms closs ceval <<<"$(figures "$work/cluster")"
@@ -106,7 +106,7 @@ if [ "$mode" = standalone ]; then
 else
   local_run "$work/local" >"$work/local.log" 2>&1
   read -r lms _ _ <<<"$(figures "$work/local")"
-  master="$(start_cluster 4)"
+  start_cluster 4
   line="spark scaling, text-gru parity config, $steps steps, ms/step | local path $lms"
   for n in 1 2 4; do
     submit "$master" "$n" "$work/cluster$n" >"$work/cluster$n.log" 2>&1 || { echo "bench: see $work/cluster$n.log" >&2; exit 1; }
