@@ -34,6 +34,9 @@ export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.13
 # The two flags Spark needs on Java 17 (spark-submit's launcher adds them; these JVMs are started by hand).
 opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
 spark_java() { java -cp "$spark_home/jars/*" $opens "$@"; }
+# The same, in the background, with the JVM's own pid in $pids (the function's subshell execs into java: killing
+# the subshell alone would leave the JVM running).
+spark_daemon() { ( exec java -cp "$spark_home/jars/*" $opens "$@" ) & pids+=($!); }
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -43,9 +46,8 @@ trap cleanup EXIT
 # called in a command substitution: its subshell would keep the pids from the cleanup.)
 start_cluster() {
   local n="$1"
-  spark_java -Xmx256m org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 \
-    >"$work/master.log" 2>&1 &
-  pids+=($!)
+  spark_daemon -Xmx256m org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 \
+    >"$work/master.log" 2>&1
   master=""
   for _ in $(seq 1 120); do
     master="$(grep -o 'spark://127.0.0.1:[0-9]*' "$work/master.log" | head -1 || true)"
@@ -54,9 +56,8 @@ start_cluster() {
   done
   [ -n "$master" ] || { echo "bench: the Spark master did not start; see $work/master.log" >&2; exit 1; }
   for i in $(seq 1 "$n"); do
-    spark_java -Xmx256m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --port 0 --webui-port 0 --cores 1 \
-      --memory 3g --work-dir "$work/worker$i" "$master" >"$work/worker$i.log" 2>&1 &
-    pids+=($!)
+    spark_daemon -Xmx256m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --port 0 --webui-port 0 --cores 1 \
+      --memory 3g --work-dir "$work/worker$i" "$master" >"$work/worker$i.log" 2>&1
   done
   for _ in $(seq 1 120); do
     [ "$(grep -l 'Successfully registered with master' "$work"/worker*.log 2>/dev/null | wc -l)" -ge "$n" ] && break
