@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Parameters follow PyTorch's {@code nn.Linear}: {@code W} is {@code [in, out]}, {@code b} is {@code [1, out]},
  * both uniform in ±1/√in, drawn weights first. The product runs as one {@code gemm} into a row-major array; the bias
- * and activation in one Java pass across the cores (or, without an activation, as a second rank-1 {@code gemm}).
+ * and activation in one Java pass across the cores (without an activation, the bias is a second rank-1
+ * {@code gemm}; so it is before a float GELU, whose kernel vectorises only without the bias in it).
  * Buffers are kept per batch size, so the arrays returned are valid until the next call with that batch size.
  *
  * @since 0.1
@@ -137,6 +138,15 @@ public final class Dense {
             Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
             return p.y;
         }
+        if (activation == Activation.GELU && p.yJ.floats() != null) {
+            // Float GELU: the bias as a rank-1 gemm, then a vectorised kernel (see Activation.gelu).
+            Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
+            float[] yf = p.yJ.read(p.y).floats();
+            float[] df = p.preJ.floats();
+            Parallel.forRange(yf.length, (from, to) -> Activation.gelu(yf, df, from, to));
+            p.yJ.write(p.y);
+            return p.y;
+        }
         Vec y = p.yJ.read(p.y);
         double[] bv = Buffers.doubles(b);
         Activation act = activation;
@@ -187,11 +197,21 @@ public final class Dense {
             Vec y = p.yJ;
             Vec pre = p.preJ;
             Activation act = activation;
-            Parallel.forRange(g.length(), (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    g.set(i, g.get(i) * (pre != null ? pre.get(i) : act.derivative(y.get(i))));
-                }
-            });
+            if (pre != null && g.floats() != null) {
+                float[] gf = g.floats();
+                float[] df = pre.floats();
+                Parallel.forRange(gf.length, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        gf[i] *= df[i];
+                    }
+                });
+            } else {
+                Parallel.forRange(g.length(), (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        g.set(i, g.get(i) * (pre != null ? pre.get(i) : act.derivative(y.get(i))));
+                    }
+                });
+            }
             // The output is spent once its gradient is read: the pre-activation gradient goes into its buffer.
             g.write(p.y);
             dPre = p.y;
@@ -235,7 +255,9 @@ public final class Dense {
         public float[] apply(float[] x) {
             float[] y = b.clone();
             addProduct(x, w, y);
-            if (activation != Activation.IDENTITY) {
+            if (activation == Activation.GELU) {
+                Activation.gelu(y);
+            } else if (activation != Activation.IDENTITY) {
                 for (int k = 0; k < y.length; k++) {
                     y[k] = (float) activation.apply(y[k]);
                 }

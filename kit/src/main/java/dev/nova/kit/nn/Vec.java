@@ -24,6 +24,11 @@ final class Vec {
         return type == DataType.DOUBLE ? new Vec(null, new double[n]) : new Vec(new float[n], null);
     }
 
+    /** The float array, or {@code null} for a double buffer (for kernels written in float). */
+    float[] floats() {
+        return f;
+    }
+
     int length() {
         return f != null ? f.length : d.length;
     }
