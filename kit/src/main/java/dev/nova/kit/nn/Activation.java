@@ -124,31 +124,6 @@ public enum Activation {
     }
 
     private static final float GELU_CF = (float) GELU_C;
-    /** Beyond this, the rational {@code tanh} below leaves [-1, 1]; float's tanh is ±1 there anyway. */
-    private static final float TANH_LIMIT = 7.90531110763549805f;
-
-    /**
-     * {@code tanh} in float as a 13/6 rational function of its argument (Eigen's {@code ptanh_float}: within
-     * 4e-7 of {@link Math#tanh} on [-10, 10]) for an argument already clamped to ±{@link #TANH_LIMIT}. Plain
-     * arithmetic, so loops over arrays of it vectorise: {@link Math#exp} does not, and the GELU of the attention
-     * plugin's MLP (8.4M values a training step) cost 21 ns a value through it, 2 ns this way.
-     */
-    private static float tanhRational(float x) {
-        float x2 = x * x;
-        float p = -2.76076847742355e-16f;
-        p = p * x2 + 2.00018790482477e-13f;
-        p = p * x2 + -8.60467152213735e-11f;
-        p = p * x2 + 5.12229709037114e-08f;
-        p = p * x2 + 1.48572235717979e-05f;
-        p = p * x2 + 6.37261928875436e-04f;
-        p = p * x2 + 4.89352455891786e-03f;
-        p = p * x;
-        float q = 1.19825839466702e-06f;
-        q = q * x2 + 1.18534705686654e-04f;
-        q = q * x2 + 2.26843463243900e-03f;
-        q = q * x2 + 4.89352518554385e-03f;
-        return p / q;
-    }
 
     /**
      * GELU of float values in place, and its derivative at each (float layers in training; the double path, which
@@ -163,11 +138,11 @@ public enum Activation {
     static void gelu(float[] y, float[] derivative, int from, int to) {
         for (int i = from; i < to; i++) {
             float s = y[i];
-            derivative[i] = Math.max(-TANH_LIMIT, Math.min(TANH_LIMIT, GELU_CF * (s + 0.044715f * s * s * s)));
+            derivative[i] = FloatMath.tanhDomain(GELU_CF * (s + 0.044715f * s * s * s));
         }
         for (int i = from; i < to; i++) {
             float s = y[i];
-            float t = tanhRational(derivative[i]);
+            float t = FloatMath.tanh(derivative[i]);
             derivative[i] = 0.5f * (1 + t) + 0.5f * s * (1 - t * t) * GELU_CF * (1 + 3 * 0.044715f * s * s);
             y[i] = 0.5f * s * (1 + t);
         }
@@ -182,7 +157,7 @@ public enum Activation {
     static void gelu(float[] y) {
         for (int i = 0; i < y.length; i++) {
             float s = y[i];
-            float t = tanhRational(Math.max(-TANH_LIMIT, Math.min(TANH_LIMIT, GELU_CF * (s + 0.044715f * s * s * s))));
+            float t = FloatMath.tanh(FloatMath.tanhDomain(GELU_CF * (s + 0.044715f * s * s * s)));
             y[i] = 0.5f * s * (1 + t);
         }
     }

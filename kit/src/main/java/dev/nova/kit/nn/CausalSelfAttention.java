@@ -150,11 +150,9 @@ public final class CausalSelfAttention {
                     int row = (b * time + t) * 3 * c;
                     for (int h = 0; h < heads; h++) {
                         int dst = ((b * heads + h) * time + t) * hs;
-                        for (int j = 0; j < hs; j++) {
-                            w.qJ.set(dst + j, all.get(row + h * hs + j));
-                            w.kJ.set(dst + j, all.get(row + c + h * hs + j));
-                            w.vJ.set(dst + j, all.get(row + 2 * c + h * hs + j));
-                        }
+                        w.qJ.copy(all, row + h * hs, dst, hs);
+                        w.kJ.copy(all, row + c + h * hs, dst, hs);
+                        w.vJ.copy(all, row + 2 * c + h * hs, dst, hs);
                     }
                 }
             }
@@ -166,6 +164,35 @@ public final class CausalSelfAttention {
         Vec p = w.pJ.read(w.s);
         double scale = 1 / Math.sqrt(hs);
         int bh = batch * heads;
+        float[] pf = p.floats();
+        if (pf != null) {
+            float scaleF = (float) scale;
+            Parallel.forParts(bh * time, 16, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    softmaxRow(pf, r * time, r % time + 1, time, scaleF);
+                }
+            });
+        } else {
+            softmax(p, bh, time, scale);
+        }
+        p.write(w.s);
+        Nd4j.matmul(w.s, w.v, w.y, false, false, false);
+        Vec y = w.yJ.read(w.y);
+        Parallel.forParts(batch, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int h = 0; h < heads; h++) {
+                    for (int t = 0; t < time; t++) {
+                        w.catJ.copy(y, ((b * heads + h) * time + t) * hs, (b * time + t) * c + h * hs, hs);
+                    }
+                }
+            }
+        });
+        w.catJ.write(w.heads2d);
+        return proj.forward(w.heads2d);
+    }
+
+    /** Softmax of each row's first {@code t + 1} scores (scaled), zero after them: the double path. */
+    private static void softmax(Vec p, int bh, int time, double scale) {
         Parallel.forParts(bh * time, 16, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int t = r % time;
@@ -188,24 +215,31 @@ public final class CausalSelfAttention {
                 }
             }
         });
-        p.write(w.s);
-        Nd4j.matmul(w.s, w.v, w.y, false, false, false);
-        Vec y = w.yJ.read(w.y);
-        Parallel.forParts(batch, 1, (b0, b1) -> {
-            for (int b = b0; b < b1; b++) {
-                for (int h = 0; h < heads; h++) {
-                    for (int t = 0; t < time; t++) {
-                        int src = ((b * heads + h) * time + t) * hs;
-                        int dst = (b * time + t) * c + h * hs;
-                        for (int j = 0; j < hs; j++) {
-                            w.catJ.set(dst + j, y.get(src + j));
-                        }
-                    }
-                }
-            }
-        });
-        w.catJ.write(w.heads2d);
-        return proj.forward(w.heads2d);
+    }
+
+    /**
+     * The float path of {@link #softmax} for one row, in the order {@link Cache#step} computes it: scaled scores,
+     * their maximum, {@link FloatMath#exp} of the differences, their sum, then each over the sum.
+     */
+    private static void softmaxRow(float[] p, int o, int n, int time, float scale) {
+        int end = o + n;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = o; i < end; i++) {
+            p[i] *= scale;
+            max = Math.max(max, p[i]);
+        }
+        for (int i = o; i < end; i++) {
+            p[i] = FloatMath.exp(p[i] - max);
+        }
+        float z = 0;
+        for (int i = o; i < end; i++) {
+            z += p[i];
+        }
+        float inv = 1 / z;
+        for (int i = o; i < end; i++) {
+            p[i] *= inv;
+        }
+        java.util.Arrays.fill(p, end, o + time, 0f);
     }
 
     /**
@@ -231,11 +265,7 @@ public final class CausalSelfAttention {
             for (int b = b0; b < b1; b++) {
                 for (int h = 0; h < heads; h++) {
                     for (int t = 0; t < time; t++) {
-                        int dst = ((b * heads + h) * time + t) * hs;
-                        int src = (b * time + t) * c + h * hs;
-                        for (int j = 0; j < hs; j++) {
-                            dy.set(dst + j, cat.get(src + j));
-                        }
+                        dy.copy(cat, (b * time + t) * c + h * hs, ((b * heads + h) * time + t) * hs, hs);
                     }
                 }
             }
@@ -247,19 +277,39 @@ public final class CausalSelfAttention {
         Vec p = w.pJ;
         Vec dp = w.dpJ.read(w.dp);
         double scale = 1 / Math.sqrt(hs);
-        Parallel.forParts(batch * heads * time, 16, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int t = r % time;
-                int o = r * time;
-                double dot = 0;
-                for (int u = 0; u <= t; u++) {
-                    dot += dp.get(o + u) * p.get(o + u);
+        float[] pf = p.floats();
+        float[] dpf = dp.floats();
+        if (pf != null) {
+            float scaleF = (float) scale;
+            Parallel.forParts(batch * heads * time, 16, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int o = r * time;
+                    int end = o + r % time + 1;
+                    float dot = 0;
+                    for (int i = o; i < end; i++) {
+                        dot += dpf[i] * pf[i];
+                    }
+                    for (int i = o; i < end; i++) {
+                        dpf[i] = pf[i] * (dpf[i] - dot) * scaleF;
+                    }
+                    java.util.Arrays.fill(dpf, end, o + time, 0f);
                 }
-                for (int u = 0; u < time; u++) {
-                    dp.set(o + u, u <= t ? p.get(o + u) * (dp.get(o + u) - dot) * scale : 0);
+            });
+        } else {
+            Parallel.forParts(batch * heads * time, 16, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int t = r % time;
+                    int o = r * time;
+                    double dot = 0;
+                    for (int u = 0; u <= t; u++) {
+                        dot += dp.get(o + u) * p.get(o + u);
+                    }
+                    for (int u = 0; u < time; u++) {
+                        dp.set(o + u, u <= t ? p.get(o + u) * (dp.get(o + u) - dot) * scale : 0);
+                    }
                 }
-            }
-        });
+            });
+        }
         dp.write(w.dp);
         Nd4j.matmul(w.dp, w.k, w.dq, false, false, false);
         Nd4j.matmul(w.dp, w.q, w.dk, true, false, false);
@@ -273,11 +323,9 @@ public final class CausalSelfAttention {
                     int row = (b * time + t) * 3 * c;
                     for (int h = 0; h < heads; h++) {
                         int src = ((b * heads + h) * time + t) * hs;
-                        for (int j = 0; j < hs; j++) {
-                            all.set(row + h * hs + j, dq.get(src + j));
-                            all.set(row + c + h * hs + j, dk.get(src + j));
-                            all.set(row + 2 * c + h * hs + j, dv.get(src + j));
-                        }
+                        all.copy(dq, src, row + h * hs, hs);
+                        all.copy(dk, src, row + c + h * hs, hs);
+                        all.copy(dv, src, row + 2 * c + h * hs, hs);
                     }
                 }
             }
@@ -438,7 +486,7 @@ public final class CausalSelfAttention {
                 }
                 float z = 0;
                 for (int u = 0; u <= length; u++) {
-                    score[u] = (float) Math.exp(score[u] - max);
+                    score[u] = FloatMath.exp(score[u] - max);
                     z += score[u];
                 }
                 float inv = 1 / z;

@@ -61,6 +61,15 @@ final class Vec {
         }
     }
 
+    /** Copies {@code n} values from {@code src[from]} (a buffer of the same type) to {@code [to]}. */
+    void copy(Vec src, int from, int to, int n) {
+        if (f != null) {
+            System.arraycopy(src.f, from, f, to, n);
+        } else {
+            System.arraycopy(src.d, from, d, to, n);
+        }
+    }
+
     /** Copies {@code n} values starting at element {@code from} of a contiguous array of the same type into {@code [to]}. */
     Vec read(INDArray a, long from, int to, int n) {
         if (f != null) {

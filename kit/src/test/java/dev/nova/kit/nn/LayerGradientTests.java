@@ -100,6 +100,47 @@ class LayerGradientTests {
                 () -> project(a.forward(x, batch, time), c)));
     }
 
+    /**
+     * The float path (kernels of its own: {@link FloatMath#exp} in the softmax) against the double path the check
+     * above verifies, same parameters, at a size where every row length and a head width that is not a multiple of
+     * a vector occur.
+     */
+    @Test
+    void floatAttentionFollowsTheCheckedDoublePath() {
+        int width = 12;
+        int batch = 3;
+        int time = 19;
+        ParamSet pd = new ParamSet(DataType.DOUBLE, 5);
+        CausalSelfAttention ad = new CausalSelfAttention(pd, "att", width, 2, Init.gaussian(0.5), Init.uniform(0.1));
+        ParamSet pf = ParamSet.floats(6);
+        CausalSelfAttention af = new CausalSelfAttention(pf, "att", width, 2, Init.gaussian(0.5), Init.uniform(0.1));
+        for (String name : pd.names()) {
+            pf.get(name).assign(pd.get(name).castTo(DataType.FLOAT));
+        }
+        double[] x = randoms(batch * time * width, 7);
+        double[] c = randoms(batch * time * width, 8);
+        double[] yd = Buffers.doubles(ad.forward(Buffers.matrix(DataType.DOUBLE, x, batch * time, width), batch, time));
+        double[] yf = Buffers.doubles(af.forward(Buffers.matrix(DataType.FLOAT, x, batch * time, width), batch, time));
+        assertClose(yd, yf, "output");
+        assertClose(Buffers.doubles(ad.backward(Buffers.matrix(DataType.DOUBLE, c, batch * time, width))),
+                Buffers.doubles(af.backward(Buffers.matrix(DataType.FLOAT, c, batch * time, width))), "input gradient");
+        for (String name : pd.names()) {
+            assertClose(Buffers.doubles(pd.grad(name)), Buffers.doubles(pf.grad(name)), name + " gradient");
+        }
+    }
+
+    /** Within float's rounding: 1e-5 of the largest magnitude. */
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double scale = 0;
+        for (double v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, scale), what + " [" + i + "]");
+        }
+    }
+
     /** A position never sees a later one: changing the last input changes only the last output. */
     @Test
     void attentionIsCausalAndTheCacheEqualsTheSequenceForward() {
