@@ -11,6 +11,8 @@ module dev.nova.kit {
     requires transitive dev.nova.runtime;
     // Bulk copies between Java arrays and ND4J's native buffers.
     requires org.bytedeco.javacpp;
+    // Per-head attention products through the BLAS ND4J calls, skipping the causal upper triangle.
+    requires org.bytedeco.openblas;
     // PNG/JPEG reading for image folders.
     requires java.desktop;
     // Stability markers; not needed at run time.
