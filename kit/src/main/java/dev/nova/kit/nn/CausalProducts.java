@@ -40,18 +40,8 @@ final class CausalProducts {
      * @param out {@code [heads, T, T]}
      */
     static void lowerProduct(INDArray a, INDArray b, INDArray out, int heads, int time, int d) {
-        Parallel.forParts(heads, 1, (h0, h1) -> {
-            Pointer pa = pointer(a);
-            Pointer pb = pointer(b);
-            Pointer po = pointer(out);
-            for (int h = h0; h < h1; h++) {
-                for (int s = 0; s < time; s += BLOCK) {
-                    int e = Math.min(time, s + BLOCK);
-                    gemm(false, true, e - s, e, d, pa, ((long) h * time + s) * d, d, pb, (long) h * time * d, d,
-                            po, ((long) h * time + s) * time, time);
-                }
-            }
-        });
+        inBlocks(a, b, out, heads, time, (pa, pb, po, h, s, e) -> gemm(false, true, e - s, e, d,
+                pa, (h * time + s) * d, d, pb, h * time * d, d, po, (h * time + s) * time, time));
     }
 
     /**
@@ -63,18 +53,8 @@ final class CausalProducts {
      * @param out {@code [heads, T, d]}
      */
     static void lowerTimes(INDArray p, INDArray v, INDArray out, int heads, int time, int d) {
-        Parallel.forParts(heads, 1, (h0, h1) -> {
-            Pointer pp = pointer(p);
-            Pointer pv = pointer(v);
-            Pointer po = pointer(out);
-            for (int h = h0; h < h1; h++) {
-                for (int s = 0; s < time; s += BLOCK) {
-                    int e = Math.min(time, s + BLOCK);
-                    gemm(false, false, e - s, d, e, pp, ((long) h * time + s) * time, time, pv, (long) h * time * d, d,
-                            po, ((long) h * time + s) * d, d);
-                }
-            }
-        });
+        inBlocks(p, v, out, heads, time, (pp, pv, po, h, s, e) -> gemm(false, false, e - s, d, e,
+                pp, (h * time + s) * time, time, pv, h * time * d, d, po, (h * time + s) * d, d));
     }
 
     /**
@@ -86,15 +66,25 @@ final class CausalProducts {
      * @param out {@code [heads, T, d]}
      */
     static void lowerTransposedTimes(INDArray p, INDArray g, INDArray out, int heads, int time, int d) {
+        inBlocks(p, g, out, heads, time, (pp, pg, po, h, s, e) -> gemm(true, false, e - s, d, time - s,
+                pp, (h * time + s) * time + s, time, pg, (h * time + s) * d, d, po, (h * time + s) * d, d));
+    }
+
+    /** One block's product: rows {@code [s, e)} of head {@code h}, on pointers to the three arrays. */
+    private interface Block {
+        void run(Pointer x, Pointer y, Pointer out, long h, int s, int e);
+    }
+
+    /** Runs {@code block} for every block of rows of every head, the heads split across the cores. */
+    private static void inBlocks(INDArray x, INDArray y, INDArray out, int heads, int time, Block block) {
         Parallel.forParts(heads, 1, (h0, h1) -> {
-            Pointer pp = pointer(p);
-            Pointer pg = pointer(g);
+            // Pointers of this thread's own: a call positions them.
+            Pointer px = pointer(x);
+            Pointer py = pointer(y);
             Pointer po = pointer(out);
             for (int h = h0; h < h1; h++) {
                 for (int s = 0; s < time; s += BLOCK) {
-                    int e = Math.min(time, s + BLOCK);
-                    gemm(true, false, e - s, d, time - s, pp, ((long) h * time + s) * time + s, time, pg,
-                            ((long) h * time + s) * d, d, po, ((long) h * time + s) * d, d);
+                    block.run(px, py, po, h, s, Math.min(time, s + BLOCK));
                 }
             }
         });
