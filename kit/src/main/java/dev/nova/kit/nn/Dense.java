@@ -236,15 +236,33 @@ public final class Dense {
     }
 
     /**
-     * A copy of a dense layer's parameters.
-     *
-     * @param w {@code [in, out]} row-major
-     * @param b {@code [out]}
-     * @param in input width
-     * @param out output width
-     * @param activation the activation
+     * A copy of a dense layer's parameters for one-row products: the weights in native memory, multiplied through
+     * BLAS ({@link NativeMatrix}). Immutable; may be shared between threads.
      */
-    public record Snapshot(float[] w, float[] b, int in, int out, Activation activation) {
+    public static final class Snapshot {
+        private final NativeMatrix w;
+        private final float[] b;
+        private final int in;
+        private final int out;
+        private final Activation activation;
+
+        private Snapshot(float[] w, float[] b, int in, int out, Activation activation) {
+            this.w = new NativeMatrix(w, in, out);
+            this.b = b;
+            this.in = in;
+            this.out = out;
+            this.activation = activation;
+        }
+
+        /** Input width. */
+        public int in() {
+            return in;
+        }
+
+        /** Output width. */
+        public int out() {
+            return out;
+        }
 
         /**
          * Applies the layer to one row.
@@ -254,7 +272,29 @@ public final class Dense {
          */
         public float[] apply(float[] x) {
             float[] y = b.clone();
-            addProduct(x, w, y);
+            w.addProduct(x, y);
+            activate(y);
+            return y;
+        }
+
+        /**
+         * Applies the layer to several rows at once: one product for all of them.
+         *
+         * @param x {@code [n, in]} row-major
+         * @param n how many rows
+         * @return {@code [n, out]} row-major
+         */
+        public float[] applyRows(float[] x, int n) {
+            float[] y = new float[n * out];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(b, 0, y, r * out, out);
+            }
+            w.addProducts(x, n, y);
+            activate(y);
+            return y;
+        }
+
+        private void activate(float[] y) {
             if (activation == Activation.GELU) {
                 Activation.gelu(y);
             } else if (activation != Activation.IDENTITY) {
@@ -262,7 +302,6 @@ public final class Dense {
                     y[k] = (float) activation.apply(y[k]);
                 }
             }
-            return y;
         }
     }
 
