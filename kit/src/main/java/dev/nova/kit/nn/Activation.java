@@ -153,9 +153,10 @@ public enum Activation {
      * position at a time gives the same values as the batched forward pass).
      *
      * @param y the inputs, replaced by GELU of each
+     * @param n how many, from the first
      */
-    static void gelu(float[] y) {
-        for (int i = 0; i < y.length; i++) {
+    static void gelu(float[] y, int n) {
+        for (int i = 0; i < n; i++) {
             float s = y[i];
             float t = FloatMath.tanh(FloatMath.tanhDomain(GELU_CF * (s + 0.044715f * s * s * s)));
             y[i] = 0.5f * s * (1 + t);

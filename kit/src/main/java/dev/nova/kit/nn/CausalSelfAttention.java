@@ -409,6 +409,10 @@ public final class CausalSelfAttention {
         private final FloatPointer[] scores;
         private final FloatPointer[] outputs;
         private float[] score = new float[0];
+        /** Projections ({@code [n, 3·width]}) and one of their thirds at a time, grown to the largest n seen. */
+        private float[] all = new float[0];
+        private float[] part = new float[0];
+        private final float[] query;
         private int length;
 
         private Cache(Snapshot p, int capacity) {
@@ -424,6 +428,7 @@ public final class CausalSelfAttention {
             this.valueViews = views(values, headSize);
             this.scores = views(s, (long) CHUNK * capacity);
             this.outputs = views(o, headSize);
+            this.query = new float[CHUNK * width];
         }
 
         private FloatPointer[] views(FloatPointer base, long stride) {
@@ -439,6 +444,11 @@ public final class CausalSelfAttention {
             return length;
         }
 
+        /** Forgets every position (the buffers stay). */
+        public void clear() {
+            length = 0;
+        }
+
         /**
          * Appends a position and attends from it over every position held.
          *
@@ -447,46 +457,50 @@ public final class CausalSelfAttention {
          * @throws IllegalStateException when the cache is full
          */
         public float[] step(float[] x) {
-            return steps(x, 1);
+            float[] y = new float[width];
+            steps(x, 1, y);
+            return y;
         }
 
         /**
          * Appends {@code n} positions (a prompt, or a window being re-filled), each attending over the positions
          * before it and itself: what {@code n} calls of {@link #step} compute, with the products of all of them
          * batched (re-filling 64 positions of the attention plugin's model cost 12 ms through ND4J's batched forward
-         * pass, about 2.5 ms this way).
+         * pass, about 2.5 ms this way). Allocates nothing once its buffers have grown to {@code n} positions.
          *
-         * @param x their inputs, {@code [n, width]} row-major
+         * @param x their inputs, {@code [n, width]} row-major (at least {@code n·width} values)
          * @param n how many positions
-         * @return their outputs, {@code [n, width]} row-major
+         * @param y receives their outputs, {@code [n, width]} row-major, in its first {@code n·width} values
          * @throws IllegalStateException when they do not fit
          */
-        public float[] steps(float[] x, int n) {
+        public void steps(float[] x, int n, float[] y) {
             if (length + n > capacity) {
                 throw new IllegalStateException("the cache holds " + length + " of its capacity of " + capacity
                         + " positions; " + n + " more do not fit");
             }
-            float[] all = p.qkv.applyRows(x, n);
-            float[] part = new float[n * width];
+            if (all.length < n * 3 * width) {
+                all = new float[n * 3 * width];
+                part = new float[n * width];
+            }
+            p.qkv.applyRows(x, n, all);
             for (int k = 1; k <= 2; k++) {
                 for (int r = 0; r < n; r++) {
                     System.arraycopy(all, (r * 3 + k) * width, part, r * width, width);
                 }
                 (k == 1 ? keys : values).position((long) length * width).put(part, 0, n * width).position(0);
             }
-            float[] cat = new float[n * width];
-            float[] q = new float[Math.min(n, CHUNK) * width];
             for (int r0 = 0; r0 < n; r0 += CHUNK) {
                 int m = Math.min(CHUNK, n - r0);
                 for (int r = 0; r < m; r++) {
-                    System.arraycopy(all, (r0 + r) * 3 * width, q, r * width, width);
+                    System.arraycopy(all, (r0 + r) * 3 * width, query, r * width, width);
                 }
-                queries[0].put(q, 0, m * width);
+                queries[0].put(query, 0, m * width);
                 attend(length + r0, m);
-                outputs[0].get(cat, r0 * width, m * width);
+                // The outputs go to part, free again once the keys and values were stored.
+                outputs[0].get(part, r0 * width, m * width);
             }
             length += n;
-            return p.proj.applyRows(cat, n);
+            p.proj.applyRows(part, n, y);
         }
 
         /**

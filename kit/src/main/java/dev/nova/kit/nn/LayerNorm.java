@@ -69,28 +69,61 @@ public final class LayerNorm {
     /**
      * The layer's parameters as plain arrays, for normalising single rows without ND4J.
      *
-     * @return a function from a row to its normalised row
+     * @return the snapshot
      */
-    public java.util.function.UnaryOperator<float[]> snapshot() {
-        float[] g = Buffers.floats(params.get(gain));
-        float[] b = Buffers.floats(params.get(bias));
-        return x -> {
-            double mean = 0;
-            for (float v : x) {
-                mean += v;
-            }
-            mean /= x.length;
-            double var = 0;
-            for (float v : x) {
-                var += (v - mean) * (v - mean);
-            }
-            double rstd = 1 / Math.sqrt(var / x.length + EPS);
-            float[] y = new float[x.length];
-            for (int j = 0; j < x.length; j++) {
-                y[j] = (float) ((x[j] - mean) * rstd * g[j] + b[j]);
-            }
+    public Snapshot snapshot() {
+        return new Snapshot(Buffers.floats(params.get(gain)), Buffers.floats(params.get(bias)));
+    }
+
+    /** A copy of a layer norm's parameters, for normalising rows without ND4J. Immutable. */
+    public static final class Snapshot implements java.util.function.UnaryOperator<float[]> {
+        private final float[] g;
+        private final float[] b;
+
+        private Snapshot(float[] g, float[] b) {
+            this.g = g;
+            this.b = b;
+        }
+
+        /**
+         * Normalises one row.
+         *
+         * @param x the row
+         * @return its normalised copy
+         */
+        @Override
+        public float[] apply(float[] x) {
+            float[] y = new float[g.length];
+            rows(x, 1, y);
             return y;
-        };
+        }
+
+        /**
+         * Normalises {@code n} rows into an array of the caller's.
+         *
+         * @param x {@code [n, width]} row-major (at least {@code n·width} values)
+         * @param n how many rows
+         * @param y receives the normalised rows in its first {@code n·width} values
+         */
+        public void rows(float[] x, int n, float[] y) {
+            int width = g.length;
+            for (int r = 0; r < n; r++) {
+                int o = r * width;
+                double mean = 0;
+                for (int j = 0; j < width; j++) {
+                    mean += x[o + j];
+                }
+                mean /= width;
+                double var = 0;
+                for (int j = 0; j < width; j++) {
+                    var += (x[o + j] - mean) * (x[o + j] - mean);
+                }
+                double rstd = 1 / Math.sqrt(var / width + EPS);
+                for (int j = 0; j < width; j++) {
+                    y[o + j] = (float) ((x[o + j] - mean) * rstd * g[j] + b[j]);
+                }
+            }
+        }
     }
 
     /**

@@ -64,11 +64,11 @@ final class NativeMatrix {
     /**
      * Adds {@code v·W} to {@code out}.
      *
-     * @param v {@code rows} values
-     * @param out {@code cols} values, added to
+     * @param v {@code rows} values (the first of a longer array)
+     * @param out {@code cols} values, added to (the first of a longer array)
      */
     void addProduct(float[] v, float[] out) {
-        if (v.length != rows || out.length != cols) {
+        if (v.length < rows || out.length < cols) {
             throw new IllegalArgumentException("a " + v.length + " by " + rows + "x" + cols + " product into "
                     + out.length);
         }
@@ -87,16 +87,16 @@ final class NativeMatrix {
     /**
      * Adds {@code V·W} to {@code out} for {@code n} rows at once.
      *
-     * @param v {@code [n, rows]} row-major
+     * @param v {@code [n, rows]} row-major (the first values of a longer array)
      * @param n how many rows
-     * @param out {@code [n, cols]} row-major, added to
+     * @param out {@code [n, cols]} row-major, added to (the first values of a longer array)
      */
     void addProducts(float[] v, int n, float[] out) {
         if (n == 1) {
             addProduct(v, out);
             return;
         }
-        if (v.length != (long) n * rows || out.length != (long) n * cols) {
+        if (v.length < (long) n * rows || out.length < (long) n * cols) {
             throw new IllegalArgumentException(v.length + " and " + out.length + " values for " + n + " rows of a "
                     + rows + "x" + cols + " product");
         }

@@ -37,7 +37,7 @@ class ActivationTests {
         float[] batch = x.clone();
         Activation.gelu(batch, new float[x.length], 0, x.length);
         float[] row = x.clone();
-        Activation.gelu(row);
+        Activation.gelu(row, row.length);
         assertArrayEquals(batch, row);
     }
 

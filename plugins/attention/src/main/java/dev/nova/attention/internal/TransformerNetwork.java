@@ -12,7 +12,6 @@ import dev.nova.kit.nn.Losses;
 import dev.nova.kit.nn.ParamSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -270,12 +269,12 @@ public final class TransformerNetwork {
     public final class Snapshot {
         private final float[] tok = Buffers.floats(tokens.weights());
         private final float[] pos = Buffers.floats(positions.weights());
-        private final List<UnaryOperator<float[]>> ln1 = new ArrayList<>();
+        private final List<LayerNorm.Snapshot> ln1 = new ArrayList<>();
         private final List<CausalSelfAttention.Snapshot> attention = new ArrayList<>();
-        private final List<UnaryOperator<float[]>> ln2 = new ArrayList<>();
+        private final List<LayerNorm.Snapshot> ln2 = new ArrayList<>();
         private final List<Dense.Snapshot> fc = new ArrayList<>();
         private final List<Dense.Snapshot> out = new ArrayList<>();
-        private final UnaryOperator<float[]> lnf = TransformerNetwork.this.lnf.snapshot();
+        private final LayerNorm.Snapshot lnf = TransformerNetwork.this.lnf.snapshot();
         private final Dense.Snapshot head = TransformerNetwork.this.head == null ? null
                 : TransformerNetwork.this.head.snapshot();
 
@@ -303,24 +302,28 @@ public final class TransformerNetwork {
      * Feeds one token at a time through key/value caches: each token costs one position's work. The window holds
      * at most the context; a token that would overflow it first cuts the window to its last half and recomputes the
      * caches for it (so a long sample costs O(context) per token on average, and the positions stay within the
-     * learned ones).
+     * learned ones). Its buffers are allocated once: a step allocates only the logits it returns.
      */
     public final class Stepper {
         private final Snapshot p;
         private final List<CausalSelfAttention.Cache> caches = new ArrayList<>();
         private final int[] window = new int[context];
         private int size;
+        /** The residual stream, a normalised copy, a sublayer's output, the MLP's hidden rows: up to context rows. */
+        private final float[] x;
+        private final float[] h;
+        private final float[] y;
+        private final float[] hidden;
 
         private Stepper(Snapshot p) {
             this.p = p;
-            reset();
-        }
-
-        private void reset() {
-            caches.clear();
             for (CausalSelfAttention.Snapshot a : p.attention) {
                 caches.add(a.cache(context));
             }
+            this.x = new float[context * width];
+            this.h = new float[context * width];
+            this.y = new float[context * width];
+            this.hidden = new float[context * (p.fc.isEmpty() ? 0 : p.fc.get(0).out())];
         }
 
         /** The tokens the caches hold, oldest first. */
@@ -336,74 +339,55 @@ public final class TransformerNetwork {
          */
         public float[] step(int token) {
             if (size == context) {
-                int[] keep = java.util.Arrays.copyOfRange(window, context - context / 2, context);
+                int keep = context / 2;
+                System.arraycopy(window, context - keep, window, 0, keep);
                 size = 0;
-                reset();
-                prefill(keep);
+                for (CausalSelfAttention.Cache c : caches) {
+                    c.clear();
+                }
+                // The kept window in one batched pass (one position at a time, the re-fills cost as much as the
+                // characters generated between two crops, which halved the sampling speed).
+                feed(keep, false);
             }
-            return advance(token);
+            window[size] = token;
+            feed(1, true);
+            return logits();
         }
 
         /**
-         * Fills the caches for a window, all its positions at once: the same values as feeding them one at a time,
-         * with each layer's products batched over the window (position by position, the re-fills cost as much as
-         * the characters generated between two crops, which halved the sampling speed).
+         * Runs the {@code n} tokens at {@code window[size..size+n)} through the blocks, appending them to the caches.
+         * Without {@code last}, the last block's MLP is skipped: it feeds only the logits.
          */
-        private void prefill(int[] idx) {
-            int n = idx.length;
-            float[] x = new float[n * width];
-            for (int r = 0; r < n; r++) {
-                for (int j = 0; j < width; j++) {
-                    x[r * width + j] = p.tok[idx[r] * width + j] + p.pos[r * width + j];
-                }
-            }
-            for (int i = 0; i < blocks.size(); i++) {
-                add(x, caches.get(i).steps(rows(p.ln1.get(i), x, n), n));
-                if (i < blocks.size() - 1) {
-                    // The last block's MLP feeds only the logits, which a re-fill does not need.
-                    add(x, p.out.get(i).applyRows(p.fc.get(i).applyRows(rows(p.ln2.get(i), x, n), n), n));
-                }
-            }
-            System.arraycopy(idx, 0, window, 0, n);
-            size = n;
-        }
-
-        /** {@code f} applied to each of {@code n} rows of {@code x}. */
-        private float[] rows(UnaryOperator<float[]> f, float[] x, int n) {
-            float[] y = new float[x.length];
-            for (int r = 0; r < n; r++) {
-                System.arraycopy(f.apply(java.util.Arrays.copyOfRange(x, r * width, (r + 1) * width)), 0, y, r * width,
-                        width);
-            }
-            return y;
-        }
-
-        private static void add(float[] x, float[] y) {
-            for (int j = 0; j < x.length; j++) {
-                x[j] += y[j];
-            }
-        }
-
-        private float[] advance(int token) {
+        private void feed(int n, boolean last) {
             int at = size;
-            window[size++] = token;
-            float[] x = new float[width];
-            for (int j = 0; j < width; j++) {
-                x[j] = p.tok[token * width + j] + p.pos[at * width + j];
+            for (int r = 0; r < n; r++) {
+                int token = window[at + r];
+                for (int j = 0; j < width; j++) {
+                    x[r * width + j] = p.tok[token * width + j] + p.pos[(at + r) * width + j];
+                }
             }
+            int rows = n * width;
             for (int i = 0; i < blocks.size(); i++) {
-                float[] a = caches.get(i).step(p.ln1.get(i).apply(x));
-                for (int j = 0; j < width; j++) {
-                    x[j] += a[j];
-                }
-                float[] m = p.out.get(i).apply(p.fc.get(i).apply(p.ln2.get(i).apply(x)));
-                for (int j = 0; j < width; j++) {
-                    x[j] += m[j];
+                p.ln1.get(i).rows(x, n, h);
+                caches.get(i).steps(h, n, y);
+                add(x, y, rows);
+                if (last || i < blocks.size() - 1) {
+                    p.ln2.get(i).rows(x, n, h);
+                    p.fc.get(i).applyRows(h, n, hidden);
+                    p.out.get(i).applyRows(hidden, n, y);
+                    add(x, y, rows);
                 }
             }
-            float[] h = p.lnf.apply(x);
+            size += n;
+        }
+
+        /** The logits after the last position fed (in the first row of x). */
+        private float[] logits() {
+            p.lnf.rows(x, 1, h);
             if (p.head != null) {
-                return p.head.apply(h);
+                float[] logits = new float[vocab];
+                p.head.applyRows(h, 1, logits);
+                return logits;
             }
             float[] logits = new float[vocab];
             for (int v = 0; v < vocab; v++) {
@@ -414,6 +398,12 @@ public final class TransformerNetwork {
                 logits[v] = (float) s;
             }
             return logits;
+        }
+
+        private static void add(float[] x, float[] y, int n) {
+            for (int j = 0; j < n; j++) {
+                x[j] += y[j];
+            }
         }
     }
 }
