@@ -35,7 +35,7 @@ final class NativeMatrix {
     private final int rows;
     private final int cols;
     private final int blockRows;
-    /** The weights in native memory: held here, since the views below do not keep it from being freed. */
+    /** The weights in native memory, freed once neither this matrix nor a view below is reachable. */
     private final FloatPointer all;
     /** The weights, and one view per block of rows at that block's first element (never repositioned). */
     private final FloatPointer[] blocks;
