@@ -587,18 +587,21 @@ public final class Gru {
         return new Snapshot();
     }
 
-    /** The stack's parameters copied into plain arrays. */
+    /**
+     * The stack's parameters copied out of ND4J: the weights into native memory, multiplied one row at a time
+     * through BLAS ({@link NativeMatrix}), the biases into plain arrays.
+     */
     public final class Snapshot {
-        private final float[][] wx = new float[layers][];
+        private final NativeMatrix[] wx = new NativeMatrix[layers];
         private final float[][] bx = new float[layers][];
-        private final float[][] wh = new float[layers][];
+        private final NativeMatrix[] wh = new NativeMatrix[layers];
         private final float[][] bh = new float[layers][];
 
         private Snapshot() {
             for (int l = 0; l < layers; l++) {
-                wx[l] = Buffers.floats(params.get(name("wx", l)));
+                wx[l] = new NativeMatrix(Buffers.floats(params.get(name("wx", l))), l == 0 ? input : hidden, 3 * hidden);
                 bx[l] = Buffers.floats(params.get(name("bx", l)));
-                wh[l] = Buffers.floats(params.get(name("wh", l)));
+                wh[l] = new NativeMatrix(Buffers.floats(params.get(name("wh", l))), hidden, 3 * hidden);
                 bh[l] = Buffers.floats(params.get(name("bh", l)));
             }
         }
@@ -611,7 +614,7 @@ public final class Gru {
          */
         public float[] project(float[] x) {
             float[] out = bx[0].clone();
-            Dense.addProduct(x, wx[0], out);
+            wx[0].addProduct(x, out);
             return out;
         }
 
@@ -635,10 +638,15 @@ public final class Gru {
         }
     }
 
-    /** Runs the stack one step at a time for one sequence, carrying the states forward: O(1) work per step. */
+    /**
+     * Runs the stack one step at a time for one sequence, carrying the states forward: O(1) work per step, and no
+     * allocation (the gate buffers are the stepper's own).
+     */
     public final class Stepper {
         private final Snapshot p;
         private final float[][] state = new float[layers][hidden];
+        private final float[] xg = new float[3 * hidden];
+        private final float[] hg = new float[3 * hidden];
 
         private Stepper(Snapshot p, float[][] initial) {
             this.p = p;
@@ -669,24 +677,24 @@ public final class Gru {
             int h = hidden;
             float[] x = null;
             for (int l = 0; l < layers; l++) {
-                float[] xg = l == 0 ? projected : affine(x, p.wx[l], p.bx[l]);
-                float[] hg = affine(state[l], p.wh[l], p.bh[l]);
+                float[] xl = projected;
+                if (l > 0) {
+                    System.arraycopy(p.bx[l], 0, xg, 0, 3 * h);
+                    p.wx[l].addProduct(x, xg);
+                    xl = xg;
+                }
+                System.arraycopy(p.bh[l], 0, hg, 0, 3 * h);
+                p.wh[l].addProduct(state[l], hg);
                 float[] s = state[l];
                 for (int j = 0; j < h; j++) {
-                    double r = Activation.sigmoid(xg[j] + hg[j]);
-                    double z = Activation.sigmoid(xg[h + j] + hg[h + j]);
-                    double nt = Activation.tanh(xg[2 * h + j] + r * hg[2 * h + j]);
+                    double r = Activation.sigmoid(xl[j] + hg[j]);
+                    double z = Activation.sigmoid(xl[h + j] + hg[h + j]);
+                    double nt = Activation.tanh(xl[2 * h + j] + r * hg[2 * h + j]);
                     s[j] = (float) (nt + z * (s[j] - nt));
                 }
                 x = s;
             }
             return x;
-        }
-
-        private static float[] affine(float[] v, float[] w, float[] bias) {
-            float[] out = bias.clone();
-            Dense.addProduct(v, w, out);
-            return out;
         }
     }
 }

@@ -11,8 +11,8 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * A row-major float matrix copied to native memory, for the one-row products of sampling ({@code v·W}) through
  * OpenBLAS's {@code sgemv}, the BLAS ND4J itself loads. On the attention plugin's shapes (128×384, 128×128, 128×512,
- * 512×128, four layers) one character's products took 170 µs as the eight-rows-a-pass Java loop
- * ({@link Dense#addProduct}) and 42 µs through {@code sgemv} on one thread.
+ * 512×128, four layers) one character's products took 170 µs as an eight-rows-a-pass Java loop (what sampling used
+ * before) and 42 µs through {@code sgemv} on one thread.
  *
  * <p>OpenBLAS 0.3.19 runs a {@code gemv} of {@code 2304·GEMM_MULTITHREAD_THRESHOLD} = 9216 elements or more on
  * every core, and for products this small the hand-off costs more than the work: 90 µs a character on two threads.
