@@ -1,8 +1,10 @@
 package dev.nova.kit.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +52,89 @@ class TokenSamplerTests {
         assertTrue(cold[1] > warm[1], "cold " + cold[1] + " vs warm " + warm[1]);
         assertTrue(cold[1] > 3990, "near-greedy at temperature 0.05: " + cold[1]);
         assertTrue(warm[0] + warm[3] + warm[4] > 100, "temperature 1 keeps the tail");
+    }
+
+    /** The boxed stable sort the sampler used to draw in. */
+    private static int[] boxedOrder(double[] p) {
+        Integer[] order = new Integer[p.length];
+        for (int i = 0; i < p.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Lengths around powers of two (the merge's run boundaries), values with many ties and zeros. */
+    @Test
+    void descendingOrderIsTheStableSortWithTiesInIndexOrder() {
+        Random r = new Random(3);
+        for (int n : new int[] {0, 1, 2, 3, 7, 8, 9, 64, 65, 100, 1000}) {
+            for (int trial = 0; trial < 5; trial++) {
+                double[] p = new double[n];
+                for (int i = 0; i < n; i++) {
+                    p[i] = trial % 2 == 0 ? r.nextInt(4) * 0.25 : r.nextDouble();
+                }
+                assertArrayEquals(boxedOrder(p), TokenSampler.descending(p), "n = " + n + ", trial " + trial);
+            }
+        }
+    }
+
+    /** The previous implementation, boxed sort and all: seeded samples must not change with the sort. */
+    private static int previousNext(TokenSampler s, float[] logits, Random random) {
+        int n = logits.length;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l / s.temperature());
+        }
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = Math.exp(logits[i] / s.temperature() - max);
+        }
+        int[] order = boxedOrder(p);
+        double total = 0;
+        for (double x : p) {
+            total += x;
+        }
+        int keep = s.topK() > 0 ? Math.min(s.topK(), n) : n;
+        if (s.topP() < 1) {
+            double acc = 0;
+            for (int i = 0; i < keep; i++) {
+                acc += p[order[i]] / total;
+                if (acc >= s.topP()) {
+                    keep = i + 1;
+                    break;
+                }
+            }
+        }
+        double kept = 0;
+        for (int i = 0; i < keep; i++) {
+            kept += p[order[i]];
+        }
+        double u = random.nextDouble() * kept;
+        for (int i = 0; i < keep; i++) {
+            u -= p[order[i]];
+            if (u <= 0) {
+                return order[i];
+            }
+        }
+        return order[keep - 1];
+    }
+
+    @Test
+    void seededDrawsAreThoseOfTheBoxedSort() {
+        Random source = new Random(11);
+        float[] logits = new float[300];
+        for (int i = 0; i < logits.length; i++) {
+            // Rounded to quarters: many equal logits, so ties decide draws.
+            logits[i] = Math.round((float) source.nextGaussian() * 8) / 4f;
+        }
+        for (TokenSampler s : new TokenSampler[] {new TokenSampler(1, 0, 1, false), new TokenSampler(0.7, 20, 1, false),
+                new TokenSampler(1.3, 0, 0.9, false), new TokenSampler(1, 50, 0.5, false)}) {
+            Random a = new Random(5);
+            Random b = new Random(5);
+            for (int draw = 0; draw < 2000; draw++) {
+                assertEquals(previousNext(s, logits, b), s.next(logits, a), s + ", draw " + draw);
+            }
+        }
     }
 }
