@@ -103,8 +103,14 @@ public final class AttentionModel implements GenerativeModel {
                         + " at most");
             }
         }
+        // One stepper for all the samples (they run one after another): its caches' native buffers are made once per
+        // request, not once per sample.
+        TransformerNetwork.Stepper stepper = weights.stepper();
         return new TextGeneration(settings.genLength(), settings.genTemperature(), settings.genTopK(), settings.genTopP())
-                .generate(Attention.ID, request, vocabulary, () -> weights.stepper()::step);
+                .generate(Attention.ID, request, vocabulary, () -> {
+                    stepper.reset();
+                    return stepper::step;
+                });
     }
 
     @Override

@@ -326,6 +326,14 @@ public final class TransformerNetwork {
             this.hidden = new float[context * (p.fc.isEmpty() ? 0 : p.fc.get(0).out())];
         }
 
+        /** Forgets every token fed, keeping the buffers (native memory included) for the next sequence. */
+        public void reset() {
+            size = 0;
+            for (CausalSelfAttention.Cache c : caches) {
+                c.clear();
+            }
+        }
+
         /** The tokens the caches hold, oldest first. */
         public List<Integer> window() {
             return java.util.Arrays.stream(window, 0, size).boxed().toList();
@@ -341,10 +349,7 @@ public final class TransformerNetwork {
             if (size == context) {
                 int keep = context / 2;
                 System.arraycopy(window, context - keep, window, 0, keep);
-                size = 0;
-                for (CausalSelfAttention.Cache c : caches) {
-                    c.clear();
-                }
+                reset();
                 // The kept window in one batched pass (one position at a time, the re-fills cost as much as the
                 // characters generated between two crops, which halved the sampling speed).
                 feed(keep, false);

@@ -84,6 +84,24 @@ class TransformerNetworkTests {
         assertEquals(recomputed, cached);
     }
 
+    /** A stepper reset after a sequence past the context (so after a window cut) starts over like a new one. */
+    @Test
+    void aResetStepperEqualsAFreshOne() {
+        TransformerNetwork net = new TransformerNetwork(7, 2, 2, 8, 6, 0.0, false, 11);
+        TransformerNetwork.Snapshot weights = net.snapshot();
+        TransformerNetwork.Stepper used = weights.stepper();
+        for (int k = 0; k < 15; k++) {
+            used.step(k % 7);
+        }
+        used.reset();
+        assertEquals(List.of(), used.window());
+        TransformerNetwork.Stepper fresh = weights.stepper();
+        for (int k = 0; k < 10; k++) {
+            int token = (3 * k + 1) % 7;
+            assertArrayEquals(fresh.step(token), used.step(token), "step " + k);
+        }
+    }
+
     private static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
