@@ -103,4 +103,17 @@ class AttentionModelTests {
         assertTrue(problems.stream().anyMatch(p -> p.path().equals("model.d-model") && p.message().contains("multiple")),
                 problems.toString());
     }
+
+    /** {@code eval.batch = 0} evaluates in training-sized passes: the same loss as any other grouping of windows. */
+    @Test
+    void anEvaluationBatchOfZeroIsTheTrainingBatch() throws Exception {
+        String text = "abcdefgh ".repeat(300);
+        double own = provider.create(config(text, "eval.batch = 0"), context()).evaluate(EvaluationRequest.heldOut(1))
+                .get("loss");
+        double five = provider.create(config(text, "eval.batch = 5"), context()).evaluate(EvaluationRequest.heldOut(1))
+                .get("loss");
+        assertEquals(five, own, 1e-6);
+        var problems = provider.validate(ConfigFactory.parseString("eval.batch = -1"));
+        assertTrue(problems.stream().anyMatch(p -> p.path().equals("eval.batch")), problems.toString());
+    }
 }

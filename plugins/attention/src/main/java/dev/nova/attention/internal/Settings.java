@@ -21,7 +21,7 @@ import java.util.List;
  * @param batch sequences per batch
  * @param train optimiser, schedule, clipping and decay
  * @param evalWindows held-out windows per evaluation (0 = all)
- * @param evalBatch windows per evaluation pass
+ * @param evalBatch windows per evaluation pass (resolved: {@code eval.batch = 0} reads as the training batch)
  * @param genLength default generated length
  * @param genTemperature default temperature
  * @param genTopK default top-k (0 = off)
@@ -49,7 +49,7 @@ public record Settings(String dataPath, double holdout, int layers, int heads, i
         p.intRange("train.batch", 1, 100_000);
         TrainSettings.check(p, "train.");
         p.intRange("eval.windows", 0, Integer.MAX_VALUE);
-        p.intRange("eval.batch", 1, 100_000);
+        p.intRange("eval.batch", 0, 100_000);
         p.intRange("generate.length", 0, 10_000_000);
         p.positive("generate.temperature");
         p.intRange("generate.top-k", 0, Integer.MAX_VALUE);
@@ -77,7 +77,8 @@ public record Settings(String dataPath, double holdout, int layers, int heads, i
         return new Settings(c.getString("data.path"), c.getDouble("data.holdout"), c.getInt("model.layers"),
                 c.getInt("model.heads"), c.getInt("model.d-model"), c.getInt("model.context"), c.getDouble("model.dropout"),
                 c.getBoolean("model.tie-weights"), c.getInt("train.batch"), TrainSettings.of(c, "train."),
-                c.getInt("eval.windows"), c.getInt("eval.batch"), c.getInt("generate.length"),
+                c.getInt("eval.windows"), c.getInt("eval.batch") == 0 ? c.getInt("train.batch") : c.getInt("eval.batch"),
+                c.getInt("generate.length"),
                 c.getDouble("generate.temperature"), c.getInt("generate.top-k"), c.getDouble("generate.top-p"));
     }
 
