@@ -383,10 +383,11 @@ public final class CausalSelfAttention {
      * one pass over the cached positions, not a recomputation of the sequence.
      *
      * <p>Keys and values live in native memory, {@code [capacity, width]} with the heads side by side, and the two
-     * products per head run through BLAS ({@code sgemv} for one position, {@code sgemm} for several): one
-     * character's attention over 128 positions, four heads, four layers, took about 45 µs as vectorisable Java loops
-     * (C2 leaves loops of a 32-wide head mostly scalar) and needed the JIT warm first. The softmax between the two
-     * products runs in Java with {@link FloatMath#exp}, as in training.
+     * products per head run through BLAS ({@code sgemv} for one position, {@code sgemm} for several). The Java loops
+     * they replace were 16% of a character's time in a profile of sampling (about 60 µs of 380 with the attention
+     * plugin's parity model): C2 leaves loops over a 32-wide head mostly scalar, and they needed the JIT warm first.
+     * Now one layer's step, projections included, measures about 9 µs. The softmax between the two products runs in
+     * Java with {@link FloatMath#exp}, as in training.
      *
      * <p>One cache serves one sequence on one thread.
      */
