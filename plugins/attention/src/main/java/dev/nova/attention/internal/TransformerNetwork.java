@@ -389,12 +389,11 @@ public final class TransformerNetwork {
         /** The logits after the last position fed (in the first row of x). */
         private float[] logits() {
             p.lnf.rows(x, 1, h);
+            float[] logits = new float[vocab];
             if (p.head != null) {
-                float[] logits = new float[vocab];
                 p.head.applyRows(h, 1, logits);
                 return logits;
             }
-            float[] logits = new float[vocab];
             for (int v = 0; v < vocab; v++) {
                 double s = 0;
                 for (int j = 0; j < width; j++) {
