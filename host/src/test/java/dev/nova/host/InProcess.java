@@ -1,7 +1,7 @@
 package dev.nova.host;
 
 import dev.nova.host.internal.cli.Cli;
-import dev.nova.host.internal.run.Terminal;
+import dev.nova.host.internal.support.Terminal;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.host.FixturePlugins.Spec;
 import dev.nova.host.InProcess.Result;
-import dev.nova.host.internal.run.RunDirectory;
+import dev.nova.host.internal.store.RunDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

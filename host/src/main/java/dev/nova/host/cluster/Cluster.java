@@ -10,7 +10,8 @@ import dev.nova.api.PluginException;
 import dev.nova.host.internal.cli.Cli;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginDiscovery;
-import dev.nova.host.internal.run.ClusterTraining;
+import dev.nova.host.internal.run.ClusterEngine;
+import dev.nova.host.internal.support.Terminal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,8 +59,7 @@ public final class Cluster {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        ClusterTraining.install(engine);
-        return Cli.run(args);
+        return Cli.run(Terminal.system(), Optional.of(new ClusterEngine(engine)), args);
     }
 
     /**

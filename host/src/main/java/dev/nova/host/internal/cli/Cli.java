@@ -3,9 +3,11 @@ package dev.nova.host.internal.cli;
 import dev.nova.api.InvalidConfigException;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
-import dev.nova.host.internal.UsageException;
-import dev.nova.host.internal.run.Terminal;
+import dev.nova.host.internal.support.UsageException;
+import dev.nova.host.internal.support.Terminal;
+import dev.nova.host.internal.run.ClusterEngine;
 import java.util.Arrays;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Runs the {@code nova} command line and maps failures to one-line messages and exit codes. */
@@ -39,12 +41,23 @@ public final class Cli {
      * @return the exit code
      */
     public static int run(Terminal terminal, String... args) {
+        return run(terminal, Optional.empty(), args);
+    }
+
+    /**
+     * Runs the command line, inside a cluster launcher when an engine is given.
+     *
+     * @param terminal where to write
+     * @param engine the data-parallel engine of a cluster launcher (nova-spark), if any
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(Terminal terminal, Optional<ClusterEngine> engine, String... args) {
         // PNGs (samples, the loss chart) are encoded in memory: ImageIO's file cache registers a shutdown hook per
         // stream, which fails (and lost the interrupt checkpoint) when a PNG is written while the JVM shuts down.
         javax.imageio.ImageIO.setUseCache(false);
-        NovaCommand.terminal = terminal;
         boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine cl = new CommandLine(new NovaCommand());
+        CommandLine cl = new CommandLine(new NovaCommand(terminal, engine));
         cl.setOut(new java.io.PrintWriter(terminal.out(), true));
         cl.setErr(new java.io.PrintWriter(terminal.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -5,19 +5,18 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.nova.api.ApiVersion;
 import dev.nova.api.Cancellation;
 import dev.nova.api.EvaluationRequest;
-import dev.nova.api.GenerationListener;
-import dev.nova.api.GenerationRequest;
 import dev.nova.api.PluginInfo;
-import dev.nova.host.internal.UsageException;
-import dev.nova.host.internal.config.ConfigLoader;
+import dev.nova.host.internal.config.ConfigSource;
 import dev.nova.host.internal.di.HostComponent;
 import dev.nova.host.internal.discovery.PluginCatalog;
-import dev.nova.host.internal.discovery.PluginDiscovery;
 import dev.nova.host.internal.discovery.PluginEntry;
-import dev.nova.host.internal.run.Checkpoint;
-import dev.nova.host.internal.run.Terminal;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.nova.host.internal.plan.Invocation;
+import dev.nova.host.internal.plan.PluginFinder;
+import dev.nova.host.internal.run.ClusterEngine;
+import dev.nova.host.internal.run.TrainingRun;
+import dev.nova.host.internal.store.Checkpoint;
+import dev.nova.host.internal.support.Terminal;
+import dev.nova.host.internal.support.UsageException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +36,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nova", mixinStandardHelpOptions = true, versionProvider = NovaCommand.Version.class,
         description = "Trains and samples generative models; plugins are found on the module path and under --plugin-path.",
         subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
-                NovaCommand.Resume.class, NovaCommand.Generate.class, NovaCommand.Evaluate.class,
-                NovaCommand.Inspect.class, NovaCommand.Tck.class, CommandLine.HelpCommand.class},
+                NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
+                NovaCommand.Inspect.class, TckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
                 "Run 'nova help <command>' for a command's options."})
 public final class NovaCommand implements Runnable {
@@ -50,7 +49,24 @@ public final class NovaCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    static Terminal terminal = Terminal.system();
+    final Terminal terminal;
+    private final Optional<ClusterEngine> engine;
+
+    /**
+     * Creates the command line of one process.
+     *
+     * @param terminal where to write
+     * @param engine a cluster launcher's engine, when the host runs inside one
+     */
+    NovaCommand(Terminal terminal, Optional<ClusterEngine> engine) {
+        this.terminal = terminal;
+        this.engine = engine;
+    }
+
+    /** The graph of one command. */
+    HostComponent component(Invocation invocation) {
+        return HostComponent.factory().create(invocation, terminal, ConfigSource.hocon(), PluginFinder.modules(), engine);
+    }
 
     @Override
     public void run() {
@@ -84,7 +100,7 @@ public final class NovaCommand implements Runnable {
         }
 
         static String version() {
-            return dev.nova.host.internal.HostVersion.version();
+            return dev.nova.host.internal.support.HostVersion.version();
         }
     }
 
@@ -93,9 +109,13 @@ public final class NovaCommand implements Runnable {
         @Mixin
         PluginPath pluginPath;
 
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
         @Override
         public Integer call() {
-            PluginCatalog catalog = Bootstrap.discover(pluginPath.get(), Optional.empty(), List.of());
+            Terminal terminal = nova.terminal;
+            PluginCatalog catalog = nova.component(Invocation.list(pluginPath.get())).catalog();
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ID", "VERSION", "MODALITY", "MODULE", "LOCATION", "STATUS"});
             for (PluginEntry e : catalog.entries()) {
@@ -129,12 +149,17 @@ public final class NovaCommand implements Runnable {
         @Mixin
         PluginPath pluginPath;
 
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
         @Override
         public Integer call() {
-            HostComponent c = Bootstrap.component(pluginPath.get(), Optional.ofNullable(conf), overrides.sets, terminal);
+            HostComponent c = nova.component(Invocation.config(plugin, Optional.ofNullable(conf), overrides.sets,
+                    pluginPath.get()));
             c.catalog().require(plugin);
-            Config shown = c.config().withOnlyPath("plugins." + plugin).withFallback(c.config().withOnlyPath("nova"));
-            terminal.out().println(shown.root().render(ConfigRenderOptions.defaults()
+            Config effective = c.planner().effective();
+            Config shown = effective.withOnlyPath("plugins." + plugin).withFallback(effective.withOnlyPath("nova"));
+            nova.terminal.out().println(shown.root().render(ConfigRenderOptions.defaults()
                     .setOriginComments(true).setComments(false).setJson(false)));
             return 0;
         }
@@ -172,18 +197,18 @@ public final class NovaCommand implements Runnable {
         @Mixin
         PluginPath pluginPath;
 
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
         @Override
         public Integer call() {
-            Optional<Path> file = Optional.ofNullable(runFile);
-            HostComponent c = Bootstrap.component(pluginPath.get(), file, overrides.sets, terminal);
-            warnRefused(c.catalog());
-            String id = plugin != null ? plugin : ConfigLoader.optionalString(c.config(), "nova.plugin")
-                    .orElseThrow(() -> new UsageException("which plugin? give --plugin ID or set nova.plugin in the run file"
-                            + "; installed: " + String.join(", ", c.catalog().loaded().keySet())));
-            Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
-            Cancellation cancel = new Cancellation();
             int shards = shards(clusterShards);
-            return withInterrupt(cancel, () -> c.runs().train(id, c.config(), base, Optional.ofNullable(runDir), shards, cancel));
+            HostComponent c = nova.component(Invocation.train(Optional.ofNullable(runFile), Optional.ofNullable(plugin),
+                    Optional.ofNullable(runDir), shards, overrides.sets, pluginPath.get()));
+            nova.warnRefused(c.catalog());
+            TrainingRun training = c.training();
+            Cancellation cancel = new Cancellation();
+            return nova.withInterrupt(cancel, () -> training.start(cancel));
         }
     }
 
@@ -203,95 +228,16 @@ public final class NovaCommand implements Runnable {
         @Mixin
         PluginPath pluginPath;
 
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
         @Override
         public Integer call() {
             int shards = shards(clusterShards);
-            HostComponent c = Bootstrap.forCheckpoint(runDir, pluginPath.get(), terminal);
+            TrainingRun training = nova.component(Invocation.resume(runDir, Optional.ofNullable(steps), shards,
+                    pluginPath.get())).training();
             Cancellation cancel = new Cancellation();
-            return withInterrupt(cancel, () -> c.runs().resume(runDir, Optional.ofNullable(steps), shards, cancel));
-        }
-    }
-
-    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate samples from a checkpoint (text streams to standard output).")
-    static final class Generate implements java.util.concurrent.Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory (its latest checkpoint).")
-        Path checkpoint;
-
-        @Option(names = {"-n", "--count"}, defaultValue = "1", description = "How many samples (default ${DEFAULT-VALUE}).")
-        int count;
-
-        @Option(names = "--seed", defaultValue = "1234", description = "Sampling seed (default ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--prompt", description = "Text every sample starts with.")
-        String prompt;
-
-        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file.")
-        Path promptFile;
-
-        @Option(names = "--length", description = "Characters to generate after the prompt.")
-        Integer length;
-
-        @Option(names = "--temperature", description = "Softmax temperature, > 0.")
-        Double temperature;
-
-        @Option(names = "--top-k", description = "Sample only from the k most likely tokens.")
-        Integer topK;
-
-        @Option(names = "--top-p", description = "Nucleus sampling threshold in (0,1].")
-        Double topP;
-
-        @Option(names = "--greedy", description = "Always take the most likely token.")
-        boolean greedy;
-
-        @Option(names = "--label", description = "Class to condition on (conditional image models).")
-        Integer label;
-
-        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Any other plugin option (repeatable).")
-        Map<String, String> more = new LinkedHashMap<>();
-
-        @Option(names = "--out", paramLabel = "FILE", defaultValue = "samples.png",
-                description = "Image models: the PNG grid to write (default ${DEFAULT-VALUE}).")
-        Path out;
-
-        @Option(names = "--each", paramLabel = "DIR", description = "Image models: also write one PNG per sample here.")
-        Path each;
-
-        @Mixin
-        PluginPath pluginPath;
-
-        @Override
-        public Integer call() throws IOException {
-            if (count < 1 || count > MAX_COUNT) {
-                throw new UsageException("--count must be in [1, " + MAX_COUNT + "], found " + count);
-            }
-            Map<String, Object> options = new LinkedHashMap<>(more);
-            if (prompt != null && promptFile != null) {
-                throw new UsageException("give --prompt or --prompt-file, not both");
-            }
-            if (promptFile != null) {
-                options.put(GenerationRequest.PROMPT, readPrompt(promptFile));
-            }
-            if (out != null && java.nio.file.Files.isDirectory(out)) {
-                throw new UsageException("--out " + out + " is a directory; give the PNG file to write (for a file per"
-                        + " sample use --each DIR)");
-            }
-            if (each != null && java.nio.file.Files.exists(each) && !java.nio.file.Files.isDirectory(each)) {
-                throw new UsageException("--each " + each + " is a file; give a directory for the PNG files");
-            }
-            putIfPresent(options, GenerationRequest.PROMPT, prompt);
-            putIfPresent(options, GenerationRequest.LENGTH, length);
-            putIfPresent(options, GenerationRequest.TEMPERATURE, temperature);
-            putIfPresent(options, GenerationRequest.TOP_K, topK);
-            putIfPresent(options, GenerationRequest.TOP_P, topP);
-            putIfPresent(options, GenerationRequest.LABEL, label);
-            if (greedy) {
-                options.put(GenerationRequest.GREEDY, true);
-            }
-            HostComponent c = Bootstrap.forCheckpoint(checkpoint, pluginPath.get(), terminal);
-            c.runs().generate(checkpoint, new GenerationRequest(count, seed, options, GenerationListener.NONE), out,
-                    Optional.ofNullable(each));
-            return 0;
+            return nova.withInterrupt(cancel, () -> training.resume(cancel));
         }
     }
 
@@ -312,10 +258,13 @@ public final class NovaCommand implements Runnable {
         @Mixin
         PluginPath pluginPath;
 
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
         @Override
         public Integer call() {
-            HostComponent c = Bootstrap.forCheckpoint(checkpoint, pluginPath.get(), terminal);
-            c.runs().evaluate(checkpoint, new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
+            nova.component(Invocation.read(checkpoint, pluginPath.get())).evaluator()
+                    .evaluate(new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
             return 0;
         }
     }
@@ -329,16 +278,19 @@ public final class NovaCommand implements Runnable {
         @Option(names = "--config", description = "Also print the effective configuration saved in the checkpoint.")
         boolean config;
 
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
         @Override
         public Integer call() {
             Checkpoint c = Checkpoint.read(checkpoint);
-            PrintStream out = terminal.out();
+            PrintStream out = nova.terminal.out();
             out.println("checkpoint  " + c.file());
-            out.println("verified    " + (c.manifest().getProperty("entry.payload.bin.sha256") == null
-                    ? "zip CRCs only (format " + c.manifest().getProperty("format") + " has no entry digests)"
+            out.println("verified    " + (c.manifest().get("entry.payload.bin.sha256").isEmpty()
+                    ? "zip CRCs only (format " + c.manifest().get("format").orElse("?") + " has no entry digests)"
                     : "every entry matches its size and SHA-256 in the manifest"));
             List<String[]> rows = new ArrayList<>();
-            new java.util.TreeMap<>(c.manifest()).forEach((k, v) -> rows.add(new String[] {k.toString(), v.toString()}));
+            c.manifest().properties().forEach((k, v) -> rows.add(new String[] {k, v}));
             printTable(out, rows);
             if (config) {
                 out.println();
@@ -349,99 +301,7 @@ public final class NovaCommand implements Runnable {
         }
     }
 
-    @Command(name = "tck", mixinStandardHelpOptions = true, description = "Run the compatibility kit (tck/SPEC.md) against"
-            + " the plugins of --plugin-path (or, without it, the built-in ones); prints a conformance report and writes"
-            + " it as JSON and JUnit XML. Exit code 1 when a MUST rule fails.")
-    static final class Tck implements java.util.concurrent.Callable<Integer> {
-        @Option(names = "--plugin", paramLabel = "ID", description = "Certify only this plugin (repeatable; default: those"
-                + " loaded from --plugin-path, or every built-in one without it).")
-        List<String> plugins = new ArrayList<>();
-
-        @Option(names = "--report", paramLabel = "DIR", defaultValue = "tck-report",
-                description = "Where to write tck-report.json and JUnit XML (default ${DEFAULT-VALUE}).")
-        Path report;
-
-        @Mixin
-        PluginPath pluginPath;
-
-        @Override
-        public Integer call() throws ReflectiveOperationException {
-            PluginCatalog catalog = Bootstrap.discover(pluginPath.get(), Optional.empty(), List.of());
-            warnRefused(catalog);
-            List<dev.nova.api.GeneratorProvider> providers = new ArrayList<>();
-            if (plugins.isEmpty() && pluginPath.get().isPresent()) {
-                // The plugins of that folder only: the built-in ones are certified by Nova's own build.
-                catalog.loaded().values().stream().map(e -> e.provider().orElseThrow())
-                        .filter(p -> p.getClass().getModule().getLayer() != PluginDiscovery.hostLayer())
-                        .forEach(providers::add);
-            } else if (plugins.isEmpty()) {
-                catalog.loaded().values().forEach(e -> providers.add(e.provider().orElseThrow()));
-            } else {
-                plugins.forEach(id -> providers.add(catalog.require(id)));
-            }
-            if (providers.isEmpty()) {
-                throw new UsageException(pluginPath.get().isPresent()
-                        ? "no plugin loaded from " + pluginPath.get().get() + " to certify (see 'nova plugins --plugin-path "
-                                + pluginPath.get().get() + "')"
-                        : "no plugins to certify; add plugin jars with --plugin-path DIR");
-            }
-            // The kit and the JUnit Platform sit on the module path but are not read by the host's module
-            // graph (a static requires would put JUnit on every host test's module path); call it reflectively.
-            Module tck = PluginDiscovery.hostLayer().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
-                    "the conformance kit (module dev.nova.tck) is not on the module path of this installation"));
-            Class<?> conformance = Class.forName(tck, "dev.nova.tck.Conformance");
-            java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);
-            List<?> outcomes;
-            try {
-                outcomes = (List<?>) run.invoke(null, providers, report, terminal.out());
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            }
-            for (Object o : outcomes) {
-                if ((Boolean) o.getClass().getMethod("breaksConformance").invoke(o)) {
-                    return Cli.FAILURE;
-                }
-            }
-            return Cli.OK;
-        }
-    }
-
-    /** The most samples one generate call asks for (each is held in memory until written). */
-    static final int MAX_COUNT = 100_000;
-
-    /** The most prompt text read from a file: a prompt is a few lines; a model's context is far shorter. */
-    static final int MAX_PROMPT_BYTES = 1 << 20;
-
-    private static String readPrompt(Path file) {
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new UsageException("--prompt-file " + file + " does not exist or is not a file");
-        }
-        byte[] bytes;
-        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_PROMPT_BYTES + 1);
-        } catch (IOException e) {
-            throw new UsageException("cannot read --prompt-file " + file + ": " + e.getMessage());
-        }
-        if (bytes.length > MAX_PROMPT_BYTES) {
-            throw new UsageException("--prompt-file " + file + " is larger than 1 MiB; a prompt is a few lines");
-        }
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new UsageException("--prompt-file " + file + " is not valid UTF-8 text");
-        }
-    }
-
-    private static void putIfPresent(Map<String, Object> options, String key, Object value) {
-        if (value != null) {
-            options.put(key, value);
-        }
-    }
-
-    private static void warnRefused(PluginCatalog catalog) {
+    void warnRefused(PluginCatalog catalog) {
         for (PluginEntry e : catalog.refused()) {
             terminal.err().println("nova: warning: " + e.problem().orElseThrow());
         }
@@ -451,7 +311,7 @@ public final class NovaCommand implements Runnable {
     static final long STOP_WAIT_SECONDS = 120;
 
     /** Runs a long job so that Ctrl-C cancels it and waits for its checkpoint instead of killing it. */
-    private static int withInterrupt(Cancellation cancel, Runnable job) {
+    private int withInterrupt(Cancellation cancel, Runnable job) {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             cancel.cancel();

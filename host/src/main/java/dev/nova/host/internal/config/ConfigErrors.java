@@ -1,6 +1,6 @@
 package dev.nova.host.internal.config;
 
-import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.support.UsageException;
 import java.util.List;
 
 /** Every problem found in a configuration, each one line with its origin. */

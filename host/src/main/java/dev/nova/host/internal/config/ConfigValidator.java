@@ -9,11 +9,13 @@ import com.typesafe.config.ConfigValueType;
 import dev.nova.api.ConfigProblem;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.host.internal.discovery.PluginCatalog;
-import dev.nova.host.internal.run.PluginCalls;
+import dev.nova.host.internal.support.PluginCalls;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,7 +31,12 @@ final class ConfigValidator {
     private ConfigValidator() {
     }
 
-    static void validate(Config effective, Config reference, PluginCatalog catalog) {
+    /**
+     * Checks every key once. Each installed plugin's {@link GeneratorProvider#validate(Config)} runs once; the plugin
+     * about to start, when there is one, gets {@link GeneratorProvider#validate(Config, Path)} instead (it checks
+     * everything the other does, and its files).
+     */
+    static void validate(Config effective, Config reference, PluginCatalog catalog, Optional<Start> start) {
         List<String> problems = new ArrayList<>();
         Set<String> pluginIds = catalog.loaded().keySet();
 
@@ -95,42 +102,61 @@ final class ConfigValidator {
             if (mistyped.contains(root)) {
                 continue;
             }
-            Config sub = effective.hasPath(root) ? effective.getConfig(root) : com.typesafe.config.ConfigFactory.empty();
             GeneratorProvider provider = p.getValue().provider().orElseThrow();
-            List<ConfigProblem> found;
-            try {
-                found = PluginCalls.bounded(p.getKey(), provider.getClass(), "validate", PluginCalls.CHEAP,
-                        () -> provider.validate(sub));
-                if (found == null) {
-                    throw new dev.nova.api.PluginException(p.getKey(), "validate returned null instead of a list");
-                }
-            } catch (dev.nova.api.PluginException ex) {
-                problems.add(ex.getMessage().replaceFirst("^plugin '([^']*)': ", "plugin '$1' failed while validating its config: "));
-                continue;
-            }
-            for (ConfigProblem cp : found) {
-                String full = root + "." + cp.path();
-                String origin = effective.hasPath(full) ? at(effective.getValue(full)) : "plugin '" + p.getKey() + "'";
-                problems.add(origin + ": " + full + " " + cp.message());
-            }
+            Optional<Path> base = start.filter(s -> s.pluginId().equals(p.getKey())).map(Start::baseDirectory);
+            pluginChecks(effective, p.getKey(), provider, base, problems);
         }
         if (!problems.isEmpty()) {
             throw new ConfigErrors(problems);
         }
     }
 
-    /** Problems a plugin found in its subtree, each with the origin of its value, as one error. */
-    static void report(Config effective, String pluginId, List<ConfigProblem> found) {
-        String root = "plugins." + pluginId;
+    /**
+     * Checks a configuration saved in a checkpoint before a run continues from it: the host's ranges and the plugin's
+     * own checks where its files resolve (the keys and types were checked when the run started).
+     */
+    static void validateSaved(Config saved, String pluginId, GeneratorProvider provider, Path baseDirectory) {
         List<String> problems = new ArrayList<>();
+        hostRanges(saved, problems);
+        pluginChecks(saved, pluginId, provider, Optional.of(baseDirectory), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigErrors(problems);
+        }
+    }
+
+    /**
+     * One call of the plugin's own checks, bounded in time; whatever it throws is reported against the plugin, and each
+     * problem it finds with the origin of its value.
+     */
+    private static void pluginChecks(Config effective, String pluginId, GeneratorProvider provider, Optional<Path> base,
+                                     List<String> problems) {
+        String root = "plugins." + pluginId;
+        Config sub = effective.hasPath(root) ? effective.getConfig(root) : com.typesafe.config.ConfigFactory.empty();
+        List<ConfigProblem> found;
+        try {
+            found = PluginCalls.bounded(pluginId, provider.getClass(), "validate", PluginCalls.CHEAP,
+                    () -> base.isPresent() ? provider.validate(sub, base.get()) : provider.validate(sub));
+            if (found == null) {
+                throw new dev.nova.api.PluginException(pluginId, "validate returned null instead of a list");
+            }
+        } catch (dev.nova.api.PluginException ex) {
+            problems.add(ex.getMessage().replaceFirst("^plugin '([^']*)': ", "plugin '$1' failed while validating its config: "));
+            return;
+        }
         for (ConfigProblem cp : found) {
             String full = root + "." + cp.path();
             String origin = effective.hasPath(full) ? at(effective.getValue(full)) : "plugin '" + pluginId + "'";
             problems.add(origin + ": " + full + " " + cp.message());
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigErrors(problems);
-        }
+    }
+
+    /**
+     * The plugin a command is about to start, and where its relative paths resolve.
+     *
+     * @param pluginId the plugin
+     * @param baseDirectory what its relative paths resolve against
+     */
+    record Start(String pluginId, Path baseDirectory) {
     }
 
     /** {@code nova} or {@code plugins.<id>}: the part of the config a path belongs to. */
@@ -253,10 +279,8 @@ final class ConfigValidator {
         return null;
     }
 
-    /** Whether a default is a whole number as written (not {@code 0.0}: see {@link ConfigLoader#REAL}). */
     private static boolean integral(ConfigValue ref) {
-        return (ref.unwrapped() instanceof Integer || ref.unwrapped() instanceof Long)
-                && !ref.origin().comments().contains(ConfigLoader.REAL);
+        return RealNumbers.integral(ref);
     }
 
     private static String expected(ConfigValue ref) {

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
-import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;

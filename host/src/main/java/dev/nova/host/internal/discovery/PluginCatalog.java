@@ -59,10 +59,10 @@ public record PluginCatalog(List<PluginEntry> entries) {
         Optional<PluginEntry> refused = refused().stream()
                 .filter(r -> r.info().map(i -> i.id().equals(id)).orElse(false)).findFirst();
         if (refused.isPresent()) {
-            throw new dev.nova.host.internal.UsageException("plugin '" + id + "' is installed but was refused: "
+            throw new dev.nova.host.internal.support.UsageException("plugin '" + id + "' is installed but was refused: "
                     + refused.get().problem().orElseThrow());
         }
-        throw new dev.nova.host.internal.UsageException("no plugin with id '" + id + "'; installed: "
+        throw new dev.nova.host.internal.support.UsageException("no plugin with id '" + id + "'; installed: "
                 + (loaded().isEmpty() ? "none" : loaded().keySet().stream().collect(Collectors.joining(", ")))
                 + " (see 'nova plugins')");
     }

@@ -4,7 +4,7 @@ import dev.nova.api.ApiVersion;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
-import dev.nova.host.internal.run.PluginCalls;
+import dev.nova.host.internal.support.PluginCalls;
 import java.io.IOException;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;

@@ -9,11 +9,15 @@ import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
-import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.Sha256;
+import dev.nova.host.internal.support.UsageException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -37,9 +41,6 @@ import java.util.function.Function;
  */
 public final class ClusterTraining {
 
-    /** The engine a cluster launcher installed, or {@code null}. */
-    private static volatile Function<Map<String, Object>, Function<Map<String, Object>, Map<String, Object>>> engine;
-
     private final String pluginId;
     private final Function<Map<String, Object>, Map<String, Object>> steps;
 
@@ -49,31 +50,24 @@ public final class ClusterTraining {
     }
 
     /**
-     * Installs the engine of a cluster launcher for this JVM.
-     *
-     * @param e the engine
-     */
-    public static void install(Function<Map<String, Object>, Function<Map<String, Object>, Map<String, Object>>> e) {
-        engine = e;
-    }
-
-    /**
      * Starts data-parallel training of a model.
      *
-     * @param pluginId the plugin
+     * @param engine the cluster launcher's engine, when the host runs inside one
+     * @param plan the run's plan: its plugin, settings, seed, base directory (relative data paths resolve against
+     *     it on every machine) and how many slices each step's batch is cut into
      * @param model the run's model
-     * @param pluginConfig the plugin's settings
-     * @param seed the run's seed
-     * @param base the base directory (relative data paths resolve against it on every machine)
      * @param provenance the run's provenance (for the plugin folder)
-     * @param shards how many slices each step's batch is cut into
      * @return the training
-     * @throws UsageException if no engine is installed or the model is not data-parallel
+     * @throws UsageException if there is no engine or the model is not data-parallel
      */
-    static ClusterTraining start(String pluginId, GenerativeModel model, Config pluginConfig, long seed, Path base,
-                                 Properties provenance, int shards) {
-        var e = engine;
-        if (e == null) {
+    static ClusterTraining start(Optional<ClusterEngine> engine, RunPlan plan, GenerativeModel model,
+                                 Properties provenance) {
+        String pluginId = plan.pluginId();
+        Config pluginConfig = plan.pluginConfig();
+        long seed = plan.host().seed();
+        Path base = plan.baseDirectory();
+        int shards = plan.shards();
+        if (engine.isEmpty()) {
             throw new UsageException("--cluster-shards trains on a Spark cluster: start it through nova-spark ("
                     + "spark-submit --class dev.nova.spark.NovaSpark nova-spark.jar train ...; see docs/spark.md)");
         }
@@ -90,9 +84,9 @@ public final class ClusterTraining {
         setup.put("seed", seed);
         setup.put("base-directory", base.toAbsolutePath().normalize().toString());
         setup.put("shards", shards);
-        setup.put("key", Provenance.sha256Of(pluginId + "\n" + provenance.getProperty("plugin-path", "") + "\n" + json
+        setup.put("key", Sha256.ofText(pluginId + "\n" + provenance.getProperty("plugin-path", "") + "\n" + json
                 + "\n" + seed + "\n" + base.toAbsolutePath().normalize()));
-        return new ClusterTraining(pluginId, e.apply(setup));
+        return new ClusterTraining(pluginId, engine.get().setup().apply(setup));
     }
 
     /**

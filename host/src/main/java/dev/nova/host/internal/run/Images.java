@@ -1,10 +1,10 @@
 package dev.nova.host.internal.run;
 
 import dev.nova.api.Sample;
+import dev.nova.host.internal.support.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -13,6 +13,17 @@ import javax.imageio.ImageIO;
 final class Images {
 
     private Images() {
+    }
+
+    /** The image samples among samples, in order. */
+    static List<Sample.Image> of(List<Sample> samples) {
+        List<Sample.Image> images = new java.util.ArrayList<>();
+        for (Sample s : samples) {
+            if (s instanceof Sample.Image i) {
+                images.add(i);
+            }
+        }
+        return images;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nova.host.internal.run;
 
+import dev.nova.host.internal.support.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -8,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -19,11 +18,8 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** Draws {@code loss.png}: training loss and held-out loss against steps, from the run's metrics. */
+/** Draws {@code loss.png}: training loss and held-out loss against steps, from the run's progress records. */
 final class LossPlot {
-
-    private static final Pattern TRAIN = Pattern.compile("^\\{\"step\":(\\d+),\"loss\":([-0-9.Ee]+)");
-    private static final Pattern EVAL = Pattern.compile("^\\{\"step\":(\\d+),\"eval\":\\{\"loss\":([-0-9.Ee]+)");
 
     private final List<double[]> train = new ArrayList<>();
     private final List<double[]> heldOut = new ArrayList<>();
@@ -33,8 +29,8 @@ final class LossPlot {
         LossPlot plot = new LossPlot();
         if (Files.isRegularFile(metrics)) {
             try {
-                for (String line : Files.readAllLines(metrics)) {
-                    plot.accept(line);
+                for (String line : Files.readAllLines(metrics, java.nio.charset.StandardCharsets.UTF_8)) {
+                    ProgressRecord.parse(line).ifPresent(plot::accept);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + metrics + ": " + e.getMessage(), e);
@@ -43,17 +39,14 @@ final class LossPlot {
         return plot;
     }
 
-    /** Takes one metrics.jsonl record. */
-    void accept(String line) {
-        Matcher t = TRAIN.matcher(line);
-        if (t.find()) {
-            train.add(new double[] {Double.parseDouble(t.group(1)), Double.parseDouble(t.group(2))});
+    /** Takes one progress record; losses that are not finite are left out of the chart. */
+    void accept(ProgressRecord record) {
+        double loss = record instanceof ProgressRecord.Training t ? t.loss()
+                : ((ProgressRecord.Evaluation) record).loss();
+        if (!Double.isFinite(loss)) {
             return;
         }
-        Matcher e = EVAL.matcher(line);
-        if (e.find()) {
-            heldOut.add(new double[] {Double.parseDouble(e.group(1)), Double.parseDouble(e.group(2))});
-        }
+        (record instanceof ProgressRecord.Training ? train : heldOut).add(new double[] {record.step(), loss});
     }
 
     /** Writes the chart atomically. */

@@ -3,10 +3,11 @@ package dev.nova.host.internal.run;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import dev.nova.host.internal.HostVersion;
+import dev.nova.host.internal.support.HostVersion;
+import dev.nova.host.internal.support.Sha256;
+import dev.nova.host.internal.discovery.PluginDiscovery;
 import dev.nova.host.internal.discovery.PluginEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -44,9 +45,9 @@ final class Provenance {
         p.setProperty("plugin-location", plugin.location());
         Path jar = Path.of(plugin.location());
         if (Files.isRegularFile(jar)) {
-            p.setProperty("plugin-sha256", sha256(jar));
+            p.setProperty("plugin-sha256", Sha256.of(jar));
         }
-        boolean builtIn = plugin.provider().map(g -> g.getClass().getModule().getLayer() == dev.nova.host.internal.discovery.PluginDiscovery.hostLayer()).orElse(true);
+        boolean builtIn = plugin.provider().map(g -> g.getClass().getModule().getLayer() == PluginDiscovery.hostLayer()).orElse(true);
         if (!builtIn && jar.toAbsolutePath().getParent() != null) {
             // The plugin folder it was loaded from (a jar in it, or a sub-folder of jars): generate, evaluate and
             // resume use it when no --plugin-path is given.
@@ -63,7 +64,7 @@ final class Provenance {
             try {
                 if (Files.isRegularFile(f)) {
                     p.setProperty(key + ".size", Long.toString(Files.size(f)));
-                    p.setProperty(key + ".sha256", sha256(f));
+                    p.setProperty(key + ".sha256", Sha256.of(f));
                 } else {
                     fingerprintFolder(f, key, p);
                 }
@@ -105,7 +106,7 @@ final class Provenance {
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).sorted().limit(MAX_FILES + 1L).toList();
         }
-        MessageDigest d = Checkpoint.sha256();
+        MessageDigest d = Sha256.digest();
         long size = 0;
         boolean contents = files.size() <= MAX_FILES;
         for (Path f : files) {
@@ -114,34 +115,11 @@ final class Provenance {
             d.update((dir.relativize(f).toString().replace('\\', '/') + "\0" + n + "\0").getBytes(
                     java.nio.charset.StandardCharsets.UTF_8));
             if (contents) {
-                update(d, f);
+                Sha256.update(d, f);
             }
         }
         p.setProperty(key + ".files", Integer.toString(Math.min(files.size(), MAX_FILES)) + (contents ? "" : "+"));
         p.setProperty(key + ".size", Long.toString(size));
         p.setProperty(key + ".sha256", HexFormat.of().formatHex(d.digest()) + (contents ? "" : " (names and sizes only)"));
-    }
-
-    static String sha256(Path file) {
-        MessageDigest d = Checkpoint.sha256();
-        try {
-            update(d, file);
-        } catch (IOException e) {
-            return "unreadable: " + e.getMessage();
-        }
-        return HexFormat.of().formatHex(d.digest());
-    }
-
-    static String sha256Of(String text) {
-        return HexFormat.of().formatHex(Checkpoint.sha256().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
-
-    private static void update(MessageDigest d, Path file) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-        }
     }
 }

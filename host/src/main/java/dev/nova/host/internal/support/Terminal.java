@@ -1,4 +1,4 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.support;
 
 import java.io.PrintStream;
 

@@ -1,6 +1,6 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.store;
 
-import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -188,7 +188,7 @@ public record RunDirectory(Path root) {
     }
 
     /** Deletes this run directory and everything in it: only for a run this process just created and could not start. */
-    void discard() {
+    public void discard() {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -1,9 +1,10 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.store;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.nova.api.ApiVersion;
-import dev.nova.host.internal.UsageException;
+import dev.nova.host.internal.support.Sha256;
+import dev.nova.host.internal.support.UsageException;
 import dev.nova.host.internal.config.SafeParse;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +51,7 @@ import java.util.zip.ZipOutputStream;
  * @param manifest format, plugin, versions, step, seed, provenance and entry digests
  * @param config the effective configuration of the run ({@code nova} and {@code plugins.<id>})
  */
-public record Checkpoint(Path file, Properties manifest, Config config) {
+public record Checkpoint(Path file, Manifest manifest, Config config) {
 
     /** The format written in every manifest. */
     public static final String FORMAT = "nova-checkpoint/2";
@@ -69,42 +69,24 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
     /** The largest saved configuration read, in bytes. */
     static final int MAX_CONFIG = 16 << 20;
 
-    /** The plugin that wrote the payload. */
+    /** The plugin that wrote the payload, or {@code null} in a damaged manifest. */
     public String pluginId() {
-        return manifest.getProperty("plugin");
+        return manifest.plugin().orElse(null);
     }
 
     /** The model's step count when saved. */
     public long step() {
-        return longValue("step", 0);
+        return manifest.step();
     }
 
     /** The best held-out loss seen in the run up to this checkpoint, or NaN. */
     public double bestLoss() {
-        String v = manifest.getProperty("best-loss", "NaN");
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("checkpoint " + file + ": manifest value best-loss must be a number, found '" + v + "'");
-        }
+        return manifest.bestLoss();
     }
 
     /** The payload's declared size in bytes, or -1 for format 1. */
     long payloadSize() {
-        return longValue("entry." + PAYLOAD + ".size", -1);
-    }
-
-    private long longValue(String key, long absent) {
-        String v = manifest.getProperty(key);
-        if (v == null) {
-            return absent;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("checkpoint " + file + ": manifest value " + key + " must be a whole number, found '"
-                    + v + "'");
-        }
+        return Manifest.longValue(file, manifest.properties(), "entry." + PAYLOAD + ".size", -1);
     }
 
     /**
@@ -115,9 +97,8 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
      * @param config the effective configuration
      * @param payload writes the plugin's payload into the given stream
      */
-    public static void write(Path file, Properties manifest, Config config, Consumer<OutputStream> payload) {
-        Properties m = new Properties();
-        m.putAll(manifest);
+    public static void write(Path file, Manifest manifest, Config config, Consumer<OutputStream> payload) {
+        Properties m = manifest.toProperties();
         m.setProperty("format", FORMAT);
         m.setProperty("api", ApiVersion.CURRENT.toString());
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -132,10 +113,10 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
                 zip.putNextEntry(new ZipEntry(CONFIG));
                 zip.write(configBytes);
                 zip.closeEntry();
-                record(m, CONFIG, sha256().digest(configBytes), configBytes.length);
+                record(m, CONFIG, Sha256.digest().digest(configBytes), configBytes.length);
 
                 zip.putNextEntry(new ZipEntry(PAYLOAD));
-                MessageDigest digest = sha256();
+                MessageDigest digest = Sha256.digest();
                 long[] size = {0};
                 payload.accept(new FilterOutputStream(zip) {
                     @Override
@@ -218,12 +199,11 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
             if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
                 throw new UsageException("checkpoint " + f + " has format '" + format + "', expected '" + FORMAT + "'");
             }
-            Checkpoint partial = new Checkpoint(f, m, null);
             byte[] configBytes = verify(f, m, FORMAT.equals(format));
+            Manifest manifest = Manifest.parse(f, m);
             String text = new String(configBytes, StandardCharsets.UTF_8);
             Config config = SafeParse.hocon(text, f + " (saved config)");
-            partial.step();
-            return new Checkpoint(f, m, config);
+            return new Checkpoint(f, manifest, config);
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             // IllegalArgumentException: the zip classes' answer to an entry name that is not valid UTF-8
             throw corrupt(f, e.getMessage());
@@ -234,22 +214,6 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
 
     private static UsageException corrupt(Path f, String why) {
         return new UsageException("checkpoint " + f + " is corrupt or truncated (" + why + ")");
-    }
-
-    /**
-     * The manifest alone, unverified: enough to find which plugin folder a run was trained with before plugins are
-     * discovered. Everything loaded from a checkpoint goes through {@link #read}, which verifies every entry.
-     *
-     * @param file a checkpoint file, or a run directory (its latest checkpoint)
-     * @return the manifest, or empty when there is none to read (the later {@link #read} says why)
-     */
-    public static java.util.Optional<Properties> manifestOf(Path file) {
-        try {
-            Path f = Files.isDirectory(file) ? RunDirectory.latest(file) : file;
-            return java.util.Optional.of(readManifest(f));
-        } catch (IOException | RuntimeException unreadable) {
-            return java.util.Optional.empty();
-        }
     }
 
     /** Reads the manifest through the zip's central directory, bounded. */
@@ -293,7 +257,7 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
                 if (!ENTRIES.contains(name) || !seen.add(name)) {
                     throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: unexpected entry '" + name + "'");
                 }
-                MessageDigest digest = sha256();
+                MessageDigest digest = Sha256.digest();
                 long size;
                 switch (name) {
                     case CONFIG -> {
@@ -396,9 +360,9 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
     }
 
     private InputStream verifying(ZipInputStream zip) {
-        String expected = manifest.getProperty("entry." + PAYLOAD + ".sha256");
+        String expected = manifest.get("entry." + PAYLOAD + ".sha256").orElse(null);
         long limit = expected == null ? Long.MAX_VALUE : payloadSize();
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         return new FilterInputStream(zip) {
             long read;
             boolean checked;
@@ -446,13 +410,5 @@ public record Checkpoint(Path file, Properties manifest, Config config) {
                 return false;
             }
         };
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }

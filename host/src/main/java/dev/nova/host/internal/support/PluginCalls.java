@@ -1,4 +1,4 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.support;
 
 import dev.nova.api.PluginException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Whole-file writes of a run's small files (config, samples, charts): a reader sees the old file or the new one. */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     private AtomicFiles() {
     }
@@ -21,7 +21,7 @@ final class AtomicFiles {
      * @param bytes the content
      * @param file the target
      */
-    static void write(byte[] bytes, Path file) {
+    public static void write(byte[] bytes, Path file) {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

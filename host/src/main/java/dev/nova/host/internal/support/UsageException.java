@@ -1,4 +1,4 @@
-package dev.nova.host.internal;
+package dev.nova.host.internal.support;
 
 /** A mistake in what the user asked for (arguments, config, files): reported in one line, exit code 2. */
 public class UsageException extends RuntimeException {

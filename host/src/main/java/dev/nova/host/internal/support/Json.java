@@ -1,14 +1,14 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.support;
 
 import java.util.Map;
 
 /** Writes the flat JSON objects of {@code metrics.jsonl}. */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
-    static String object(Map<String, ?> fields) {
+    public static String object(Map<String, ?> fields) {
         StringBuilder b = new StringBuilder("{");
         for (var e : fields.entrySet()) {
             if (b.length() > 1) {
@@ -36,7 +36,7 @@ final class Json {
         return string(v.toString());
     }
 
-    static String string(String s) {
+    public static String string(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package dev.nova.host.internal;
+package dev.nova.host.internal.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +35,8 @@ public final class HostVersion {
      * @return the backend, or {@code unknown} when the runtime is not on the module path
      */
     public static String backend() {
-        return dev.nova.host.internal.discovery.PluginDiscovery.hostLayer().findModule("dev.nova.runtime").map(m -> {
+        ModuleLayer layer = HostVersion.class.getModule().getLayer();
+        return (layer != null ? layer : ModuleLayer.boot()).findModule("dev.nova.runtime").map(m -> {
             try (InputStream in = m.getResourceAsStream("META-INF/MANIFEST.MF")) {
                 if (in == null) {
                     return "unknown";

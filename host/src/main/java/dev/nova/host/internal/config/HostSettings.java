@@ -1,0 +1,38 @@
+package dev.nova.host.internal.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The host's own settings of a run ({@code nova.*}), read once from a configuration that has been validated (their
+ * ranges are checked by the validator, with origins, together with every other problem).
+ *
+ * @param seed the run's seed
+ * @param runsDir where new run folders are created
+ * @param steps the total number of steps
+ * @param evalEvery steps between evaluations (and checkpoints, samples, chart)
+ * @param logEvery steps between progress lines and records
+ * @param samples samples drawn at each evaluation
+ * @param sampleOptions the generation options of those samples
+ */
+public record HostSettings(long seed, Path runsDir, long steps, long evalEvery, long logEvery, int samples,
+                           Map<String, Object> sampleOptions) {
+
+    /** Copies the options. */
+    public HostSettings {
+        sampleOptions = Map.copyOf(sampleOptions);
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @param c a validated configuration with {@code nova.*}
+     * @return the settings
+     */
+    public static HostSettings of(Config c) {
+        return new HostSettings(c.getLong("nova.seed"), Path.of(c.getString("nova.runs-dir")),
+                c.getLong("nova.train.steps"), c.getLong("nova.train.eval-every"), c.getLong("nova.train.log-every"),
+                c.getInt("nova.train.samples"), c.getObject("nova.train.sample-options").unwrapped());
+    }
+}

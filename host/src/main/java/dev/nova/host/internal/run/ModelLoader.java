@@ -1,0 +1,80 @@
+package dev.nova.host.internal.run;
+
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.Checkpoint;
+import dev.nova.host.internal.support.PluginCalls;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Makes the model a plan runs: a fresh one from the plugin's configuration, or one restored from the plan's
+ * checkpoint (its payload verified against the manifest as it is read). Every call goes through
+ * {@link PluginCalls}, so that whatever the plugin throws names it.
+ */
+public final class ModelLoader {
+
+    private final RunPlan plan;
+
+    /**
+     * Creates the loader.
+     *
+     * @param plan the command's plan
+     */
+    @Inject
+    public ModelLoader(RunPlan plan) {
+        this.plan = plan;
+    }
+
+    /** A context for the plan's model, with a work folder. */
+    ModelContext context(Path work) {
+        return ModelContext.of(plan.host().seed(), work.toAbsolutePath(), plan.baseDirectory());
+    }
+
+    /** A fresh model. */
+    GenerativeModel create(ModelContext context) {
+        GenerativeModel model = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "create",
+                () -> plan.provider().create(plan.pluginConfig(), context));
+        if (model == null) {
+            throw new PluginException(plan.pluginId(), "create returned null");
+        }
+        return model;
+    }
+
+    /** The model of the plan's checkpoint. */
+    GenerativeModel restore(ModelContext context) {
+        Checkpoint ckpt = plan.checkpoint().orElseThrow();
+        return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "restore", () -> {
+            try (InputStream in = ckpt.openPayload()) {
+                return plan.provider().restore(plan.pluginConfig(), context, in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A scratch folder for a model that is not part of a run (generate, evaluate); see {@link #deleteQuietly}. */
+    static Path scratch() {
+        try {
+            return Files.createTempDirectory("nova-work");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch directory: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // scratch space in the temp folder; the OS cleans what is left
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.nova.host.internal.run;
+
+import dev.nova.api.GenerativeModel;
+import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.Checkpoint;
+import dev.nova.host.internal.store.Manifest;
+import dev.nova.host.internal.store.RunDirectory;
+import dev.nova.host.internal.support.PluginCalls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * A run's checkpoints: {@code latest.ckpt}, written at every evaluation and when the run stops, and
+ * {@code best.ckpt}, a copy of the latest whenever the held-out loss improved. Both are replaced atomically.
+ */
+final class RunCheckpoints {
+
+    private final RunPlan plan;
+    private final RunDirectory run;
+    private final Properties provenance;
+
+    RunCheckpoints(RunPlan plan, RunDirectory run, Properties provenance) {
+        this.plan = plan;
+        this.run = run;
+        this.provenance = provenance;
+    }
+
+    /** Writes {@code latest.ckpt}; the model writes its payload into it. */
+    void saveLatest(GenerativeModel model, double bestLoss) {
+        Manifest m = Manifest.of(provenance, plan.pluginId(), plan.info().version(), model.step(), plan.host().seed(),
+                bestLoss, plan.baseDirectory(), run.root(), Instant.now());
+        PluginCalls.call(plan.pluginId(), model.getClass(), "save", () -> {
+            Checkpoint.write(run.latestCheckpoint(), m, plan.config(), model::save);
+            return null;
+        });
+    }
+
+    /** Makes the latest checkpoint the best one. */
+    void promoteLatest() {
+        Path tmp = run.bestCheckpoint().resolveSibling(".best.ckpt.tmp");
+        try {
+            Files.copy(run.latestCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, run.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.nova.host.internal.run;
+
+import dev.nova.api.GenerationListener;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.Modality;
+import dev.nova.api.Sample;
+import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.Terminal;
+import jakarta.inject.Inject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code nova generate}: samples from the plan's checkpoint. Text streams to standard output as the plugin produces
+ * it (each sample after the prompt, samples separated by a blank line); images are written as a PNG grid, and one PNG
+ * per sample on request. The plugin's notices go to standard error.
+ */
+public final class Sampler {
+
+    private final RunPlan plan;
+    private final ModelLoader loader;
+    private final Terminal terminal;
+
+    /**
+     * Creates the sampler.
+     *
+     * @param plan the plan (its checkpoint)
+     * @param loader restores the model
+     * @param terminal where samples and notices go
+     */
+    @Inject
+    public Sampler(RunPlan plan, ModelLoader loader, Terminal terminal) {
+        this.plan = plan;
+        this.loader = loader;
+        this.terminal = terminal;
+    }
+
+    /**
+     * Generates samples.
+     *
+     * @param request what to generate (its listener is replaced by the terminal's)
+     * @param gridFile where image grids go
+     * @param eachDir where single images go, if wanted
+     * @return the samples
+     */
+    public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir) {
+        boolean text = plan.info().modality() == Modality.TEXT;
+        String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
+        TextStream stream = new TextStream(terminal, text ? prompt : null);
+        GenerationRequest req = new GenerationRequest(request.count(), request.seed(), request.options(), stream);
+        Path work = ModelLoader.scratch();
+        try (GenerativeModel model = loader.restore(loader.context(work))) {
+            List<Sample> samples = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate",
+                    () -> model.generate(req));
+            if (text) {
+                stream.finish(samples);
+            } else {
+                writeImages(Images.of(samples), gridFile, eachDir);
+            }
+            return samples;
+        } finally {
+            ModelLoader.deleteQuietly(work);
+        }
+    }
+
+    private void writeImages(List<Sample.Image> images, Path gridFile, Optional<Path> eachDir) {
+        PrintStream err = terminal.err();
+        Images.writeGrid(images, gridFile);
+        err.println("nova: wrote " + images.size() + (images.size() == 1 ? " image to " : " images to ") + gridFile);
+        if (eachDir.isPresent()) {
+            for (int i = 0; i < images.size(); i++) {
+                Images.writeOne(images.get(i), eachDir.get().resolve(String.format("sample-%04d.png", i)));
+            }
+            err.println("nova: wrote " + images.size() + (images.size() == 1 ? " PNG file to " : " PNG files to ")
+                    + eachDir.get());
+        }
+    }
+
+    /** Streams text samples to standard output as they come (when {@code prompt} is not null); notices to error. */
+    private static final class TextStream implements GenerationListener {
+        private final Terminal terminal;
+        private final String prompt;
+        private boolean streamed;
+        private int current = -1;
+
+        TextStream(Terminal terminal, String prompt) {
+            this.terminal = terminal;
+            this.prompt = prompt;
+        }
+
+        @Override
+        public void onText(int i, String text) {
+            if (prompt == null) {
+                return;
+            }
+            if (i != current) {
+                if (current >= 0) {
+                    terminal.out().print("\n\n");
+                }
+                current = i;
+                terminal.out().print(prompt);
+            }
+            streamed = true;
+            terminal.out().print(text);
+            terminal.out().flush();
+        }
+
+        @Override
+        public void onNotice(String message) {
+            terminal.err().println("nova: notice: " + message.replaceAll("\\s*\\R\\s*", " "));
+        }
+
+        /** Ends the output; a plugin that streamed nothing has its samples printed whole. */
+        void finish(List<Sample> samples) {
+            if (!streamed) {
+                for (int i = 0; i < samples.size(); i++) {
+                    terminal.out().print((i > 0 ? "\n\n" : "") + ((Sample.Text) samples.get(i)).text());
+                }
+            }
+            terminal.out().println();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.nova.host.internal.run;
+
+import dev.nova.api.Cancellation;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.RunDirectory;
+import dev.nova.host.internal.support.PluginCalls;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * The host's training loop over one model: train up to the next evaluation, evaluate on held-out data, write the
+ * checkpoint (and the best copy), the progress records, the chart and samples; on Ctrl-C, stop at the end of a step
+ * and write the checkpoint.
+ */
+final class TrainingLoop {
+
+    private final RunPlan plan;
+    private final RunDirectory run;
+    private final RunCheckpoints checkpoints;
+    private final RunOutputs outputs;
+    private final ClusterTraining cluster;
+    private final PrintStream err;
+
+    TrainingLoop(RunPlan plan, RunDirectory run, RunCheckpoints checkpoints, ClusterTraining cluster, PrintStream err) {
+        this.plan = plan;
+        this.run = run;
+        this.checkpoints = checkpoints;
+        this.outputs = new RunOutputs(plan, run, err);
+        this.cluster = cluster;
+        this.err = err;
+    }
+
+    /**
+     * Trains the model to the plan's total steps or until cancelled.
+     *
+     * @param model the model, at any step
+     * @param bestSoFar the best held-out loss of the run before this process, or NaN
+     * @param cancel set to stop early
+     */
+    void run(GenerativeModel model, double bestSoFar, Cancellation cancel) {
+        HostSettings s = plan.host();
+        String id = plan.pluginId();
+        Class<?> pluginClass = plan.provider().getClass();
+        double best = bestSoFar;
+        long saved = -1;
+        try (BufferedWriter metrics = Files.newBufferedWriter(run.metrics(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
+            Progress progress = new Progress(s, model.step(), err, r -> record(r, metrics));
+            try {
+                while (model.step() < s.steps() && !cancel.isCancelled()) {
+                    long target = Math.min(s.steps(), (model.step() / s.evalEvery() + 1) * s.evalEvery());
+                    TrainingRequest request = new TrainingRequest(target - model.step(), cancel);
+                    TrainingResult result = PluginCalls.call(id, pluginClass, "train", () -> cluster == null
+                            ? model.train(request, progress::onStep)
+                            : cluster.train(model, request, progress::onStep));
+                    if (result.cancelled() || cancel.isCancelled()) {
+                        break;
+                    }
+                    if (model.step() % s.evalEvery() == 0 || model.step() >= s.steps()) {
+                        Map<String, Double> m = PluginCalls.call(id, pluginClass, "evaluate",
+                                () -> model.evaluate(EvaluationRequest.heldOut(s.seed())));
+                        double loss = m.getOrDefault(GenerativeModel.LOSS, Double.NaN);
+                        boolean improved = Double.isNaN(best) || loss < best;
+                        if (improved) {
+                            best = loss;
+                        }
+                        // The checkpoint first: whatever happens after (a signal, a full disk), it is on disk.
+                        checkpoints.saveLatest(model, best);
+                        saved = model.step();
+                        if (improved) {
+                            checkpoints.promoteLatest();
+                        }
+                        record(new ProgressRecord.Evaluation(model.step(), m), metrics);
+                        err.printf("eval step %d | held-out %s%s%n", model.step(), format(m), improved ? " | best" : "");
+                        if (!cancel.isCancelled()) {
+                            outputs.show(model, cancel);
+                        }
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                if (!cancel.isCancelled()) {
+                    throw e;
+                }
+                // Interrupted while something failed (the JVM refuses new work during shutdown): the checkpoint
+                // below is what matters now.
+                err.println("nova: warning: " + RunOutputs.oneLine(e) + " (while stopping)");
+            }
+            if (cancel.isCancelled()) {
+                if (model.step() != saved) {
+                    checkpoints.saveLatest(model, best);
+                }
+                err.println("nova: interrupted at step " + model.step() + "; checkpoint " + run.latestCheckpoint()
+                        + " written; continue with 'nova resume " + run.root() + "'");
+            } else {
+                err.println("nova: done at step " + model.step() + "; best held-out loss "
+                        + String.format("%.4f", best) + "; checkpoints in " + run.checkpoints());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends a record to {@code metrics.jsonl} (flushed: a reader sees whole lines) and gives it to the chart. */
+    private void record(ProgressRecord r, BufferedWriter metrics) {
+        try {
+            metrics.write(r.toJson());
+            metrics.newLine();
+            metrics.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
+        }
+        outputs.accept(r);
+    }
+
+    private static String format(Map<String, Double> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format("%.4f", v)));
+        return b.toString();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.nova.host.internal.run;
+
+import com.typesafe.config.ConfigRenderOptions;
+import dev.nova.api.Cancellation;
+import dev.nova.api.GenerationListener;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.InvalidOptionException;
+import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.RunDirectory;
+import dev.nova.host.internal.support.AtomicFiles;
+import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.Terminal;
+import dev.nova.host.internal.support.UsageException;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Executes a training plan: a new run ({@code nova train}) or the continuation of one ({@code nova resume}). It
+ * owns the run folder (created only once everything that can be checked has been, removed again if the model cannot
+ * start, locked while training) and hands the model to the {@link TrainingLoop}.
+ */
+public final class TrainingRun {
+
+    private final RunPlan plan;
+    private final ModelLoader loader;
+    private final Terminal terminal;
+    private final Optional<ClusterEngine> engine;
+
+    /**
+     * Creates the run.
+     *
+     * @param plan the plan
+     * @param loader makes its model
+     * @param terminal where progress goes
+     * @param engine a cluster launcher's engine, when the host runs inside one
+     */
+    @Inject
+    public TrainingRun(RunPlan plan, ModelLoader loader, Terminal terminal, Optional<ClusterEngine> engine) {
+        this.plan = plan;
+        this.loader = loader;
+        this.terminal = terminal;
+        this.engine = engine;
+    }
+
+    /**
+     * Trains a new model. A run directory this call created is removed again if the model cannot be created.
+     *
+     * @param cancel set to stop early (Ctrl-C); the latest checkpoint is still written
+     * @return the run directory
+     */
+    public RunDirectory start(Cancellation cancel) {
+        Optional<Path> runDir = plan.runDir();
+        boolean existed = runDir.isPresent() && Files.exists(runDir.get());
+        RunDirectory run = runDir.map(RunDirectory::fresh)
+                .orElseGet(() -> RunDirectory.create(plan.host().runsDir(), plan.pluginId()));
+        boolean started = false;
+        try (RunDirectory.Lock lock = run.lock()) {
+            try (GenerativeModel model = loader.create(loader.context(run.work()))) {
+                probeSampleOptions(model);
+                Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
+                ClusterTraining cluster = cluster(model, provenance);
+                started = true;
+                AtomicFiles.write(("# Effective configuration of this run, with the origin of each value.\n"
+                        + plan.config().root().render(ConfigRenderOptions.defaults().setOriginComments(true)
+                                .setJson(false))).getBytes(StandardCharsets.UTF_8), run.config());
+                terminal.err().println("nova: training '" + plan.pluginId() + "' for " + plan.host().steps() + " steps"
+                        + (cluster == null ? "" : " on the cluster, " + plan.shards() + " slices a step")
+                        + "; run directory " + run.root());
+                new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster, terminal.err())
+                        .run(model, Double.NaN, cancel);
+            }
+        } finally {
+            if (!started) {
+                discard(run, existed);
+            }
+        }
+        return run;
+    }
+
+    /**
+     * Continues the plan's run from its latest checkpoint, exactly where it stopped.
+     *
+     * @param cancel set to stop early
+     * @return the run directory
+     */
+    public RunDirectory resume(Cancellation cancel) {
+        RunDirectory run = RunDirectory.open(plan.runDir().orElseThrow());
+        try (RunDirectory.Lock lock = run.lock()) {
+            GenerativeModel restored = loader.restore(loader.context(run.work()));
+            terminal.err().println("nova: resuming '" + plan.pluginId() + "' at step " + restored.step() + " of "
+                    + plan.host().steps() + "; run directory " + run.root());
+            Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
+            try (GenerativeModel model = restored) {
+                new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster(model, provenance),
+                        terminal.err()).run(model, plan.checkpoint().orElseThrow().bestLoss(), cancel);
+            }
+        }
+        return run;
+    }
+
+    private ClusterTraining cluster(GenerativeModel model, Properties provenance) {
+        return plan.shards() > 0 ? ClusterTraining.start(engine, plan, model, provenance) : null;
+    }
+
+    /**
+     * The sample options are generation options the host cannot check; one sample is drawn before training so
+     * that a bad value fails now, before a run exists, instead of at every evaluation and every resume.
+     */
+    private void probeSampleOptions(GenerativeModel model) {
+        HostSettings s = plan.host();
+        if (s.samples() == 0) {
+            return;
+        }
+        try {
+            PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate", () -> model.generate(
+                    new GenerationRequest(1, s.seed(), s.sampleOptions(), GenerationListener.NONE)));
+        } catch (InvalidOptionException e) {
+            throw new UsageException("nova.train.sample-options: " + e.getMessage());
+        }
+    }
+
+    /** Removes what a run that never started left: the folder it created, or what it put in an empty one. */
+    private static void discard(RunDirectory run, boolean existed) {
+        if (!existed) {
+            run.discard();
+            return;
+        }
+        try (var s = Files.list(run.root())) {
+            for (Path p : s.toList()) {
+                new RunDirectory(p).discard();
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
