@@ -16,9 +16,12 @@ import jdk.jfr.consumer.RecordingStream;
  * every write through {@code FileOutputStream}, {@code RandomAccessFile} and {@code FileChannel}), counted only for
  * threads of one thread group: the kit's runner thread and every thread the plugin starts from it. Writes by other
  * threads, or by other processes, are not the plugin's and are not counted, so a busy machine cannot fail a plugin.
- * Where Flight Recorder is not available, nothing is recorded and the private-root comparison alone applies.
+ * Where Flight Recorder is not available, nothing is recorded, and {@link #recording()} says so.
  */
 final class FileWrites implements AutoCloseable {
+
+    /** How long {@link #awaitDelivery} waits for the events of the writes made so far. */
+    static final Duration DELIVERY = Duration.ofSeconds(60);
 
     /** The prefix of the file written to know that every earlier event has been delivered. */
     static final String MARKER = ".nova-tck-marker-";
@@ -86,17 +89,30 @@ final class FileWrites implements AutoCloseable {
      * stream delivers events in time order).
      *
      * @param dir where the marker may be written (and is deleted again)
+     * @return whether they were delivered within {@link #DELIVERY}; false when nothing is recorded
      */
-    void awaitDelivery(Path dir) throws IOException, InterruptedException {
+    boolean awaitDelivery(Path dir) throws IOException, InterruptedException {
         if (stream == null) {
-            return;
+            return false;
         }
         String name = MARKER + System.nanoTime();
         marker = name;
         Path file = dir.resolve(name);
         Files.write(file, new byte[] {1});
-        delivered.await(20, TimeUnit.SECONDS);
-        Files.deleteIfExists(file);
+        try {
+            return delivered.await(DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * Whether writes are being recorded (Flight Recorder is available in this JVM).
+     *
+     * @return true when recording
+     */
+    boolean recording() {
+        return stream != null;
     }
 
     @Override

@@ -62,6 +62,10 @@ class GoldenCheckpointTests {
             Files.createDirectories(DIR);
             Files.write(payload, bytes.toByteArray());
             Files.writeString(expectedFile, sample(m), StandardCharsets.UTF_8);
+            // A file just written would be checked against itself: the check runs on the next build, on this
+            // machine and on CI, against the committed file.
+            org.junit.jupiter.api.Assumptions.abort("golden files written to " + DIR.toAbsolutePath()
+                    + "; run again without -Dnova.golden.write to check them");
         }
         assertTrue(Files.isRegularFile(payload), "golden payload missing: " + payload.toAbsolutePath());
         GenerativeModel restored;

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConfigProblem;
 import dev.nova.api.ConformanceProfile;
+import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.InvalidConfigException;
@@ -107,6 +108,7 @@ class FixtureProvider implements GeneratorProvider {
         return Optional.of(ConformanceProfile.of(config)
                 .withVocabulary(FixtureModel.VOCABULARY)
                 .withInvalidSetting("learning-rate", -1.0)
+                .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
                 .withIncompatibleSetting("hidden", 5));
     }
 
