@@ -19,9 +19,9 @@ import java.util.Map;
 public record HostSettings(long seed, Path runsDir, long steps, long evalEvery, long logEvery, int samples,
                            Map<String, Object> sampleOptions) {
 
-    /** Copies the options. */
+    /** Copies the options, in their order (a checkpoint's configuration is read without validation: nulls stay). */
     public HostSettings {
-        sampleOptions = Map.copyOf(sampleOptions);
+        sampleOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sampleOptions));
     }
 
     /**
