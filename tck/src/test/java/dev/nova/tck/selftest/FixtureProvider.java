@@ -41,6 +41,12 @@ class FixtureProvider implements GeneratorProvider {
     FixtureProvider(Modality modality, Flaw flaw) {
         this.modality = modality;
         this.flaw = flaw;
+        if (flaw == Flaw.SLOW_PROVIDER) {
+            long until = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();                          // heavy work in a constructor, as rule 1.5 warns of
+            }
+        }
         if (flaw == Flaw.PROVIDER_STARTS_THREAD) {
             Thread warmer = new Thread(() -> {
                 try {

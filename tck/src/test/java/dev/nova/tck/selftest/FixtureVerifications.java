@@ -39,6 +39,11 @@ final class FixtureVerifications {
         }
     }
 
+    /** Breaks only a SHOULD rule (1.5); not in the matrix, since it fails nothing. */
+    static final class SlowProvider extends Text {
+        @Override Flaw flaw() { return Flaw.SLOW_PROVIDER; }
+    }
+
     static final class CorrectText extends Text {
         @Override Flaw flaw() { return Flaw.NONE; }
     }
@@ -81,11 +86,6 @@ final class FixtureVerifications {
 
     static final class IgnoresCancellation extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_CANCELLATION; }
-
-        @Override
-        protected long cancellationBoundMillis() {
-            return 1_500;
-        }
     }
 
     static final class ThrowsUndocumentedException extends Text {

@@ -43,6 +43,8 @@ enum Flaw {
     WRITES_TO_WORKING_DIRECTORY,
     STREAMS_EXTRA_TEXT,
     PROVIDER_STARTS_THREAD,
+    /** Constructing the provider takes 300 ms (SHOULD rule 1.5: a warning, not a failure). */
+    SLOW_PROVIDER,
     STOPS_AT_FIRST_PROBLEM,
     // TCK 0.3
     DP_WRITE_SHIFTS,

@@ -59,14 +59,40 @@ class SelfTests {
             }
         }
         Set<String> must = new TreeSet<>();
-        for (java.lang.reflect.Method m : dev.nova.tck.GeneratorVerification.class.getDeclaredMethods()) {
+        for (java.lang.reflect.Method m : dev.nova.tck.GeneratorVerification.class.getMethods()) {
             Matcher r = Pattern.compile("required_spec(\\d+)_(\\d+)_").matcher(m.getName());
             if (r.find()) {
                 must.add(r.group(1) + "." + r.group(2));
             }
         }
+        assertEquals(specRules("MUST"), must, "the kit's required_ tests and the MUST rules of SPEC.md differ");
         must.removeAll(covered);
         assertEquals(Set.of(), must, "MUST rules without a fixture that fails them");
+    }
+
+    /** The rules of a level in SPEC.md's tables ({@code | 4.9 | MUST | ...}). */
+    private static Set<String> specRules(String level) throws java.io.IOException {
+        Set<String> rules = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\| (\\d+\\.\\d+) \\| " + level + " \\|")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("SPEC.md")));
+        while (m.find()) {
+            rules.add(m.group(1));
+        }
+        return rules;
+    }
+
+    /** A SHOULD rule that a plugin breaks is a warning (the test aborted with the violation), never a failure. */
+    @org.junit.jupiter.api.Test
+    void aBrokenShouldRuleWarnsInsteadOfFailing() throws Exception {
+        assertEquals(Set.of("1.5"), specRules("SHOULD"), "a SHOULD rule without a fixture showing that it warns");
+        Events tests = EngineTestKit.engine("junit-jupiter").selectors(org.junit.platform.engine.discovery
+                .DiscoverySelectors.selectMethod(FixtureVerifications.SlowProvider.class,
+                        "optional_spec1_5_providerIsCheapToConstruct")).execute().testEvents();
+        assertEquals(0, tests.failed().count(), "a SHOULD rule failed instead of warning");
+        List<String> warnings = tests.aborted().list().stream().map(e -> e.getPayload(TestExecutionResult.class)
+                .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")).toList();
+        assertEquals(1, warnings.size(), "rule 1.5 did not warn: " + warnings);
+        assertTrue(warnings.get(0).startsWith("warning: Plugin 'fixture-text' violates rule 1.5 "), warnings.get(0));
     }
 
     @ParameterizedTest(name = "{0} fails {1}")

@@ -1,0 +1,320 @@
+package dev.nova.tck;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import dev.nova.api.ConformanceProfile;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.GeneratorProvider;
+import dev.nova.api.Modality;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.PluginInfo;
+import dev.nova.api.Sample;
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingRequest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What every rule of the kit stands on, for one rule's run: the plugin's provider and metadata, its private root
+ * (work, base and scratch folders), its conformance profile (the only source of the facts the rules need), models made
+ * from the profile's configuration and closed after the rule, calls into the plugin that turn anything but a
+ * {@link PluginException} into a violation of rule 8.1, and the messages that name the plugin and the rule.
+ */
+final class Harness {
+
+    /** The seed models are created with. */
+    static final long SEED = 42;
+    /** Steps of training before generation and checkpoint rules run. */
+    static final int WARM_UP_STEPS = 5;
+    /** Characters generated per text sample in generation rules. */
+    static final int SAMPLE_LENGTH = 16;
+    /** Steps within which the training loss must fall by {@link #LOSS_DROP_MARGIN} (rule 5.2). */
+    static final int LOSS_DROP_STEPS = 60;
+    /** The fraction by which the training loss must fall within {@link #LOSS_DROP_STEPS} (rule 5.2). */
+    static final double LOSS_DROP_MARGIN = 0.10;
+    /** How long a cancelled training call may take to return (rule 5.4). */
+    static final long CANCELLATION_BOUND_MILLIS = 5_000;
+
+    /** Steps of rule 9.4. */
+    static final int REPLICA_STEPS = 20;
+    /** Relative tolerance of the data-parallel rules: float rounding of sums taken in another order. */
+    static final double PARALLEL_TOLERANCE = 1e-5;
+
+    private final Path sandbox;
+    private final Path work;
+    private final Path base;
+    private final Path scratch;
+    private final Supplier<GeneratorProvider> providers;
+    private final GeneratorProvider provider;
+    private final PluginInfo info;
+    private final List<GenerativeModel> open = new ArrayList<>();
+    private Optional<ConformanceProfile> profile;
+    private Config config;
+
+    /**
+     * Prepares one rule's run.
+     *
+     * @param sandbox the rule's private root
+     * @param providers makes a new provider of the plugin under test
+     */
+    Harness(Path sandbox, Supplier<GeneratorProvider> providers) throws IOException {
+        this.sandbox = sandbox;
+        this.work = Files.createDirectories(sandbox.resolve("work"));
+        this.base = Files.createDirectories(sandbox.resolve("base"));
+        this.scratch = Files.createDirectories(sandbox.resolve("scratch"));
+        this.providers = providers;
+        this.provider = providers.get();
+        this.info = provider.info();
+    }
+
+    /** Closes every model a rule made. */
+    void close() {
+        for (GenerativeModel m : open) {
+            try {
+                m.close();
+            } catch (RuntimeException ignored) {
+                // a model that cannot close is not this rule's concern
+            }
+        }
+    }
+
+    GeneratorProvider provider() {
+        return provider;
+    }
+
+    /** A new instance of the provider, as the host makes one to list plugins. */
+    GeneratorProvider newProvider() {
+        return providers.get();
+    }
+
+    PluginInfo info() {
+        return info;
+    }
+
+    Path sandbox() {
+        return sandbox;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    Path base() {
+        return base;
+    }
+
+    // ---- facts: from the conformance profile only --------------------------------------------------------
+
+    /** The provider's conformance profile, read once per rule. */
+    Optional<ConformanceProfile> profile() {
+        if (profile == null) {
+            profile = call("2.2", "conformance", () -> provider.conformance(scratch));
+            if (profile == null) {
+                fail(violation("2.2", "conformance() returned null instead of an Optional"));
+            }
+        }
+        return profile;
+    }
+
+    /** Every character a text model may produce after training on the conformance config (rules 4.4, 4.7). */
+    Optional<String> vocabulary() {
+        return profile().flatMap(ConformanceProfile::vocabulary);
+    }
+
+    /** A setting and an out-of-range value for it (rules 2.4 to 2.6). */
+    Optional<Map.Entry<String, Object>> invalidSetting() {
+        return profile().flatMap(ConformanceProfile::invalidSetting);
+    }
+
+    /** A generation option and an invalid value for it; for a text plugin that declares none, a negative temperature. */
+    Optional<Map.Entry<String, Object>> invalidGenerationOption() {
+        Optional<Map.Entry<String, Object>> declared = profile().flatMap(ConformanceProfile::invalidGenerationOption);
+        return declared.isPresent() || info.modality() != Modality.TEXT ? declared
+                : Optional.of(Map.entry(GenerationRequest.TEMPERATURE, -1.0));
+    }
+
+    /** A setting under which a payload written with the conformance config must not restore (rule 6.6). */
+    Optional<Map.Entry<String, Object>> incompatibleSetting() {
+        return profile().flatMap(ConformanceProfile::incompatibleSetting);
+    }
+
+    /** Text generation takes {@link GenerationRequest#PROMPT} and {@link GenerationRequest#LENGTH} (SPEC §4). */
+    boolean isText() {
+        return info.modality() == Modality.TEXT;
+    }
+
+    // ---- configuration and models ------------------------------------------------------------------------
+
+    /** The plugin's subtree of its {@code reference.conf} at its module's root, or null when there is none. */
+    Config reference() {
+        try (InputStream in = provider.getClass().getModule().getResourceAsStream("reference.conf")) {
+            if (in == null) {
+                return null;
+            }
+            Config c = ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+                    ConfigParseOptions.defaults().setOriginDescription(info.id() + " reference.conf"));
+            String path = "plugins." + info.id();
+            return c.hasPath(path) ? c.getConfig(path) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The plugin's effective conformance config: the profile's over its reference; the rule is not exercised if none. */
+    Config config() {
+        if (config == null) {
+            Optional<Config> tiny = profile().map(ConformanceProfile::config);
+            assumeTrue(tiny.isPresent(), "not exercised: plugin '" + info.id() + "' offers no conformance profile"
+                    + " (GeneratorProvider.conformance)");
+            Config ref = reference();
+            config = (ref == null ? tiny.get() : tiny.get().withFallback(ref)).resolve();
+        }
+        return config;
+    }
+
+    ModelContext context() {
+        return ModelContext.of(SEED, work, base);
+    }
+
+    /** Closes a model after the rule. */
+    <M extends GenerativeModel> M keep(M m) {
+        open.add(m);
+        return m;
+    }
+
+    /** A model the rule closed itself. */
+    void forget(GenerativeModel m) {
+        open.remove(m);
+    }
+
+    /** A fresh model from the conformance config. */
+    GenerativeModel fresh() {
+        return keep(call("2.2", "create", () -> provider.create(config(), context())));
+    }
+
+    /** A fresh model trained for {@link #WARM_UP_STEPS} steps. */
+    GenerativeModel warm() {
+        GenerativeModel m = fresh();
+        train(m, WARM_UP_STEPS);
+        return m;
+    }
+
+    List<StepEvent> train(GenerativeModel m, long steps) {
+        List<StepEvent> events = new ArrayList<>();
+        call("5.3", "train", () -> m.train(TrainingRequest.of(steps), events::add));
+        return events;
+    }
+
+    byte[] save(GenerativeModel m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        call("6.1", "save", () -> {
+            m.save(out);
+            return null;
+        });
+        return out.toByteArray();
+    }
+
+    GenerativeModel restore(byte[] payload) {
+        return keep(call("6.1", "restore", () -> provider.restore(config(), context(), new ByteArrayInputStream(payload))));
+    }
+
+    /** A request for {@code count} samples; text samples of {@link #SAMPLE_LENGTH} characters. */
+    GenerationRequest request(int count, long seed) {
+        GenerationRequest r = GenerationRequest.of(count, seed);
+        return isText() ? r.with(GenerationRequest.LENGTH, SAMPLE_LENGTH) : r;
+    }
+
+    List<Sample> generate(GenerativeModel m, GenerationRequest r) {
+        List<Sample> s = call("4.1", "generate", () -> m.generate(r));
+        if (s == null) {
+            fail(violation("4.1", "generate returned null"));
+        }
+        return s;
+    }
+
+    /** Create, train, generate, evaluate, save and restore: every call that may touch files or print. */
+    void runEveryCall() {
+        GenerativeModel m = warm();
+        generate(m, request(1, 1));
+        call("5.5", "evaluate", () -> m.evaluate(EvaluationRequest.heldOut(SEED)));
+        restore(save(m));
+    }
+
+    /** Calls the plugin; anything but a PluginException is a violation of rule 8.1. */
+    <T> T call(String rule, String what, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (PluginException e) {
+            throw new AssertionError(violation(rule, what + " failed: " + e.getMessage()), e);
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            if (e instanceof AssertionError a && String.valueOf(a.getMessage()).startsWith("Plugin '")) {
+                throw a;                                              // a violation found inside the call
+            }
+            throw new AssertionError(violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": "
+                    + e.getMessage()), e);
+        }
+    }
+
+    // ---- verdicts ----------------------------------------------------------------------------------------
+
+    /** Formats a failure: the plugin, the rule, and what was observed. */
+    String violation(String rule, String observed) {
+        return "Plugin '" + info.id() + "' violates rule " + rule + " of the Nova TCK: " + observed;
+    }
+
+    /** Skips a rule whose fact the plugin did not declare: reported as not exercised, never as passed. */
+    static void exercisedOnlyIf(boolean declared, String why) {
+        assumeTrue(declared, "not exercised: " + why);
+    }
+
+    /** Skips a rule that does not concern this plugin. */
+    static void applicableOnlyIf(boolean applies, String why) {
+        assumeTrue(applies, "not applicable: " + why);
+    }
+
+    /** A SHOULD rule: a failure is reported as a warning (the test is aborted), never as a failure. */
+    static void should(Runnable check) {
+        try {
+            check.run();
+        } catch (AssertionError e) {
+            org.junit.jupiter.api.Assumptions.abort("warning: " + e.getMessage());
+        }
+    }
+
+    /** A character the model cannot know: the first of a few unusual ones that is not in its vocabulary. */
+    static String outsideVocabulary(String vocabulary) {
+        for (String c : List.of("\u2603", "\u00a7", "~", "\u00e9", "\u4e2d")) {
+            if (!vocabulary.contains(c)) {
+                return c;
+            }
+        }
+        return "\ud83d\ude00";
+    }
+
+    static String describe(List<Sample> samples) {
+        StringBuilder b = new StringBuilder("[");
+        for (Sample s : samples) {
+            b.append(b.length() > 1 ? ", " : "").append(s instanceof Sample.Text t ? "\"" + t.text() + "\"" : s.toString());
+        }
+        return b.append(']').toString();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.nova.tck;
+
+import static dev.nova.tck.Harness.applicableOnlyIf;
+import static dev.nova.tck.Harness.describe;
+import static dev.nova.tck.Harness.exercisedOnlyIf;
+import static dev.nova.tck.Harness.outsideVocabulary;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.nova.api.ConformanceProfile;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.Modality;
+import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §4, generation: counts, shapes, vocabulary, prompts and options.
+ *
+ * <p>The section's rules in SPEC order, as JUnit tests that {@link GeneratorVerification} runs on a plugin.
+ */
+interface Section4Generation extends Rules {
+
+    @Test
+    default void required_spec4_1_countIsHonoured() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        for (int count : new int[] {1, 3}) {
+            List<Sample> s = h.generate(m, h.request(count, 5));
+            assertEquals(count, s.size(), h.violation("4.1", "produced " + s.size() + " samples for count=" + count));
+        }
+    }
+
+    @Test
+    default void required_spec4_2_samplesHaveTheRequestedShape() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        List<Sample> samples = h.generate(m, h.request(2, 5));
+        for (Sample s : samples) {
+            if (h.info().modality() == Modality.TEXT) {
+                assertTrue(s instanceof Sample.Text, h.violation("4.2", "a text plugin produced " + s));
+                if (h.isText()) {
+                    int n = ((Sample.Text) s).text().codePointCount(0, ((Sample.Text) s).text().length());
+                    assertEquals(Harness.SAMPLE_LENGTH, n, h.violation("4.2", "produced " + n + " characters for length="
+                            + Harness.SAMPLE_LENGTH + ": \"" + ((Sample.Text) s).text() + "\""));
+                }
+            } else {
+                assertTrue(s instanceof Sample.Image, h.violation("4.2", "an image plugin produced " + s));
+                Sample.Image first = (Sample.Image) samples.get(0);
+                Sample.Image i = (Sample.Image) s;
+                assertTrue(i.width() == first.width() && i.height() == first.height(),
+                        h.violation("4.2", "images of different sizes in one request: " + first + " and " + i));
+            }
+        }
+    }
+
+    @Test
+    default void required_spec4_3_pixelsAreWithinZeroAndOne() {
+        Harness h = harness();
+        applicableOnlyIf(h.info().modality() == Modality.IMAGE, "not an image plugin");
+        for (Sample s : h.generate(h.warm(), h.request(3, 5))) {
+            float[] p = ((Sample.Image) s).pixels();
+            for (int k = 0; k < p.length; k++) {
+                float v = p[k];
+                if (!(v >= 0f && v <= 1f)) {
+                    fail(h.violation("4.3", "pixel " + k + " of " + s + " is " + v + ", outside [0,1]"));
+                }
+            }
+        }
+    }
+
+    @Test
+    default void required_spec4_4_textUsesOnlyTheVocabulary() {
+        Harness h = harness();
+        applicableOnlyIf(h.info().modality() == Modality.TEXT, "not a text plugin");
+        Optional<String> vocab = h.vocabulary();
+        exercisedOnlyIf(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+        for (Sample s : h.generate(h.warm(), h.request(3, 5))) {
+            String text = ((Sample.Text) s).text();
+            text.codePoints().filter(cp -> vocab.get().indexOf(cp) < 0).findFirst().ifPresent(cp ->
+                    fail(h.violation("4.4", "produced U+" + String.format("%04X", cp) + " '" + new String(Character.toChars(cp))
+                            + "', not in its vocabulary, in \"" + text + "\"")));
+        }
+    }
+
+    @Test
+    default void required_spec4_5_promptIsAPrefix() {
+        Harness h = harness();
+        applicableOnlyIf(h.isText(), "the plugin does not take prompts");
+        Optional<String> vocab = h.vocabulary();
+        String prompt = vocab.map(v -> v.substring(0, Math.min(3, v.length()))).orElse("a");
+        for (Sample s : h.generate(h.warm(), h.request(2, 5).with(GenerationRequest.PROMPT, prompt))) {
+            String text = ((Sample.Text) s).text();
+            assertTrue(text.startsWith(prompt), h.violation("4.5", "sample \"" + text + "\" does not start with prompt \"" + prompt + "\""));
+        }
+    }
+
+    @Test
+    default void required_spec4_6_invalidOptionValueIsRejected() {
+        Harness h = harness();
+        Optional<Map.Entry<String, Object>> option = h.invalidGenerationOption();
+        exercisedOnlyIf(option.isPresent(), "no invalid generation option declared"
+                + " (ConformanceProfile.withInvalidGenerationOption)");
+        String key = option.get().getKey();
+        Object value = option.get().getValue();
+        GenerativeModel m = h.warm();
+        try {
+            m.generate(h.request(1, 5).with(key, value));
+            fail(h.violation("4.6", "accepted " + key + " = " + value));
+        } catch (PluginException e) {
+            assertTrue(e.getMessage().contains(key), h.violation("4.6", "message does not name the option: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(h.violation("8.1", "rejected " + key + " = " + value + " with undocumented " + e.getClass().getName()));
+        }
+    }
+
+    @Test
+    default void required_spec4_7_aPromptOutsideTheVocabularyIsRejected() {
+        Harness h = harness();
+        applicableOnlyIf(h.isText(), "the plugin does not take prompts");
+        Optional<String> vocab = h.vocabulary();
+        exercisedOnlyIf(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+        String prompt = vocab.get().substring(0, Math.min(2, vocab.get().length())) + outsideVocabulary(vocab.get());
+        GenerativeModel m = h.warm();
+        try {
+            List<Sample> s = m.generate(h.request(1, 5).with(GenerationRequest.PROMPT, prompt));
+            fail(h.violation("4.7", "accepted the prompt \"" + prompt + "\", whose last character is not in its vocabulary,"
+                    + " and generated " + describe(s)));
+        } catch (PluginException e) {
+            assertTrue(e.getMessage().contains("prompt"), h.violation("4.7", "the message does not name the prompt: "
+                    + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(h.violation("8.1", "a prompt outside the vocabulary raised undocumented " + e.getClass().getName()));
+        }
+    }
+
+    @Test
+    default void required_spec4_8_temperatureChangesTheSamples() {
+        Harness h = harness();
+        applicableOnlyIf(h.info().modality() == Modality.TEXT, "not a text plugin");
+        GenerativeModel m = h.warm();
+        List<Sample> cold = h.generate(m, h.request(3, 9).with(GenerationRequest.TEMPERATURE, 0.05));
+        List<Sample> hot = h.generate(m, h.request(3, 9).with(GenerationRequest.TEMPERATURE, 20.0));
+        assertTrue(!cold.equals(hot), h.violation("4.8", "temperature 0.05 and 20 gave the same samples " + describe(cold)
+                + ": the option is accepted but has no effect"));
+    }
+
+    @Test
+    default void required_spec4_9_streamedTextIsTheSample() {
+        Harness h = harness();
+        applicableOnlyIf(h.info().modality() == Modality.TEXT, "not a text plugin");
+        GenerativeModel m = h.warm();
+        Map<Integer, StringBuilder> streamed = new TreeMap<>();
+        GenerationRequest r = new GenerationRequest(2, 5, h.request(2, 5).options(),
+                (i, text) -> streamed.computeIfAbsent(i, k -> new StringBuilder()).append(text));
+        List<Sample> samples = h.generate(m, r);
+        // A plugin need not stream; one that streams nothing has not shown this rule holds, so it is not applicable
+        // rather than passed.
+        applicableOnlyIf(!streamed.isEmpty(), "the plugin streamed no text to the request's listener");
+        for (int i = 0; i < samples.size(); i++) {
+            String sample = ((Sample.Text) samples.get(i)).text();
+            String got = streamed.getOrDefault(i, new StringBuilder()).toString();
+            assertEquals(sample, got, h.violation("4.9", "sample " + i + " streamed \"" + got + "\" but returned \""
+                    + sample + "\"; what streams to standard output must be the sample"));
+        }
+        assertTrue(streamed.keySet().stream().allMatch(k -> k >= 0 && k < samples.size()),
+                h.violation("4.9", "streamed text for samples " + streamed.keySet() + " of " + samples.size()));
+    }
+}
