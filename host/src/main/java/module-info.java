@@ -1,7 +1,7 @@
 /**
  * The {@code nova} launcher: command line, plugin discovery and layers, configuration, Dagger graph, run loop
- * and checkpoints. It knows plugins only through {@code dev.nova.api}. It exports one package: the JDK-typed entry
- * points of a cluster launcher (nova-spark), which calls them from outside the host's module layer.
+ * and checkpoints. It knows plugins only through {@code dev.nova.api}. It exports the entry points of a cluster
+ * launcher (nova-spark), which calls them from outside the host's module layer, and the records of their protocol.
  */
 module dev.nova.host {
     requires dev.nova.api;
@@ -14,11 +14,14 @@ module dev.nova.host {
     requires org.jfree.jfreechart;
     // @Generated on Dagger's generated code.
     requires static java.compiler;
+    // Stability markers (@API) on the exported cluster entry; not needed at run time.
+    requires static org.apiguardian.api;
 
     // picocli reflects on the command classes.
     opens dev.nova.host.internal.cli to info.picocli;
 
     exports dev.nova.host.cluster;
+    exports dev.nova.host.cluster.protocol;
 
     uses dev.nova.api.GeneratorProvider;
 }

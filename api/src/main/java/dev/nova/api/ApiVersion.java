@@ -12,9 +12,9 @@ import org.apiguardian.api.API;
  *
  * @param major incremented on incompatible changes
  * @param minor incremented on compatible additions
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
 
     /** The API version this build of Nova implements. */

@@ -9,9 +9,9 @@ import org.apiguardian.api.API;
  *
  * <p>Thread-safe.
  *
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public final class Cancellation {
 
     private volatile boolean cancelled;

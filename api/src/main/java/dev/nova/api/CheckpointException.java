@@ -7,9 +7,9 @@ import org.apiguardian.api.API;
 /**
  * A checkpoint payload could not be written or read: truncated, corrupt, or from another plugin or format.
  *
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public class CheckpointException extends PluginException {
 
     private static final long serialVersionUID = 1L;

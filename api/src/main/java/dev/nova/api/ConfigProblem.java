@@ -17,9 +17,9 @@ import org.apiguardian.api.API;
  *
  * @param path the offending key, relative to the plugin's subtree (for example {@code hidden})
  * @param message what is wrong and what was expected (for example {@code must be > 0, found -3})
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public record ConfigProblem(String path, String message) {
 
     /** Checks the arguments. */

@@ -1,6 +1,6 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,9 +13,12 @@ import org.apiguardian.api.API;
  * @param data a file or folder to evaluate on, or empty for the plugin's own held-out split
  * @param seed the seed for any sampling the evaluation does (importance samples, ...)
  * @param options plugin-specific options, possibly empty
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GenerativeModel} takes it, and it has not changed
+ * since 1.0.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public record EvaluationRequest(Optional<Path> data, long seed, Map<String, Object> options) {
 
     /** Copies the options. */

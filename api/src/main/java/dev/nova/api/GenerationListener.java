@@ -1,15 +1,19 @@
 package dev.nova.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
 
 /**
  * Receives generated text as it is produced, so that the host can stream it.
  *
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GenerationRequest} holds it, and {@link #onText}
+ * has not changed since 1.0; {@link #onNotice}, added in 1.1, stays EXPERIMENTAL.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 @FunctionalInterface
 public interface GenerationListener {
 

@@ -1,6 +1,7 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.DEPRECATED;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import java.util.Map;
 import java.util.Objects;
@@ -17,9 +18,12 @@ import org.apiguardian.api.API;
  * @param seed the sampling seed; same model state and seed give the same samples
  * @param options modality options (see the constants), possibly empty
  * @param listener receives text as it is produced, or {@link GenerationListener#NONE}
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GenerativeModel} takes it, and it has not changed
+ * since 1.0.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public record GenerationRequest(int count, long seed, Map<String, Object> options, GenerationListener listener) {
 
     /** Text: the prompt every sample starts with (a {@code String}). */
@@ -78,7 +82,14 @@ public record GenerationRequest(int count, long seed, Map<String, Object> option
      * @param <T> the expected type
      * @return the value, or empty if absent
      * @throws IllegalArgumentException if present with another type
+     * @deprecated the {@code IllegalArgumentException} it throws may not cross the SPI (only {@link PluginException}
+     *     may), so a plugin that lets it through fails rule 8.1. Read options with kit's
+     *     {@code dev.nova.kit.support.Options} ({@code Options.of(pluginId, request.options(), known)}), which checks
+     *     types and ranges and throws {@link InvalidOptionException} naming the plugin and the option; or read
+     *     {@link #options()} and throw {@link InvalidOptionException} yourself.
      */
+    @Deprecated(since = "1.3")
+    @API(status = DEPRECATED, since = "1.3")
     public <T> Optional<T> option(String key, Class<T> type) {
         Object v = options.get(key);
         if (v == null) {

@@ -1,6 +1,7 @@
 package dev.nova.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import java.io.OutputStream;
 import java.util.List;
@@ -17,9 +18,12 @@ import org.apiguardian.api.API;
  * generation. Unless {@link #isThreadSafe()} says otherwise, the host never calls a model from two threads at
  * once.
  *
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GeneratorProvider} creates and restores it, and
+ * its methods of 1.0 have not changed since; {@link #dataParallel()}, added in 1.2, stays EXPERIMENTAL.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public interface GenerativeModel extends AutoCloseable {
 
     /**
@@ -93,6 +97,7 @@ public interface GenerativeModel extends AutoCloseable {
      * @return the capability, or empty (the default) when the model trains only in one process
      * @since 1.2
      */
+    @API(status = EXPERIMENTAL, since = "1.2")
     default Optional<DataParallel> dataParallel() {
         return Optional.empty();
     }

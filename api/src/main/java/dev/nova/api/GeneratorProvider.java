@@ -24,9 +24,9 @@ import org.apiguardian.api.API;
  *
  * <p>Only {@link PluginException} and its subclasses may cross this interface.
  *
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public interface GeneratorProvider {
 
     /**
@@ -98,7 +98,7 @@ public interface GeneratorProvider {
      * @param scratch an empty directory the plugin may write into
      * @return the tiny config, or empty if the plugin cannot be certified this way
      */
-    @API(status = EXPERIMENTAL, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "1.0")
     default Optional<Config> conformanceConfig(Path scratch) {
         return Optional.empty();
     }

@@ -9,9 +9,9 @@ import org.apiguardian.api.API;
 /**
  * A plugin's configuration is invalid; carries every problem found.
  *
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public class InvalidConfigException extends PluginException {
 
     private static final long serialVersionUID = 1L;

@@ -1,15 +1,19 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
 
 /**
  * What kind of samples a generator produces.
  *
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link PluginInfo} holds it, and it has not changed
+ * since 1.0. New constants may come in a minor release (a third modality is planned), so a {@code switch} over it
+ * needs a default.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public enum Modality {
     /** Text: samples are {@link Sample.Text}. */
     TEXT,

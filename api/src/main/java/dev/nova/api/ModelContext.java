@@ -1,6 +1,6 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,9 +11,12 @@ import org.apiguardian.api.API;
  *
  * <p>An interface so that it can grow; hosts and tests build one with {@link #of}.
  *
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GeneratorProvider} is handed it, and it has not
+ * changed since 1.0.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public interface ModelContext {
 
     /**

@@ -7,9 +7,9 @@ import org.apiguardian.api.API;
 /**
  * The exception a plugin throws across the SPI; its message names the plugin and says what went wrong.
  *
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public class PluginException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

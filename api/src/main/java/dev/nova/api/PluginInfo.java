@@ -15,9 +15,9 @@ import org.apiguardian.api.API;
  * @param modality the kind of samples it generates
  * @param apiRange the Nova API versions it supports
  * @param description one line, at most 120 characters, no line breaks
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public record PluginInfo(String id, String version, Modality modality, VersionRange apiRange, String description) {
 
     /** The pattern every plugin id matches. */

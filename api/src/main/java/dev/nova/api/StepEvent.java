@@ -1,6 +1,6 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import java.util.Map;
 import org.apiguardian.api.API;
@@ -12,9 +12,12 @@ import org.apiguardian.api.API;
  * @param loss the training loss of the step's batch, in nats per item (character, image...)
  * @param items how many items the step consumed (tokens for text, images for images), for throughput
  * @param extras further named figures (learning rate, gradient norm...), possibly empty
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link TrainingListener} receives it, and it has not
+ * changed since 1.0.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public record StepEvent(long step, double loss, long items, Map<String, Double> extras) {
 
     /** Copies {@code extras}. */

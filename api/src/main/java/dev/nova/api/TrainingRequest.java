@@ -1,6 +1,6 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -10,9 +10,12 @@ import org.apiguardian.api.API;
  *
  * @param steps the most steps to run, at least 1
  * @param cancellation checked by the model at least once per step
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GenerativeModel} takes it, and it has not changed
+ * since 1.0.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public record TrainingRequest(long steps, Cancellation cancellation) {
 
     /** Checks the arguments. */

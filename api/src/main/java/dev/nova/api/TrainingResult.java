@@ -1,6 +1,6 @@
 package dev.nova.api;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
 
@@ -9,8 +9,11 @@ import org.apiguardian.api.API;
  *
  * @param stepsRun how many steps ran in this call
  * @param cancelled whether the call stopped early because it was cancelled
- * @since 0.1
+ * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GenerativeModel} returns it, and it has not
+ * changed since 1.0.
+ *
+ * @since 1.0
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "1.3")
 public record TrainingResult(long stepsRun, boolean cancelled) {
 }

@@ -13,9 +13,9 @@ import org.apiguardian.api.API;
  *
  * @param min the lowest supported version, inclusive
  * @param max the first unsupported version, exclusive
- * @since 0.1
+ * @since 1.0
  */
-@API(status = STABLE, since = "0.1")
+@API(status = STABLE, since = "1.0")
 public record VersionRange(ApiVersion min, ApiVersion max) {
 
     /** Checks that the range is not empty. */

@@ -8,8 +8,10 @@
  * sampling and checkpoint payload.
  *
  * <p>Every public type carries its stability with {@code @API}; {@code EXPERIMENTAL} types may change in a
- * minor release, {@code STABLE} ones only in a major release of {@link dev.nova.api.ApiVersion}.
+ * minor release, {@code STABLE} ones only in a major release of {@link dev.nova.api.ApiVersion}. A STABLE type
+ * exposes only STABLE types, except through members marked EXPERIMENTAL themselves. Every {@code since} is an API
+ * version ({@link dev.nova.api.ApiVersion}): 1.0 is the first; a status's {@code since} is the version that gave it.
  *
- * @since 0.1
+ * @since 1.0
  */
 package dev.nova.api;

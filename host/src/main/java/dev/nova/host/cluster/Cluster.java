@@ -1,5 +1,7 @@
 package dev.nova.host.cluster;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.DataParallel;
@@ -7,6 +9,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
+import dev.nova.host.cluster.protocol.ClusterSetup;
 import dev.nova.host.internal.cli.Cli;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginDiscovery;
@@ -24,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * The two entry points of a cluster launcher (nova-spark), in JDK types only: the launcher lives on Spark's class
@@ -38,8 +42,11 @@ import java.util.stream.Stream;
  *       the next step (replicas hold no state a step depends on: the TCK's rule 9.2).</li>
  * </ul>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Cluster {
 
+    // Per-JVM caches, and so static: Spark calls gradientSum statically, once per task, and a replica (a model with
+    // its native memory) or a plugin catalog (module layers) is far too costly to build for every task.
     private static final Map<String, ConcurrentLinkedDeque<Replica>> REPLICAS = new ConcurrentHashMap<>();
     private static final Map<String, PluginCatalog> CATALOGS = new ConcurrentHashMap<>();
 
@@ -47,7 +54,9 @@ public final class Cluster {
     }
 
     /**
-     * Runs the command line with a data-parallel engine (see {@code ClusterTraining} for the maps it exchanges).
+     * Runs the command line with a data-parallel engine: it is given a {@link ClusterSetup}'s map and returns a function
+     * from a {@link dev.nova.host.cluster.protocol.StepRequest}'s map to a
+     * {@link dev.nova.host.cluster.protocol.StepReply}'s.
      *
      * @param args the command line, as {@code nova} takes it
      * @param engine setup → (request → reply)
@@ -67,7 +76,7 @@ public final class Cluster {
      * replica of the model the setup describes (created on first use in this JVM, then reused; one per concurrent
      * task).
      *
-     * @param setup what the driver's engine was given
+     * @param setup what the driver's engine was given: a {@link ClusterSetup}'s map, and any keys the launcher added
      * @param step the step
      * @param parameters the model's parameters at that step
      * @param from the first item of the slice
@@ -77,11 +86,11 @@ public final class Cluster {
      */
     public static Map<String, Object> gradientSum(Map<String, Object> setup, long step, float[] parameters, int from, int to,
                                                   float[] sum) {
-        String key = (String) setup.get("key");
-        ConcurrentLinkedDeque<Replica> pool = REPLICAS.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+        ClusterSetup s = ClusterSetup.of(setup);
+        ConcurrentLinkedDeque<Replica> pool = REPLICAS.computeIfAbsent(s.key(), k -> new ConcurrentLinkedDeque<>());
         Replica r = pool.poll();
         if (r == null) {
-            r = Replica.create(setup);
+            r = Replica.create(s);
         }
         try {
             r.parallel.writeParameters(parameters);
@@ -94,15 +103,15 @@ public final class Cluster {
     /** A model kept on an executor, with its work folder. */
     private record Replica(GenerativeModel model, DataParallel parallel, Path work) {
 
-        static Replica create(Map<String, Object> setup) {
-            String id = (String) setup.get("plugin");
-            String folder = (String) setup.getOrDefault("plugin-path", "");
+        static Replica create(ClusterSetup setup) {
+            String id = setup.plugin();
+            String folder = setup.pluginPath();
             PluginCatalog catalog = CATALOGS.computeIfAbsent(folder, f -> new PluginDiscovery()
                     .discover(f.isEmpty() ? Optional.empty() : Optional.of(Path.of(f))));
             GeneratorProvider provider = catalog.find(id).flatMap(e -> e.provider()).orElseThrow(() -> new PluginException(id,
                     "plugin '" + id + "' is not installed on this executor" + (folder.isEmpty() ? "" : " (plugin folder "
                             + folder + "; plugin folders must be at the same path on every machine)")));
-            Config config = ConfigFactory.parseString((String) setup.get("config"));
+            Config config = ConfigFactory.parseString(setup.config());
             Path work;
             try {
                 work = Files.createTempDirectory("nova-replica-");
@@ -110,8 +119,7 @@ public final class Cluster {
                 throw new UncheckedIOException("cannot create a work folder for a replica: " + e.getMessage(), e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(work)));
-            ModelContext context = ModelContext.of(((Number) setup.get("seed")).longValue(), work,
-                    Path.of((String) setup.get("base-directory")));
+            ModelContext context = ModelContext.of(setup.seed(), work, Path.of(setup.baseDirectory()));
             GenerativeModel model = provider.create(config, context);
             DataParallel parallel = model.dataParallel().orElseThrow(() -> new PluginException(id,
                     "plugin '" + id + "' offers no data-parallel training on this executor"));

@@ -209,6 +209,7 @@ final class FixtureModel implements GenerativeModel {
     }
 
     @Override
+    @SuppressWarnings("deprecation")  // the IllegalArgumentException of GenerationRequest.option is the THROWS_UNDOCUMENTED_EXCEPTION flaw
     public List<Sample> generate(GenerationRequest request) {
         double temperature;
         String prompt;

@@ -9,12 +9,14 @@ import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
+import dev.nova.host.cluster.protocol.ClusterSetup;
+import dev.nova.host.cluster.protocol.StepReply;
+import dev.nova.host.cluster.protocol.StepRequest;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.Sha256;
 import dev.nova.host.internal.support.UsageException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,16 +30,8 @@ import java.util.function.Function;
  * progress) is the local run's, because the model that owns the run is the local one.
  *
  * <p>The engine is a pair of JDK functions, so that it can live outside the host's module layer (on Spark's class
- * path): {@code setup -> (request -> reply)}.
- * <ul>
- *   <li>setup: {@code plugin} (id), {@code plugin-path} (a plugin folder or ""), {@code config} (the plugin's
- *       settings as JSON), {@code seed} (Long), {@code base-directory} (absolute), {@code shards} (Integer),
- *       {@code key} (identifies the model configuration, for replica caches);</li>
- *   <li>request: {@code step} (Long), {@code parameters} (float[]), {@code batch} (Integer, the step's global
- *       batch);</li>
- *   <li>reply: {@code gradient} (float[], the summed gradient) and {@code statistics} (Map of String to Double,
- *       the added statistics of every slice).</li>
- * </ul>
+ * path): {@code setup -> (request -> reply)}, each a map of a record of {@link dev.nova.host.cluster.protocol}
+ * ({@link ClusterSetup}, {@link StepRequest}, {@link StepReply}), which define the keys.
  */
 public final class ClusterTraining {
 
@@ -76,17 +70,12 @@ public final class ClusterTraining {
             throw new UsageException("plugin '" + pluginId + "' does not offer data-parallel training with this"
                     + " configuration (GenerativeModel.dataParallel() is empty); train it without --cluster-shards");
         }
-        Map<String, Object> setup = new HashMap<>();
         String json = pluginConfig.root().render(ConfigRenderOptions.concise());
-        setup.put("plugin", pluginId);
-        setup.put("plugin-path", provenance.getProperty("plugin-path", ""));
-        setup.put("config", json);
-        setup.put("seed", seed);
-        setup.put("base-directory", base.toAbsolutePath().normalize().toString());
-        setup.put("shards", shards);
-        setup.put("key", Sha256.ofText(pluginId + "\n" + provenance.getProperty("plugin-path", "") + "\n" + json
-                + "\n" + seed + "\n" + base.toAbsolutePath().normalize()));
-        return new ClusterTraining(pluginId, engine.get().setup().apply(setup));
+        String folder = provenance.getProperty("plugin-path", "");
+        String baseDirectory = base.toAbsolutePath().normalize().toString();
+        ClusterSetup setup = new ClusterSetup(pluginId, folder, json, seed, baseDirectory, shards,
+                Sha256.ofText(pluginId + "\n" + folder + "\n" + json + "\n" + seed + "\n" + baseDirectory));
+        return new ClusterTraining(pluginId, engine.get().setup().apply(setup.toMap()));
     }
 
     /**
@@ -107,13 +96,10 @@ public final class ClusterTraining {
             }
             long step = model.step();
             dp.readParameters(parameters);
-            Map<String, Object> ask = new HashMap<>();
-            ask.put("step", step);
-            ask.put("parameters", parameters);
-            ask.put("batch", dp.globalBatch(step));
-            Map<String, Object> reply;
+            StepRequest ask = new StepRequest(step, parameters, dp.globalBatch(step));
+            StepReply reply;
             try {
-                reply = steps.apply(ask);
+                reply = StepReply.of(steps.apply(ask.toMap()));
             } catch (RuntimeException e) {
                 if (request.cancellation().isCancelled()) {
                     // Stopping (Ctrl-C stops Spark too): the step is discarded, the model is still at the last one.
@@ -122,9 +108,8 @@ public final class ClusterTraining {
                 throw new PluginException(pluginId, "step " + (step + 1) + " failed on the cluster: "
                         + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " "), e);
             }
-            float[] gradient = (float[]) reply.get("gradient");
-            @SuppressWarnings("unchecked")
-            Map<String, Double> statistics = new LinkedHashMap<>((Map<String, Double>) reply.get("statistics"));
+            float[] gradient = reply.gradient();
+            Map<String, Double> statistics = new LinkedHashMap<>(reply.statistics());
             Double units = statistics.get(DataParallel.UNITS);
             if (gradient == null || gradient.length != parameters.length || units == null || !(units > 0)) {
                 throw new PluginException(pluginId, "the cluster returned no usable gradient for step " + (step + 1));
