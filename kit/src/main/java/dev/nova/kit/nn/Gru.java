@@ -8,13 +8,15 @@ import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import dev.nova.kit.nn.GruBuffers.Layer;
+import dev.nova.kit.nn.GruBuffers.Work;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * A stack of GRU layers with backpropagation through time, and a one-step {@link Stepper} for sampling.
+ * A stack of GRU layers with backpropagation through time; {@link #snapshot()} for one-step sampling.
  *
- * <p>The GRU follows PyTorch's formulation, so that parity runs compare like with like:
- * {@code r = σ(x·Wxr + bxr + h·Whr + bhr)}, {@code z = σ(x·Wxz + bxz + h·Whz + bhz)},
+ * <p>The GRU follows PyTorch's formulation ({@link GruCell}, shared with sampling), so that parity runs compare
+ * like with like: {@code r = σ(x·Wxr + bxr + h·Whr + bhr)}, {@code z = σ(x·Wxz + bxz + h·Whz + bhz)},
  * {@code n = tanh(x·Wxn + bxn + r ⊙ (h·Whn + bhn))}, {@code h' = (1 − z) ⊙ n + z ⊙ h}; the three gates share one
  * matrix per input ({@code [in, 3·hidden]}, columns r|z|n), all initialised uniform in ±1/√hidden.
  *
@@ -93,137 +95,6 @@ public final class Gru {
     }
 
     /**
-     * The buffers of one sequence shape, kept from call to call: a training step allocated about 40 MB of native
-     * arrays before, and ND4J's allocation (it zeroes every buffer) was a third of the step's native time.
-     */
-    private final class Work {
-        final int time;
-        final int batch;
-        final int n;
-        final INDArray ones;
-        final Layer[] layer = new Layer[layers];
-        boolean initialGiven;
-        /** Whether the last forward pass kept what the backward pass needs. */
-        boolean training;
-        /** With an embedding in front: the tokens, the table E·Wx0 + bx0 and the per-token sums of dXg0. */
-        int[] tokens;
-        Embedding embedding;
-        INDArray table;
-        Vec tableJ;
-        INDArray tokenSums;
-        Vec tokenSumsJ;
-        INDArray vocabOnes;
-
-        Work(int time, int batch) {
-            this.time = time;
-            this.batch = batch;
-            this.n = time * batch;
-            ones = Nd4j.ones(params.type(), 1, n);
-            for (int l = 0; l < layers; l++) {
-                layer[l] = new Layer(this, l == 0 ? input : hidden);
-            }
-        }
-    }
-
-    /** One layer's buffers for one shape; the Java arrays hold what the backward pass needs (row-major). */
-    private final class Layer {
-        final int in;
-        INDArray xg;
-        final INDArray out;
-        final INDArray[] outRows;
-        final INDArray hg;
-        final INDArray h0;
-        INDArray dHg;
-        INDArray[] dHgRows;
-        INDArray dXg;
-        INDArray back;
-        INDArray dx;
-        Vec xgJ;
-        final Vec outJ;
-        Vec rJ;
-        Vec zJ;
-        Vec nJ;
-        Vec hgnJ;
-        final Vec hgJ;
-        Vec dOutJ;
-        Vec dXgJ;
-        Vec dHgJ;
-        Vec backJ;
-        final int n;
-        final int batch;
-        final int time;
-        INDArray input;
-        INDArray dropped;
-        double[] mask;
-        double[] initial;
-
-        Layer(Work w, int in) {
-            this.in = in;
-            int h = hidden;
-            int g3 = 3 * h;
-            DataType type = params.type();
-            this.n = w.n;
-            out = Nd4j.create(type, w.n, h);
-            hg = Nd4j.create(type, w.batch, g3);
-            h0 = Nd4j.create(type, w.batch, h);
-            this.batch = w.batch;
-            this.time = w.time;
-            outRows = new INDArray[w.time];
-            for (int t = 0; t < w.time; t++) {
-                outRows[t] = rows(out, t * w.batch, (t + 1) * w.batch);
-            }
-            outJ = Vec.of(type, w.n * h);
-            hgJ = Vec.of(type, w.batch * g3);
-        }
-
-        /** The gate values the backward pass reads, made on the first training forward pass (inference keeps none). */
-        void traces() {
-            if (rJ == null) {
-                DataType type = params.type();
-                rJ = Vec.of(type, n * hidden);
-                zJ = Vec.of(type, n * hidden);
-                nJ = Vec.of(type, n * hidden);
-                hgnJ = Vec.of(type, n * hidden);
-            }
-        }
-
-        /** The backward pass's buffers, made on the first backward pass (evaluation needs none). */
-        void gradients() {
-            if (dHg != null) {
-                return;
-            }
-            DataType type = params.type();
-            int g3 = 3 * hidden;
-            dHg = Nd4j.create(type, n, g3);
-            dXg = Nd4j.create(type, n, g3);
-            back = Nd4j.create(type, batch, hidden);
-            dx = Nd4j.create(type, n, in);
-            dHgRows = new INDArray[time];
-            for (int t = 0; t < time; t++) {
-                dHgRows[t] = rows(dHg, (long) t * batch, (long) (t + 1) * batch);
-            }
-            dOutJ = Vec.of(type, n * hidden);
-            dXgJ = Vec.of(type, n * g3);
-            dHgJ = Vec.of(type, n * g3);
-            backJ = Vec.of(type, batch * hidden);
-        }
-
-        /** The input projection's buffers, made on first use (a layer over an embedding reads its table instead). */
-        Vec projection() {
-            if (xg == null) {
-                xg = Nd4j.create(params.type(), n, 3L * hidden);
-                xgJ = Vec.of(params.type(), n * 3 * hidden);
-            }
-            return xgJ;
-        }
-
-        /** What the next layer reads: the states, or the states after dropout. */
-        INDArray output() {
-            return mask == null ? out : dropped;
-        }
-    }
-
-    /**
      * The first layer's input gradients when it reads an embedding: S = the rows of dXg summed per token, then
      * {@code dWx0 = Eᵀ·S}, {@code dbx0 = Σ S} and {@code dE = S·Wx0ᵀ}.
      */
@@ -256,7 +127,7 @@ public final class Gru {
 
     private Work work(int time, int batch) {
         long key = ((long) time << 32) | batch;
-        return works.computeIfAbsent(key, k -> new Work(time, batch));
+        return works.computeIfAbsent(key, k -> new Work(params.type(), time, batch, layers, input, hidden));
     }
 
     /**
@@ -478,9 +349,9 @@ public final class Gru {
                     int po = to - batch * h;
                     for (int j = 0; j < h; j++) {
                         double hn = hg.get(go + 2 * h + j) + bh[2 * h + j];
-                        double r = Activation.sigmoid(xg.get(xo + j) + bx[j] + (hg.get(go + j) + bh[j]));
-                        double z = Activation.sigmoid(xg.get(xo + h + j) + bx[h + j] + (hg.get(go + h + j) + bh[h + j]));
-                        double nt = Activation.tanh(xg.get(xo + 2 * h + j) + bx[2 * h + j] + r * hn);
+                        double r = GruCell.gate(xg.get(xo + j) + bx[j] + (hg.get(go + j) + bh[j]));
+                        double z = GruCell.gate(xg.get(xo + h + j) + bx[h + j] + (hg.get(go + h + j) + bh[h + j]));
+                        double nt = GruCell.candidate(xg.get(xo + 2 * h + j) + bx[2 * h + j], r, hn);
                         double prev = step > 0 ? out.get(po + j) : initial != null ? initial[b * h + j] : 0;
                         if (keep) {
                             L.rJ.set(to + j, r);
@@ -488,7 +359,7 @@ public final class Gru {
                             L.nJ.set(to + j, nt);
                             L.hgnJ.set(to + j, hn);
                         }
-                        out.set(to + j, nt + z * (prev - nt));
+                        out.set(to + j, GruCell.next(nt, z, prev));
                     }
                 }
             });
@@ -578,123 +449,22 @@ public final class Gru {
     }
 
     /**
-     * The current parameters as plain arrays, for any number of {@link Stepper}s (take one per generation
-     * request: it is a copy, so training on does not change a sample in progress).
+     * The current parameters as plain arrays, for any number of {@link GruSnapshot.Stepper}s (take one per
+     * generation request: it is a copy, so training on does not change a sample in progress).
      *
      * @return the snapshot
      */
-    public Snapshot snapshot() {
-        return new Snapshot();
-    }
-
-    /**
-     * The stack's parameters copied out of ND4J: the weights into native memory, multiplied one row at a time
-     * through BLAS ({@link NativeMatrix}), the biases into plain arrays.
-     */
-    public final class Snapshot {
-        private final NativeMatrix[] wx = new NativeMatrix[layers];
-        private final float[][] bx = new float[layers][];
-        private final NativeMatrix[] wh = new NativeMatrix[layers];
-        private final float[][] bh = new float[layers][];
-
-        private Snapshot() {
-            for (int l = 0; l < layers; l++) {
-                wx[l] = new NativeMatrix(Buffers.floats(params.get(name("wx", l))), l == 0 ? input : hidden, 3 * hidden);
-                bx[l] = Buffers.floats(params.get(name("bx", l)));
-                wh[l] = new NativeMatrix(Buffers.floats(params.get(name("wh", l))), hidden, 3 * hidden);
-                bh[l] = Buffers.floats(params.get(name("bh", l)));
-            }
+    public GruSnapshot snapshot() {
+        NativeMatrix[] wx = new NativeMatrix[layers];
+        float[][] bx = new float[layers][];
+        NativeMatrix[] wh = new NativeMatrix[layers];
+        float[][] bh = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            wx[l] = new NativeMatrix(Buffers.floats(params.get(name("wx", l))), l == 0 ? input : hidden, 3 * hidden);
+            bx[l] = Buffers.floats(params.get(name("bx", l)));
+            wh[l] = new NativeMatrix(Buffers.floats(params.get(name("wh", l))), hidden, 3 * hidden);
+            bh[l] = Buffers.floats(params.get(name("bh", l)));
         }
-
-        /**
-         * The first layer's input projection {@code x·Wx0 + bx0}, which a caller may tabulate (per token, say).
-         *
-         * @param x {@code input} values
-         * @return {@code 3·hidden} values
-         */
-        public float[] project(float[] x) {
-            float[] out = bx[0].clone();
-            wx[0].addProduct(x, out);
-            return out;
-        }
-
-        /**
-         * A stepper starting from zero states.
-         *
-         * @return the stepper
-         */
-        public Stepper stepper() {
-            return new Stepper(this, null);
-        }
-
-        /**
-         * A stepper starting from given states.
-         *
-         * @param initial per layer, {@code hidden} values
-         * @return the stepper
-         */
-        public Stepper stepper(float[][] initial) {
-            return new Stepper(this, initial);
-        }
-    }
-
-    /**
-     * Runs the stack one step at a time for one sequence, carrying the states forward: O(1) work per step, and no
-     * allocation (the gate buffers are the stepper's own).
-     */
-    public final class Stepper {
-        private final Snapshot p;
-        private final float[][] state = new float[layers][hidden];
-        private final float[] xg = new float[3 * hidden];
-        private final float[] hg = new float[3 * hidden];
-
-        private Stepper(Snapshot p, float[][] initial) {
-            this.p = p;
-            if (initial != null) {
-                for (int l = 0; l < layers; l++) {
-                    System.arraycopy(initial[l], 0, state[l], 0, hidden);
-                }
-            }
-        }
-
-        /**
-         * Feeds one input.
-         *
-         * @param x {@code input} values
-         * @return the top layer's new state (live: copy it to keep it)
-         */
-        public float[] step(float[] x) {
-            return stepProjected(p.project(x));
-        }
-
-        /**
-         * Feeds one input given as its first-layer projection ({@link Snapshot#project}).
-         *
-         * @param projected {@code 3·hidden} values (not modified)
-         * @return the top layer's new state (live: copy it to keep it)
-         */
-        public float[] stepProjected(float[] projected) {
-            int h = hidden;
-            float[] x = null;
-            for (int l = 0; l < layers; l++) {
-                float[] xl = projected;
-                if (l > 0) {
-                    System.arraycopy(p.bx[l], 0, xg, 0, 3 * h);
-                    p.wx[l].addProduct(x, xg);
-                    xl = xg;
-                }
-                System.arraycopy(p.bh[l], 0, hg, 0, 3 * h);
-                p.wh[l].addProduct(state[l], hg);
-                float[] s = state[l];
-                for (int j = 0; j < h; j++) {
-                    double r = Activation.sigmoid(xl[j] + hg[j]);
-                    double z = Activation.sigmoid(xl[h + j] + hg[h + j]);
-                    double nt = Activation.tanh(xl[2 * h + j] + r * hg[2 * h + j]);
-                    s[j] = (float) (nt + z * (s[j] - nt));
-                }
-                x = s;
-            }
-            return x;
-        }
+        return new GruSnapshot(hidden, wx, bx, wh, bh);
     }
 }

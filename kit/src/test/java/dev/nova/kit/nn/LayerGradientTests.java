@@ -253,7 +253,7 @@ class LayerGradientTests {
         double[] xs = randoms(5 * 3, 4);
         INDArray top = g.forward(Buffers.matrix(DataType.DOUBLE, xs, 5, 3), 5, 1, null, (Dropout.Masks) null);
         double[] expected = Buffers.doubles(top);
-        Gru.Stepper s = g.snapshot().stepper();
+        GruSnapshot.Stepper s = g.snapshot().stepper();
         for (int t = 0; t < 5; t++) {
             float[] x = new float[3];
             for (int k = 0; k < 3; k++) {

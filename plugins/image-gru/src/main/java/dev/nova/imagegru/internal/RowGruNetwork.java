@@ -5,6 +5,7 @@ import dev.nova.kit.nn.Buffers;
 import dev.nova.kit.nn.Dense;
 import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.nn.Gru;
+import dev.nova.kit.nn.GruSnapshot;
 import dev.nova.kit.nn.Losses;
 import dev.nova.kit.nn.ParamSet;
 import java.util.ArrayList;
@@ -318,10 +319,10 @@ public final class RowGruNetwork {
     /** Writes images row by row from a condition: O(1) work per row. */
     public final class Sampler {
         private final Dense.Snapshot toState;
-        private final Gru.Snapshot gru;
+        private final GruSnapshot gru;
         private final Dense.Snapshot head;
 
-        private Sampler(Dense.Snapshot toState, Gru.Snapshot gru, Dense.Snapshot head) {
+        private Sampler(Dense.Snapshot toState, GruSnapshot gru, Dense.Snapshot head) {
             this.toState = toState;
             this.gru = gru;
             this.head = head;
@@ -359,7 +360,7 @@ public final class RowGruNetwork {
             for (int l = 0; l < layers; l++) {
                 initial[l] = java.util.Arrays.copyOfRange(h0, l * hidden, (l + 1) * hidden);
             }
-            Gru.Stepper stepper = gru.stepper(initial);
+            GruSnapshot.Stepper stepper = gru.stepper(initial);
             float[] row = new float[size];
             float[] image = new float[size * size];
             for (int t = 0; t < size; t++) {

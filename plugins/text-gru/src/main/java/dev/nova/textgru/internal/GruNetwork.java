@@ -6,6 +6,7 @@ import dev.nova.kit.nn.Dense;
 import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.nn.Embedding;
 import dev.nova.kit.nn.Gru;
+import dev.nova.kit.nn.GruSnapshot;
 import dev.nova.kit.nn.Losses;
 import dev.nova.kit.nn.ParamSet;
 import dev.nova.kit.text.Windows;
@@ -107,12 +108,12 @@ public final class GruNetwork {
 
     /** The parameters copied into plain arrays, with the first layer's input projection tabulated per character. */
     public final class Snapshot {
-        private final Gru.Snapshot gru;
+        private final GruSnapshot gru;
         private final Dense.Snapshot head;
         /** Row c: embedding of c times the first layer's input weights, plus its bias. */
         private final float[][] inputTable;
 
-        private Snapshot(Gru.Snapshot gru, Dense.Snapshot head, float[] emb, int width) {
+        private Snapshot(GruSnapshot gru, Dense.Snapshot head, float[] emb, int width) {
             this.gru = gru;
             this.head = head;
             inputTable = new float[vocab][];
@@ -134,7 +135,7 @@ public final class GruNetwork {
     /** Samples the network one character at a time, carrying the GRU state forward: O(1) work per character. */
     public static final class Stepper {
         private final Snapshot p;
-        private final Gru.Stepper state;
+        private final GruSnapshot.Stepper state;
 
         private Stepper(Snapshot p) {
             this.p = p;

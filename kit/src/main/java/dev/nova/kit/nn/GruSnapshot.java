@@ -1,0 +1,121 @@
+package dev.nova.kit.nn;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
+/**
+ * A {@link Gru} stack's parameters copied out of ND4J for sampling: the weights into native memory, multiplied one
+ * row at a time through BLAS ({@link NativeMatrix}), the biases into plain arrays. Any number of {@link Stepper}s
+ * may run from one snapshot; training on does not change it.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class GruSnapshot {
+
+    private final int layers;
+    private final int hidden;
+    private final NativeMatrix[] wx;
+    private final float[][] bx;
+    private final NativeMatrix[] wh;
+    private final float[][] bh;
+
+    GruSnapshot(int hidden, NativeMatrix[] wx, float[][] bx, NativeMatrix[] wh, float[][] bh) {
+        this.layers = wx.length;
+        this.hidden = hidden;
+        this.wx = wx;
+        this.bx = bx;
+        this.wh = wh;
+        this.bh = bh;
+    }
+
+    /**
+     * The first layer's input projection {@code x·Wx0 + bx0}, which a caller may tabulate (per token, say).
+     *
+     * @param x {@code input} values
+     * @return {@code 3·hidden} values
+     */
+    public float[] project(float[] x) {
+        float[] out = bx[0].clone();
+        wx[0].addProduct(x, out);
+        return out;
+    }
+
+    /**
+     * A stepper starting from zero states.
+     *
+     * @return the stepper
+     */
+    public Stepper stepper() {
+        return new Stepper(null);
+    }
+
+    /**
+     * A stepper starting from given states.
+     *
+     * @param initial per layer, {@code hidden} values
+     * @return the stepper
+     */
+    public Stepper stepper(float[][] initial) {
+        return new Stepper(initial);
+    }
+
+    /**
+     * Runs the stack one step at a time for one sequence, carrying the states forward: O(1) work per step, and no
+     * allocation (the gate buffers are the stepper's own).
+     */
+    public final class Stepper {
+        private final float[][] state = new float[layers][hidden];
+        private final float[] xg = new float[3 * hidden];
+        private final float[] hg = new float[3 * hidden];
+
+        private Stepper(float[][] initial) {
+            if (initial != null) {
+                for (int l = 0; l < layers; l++) {
+                    System.arraycopy(initial[l], 0, state[l], 0, hidden);
+                }
+            }
+        }
+
+        /**
+         * Feeds one input.
+         *
+         * @param x {@code input} values
+         * @return the top layer's new state (live: copy it to keep it)
+         */
+        public float[] step(float[] x) {
+            return stepProjected(project(x));
+        }
+
+        /**
+         * Feeds one input given as its first-layer projection ({@link GruSnapshot#project}).
+         *
+         * @param projected {@code 3·hidden} values (not modified)
+         * @return the top layer's new state (live: copy it to keep it)
+         */
+        public float[] stepProjected(float[] projected) {
+            int h = hidden;
+            float[] x = null;
+            for (int l = 0; l < layers; l++) {
+                float[] xl = projected;
+                if (l > 0) {
+                    System.arraycopy(bx[l], 0, xg, 0, 3 * h);
+                    wx[l].addProduct(x, xg);
+                    xl = xg;
+                }
+                System.arraycopy(bh[l], 0, hg, 0, 3 * h);
+                wh[l].addProduct(state[l], hg);
+                float[] s = state[l];
+                for (int j = 0; j < h; j++) {
+                    double r = GruCell.gate(xl[j] + hg[j]);
+                    double z = GruCell.gate(xl[h + j] + hg[h + j]);
+                    double nt = GruCell.candidate(xl[2 * h + j], r, hg[2 * h + j]);
+                    s[j] = (float) GruCell.next(nt, z, s[j]);
+                }
+                x = s;
+            }
+            return x;
+        }
+    }
+}
