@@ -157,7 +157,7 @@ class LayerGradientTests {
         for (int i = 0; i < (time - 1) * 8; i++) {
             assertEquals(before[i], after[i], 1e-12, "position " + i / 8 + " saw a later position");
         }
-        CausalSelfAttention.Cache cache = a.snapshot().cache(time);
+        AttentionSnapshot.Cache cache = a.snapshot().cache(time);
         for (int t = 0; t < time; t++) {
             float[] in = new float[8];
             for (int j = 0; j < 8; j++) {

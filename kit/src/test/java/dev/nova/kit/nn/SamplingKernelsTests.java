@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The native kernels of sampling: {@link NativeMatrix}'s blocked {@code sgemv} and batched {@code sgemm} against
- * plain loops, and a {@link CausalSelfAttention.Cache} filled several positions at a time against one at a time.
+ * plain loops, and a {@link AttentionSnapshot.Cache} filled several positions at a time against one at a time.
  */
 class SamplingKernelsTests {
 
@@ -116,16 +116,16 @@ class SamplingKernelsTests {
         int width = 16;
         ParamSet p = new ParamSet(DataType.FLOAT, 9);
         CausalSelfAttention a = new CausalSelfAttention(p, "att", width, 2, Init.gaussian(0.5), Init.uniform(0.1));
-        CausalSelfAttention.Snapshot s = a.snapshot();
+        AttentionSnapshot s = a.snapshot();
         int total = 50;
         float[] xs = randoms(total * width, 10);
-        CausalSelfAttention.Cache single = s.cache(total);
+        AttentionSnapshot.Cache single = s.cache(total);
         float[] expected = new float[total * width];
         for (int t = 0; t < total; t++) {
             float[] out = single.step(Arrays.copyOfRange(xs, t * width, (t + 1) * width));
             System.arraycopy(out, 0, expected, t * width, width);
         }
-        CausalSelfAttention.Cache batched = s.cache(total);
+        AttentionSnapshot.Cache batched = s.cache(total);
         for (int round = 0; round < 2; round++) {
             float[] actual = new float[total * width];
             float[] y = new float[40 * width];

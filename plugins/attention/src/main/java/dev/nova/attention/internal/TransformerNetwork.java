@@ -2,6 +2,7 @@ package dev.nova.attention.internal;
 
 import dev.nova.kit.nn.Activation;
 import dev.nova.kit.nn.Buffers;
+import dev.nova.kit.nn.AttentionSnapshot;
 import dev.nova.kit.nn.CausalSelfAttention;
 import dev.nova.kit.nn.Dense;
 import dev.nova.kit.nn.Dropout;
@@ -270,7 +271,7 @@ public final class TransformerNetwork {
         private final float[] tok = Buffers.floats(tokens.weights());
         private final float[] pos = Buffers.floats(positions.weights());
         private final List<LayerNorm.Snapshot> ln1 = new ArrayList<>();
-        private final List<CausalSelfAttention.Snapshot> attention = new ArrayList<>();
+        private final List<AttentionSnapshot> attention = new ArrayList<>();
         private final List<LayerNorm.Snapshot> ln2 = new ArrayList<>();
         private final List<Dense.Snapshot> fc = new ArrayList<>();
         private final List<Dense.Snapshot> out = new ArrayList<>();
@@ -306,7 +307,7 @@ public final class TransformerNetwork {
      */
     public final class Stepper {
         private final Snapshot p;
-        private final List<CausalSelfAttention.Cache> caches = new ArrayList<>();
+        private final List<AttentionSnapshot.Cache> caches = new ArrayList<>();
         private final int[] window = new int[context];
         private int size;
         /** The residual stream, a normalised copy, a sublayer's output, the MLP's hidden rows: up to context rows. */
@@ -317,7 +318,7 @@ public final class TransformerNetwork {
 
         private Stepper(Snapshot p) {
             this.p = p;
-            for (CausalSelfAttention.Snapshot a : p.attention) {
+            for (AttentionSnapshot a : p.attention) {
                 caches.add(a.cache(context));
             }
             this.x = new float[context * width];
@@ -329,7 +330,7 @@ public final class TransformerNetwork {
         /** Forgets every token fed, keeping the buffers (native memory included) for the next sequence. */
         public void reset() {
             size = 0;
-            for (CausalSelfAttention.Cache c : caches) {
+            for (AttentionSnapshot.Cache c : caches) {
                 c.clear();
             }
         }
