@@ -47,6 +47,26 @@ public final class EpochOrder {
         this.epoch = -1;
     }
 
+    /**
+     * Items per step.
+     *
+     * @return the batch
+     * @since 1.3
+     */
+    public int batch() {
+        return batch;
+    }
+
+    /**
+     * The seed the order is drawn from.
+     *
+     * @return the seed
+     * @since 1.3
+     */
+    public long seed() {
+        return seed;
+    }
+
     /** Steps per epoch. */
     public int stepsPerEpoch() {
         return (items + batch - 1) / batch;

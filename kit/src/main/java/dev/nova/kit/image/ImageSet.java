@@ -52,6 +52,26 @@ public record ImageSet(int count, int size, float[] pixels, int[] labels, List<S
     }
 
     /**
+     * The images at some positions, as a set of their own (with their labels, when the set has labels).
+     *
+     * @param index positions
+     * @return the images, in that order
+     * @since 1.3
+     */
+    public ImageSet select(int[] index) {
+        float[] p = new float[index.length * dim()];
+        gather(index, 0, index.length, p);
+        int[] l = null;
+        if (labels != null) {
+            l = new int[index.length];
+            for (int i = 0; i < index.length; i++) {
+                l[i] = labels[index[i]];
+            }
+        }
+        return new ImageSet(index.length, size, p, l, classes, source);
+    }
+
+    /**
      * One image.
      *
      * @param i its position

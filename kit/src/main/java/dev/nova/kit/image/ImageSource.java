@@ -21,6 +21,7 @@ public final class ImageSource {
     private final double holdout;
     private final int limit;
     private ImageSet.Split split;
+    private EpochOrder order;
 
     /**
      * Describes the data; reads nothing.
@@ -57,5 +58,38 @@ public final class ImageSource {
             split = new ImageSet.Split(s.train().limit(limit), s.test());
         }
         return split;
+    }
+
+    /**
+     * The order training visits the (limited) training images in, for a batch size and a run's seed: made on the
+     * first call, and again when either changes (after a restore under another seed, say).
+     *
+     * @param batch images per step
+     * @param seed the run's seed
+     * @return the order
+     * @since 1.3
+     */
+    public EpochOrder order(int batch, long seed) {
+        EpochOrder o = order;
+        if (o == null || o.batch() != batch || o.seed() != seed) {
+            o = new EpochOrder(get().train().count(), batch, seed);
+            order = o;
+        }
+        return o;
+    }
+
+    /**
+     * Images {@code [from, to)} of a training step's batch, in the epoch order of {@link #order(int, long)}.
+     *
+     * @param batch images per step
+     * @param seed the run's seed
+     * @param step the 0-based step
+     * @param from the first image of the batch to take
+     * @param to the image after the last
+     * @return the images, with their labels when the data has classes
+     * @since 1.3
+     */
+    public ImageSet trainingSlice(int batch, long seed, long step, int from, int to) {
+        return get().train().select(java.util.Arrays.copyOfRange(order(batch, seed).step(step), from, to));
     }
 }

@@ -36,6 +36,14 @@ public enum Activation {
     public static final List<String> NAMES = List.of("identity", "relu", "leaky-relu", "tanh", "sigmoid", "gelu");
 
     /**
+     * The activations the first-party image plugins let users choose for their MLP layers (a config key's allowed
+     * words).
+     *
+     * @since 1.3
+     */
+    public static final List<String> HIDDEN = List.of("relu", "leaky-relu", "tanh");
+
+    /**
      * The activation of a config name such as {@code leaky-relu}.
      *
      * @param name the name

@@ -2,8 +2,6 @@ package dev.nova.kit.nn;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,7 +32,7 @@ public final class CausalSelfAttention {
     private final Dense qkv;
     private final Dense proj;
     private final INDArray keyBiasGradient;
-    private final Map<Long, Work> works = new HashMap<>();
+    private final ShapeCache<Work> works = new ShapeCache<>();
     private Work last;
 
     /** The buffers of one (batch, time) shape. */
@@ -123,11 +121,7 @@ public final class CausalSelfAttention {
     }
 
     private Work work(int batch, int time) {
-        long key = ((long) batch << 32) | time;
-        if (works.size() >= 2 && !works.containsKey(key)) {
-            works.clear();
-        }
-        return works.computeIfAbsent(key, k -> new Work(batch, time));
+        return works.get(batch, time, () -> new Work(batch, time));
     }
 
     /**

@@ -2,8 +2,6 @@ package dev.nova.kit.nn;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,7 +26,7 @@ public final class Dense {
     private final int in;
     private final int out;
     private final Activation activation;
-    private final Map<Integer, Pass> passes = new HashMap<>();
+    private final ShapeCache<Pass> passes = new ShapeCache<>();
     private Pass last;
 
     /** One batch size's buffers. */
@@ -114,10 +112,7 @@ public final class Dense {
     }
 
     private Pass pass(int batch) {
-        if (passes.size() > 4 && !passes.containsKey(batch)) {
-            passes.clear();
-        }
-        return passes.computeIfAbsent(batch, Pass::new);
+        return passes.get(batch, 0, () -> new Pass(batch));
     }
 
     /**

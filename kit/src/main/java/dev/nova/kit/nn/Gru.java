@@ -2,7 +2,6 @@ package dev.nova.kit.nn;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import java.util.Map;
 import java.util.Random;
 import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,16 +39,8 @@ public final class Gru {
     private final int hidden;
     private final int layers;
     private final double dropout;
-    /**
-     * The buffers of the two shapes used last (a training batch and an epoch's last, smaller batch, or an
-     * evaluation batch); a third shape evicts the one used least recently, whose native memory the collector frees.
-     */
-    private final Map<Long, Work> works = new java.util.LinkedHashMap<>(4, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Work> eldest) {
-            return size() > 2;
-        }
-    };
+    /** Buffers per (time, batch) shape, kept under kit's one policy ({@link ShapeCache}). */
+    private final ShapeCache<Work> works = new ShapeCache<>();
     private Work last;
     private double[][] dInitial;
 
@@ -126,8 +117,7 @@ public final class Gru {
     }
 
     private Work work(int time, int batch) {
-        long key = ((long) time << 32) | batch;
-        return works.computeIfAbsent(key, k -> new Work(params.type(), time, batch, layers, input, hidden));
+        return works.get(time, batch, () -> new Work(params.type(), time, batch, layers, input, hidden));
     }
 
     /**

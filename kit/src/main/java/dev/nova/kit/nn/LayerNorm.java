@@ -2,8 +2,6 @@ package dev.nova.kit.nn;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +22,7 @@ public final class LayerNorm {
     private final String gain;
     private final String bias;
     private final int width;
-    private final Map<Integer, Pass> passes = new HashMap<>();
+    private final ShapeCache<Pass> passes = new ShapeCache<>();
     private Pass last;
 
     /** One row count's buffers. */
@@ -60,10 +58,7 @@ public final class LayerNorm {
     }
 
     private Pass pass(int rows) {
-        if (passes.size() > 4 && !passes.containsKey(rows)) {
-            passes.clear();
-        }
-        return passes.computeIfAbsent(rows, Pass::new);
+        return passes.get(rows, 0, () -> new Pass(rows));
     }
 
     /**

@@ -55,27 +55,31 @@ public record TrainSettings(String optimizer, double learningRate, int warmupSte
     }
 
     /**
-     * Checks a section's keys, adding each problem under {@code prefix + key} ({@code beta2} only where the plugin's
-     * reference defines it).
+     * Reads and checks a section's keys, adding each problem under {@code prefix + key} ({@code beta2} only where
+     * the plugin's reference defines it; 0.999 otherwise).
+     *
+     * @param c the checks of the plugin's subtree
+     * @param prefix the section with a trailing dot, for example {@code train.}
+     * @return the settings (placeholders where a problem was added)
+     * @since 1.3
+     */
+    public static TrainSettings read(Checks c, String prefix) {
+        return new TrainSettings(c.getOneOf(prefix + "optimizer", OPTIMIZERS), c.getPositive(prefix + "learning-rate"),
+                c.getInt(prefix + "warmup-steps", 0, Integer.MAX_VALUE), c.getInt(prefix + "decay-steps", 0, Integer.MAX_VALUE),
+                c.getAtLeast(prefix + "min-learning-rate", 0), c.getAtLeast(prefix + "gradient-clip", 0),
+                c.getAtLeast(prefix + "weight-decay", 0),
+                c.config().hasPath(prefix + "beta2") ? c.getDouble(prefix + "beta2", 0, 1, false) : 0.999);
+    }
+
+    /**
+     * Checks a section's keys, adding each problem under {@code prefix + key}: {@link #read(Checks, String)}
+     * without the result.
      *
      * @param c the checks of the plugin's subtree
      * @param prefix the section with a trailing dot, for example {@code train.}
      */
     public static void check(Checks c, String prefix) {
-        c.oneOf(prefix + "optimizer", OPTIMIZERS);
-        c.positive(prefix + "learning-rate");
-        c.intRange(prefix + "warmup-steps", 0, Integer.MAX_VALUE);
-        c.intRange(prefix + "decay-steps", 0, Integer.MAX_VALUE);
-        c.atLeast(prefix + "min-learning-rate", 0);
-        c.atLeast(prefix + "gradient-clip", 0);
-        c.atLeast(prefix + "weight-decay", 0);
-        if (hasKey(c, prefix + "beta2")) {
-            c.range(prefix + "beta2", 0, 1, false);
-        }
-    }
-
-    private static boolean hasKey(Checks c, String key) {
-        return c.config().hasPath(key);
+        read(c, prefix);
     }
 
     /**
@@ -84,13 +88,15 @@ public record TrainSettings(String optimizer, double learningRate, int warmupSte
      * @param config the plugin's subtree
      * @param prefix the section with a trailing dot, for example {@code train.}
      * @return the settings
+     * @throws IllegalArgumentException if a key is out of range (check first, to report it as the plugin's)
      */
     public static TrainSettings of(Config config, String prefix) {
-        return new TrainSettings(config.getString(prefix + "optimizer"), config.getDouble(prefix + "learning-rate"),
-                config.getInt(prefix + "warmup-steps"), config.getInt(prefix + "decay-steps"),
-                config.getDouble(prefix + "min-learning-rate"), config.getDouble(prefix + "gradient-clip"),
-                config.getDouble(prefix + "weight-decay"),
-                config.hasPath(prefix + "beta2") ? config.getDouble(prefix + "beta2") : 0.999);
+        Checks c = new Checks(config);
+        TrainSettings s = read(c, prefix);
+        if (!c.problems().isEmpty()) {
+            throw new IllegalArgumentException("unchecked training settings: " + c.problems());
+        }
+        return s;
     }
 
     /**

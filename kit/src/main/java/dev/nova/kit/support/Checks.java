@@ -22,6 +22,17 @@ import org.apiguardian.api.API;
  * return c.problems();
  * }</pre>
  *
+ * <p>The {@code get} methods check a key and return its value, so that a settings record names each key once:
+ *
+ * <pre>{@code
+ * static Settings read(Checks c) {
+ *     return new Settings(c.getInt("model.hidden", 1, 8192), c.getOneOf("train.optimizer", List.of("adam", "adamw")));
+ * }
+ * }</pre>
+ *
+ * <p>A getter returns a placeholder inside the allowed range after a problem, so that the record can still be
+ * built while the rest of the keys are checked; {@link #throwIfAny} then refuses it.
+ *
  * @since 0.1
  */
 @API(status = EXPERIMENTAL, since = "0.1")
@@ -82,21 +93,38 @@ public final class Checks {
      * @return this
      */
     public Checks intRange(String key, long min, long max) {
+        getInt(key, min, max);
+        return this;
+    }
+
+    /**
+     * Reads a whole number in {@code [min, max]}, adding a problem when it is not one.
+     *
+     * @param key the key
+     * @param min the least allowed value (an {@code int})
+     * @param max the greatest allowed value ({@link Integer#MAX_VALUE} for no bound)
+     * @return the value, or {@code min} after a problem (so that a settings record can still be built while
+     *     every problem is collected)
+     * @since 1.3
+     */
+    public int getInt(String key, long min, long max) {
         try {
             Number number = config.getNumber(key);
             if (number.doubleValue() != Math.rint(number.doubleValue())) {
                 add(key, "must be a whole number, found " + number);
-                return this;
+                return (int) min;
             }
             long v = number.longValue();
             if (v < min || v > max) {
                 add(key, max == Integer.MAX_VALUE || max == Long.MAX_VALUE
                         ? "must be >= " + min + ", found " + v : "must be in [" + min + ", " + max + "], found " + v);
+                return (int) min;
             }
+            return (int) v;
         } catch (ConfigException e) {
             typeProblem(key, e);
+            return (int) min;
         }
-        return this;
     }
 
     /**
@@ -109,16 +137,33 @@ public final class Checks {
      * @return this
      */
     public Checks range(String key, double min, double max, boolean maxInclusive) {
+        getDouble(key, min, max, maxInclusive);
+        return this;
+    }
+
+    /**
+     * Reads a finite number in {@code [min, max]} or {@code [min, max)}, adding a problem when it is not one.
+     *
+     * @param key the key
+     * @param min the least allowed value
+     * @param max the upper bound ({@link Double#MAX_VALUE} for none)
+     * @param maxInclusive whether {@code max} itself is allowed
+     * @return the value, or {@code min} after a problem
+     * @since 1.3
+     */
+    public double getDouble(String key, double min, double max, boolean maxInclusive) {
         try {
             double v = config.getDouble(key);
             if (!(v >= min && (maxInclusive ? v <= max : v < max)) || !Double.isFinite(v)) {
                 add(key, max == Double.MAX_VALUE ? "must be a finite number >= " + min + ", found " + v
                         : "must be in [" + min + ", " + max + (maxInclusive ? "]" : ")") + ", found " + v);
+                return min;
             }
+            return v;
         } catch (ConfigException e) {
             typeProblem(key, e);
+            return min;
         }
-        return this;
     }
 
     /**
@@ -130,15 +175,31 @@ public final class Checks {
      * @return this
      */
     public Checks above(String key, double min, double max) {
+        getAbove(key, min, max);
+        return this;
+    }
+
+    /**
+     * Reads a number in {@code (min, max]}, adding a problem when it is not one.
+     *
+     * @param key the key
+     * @param min the bound it must exceed
+     * @param max the greatest allowed value
+     * @return the value, or {@code max} after a problem
+     * @since 1.3
+     */
+    public double getAbove(String key, double min, double max) {
         try {
             double v = config.getDouble(key);
             if (!(v > min && v <= max)) {
                 add(key, "must be in (" + min + ", " + max + "], found " + v);
+                return max;
             }
+            return v;
         } catch (ConfigException e) {
             typeProblem(key, e);
+            return max;
         }
-        return this;
     }
 
     /**
@@ -153,21 +214,47 @@ public final class Checks {
     }
 
     /**
+     * Reads a finite number {@code >= min}, adding a problem when it is not one.
+     *
+     * @param key the key
+     * @param min the least allowed value
+     * @return the value, or {@code min} after a problem
+     * @since 1.3
+     */
+    public double getAtLeast(String key, double min) {
+        return getDouble(key, min, Double.MAX_VALUE, true);
+    }
+
+    /**
      * A finite number {@code > 0}.
      *
      * @param key the key
      * @return this
      */
     public Checks positive(String key) {
+        getPositive(key);
+        return this;
+    }
+
+    /**
+     * Reads a finite number {@code > 0}, adding a problem when it is not one.
+     *
+     * @param key the key
+     * @return the value, or 1 after a problem
+     * @since 1.3
+     */
+    public double getPositive(String key) {
         try {
             double v = config.getDouble(key);
             if (!(v > 0) || !Double.isFinite(v)) {
                 add(key, "must be a finite number > 0, found " + v);
+                return 1;
             }
+            return v;
         } catch (ConfigException e) {
             typeProblem(key, e);
+            return 1;
         }
-        return this;
     }
 
     /**
@@ -178,15 +265,30 @@ public final class Checks {
      * @return this
      */
     public Checks oneOf(String key, List<String> allowed) {
+        getOneOf(key, allowed);
+        return this;
+    }
+
+    /**
+     * Reads one of a fixed set of words, adding a problem when it is another.
+     *
+     * @param key the key
+     * @param allowed the words
+     * @return the word, or the first allowed one after a problem
+     * @since 1.3
+     */
+    public String getOneOf(String key, List<String> allowed) {
         try {
             String v = config.getString(key);
             if (!allowed.contains(v)) {
                 add(key, "must be one of " + String.join(", ", allowed) + ", found " + v);
+                return allowed.get(0);
             }
+            return v;
         } catch (ConfigException e) {
             typeProblem(key, e);
+            return allowed.get(0);
         }
-        return this;
     }
 
     /**
@@ -197,14 +299,45 @@ public final class Checks {
      * @return this
      */
     public Checks nonBlank(String key, String expected) {
+        getNonBlank(key, expected);
+        return this;
+    }
+
+    /**
+     * Reads a string that is not blank, adding a problem when it is blank.
+     *
+     * @param key the key
+     * @param expected what it should name, for the message
+     * @return the string ({@code ""} after a type problem)
+     * @since 1.3
+     */
+    public String getNonBlank(String key, String expected) {
         try {
-            if (config.getString(key).isBlank()) {
+            String v = config.getString(key);
+            if (v.isBlank()) {
                 add(key, "must name " + expected);
             }
+            return v;
         } catch (ConfigException e) {
             typeProblem(key, e);
+            return "";
         }
-        return this;
+    }
+
+    /**
+     * Reads a boolean, adding a problem when the value is not one.
+     *
+     * @param key the key
+     * @return the value, or {@code false} after a problem
+     * @since 1.3
+     */
+    public boolean getBoolean(String key) {
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException e) {
+            typeProblem(key, e);
+            return false;
+        }
     }
 
     /**
@@ -217,19 +350,36 @@ public final class Checks {
      * @return this
      */
     public Checks widths(String key, boolean mayBeEmpty, int maxLayers, int maxWidth) {
+        getWidths(key, mayBeEmpty, maxLayers, maxWidth);
+        return this;
+    }
+
+    /**
+     * Reads a list of layer widths, adding a problem when it is not one.
+     *
+     * @param key the key
+     * @param mayBeEmpty whether an empty list is allowed
+     * @param maxLayers the most widths allowed
+     * @param maxWidth the greatest width allowed
+     * @return the widths, or an empty list after a problem
+     * @since 1.3
+     */
+    public List<Integer> getWidths(String key, boolean mayBeEmpty, int maxLayers, int maxWidth) {
         List<Integer> w;
         try {
             w = config.getIntList(key);
         } catch (ConfigException e) {
             add(key, "must be a list of layer widths such as [512, 256]");
-            return this;
+            return List.of();
         }
         if (w.isEmpty() && !mayBeEmpty) {
             add(key, "must list at least one layer width, such as [512, 256]");
+            return List.of();
         } else if (w.size() > maxLayers || w.stream().anyMatch(v -> v < 1 || v > maxWidth)) {
             add(key, "must hold 1 to " + maxLayers + " widths in [1, " + maxWidth + "], found " + w);
+            return List.of();
         }
-        return this;
+        return List.copyOf(w);
     }
 
     private void typeProblem(String key, ConfigException e) {

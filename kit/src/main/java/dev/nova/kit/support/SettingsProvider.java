@@ -23,7 +23,7 @@ import org.apiguardian.api.API;
  * <pre>{@code
  * public final class MarkovProvider extends SettingsProvider<Settings> {
  *     public MarkovProvider() {
- *         super(new PluginInfo("markov", ...), Settings::problems, Settings::of);
+ *         super(new PluginInfo("markov", ...), Settings::read);   // static Settings read(Checks c)
  *     }
  *     protected GenerativeModel newModel(Settings s, ModelContext context) { ... }
  *     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) { ... }
@@ -53,6 +53,28 @@ public abstract class SettingsProvider<S> implements GeneratorProvider {
         this.config = PluginConfig.of(getClass(), info.id());
         this.problems = Objects.requireNonNull(problems, "problems");
         this.reader = Objects.requireNonNull(reader, "reader");
+    }
+
+    /**
+     * Describes the plugin, its settings record read by one function that checks each key as it reads it (see
+     * {@link Checks}'s {@code get} methods), so that each key is named once; reads nothing.
+     *
+     * @param info what {@link #info()} answers
+     * @param read reads the record from the checks of a subtree with its defaults filled in, for example
+     *     {@code Settings::read}
+     * @since 1.3
+     */
+    protected SettingsProvider(PluginInfo info, Function<Checks, S> read) {
+        this(info, c -> {
+            Checks checks = new Checks(c);
+            read.apply(checks);
+            return checks.problems();
+        }, c -> {
+            Checks checks = new Checks(c);
+            S settings = read.apply(checks);
+            checks.throwIfAny(info.id());
+            return settings;
+        });
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.Sample;
+import dev.nova.kit.support.Checks;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Seeds;
 import java.util.ArrayList;
@@ -30,6 +31,19 @@ public record TextGeneration(int length, double temperature, int topK, double to
     /** The options this reads. */
     public static final List<String> OPTIONS = List.of(GenerationRequest.PROMPT, GenerationRequest.LENGTH,
             GenerationRequest.TEMPERATURE, GenerationRequest.TOP_K, GenerationRequest.TOP_P, GenerationRequest.GREEDY);
+
+    /**
+     * Reads and checks the defaults from a plugin's {@code generate} section ({@code length}, {@code temperature},
+     * {@code top-k}, {@code top-p}): the keys are declared here once, for every text plugin on kit.
+     *
+     * @param c the checks of the plugin's subtree
+     * @return the defaults (placeholders where a problem was added)
+     * @since 1.3
+     */
+    public static TextGeneration read(Checks c) {
+        return new TextGeneration(c.getInt("generate.length", 0, 10_000_000), c.getPositive("generate.temperature"),
+                c.getInt("generate.top-k", 0, Integer.MAX_VALUE), c.getAbove("generate.top-p", 0, 1));
+    }
 
     /**
      * Generates the request's samples.

@@ -81,6 +81,26 @@ class SupportTests {
     }
 
     @Test
+    void gettersReturnEachValueAndAPlaceholderInRangeAfterAProblem() {
+        Checks c = new Checks(ConfigFactory.parseString(
+                "n = 7, a = 0, b = fast, t = true, w = [4, 2], e = sgd, f = \" \", p = 0.5, q = 0, r = 0.25, x = -1"));
+        assertEquals(7, c.getInt("n", 1, 10));
+        assertEquals(0.5, c.getAbove("p", 0, 1));
+        assertEquals(0.25, c.getDouble("r", 0, 1, true));
+        assertEquals(List.of(4, 2), c.getWidths("w", false, 4, 100));
+        assertTrue(c.getBoolean("t"));
+        assertTrue(c.problems().isEmpty(), c.problems().toString());
+        assertEquals(1, c.getInt("a", 1, 10));
+        assertEquals(1.0, c.getPositive("b"));
+        assertEquals("adam", c.getOneOf("e", List.of("adam", "adamw")));
+        assertEquals(" ", c.getNonBlank("f", "a file"));
+        assertEquals(1.0, c.getAbove("q", 0, 1));
+        assertEquals(0.0, c.getAtLeast("x", 0));
+        assertEquals(false, c.getBoolean("n"));
+        assertEquals(List.of("a", "b", "e", "f", "q", "x", "n"), c.problems().stream().map(ConfigProblem::path).toList());
+    }
+
+    @Test
     void seedsKeyStreamsByPurposeAndIndex() {
         assertEquals(Seeds.random(7, Seeds.DATA, 3).nextLong(), Seeds.random(7, Seeds.DATA, 3).nextLong());
         assertTrue(Seeds.of(7, Seeds.DATA, 3) != Seeds.of(7, Seeds.NOISE, 3));

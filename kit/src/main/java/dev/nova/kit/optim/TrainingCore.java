@@ -1,0 +1,196 @@
+package dev.nova.kit.optim;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nova.api.DataParallel;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import dev.nova.kit.nn.ParamSet;
+import dev.nova.kit.support.Payload;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongToIntFunction;
+import org.apiguardian.api.API;
+
+/**
+ * What every model trained on kit holds for training, as a field: the run's seed and step, the parameters and
+ * their {@link Adam} optimiser, and one step's pass over a slice of the batch. It runs {@code train} through the
+ * {@link TrainingLoop} over the whole batch, answers {@code dataParallel()} with the same slices
+ * ({@link SliceTraining}), and writes and reads the {@link TrainingState} of a payload, so that a model keeps
+ * only its network, its data and its generation modes.
+ *
+ * <pre>{@code
+ * final class MyModel implements TrainingCore.Holder {      // train, step and dataParallel come from the core
+ *     private final TrainingCore training =
+ *             new TrainingCore(ID, context.seed(), network.params(), adam, s -> batch, List.of(), this::slice);
+ *     public TrainingCore training() { return training; }
+ *     private TrainingLoop.Step slice(long step, int from, int to) { ... }   // draws from Seeds.items(training.seed(), ...)
+ * }
+ * }</pre>
+ *
+ * @since 1.3
+ */
+@API(status = EXPERIMENTAL, since = "1.3")
+public final class TrainingCore {
+
+    /**
+     * A model whose training is a {@link TrainingCore} it holds: {@code train}, {@code step} and
+     * {@code dataParallel} answer from the core (a model may still override {@code dataParallel}, to decline it
+     * for a configuration whose loss is not a sum over items).
+     *
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public interface Holder extends GenerativeModel {
+
+        /**
+         * The model's training core (the provider reads a checkpoint's {@link TrainingState} into it).
+         *
+         * @return the core
+         */
+        TrainingCore training();
+
+        @Override
+        default TrainingResult train(TrainingRequest request, TrainingListener listener) {
+            return training().train(request, listener);
+        }
+
+        @Override
+        default long step() {
+            return training().step();
+        }
+
+        @Override
+        default Optional<DataParallel> dataParallel() {
+            return Optional.of(training().dataParallel());
+        }
+    }
+
+    private final String pluginId;
+    private final ParamSet params;
+    private final Adam optimizer;
+    private final SliceTraining slices;
+    private long seed;
+    private long step;
+
+    /**
+     * Creates the core of a model at step 0.
+     *
+     * @param pluginId for messages
+     * @param seed the run's seed (the model context's)
+     * @param params the model's parameters and gradients
+     * @param optimizer the model's optimiser over {@code params}
+     * @param globalBatch the items of each step
+     * @param metricOrder the slice's metric names in the order to report them (others follow alphabetically)
+     * @param slice one step's forward and backward pass over a slice of its batch; it must draw everything random
+     *     about an item from that item's own stream ({@code Seeds.items(seed(), ...)})
+     */
+    public TrainingCore(String pluginId, long seed, ParamSet params, Adam optimizer, LongToIntFunction globalBatch,
+                        List<String> metricOrder, SliceTraining.Slice slice) {
+        this.pluginId = pluginId;
+        this.params = params;
+        this.optimizer = optimizer;
+        this.seed = seed;
+        this.slices = new SliceTraining(pluginId, params, optimizer, globalBatch, metricOrder, () -> step, s -> step = s,
+                slice);
+    }
+
+    /** The run's seed: the context's for a new model, the checkpoint's after {@link #read}. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Steps done. */
+    public long step() {
+        return step;
+    }
+
+    /**
+     * Runs the steps a request asks for over whole batches.
+     *
+     * @param request how many steps, and the cancellation
+     * @param listener receives one event per step
+     * @return the steps run, and whether the request was cancelled
+     * @throws dev.nova.api.PluginException if the loss is not finite
+     */
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        return TrainingLoop.run(pluginId, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
+    }
+
+    /**
+     * The same steps split into slices for data-parallel training.
+     *
+     * @return the capability
+     */
+    public DataParallel dataParallel() {
+        return slices;
+    }
+
+    /**
+     * Writes the seed, the step, the parameters and the optimiser's moments ({@link TrainingState}).
+     *
+     * @param out the payload
+     * @throws IOException if writing fails
+     */
+    public void write(DataOutputStream out) throws IOException {
+        new TrainingState(seed, step).write(out, params, optimizer);
+    }
+
+    /**
+     * Reads what {@link #write} wrote into this core: the parameters and moments in place, then the seed and step.
+     *
+     * @param in the payload
+     * @throws IOException if it is truncated or does not fit the model
+     */
+    public void read(DataInputStream in) throws IOException {
+        TrainingState state = TrainingState.read(in, params, optimizer);
+        seed = state.seed();
+        step = state.step();
+    }
+
+    /**
+     * Writes a model's payload: the {@link Payload} frame around the model's own header (its architecture,
+     * vocabulary or classes) followed by this core's state.
+     *
+     * @param out the payload stream
+     * @param magic the plugin's payload magic
+     * @param format the payload format written
+     * @param header writes what the model needs before the state
+     * @throws dev.nova.api.PluginException if writing fails
+     */
+    public void save(OutputStream out, long magic, int format, Payload.Body header) {
+        Payload.write(pluginId, out, magic, format, d -> {
+            header.write(d);
+            write(d);
+        });
+    }
+
+    /**
+     * Reads what {@link #save} wrote: the frame, the model's header (the {@code header} reader checks it against
+     * the configuration and builds the model), then the model's training state.
+     *
+     * @param pluginId for messages
+     * @param payload the payload stream
+     * @param magic the plugin's payload magic
+     * @param formats the payload formats this version reads
+     * @param header reads the model's header and builds the model
+     * @param <M> the model type
+     * @return the restored model
+     * @throws dev.nova.api.CheckpointException if the payload is foreign, truncated or does not fit
+     */
+    public static <M extends Holder> M restore(String pluginId, InputStream payload, long magic, int[] formats,
+                                               Payload.Reader<M> header) {
+        return Payload.read(pluginId, payload, magic, formats, (format, in) -> {
+            M model = header.read(format, in);
+            model.training().read(in);
+            return model;
+        });
+    }
+}

@@ -1,0 +1,73 @@
+package dev.nova.kit.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.nova.api.StepEvent;
+import dev.nova.api.TrainingRequest;
+import dev.nova.kit.nn.Init;
+import dev.nova.kit.nn.ParamSet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TrainingCoreTests {
+
+    /** A least-squares model whose step s pulls w towards the mean of its items' targets (s + item). */
+    private static final class Quadratic {
+        final ParamSet params = ParamSet.floats(5);
+        final INDArray w = params.add("w", 1, 4, Init.uniform(1));
+        final TrainingCore core;
+
+        Quadratic(long seed) {
+            core = new TrainingCore("quadratic", seed, params, new Adam(new TrainSettings("adam", 0.05, 0, 0, 0, 0, 0), params),
+                    s -> 4, List.of(), (s, from, to) -> {
+                        double target = s + (from + to - 1) / 2.0;
+                        INDArray d = w.sub(target);
+                        params.grad("w").assign(d);
+                        return new TrainingLoop.Step(d.mul(d).sumNumber().doubleValue() / 2, to - from);
+                    });
+        }
+
+        float[] values() {
+            float[] v = new float[4];
+            params.readValues(v);
+            return v;
+        }
+    }
+
+    @Test
+    void trainsWholeBatchesAndCountsSteps() {
+        Quadratic m = new Quadratic(11);
+        List<StepEvent> events = new ArrayList<>();
+        assertEquals(3, m.core.train(TrainingRequest.of(3), events::add).stepsRun());
+        assertEquals(3, m.core.step());
+        assertEquals(List.of(1L, 2L, 3L), events.stream().map(StepEvent::step).toList());
+        assertEquals(4, events.get(0).items());
+    }
+
+    @Test
+    void writtenStateResumesExactlyWithTheWrittenSeed() throws IOException {
+        Quadratic a = new Quadratic(11);
+        a.core.train(TrainingRequest.of(3), e -> { });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        a.core.write(new DataOutputStream(bytes));
+
+        Quadratic b = new Quadratic(99);
+        b.core.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(11, b.core.seed());
+        assertEquals(3, b.core.step());
+        assertArrayEquals(a.values(), b.values());
+
+        a.core.train(TrainingRequest.of(2), e -> { });
+        b.core.train(TrainingRequest.of(2), e -> { });
+        assertArrayEquals(a.values(), b.values(), "the optimiser's moments travel with the state");
+        assertEquals(5, b.core.step());
+    }
+}
