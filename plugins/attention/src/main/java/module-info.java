@@ -9,10 +9,6 @@ module dev.nova.attention {
     requires dev.nova.runtime;
     // Attention, layer norm, GELU, embeddings, Adam/AdamW, the corpus and the token sampler.
     requires dev.nova.kit;
-    requires dagger;
-    requires jakarta.inject;
-    // @Generated on Dagger's generated code.
-    requires static java.compiler;
 
     provides dev.nova.api.GeneratorProvider with dev.nova.attention.AttentionProvider;
 }

@@ -9,10 +9,6 @@ module dev.nova.imagegru {
     requires dev.nova.runtime;
     // GRU, dense layers, losses, the Gaussian latent, Adam and the image readers.
     requires dev.nova.kit;
-    requires dagger;
-    requires jakarta.inject;
-    // @Generated on Dagger's generated code.
-    requires static java.compiler;
 
     provides dev.nova.api.GeneratorProvider with dev.nova.imagegru.ImageGruProvider;
 }

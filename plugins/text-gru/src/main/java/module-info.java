@@ -8,10 +8,6 @@ module dev.nova.textgru {
     requires dev.nova.runtime;
     // Layers, Adam, the corpus and the token sampler: the plugin is only its model, settings and generation.
     requires dev.nova.kit;
-    requires dagger;
-    requires jakarta.inject;
-    // @Generated on Dagger's generated code.
-    requires static java.compiler;
 
     provides dev.nova.api.GeneratorProvider with dev.nova.textgru.TextGruProvider;
 }

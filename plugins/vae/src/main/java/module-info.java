@@ -11,10 +11,6 @@ module dev.nova.vae {
     requires dev.nova.kit;
     // Figure drawing (the latent scatter plot).
     requires java.desktop;
-    requires dagger;
-    requires jakarta.inject;
-    // @Generated on Dagger's generated code.
-    requires static java.compiler;
 
     provides dev.nova.api.GeneratorProvider with dev.nova.vae.VaeProvider;
 }

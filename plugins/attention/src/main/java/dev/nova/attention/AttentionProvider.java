@@ -9,9 +9,9 @@ import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import dev.nova.attention.internal.Attention;
-import dev.nova.attention.internal.AttentionComponent;
 import dev.nova.attention.internal.AttentionModel;
 import dev.nova.attention.internal.Settings;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextSource;
@@ -29,30 +29,25 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
     /** Creates the provider; cheap. */
     public AttentionProvider() {
         super(new PluginInfo(Attention.ID, Attention.VERSION, Modality.TEXT, VersionRange.parse("[1.2,2.0)"),
-                "Character-level causal transformer with KV-cache sampling"), Settings::problems, Settings::of);
+                "Character-level causal transformer with KV-cache sampling"), Settings::read);
     }
 
     private static TextSource text(Settings s, ModelContext context) {
-        return new TextSource(Attention.ID, s.dataPath(), context, AttentionProvider.class.getModule(), s.holdout(),
-                s.context() + 1);
+        return s.data().source(Attention.ID, context, AttentionProvider.class.getModule(), s.context() + 1);
     }
 
     @Override
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         TextSource text = text(s, context);
-        return AttentionComponent.factory().create(s, context, text.readWithVocabulary(), text).model();
+        return new AttentionModel(s, context, text.readWithVocabulary(), text);
     }
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC, AttentionModel.PAYLOAD_FORMATS,
+        return TrainingCore.restore(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC, AttentionModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     Payload.expectModel(Attention.ID, in, s.architecture());
-                    Vocabulary vocabulary = Vocabulary.read(Attention.ID, in);
-                    AttentionModel model = AttentionComponent.factory().create(s, context, vocabulary, text(s, context))
-                            .model();
-                    model.restoreFrom(in);
-                    return model;
+                    return new AttentionModel(s, context, Vocabulary.read(Attention.ID, in), text(s, context));
                 });
     }
 

@@ -11,11 +11,11 @@ import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import dev.nova.imagegru.internal.ImageGru;
-import dev.nova.imagegru.internal.ImageGruComponent;
 import dev.nova.imagegru.internal.ImageGruModel;
 import dev.nova.imagegru.internal.Settings;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
 import java.io.InputStream;
@@ -33,12 +33,11 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
     /** Creates the provider; cheap. */
     public ImageGruProvider() {
         super(new PluginInfo(ImageGru.ID, ImageGru.VERSION, Modality.IMAGE, VersionRange.parse("[1.2,2.0)"),
-                "Class-conditional image generator: [class; z] -> Dense -> GRU over rows"), Settings::problems,
-                Settings::of);
+                "Class-conditional image generator: [class; z] -> Dense -> GRU over rows"), Settings::read);
     }
 
     private static ImageSource source(Settings s, ModelContext context) {
-        return new ImageSource(ImageGru.ID, s.dataPath(), context, s.imageSize(), s.holdout(), s.limit());
+        return s.data().source(ImageGru.ID, context);
     }
 
     @Override
@@ -59,12 +58,12 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
             }
             classes = train.classes();
         }
-        return ImageGruComponent.factory().create(s, context, data, classes).model();
+        return new ImageGruModel(s, context, data, classes);
     }
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(ImageGru.ID, payload, ImageGruModel.PAYLOAD_MAGIC, ImageGruModel.PAYLOAD_FORMATS,
+        return TrainingCore.restore(ImageGru.ID, payload, ImageGruModel.PAYLOAD_MAGIC, ImageGruModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     int count = in.readInt();
                     if (count < 0 || count > 100_000) {
@@ -75,9 +74,7 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
                         classes.add(in.readUTF());
                     }
                     Payload.expectModel(ImageGru.ID, in, s.architecture(s.conditional() ? count : 0));
-                    ImageGruModel model = ImageGruComponent.factory().create(s, context, source(s, context), classes).model();
-                    model.restoreFrom(in);
-                    return model;
+                    return new ImageGruModel(s, context, source(s, context), classes);
                 });
     }
 

@@ -9,13 +9,12 @@ import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
-import dev.nova.kit.support.Payload;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.textgru.internal.Settings;
 import dev.nova.textgru.internal.TextGru;
-import dev.nova.textgru.internal.TextGruComponent;
 import dev.nova.textgru.internal.TextGruModel;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,23 +29,22 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
     /** Creates the provider; cheap. */
     public TextGruProvider() {
         super(new PluginInfo(TextGru.ID, TextGru.VERSION, Modality.TEXT, VersionRange.parse("[1.2,2.0)"),
-                "Character-level GRU language model"), Settings::problems, Settings::of);
+                "Character-level GRU language model"), Settings::read);
     }
 
     private static TextSource text(Settings s, ModelContext context) {
-        return new TextSource(TextGru.ID, s.dataPath(), context, TextGruProvider.class.getModule(), s.holdout(),
-                s.sequenceLength() + 1);
+        return s.data().source(TextGru.ID, context, TextGruProvider.class.getModule(), s.sequenceLength() + 1);
     }
 
     @Override
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         TextSource text = text(s, context);
-        return TextGruComponent.factory().create(s, context, text.readWithVocabulary(), text).model();
+        return new TextGruModel(s, context, text.readWithVocabulary(), text);
     }
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, TextGruModel.PAYLOAD_FORMATS,
+        return TrainingCore.restore(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, TextGruModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     // Formats 1 and 2 describe the model by three numbers (the later plugins write a line of text).
                     int embedding = in.readInt();
@@ -57,10 +55,7 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
                                 + ", " + layers + " layers of " + hidden + "; the configuration asks for embedding "
                                 + s.embedding() + ", " + s.layers() + " layers of " + s.hidden());
                     }
-                    Vocabulary vocabulary = Vocabulary.read(TextGru.ID, in);
-                    TextGruModel model = TextGruComponent.factory().create(s, context, vocabulary, text(s, context)).model();
-                    model.restoreFrom(in);
-                    return model;
+                    return new TextGruModel(s, context, Vocabulary.read(TextGru.ID, in), text(s, context));
                 });
     }
 

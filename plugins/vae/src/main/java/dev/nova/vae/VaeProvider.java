@@ -8,11 +8,11 @@ import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.vae.internal.Settings;
 import dev.nova.vae.internal.Vae;
-import dev.nova.vae.internal.VaeComponent;
 import dev.nova.vae.internal.VaeModel;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -27,8 +27,7 @@ public final class VaeProvider extends SettingsProvider<Settings> {
     /** Creates the provider; cheap. */
     public VaeProvider() {
         super(new PluginInfo(Vae.ID, Vae.VERSION, Modality.IMAGE, VersionRange.parse("[1.2,2.0)"),
-                "Variational autoencoder for grey-scale images (MLP encoder and decoder)"), Settings::problems,
-                Settings::of);
+                "Variational autoencoder for grey-scale images (MLP encoder and decoder)"), Settings::read);
     }
 
     @Override
@@ -38,7 +37,7 @@ public final class VaeProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel newModel(Settings s, ModelContext context) {
-        VaeModel model = VaeComponent.factory().create(s, context).model();
+        VaeModel model = new VaeModel(s, context);
         // Read the data now, so that a bad data path fails the run before training starts.
         model.loadData();
         return model;
@@ -46,11 +45,9 @@ public final class VaeProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return Payload.read(Vae.ID, payload, VaeModel.PAYLOAD_MAGIC, VaeModel.PAYLOAD_FORMATS, (format, in) -> {
+        return TrainingCore.restore(Vae.ID, payload, VaeModel.PAYLOAD_MAGIC, VaeModel.PAYLOAD_FORMATS, (format, in) -> {
             Payload.expectModel(Vae.ID, in, VaeModel.architecture(s));
-            VaeModel model = VaeComponent.factory().create(s, context).model();
-            model.restoreFrom(in);
-            return model;
+            return new VaeModel(s, context);
         });
     }
 

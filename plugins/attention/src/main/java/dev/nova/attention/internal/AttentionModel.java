@@ -1,37 +1,25 @@
 package dev.nova.attention.internal;
 
-import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.Sample;
-import dev.nova.api.TrainingListener;
-import dev.nova.api.TrainingRequest;
-import dev.nova.api.TrainingResult;
 import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.optim.Adam;
-import dev.nova.kit.optim.SliceTraining;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
-import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
-import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
-import dev.nova.kit.text.TextGeneration;
 import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.text.Windows;
-import jakarta.inject.Inject;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 
 /** The attention model: trains on random windows of the corpus, samples with key/value caches. */
-public final class AttentionModel implements GenerativeModel {
+public final class AttentionModel implements TrainingCore.Holder {
 
     /** The first bytes of every payload. */
     public static final long PAYLOAD_MAGIC = 0x4e4f5641_41544e31L;
@@ -47,23 +35,25 @@ public final class AttentionModel implements GenerativeModel {
     private final Settings settings;
     private final Vocabulary vocabulary;
     private final TransformerNetwork network;
-    private final Adam optimizer;
     private final TextSource text;
-    private final SliceTraining slices;
-    private long seed;
-    private long step;
+    private final TrainingCore training;
 
-    @Inject
-    AttentionModel(Settings settings, ModelContext context, Vocabulary vocabulary, TransformerNetwork network,
-                   Adam optimizer, TextSource text) {
+    /**
+     * Creates a model with fresh weights (drawn from the context's seed) at step 0.
+     *
+     * @param settings the plugin's settings
+     * @param context what the host handed the model
+     * @param vocabulary from the corpus (new model) or the checkpoint (restore)
+     * @param text the training text (read already for a new model, on first use for a restored one)
+     */
+    public AttentionModel(Settings settings, ModelContext context, Vocabulary vocabulary, TextSource text) {
         this.settings = settings;
         this.vocabulary = vocabulary;
-        this.network = network;
-        this.optimizer = optimizer;
         this.text = text;
-        this.seed = context.seed();
-        this.slices = new SliceTraining(Attention.ID, network.params(), optimizer, s -> settings.batch(), List.of(),
-                () -> step, s -> step = s, this::slice);
+        this.network = new TransformerNetwork(vocabulary.size(), settings.layers(), settings.heads(), settings.width(),
+                settings.context(), settings.dropout(), settings.tieWeights(), context.seed());
+        this.training = new TrainingCore(Attention.ID, context.seed(), network.params(),
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice);
     }
 
     /**
@@ -73,21 +63,12 @@ public final class AttentionModel implements GenerativeModel {
     private TrainingLoop.Step slice(long s, int from, int to) {
         int time = settings.context();
         int n = to - from;
+        long seed = training.seed();
         Windows w = Windows.random(text.get(vocabulary), time, seed, s, from, to);
         Dropout.Masks masks = settings.dropout() > 0
                 ? Dropout.batchMajor(Seeds.items(seed, Seeds.DROPOUT, s, from, n), time, n) : null;
         return new TrainingLoop.Step(network.lossAndGradients(w.batchMajorInputs(), w.batchMajorLabels(), n, time, masks),
                 (long) time * n);
-    }
-
-    @Override
-    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        return TrainingLoop.run(Attention.ID, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
-    }
-
-    @Override
-    public Optional<DataParallel> dataParallel() {
-        return Optional.of(slices);
     }
 
     @Override
@@ -106,8 +87,7 @@ public final class AttentionModel implements GenerativeModel {
         // One stepper for all the samples (they run one after another): its caches' native buffers are made once per
         // request, not once per sample.
         TransformerNetwork.Stepper stepper = weights.stepper();
-        return new TextGeneration(settings.genLength(), settings.genTemperature(), settings.genTopK(), settings.genTopP())
-                .generate(Attention.ID, request, vocabulary, () -> {
+        return settings.generation().generate(Attention.ID, request, vocabulary, () -> {
                     stepper.reset();
                     return stepper::step;
                 });
@@ -136,28 +116,15 @@ public final class AttentionModel implements GenerativeModel {
 
     @Override
     public void save(OutputStream out) {
-        Payload.write(Attention.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             d.writeUTF(settings.architecture());
             vocabulary.write(d);
-            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
-    /**
-     * Reads what {@link #save} wrote after the vocabulary (the provider reads the header and vocabulary).
-     *
-     * @param in the payload
-     * @throws IOException if it is truncated or does not fit the configured model
-     */
-    public void restoreFrom(DataInputStream in) throws IOException {
-        TrainingState state = TrainingState.read(in, network.params(), optimizer);
-        seed = state.seed();
-        step = state.step();
-    }
-
     @Override
-    public long step() {
-        return step;
+    public TrainingCore training() {
+        return training;
     }
 
     /** The network (tests compare its cached sampling with full recomputation). */

@@ -3,31 +3,22 @@ package dev.nova.imagegru.internal;
 import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
-import dev.nova.api.TrainingListener;
-import dev.nova.api.TrainingRequest;
-import dev.nova.api.TrainingResult;
-import dev.nova.kit.image.EpochOrder;
 import dev.nova.kit.image.ImageData;
+import dev.nova.kit.image.ImageEvaluation;
 import dev.nova.kit.image.ImageInputs;
 import dev.nova.kit.image.ImageSamples;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
+import dev.nova.kit.nn.Elbo;
 import dev.nova.kit.nn.GaussianLatent;
 import dev.nova.kit.optim.Adam;
-import dev.nova.kit.optim.SliceTraining;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
-import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
-import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
-import jakarta.inject.Inject;
-import jakarta.inject.Named;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +32,7 @@ import java.util.Random;
  * reconstructs and interpolates through the encoder (encoder mode), and measures how different the samples of one
  * class are next to real images of that class.
  */
-public final class ImageGruModel implements GenerativeModel {
+public final class ImageGruModel implements TrainingCore.Holder {
 
     /** The first bytes of every payload. */
     public static final long PAYLOAD_MAGIC = 0x4e4f5641_49475255L;
@@ -63,32 +54,35 @@ public final class ImageGruModel implements GenerativeModel {
     /** Generation option (interpolate): frames per strip. */
     public static final String STEPS = "steps";
     /** Evaluation option: importance samples of the IWAE bound. */
-    public static final String IMPORTANCE_SAMPLES = "importance-samples";
+    public static final String IMPORTANCE_SAMPLES = ImageEvaluation.IMPORTANCE_SAMPLES;
 
     private static final List<String> OPTIONS = List.of(MODE, CLASS, ROWS, GenerationRequest.TEMPERATURE,
             ImageInputs.INPUT, ImageInputs.FROM, ImageInputs.TO, STEPS);
 
     private final Settings settings;
     private final RowGruNetwork network;
-    private final Adam optimizer;
     private final ImageSource data;
     private final List<String> classNames;
-    private final SliceTraining slices;
-    private long seed;
-    private long step;
-    private EpochOrder order;
+    private final TrainingCore training;
 
-    @Inject
-    ImageGruModel(Settings settings, ModelContext context, RowGruNetwork network, Adam optimizer, ImageSource data,
-                  @Named("classes") List<String> classNames) {
+    /**
+     * Creates a model with fresh weights (drawn from the context's seed) at step 0.
+     *
+     * @param settings the plugin's settings
+     * @param context what the host handed the model
+     * @param data the images (read already for a new model, on first use for a restored one)
+     * @param classNames the classes it conditions on (empty when unconditional)
+     */
+    public ImageGruModel(Settings settings, ModelContext context, ImageSource data, List<String> classNames) {
         this.settings = settings;
-        this.network = network;
-        this.optimizer = optimizer;
         this.data = data;
         this.classNames = List.copyOf(classNames);
-        this.seed = context.seed();
-        this.slices = new SliceTraining(ImageGru.ID, network.params(), optimizer, this::batchOf,
-                List.of("reconstruction", "kl", "kl-weight", "epoch"), () -> step, s -> step = s, this::slice);
+        this.network = new RowGruNetwork(settings.data().imageSize(), settings.conditional() ? classNames.size() : 0,
+                settings.latent(), settings.hidden(), settings.layers(), settings.encoderMode(), settings.encoder(),
+                settings.activation(), context.seed());
+        this.training = new TrainingCore(ImageGru.ID, context.seed(), network.params(),
+                new Adam(settings.train(), network.params()), s -> order().step(s).length,
+                List.of("reconstruction", "kl", "kl-weight", "epoch"), this::slice);
     }
 
     /** The class names the model conditions on (empty when unconditional). */
@@ -98,46 +92,24 @@ public final class ImageGruModel implements GenerativeModel {
 
     // ---- training -------------------------------------------------------------------------------------------
 
+    /** The epochs' shuffled order of the training images, drawn from the run's seed. */
+    private dev.nova.kit.image.EpochOrder order() {
+        return data.order(settings.batch(), training.seed());
+    }
+
     /**
      * Images {@code [from, to)} of step {@code s}'s batch: which images they are (the epoch's shuffled order) and
      * each image's noise are pure functions of the seed, the step and the image's place in the batch, so resume
      * is exact and slices add up to the batch (when the loss is a sum over images: see {@link #dataParallel}).
      */
-    private EpochOrder order() {
-        if (order == null) {
-            order = new EpochOrder(data.get().train().count(), settings.batch(), seed);
-        }
-        return order;
-    }
-
-    /** The images of step {@code s} (the configured batch; fewer at the end of an epoch). */
-    private int batchOf(long s) {
-        return order().step(s).length;
-    }
-
     private TrainingLoop.Step slice(long s, int from, int to) {
-        ImageSet train = data.get().train();
-        order();
-        int[] items = java.util.Arrays.copyOfRange(order.step(s), from, to);
         int n = to - from;
-        float[] batch = new float[n * train.dim()];
-        train.gather(items, 0, n, batch);
-        double klWeight = settings.klWeight(s);
-        double[] loss = network.lossAndGradients(batch, labels(train, items), n, Seeds.items(seed, Seeds.NOISE, s, from, n),
-                klWeight, settings.freeBits());
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (settings.encoderMode()) {
-            metrics.put("reconstruction", loss[1]);
-            metrics.put("kl", loss[2]);
-            metrics.put("kl-weight", klWeight);
-        }
-        metrics.put("epoch", order.epochs(s + 1));
+        ImageSet images = data.trainingSlice(settings.batch(), training.seed(), s, from, to);
+        double[] loss = network.lossAndGradients(images.pixels(), labelsOf(images), n,
+                Seeds.items(training.seed(), Seeds.NOISE, s, from, n), settings.kl().weight(s), settings.freeBits());
+        Map<String, Double> metrics = settings.encoderMode() ? settings.kl().metrics(loss, s) : new LinkedHashMap<>();
+        metrics.put("epoch", order().epochs(s + 1));
         return new TrainingLoop.Step(loss[0], n, metrics);
-    }
-
-    @Override
-    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        return TrainingLoop.run(ImageGru.ID, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
     }
 
     /**
@@ -147,7 +119,7 @@ public final class ImageGruModel implements GenerativeModel {
      */
     @Override
     public Optional<DataParallel> dataParallel() {
-        return settings.encoderMode() && settings.freeBits() > 0 ? Optional.empty() : Optional.of(slices);
+        return settings.encoderMode() && settings.freeBits() > 0 ? Optional.empty() : Optional.of(training.dataParallel());
     }
 
     /** The labels of some items of a set (zeros when the model is unconditional). */
@@ -213,9 +185,9 @@ public final class ImageGruModel implements GenerativeModel {
     }
 
     private List<Sample> prior(GenerationRequest request, Options o, boolean bernoulli) {
-        double temperature = o.positive(GenerationRequest.TEMPERATURE).orElse(settings.temperature());
+        double temperature = o.positive(GenerationRequest.TEMPERATURE).orElse(settings.generation().temperature());
         RowGruNetwork.Sampler sampler = network.sampler();
-        int size = settings.imageSize();
+        int size = settings.data().imageSize();
         List<Sample> out = new ArrayList<>();
         boolean oneClass = o.has(CLASS);
         int label = oneClass ? classOption(o) : 0;
@@ -249,7 +221,7 @@ public final class ImageGruModel implements GenerativeModel {
         if (value.isEmpty()) {
             return ImageInputs.heldOut(ImageGru.ID, data.get().test(), count, request.seed());
         }
-        return labelled(o, ImageInputs.fromPath(ImageGru.ID, key, value.get(), count, settings.imageSize()));
+        return labelled(o, ImageInputs.fromPath(ImageGru.ID, key, value.get(), count, settings.data().imageSize()));
     }
 
     /** Images read from a path, given the class the class option names (the model needs one per image). */
@@ -277,7 +249,7 @@ public final class ImageGruModel implements GenerativeModel {
         int[] labels = labelsOf(in);
         double[] mu = GaussianLatent.means(network.encode(in.pixels(), labels, count), count, network.latent());
         RowGruNetwork.Sampler sampler = network.sampler();
-        int size = settings.imageSize();
+        int size = settings.data().imageSize();
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
             double[] z = java.util.Arrays.copyOfRange(mu, s * network.latent(), (s + 1) * network.latent());
@@ -290,8 +262,8 @@ public final class ImageGruModel implements GenerativeModel {
     private List<Sample> interpolate(GenerationRequest request, Options o, boolean bernoulli) {
         requireEncoder("interpolate");
         int count = request.count();
-        int steps = o.integer(STEPS, 2, 1000).orElse(settings.interpolationSteps());
-        ImageSet[] ends = ImageInputs.ends(ImageGru.ID, o, data.get().test(), count, settings.imageSize(),
+        int steps = o.integer(STEPS, 2, 1000).orElse(settings.generation().interpolationSteps());
+        ImageSet[] ends = ImageInputs.ends(ImageGru.ID, o, data.get().test(), count, settings.data().imageSize(),
                 request.seed(), set -> labelled(o, set));
         ImageSet a = ends[0];
         ImageSet b = ends[1];
@@ -314,7 +286,7 @@ public final class ImageGruModel implements GenerativeModel {
                 }
                 frames.add(sampler.generate(c, bernoulli, Seeds.sample(request.seed(), s)));
             }
-            out.add(ImageSamples.strip(frames, settings.imageSize()));
+            out.add(ImageSamples.strip(frames, settings.data().imageSize()));
         }
         return out;
     }
@@ -324,79 +296,36 @@ public final class ImageGruModel implements GenerativeModel {
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
         ImageSet set = request.data().isPresent()
-                ? ImageData.readForEvaluation(ImageGru.ID, request.data().get(), settings.imageSize()) : data.get().test();
+                ? ImageData.readForEvaluation(ImageGru.ID, request.data().get(), settings.data().imageSize()) : data.get().test();
         if (set.count() == 0) {
             throw new PluginException(ImageGru.ID, "there are no held-out images to evaluate on (data.holdout = 0)");
         }
         if (network.classes() > 0 && set.labels() == null) {
             throw new PluginException(ImageGru.ID, set.source() + " has no classes; this model is class-conditional");
         }
-        int k = Options.of(ImageGru.ID, request.options(), List.of(IMPORTANCE_SAMPLES))
-                .integer(IMPORTANCE_SAMPLES, 0, 100_000).orElse(settings.importanceSamples());
-        int n = settings.evalImages() > 0 ? Math.min(settings.evalImages(), set.count()) : set.count();
-        int chunk = Math.min(settings.evalBatch(), n);
-        int latent = network.latent();
-        float[] buf = new float[chunk * set.dim()];
-        Random noise = new Random(request.seed());
-        double recSum = 0;
-        double klSum = 0;
-        double iwaeSum = 0;
-        for (int from = 0; from < n; from += chunk) {
-            int b = Math.min(chunk, n - from);
-            int[] items = new int[b];
-            for (int i = 0; i < b; i++) {
-                items[i] = from + i;
+        int k = settings.eval().importanceSamples(ImageGru.ID, request);
+        Map<String, Double> m = settings.eval().elbo(set, network.latent(), new Elbo.Model() {
+            @Override
+            public double[] encode(float[] images, int from, int count) {
+                return settings.encoderMode() ? network.encode(images, labels(set, from, count), count) : null;
             }
-            set.gather(items, 0, b, buf);
-            int[] labels = labels(set, items);
-            double[] stats = settings.encoderMode() ? network.encode(buf, labels, b) : null;
-            double[] z = new double[b * latent];
-            double[] eps = new double[b * latent];
-            draw(stats, b, noise, z, eps);
-            for (double v : network.nll(buf, labels, z, b)) {
-                recSum += v;
+
+            @Override
+            public double[] nll(float[] images, int from, double[] z, int count) {
+                return network.nll(images, labels(set, from, count), z, count);
             }
-            if (stats != null) {
-                klSum += GaussianLatent.kl(stats, b, latent, null, 0);
-            }
-            if (k > 0) {
-                double[][] logw = new double[b][k];
-                for (int s = 0; s < k; s++) {
-                    draw(stats, b, noise, z, eps);
-                    double[] nll = network.nll(buf, labels, z, b);
-                    for (int i = 0; i < b; i++) {
-                        logw[i][s] = -nll[i] + (stats == null ? 0 : GaussianLatent.logPriorOverPosterior(stats, z, eps, i, latent));
-                    }
-                }
-                for (int i = 0; i < b; i++) {
-                    iwaeSum += GaussianLatent.negLogMeanExp(logw[i]);
-                }
-            }
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put(LOSS, (recSum + klSum) / n);
-        if (settings.encoderMode()) {
-            m.put("reconstruction", recSum / n);
-            m.put("kl", klSum / n);
-        }
-        if (k > 0) {
-            m.put("iwae-nll", iwaeSum / n);
-            m.put("importance-samples", (double) k);
-        }
-        m.put("images", (double) n);
+        }, k, request.seed()).metrics(settings.encoderMode());
         m.putAll(diversity(set, request.seed()));
         return m;
     }
 
-    /** z from the encoder (with ε) when there are stats, from the prior otherwise. */
-    private void draw(double[] stats, int b, Random noise, double[] z, double[] eps) {
-        if (stats != null) {
-            GaussianLatent.sample(stats, b, network.latent(), noise, z, eps);
-        } else {
-            for (int i = 0; i < z.length; i++) {
-                z[i] = (float) noise.nextGaussian();
-            }
+    /** The labels of items {@code [from, from + count)} of a set (zeros when the model is unconditional). */
+    private int[] labels(ImageSet set, int from, int count) {
+        int[] items = new int[count];
+        for (int i = 0; i < count; i++) {
+            items[i] = from + i;
         }
+        return labels(set, items);
     }
 
     /**
@@ -469,31 +398,17 @@ public final class ImageGruModel implements GenerativeModel {
 
     @Override
     public void save(OutputStream out) {
-        Payload.write(ImageGru.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             d.writeInt(classNames.size());
             for (String c : classNames) {
                 d.writeUTF(c);
             }
             d.writeUTF(settings.architecture(network.classes()));
-            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
-    /**
-     * Reads what {@link #save} wrote after the architecture record (the provider reads and checks the header).
-     *
-     * @param in the payload
-     * @throws IOException if it is truncated or does not fit the configured model
-     */
-    public void restoreFrom(DataInputStream in) throws IOException {
-        TrainingState state = TrainingState.read(in, network.params(), optimizer);
-        seed = state.seed();
-        step = state.step();
-        order = null;
-    }
-
     @Override
-    public long step() {
-        return step;
+    public TrainingCore training() {
+        return training;
     }
 }

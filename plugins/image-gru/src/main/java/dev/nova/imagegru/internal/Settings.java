@@ -1,19 +1,19 @@
 package dev.nova.imagegru.internal;
 
-import com.typesafe.config.Config;
-import dev.nova.api.ConfigProblem;
-import dev.nova.api.InvalidConfigException;
+import dev.nova.kit.image.ImageDataSettings;
+import dev.nova.kit.image.ImageEvaluation;
+import dev.nova.kit.image.ImageGenerationSettings;
+import dev.nova.kit.nn.Activation;
+import dev.nova.kit.nn.KlSchedule;
 import dev.nova.kit.optim.TrainSettings;
 import dev.nova.kit.support.Checks;
 import java.util.List;
 
 /**
- * Every setting of the plugin, read eagerly from its config subtree and checked all at once.
+ * Every setting of the plugin, read from its config subtree with each key checked as it is read (kit declares the
+ * shared sections: {@code data}, {@code train}'s optimiser and KL keys, {@code eval}, {@code generate}).
  *
- * @param dataPath an IDX folder, an image folder, or {@code builtin:shapes}
- * @param imageSize width and height (one GRU step per row)
- * @param holdout held-out fraction for folders and builtin data
- * @param limit at most this many training images (0 = all)
+ * @param data the images, their size, the held-out fraction and the training limit ({@code data.*})
  * @param encoderMode whether z comes from an encoder (else from the prior)
  * @param conditional whether the initial state sees the class
  * @param latent size of z
@@ -23,22 +23,17 @@ import java.util.List;
  * @param activation encoder activation
  * @param batch images per batch
  * @param train optimiser, schedule, clipping and decay
- * @param beta KL weight (encoder mode)
- * @param klWarmupSteps steps over which the KL weight rises to beta
+ * @param kl the KL term's weight over training (encoder mode)
  * @param freeBits nats per latent dimension free of KL penalty (encoder mode)
- * @param evalImages held-out images per evaluation (0 = all)
- * @param evalBatch images per evaluation pass
- * @param importanceSamples default k of the IWAE bound (0 = off)
+ * @param eval held-out images, evaluation batch and IWAE samples ({@code eval.*})
  * @param diversitySamples samples per class for the diversity figures (0 = off)
  * @param bernoulliRows whether generation feeds back Bernoulli draws (else pixel means)
- * @param temperature standard deviation of prior samples
- * @param interpolationSteps frames of an interpolation strip
+ * @param generation prior temperature and interpolation frames ({@code generate.*})
  */
-public record Settings(String dataPath, int imageSize, double holdout, int limit, boolean encoderMode, boolean conditional,
-                       int latent, int hidden, int layers, List<Integer> encoder, String activation, int batch,
-                       TrainSettings train, double beta, int klWarmupSteps, double freeBits, int evalImages, int evalBatch,
-                       int importanceSamples, int diversitySamples, boolean bernoulliRows, double temperature,
-                       int interpolationSteps) {
+public record Settings(ImageDataSettings data, boolean encoderMode, boolean conditional, int latent, int hidden,
+                       int layers, List<Integer> encoder, String activation, int batch, TrainSettings train, KlSchedule kl,
+                       double freeBits, ImageEvaluation eval, int diversitySamples, boolean bernoulliRows,
+                       ImageGenerationSettings generation) {
 
     /** Copies the list. */
     public Settings {
@@ -46,74 +41,19 @@ public record Settings(String dataPath, int imageSize, double holdout, int limit
     }
 
     /**
-     * Checks a config without building anything.
+     * Reads the settings, adding a problem for each key out of range.
      *
-     * @param c the plugin's subtree
-     * @return every problem found
+     * @param c the checks of the plugin's subtree (with its defaults filled in)
+     * @return the settings (with placeholders where a problem was added)
      */
-    public static List<ConfigProblem> problems(Config c) {
-        Checks p = new Checks(c);
-        p.nonBlank("data.path", "an IDX folder, an image folder, or builtin:shapes");
-        p.intRange("data.image-size", 2, 1024);
-        p.range("data.holdout", 0.0, 0.9, true);
-        p.intRange("data.limit", 0, Integer.MAX_VALUE);
-        p.oneOf("model.latent-mode", List.of("encoder", "prior"));
-        p.intRange("model.latent", 1, 4096);
-        p.intRange("model.hidden", 1, 8192);
-        p.intRange("model.layers", 1, 4);
-        p.widths("model.encoder", true, 8, 65_536);
-        p.oneOf("model.activation", List.of("relu", "leaky-relu", "tanh"));
-        p.intRange("train.batch", 1, 100_000);
-        TrainSettings.check(p, "train.");
-        p.atLeast("train.beta", 0);
-        p.intRange("train.kl-warmup-steps", 0, Integer.MAX_VALUE);
-        p.atLeast("train.free-bits", 0);
-        p.intRange("eval.images", 0, Integer.MAX_VALUE);
-        p.intRange("eval.batch", 1, 100_000);
-        p.intRange("eval.importance-samples", 0, 100_000);
-        p.intRange("eval.diversity-samples", 0, 1000);
-        p.oneOf("generate.rows", List.of("mean", "bernoulli"));
-        p.positive("generate.temperature");
-        p.intRange("generate.steps", 2, 1000);
-        return p.problems();
-    }
-
-    /**
-     * Reads and checks the settings.
-     *
-     * @param c the plugin's subtree
-     * @return the settings
-     * @throws InvalidConfigException listing every problem
-     */
-    public static Settings of(Config c) {
-        List<ConfigProblem> p = problems(c);
-        if (!p.isEmpty()) {
-            throw new InvalidConfigException(ImageGru.ID, p);
-        }
-        return new Settings(c.getString("data.path"), c.getInt("data.image-size"), c.getDouble("data.holdout"),
-                c.getInt("data.limit"), c.getString("model.latent-mode").equals("encoder"), c.getBoolean("model.conditional"),
-                c.getInt("model.latent"), c.getInt("model.hidden"), c.getInt("model.layers"), c.getIntList("model.encoder"),
-                c.getString("model.activation"), c.getInt("train.batch"), TrainSettings.of(c, "train."),
-                c.getDouble("train.beta"), c.getInt("train.kl-warmup-steps"), c.getDouble("train.free-bits"),
-                c.getInt("eval.images"),
-                c.getInt("eval.batch"), c.getInt("eval.importance-samples"), c.getInt("eval.diversity-samples"),
-                c.getString("generate.rows").equals("bernoulli"), c.getDouble("generate.temperature"),
-                c.getInt("generate.steps"));
-    }
-
-    /** Pixels per image. */
-    public int pixels() {
-        return imageSize * imageSize;
-    }
-
-    /**
-     * The KL weight at a step.
-     *
-     * @param step the 0-based step about to run
-     * @return beta, scaled down linearly during the KL warm-up
-     */
-    public double klWeight(long step) {
-        return klWarmupSteps > 0 && step < klWarmupSteps ? beta * (step + 1) / klWarmupSteps : beta;
+    public static Settings read(Checks c) {
+        return new Settings(ImageDataSettings.read(c), c.getOneOf("model.latent-mode", List.of("encoder", "prior")).equals("encoder"),
+                c.getBoolean("model.conditional"), c.getInt("model.latent", 1, 4096), c.getInt("model.hidden", 1, 8192),
+                c.getInt("model.layers", 1, 4), c.getWidths("model.encoder", true, 8, 65_536),
+                c.getOneOf("model.activation", Activation.HIDDEN), c.getInt("train.batch", 1, 100_000),
+                TrainSettings.read(c, "train."), KlSchedule.read(c, "train."), c.getAtLeast("train.free-bits", 0),
+                ImageEvaluation.read(c), c.getInt("eval.diversity-samples", 0, 1000),
+                c.getOneOf("generate.rows", List.of("mean", "bernoulli")).equals("bernoulli"), ImageGenerationSettings.read(c));
     }
 
     /**
@@ -123,7 +63,7 @@ public record Settings(String dataPath, int imageSize, double holdout, int limit
      * @return a one-line description
      */
     public String architecture(int classes) {
-        return "image " + imageSize + "x" + imageSize + ", " + (encoderMode ? "encoder " + encoder + " " + activation
+        return "image " + data.imageSize() + "x" + data.imageSize() + ", " + (encoderMode ? "encoder " + encoder + " " + activation
                 : "prior") + ", latent " + latent + ", " + (conditional ? classes + " classes" : "unconditional")
                 + ", GRU " + layers + "x" + hidden;
     }

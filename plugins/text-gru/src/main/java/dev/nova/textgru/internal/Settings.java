@@ -1,17 +1,15 @@
 package dev.nova.textgru.internal;
 
-import com.typesafe.config.Config;
-import dev.nova.api.ConfigProblem;
-import dev.nova.api.InvalidConfigException;
 import dev.nova.kit.optim.TrainSettings;
 import dev.nova.kit.support.Checks;
-import java.util.List;
+import dev.nova.kit.text.TextDataSettings;
+import dev.nova.kit.text.TextGeneration;
 
 /**
- * Every setting of the plugin, read eagerly from its config subtree and checked all at once.
+ * Every setting of the plugin, read from its config subtree with each key checked as it is read (kit declares the
+ * shared sections: {@code data}, {@code train}'s optimiser keys, {@code generate}).
  *
- * @param dataPath a file, a folder, or {@code builtin:<name>}
- * @param holdout the held-out tail fraction
+ * @param data the corpus and its held-out fraction ({@code data.*})
  * @param embedding embedding width
  * @param layers GRU layers
  * @param hidden GRU width
@@ -20,56 +18,21 @@ import java.util.List;
  * @param batch sequences per batch
  * @param train optimiser, schedule, clipping and decay ({@code train.*})
  * @param evalBatches held-out batches per evaluation
- * @param genLength default generated length
- * @param genTemperature default temperature
- * @param genTopK default top-k (0 = off)
- * @param genTopP default top-p (1 = off)
+ * @param generation generation defaults ({@code generate.*})
  */
-public record Settings(String dataPath, double holdout, int embedding, int layers, int hidden, double dropout,
-                       int sequenceLength, int batch, TrainSettings train, int evalBatches, int genLength,
-                       double genTemperature, int genTopK, double genTopP) {
+public record Settings(TextDataSettings data, int embedding, int layers, int hidden, double dropout, int sequenceLength,
+                       int batch, TrainSettings train, int evalBatches, TextGeneration generation) {
 
     /**
-     * Checks a config without building anything.
+     * Reads the settings, adding a problem for each key out of range.
      *
-     * @param c the plugin's subtree
-     * @return every problem found
+     * @param c the checks of the plugin's subtree (with its defaults filled in)
+     * @return the settings (with placeholders where a problem was added)
      */
-    public static List<ConfigProblem> problems(Config c) {
-        Checks p = new Checks(c);
-        p.nonBlank("data.path", "a UTF-8 text file, a folder, or builtin:kjv-genesis");
-        p.range("data.holdout", 0.0, 0.9, true);
-        p.intRange("model.embedding", 1, 4096);
-        p.intRange("model.layers", 1, 3);
-        p.intRange("model.hidden", 1, 8192);
-        p.range("model.dropout", 0.0, 1.0, false);
-        p.intRange("train.sequence-length", 1, 100_000);
-        p.intRange("train.batch", 1, 100_000);
-        TrainSettings.check(p, "train.");
-        p.intRange("eval.batches", 1, 1_000_000);
-        p.intRange("generate.length", 0, 10_000_000);
-        p.positive("generate.temperature");
-        p.intRange("generate.top-k", 0, Integer.MAX_VALUE);
-        p.above("generate.top-p", 0, 1);
-        return p.problems();
-    }
-
-    /**
-     * Reads and checks the settings.
-     *
-     * @param c the plugin's subtree
-     * @return the settings
-     * @throws InvalidConfigException listing every problem
-     */
-    public static Settings of(Config c) {
-        List<ConfigProblem> p = problems(c);
-        if (!p.isEmpty()) {
-            throw new InvalidConfigException(TextGru.ID, p);
-        }
-        return new Settings(c.getString("data.path"), c.getDouble("data.holdout"), c.getInt("model.embedding"),
-                c.getInt("model.layers"), c.getInt("model.hidden"), c.getDouble("model.dropout"),
-                c.getInt("train.sequence-length"), c.getInt("train.batch"), TrainSettings.of(c, "train."),
-                c.getInt("eval.batches"), c.getInt("generate.length"), c.getDouble("generate.temperature"),
-                c.getInt("generate.top-k"), c.getDouble("generate.top-p"));
+    public static Settings read(Checks c) {
+        return new Settings(TextDataSettings.read(c), c.getInt("model.embedding", 1, 4096), c.getInt("model.layers", 1, 3),
+                c.getInt("model.hidden", 1, 8192), c.getDouble("model.dropout", 0.0, 1.0, false),
+                c.getInt("train.sequence-length", 1, 100_000), c.getInt("train.batch", 1, 100_000),
+                TrainSettings.read(c, "train."), c.getInt("eval.batches", 1, 1_000_000), TextGeneration.read(c));
     }
 }

@@ -1,37 +1,25 @@
 package dev.nova.textgru.internal;
 
-import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.Sample;
-import dev.nova.api.TrainingListener;
-import dev.nova.api.TrainingRequest;
-import dev.nova.api.TrainingResult;
 import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.optim.Adam;
-import dev.nova.kit.optim.SliceTraining;
+import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
-import dev.nova.kit.optim.TrainingState;
 import dev.nova.kit.support.Options;
-import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.Seeds;
-import dev.nova.kit.text.TextGeneration;
 import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.text.Windows;
-import jakarta.inject.Inject;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The text-gru model: trains on random windows of the corpus, samples character by character. */
-public final class TextGruModel implements GenerativeModel {
+public final class TextGruModel implements TrainingCore.Holder {
 
     /** The first bytes of every payload. */
     public static final long PAYLOAD_MAGIC = 0x4e4f56415447_5255L;
@@ -47,23 +35,25 @@ public final class TextGruModel implements GenerativeModel {
     private final Settings settings;
     private final Vocabulary vocabulary;
     private final GruNetwork network;
-    private final Adam optimizer;
     private final TextSource text;
-    private final SliceTraining slices;
-    private long seed;
-    private long step;
+    private final TrainingCore training;
 
-    @Inject
-    TextGruModel(Settings settings, ModelContext context, Vocabulary vocabulary, GruNetwork network, Adam optimizer,
-                 TextSource text) {
+    /**
+     * Creates a model with fresh weights (drawn from the context's seed) at step 0.
+     *
+     * @param settings the plugin's settings
+     * @param context what the host handed the model
+     * @param vocabulary from the corpus (new model) or the checkpoint (restore)
+     * @param text the training text (read already for a new model, on first use for a restored one)
+     */
+    public TextGruModel(Settings settings, ModelContext context, Vocabulary vocabulary, TextSource text) {
         this.settings = settings;
         this.vocabulary = vocabulary;
-        this.network = network;
-        this.optimizer = optimizer;
         this.text = text;
-        this.seed = context.seed();
-        this.slices = new SliceTraining(TextGru.ID, network.params(), optimizer, s -> settings.batch(), List.of(), () -> step,
-                s -> step = s, this::slice);
+        this.network = new GruNetwork(vocabulary.size(), settings.embedding(), settings.layers(), settings.hidden(),
+                settings.dropout(), context.seed());
+        this.training = new TrainingCore(TextGru.ID, context.seed(), network.params(),
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice);
     }
 
     /**
@@ -72,6 +62,7 @@ public final class TextGruModel implements GenerativeModel {
      */
     private TrainingLoop.Step slice(long s, int from, int to) {
         int time = settings.sequenceLength();
+        long seed = training.seed();
         Windows batch = Windows.random(text.get(vocabulary), time, seed, s, from, to);
         Dropout.Masks masks = settings.dropout() > 0
                 ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, s, from, to - from), time, to - from) : null;
@@ -79,20 +70,9 @@ public final class TextGruModel implements GenerativeModel {
     }
 
     @Override
-    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        return TrainingLoop.run(TextGru.ID, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
-    }
-
-    @Override
-    public Optional<DataParallel> dataParallel() {
-        return Optional.of(slices);
-    }
-
-    @Override
     public List<Sample> generate(GenerationRequest request) {
         GruNetwork.Snapshot weights = network.snapshot();
-        return new TextGeneration(settings.genLength(), settings.genTemperature(), settings.genTopK(), settings.genTopP())
-                .generate(TextGru.ID, request, vocabulary, () -> weights.stepper()::step);
+        return settings.generation().generate(TextGru.ID, request, vocabulary, () -> weights.stepper()::step);
     }
 
     @Override
@@ -112,30 +92,17 @@ public final class TextGruModel implements GenerativeModel {
 
     @Override
     public void save(OutputStream out) {
-        Payload.write(TextGru.ID, out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             d.writeInt(settings.embedding());
             d.writeInt(settings.layers());
             d.writeInt(settings.hidden());
             vocabulary.write(d);
-            new TrainingState(seed, step).write(d, network.params(), optimizer);
         });
     }
 
-    /**
-     * Reads what {@link #save} wrote after the vocabulary (the provider reads the header and vocabulary).
-     *
-     * @param in the payload
-     * @throws IOException if it is truncated or does not fit the configured model
-     */
-    public void restoreFrom(DataInputStream in) throws IOException {
-        TrainingState state = TrainingState.read(in, network.params(), optimizer);
-        seed = state.seed();
-        step = state.step();
-    }
-
     @Override
-    public long step() {
-        return step;
+    public TrainingCore training() {
+        return training;
     }
 
     /** The model's vocabulary. */

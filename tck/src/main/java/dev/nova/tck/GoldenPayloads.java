@@ -1,0 +1,89 @@
+package dev.nova.tck;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.GeneratorProvider;
+import dev.nova.api.ModelContext;
+import dev.nova.api.TrainingRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apiguardian.api.API;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Golden checkpoints for a plugin's own build: the payload each of its formats wrote is kept in the source tree
+ * ({@code format-N.payload}) with what the restored model generated ({@code format-N.expected.txt}), and every
+ * build checks that each still restores at the step it was saved and generates the same. A change that breaks
+ * users' checkpoints fails there, not in their hands.
+ *
+ * <pre>{@code
+ * @ParameterizedTest
+ * @ValueSource(ints = {1, 2})
+ * void everyPayloadFormatStillLoadsTheSame(int format) throws IOException {
+ *     new GoldenPayloads(Path.of("src/test/resources/golden"), new MyProvider(), config, 120, m -> sample(m))
+ *             .verify(format, MyModel.PAYLOAD_FORMAT, context, Assertions::assertEquals);
+ * }
+ * }</pre>
+ *
+ * <p>After a deliberate format change (a new format number; the old file and its reader stay), run the test once
+ * with {@code -Dnova.golden.write=true}: it trains a model, writes the current format's two files and aborts,
+ * since a file just written would only be checked against itself; the next build checks it.
+ *
+ * @param dir the folder of the golden files
+ * @param provider the plugin
+ * @param config the plugin's configuration of the golden model (tiny)
+ * @param steps the steps the golden model trained
+ * @param fingerprint what a model generates, as the text kept in the expected file
+ * @since 1.3
+ */
+@API(status = EXPERIMENTAL, since = "1.3")
+public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config, long steps,
+                             Function<GenerativeModel, String> fingerprint) {
+
+    /** The system property that writes the current format's files instead of checking them. */
+    public static final String WRITE_PROPERTY = "nova.golden.write";
+
+    /**
+     * Checks one format's files (or writes them, for the current format under {@value #WRITE_PROPERTY}).
+     *
+     * @param format the format whose files to check
+     * @param currentFormat the format the plugin writes now
+     * @param context the context to create and restore models in (data paths resolve against its base)
+     * @param compare asserts that the expected text and the restored model's fingerprint agree (exactly, or to a
+     *     tolerance for numbers that depend on the CPU's kernels)
+     * @throws IOException if a file cannot be read or written
+     */
+    public void verify(int format, int currentFormat, ModelContext context, BiConsumer<String, String> compare)
+            throws IOException {
+        Path payload = dir.resolve("format-" + format + ".payload");
+        Path expected = dir.resolve("format-" + format + ".expected.txt");
+        if (Boolean.getBoolean(WRITE_PROPERTY) && format == currentFormat) {
+            GenerativeModel m = provider.create(config, context);
+            m.train(TrainingRequest.of(steps), e -> { });
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            m.save(bytes);
+            Files.createDirectories(dir);
+            Files.write(payload, bytes.toByteArray());
+            Files.writeString(expected, fingerprint.apply(m), StandardCharsets.UTF_8);
+            Assumptions.abort("golden files written to " + dir.toAbsolutePath() + "; run again without -D"
+                    + WRITE_PROPERTY + " to check them");
+        }
+        assertTrue(Files.isRegularFile(payload), "golden payload missing: " + payload.toAbsolutePath());
+        GenerativeModel restored;
+        try (InputStream in = Files.newInputStream(payload)) {
+            restored = provider.restore(config, context, in);
+        }
+        assertEquals(steps, restored.step(), "the restored model's step");
+        compare.accept(Files.readString(expected, StandardCharsets.UTF_8), fingerprint.apply(restored));
+    }
+}
