@@ -32,21 +32,41 @@ import org.apiguardian.api.API;
  *     restore (a setting that shapes the model's parameters)
  * @param shapeless the plugin declares that no setting shapes its parameters (the data do), so rule 6.6 does not
  *     apply to it
+ * @param rulesNotExercised rules the plugin's author knows the kit cannot exercise on it, each with the reason the
+ *     report prints (since API 1.3; see {@link #withRuleNotExercised})
  * @since 1.1
  */
 @API(status = EXPERIMENTAL, since = "1.1")
 public record ConformanceProfile(Config config, Optional<String> vocabulary,
                                  Optional<Map.Entry<String, Object>> invalidSetting,
                                  Optional<Map.Entry<String, Object>> invalidGenerationOption,
-                                 Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless) {
+                                 Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless,
+                                 Map<String, String> rulesNotExercised) {
 
-    /** Checks that nothing is null. */
+    /** Checks that nothing is null, and copies the opted-out rules. */
     public ConformanceProfile {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(vocabulary, "vocabulary");
         Objects.requireNonNull(invalidSetting, "invalidSetting");
         Objects.requireNonNull(invalidGenerationOption, "invalidGenerationOption");
         Objects.requireNonNull(incompatibleSetting, "incompatibleSetting");
+        rulesNotExercised = Map.copyOf(rulesNotExercised);
+    }
+
+    /**
+     * A profile without opted-out rules (the API 1.1 form).
+     *
+     * @param config the tiny configuration
+     * @param vocabulary every character a text model may produce
+     * @param invalidSetting a setting value {@code validate} must reject
+     * @param invalidGenerationOption a generation option value {@code generate} must reject
+     * @param incompatibleSetting a setting value under which a payload must not restore
+     * @param shapeless whether no setting shapes the parameters
+     */
+    public ConformanceProfile(Config config, Optional<String> vocabulary, Optional<Map.Entry<String, Object>> invalidSetting,
+                              Optional<Map.Entry<String, Object>> invalidGenerationOption,
+                              Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless) {
+        this(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting, shapeless, Map.of());
     }
 
     /**
@@ -56,7 +76,8 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      * @return the profile
      */
     public static ConformanceProfile of(Config config) {
-        return new ConformanceProfile(config, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false);
+        return new ConformanceProfile(config, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
+                Map.of());
     }
 
     /**
@@ -67,7 +88,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withVocabulary(String characters) {
         return new ConformanceProfile(config, Optional.of(characters), invalidSetting, invalidGenerationOption,
-                incompatibleSetting, shapeless);
+                incompatibleSetting, shapeless, rulesNotExercised);
     }
 
     /**
@@ -79,7 +100,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, Optional.of(Map.entry(key, value)), invalidGenerationOption,
-                incompatibleSetting, shapeless);
+                incompatibleSetting, shapeless, rulesNotExercised);
     }
 
     /**
@@ -91,7 +112,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidGenerationOption(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, Optional.of(Map.entry(key, value)),
-                incompatibleSetting, shapeless);
+                incompatibleSetting, shapeless, rulesNotExercised);
     }
 
     /**
@@ -103,7 +124,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withIncompatibleSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption,
-                Optional.of(Map.entry(key, value)), false);
+                Optional.of(Map.entry(key, value)), false, rulesNotExercised);
     }
 
     /**
@@ -113,6 +134,32 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      * @return a new profile
      */
     public ConformanceProfile withNoShapeSettings() {
-        return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, Optional.empty(), true);
+        return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, Optional.empty(), true,
+                rulesNotExercised);
+    }
+
+    /**
+     * Declares that the kit cannot exercise a rule on this plugin, and why: a rule whose fact the profile does not
+     * declare otherwise fails a plugin's own build and makes {@code nova tck} exit with its not-exercised code.
+     * An opted-out rule is reported as not exercised with this reason, and does neither. It opts out only what
+     * the rule needs a fact for; a rule that runs is still checked.
+     *
+     * @param rule the rule's number in the kit's SPEC, for example {@code "4.6"}
+     * @param reason why the rule cannot be exercised, for the report
+     * @return a new profile
+     * @throws IllegalArgumentException if the rule is not a rule number or the reason is blank
+     * @since 1.3
+     */
+    public ConformanceProfile withRuleNotExercised(String rule, String reason) {
+        if (rule == null || !rule.matches("\\d+\\.\\d+")) {
+            throw new IllegalArgumentException("a rule number such as 4.6, found " + rule);
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("rule " + rule + " is opted out without a reason");
+        }
+        Map<String, String> rules = new java.util.TreeMap<>(rulesNotExercised);
+        rules.put(rule, reason);
+        return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
+                shapeless, rules);
     }
 }

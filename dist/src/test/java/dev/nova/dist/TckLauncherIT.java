@@ -154,6 +154,26 @@ class TckLauncherIT {
         }
     }
 
+    /**
+     * A plugin whose profile declares no facts is not certified by exit code 0: CONFORMANT WITH 6 RULES NOT
+     * EXERCISED exits with 3, and with 0 only under --allow-not-exercised.
+     */
+    @Test
+    void rulesNotExercisedExitWithThreeUnlessAllowed() throws Exception {
+        Path folder = dir.resolve("bare");
+        jar("fixture.bare", "BareTextProvider", folder.resolve("bare.jar"));
+        LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", folder.toString(), "--report",
+                dir.resolve("report-bare").toString());
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains(": CONFORMANT WITH 6 RULES NOT EXERCISED"), r.out());
+        assertTrue(r.out().contains("not exercised: 4.4 textUsesOnlyTheVocabulary -- not exercised: no vocabulary declared"
+                + " (ConformanceProfile.withVocabulary)"), r.out());
+
+        LauncherIT.Run allowed = LauncherIT.novaIn(dir, "tck", "--plugin-path", folder.toString(), "--report",
+                dir.resolve("report-bare-allowed").toString(), "--allow-not-exercised");
+        assertEquals(0, allowed.code(), allowed.out() + allowed.err());
+    }
+
     @Test
     void unknownPluginIsAUsageError() throws Exception {
         LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--plugin", "nope");

@@ -54,7 +54,9 @@ public final class Conformance {
      * @param level {@code MUST} or {@code SHOULD}
      * @param name the rule's test name
      * @param status {@code passed}, {@code failed}, {@code warning} (a SHOULD rule not kept), {@code not-exercised}
-     *     (the plugin did not declare what the rule needs) or {@code not-applicable} (the rule does not concern it)
+     *     (the plugin did not declare what the rule needs, or the run could not check it), {@code opted-out} (the
+     *     plugin's profile says why the rule cannot be exercised) or {@code not-applicable} (the rule does not
+     *     concern it)
      * @param message the failure message or the reason, empty when passed
      */
     public record Outcome(String plugin, String rule, String level, String name, String status, String message) {
@@ -72,7 +74,8 @@ public final class Conformance {
 
     /**
      * The verdict on one plugin: {@code NOT CONFORMANT} when a MUST rule failed; {@code CONFORMANT} only when every
-     * MUST rule that applies was exercised and passed; otherwise conformant with the rules not exercised named.
+     * MUST rule that applies was exercised and passed, or opted out by the plugin's profile with a reason the report
+     * prints; otherwise conformant with the rules not exercised counted ({@code nova tck} exits with its own code).
      *
      * @param outcomes one plugin's outcomes
      * @return the verdict
@@ -143,7 +146,8 @@ public final class Conformance {
                     add(id, switch (result.getStatus()) {
                         case SUCCESSFUL -> "passed";
                         case ABORTED -> reason.startsWith("warning:") ? "warning"
-                                : reason.startsWith("not applicable:") ? "not-applicable" : "not-exercised";
+                                : reason.startsWith("not applicable:") ? "not-applicable"
+                                : reason.startsWith("not exercised (opted out") ? "opted-out" : "not-exercised";
                         case FAILED -> "failed";
                     }, reason);
                 }
@@ -216,11 +220,14 @@ public final class Conformance {
             out.printf("  %-5s %-6s %-14s %s%s%n", o.rule(), o.level(), o.status(), o.name(),
                     o.message().isEmpty() ? "" : "  -- " + o.message());
         }
-        out.printf("  %d rules: %d passed, %d failed, %d warnings, %d not exercised, %d not applicable in %.1f s: %s%n",
-                c.outcomes().size(), c.count("passed"), c.count("failed"), c.count("warning"), c.count("not-exercised"),
-                c.count("not-applicable"), c.seconds(), verdict(c.outcomes()));
+        out.printf("  %d rules: %d passed, %d failed, %d warnings, %d not exercised, %d opted out, %d not applicable"
+                        + " in %.1f s: %s%n", c.outcomes().size(), c.count("passed"), c.count("failed"), c.count("warning"),
+                c.count("not-exercised"), c.count("opted-out"), c.count("not-applicable"), c.seconds(),
+                verdict(c.outcomes()));
         c.outcomes().stream().filter(Outcome::notExercised).forEach(o ->
                 out.printf("  not exercised: %s %s -- %s%n", o.rule(), o.name(), o.message()));
+        c.outcomes().stream().filter(o -> o.status().equals("opted-out")).forEach(o ->
+                out.printf("  opted out by the plugin: %s %s -- %s%n", o.rule(), o.name(), o.message()));
         c.outcomes().stream().filter(o -> o.status().equals("warning")).forEach(o ->
                 out.printf("  warning: %s %s -- %s%n", o.rule(), o.name(), o.message()));
         out.println();
@@ -260,6 +267,7 @@ public final class Conformance {
                     .append(", \"seconds\": ").append(String.format(java.util.Locale.ROOT, "%.1f", c.seconds()))
                     .append(", \"exercised\": ").append(c.count("passed") + c.count("failed") + c.count("warning"))
                     .append(", \"notExercised\": ").append(c.count("not-exercised"))
+                    .append(", \"optedOut\": ").append(c.count("opted-out"))
                     .append(", \"notApplicable\": ").append(c.count("not-applicable"))
                     .append(", \"verdict\": ").append(json(verdict(c.outcomes())))
                     .append(", \"conformant\": ").append(verdict(c.outcomes()).equals("CONFORMANT"))

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.AfterEach;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the rule: {@code required_specX_Y_...} must pass; {@code optional_specX_Y_...} should, and a failure there is
  * reported as a warning (the test is aborted with {@code "warning: ..."}), never as a failure;
  * {@code untested_specX_Y_...} rules cannot be broken through the SPI (a constructor already enforces them) and say
- * so. A rule whose fact is not declared is aborted with {@code "not exercised: ..."}; one that does not apply to the
+ * so. A rule whose fact the profile does not declare <em>fails</em> here, naming what to declare, unless the profile
+ * opts the rule out with a reason ({@code ConformanceProfile.withRuleNotExercised}); {@code nova tck} reports it as
+ * not exercised and exits with its own code. A rule this run cannot exercise for a reason outside the plugin (Flight
+ * Recorder's events did not arrive) is aborted with {@code "not exercised: ..."}; one that does not apply to the
  * plugin (an image rule for a text plugin) with {@code "not applicable: ..."}.
  *
  * <pre>{@code
@@ -36,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class GeneratorVerification implements Section1Metadata, Section2Configuration,
         Section3Reproducibility, Section4Generation, Section5Training, Section6Checkpoints, Section7Concurrency,
         Section8Errors, Section9DataParallel {
+
+    private static final Pattern RULE = Pattern.compile("_spec(\\d+)_(\\d+)_");
 
     /** The seed models are created with. */
     protected static final long SEED = Harness.SEED;
@@ -54,8 +62,10 @@ public abstract class GeneratorVerification implements Section1Metadata, Section
     protected abstract GeneratorProvider provider();
 
     @BeforeEach
-    final void setUpHarness() throws IOException {
-        harness = new Harness(sandbox, this::provider);
+    final void setUpHarness(TestInfo test) throws IOException {
+        Matcher m = RULE.matcher(test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(""));
+        harness = new Harness(sandbox, this::provider, m.find() ? m.group(1) + "." + m.group(2) : "",
+                !(this instanceof DiscoveredPluginVerification));
     }
 
     @AfterEach

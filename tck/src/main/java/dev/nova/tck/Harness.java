@@ -1,6 +1,7 @@
 package dev.nova.tck;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
@@ -67,6 +68,8 @@ final class Harness {
     private final GeneratorProvider provider;
     private final PluginInfo info;
     private final List<GenerativeModel> open = new ArrayList<>();
+    private final String rule;
+    private final boolean certifying;
     private Optional<ConformanceProfile> profile;
     private Config config;
 
@@ -75,8 +78,13 @@ final class Harness {
      *
      * @param sandbox the rule's private root
      * @param providers makes a new provider of the plugin under test
+     * @param rule the rule being run, for example {@code 4.6} (empty when the test is not a rule)
+     * @param certifying whether a rule whose fact is missing fails (a plugin's own build) rather than being
+     *     reported as not exercised ({@code nova tck}, whose exit code says so)
      */
-    Harness(Path sandbox, Supplier<GeneratorProvider> providers) throws IOException {
+    Harness(Path sandbox, Supplier<GeneratorProvider> providers, String rule, boolean certifying) throws IOException {
+        this.rule = rule;
+        this.certifying = certifying;
         this.sandbox = sandbox;
         this.work = Files.createDirectories(sandbox.resolve("work"));
         this.base = Files.createDirectories(sandbox.resolve("base"));
@@ -183,7 +191,7 @@ final class Harness {
     Config config() {
         if (config == null) {
             Optional<Config> tiny = profile().map(ConformanceProfile::config);
-            assumeTrue(tiny.isPresent(), "not exercised: plugin '" + info.id() + "' offers no conformance profile"
+            requireFact(tiny.isPresent(), "plugin '" + info.id() + "' offers no conformance profile"
                     + " (GeneratorProvider.conformance)");
             Config ref = reference();
             config = (ref == null ? tiny.get() : tiny.get().withFallback(ref)).resolve();
@@ -281,9 +289,38 @@ final class Harness {
         return "Plugin '" + info.id() + "' violates rule " + rule + " of the Nova TCK: " + observed;
     }
 
-    /** Skips a rule whose fact the plugin did not declare: reported as not exercised, never as passed. */
-    static void exercisedOnlyIf(boolean declared, String why) {
-        assumeTrue(declared, "not exercised: " + why);
+    /**
+     * A rule needs a fact the plugin's conformance profile did not declare: never passed. In a plugin's own build
+     * the rule fails, naming what to declare; under {@code nova tck} it is reported as not exercised (and the
+     * command exits with its not-exercised code). A rule the profile opts out
+     * ({@link ConformanceProfile#withRuleNotExercised}) is reported as not exercised, with the author's reason,
+     * in both.
+     *
+     * @param declared whether the profile declares what the rule needs
+     * @param why what is missing, naming the profile method that declares it
+     */
+    void requireFact(boolean declared, String why) {
+        if (declared) {
+            return;
+        }
+        String reason = profile().map(p -> p.rulesNotExercised().get(rule)).orElse(null);
+        if (reason != null) {
+            abort("not exercised (opted out: " + reason + "): " + why);
+        }
+        if (certifying) {
+            fail("Plugin '" + info.id() + "' leaves rule " + rule + " of the Nova TCK not exercised: " + why + "; declare"
+                    + " it in the plugin's conformance profile, or opt the rule out with"
+                    + " ConformanceProfile.withRuleNotExercised(\"" + rule + "\", reason)");
+        }
+        abort("not exercised: " + why);
+    }
+
+    /**
+     * Skips a rule this run cannot exercise for a reason outside the plugin (the environment, or another rule the
+     * plugin already fails): reported as not exercised, never as passed.
+     */
+    static void exercisedOnlyIf(boolean possible, String why) {
+        assumeTrue(possible, "not exercised: " + why);
     }
 
     /** Skips a rule that does not concern this plugin. */

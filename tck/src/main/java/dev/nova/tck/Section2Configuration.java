@@ -54,7 +54,7 @@ interface Section2Configuration extends Rules {
     default void required_spec2_4_invalidValueIsRejectedNamingTheKey() {
         Harness h = harness();
         Optional<Map.Entry<String, Object>> bad = h.invalidSetting();
-        exercisedOnlyIf(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
+        h.requireFact(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
         Config c = h.config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
         List<ConfigProblem> problems = h.call("2.4", "validate", () -> h.provider().validate(c));
         assertTrue(problems.stream().anyMatch(p -> p.path().equals(bad.get().getKey()) && !p.message().isBlank()),
@@ -65,7 +65,7 @@ interface Section2Configuration extends Rules {
     default void required_spec2_5_createRejectsAnInvalidValueWithAPluginException() {
         Harness h = harness();
         Optional<Map.Entry<String, Object>> bad = h.invalidSetting();
-        exercisedOnlyIf(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
+        h.requireFact(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
         Config c = h.config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
         try {
             GenerativeModel m = h.provider().create(c, h.context());
@@ -83,7 +83,7 @@ interface Section2Configuration extends Rules {
     default void required_spec2_6_validateReportsEveryProblemAtOnce() {
         Harness h = harness();
         Optional<Map.Entry<String, Object>> bad = h.invalidSetting();
-        exercisedOnlyIf(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
+        h.requireFact(bad.isPresent(), "no invalid setting declared (ConformanceProfile.withInvalidSetting)");
         Config invalid = h.config().withValue(bad.get().getKey(), ConfigValueFactory.fromAnyRef(bad.get().getValue()));
         Config unknown = h.config().withValue("surely-not-a-setting", ConfigValueFactory.fromAnyRef(3));
         boolean eachAlone = h.call("2.6", "validate", () -> h.provider().validate(invalid)).stream()

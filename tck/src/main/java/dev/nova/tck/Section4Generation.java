@@ -2,7 +2,6 @@ package dev.nova.tck;
 
 import static dev.nova.tck.Harness.applicableOnlyIf;
 import static dev.nova.tck.Harness.describe;
-import static dev.nova.tck.Harness.exercisedOnlyIf;
 import static dev.nova.tck.Harness.outsideVocabulary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,7 +79,7 @@ interface Section4Generation extends Rules {
         Harness h = harness();
         applicableOnlyIf(h.info().modality() == Modality.TEXT, "not a text plugin");
         Optional<String> vocab = h.vocabulary();
-        exercisedOnlyIf(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+        h.requireFact(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
         for (Sample s : h.generate(h.warm(), h.request(3, 5))) {
             String text = ((Sample.Text) s).text();
             text.codePoints().filter(cp -> vocab.get().indexOf(cp) < 0).findFirst().ifPresent(cp ->
@@ -105,7 +104,7 @@ interface Section4Generation extends Rules {
     default void required_spec4_6_invalidOptionValueIsRejected() {
         Harness h = harness();
         Optional<Map.Entry<String, Object>> option = h.invalidGenerationOption();
-        exercisedOnlyIf(option.isPresent(), "no invalid generation option declared"
+        h.requireFact(option.isPresent(), "no invalid generation option declared"
                 + " (ConformanceProfile.withInvalidGenerationOption)");
         String key = option.get().getKey();
         Object value = option.get().getValue();
@@ -125,7 +124,7 @@ interface Section4Generation extends Rules {
         Harness h = harness();
         applicableOnlyIf(h.isText(), "the plugin does not take prompts");
         Optional<String> vocab = h.vocabulary();
-        exercisedOnlyIf(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+        h.requireFact(vocab.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
         String prompt = vocab.get().substring(0, Math.min(2, vocab.get().length())) + outsideVocabulary(vocab.get());
         GenerativeModel m = h.warm();
         try {

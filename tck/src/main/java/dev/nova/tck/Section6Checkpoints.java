@@ -158,7 +158,7 @@ interface Section6Checkpoints extends Rules {
         Optional<Map.Entry<String, Object>> other = h.incompatibleSetting();
         applicableOnlyIf(!h.profile().map(ConformanceProfile::shapeless).orElse(false),
                 "the plugin declares that no setting shapes its parameters (ConformanceProfile.withNoShapeSettings)");
-        exercisedOnlyIf(other.isPresent(), "no incompatible setting declared (ConformanceProfile.withIncompatibleSetting)");
+        h.requireFact(other.isPresent(), "no incompatible setting declared (ConformanceProfile.withIncompatibleSetting)");
         byte[] payload = h.save(h.warm());
         Config changed = h.config().withValue(other.get().getKey(), ConfigValueFactory.fromAnyRef(other.get().getValue()));
         try {

@@ -4,13 +4,33 @@ import com.typesafe.config.Config;
 import dev.nova.api.ConformanceProfile;
 import dev.nova.api.Modality;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** The correct text fixture declaring only its tiny configuration, none of the facts some rules need. */
+/**
+ * The correct text fixture declaring only its tiny configuration, none of the facts some rules need (and, when asked,
+ * opting those rules out with a reason).
+ */
 public final class BareTextProvider extends FixtureProvider {
-    /** Creates the provider. */
+
+    /** The rules that need a fact this provider does not declare. */
+    static final List<String> RULES_NEEDING_FACTS = List.of("2.4", "2.5", "2.6", "4.4", "4.7", "6.6");
+
+    private final boolean optOut;
+
+    /** Creates the provider; it opts nothing out. */
     public BareTextProvider() {
+        this(false);
+    }
+
+    /**
+     * Creates the provider.
+     *
+     * @param optOut whether its profile opts out the rules that need the facts it does not declare
+     */
+    public BareTextProvider(boolean optOut) {
         super(Modality.TEXT, Flaw.NONE);
+        this.optOut = optOut;
     }
 
     @Override
@@ -20,6 +40,12 @@ public final class BareTextProvider extends FixtureProvider {
 
     @Override
     public Optional<ConformanceProfile> conformance(Path scratch) {
-        return conformanceConfig(scratch).map(ConformanceProfile::of);
+        Optional<ConformanceProfile> bare = conformanceConfig(scratch).map(ConformanceProfile::of);
+        if (optOut) {
+            for (String rule : RULES_NEEDING_FACTS) {
+                bare = bare.map(p -> p.withRuleNotExercised(rule, "the fixture declares no facts on purpose"));
+            }
+        }
+        return bare;
     }
 }

@@ -66,4 +66,19 @@ class ConformanceTests {
         assertTrue(report.contains("not exercised: 2.4 invalidValueIsRejectedNamingTheKey -- not exercised: no invalid"
                 + " setting declared"), report);
     }
+
+    /** Rules the profile opts out, with a reason, leave the verdict CONFORMANT and are listed with the reason. */
+    @Test
+    void rulesOptedOutByTheProfileAreReportedWithTheirReason() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        List<Outcome> outcomes = Conformance.run(List.of(new BareTextProvider(true)), reports,
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertEquals(BareTextProvider.RULES_NEEDING_FACTS, outcomes.stream().filter(o -> o.status().equals("opted-out"))
+                .map(Outcome::rule).toList());
+        assertEquals("CONFORMANT", Conformance.verdict(outcomes));
+        String report = console.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("opted out by the plugin: 2.4 invalidValueIsRejectedNamingTheKey -- not exercised"
+                + " (opted out: the fixture declares no facts on purpose)"), report);
+        assertTrue(Files.readString(reports.resolve("tck-report.json")).contains("\"optedOut\": 6"));
+    }
 }

@@ -39,6 +39,22 @@ final class FixtureVerifications {
         }
     }
 
+    /** Declares no facts: each rule that needs one fails in a build (not in the matrix: it breaks no rule). */
+    static final class BareText extends GeneratorVerification {
+        @Override
+        protected GeneratorProvider provider() {
+            return new BareTextProvider();
+        }
+    }
+
+    /** Declares no facts, but opts every rule that needs one out with a reason. */
+    static final class BareTextOptedOut extends GeneratorVerification {
+        @Override
+        protected GeneratorProvider provider() {
+            return new BareTextProvider(true);
+        }
+    }
+
     /** Breaks only a SHOULD rule (1.5); not in the matrix, since it fails nothing. */
     static final class SlowProvider extends Text {
         @Override Flaw flaw() { return Flaw.SLOW_PROVIDER; }

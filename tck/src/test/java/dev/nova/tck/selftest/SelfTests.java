@@ -133,6 +133,38 @@ class SelfTests {
         }
     }
 
+    /**
+     * Certification that cannot pass with rules unrun: in a plugin's own build, each MUST rule whose fact the profile
+     * does not declare fails, naming what to declare; a rule the profile opts out with a reason is reported as not
+     * exercised with that reason, and fails nothing.
+     */
+    @org.junit.jupiter.api.Test
+    void aRuleWhoseFactIsMissingFailsTheBuildUnlessTheProfileOptsItOut() {
+        Events bare = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FixtureVerifications.BareText.class))
+                .execute().testEvents();
+        Map<String, String> failed = new TreeMap<>();
+        for (Event e : bare.failed().list()) {
+            Matcher m = RULE.matcher(e.getTestDescriptor().getDisplayName());
+            assertTrue(m.find(), e.getTestDescriptor().getDisplayName());
+            failed.put(m.group(2) + "." + m.group(3), e.getPayload(TestExecutionResult.class)
+                    .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse(""));
+        }
+        assertEquals(new TreeSet<>(BareTextProvider.RULES_NEEDING_FACTS), failed.keySet(), failed.toString());
+        failed.forEach((rule, message) -> assertTrue(message.startsWith("Plugin 'fixture-text' leaves rule " + rule
+                + " of the Nova TCK not exercised: no ") && message.contains("(ConformanceProfile.with")
+                && message.contains("withRuleNotExercised(\"" + rule + "\", reason)"), message));
+
+        Events optedOut = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(FixtureVerifications.BareTextOptedOut.class)).execute().testEvents();
+        assertEquals(0, optedOut.failed().count(), () -> optedOut.failed().list().toString());
+        List<String> reasons = optedOut.aborted().list().stream().map(e -> e.getPayload(TestExecutionResult.class)
+                .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse(""))
+                .filter(m -> m.contains("opted out")).toList();
+        assertEquals(BareTextProvider.RULES_NEEDING_FACTS.size(), reasons.size(), reasons.toString());
+        reasons.forEach(r -> assertTrue(r.startsWith("not exercised (opted out: the fixture declares"
+                + " no facts on purpose): no "), r));
+    }
+
     @org.junit.jupiter.api.Test
     void correctFixturesSkipOnlyRulesOfTheOtherModality() {
         assertEquals(List.of("required_spec4_3_pixelsAreWithinZeroAndOne()", "untested_spec1_2_idIsWellFormed()",

@@ -19,6 +19,8 @@ public final class Cli {
     public static final int FAILURE = 1;
     /** A usage or configuration error. */
     public static final int USAGE = 2;
+    /** {@code nova tck}: no MUST rule failed, but some were not exercised (the plugin did not declare their facts). */
+    public static final int NOT_EXERCISED = 3;
 
     private Cli() {
     }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "tck", mixinStandardHelpOptions = true, description = "Run the compatibility kit (tck/SPEC.md) against"
         + " the plugins of --plugin-path (or, without it, the built-in ones); prints a conformance report and writes"
-        + " it as JSON and JUnit XML. Exit code 1 when a MUST rule fails.")
+        + " it as JSON and JUnit XML. Exit code 1 when a MUST rule fails, 3 when none failed but some were not exercised"
+        + " (their facts are missing from the plugin's conformance profile).")
 final class TckCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--plugin", paramLabel = "ID", description = "Certify only this plugin (repeatable; default: those"
             + " loaded from --plugin-path, or every built-in one without it).")
@@ -28,6 +29,10 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "tck-report",
             description = "Where to write tck-report.json and JUnit XML (default ${DEFAULT-VALUE}).")
     Path report;
+
+    @Option(names = "--allow-not-exercised", description = "Exit with 0 rather than 3 when MUST rules were not exercised"
+            + " (for an author who knows why; better: declare the facts, or opt a rule out in the profile with a reason).")
+    boolean allowNotExercised;
 
     @Mixin
     NovaCommand.PluginPath pluginPath;
@@ -68,11 +73,13 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
+        boolean notExercised = false;
         for (Object o : outcomes) {
             if ((Boolean) o.getClass().getMethod("breaksConformance").invoke(o)) {
                 return Cli.FAILURE;
             }
+            notExercised |= (Boolean) o.getClass().getMethod("notExercised").invoke(o);
         }
-        return Cli.OK;
+        return notExercised && !allowNotExercised ? Cli.NOT_EXERCISED : Cli.OK;
     }
 }
