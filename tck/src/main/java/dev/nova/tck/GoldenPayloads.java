@@ -35,9 +35,12 @@ import org.junit.jupiter.api.Assumptions;
  * }
  * }</pre>
  *
- * <p>After a deliberate format change (a new format number; the old file and its reader stay), run the test once
- * with {@code -Dnova.golden.write=true}: it trains a model, writes the current format's two files and aborts,
- * since a file just written would only be checked against itself; the next build checks it.
+ * <p>After a deliberate change, run the test once with {@code -Dnova.golden.write=true}: for the current format
+ * it trains a model and writes its payload; for every format it records what the kept payload's model generates
+ * now. With {@code -Dnova.golden.write=expected} it keeps every payload (checkpoints users already have) and only
+ * records what they generate now, after a deliberate change to sampling, which the diff of the expected files then
+ * shows. Either aborts, since a file just written would only be checked against itself; the next build checks it.
+ * A format change takes a new format number; the old file and its reader stay.
  *
  * @param dir the folder of the golden files
  * @param provider the plugin
@@ -50,7 +53,10 @@ import org.junit.jupiter.api.Assumptions;
 public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config, long steps,
                              Function<GenerativeModel, String> fingerprint) {
 
-    /** The system property that writes the current format's files instead of checking them. */
+    /**
+     * The system property that writes golden files instead of checking them: {@code true} (the current format's
+     * payload, and every expected file) or {@code expected} (only the expected files).
+     */
     public static final String WRITE_PROPERTY = "nova.golden.write";
 
     /**
@@ -67,14 +73,20 @@ public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config
             throws IOException {
         Path payload = dir.resolve("format-" + format + ".payload");
         Path expected = dir.resolve("format-" + format + ".expected.txt");
-        if (Boolean.getBoolean(WRITE_PROPERTY) && format == currentFormat) {
-            GenerativeModel m = provider.create(config, context);
-            m.train(TrainingRequest.of(steps), e -> { });
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            m.save(bytes);
-            Files.createDirectories(dir);
-            Files.write(payload, bytes.toByteArray());
-            Files.writeString(expected, fingerprint.apply(m), StandardCharsets.UTF_8);
+        String write = System.getProperty(WRITE_PROPERTY, "false");
+        if (write.equals("true") || write.equals("expected")) {
+            if (format == currentFormat && write.equals("true")) {
+                GenerativeModel m = provider.create(config, context);
+                m.train(TrainingRequest.of(steps), e -> { });
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                m.save(bytes);
+                Files.createDirectories(dir);
+                Files.write(payload, bytes.toByteArray());
+            }
+            // An older format's payload cannot be made again; what it generates now is recorded from the kept file.
+            try (InputStream in = Files.newInputStream(payload)) {
+                Files.writeString(expected, fingerprint.apply(provider.restore(config, context, in)), StandardCharsets.UTF_8);
+            }
             Assumptions.abort("golden files written to " + dir.toAbsolutePath() + "; run again without -D"
                     + WRITE_PROPERTY + " to check them");
         }

@@ -11,6 +11,12 @@ import org.apiguardian.api.API;
  * an index (a step, an epoch, a sample) name one stream. Resume, re-ordering and replays then give the same
  * numbers, and two purposes never share a stream.
  *
+ * <p>Every stream's seed passes through SplitMix64's finaliser before it seeds a {@link Random}: the first draws
+ * of {@code java.util.Random} barely change between neighbouring seeds (seeds {@code s}, {@code s + 1}, ... give
+ * first doubles that agree to two or three digits), so unmixed, the samples of one request, or successive epochs,
+ * would start from nearly the same number. Do not seed a {@code Random} with {@code seed + index} yourself; ask
+ * this class for the stream.
+ *
  * @since 0.1
  */
 @API(status = EXPERIMENTAL, since = "0.1")
@@ -29,7 +35,8 @@ public final class Seeds {
     }
 
     /**
-     * The seed of one stream: {@code seed · purpose + index}.
+     * The seed of one stream: {@code seed · purpose + index} through SplitMix64's finaliser (a bijection, so
+     * distinct keys still name distinct streams, and neighbouring indices give unrelated seeds).
      *
      * @param seed the run's (or request's) seed
      * @param purpose one of the constants above, or a plugin's own odd constant
@@ -37,6 +44,11 @@ public final class Seeds {
      * @return the stream's seed
      */
     public static long of(long seed, long purpose, long index) {
+        return mix(key(seed, purpose, index));
+    }
+
+    /** The key a stream is named by, before mixing. */
+    private static long key(long seed, long purpose, long index) {
         return seed * purpose + index;
     }
 
@@ -66,7 +78,7 @@ public final class Seeds {
      * @since 0.2
      */
     public static long ofItem(long seed, long purpose, long step, long item) {
-        return mix(mix(of(seed, purpose, step)) + item);
+        return mix(mix(key(seed, purpose, step)) + item);
     }
 
     /**

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loading and sampling the same text: a format change that breaks users' checkpoints fails here.
  *
  * <p>To write a new golden file after a deliberate format change (bump the format number, keep the old file and
- * its reader): {@code mvn test -Dtest=GoldenCheckpointTests -Dnova.golden.write=true} in this module (the TCK's
+ * its reader): {@code mvn test -Dtest=GoldenCheckpointTests -Dnova.golden.write=true} in this module ({@code =expected}
+ * keeps the payloads and records only what they generate now, after a deliberate change to sampling) (the TCK's
  * {@link GoldenPayloads} does the work).
  */
 class GoldenCheckpointTests {

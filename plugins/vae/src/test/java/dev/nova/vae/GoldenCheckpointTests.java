@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * compared to 1e-4, since the matrix products' kernels depend on the CPU.
  *
  * <p>To write a new golden file after a deliberate format change (bump the format number, keep the old file and
- * its reader): {@code mvn test -Dtest=GoldenCheckpointTests -Dnova.golden.write=true} in this module.
+ * its reader): {@code mvn test -Dtest=GoldenCheckpointTests -Dnova.golden.write=true} in this module ({@code =expected}
+ * keeps the payloads and records only what they generate now, after a deliberate change to sampling).
  */
 class GoldenCheckpointTests {
 

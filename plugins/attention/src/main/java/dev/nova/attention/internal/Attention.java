@@ -6,7 +6,7 @@ public final class Attention {
     /** The plugin id. */
     public static final String ID = "attention";
     /** The plugin version. */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.2.0";
 
     private Attention() {
     }
