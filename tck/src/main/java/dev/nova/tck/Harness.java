@@ -59,6 +59,12 @@ final class Harness {
     static final int REPLICA_STEPS = 20;
     /** Relative tolerance of the data-parallel rules: float rounding of sums taken in another order. */
     static final double PARALLEL_TOLERANCE = 1e-5;
+    /** Rule 7.1: threads that generate at once, more than the cores, so that calls interleave as well as overlap. */
+    static final int CONCURRENT_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+    /** Rule 7.1: calls each thread makes, cycling through the requests. */
+    static final int CONCURRENT_CALLS = 12;
+    /** Rule 7.1: distinct requests (seeds), each with its sequential answer. */
+    static final int CONCURRENT_REQUESTS = 6;
 
     private final Path sandbox;
     private final Path work;

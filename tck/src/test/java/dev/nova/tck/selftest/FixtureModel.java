@@ -268,7 +268,9 @@ final class FixtureModel implements GenerativeModel {
         for (int s = 0; s < count; s++) {
             Random r = new Random(seed * 1_000_003L + s);
             if (modality == Modality.TEXT) {
-                StringBuilder b = new StringBuilder(flaw == Flaw.DROPS_PROMPT ? "" : prompt);
+                StringBuilder b = flaw == Flaw.RACY_SCRATCH ? scratch : new StringBuilder();
+                b.setLength(0);
+                b.append(flaw == Flaw.DROPS_PROMPT ? "" : prompt);
                 if (flaw == Flaw.STREAMS_EXTRA_TEXT) {
                     request.listener().onText(s, "[sample " + s + "] ");
                 }
@@ -421,6 +423,9 @@ final class FixtureModel implements GenerativeModel {
             return Map.of();
         }
     }
+
+    /** RACY_SCRATCH: the one buffer every call builds its text in. */
+    private final StringBuilder scratch = new StringBuilder();
 
     @Override
     public boolean isThreadSafe() {

@@ -60,6 +60,10 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.SLOW_PROVIDER; }
     }
 
+    static final class RacyScratch extends Text {
+        @Override Flaw flaw() { return Flaw.RACY_SCRATCH; }
+    }
+
     static final class CorrectText extends Text {
         @Override Flaw flaw() { return Flaw.NONE; }
     }

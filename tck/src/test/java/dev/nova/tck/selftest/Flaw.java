@@ -26,6 +26,8 @@ enum Flaw {
     ACCEPTS_INVALID_VALUE,
     CREATE_THROWS_UNDOCUMENTED,
     SHARED_RANDOM,
+    /** One scratch buffer shared by every generate() call: correct alone, wrong when calls overlap (rule 7.1). */
+    RACY_SCRATCH,
     WRONG_LENGTH,
     ACCEPTS_INVALID_OPTION,
     ACCEPTS_UNKNOWN_PROMPT,

@@ -165,6 +165,24 @@ class SelfTests {
                 + " no facts on purpose): no "), r));
     }
 
+    /**
+     * Rule 7.1 finds a race, not only a model that is wrong on every call: a fixture whose generate() is correct
+     * alone but shares one scratch buffer between calls fails 7.1 in at least 19 of 20 runs (the SPEC's bar; it
+     * failed in every one of 200 runs when this test was written).
+     */
+    @org.junit.jupiter.api.Test
+    void theConcurrencyRuleCatchesASharedScratchBufferNineteenTimesInTwenty() {
+        int caught = 0;
+        for (int run = 0; run < 20; run++) {
+            Events e = EngineTestKit.engine("junit-jupiter").selectors(org.junit.platform.engine.discovery
+                    .DiscoverySelectors.selectMethod(FixtureVerifications.RacyScratch.class,
+                            "required_spec7_1_concurrentGenerationMatchesSequential")).execute().testEvents();
+            assertEquals(1, e.started().count());
+            caught += (int) e.failed().count();
+        }
+        assertTrue(caught >= 19, "rule 7.1 caught the race in " + caught + " of 20 runs");
+    }
+
     @org.junit.jupiter.api.Test
     void correctFixturesSkipOnlyRulesOfTheOtherModality() {
         assertEquals(List.of("required_spec4_3_pixelsAreWithinZeroAndOne()", "untested_spec1_2_idIsWellFormed()",
