@@ -98,8 +98,10 @@ public interface DataParallel {
      * @param step the 0-based step, which must equal {@link GenerativeModel#step()}
      * @param meanGradient the summed gradient of the whole batch divided by the total units
      * @param statistics the added statistics of every slice of the step
-     * @return the step's metrics, as the {@link StepEvent} of {@link GenerativeModel#train} would carry them
-     *     (its loss is {@code LOSS / UNITS} of the statistics, its items their {@code UNITS})
+     * @return the step's metrics: the extras of the {@link StepEvent} that {@link GenerativeModel#train} would
+     *     report for this step (each per-unit statistic divided by {@code UNITS}, and what the optimiser reports,
+     *     such as the learning rate and the gradient norm), without {@link #LOSS} and {@link #UNITS}: the host makes
+     *     the event's loss ({@code LOSS / UNITS}) and items ({@code UNITS}) from the added statistics
      * @throws PluginException if the loss is not finite, or the step is not the model's
      */
     Map<String, Double> applyUpdate(long step, float[] meanGradient, Map<String, Double> statistics);

@@ -10,7 +10,9 @@ import org.apiguardian.api.API;
 /**
  * A request to evaluate a model.
  *
- * @param data a file or folder to evaluate on, or empty for the plugin's own held-out split
+ * @param data a file or folder to evaluate on, or empty for the plugin's own held-out split; {@code nova evaluate}
+ *     hands it over absolute, resolved against the directory the command ran in (not the run's base directory),
+ *     so a plugin reads it as it is
  * @param seed the seed for any sampling the evaluation does (importance samples, ...)
  * @param options plugin-specific options, possibly empty
  * <p>STABLE since API 1.3 (EXPERIMENTAL from 1.0): the STABLE {@link GenerativeModel} takes it, and it has not changed

@@ -109,6 +109,7 @@ final class Harness {
                 // a model that cannot close is not this rule's concern
             }
         }
+        open.clear();
     }
 
     GeneratorProvider provider() {
@@ -223,6 +224,43 @@ final class Harness {
     /** A fresh model from the conformance config. */
     GenerativeModel fresh() {
         return keep(call("2.2", "create", () -> provider.create(config(), context())));
+    }
+
+    /** A fresh model from the conformance config with another seed (rule 3.4). */
+    GenerativeModel fresh(long seed) {
+        return keep(call("3.4", "create", () -> provider.create(config(), ModelContext.of(seed, work, base))));
+    }
+
+    /**
+     * A model context in another place (rule 6.8): a new work directory and a new base directory holding a copy of
+     * the base directory's files, as when a run is copied to another machine.
+     */
+    ModelContext elsewhere() {
+        try {
+            Path otherWork = Files.createDirectories(sandbox.resolve("elsewhere/work"));
+            Path otherBase = Files.createDirectories(sandbox.resolve("elsewhere/base"));
+            try (var files = Files.walk(base)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path to = otherBase.resolve(base.relativize(f).toString());
+                    Files.createDirectories(to.getParent());
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return ModelContext.of(SEED, otherWork, otherBase);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Empties the rule's work directory (rule 6.8: the place a payload was written in is gone). */
+    void clearWork() {
+        try (var files = Files.walk(work)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(work)).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh model trained for {@link #WARM_UP_STEPS} steps. */

@@ -46,4 +46,39 @@ interface Section3Reproducibility extends Rules {
         assertEquals(h.generate(m1, h.request(2, 1)), h.generate(m2, h.request(2, 1)),
                 h.violation("3.3", "two models with seed " + Harness.SEED + " trained to different samples"));
     }
+
+    /**
+     * Two models in one JVM are independent: trained and sampled interleaved, a step of one and then a step of the
+     * other, each gives what it gives alone. Catches state shared through static fields (a memo keyed by the step,
+     * a global random source) that no rule with one model at a time can see.
+     */
+    @Test
+    default void required_spec3_4_modelsInOneJvmAreIndependent() {
+        Harness h = harness();
+        GenerativeModel a = h.fresh(Harness.SEED);
+        List<Double> aloneA = h.train(a, Harness.WARM_UP_STEPS).stream().map(StepEvent::loss).toList();
+        List<Sample> samplesA = h.generate(a, h.request(2, 3));
+        GenerativeModel b = h.fresh(Harness.SEED + 1);
+        List<Double> aloneB = h.train(b, Harness.WARM_UP_STEPS).stream().map(StepEvent::loss).toList();
+        List<Sample> samplesB = h.generate(b, h.request(2, 3));
+
+        GenerativeModel c = h.fresh(Harness.SEED);
+        GenerativeModel d = h.fresh(Harness.SEED + 1);
+        List<Double> withC = new java.util.ArrayList<>();
+        List<Double> withD = new java.util.ArrayList<>();
+        for (int k = 0; k < Harness.WARM_UP_STEPS; k++) {
+            h.train(c, 1).forEach(e -> withC.add(e.loss()));
+            h.train(d, 1).forEach(e -> withD.add(e.loss()));
+        }
+        List<Sample> interleavedC = h.generate(c, h.request(2, 3));
+        List<Sample> interleavedD = h.generate(d, h.request(2, 3));
+        assertEquals(aloneA, withC, h.violation("3.4", "a model (seed " + Harness.SEED + ") trained step by step beside"
+                + " another (seed " + (Harness.SEED + 1) + ") reported other losses than alone"));
+        assertEquals(aloneB, withD, h.violation("3.4", "a model (seed " + (Harness.SEED + 1) + ") trained step by step"
+                + " beside another reported other losses than alone"));
+        assertEquals(samplesA, interleavedC, h.violation("3.4", "a model trained beside another gave other samples"
+                + " than alone"));
+        assertEquals(samplesB, interleavedD, h.violation("3.4", "a model trained beside another gave other samples"
+                + " than alone"));
+    }
 }

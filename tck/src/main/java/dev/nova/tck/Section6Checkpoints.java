@@ -206,4 +206,46 @@ interface Section6Checkpoints extends Rules {
         before.keySet().stream().filter(k -> !after.containsKey(k)).forEach(k -> d.add("deleted " + k));
         return String.join(", ", d);
     }
+
+    /**
+     * Saving changes nothing: a model saved between two {@code train} calls trains on and samples exactly as one
+     * that was not saved (the host saves at every checkpoint interval, in the middle of a run).
+     */
+    @Test
+    default void required_spec6_7_savingChangesNothing() {
+        Harness h = harness();
+        GenerativeModel saved = h.warm();
+        GenerativeModel untouched = h.warm();
+        h.save(saved);
+        h.save(saved);
+        List<Double> a = h.train(saved, 3).stream().map(StepEvent::loss).toList();
+        List<Double> b = h.train(untouched, 3).stream().map(StepEvent::loss).toList();
+        assertEquals(b, a, h.violation("6.7", "after save(), the next training losses were " + a + " where an unsaved"
+                + " model's were " + b));
+        assertEquals(h.generate(untouched, h.request(2, 9)), h.generate(saved, h.request(2, 9)),
+                h.violation("6.7", "after save() and training, the samples differ from an unsaved model's"));
+    }
+
+    /**
+     * A payload holds the whole model: restored in another place (another work directory and base directory, the
+     * first work directory emptied, as when a run is copied to another machine), it samples and trains on as the
+     * model restored in place.
+     */
+    @Test
+    default void required_spec6_8_aPayloadRestoresInAnotherPlace() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        byte[] payload = h.save(m);
+        GenerativeModel here = h.restore(payload);
+        List<Sample> samples = h.generate(here, h.request(2, 4));
+        List<Double> losses = h.train(here, 3).stream().map(StepEvent::loss).toList();
+        h.close();
+        h.clearWork();
+        GenerativeModel there = h.keep(h.call("6.8", "restore", () -> h.provider().restore(h.config(), h.elsewhere(),
+                new java.io.ByteArrayInputStream(payload))));
+        assertEquals(samples, h.generate(there, h.request(2, 4)), h.violation("6.8", "restored with another work"
+                + " directory and base directory, the model gave other samples than restored in place"));
+        assertEquals(losses, h.train(there, 3).stream().map(StepEvent::loss).toList(), h.violation("6.8",
+                "restored in another place, the model trained to other losses than restored in place"));
+    }
 }

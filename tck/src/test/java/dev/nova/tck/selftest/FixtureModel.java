@@ -51,6 +51,13 @@ final class FixtureModel implements GenerativeModel {
 
     private int generations;
     private Thread leaked;
+    /** The context's work directory (STATE_IN_WORK_DIRECTORY keeps its weights there). */
+    Path workDirectory;
+
+    /** STATIC_STEP_CACHE: the last step's loss and gradient, shared by every model of the JVM. */
+    private static long cachedStep = -1;
+    private static double cachedLoss;
+    private static double[] cachedGrad;
 
     FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed) {
         this.id = id;
@@ -102,8 +109,16 @@ final class FixtureModel implements GenerativeModel {
             m.step = in.readLong();
             m.position = in.readLong();
             double[] saved = new double[m.logits.length];
+            DataInputStream weights = in;
+            if (flaw == Flaw.STATE_IN_WORK_DIRECTORY) {
+                Path state = Path.of(in.readUTF());
+                if (!Files.isRegularFile(state)) {
+                    throw new CheckpointException(exceptionId, "the weights file " + state + " is missing");
+                }
+                weights = new DataInputStream(new java.io.ByteArrayInputStream(Files.readAllBytes(state)));
+            }
             for (int i = 0; i < saved.length; i++) {
-                saved[i] = in.readDouble();
+                saved[i] = weights.readDouble();
             }
             if (flaw != Flaw.SAVE_LOSES_STATE) {
                 System.arraycopy(saved, 0, m.logits, 0, saved.length);
@@ -144,6 +159,17 @@ final class FixtureModel implements GenerativeModel {
     }
 
     private double stepOnce() {
+        if (flaw == Flaw.STATIC_STEP_CACHE) {
+            synchronized (FixtureModel.class) {
+                if (cachedStep == step && cachedGrad != null && cachedGrad.length == logits.length) {
+                    position += modality == Modality.TEXT ? batch : 1;
+                    for (int i = 0; i < logits.length; i++) {
+                        logits[i] = (float) (logits[i] - lr * cachedGrad[i]);
+                    }
+                    return cachedLoss;
+                }
+            }
+        }
         double[] grad = new double[logits.length];
         double loss = 0;
         if (modality == Modality.TEXT) {
@@ -170,6 +196,13 @@ final class FixtureModel implements GenerativeModel {
                 grad[i] = p - t;
             }
             position++;
+        }
+        if (flaw == Flaw.STATIC_STEP_CACHE) {
+            synchronized (FixtureModel.class) {
+                cachedStep = step;
+                cachedLoss = loss;
+                cachedGrad = grad.clone();
+            }
         }
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) (logits[i] - lr * grad[i]);
@@ -332,9 +365,22 @@ final class FixtureModel implements GenerativeModel {
             d.writeInt(MAGIC);
             d.writeInt(hidden);
             d.writeLong(step);
+            if (flaw == Flaw.SAVE_CHANGES_STATE) {
+                position = 0;           // "a checkpoint starts the data afresh": the saved and the restored model agree
+            }
             d.writeLong(position);
-            for (double l : logits) {
-                d.writeDouble(l);
+            if (flaw == Flaw.STATE_IN_WORK_DIRECTORY) {
+                Path state = workDirectory.resolve("weights-" + step + ".bin");
+                try (DataOutputStream w = new DataOutputStream(Files.newOutputStream(state))) {
+                    for (double l : logits) {
+                        w.writeDouble(l);
+                    }
+                }
+                d.writeUTF(state.toString());
+            } else {
+                for (double l : logits) {
+                    d.writeDouble(l);
+                }
             }
             d.flush();
         } catch (IOException e) {

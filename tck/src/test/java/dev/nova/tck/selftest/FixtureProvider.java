@@ -138,14 +138,18 @@ class FixtureProvider implements GeneratorProvider {
             }
         }
         long seed = flaw == Flaw.TRAINS_NONDETERMINISTICALLY ? System.nanoTime() : context.seed();
-        return new FixtureModel(id(), exceptionId(), modality, flaw, c, seed);
+        FixtureModel m = new FixtureModel(id(), exceptionId(), modality, flaw, c, seed);
+        m.workDirectory = context.workDirectory();
+        return m;
     }
 
     @Override
     public GenerativeModel restore(Config config, ModelContext context, InputStream payload) {
         try {
-            return FixtureModel.read(id(), exceptionId(), modality, flaw, config.withFallback(reference()),
+            FixtureModel m = FixtureModel.read(id(), exceptionId(), modality, flaw, config.withFallback(reference()),
                     new DataInputStream(payload));
+            m.workDirectory = context.workDirectory();
+            return m;
         } catch (IOException e) {
             throw new CheckpointException(exceptionId(), "payload is truncated or unreadable (" + e + ")", e);
         }

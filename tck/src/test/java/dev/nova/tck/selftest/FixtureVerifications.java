@@ -60,6 +60,18 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.SLOW_PROVIDER; }
     }
 
+    static final class StaticStepCache extends Text {
+        @Override Flaw flaw() { return Flaw.STATIC_STEP_CACHE; }
+    }
+
+    static final class SaveChangesState extends Text {
+        @Override Flaw flaw() { return Flaw.SAVE_CHANGES_STATE; }
+    }
+
+    static final class StateInWorkDirectory extends Image {
+        @Override Flaw flaw() { return Flaw.STATE_IN_WORK_DIRECTORY; }
+    }
+
     static final class RacyScratch extends Text {
         @Override Flaw flaw() { return Flaw.RACY_SCRATCH; }
     }

@@ -28,6 +28,12 @@ enum Flaw {
     SHARED_RANDOM,
     /** One scratch buffer shared by every generate() call: correct alone, wrong when calls overlap (rule 7.1). */
     RACY_SCRATCH,
+    /** A static memo of the last step's gradient, keyed by the step number: correct while one model trains (3.4). */
+    STATIC_STEP_CACHE,
+    /** save() rewinds the data cursor, then writes it: saved and restored model agree, an unsaved one not (6.7). */
+    SAVE_CHANGES_STATE,
+    /** The payload names a file in the work directory that holds the weights, instead of holding them (6.8). */
+    STATE_IN_WORK_DIRECTORY,
     WRONG_LENGTH,
     ACCEPTS_INVALID_OPTION,
     ACCEPTS_UNKNOWN_PROMPT,

@@ -264,7 +264,8 @@ public final class NovaCommand implements Runnable {
         @Override
         public Integer call() {
             nova.component(Invocation.read(checkpoint, pluginPath.get())).evaluator()
-                    .evaluate(new EvaluationRequest(Optional.ofNullable(data), seed, Map.copyOf(options)));
+                    .evaluate(new EvaluationRequest(Optional.ofNullable(data).map(p -> p.toAbsolutePath().normalize()),
+                            seed, Map.copyOf(options)));
             return 0;
         }
     }
