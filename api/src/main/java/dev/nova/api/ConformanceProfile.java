@@ -3,6 +3,7 @@ package dev.nova.api;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.typesafe.config.Config;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +35,8 @@ import org.apiguardian.api.API;
  *     apply to it
  * @param rulesNotExercised rules the plugin's author knows the kit cannot exercise on it, each with the reason the
  *     report prints (since API 1.3; see {@link #withRuleNotExercised})
+ * @param generationOptions generation options the plugin takes, each with values it accepts, in order (since API 1.3;
+ *     see {@link #withGenerationOption})
  * @since 1.1
  */
 @API(status = EXPERIMENTAL, since = "1.1")
@@ -41,7 +44,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
                                  Optional<Map.Entry<String, Object>> invalidSetting,
                                  Optional<Map.Entry<String, Object>> invalidGenerationOption,
                                  Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless,
-                                 Map<String, String> rulesNotExercised) {
+                                 Map<String, String> rulesNotExercised, Map<String, List<Object>> generationOptions) {
 
     /** Checks that nothing is null, and copies the opted-out rules. */
     public ConformanceProfile {
@@ -51,6 +54,9 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Objects.requireNonNull(invalidGenerationOption, "invalidGenerationOption");
         Objects.requireNonNull(incompatibleSetting, "incompatibleSetting");
         rulesNotExercised = Map.copyOf(rulesNotExercised);
+        Map<String, List<Object>> options = new java.util.LinkedHashMap<>();
+        generationOptions.forEach((k, v) -> options.put(k, List.copyOf(v)));
+        generationOptions = java.util.Collections.unmodifiableMap(options);
     }
 
     /**
@@ -66,7 +72,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
     public ConformanceProfile(Config config, Optional<String> vocabulary, Optional<Map.Entry<String, Object>> invalidSetting,
                               Optional<Map.Entry<String, Object>> invalidGenerationOption,
                               Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless) {
-        this(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting, shapeless, Map.of());
+        this(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting, shapeless, Map.of(), Map.of());
     }
 
     /**
@@ -77,7 +83,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public static ConformanceProfile of(Config config) {
         return new ConformanceProfile(config, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
-                Map.of());
+                Map.of(), Map.of());
     }
 
     /**
@@ -88,7 +94,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withVocabulary(String characters) {
         return new ConformanceProfile(config, Optional.of(characters), invalidSetting, invalidGenerationOption,
-                incompatibleSetting, shapeless, rulesNotExercised);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions);
     }
 
     /**
@@ -100,7 +106,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, Optional.of(Map.entry(key, value)), invalidGenerationOption,
-                incompatibleSetting, shapeless, rulesNotExercised);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions);
     }
 
     /**
@@ -112,7 +118,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidGenerationOption(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, Optional.of(Map.entry(key, value)),
-                incompatibleSetting, shapeless, rulesNotExercised);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions);
     }
 
     /**
@@ -124,7 +130,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withIncompatibleSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption,
-                Optional.of(Map.entry(key, value)), false, rulesNotExercised);
+                Optional.of(Map.entry(key, value)), false, rulesNotExercised, generationOptions);
     }
 
     /**
@@ -135,7 +141,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withNoShapeSettings() {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, Optional.empty(), true,
-                rulesNotExercised);
+                rulesNotExercised, generationOptions);
     }
 
     /**
@@ -160,6 +166,29 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Map<String, String> rules = new java.util.TreeMap<>(rulesNotExercised);
         rules.put(rule, reason);
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
-                shapeless, rules);
+                shapeless, rules, generationOptions);
+    }
+
+    /**
+     * Declares a generation option the plugin takes and values it accepts for it. The kit gives the option alone,
+     * with each value, to a model trained on {@link #config()}: each must be accepted, give samples of the request's
+     * count and modality, give the same samples twice, and at least one value must give other samples than the
+     * request without the option (an accepted option has an effect). A text plugin that declares none is checked
+     * with {@code temperature} 0.5 and 2.0.
+     *
+     * @param key the option, as {@code nova generate --option KEY=VALUE} names it
+     * @param validValues values it accepts, typed as a caller would pass them (a {@code Double}, a {@code String}, ...)
+     * @return a new profile
+     * @throws IllegalArgumentException if no value is given
+     * @since 1.3
+     */
+    public ConformanceProfile withGenerationOption(String key, Object... validValues) {
+        if (key == null || key.isBlank() || validValues.length == 0) {
+            throw new IllegalArgumentException("a generation option needs a name and at least one valid value");
+        }
+        Map<String, List<Object>> options = new java.util.LinkedHashMap<>(generationOptions);
+        options.put(key, List.of(validValues));
+        return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
+                shapeless, rulesNotExercised, options);
     }
 }

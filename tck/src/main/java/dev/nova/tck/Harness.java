@@ -59,6 +59,10 @@ final class Harness {
     static final int REPLICA_STEPS = 20;
     /** Relative tolerance of the data-parallel rules: float rounding of sums taken in another order. */
     static final double PARALLEL_TOLERANCE = 1e-5;
+    /** Rule 4.1's counts: one, the first few, and more than a small batch. */
+    static final int[] COUNTS = {1, 2, 3, 7};
+    /** Rule 4.2's text lengths: nothing, one character, the usual, and a longer one. */
+    static final int[] LENGTHS = {0, 1, SAMPLE_LENGTH, 41};
     /** Rule 7.1: threads that generate at once, more than the cores, so that calls interleave as well as overlap. */
     static final int CONCURRENT_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     /** Rule 7.1: calls each thread makes, cycling through the requests. */
@@ -165,6 +169,13 @@ final class Harness {
         Optional<Map.Entry<String, Object>> declared = profile().flatMap(ConformanceProfile::invalidGenerationOption);
         return declared.isPresent() || info.modality() != Modality.TEXT ? declared
                 : Optional.of(Map.entry(GenerationRequest.TEMPERATURE, -1.0));
+    }
+
+    /** The generation options to sweep (rule 4.10): the profile's, or temperature 0.5 and 2.0 for a text plugin. */
+    Map<String, List<Object>> generationOptions() {
+        Map<String, List<Object>> declared = profile().map(ConformanceProfile::generationOptions).orElse(Map.of());
+        return !declared.isEmpty() || info.modality() != Modality.TEXT ? declared
+                : Map.of(GenerationRequest.TEMPERATURE, List.of(0.5, 2.0));
     }
 
     /** A setting under which a payload written with the conformance config must not restore (rule 6.6). */

@@ -30,7 +30,7 @@ interface Section4Generation extends Rules {
     default void required_spec4_1_countIsHonoured() {
         Harness h = harness();
         GenerativeModel m = h.warm();
-        for (int count : new int[] {1, 3}) {
+        for (int count : Harness.COUNTS) {
             List<Sample> s = h.generate(m, h.request(count, 5));
             assertEquals(count, s.size(), h.violation("4.1", "produced " + s.size() + " samples for count=" + count));
         }
@@ -40,21 +40,25 @@ interface Section4Generation extends Rules {
     default void required_spec4_2_samplesHaveTheRequestedShape() {
         Harness h = harness();
         GenerativeModel m = h.warm();
-        List<Sample> samples = h.generate(m, h.request(2, 5));
-        for (Sample s : samples) {
-            if (h.info().modality() == Modality.TEXT) {
-                assertTrue(s instanceof Sample.Text, h.violation("4.2", "a text plugin produced " + s));
-                if (h.isText()) {
+        if (h.info().modality() == Modality.TEXT) {
+            for (int length : Harness.LENGTHS) {
+                for (Sample s : h.generate(m, GenerationRequest.of(2, 5).with(GenerationRequest.LENGTH, length))) {
+                    assertTrue(s instanceof Sample.Text, h.violation("4.2", "a text plugin produced " + s));
                     int n = ((Sample.Text) s).text().codePointCount(0, ((Sample.Text) s).text().length());
-                    assertEquals(Harness.SAMPLE_LENGTH, n, h.violation("4.2", "produced " + n + " characters for length="
-                            + Harness.SAMPLE_LENGTH + ": \"" + ((Sample.Text) s).text() + "\""));
+                    assertEquals(length, n, h.violation("4.2", "produced " + n + " characters for length=" + length
+                            + ": \"" + ((Sample.Text) s).text() + "\""));
                 }
-            } else {
-                assertTrue(s instanceof Sample.Image, h.violation("4.2", "an image plugin produced " + s));
-                Sample.Image first = (Sample.Image) samples.get(0);
-                Sample.Image i = (Sample.Image) s;
-                assertTrue(i.width() == first.width() && i.height() == first.height(),
-                        h.violation("4.2", "images of different sizes in one request: " + first + " and " + i));
+            }
+        } else {
+            Sample.Image first = null;
+            for (int count : new int[] {2, 3}) {
+                for (Sample s : h.generate(m, h.request(count, 5))) {
+                    assertTrue(s instanceof Sample.Image, h.violation("4.2", "an image plugin produced " + s));
+                    Sample.Image i = (Sample.Image) s;
+                    first = first == null ? i : first;
+                    assertTrue(i.width() == first.width() && i.height() == first.height(), h.violation("4.2",
+                            "images of different sizes from one model and options: " + first + " and " + i));
+                }
             }
         }
     }
@@ -170,5 +174,38 @@ interface Section4Generation extends Rules {
         }
         assertTrue(streamed.keySet().stream().allMatch(k -> k >= 0 && k < samples.size()),
                 h.violation("4.9", "streamed text for samples " + streamed.keySet() + " of " + samples.size()));
+    }
+
+    /**
+     * Each generation option the profile declares (text plugins that declare none: {@code temperature} 0.5 and 2.0),
+     * given alone with each of its values: accepted, samples of the count and modality asked for, the same samples
+     * twice, and some value changes the samples (an option that is accepted has an effect).
+     */
+    @Test
+    default void required_spec4_10_declaredOptionsWorkAloneAndHaveAnEffect() {
+        Harness h = harness();
+        Map<String, List<Object>> options = h.generationOptions();
+        h.requireFact(!options.isEmpty(), "no generation option declared (ConformanceProfile.withGenerationOption)");
+        GenerativeModel m = h.warm();
+        List<Sample> plain = h.generate(m, h.request(2, 11));
+        for (Map.Entry<String, List<Object>> o : options.entrySet()) {
+            boolean effect = false;
+            for (Object value : o.getValue()) {
+                String what = "generate with " + o.getKey() + " = " + value;
+                GenerationRequest r = h.request(2, 11).with(o.getKey(), value);
+                List<Sample> a = h.call("4.10", what, () -> m.generate(r));
+                List<Sample> b = h.call("4.10", what, () -> m.generate(r));
+                assertEquals(2, a == null ? -1 : a.size(), h.violation("4.10", what + " returned " + a + " for count 2"));
+                for (Sample s : a) {
+                    assertTrue(h.isText() ? s instanceof Sample.Text : s instanceof Sample.Image,
+                            h.violation("4.10", what + " gave " + s + " from a " + h.info().modality() + " plugin"));
+                }
+                assertEquals(a, b, h.violation("4.10", what + " twice with seed 11 gave " + describe(a) + " then "
+                        + describe(b)));
+                effect |= !a.equals(plain);
+            }
+            assertTrue(effect, h.violation("4.10", "option " + o.getKey() + " = " + o.getValue() + " gave the samples of"
+                    + " the request without it: an accepted option has no effect"));
+        }
     }
 }

@@ -84,6 +84,9 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
         return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
                 .withInvalidSetting("model.hidden", 0)
                 .withInvalidGenerationOption("temperature", -1.0)
+                .withGenerationOption("temperature", 0.5, 2.0)
+                .withGenerationOption("rows", "bernoulli")
+                .withGenerationOption("mode", "reconstruct")
                 .withIncompatibleSetting("model.hidden", 8));
     }
 

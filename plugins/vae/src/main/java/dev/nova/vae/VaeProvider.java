@@ -57,6 +57,8 @@ public final class VaeProvider extends SettingsProvider<Settings> {
         return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
                 .withInvalidSetting("model.latent", 0)
                 .withInvalidGenerationOption("temperature", -1.0)
+                .withGenerationOption("temperature", 0.5, 2.0)
+                .withGenerationOption("mode", "reconstruct")
                 .withIncompatibleSetting("model.latent", 3));
     }
 

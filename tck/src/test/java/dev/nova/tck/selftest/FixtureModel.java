@@ -276,7 +276,7 @@ final class FixtureModel implements GenerativeModel {
                 }
             }
         }
-        if (flaw == Flaw.WRONG_LENGTH) {
+        if (flaw == Flaw.WRONG_LENGTH || flaw == Flaw.LENGTH_ZERO_GIVES_ONE && length == 0) {
             length++;
         }
         if (flaw == Flaw.GENERATION_ADVANCES_TRAINING) {
@@ -296,7 +296,8 @@ final class FixtureModel implements GenerativeModel {
             }
         }
         long seed = flaw == Flaw.IGNORES_SEED ? 0 : flaw == Flaw.SHARED_RANDOM ? request.seed() + generations++ : request.seed();
-        int count = flaw == Flaw.ONE_SAMPLE_SHORT ? request.count() - 1 : request.count();
+        int count = flaw == Flaw.ONE_SAMPLE_SHORT ? request.count() - 1
+                : flaw == Flaw.CAPS_COUNT_AT_FOUR ? Math.min(4, request.count()) : request.count();
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
             Random r = new Random(seed * 1_000_003L + s);
@@ -324,7 +325,7 @@ final class FixtureModel implements GenerativeModel {
             } else {
                 float[] px = new float[SIDE * SIDE];
                 for (int i = 0; i < px.length; i++) {
-                    double v = sigmoid(logits[i]) + 0.05 * r.nextGaussian();
+                    double v = sigmoid(logits[i]) + 0.05 * temperature * r.nextGaussian();
                     px[i] = (float) (flaw == Flaw.PIXELS_OUT_OF_RANGE ? v + 0.5 : Math.max(0, Math.min(1, v)));
                 }
                 out.add(new Sample.Image(SIDE, SIDE, px));

@@ -115,6 +115,7 @@ class FixtureProvider implements GeneratorProvider {
                 .withVocabulary(FixtureModel.VOCABULARY)
                 .withInvalidSetting("learning-rate", -1.0)
                 .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
+                .withGenerationOption(GenerationRequest.TEMPERATURE, 0.5, 2.0)
                 .withIncompatibleSetting("hidden", 5));
     }
 

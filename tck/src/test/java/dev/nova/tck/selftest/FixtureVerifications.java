@@ -72,6 +72,18 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.STATE_IN_WORK_DIRECTORY; }
     }
 
+    static final class LengthZeroGivesOne extends Text {
+        @Override Flaw flaw() { return Flaw.LENGTH_ZERO_GIVES_ONE; }
+    }
+
+    static final class CapsCountAtFour extends Image {
+        @Override Flaw flaw() { return Flaw.CAPS_COUNT_AT_FOUR; }
+    }
+
+    static final class IgnoresTemperatureImage extends Image {
+        @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
+    }
+
     static final class RacyScratch extends Text {
         @Override Flaw flaw() { return Flaw.RACY_SCRATCH; }
     }

@@ -28,6 +28,10 @@ enum Flaw {
     SHARED_RANDOM,
     /** One scratch buffer shared by every generate() call: correct alone, wrong when calls overlap (rule 7.1). */
     RACY_SCRATCH,
+    /** length = 0 still generates one character (an off-by-one in the sampling loop) (4.2). */
+    LENGTH_ZERO_GIVES_ONE,
+    /** More than four samples are capped at four (the model's batch) (4.1). */
+    CAPS_COUNT_AT_FOUR,
     /** A static memo of the last step's gradient, keyed by the step number: correct while one model trains (3.4). */
     STATIC_STEP_CACHE,
     /** save() rewinds the data cursor, then writes it: saved and restored model agree, an unsaved one not (6.7). */
