@@ -81,4 +81,18 @@ interface Section3Reproducibility extends Rules {
         assertEquals(samplesB, interleavedD, h.violation("3.4", "a model trained beside another gave other samples"
                 + " than alone"));
     }
+
+    /**
+     * The samples of one request are different draws, as samples of different seeds are (3.2): three samples of one
+     * request are three different samples. Catches a model that restarts one random stream for every sample.
+     */
+    @Test
+    default void required_spec3_5_theSamplesOfOneRequestAreDifferentDraws() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        List<Sample> s = h.generate(m, h.request(3, 7));
+        // How many there are is rule 4.1's: this rule asks only that those returned differ.
+        assertEquals(s.size(), new java.util.HashSet<>(s).size(), h.violation("3.5", "the samples of one request are not"
+                + " all different: " + describe(s)));
+    }
 }

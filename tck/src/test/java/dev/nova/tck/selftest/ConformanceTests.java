@@ -29,8 +29,8 @@ class ConformanceTests {
 
         List<Outcome> text = outcomes.stream().filter(o -> o.plugin().equals("fixture-text")).toList();
         List<Outcome> image = outcomes.stream().filter(o -> o.plugin().equals("fixture-image")).toList();
-        assertEquals(51, text.size());
-        assertEquals(51, image.size());
+        assertEquals(52, text.size());
+        assertEquals(52, image.size());
         assertEquals("CONFORMANT", Conformance.verdict(text), text.toString());
         assertEquals(List.of("1.2", "1.4", "4.3"), text.stream().filter(o -> o.status().equals("not-applicable"))
                 .map(Outcome::rule).toList());

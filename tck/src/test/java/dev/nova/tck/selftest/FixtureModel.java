@@ -300,7 +300,7 @@ final class FixtureModel implements GenerativeModel {
                 : flaw == Flaw.CAPS_COUNT_AT_FOUR ? Math.min(4, request.count()) : request.count();
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            Random r = new Random(seed * 1_000_003L + s);
+            Random r = new Random(flaw == Flaw.SAME_DRAW_PER_SAMPLE ? seed * 1_000_003L : seed * 1_000_003L + s);
             if (modality == Modality.TEXT) {
                 StringBuilder b = flaw == Flaw.RACY_SCRATCH ? scratch : new StringBuilder();
                 b.setLength(0);

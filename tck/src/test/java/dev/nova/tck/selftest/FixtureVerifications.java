@@ -84,6 +84,10 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }
 
+    static final class SameDrawPerSample extends Image {
+        @Override Flaw flaw() { return Flaw.SAME_DRAW_PER_SAMPLE; }
+    }
+
     static final class RacyScratch extends Text {
         @Override Flaw flaw() { return Flaw.RACY_SCRATCH; }
     }

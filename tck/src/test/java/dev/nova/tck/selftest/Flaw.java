@@ -28,6 +28,8 @@ enum Flaw {
     SHARED_RANDOM,
     /** One scratch buffer shared by every generate() call: correct alone, wrong when calls overlap (rule 7.1). */
     RACY_SCRATCH,
+    /** Every sample of a request draws from the request seed's one stream, restarted (3.5). */
+    SAME_DRAW_PER_SAMPLE,
     /** length = 0 still generates one character (an off-by-one in the sampling loop) (4.2). */
     LENGTH_ZERO_GIVES_ONE,
     /** More than four samples are capped at four (the model's batch) (4.1). */
