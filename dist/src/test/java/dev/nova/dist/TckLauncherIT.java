@@ -174,6 +174,17 @@ class TckLauncherIT {
         assertEquals(0, allowed.code(), allowed.out() + allowed.err());
     }
 
+    /** Guard the guard from the launcher: the correct text fixture perturbed 13 ways, each noticed. */
+    @Test
+    void perturbSweepsAPluginAndSaysWhatTheKitNoticed() throws Exception {
+        LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--plugin", "fixture-text",
+                "--perturb", "--report", dir.resolve("report-perturb").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("plugin 'fixture-text' 0.1.0: the kit noticed 13 of 13 perturbations"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("PAYLOAD_BYTE_CHANGED") && l.contains("noticed by")),
+                r.out());
+    }
+
     @Test
     void unknownPluginIsAUsageError() throws Exception {
         LauncherIT.Run r = LauncherIT.novaIn(dir, "tck", "--plugin-path", plugins.toString(), "--plugin", "nope");

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +116,55 @@ public final class Conformance {
         writeJson(plugins, reportDirectory.resolve("tck-report.json"));
         out.println("reports: " + reportDirectory.resolve("tck-report.json") + " and JUnit XML under " + reportDirectory);
         return all;
+    }
+
+    /**
+     * Guard the guard: runs every rule against each provider perturbed in each of the ways of
+     * {@link Perturbations.Perturbation}, and counts the perturbations the kit notices (a MUST rule fails that the
+     * wrapper without a perturbation passes). The
+     * providers themselves should be conformant: what the kit misses on a conformant plugin is a defect the plugin
+     * could have and still be certified.
+     *
+     * @param providers the plugins, each conformant
+     * @param scratch where the runs' JUnit XML goes (deleted runs are not kept)
+     * @param out where each perturbation's result and the figure per plugin go
+     * @return per plugin id, the perturbations the kit did not notice
+     * @since 1.3
+     */
+    public static Map<String, List<Perturbations.Perturbation>> sweep(List<GeneratorProvider> providers, Path scratch,
+                                                                       PrintStream out) {
+        Map<String, List<Perturbations.Perturbation>> missed = new java.util.LinkedHashMap<>();
+        for (GeneratorProvider provider : providers) {
+            PluginInfo info = provider.info();
+            List<Perturbations.Perturbation> notNoticed = new ArrayList<>();
+            long start = System.nanoTime();
+            // The wrapper itself is not the plugin (its class lives in this module, so 2.1 finds no reference.conf
+            // through it): a rule that fails with the wrapper perturbing nothing notices nothing.
+            java.util.Set<String> baseline = new java.util.TreeSet<>(runOne(Perturbations.perturb(provider, Perturbations.Perturbation.NONE), info,
+                    scratch.resolve(info.id() + "-baseline")).stream().filter(Outcome::breaksConformance)
+                    .map(Outcome::rule).toList());
+            if (!baseline.isEmpty()) {
+                out.printf("  (rules failing without a perturbation, not counted: %s)%n", String.join(", ", baseline));
+            }
+            for (Perturbations.Perturbation p : Perturbations.Perturbation.values()) {
+                if (p == Perturbations.Perturbation.NONE) {
+                    continue;
+                }
+                List<Outcome> outcomes = runOne(Perturbations.perturb(provider, p), info,
+                        scratch.resolve(info.id() + "-" + p.name().toLowerCase(java.util.Locale.ROOT)));
+                List<String> failed = outcomes.stream().filter(Outcome::breaksConformance).map(Outcome::rule)
+                        .filter(r -> !baseline.contains(r)).toList();
+                out.printf("  %-30s %s%n", p, failed.isEmpty() ? "MISSED" : "noticed by " + String.join(", ", failed));
+                if (failed.isEmpty()) {
+                    notNoticed.add(p);
+                }
+            }
+            int n = Perturbations.Perturbation.values().length - 1;
+            out.printf("Nova TCK %s: plugin '%s' %s: the kit noticed %d of %d perturbations in %.1f s%n%n", VERSION,
+                    info.id(), info.version(), n - notNoticed.size(), n, (System.nanoTime() - start) / 1e9);
+            missed.put(info.id(), notNoticed);
+        }
+        return missed;
     }
 
     private static List<Outcome> runOne(GeneratorProvider provider, PluginInfo info, Path xmlDir) {

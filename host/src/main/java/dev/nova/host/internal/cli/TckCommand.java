@@ -34,6 +34,11 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
             + " (for an author who knows why; better: declare the facts, or opt a rule out in the profile with a reason).")
     boolean allowNotExercised;
 
+    @Option(names = "--perturb", description = "Guard the guard: run the kit against each plugin perturbed in 13 small"
+            + " ways (a flipped metric sign, a dropped sample, a changed payload byte, ...) and print how many it"
+            + " notices; for plugins that are conformant.")
+    boolean perturb;
+
     @Mixin
     NovaCommand.PluginPath pluginPath;
 
@@ -66,6 +71,15 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
         Module tck = PluginDiscovery.hostLayer().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
                 "the conformance kit (module dev.nova.tck) is not on the module path of this installation"));
         Class<?> conformance = Class.forName(tck, "dev.nova.tck.Conformance");
+        if (perturb) {
+            java.lang.reflect.Method sweep = conformance.getMethod("sweep", List.class, Path.class, PrintStream.class);
+            try {
+                sweep.invoke(null, providers, report, nova.terminal.out());
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+            return Cli.OK;
+        }
         java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);
         List<?> outcomes;
         try {
