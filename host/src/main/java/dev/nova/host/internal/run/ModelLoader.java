@@ -52,13 +52,25 @@ public final class ModelLoader {
     /** The model of the plan's checkpoint. */
     GenerativeModel restore(ModelContext context) {
         Checkpoint ckpt = plan.checkpoint().orElseThrow();
-        return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "restore", () -> {
-            try (InputStream in = ckpt.openPayload()) {
-                return plan.provider().restore(plan.pluginConfig(), context, in);
+        for (int attempt = 1; ; attempt++) {
+            InputStream payload;
+            try {
+                payload = ckpt.openPayload();
+            } catch (Checkpoint.ReplacedException e) {
+                // A run that is training wrote a newer checkpoint since the plan read this one: use that one.
+                if (attempt >= 10) {
+                    throw e;
+                }
+                ckpt = Checkpoint.read(ckpt.file());
+                continue;
+            }
+            try (InputStream in = payload) {
+                return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "restore",
+                        () -> plan.provider().restore(plan.pluginConfig(), context, in));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }
     }
 
     /** A scratch folder for a model that is not part of a run (generate, evaluate); see {@link #deleteQuietly}. */

@@ -51,7 +51,30 @@ import java.util.zip.ZipOutputStream;
  * @param manifest format, plugin, versions, step, seed, provenance and entry digests
  * @param config the effective configuration of the run ({@code nova} and {@code plugins.<id>})
  */
-public record Checkpoint(Path file, Manifest manifest, Config config) {
+public record Checkpoint(Path file, Manifest manifest, Config config, Object identity) {
+
+    /**
+     * A checkpoint whose file was verified, then replaced by a newer one (a run that is training writes its checkpoints
+     * by atomic rename): read it again.
+     */
+    public static final class ReplacedException extends UsageException {
+        private static final long serialVersionUID = 1L;
+
+        ReplacedException(Path file) {
+            super("checkpoint " + file + " was replaced by a newer one while it was read");
+        }
+    }
+
+    /**
+     * A checkpoint read without its file's identity (a later replacement of the file is not noticed).
+     *
+     * @param file the checkpoint file
+     * @param manifest its manifest
+     * @param config its configuration
+     */
+    public Checkpoint(Path file, Manifest manifest, Config config) {
+        this(file, manifest, config, null);
+    }
 
     /** The format written in every manifest. */
     public static final String FORMAT = "nova-checkpoint/2";
@@ -190,6 +213,48 @@ public record Checkpoint(Path file, Manifest manifest, Config config) {
      */
     public static Checkpoint read(Path file) {
         Path f = Files.isDirectory(file) ? RunDirectory.latest(file) : file;
+        // A run that is training replaces its checkpoints by atomic rename, and each step below opens the path
+        // anew: the file is read again when it was replaced meanwhile, so that a reader never mixes the manifest of
+        // one checkpoint with the entries of the next and calls a sound checkpoint corrupt.
+        for (int attempt = 1; ; attempt++) {
+            Object before = identity(f);
+            try {
+                Checkpoint c = readOnce(f, before);
+                if (before.equals(identity(f))) {
+                    return c;
+                }
+            } catch (UsageException e) {
+                if (attempt >= READ_ATTEMPTS || before.equals(identity(f))) {
+                    throw e;
+                }
+            }
+            if (attempt >= READ_ATTEMPTS) {
+                throw new UsageException("checkpoint " + f + " is replaced faster than it can be read (" + READ_ATTEMPTS
+                        + " tries); read a checkpoint that is not being written, such as best.ckpt or step-N.ckpt");
+            }
+        }
+    }
+
+    /** How often {@link #read} reads a checkpoint that is replaced while it reads it. */
+    private static final int READ_ATTEMPTS = 10;
+
+    /**
+     * What names one version of a file: its file key (device and inode where the platform has them), size and
+     * modification time. Atomic replacement gives the path another identity.
+     */
+    static Object identity(Path f) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(f,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return java.util.Arrays.asList(a.fileKey(), a.size(), a.lastModifiedTime());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException("checkpoint " + f + " does not exist");
+        } catch (IOException e) {
+            throw new UsageException("cannot read checkpoint " + f + ": " + e.getMessage());
+        }
+    }
+
+    private static Checkpoint readOnce(Path f, Object identity) {
         if (!Files.isRegularFile(f)) {
             throw new UsageException("checkpoint " + f + " does not exist");
         }
@@ -203,7 +268,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config) {
             Manifest manifest = Manifest.parse(f, m);
             String text = new String(configBytes, StandardCharsets.UTF_8);
             Config config = SafeParse.hocon(text, f + " (saved config)");
-            return new Checkpoint(f, manifest, config);
+            return new Checkpoint(f, manifest, config, identity);
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             // IllegalArgumentException: the zip classes' answer to an entry name that is not valid UTF-8
             throw corrupt(f, e.getMessage());
@@ -343,10 +408,17 @@ public record Checkpoint(Path file, Manifest manifest, Config config) {
      * the payload's size and SHA-256 again as it is read to its end.
      *
      * @return the payload bytes as a stream
+     * @throws ReplacedException if the file was replaced since it was read and verified (read it again)
      */
     public InputStream openPayload() {
         try {
             ZipInputStream zip = new ZipInputStream(Files.newInputStream(file));
+            // Opened, then the path still names the file that was verified: the stream reads that file (a
+            // replacement brings a new file; the verified one never comes back).
+            if (identity != null && !identity.equals(identity(file))) {
+                zip.close();
+                throw new ReplacedException(file);
+            }
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 if (PAYLOAD.equals(e.getName())) {
                     return verifying(zip);
