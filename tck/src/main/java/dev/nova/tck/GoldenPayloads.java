@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Assumptions;
  * @ParameterizedTest
  * @ValueSource(ints = {1, 2})
  * void everyPayloadFormatStillLoadsTheSame(int format) throws IOException {
- *     new GoldenPayloads(Path.of("src/test/resources/golden"), new MyProvider(), config, 120, m -> sample(m))
- *             .verify(format, MyModel.PAYLOAD_FORMAT, context, Assertions::assertEquals);
+ *     new GoldenPayloads(GoldenPayloads.DIRECTORY, new MyProvider(), config, 120, m -> sample(m))
+ *             .verify(format, MyModel.PAYLOAD_FORMAT, scratch, Assertions::assertEquals);
  * }
  * }</pre>
  *
@@ -53,6 +53,9 @@ import org.junit.jupiter.api.Assumptions;
 public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config, long steps,
                              Function<GenerativeModel, String> fingerprint) {
 
+    /** Where a plugin's build keeps its golden files, relative to the module: {@code src/test/resources/golden}. */
+    public static final Path DIRECTORY = Path.of("src", "test", "resources", "golden");
+
     /**
      * The system property that writes golden files instead of checking them: {@code true} (the current format's
      * payload, and every expected file) or {@code expected} (only the expected files).
@@ -64,13 +67,15 @@ public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config
      *
      * @param format the format whose files to check
      * @param currentFormat the format the plugin writes now
-     * @param context the context to create and restore models in (data paths resolve against its base)
+     * @param scratch an empty folder: models are created and restored with seed 3, base directory {@code scratch}
+     *     (relative data paths resolve against it) and work directory {@code scratch/work}
      * @param compare asserts that the expected text and the restored model's fingerprint agree (exactly, or to a
      *     tolerance for numbers that depend on the CPU's kernels)
      * @throws IOException if a file cannot be read or written
      */
-    public void verify(int format, int currentFormat, ModelContext context, BiConsumer<String, String> compare)
+    public void verify(int format, int currentFormat, Path scratch, BiConsumer<String, String> compare)
             throws IOException {
+        ModelContext context = ModelContext.of(3, Files.createDirectories(scratch.resolve("work")), scratch);
         Path payload = dir.resolve("format-" + format + ".payload");
         Path expected = dir.resolve("format-" + format + ".expected.txt");
         String write = System.getProperty(WRITE_PROPERTY, "false");

@@ -6,7 +6,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
-import dev.nova.api.ModelContext;
 import dev.nova.api.Sample;
 import dev.nova.tck.GoldenPayloads;
 import dev.nova.textgru.internal.TextGruModel;
@@ -27,32 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoldenCheckpointTests {
 
-    private static final Path DIR = Path.of("src/test/resources/golden");
-
-    @TempDir
-    Path dir;
-
-    private static Config config() {
-        return ConfigFactory.parseString("""
+    /** The tiny configuration the golden model was trained with. */
+    private static final Config CONFIG = ConfigFactory.parseString("""
                 data { path = "corpus.txt", holdout = 0.2 }
                 model { embedding = 4, hidden = 12 }
                 train { sequence-length = 8, batch = 4, learning-rate = 0.02 }
                 eval.batches = 1
                 """);
-    }
 
     private static String sample(GenerativeModel m) {
         return ((Sample.Text) m.generate(GenerationRequest.of(1, 7).with(GenerationRequest.PROMPT, "the ")
                 .with(GenerationRequest.LENGTH, 40).with(GenerationRequest.GREEDY, true)).get(0)).text();
     }
 
+    @TempDir
+    Path dir;
+
     @ParameterizedTest(name = "format {0}")
     @ValueSource(ints = {1, 2})
     void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
-        ModelContext context = ModelContext.of(3, Files.createDirectories(dir.resolve("work")), dir);
         // The corpus the golden model was trained on (restoring and sampling do not read it).
         Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat. the dog sat on the log. ".repeat(20));
-        new GoldenPayloads(DIR, new TextGruProvider(), config(), 120, GoldenCheckpointTests::sample)
-                .verify(format, TextGruModel.PAYLOAD_FORMAT, context, (expected, actual) -> assertEquals(expected, actual));
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new TextGruProvider(), CONFIG, 120, GoldenCheckpointTests::sample)
+                .verify(format, TextGruModel.PAYLOAD_FORMAT, dir, (expected, actual) -> assertEquals(expected, actual));
     }
 }

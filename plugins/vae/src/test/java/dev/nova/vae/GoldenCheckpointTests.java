@@ -6,11 +6,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
-import dev.nova.api.ModelContext;
 import dev.nova.api.Sample;
 import dev.nova.tck.GoldenPayloads;
 import dev.nova.vae.internal.VaeModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -29,18 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoldenCheckpointTests {
 
-    private static final Path DIR = Path.of("src/test/resources/golden");
-
-    @TempDir
-    Path dir;
-
-    private static Config config() {
-        return ConfigFactory.parseString("""
+    /** The tiny configuration the golden model was trained with. */
+    private static final Config CONFIG = ConfigFactory.parseString("""
                 data { path = "builtin:shapes", image-size = 8, holdout = 0.1, limit = 300 }
                 model { encoder = [16], latent = 2 }
                 train { batch = 32, learning-rate = 3e-3 }
                 """);
-    }
 
     /** The pixels of two prior samples, one per line. */
     private static String pixels(GenerativeModel m) {
@@ -53,12 +45,14 @@ class GoldenCheckpointTests {
         return text.toString();
     }
 
+    @TempDir
+    Path dir;
+
     @ParameterizedTest(name = "format {0}")
     @ValueSource(ints = {1, 2})
     void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
-        ModelContext context = ModelContext.of(3, Files.createDirectories(dir.resolve("work")), dir);
-        new GoldenPayloads(DIR, new VaeProvider(), config(), 60, GoldenCheckpointTests::pixels)
-                .verify(format, VaeModel.PAYLOAD_FORMAT, context, (expected, actual) -> {
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new VaeProvider(), CONFIG, 60, GoldenCheckpointTests::pixels)
+                .verify(format, VaeModel.PAYLOAD_FORMAT, dir, (expected, actual) -> {
                     List<String> want = expected.lines().toList();
                     List<String> got = actual.lines().toList();
                     assertEquals(want.size(), got.size());
