@@ -50,6 +50,7 @@ import java.util.zip.ZipOutputStream;
  * @param file where it lives
  * @param manifest format, plugin, versions, step, seed, provenance and entry digests
  * @param config the effective configuration of the run ({@code nova} and {@code plugins.<id>})
+ * @param identity the file's identity when it was read and verified (see {@link #openPayload})
  */
 public record Checkpoint(Path file, Manifest manifest, Config config, Object identity) {
 
@@ -63,17 +64,6 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         ReplacedException(Path file) {
             super("checkpoint " + file + " was replaced by a newer one while it was read");
         }
-    }
-
-    /**
-     * A checkpoint read without its file's identity (a later replacement of the file is not noticed).
-     *
-     * @param file the checkpoint file
-     * @param manifest its manifest
-     * @param config its configuration
-     */
-    public Checkpoint(Path file, Manifest manifest, Config config) {
-        this(file, manifest, config, null);
     }
 
     /** The format written in every manifest. */
@@ -415,7 +405,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
             ZipInputStream zip = new ZipInputStream(Files.newInputStream(file));
             // Opened, then the path still names the file that was verified: the stream reads that file (a
             // replacement brings a new file; the verified one never comes back).
-            if (identity != null && !identity.equals(identity(file))) {
+            if (!identity.equals(identity(file))) {
                 zip.close();
                 throw new ReplacedException(file);
             }
