@@ -417,8 +417,9 @@ class ReliabilityTests {
                 System.clearProperty("fixture.fail-save-from-step");
             }
             assertEquals(1, r.code(), r.err());
-            assertEquals("nova: error: plugin 'uni': cannot write the model: No space left on device (run with --debug for"
-                    + " details)", r.err().lines().reduce((a, b) -> b).orElseThrow());
+            assertEquals("nova: error: plugin 'uni': cannot write the model: No space left on device; the last good"
+                    + " checkpoint is " + run.resolve("checkpoints/latest.ckpt") + " (step 10), continue with 'nova resume "
+                    + run + "' (run with --debug for details)", r.err().lines().reduce((a, b) -> b).orElseThrow());
             assertFalse(r.err().contains("\tat "), r.err());
             assertEquals("10", manifest(run.resolve("checkpoints/latest.ckpt")).getProperty("step"));
             assertEquals(0, nova("inspect", run.toString()).code());
@@ -429,6 +430,99 @@ class ReliabilityTests {
             try (Stream<Path> s = Files.list(folder)) {
                 return s.map(p -> p.getFileName().toString()).sorted().toList();
             }
+        }
+    }
+
+    /**
+     * A diverged model is never kept: not as {@code latest}, not as {@code best}; the run stops with exit 1 and one
+     * line naming the step, what went wrong and what to change.
+     */
+    @Nested
+    class Divergence {
+
+        Result trainWith(String property, String value, Path run, String... more) throws IOException {
+            System.setProperty(property, value);
+            try {
+                return train(run, more);
+            } finally {
+                System.clearProperty(property);
+            }
+        }
+
+        @Test
+        void aModelThatGoesNaNStopsTheRunAndTheLastGoodCheckpointStays() throws Exception {
+            Path run = dir.resolve("nan");
+            Result r = trainWith("fixture.nan-from-step", "13", run);
+            assertEquals(1, r.code(), r.err());
+            String last = r.err().lines().reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.startsWith("nova: error: training diverged: the training loss of step 14 is NaN; lower the"
+                    + " plugin's learning rate; the last good checkpoint is " + run.resolve("checkpoints/latest.ckpt")
+                    + " (step 10)"), last);
+            assertFalse(r.err().contains("\tat "), r.err());
+            assertFalse(r.err().contains("nova: done"), r.err());
+            java.util.Properties latest = manifest(run.resolve("checkpoints/latest.ckpt"));
+            java.util.Properties best = manifest(run.resolve("checkpoints/best.ckpt"));
+            assertEquals("10", latest.getProperty("step"));
+            assertEquals("10", best.getProperty("step"));
+            assertTrue(Double.isFinite(Double.parseDouble(best.getProperty("best-loss"))), best.toString());
+            assertTrue(Double.parseDouble(latest.getProperty("reference-loss")) > 3, latest.toString());
+            String metrics = Files.readString(run.resolve("metrics.jsonl"));
+            assertTrue(metrics.contains("{\"step\":14,\"diverged\":\"the training loss of step 14 is NaN\"}"), metrics);
+            assertFalse(metrics.contains("null"), "no non-finite value recorded as a figure: " + metrics);
+            // The run still resumes from its last good checkpoint (and goes on to diverge the same way).
+            Result resumed = trainWith("fixture.nan-from-step", "13", run);
+            assertEquals(2, resumed.code(), "train never writes into an existing run");
+            Result again = nova("resume", run.toString(), "--plugin-path", plugins.toString());
+            assertEquals(0, again.code(), again.err());
+            assertEquals("20", manifest(run.resolve("checkpoints/latest.ckpt")).getProperty("step"));
+        }
+
+        @Test
+        void aLossFarAboveTheUntrainedModelsIsDivergenceAndNoRunIsLeftWithoutACheckpoint() throws Exception {
+            Path run = dir.resolve("high");
+            Result r = train(run, "--set", "plugins.uni.learning-rate=500");
+            assertEquals(1, r.code(), r.err());
+            String last = r.err().lines().reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.matches("nova: error: training diverged: the training loss of step 2 is 62\\.\\d+, above 10"
+                    + " times the untrained model's 3\\.\\d+ \\(nova.train.divergence-factor\\); lower the plugin's"
+                    + " learning rate; no checkpoint had been written yet, so the run directory .* is removed"), last);
+            assertFalse(Files.exists(run), "a run that diverged before its first checkpoint leaves no folder");
+
+            Path off = dir.resolve("off");
+            Result allowed = train(off, "--set", "plugins.uni.learning-rate=100", "--set",
+                    "nova.train.divergence-factor=0");
+            assertEquals(0, allowed.code(), "factor 0 keeps only the non-finite check: " + allowed.err());
+        }
+
+        @Test
+        void aDivergenceFactorOutOfRangeIsAUsageError() throws Exception {
+            Result r = train(dir.resolve("bad"), "--set", "nova.train.divergence-factor=1.1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("nova.train.divergence-factor must be 0 (off) or at least 1.5, found 1.1"),
+                    r.err());
+        }
+
+        /** A checkpoint whose weights are NaN (correctly signed) evaluates to an error, not to NaN with exit 0. */
+        @Test
+        void evaluatingADivergedModelIsAnError() throws Exception {
+            Path run = trained();
+            Path ckpt = run.resolve("checkpoints/latest.ckpt");
+            byte[] payload = entry(ckpt, "payload.bin");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(payload);
+            for (int at = 20; at + 8 <= payload.length; at += 8) {
+                b.putDouble(at, Double.NaN);
+            }
+            java.util.Properties m = manifest(ckpt);
+            m.setProperty("entry.payload.bin.sha256", HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(payload)));
+            Path half = rewrite(ckpt, dir.resolve("half.ckpt"), "payload.bin", out -> out.write(payload));
+            Path nan = rewrite(half, dir.resolve("nan.ckpt"), "manifest.properties", out -> m.store(out, null));
+            assertEquals(0, nova("inspect", nan.toString()).code(), "the file itself is sound");
+            Result r = nova("evaluate", nan.toString(), "--plugin-path", plugins.toString());
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("nova: error: the model of " + nan + " gives loss = NaN: it has diverged"),
+                    r.err());
+            assertOneLine(r);
         }
     }
 
@@ -487,6 +581,11 @@ class ReliabilityTests {
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("nova.train.sample-options: plugin 'uni': option temperature must be > 0"), r.err());
             assertFalse(Files.exists(run), "no run directory");
+            Path runs = dir.resolve("runs-new");
+            Result inRuns = nova("train", conf().toString(), "--plugin-path", plugins.toString(), "--set",
+                    "nova.runs-dir=\"" + runs + "\"", "--set", "nova.train.sample-options.temperature=-2");
+            assertEquals(2, inRuns.code(), inRuns.err());
+            assertFalse(Files.exists(runs), "no empty runs folder left either");
         }
 
         @Test

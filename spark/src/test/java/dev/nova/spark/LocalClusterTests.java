@@ -140,6 +140,26 @@ class LocalClusterTests {
         assertTrue(Files.notExists(dir.resolve("r")) || isEmpty(dir.resolve("r")), "no run folder is left");
     }
 
+    /** Divergence on the cluster is what it is in one process: exit 1, and no diverged model kept. */
+    @Test
+    void aDivergedRunOnTheClusterExitsOneAndKeepsNoDivergedModel() throws IOException {
+        Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat. the dog sat on the log. ".repeat(40));
+        Path conf = dir.resolve("run.conf");
+        Files.writeString(conf, """
+                nova { plugin = text-gru, seed = 7, train { steps = 6, eval-every = 3, log-every = 1, samples = 0 } }
+                plugins.text-gru {
+                  data { path = corpus.txt, holdout = 0.2 }
+                  model { embedding = 8, hidden = 32, layers = 1 }
+                  train { sequence-length = 16, batch = 8, learning-rate = 1000 }
+                  eval.batches = 2
+                }
+                """);
+        Path run = dir.resolve("diverged");
+        assertEquals(1, NovaSpark.run(new String[] {"train", conf.toString(), "--run-dir", run.toString(),
+                "--cluster-shards", "2"}, spark));
+        assertTrue(Files.notExists(run.resolve("checkpoints/latest.ckpt")), "no checkpoint of a diverged model");
+    }
+
     private static boolean isEmpty(Path d) throws IOException {
         try (var s = Files.list(d)) {
             return s.findAny().isEmpty();

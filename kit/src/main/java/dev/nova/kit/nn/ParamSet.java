@@ -208,11 +208,22 @@ public final class ParamSet {
      * Writes every parameter, in order, in ND4J's binary format.
      *
      * @param out the stream
-     * @throws IOException if writing fails
+     * @throws IOException if writing fails, or a parameter is NaN or infinite (a diverged model is never saved)
      */
     public void write(DataOutputStream out) throws IOException {
-        for (INDArray p : params.values()) {
-            Nd4j.write(p, out);
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            requireFinite(e.getValue(), e.getKey(), "the model has diverged and is not saved");
+            Nd4j.write(e.getValue(), out);
+        }
+    }
+
+    private static boolean finite(INDArray a) {
+        return !a.isNaN().any() && !a.isInfinite().any();
+    }
+
+    private static void requireFinite(INDArray a, String name, String consequence) throws IOException {
+        if (!finite(a)) {
+            throw new IOException("parameter " + name + " holds NaN or infinite values: " + consequence);
         }
     }
 
@@ -220,12 +231,14 @@ public final class ParamSet {
      * Reads what {@link #write} wrote into the parameters, checking each shape.
      *
      * @param in the stream
-     * @throws IOException if it is truncated, unreadable or shaped for another model; the message names the
-     *     parameter
+     * @throws IOException if it is truncated, unreadable, shaped for another model or holds values that are not
+     *     finite; the message names the parameter
      */
     public void read(DataInputStream in) throws IOException {
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            e.getValue().assign(readArray(in, e.getValue(), "parameter " + e.getKey()));
+            INDArray a = readArray(in, e.getValue(), "parameter " + e.getKey());
+            requireFinite(a, e.getKey(), "the model had diverged when it was saved; use an earlier checkpoint");
+            e.getValue().assign(a);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.nova.kit.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingRequest;
@@ -69,5 +71,32 @@ class TrainingCoreTests {
         b.core.train(TrainingRequest.of(2), e -> { });
         assertArrayEquals(a.values(), b.values(), "the optimiser's moments travel with the state");
         assertEquals(5, b.core.step());
+    }
+
+    /** A diverged model is never written, and weights that are not finite are never read back into a model. */
+    @Test
+    void parametersThatAreNotFiniteAreNeitherSavedNorRestored() throws IOException {
+        Quadratic a = new Quadratic(11);
+        ByteArrayOutputStream good = new ByteArrayOutputStream();
+        a.core.write(new DataOutputStream(good));
+        a.w.putScalar(2, Float.NaN);
+        IOException saved = assertThrows(IOException.class, () -> a.core.write(new DataOutputStream(new ByteArrayOutputStream())));
+        assertTrue(saved.getMessage().contains("parameter w holds NaN or infinite values"), saved.getMessage());
+
+        // The same bytes a buggy writer would produce: the good payload with an infinite weight in it.
+        Quadratic c = new Quadratic(11);
+        c.w.putScalar(1, Float.POSITIVE_INFINITY);
+        ByteArrayOutputStream bad = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(bad);
+        d.writeLong(11);
+        d.writeLong(0);
+        org.nd4j.linalg.factory.Nd4j.write(c.w, d);
+        Quadratic b = new Quadratic(99);
+        float[] before = b.values();
+        IOException read = assertThrows(IOException.class,
+                () -> b.core.read(new DataInputStream(new ByteArrayInputStream(bad.toByteArray()))));
+        assertTrue(read.getMessage().contains("parameter w holds NaN or infinite values: the model had diverged"),
+                read.getMessage());
+        assertArrayEquals(before, b.values(), "the model is unchanged");
     }
 }

@@ -3,6 +3,7 @@ package dev.nova.host.internal.cli;
 import dev.nova.api.InvalidConfigException;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
+import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.UsageException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.run.ClusterEngine;
@@ -81,9 +82,11 @@ public final class Cli {
                 return USAGE;
             }
             String message = ex instanceof PluginException || ex instanceof java.io.UncheckedIOException
-                    ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+                    || ex instanceof RunFailedException ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            // A run's own failure without a cause (divergence) has no stack trace worth showing.
+            boolean details = !debug && !(ex instanceof RunFailedException && ex.getCause() == null);
             terminal.err().println("nova: error: " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")
-                    + (debug ? "" : " (run with --debug for details)"));
+                    + (details ? " (run with --debug for details)" : ""));
             return FAILURE;
         });
         try {

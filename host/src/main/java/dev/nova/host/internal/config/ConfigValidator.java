@@ -171,6 +171,13 @@ final class ConfigValidator {
         range(c, "nova.train.eval-every", 1, Long.MAX_VALUE, problems);
         range(c, "nova.train.log-every", 1, Long.MAX_VALUE, problems);
         range(c, "nova.train.samples", 0, 1000, problems);
+        if (c.hasPath("nova.train.divergence-factor")) {
+            double f = c.getDouble("nova.train.divergence-factor");
+            if (!(f == 0 || f >= 1.5) || !Double.isFinite(f)) {
+                problems.add(at(c.getValue("nova.train.divergence-factor")) + ": nova.train.divergence-factor must be"
+                        + " 0 (off) or at least 1.5, found " + f);
+            }
+        }
         if (c.hasPath("nova.train.sample-options")) {
             for (Map.Entry<String, ConfigValue> e : c.getObject("nova.train.sample-options").entrySet()) {
                 ConfigValueType t = e.getValue().valueType();

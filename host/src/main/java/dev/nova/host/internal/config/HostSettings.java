@@ -15,9 +15,13 @@ import java.util.Map;
  * @param logEvery steps between progress lines and records
  * @param samples samples drawn at each evaluation
  * @param sampleOptions the generation options of those samples
+ * @param divergenceFactor a loss above this many times the untrained model's means the run diverged (0: off)
  */
 public record HostSettings(long seed, Path runsDir, long steps, long evalEvery, long logEvery, int samples,
-                           Map<String, Object> sampleOptions) {
+                           Map<String, Object> sampleOptions, double divergenceFactor) {
+
+    /** The default of {@code nova.train.divergence-factor}, also for configurations saved before it existed. */
+    public static final double DIVERGENCE_FACTOR = 10;
 
     /** Copies the options, in their order (a checkpoint's configuration is read without validation: nulls stay). */
     public HostSettings {
@@ -33,6 +37,8 @@ public record HostSettings(long seed, Path runsDir, long steps, long evalEvery, 
     public static HostSettings of(Config c) {
         return new HostSettings(c.getLong("nova.seed"), Path.of(c.getString("nova.runs-dir")),
                 c.getLong("nova.train.steps"), c.getLong("nova.train.eval-every"), c.getLong("nova.train.log-every"),
-                c.getInt("nova.train.samples"), c.getObject("nova.train.sample-options").unwrapped());
+                c.getInt("nova.train.samples"), c.getObject("nova.train.sample-options").unwrapped(),
+                c.hasPath("nova.train.divergence-factor") ? c.getDouble("nova.train.divergence-factor")
+                        : DIVERGENCE_FACTOR);
     }
 }

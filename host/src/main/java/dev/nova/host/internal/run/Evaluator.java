@@ -4,6 +4,7 @@ import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class Evaluator {
      *
      * @param request what to evaluate on
      * @return the metrics, also printed
+     * @throws RunFailedException after printing them, if a metric is NaN or infinite (exit code 1)
      */
     public Map<String, Double> evaluate(EvaluationRequest request) {
         Path work = ModelLoader.scratch();
@@ -42,6 +44,12 @@ public final class Evaluator {
             Map<String, Double> m = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "evaluate",
                     () -> model.evaluate(request));
             m.forEach((k, v) -> terminal.out().printf("%-24s %.6f%n", k, v));
+            m.forEach((k, v) -> {
+                if (v == null || !Double.isFinite(v)) {
+                    throw new RunFailedException("the model of " + plan.checkpoint().orElseThrow().file() + " gives "
+                            + k + " = " + v + ": it has diverged (or the data is not what it was trained on)", null);
+                }
+            });
             return m;
         } finally {
             ModelLoader.deleteQuietly(work);

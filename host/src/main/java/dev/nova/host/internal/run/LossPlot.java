@@ -42,7 +42,7 @@ final class LossPlot {
     /** Takes one progress record; losses that are not finite are left out of the chart. */
     void accept(ProgressRecord record) {
         double loss = record instanceof ProgressRecord.Training t ? t.loss()
-                : ((ProgressRecord.Evaluation) record).loss();
+                : record instanceof ProgressRecord.Evaluation e ? e.loss() : Double.NaN;
         if (!Double.isFinite(loss)) {
             return;
         }

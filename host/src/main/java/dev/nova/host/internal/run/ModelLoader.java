@@ -1,11 +1,13 @@
 package dev.nova.host.internal.run;
 
+import dev.nova.api.CheckpointException;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.Checkpoint;
 import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +69,9 @@ public final class ModelLoader {
             try (InputStream in = payload) {
                 return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "restore",
                         () -> plan.provider().restore(plan.pluginConfig(), context, in));
+            } catch (CheckpointException e) {
+                // The payload is bad input (a newer format, another model's, a diverged model's): exit code 2.
+                throw new UsageException("checkpoint " + ckpt.file() + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -45,7 +45,7 @@ sealed interface ProgressRecord {
             if (!extras.isEmpty()) {
                 rec.put("extras", extras);
             }
-            return Json.object(rec);
+            return withNonFinite(rec);
         }
     }
 
@@ -61,7 +61,7 @@ sealed interface ProgressRecord {
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put("step", step);
             rec.put("eval", metrics);
-            return Json.object(rec);
+            return withNonFinite(rec);
         }
 
         /** The held-out loss, or NaN when the plugin reported none. */
@@ -69,6 +69,46 @@ sealed interface ProgressRecord {
             Double v = metrics.get("loss");
             return v == null ? Double.NaN : v;
         }
+    }
+
+    /**
+     * The host's decision that the run diverged at a step (the run stops; no checkpoint of this model is written).
+     *
+     * @param step the step
+     * @param reason what was not finite or too high
+     */
+    record Diverged(long step, String reason) implements ProgressRecord {
+        @Override
+        public String toJson() {
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("step", step);
+            rec.put("diverged", reason);
+            return Json.object(rec);
+        }
+    }
+
+    /**
+     * The record as JSON. JSON has no NaN or infinity: such a value is written as {@code null}, and the record lists
+     * it by name under {@code non_finite} with its value ({@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}),
+     * so a reader never mistakes it for a figure the plugin did not report.
+     */
+    private static String withNonFinite(Map<String, Object> rec) {
+        Map<String, Object> bad = new LinkedHashMap<>();
+        collect("", rec, bad);
+        if (!bad.isEmpty()) {
+            rec.put("non_finite", bad);
+        }
+        return Json.object(rec);
+    }
+
+    private static void collect(String prefix, Map<?, ?> m, Map<String, Object> bad) {
+        m.forEach((k, v) -> {
+            if (v instanceof Double d && !Double.isFinite(d)) {
+                bad.put(prefix + k, d.toString());
+            } else if (v instanceof Map<?, ?> inner) {
+                collect(prefix + k + ".", inner, bad);
+            }
+        });
     }
 
     /**

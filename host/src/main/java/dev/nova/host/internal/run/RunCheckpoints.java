@@ -30,14 +30,19 @@ final class RunCheckpoints {
         this.provenance = provenance;
     }
 
-    /** Writes {@code latest.ckpt}; the model writes its payload into it. */
-    void saveLatest(GenerativeModel model, double bestLoss) {
+    /**
+     * Writes {@code latest.ckpt}; the model writes its payload into it. A failure of the plugin's {@code save} names
+     * the plugin; a failure of the disk is the run's ({@link java.io.UncheckedIOException}), even when it reached the
+     * plugin as an exception from the stream it was writing to.
+     */
+    void saveLatest(GenerativeModel model, double bestLoss, double referenceLoss) {
         Manifest m = Manifest.of(provenance, plan.pluginId(), plan.info().version(), model.step(), plan.host().seed(),
-                bestLoss, plan.baseDirectory(), run.root(), Instant.now());
-        PluginCalls.call(plan.pluginId(), model.getClass(), "save", () -> {
-            Checkpoint.write(run.latestCheckpoint(), m, plan.config(), model::save);
-            return null;
-        });
+                bestLoss, referenceLoss, plan.baseDirectory(), run.root(), Instant.now());
+        Checkpoint.write(run.latestCheckpoint(), m, plan.config(), out -> PluginCalls.call(plan.pluginId(),
+                model.getClass(), "save", () -> {
+                    model.save(out);
+                    return null;
+                }));
     }
 
     /** Makes the latest checkpoint the best one. */

@@ -1,14 +1,18 @@
 package dev.nova.host.internal.run;
 
+import com.typesafe.config.Config;
 import dev.nova.api.Cancellation;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerativeModel;
+import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.RunFailedException;
+import dev.nova.host.internal.support.UsageException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The host's training loop over one model: train up to the next evaluation, evaluate on held-out data, write the
@@ -48,36 +53,66 @@ final class TrainingLoop {
      * @param model the model, at any step
      * @param bestSoFar the best held-out loss of the run before this process, or NaN
      * @param cancel set to stop early
+     * @throws RunFailedException if the run diverged or a call failed: one line naming the step, what went wrong
+     *     and the last good checkpoint (or that there is none)
      */
     void run(GenerativeModel model, double bestSoFar, Cancellation cancel) {
         HostSettings s = plan.host();
         String id = plan.pluginId();
         Class<?> pluginClass = plan.provider().getClass();
+        Divergence watch = new Divergence(s.divergenceFactor(),
+                plan.checkpoint().map(c -> c.manifest().referenceLoss()).orElse(Double.NaN));
         double best = bestSoFar;
-        long saved = -1;
+        long saved = plan.checkpoint().map(c -> c.manifest().step()).orElse(-1L);
         try (BufferedWriter metrics = Files.newBufferedWriter(run.metrics(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
             Progress progress = new Progress(s, model.step(), err, r -> record(r, metrics));
+            // What the host's own listener failed with (divergence, a write to the run folder): it reaches the host
+            // through the plugin's train as an exception, and is the run's failure, not the plugin's.
+            RuntimeException[] hostFault = {null};
+            TrainingListener listener = e -> {
+                try {
+                    Optional<String> diverged = watch.step(e.step(), e.loss());
+                    if (diverged.isPresent()) {
+                        record(new ProgressRecord.Diverged(e.step(), diverged.get()), metrics);
+                        throw new Diverged(diverged.get());
+                    }
+                    progress.onStep(e);
+                } catch (Diverged | UncheckedIOException x) {
+                    hostFault[0] = x;
+                    throw x;
+                }
+            };
             try {
                 while (model.step() < s.steps() && !cancel.isCancelled()) {
                     long target = Math.min(s.steps(), (model.step() / s.evalEvery() + 1) * s.evalEvery());
                     TrainingRequest request = new TrainingRequest(target - model.step(), cancel);
-                    TrainingResult result = PluginCalls.call(id, pluginClass, "train", () -> cluster == null
-                            ? model.train(request, progress::onStep)
-                            : cluster.train(model, request, progress::onStep));
+                    TrainingResult result;
+                    try {
+                        result = PluginCalls.call(id, pluginClass, "train", () -> cluster == null
+                                ? model.train(request, listener) : cluster.train(model, request, listener));
+                    } catch (RuntimeException e) {
+                        throw hostFault[0] != null ? hostFault[0] : e;
+                    }
                     if (result.cancelled() || cancel.isCancelled()) {
                         break;
                     }
                     if (model.step() % s.evalEvery() == 0 || model.step() >= s.steps()) {
                         Map<String, Double> m = PluginCalls.call(id, pluginClass, "evaluate",
                                 () -> model.evaluate(EvaluationRequest.heldOut(s.seed())));
+                        Optional<String> diverged = watch.evaluation(model.step(), m);
+                        if (diverged.isPresent()) {
+                            record(new ProgressRecord.Evaluation(model.step(), m), metrics);
+                            record(new ProgressRecord.Diverged(model.step(), diverged.get()), metrics);
+                            throw new Diverged(diverged.get());
+                        }
                         double loss = m.getOrDefault(GenerativeModel.LOSS, Double.NaN);
                         boolean improved = Double.isNaN(best) || loss < best;
                         if (improved) {
                             best = loss;
                         }
                         // The checkpoint first: whatever happens after (a signal, a full disk), it is on disk.
-                        checkpoints.saveLatest(model, best);
+                        checkpoints.saveLatest(model, best, watch.reference());
                         saved = model.step();
                         if (improved) {
                             checkpoints.promoteLatest();
@@ -89,9 +124,14 @@ final class TrainingLoop {
                         }
                     }
                 }
+            } catch (Diverged e) {
+                throw new RunFailedException("training diverged: " + e.getMessage() + "; " + remedy()
+                        + lastGood(saved, false), null);
+            } catch (UsageException e) {
+                throw e;
             } catch (RuntimeException | Error e) {
                 if (!cancel.isCancelled()) {
-                    throw e;
+                    throw new RunFailedException(RunOutputs.oneLine(e) + lastGood(saved, true), e);
                 }
                 // Interrupted while something failed (the JVM refuses new work during shutdown): the checkpoint
                 // below is what matters now.
@@ -99,7 +139,7 @@ final class TrainingLoop {
             }
             if (cancel.isCancelled()) {
                 if (model.step() != saved) {
-                    checkpoints.saveLatest(model, best);
+                    checkpoints.saveLatest(model, best, watch.reference());
                 }
                 err.println("nova: interrupted at step " + model.step() + "; checkpoint " + run.latestCheckpoint()
                         + " written; continue with 'nova resume " + run.root() + "'");
@@ -109,6 +149,39 @@ final class TrainingLoop {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What to change after a divergence: the learning rate (and clipping) where the plugin has kit's keys. */
+    private String remedy() {
+        Config c = plan.pluginConfig();
+        String prefix = "plugins." + plan.pluginId() + ".";
+        if (!c.hasPath("train.learning-rate")) {
+            return "lower the plugin's learning rate";
+        }
+        String lr = "lower " + prefix + "train.learning-rate (now " + c.getValue("train.learning-rate").unwrapped() + ")";
+        if (c.hasPath("train.gradient-clip") && c.getValue("train.gradient-clip").unwrapped() instanceof Number n
+                && n.doubleValue() == 0) {
+            return lr + " or set " + prefix + "train.gradient-clip";
+        }
+        return lr;
+    }
+
+    /** Names the last good checkpoint of the run, or says that none was written (the run folder is removed). */
+    private String lastGood(long savedStep, boolean resumable) {
+        if (savedStep < 0 || !Files.exists(run.latestCheckpoint(), LinkOption.NOFOLLOW_LINKS)) {
+            return "; no checkpoint had been written yet, so the run directory " + run.root() + " is removed";
+        }
+        return "; the last good checkpoint is " + run.latestCheckpoint() + " (step " + savedStep + ")"
+                + (resumable ? ", continue with 'nova resume " + run.root() + "'" : "");
+    }
+
+    /** The host's decision that the run diverged, thrown through the plugin's {@code train} by the listener. */
+    private static final class Diverged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Diverged(String message) {
+            super(message, null, false, false);
         }
     }
 

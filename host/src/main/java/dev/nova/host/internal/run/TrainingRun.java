@@ -11,6 +11,7 @@ import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
@@ -58,8 +59,10 @@ public final class TrainingRun {
     public RunDirectory start(Cancellation cancel) {
         Optional<Path> runDir = plan.runDir();
         boolean existed = runDir.isPresent() && Files.exists(runDir.get());
+        Path runsDir = plan.host().runsDir();
+        boolean runsDirExisted = runDir.isPresent() || Files.exists(runsDir);
         RunDirectory run = runDir.map(RunDirectory::fresh)
-                .orElseGet(() -> RunDirectory.create(plan.host().runsDir(), plan.pluginId()));
+                .orElseGet(() -> RunDirectory.create(runsDir, plan.pluginId()));
         boolean started = false;
         try (RunDirectory.Lock lock = run.lock()) {
             try (GenerativeModel model = loader.create(loader.context(run.work()))) {
@@ -76,9 +79,22 @@ public final class TrainingRun {
                 new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster, terminal.err())
                         .run(model, Double.NaN, cancel);
             }
+        } catch (RunFailedException e) {
+            if (!Files.exists(run.latestCheckpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Nothing to resume from (the message says so): like a failed start, no run folder stays.
+                started = false;
+            }
+            throw e;
         } finally {
             if (!started) {
                 discard(run, existed);
+                if (!runsDirExisted) {
+                    try {
+                        Files.deleteIfExists(runsDir);
+                    } catch (IOException notEmptyOrGone) {
+                        // another run is in it now: it stays
+                    }
+                }
             }
         }
         return run;

@@ -131,26 +131,60 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                 zip.putNextEntry(new ZipEntry(PAYLOAD));
                 MessageDigest digest = Sha256.digest();
                 long[] size = {0};
-                payload.accept(new FilterOutputStream(zip) {
-                    @Override
-                    public void write(int b) throws IOException {
-                        out.write(b);
-                        digest.update((byte) b);
-                        size[0]++;
-                    }
+                // The disk's failure, if the payload writer failed because of it: then it is the host's error to
+                // report (full disk, read-only file system), not the plugin's.
+                IOException[] sink = {null};
+                try {
+                    payload.accept(new FilterOutputStream(zip) {
+                        @Override
+                        public void write(int b) throws IOException {
+                            try {
+                                out.write(b);
+                            } catch (IOException e) {
+                                sink[0] = e;
+                                throw e;
+                            }
+                            digest.update((byte) b);
+                            size[0]++;
+                        }
 
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                        digest.update(b, off, len);
-                        size[0] += len;
-                    }
+                        @Override
+                        public void write(byte[] b, int off, int len) throws IOException {
+                            try {
+                                out.write(b, off, len);
+                            } catch (IOException e) {
+                                sink[0] = e;
+                                throw e;
+                            }
+                            digest.update(b, off, len);
+                            size[0] += len;
+                        }
 
-                    @Override
-                    public void close() throws IOException {
-                        flush();
+                        @Override
+                        public void flush() throws IOException {
+                            try {
+                                out.flush();
+                            } catch (IOException e) {
+                                sink[0] = e;
+                                throw e;
+                            }
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            flush();
+                        }
+                    });
+                } catch (RuntimeException | Error e) {
+                    if (sink[0] != null) {
+                        throw sink[0];
                     }
-                });
+                    throw e;
+                }
+                if (sink[0] != null) {
+                    // the plugin swallowed the disk's failure: the payload is incomplete
+                    throw sink[0];
+                }
                 zip.closeEntry();
                 record(m, PAYLOAD, digest.digest(), size[0]);
 

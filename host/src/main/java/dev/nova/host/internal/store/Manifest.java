@@ -35,13 +35,15 @@ public record Manifest(Optional<String> plugin, long step, double bestLoss, Sort
      * @param step the model's step
      * @param seed the run's seed
      * @param bestLoss the best held-out loss so far
+     * @param referenceLoss the loss of the run's untrained model (its first step), or NaN
      * @param base the absolute base directory of the run's relative paths
      * @param runRoot the run's folder (the base is also recorded relative to it)
      * @param created when
      * @return the manifest
      */
     public static Manifest of(Properties provenance, String plugin, String pluginVersion, long step, long seed,
-                              double bestLoss, Path base, Path runRoot, java.time.Instant created) {
+                              double bestLoss, double referenceLoss, Path base, Path runRoot,
+                              java.time.Instant created) {
         SortedMap<String, String> m = new TreeMap<>();
         provenance.forEach((k, v) -> m.put(k.toString(), v.toString()));
         m.put("plugin", plugin);
@@ -49,6 +51,9 @@ public record Manifest(Optional<String> plugin, long step, double bestLoss, Sort
         m.put("step", Long.toString(step));
         m.put("seed", Long.toString(seed));
         m.put("best-loss", Double.toString(bestLoss));
+        if (Double.isFinite(referenceLoss)) {
+            m.put("reference-loss", Double.toString(referenceLoss));
+        }
         m.put("base-directory", base.toAbsolutePath().toString());
         try {
             // A run folder moved together with its data (a project copied elsewhere) still finds it.
@@ -94,6 +99,19 @@ public record Manifest(Optional<String> plugin, long step, double bestLoss, Sort
         } catch (NumberFormatException e) {
             throw new UsageException("checkpoint " + file + ": manifest value " + key + " must be a whole number, found '"
                     + v + "'");
+        }
+    }
+
+    /**
+     * The loss of the run's untrained model (its first step), recorded since Nova 0.4 for divergence checks.
+     *
+     * @return the loss, or NaN when the checkpoint does not record a number
+     */
+    public double referenceLoss() {
+        try {
+            return Double.parseDouble(properties.getOrDefault("reference-loss", "NaN"));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
     }
 
