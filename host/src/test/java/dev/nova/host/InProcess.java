@@ -20,10 +20,15 @@ final class InProcess {
     }
 
     static Result nova(String... args) {
+        return nova(false, args);
+    }
+
+    /** As {@link #nova(String...)}, with standard output a terminal (an interactive session) when asked. */
+    static Result nova(boolean onATerminal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Cli.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
+                new PrintStream(err, true, StandardCharsets.UTF_8), onATerminal), args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -106,7 +106,7 @@ class PlanOnceTests {
 
         CountingSource generate = new CountingSource();
         component(Invocation.read(runDir, plugins), generate).sampler().generate(
-                new GenerationRequest(1, 7, Map.of(), GenerationListener.NONE), dir.resolve("x.png"), Optional.empty());
+                new GenerationRequest(1, 7, Map.of(), GenerationListener.NONE), dir.resolve("x.png"), Optional.empty(), false);
         assertEquals(Map.of("dev.nova.host reference.conf", 1), generate.parses);
         assertEquals(2, calls("once-resume", "validate-with-files"), "generating starts no run: nothing to check");
     }

@@ -526,6 +526,42 @@ class ReliabilityTests {
         }
     }
 
+    /** Generated text never drives the terminal it is shown on; in a pipe or a file it is left as generated. */
+    @Nested
+    class Terminals {
+
+        @Test
+        void controlCharactersAreEscapedOnATerminalAndLeftAloneInAPipeOrWithRaw() throws Exception {
+            Path run = trained();
+            String hostile = "\u001b]0;owned\u0007\u001b[2J\u009bab";
+            Result shown = InProcess.nova(true, "generate", run.toString(), "--plugin-path", plugins.toString(),
+                    "--prompt", hostile, "--length", "4");
+            assertEquals(0, shown.code(), shown.err());
+            assertTrue(shown.out().startsWith("\\x1b]0;owned\\x07\\x1b[2J\\u009bab"), shown.out());
+            assertFalse(shown.out().chars().anyMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b), shown.out());
+
+            Result piped = nova("generate", run.toString(), "--plugin-path", plugins.toString(), "--prompt", hostile,
+                    "--length", "4");
+            assertTrue(piped.out().startsWith(hostile), "a pipe gets the text as generated");
+            Result raw = InProcess.nova(true, "generate", run.toString(), "--plugin-path", plugins.toString(),
+                    "--prompt", hostile, "--length", "4", "--raw");
+            assertTrue(raw.out().startsWith(hostile), "--raw on a terminal too");
+        }
+
+        @Test
+        void aLegalFileNameOf255BytesIsWritable() throws Exception {
+            String name = "s".repeat(251) + ".png";
+            assertEquals(255, name.length());
+            Path out = dir.resolve(name);
+            // Every file the host writes (--out, samples, charts, configs) goes through a temporary sibling, whose
+            // name ('.' + name + '.tmp') was 260 bytes: refused by the file system.
+            dev.nova.host.internal.support.AtomicFiles.write(new byte[] {1, 2, 3}, out);
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(out));
+            assertEquals(List.of(), Files.list(dir).map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".tmp")).toList());
+        }
+    }
+
     @Nested
     class BadPlugins {
 

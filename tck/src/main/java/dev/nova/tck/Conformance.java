@@ -114,7 +114,6 @@ public final class Conformance {
             all.addAll(outcomes);
         }
         writeJson(plugins, reportDirectory.resolve("tck-report.json"));
-        out.println("reports: " + reportDirectory.resolve("tck-report.json") + " and JUnit XML under " + reportDirectory);
         return all;
     }
 

@@ -66,7 +66,14 @@ public record TextGeneration(int length, double temperature, int topK, double to
             throw o.problem(GenerationRequest.TOP_P, "must be in (0, 1]", p);
         }
         TokenSampler sampler = new TokenSampler(t, k, p, o.flag(GenerationRequest.GREEDY).orElse(false));
-        int[] promptTokens = vocabulary.encode(pluginId, prompt, "the prompt");
+        int[] promptTokens;
+        try {
+            promptTokens = vocabulary.encode(pluginId, prompt, "the prompt");
+        } catch (dev.nova.api.PluginException e) {
+            // a prompt is the user's option: a usage error (exit code 2), not a failure of the plugin
+            throw new dev.nova.api.InvalidOptionException(pluginId, GenerationRequest.PROMPT,
+                    e.getMessage().substring(("plugin '" + pluginId + "': ").length()));
+        }
         // Without a prompt, a sample starts after a newline (or the first token of a text without one).
         int start = Math.max(0, vocabulary.index('\n'));
         List<Sample> samples = new ArrayList<>();

@@ -87,11 +87,17 @@ public record Vocabulary(int[] codePoints) {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new PluginException(pluginId, source + " contains " + unknown.size() + " characters the model's vocabulary"
-                    + " lacks, for example U+" + String.format("%04X", first) + " '" + new String(Character.toChars(first))
-                    + "'");
+            String lacking = unknown.size() == 1 ? "a character" : unknown.size() + " different characters";
+            throw new PluginException(pluginId, source + " contains " + lacking + " the model's vocabulary lacks, "
+                    + (unknown.size() == 1 ? "" : "for example ") + "U+" + String.format("%04X", first)
+                    + printable(first));
         }
         return out;
+    }
+
+    /** A character quoted after its code point; a control character by its code point only (it could drive a terminal). */
+    private static String printable(int cp) {
+        return Character.isISOControl(cp) ? "" : " '" + new String(Character.toChars(cp)) + "'";
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.nova.host.internal.cli;
 import dev.nova.api.InvalidConfigException;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.api.PluginException;
+import dev.nova.host.internal.support.OutputClosedException;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.UsageException;
 import dev.nova.host.internal.support.Terminal;
@@ -55,7 +56,8 @@ public final class Cli {
      * @param args the arguments
      * @return the exit code
      */
-    public static int run(Terminal terminal, Optional<ClusterEngine> engine, String... args) {
+    public static int run(Terminal given, Optional<ClusterEngine> engine, String... args) {
+        Terminal terminal = given.stoppingWhenClosed();
         // PNGs (samples, the loss chart) are encoded in memory: ImageIO's file cache registers a shutdown hook per
         // stream, which fails (and lost the interrupt checkpoint) when a PNG is written while the JVM shuts down.
         javax.imageio.ImageIO.setUseCache(false);
@@ -71,6 +73,9 @@ public final class Cli {
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (debug) {
                 ex.printStackTrace(terminal.err());
+            }
+            if (ex instanceof OutputClosedException) {
+                return OutputClosedException.EXIT_CODE;
             }
             if (ex instanceof UsageException) {
                 terminal.err().println("nova: " + ex.getMessage());
@@ -90,7 +95,12 @@ public final class Cli {
             return FAILURE;
         });
         try {
-            return cl.execute(args);
+            int code = cl.execute(args);
+            terminal.out().flush();
+            return code;
+        } catch (OutputClosedException closed) {
+            // The reader of standard output went away (| head): stop quietly, as Unix tools do.
+            return OutputClosedException.EXIT_CODE;
         } catch (Throwable t) {
             // Nothing escapes as a stack trace: an Error from anywhere (a plugin's, the JVM's) is one line too.
             if (debug) {

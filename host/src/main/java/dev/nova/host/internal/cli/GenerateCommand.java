@@ -62,6 +62,10 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--each", paramLabel = "DIR", description = "Image models: also write one PNG per sample here.")
     Path each;
 
+    @Option(names = "--raw", description = "Text models: write generated text to a terminal as it is; by default its"
+            + " control characters (escape sequences) are shown escaped when standard output is a terminal.")
+    boolean raw;
+
     @Mixin
     NovaCommand.PluginPath pluginPath;
 
@@ -98,7 +102,7 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         }
         nova.component(Invocation.read(checkpoint, pluginPath.get())).sampler()
                 .generate(new GenerationRequest(count, seed, options, GenerationListener.NONE), out,
-                        Optional.ofNullable(each));
+                        Optional.ofNullable(each), raw);
         return 0;
     }
 

@@ -3,9 +3,17 @@ package dev.nova.host.internal.cli;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginDiscovery;
 import dev.nova.host.internal.plan.Invocation;
+import dev.nova.host.internal.support.TemporaryPaths;
 import dev.nova.host.internal.support.UsageException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -71,22 +79,62 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
         Module tck = PluginDiscovery.hostLayer().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
                 "the conformance kit (module dev.nova.tck) is not on the module path of this installation"));
         Class<?> conformance = Class.forName(tck, "dev.nova.tck.Conformance");
-        if (perturb) {
-            java.lang.reflect.Method sweep = conformance.getMethod("sweep", List.class, Path.class, PrintStream.class);
-            try {
-                sweep.invoke(null, providers, report, nova.terminal.out());
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            }
-            return Cli.OK;
-        }
-        java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);
-        List<?> outcomes;
+        // The reports are written to a staging folder beside --report and moved into it only when complete: an
+        // interrupted run leaves the earlier report whole (never its JSON beside new XML) and no staging folder.
+        Path target = report.toAbsolutePath().normalize();
+        Path staging = TemporaryPaths.track(target.resolveSibling("." + target.getFileName() + ".partial-"
+                + ProcessHandle.current().pid()));
         try {
-            outcomes = (List<?>) run.invoke(null, providers, report, nova.terminal.out());
+            if (perturb) {
+                java.lang.reflect.Method sweep = conformance.getMethod("sweep", List.class, Path.class,
+                        PrintStream.class);
+                invoke(sweep, providers, staging);
+                publish(staging, target);
+                return Cli.OK;
+            }
+            java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);
+            List<?> outcomes = (List<?>) invoke(run, providers, staging);
+            publish(staging, target);
+            nova.terminal.out().println("reports: " + report.resolve("tck-report.json") + " and JUnit XML under "
+                    + report);
+            return verdict(outcomes);
+        } finally {
+            TemporaryPaths.delete(staging);
+        }
+    }
+
+    private Object invoke(java.lang.reflect.Method m, List<dev.nova.api.GeneratorProvider> providers, Path reports)
+            throws IllegalAccessException {
+        try {
+            return m.invoke(null, providers, reports, nova.terminal.out());
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
+    }
+
+    /** Moves each file and folder of a complete report into the report folder, replacing what it replaces. */
+    private static void publish(Path staging, Path target) {
+        try {
+            Files.createDirectories(target);
+            List<Path> entries;
+            try (Stream<Path> s = Files.list(staging)) {
+                // folders (JUnit XML per plugin) first, the JSON summary last
+                entries = s.sorted(Comparator.comparing((Path p) -> !Files.isDirectory(p))
+                        .thenComparing(Path::getFileName)).toList();
+            }
+            for (Path p : entries) {
+                Path to = target.resolve(p.getFileName().toString());
+                if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+                    TemporaryPaths.delete(to);
+                }
+                Files.move(p, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write TCK reports to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int verdict(List<?> outcomes) throws ReflectiveOperationException {
         boolean notExercised = false;
         for (Object o : outcomes) {
             if ((Boolean) o.getClass().getMethod("breaksConformance").invoke(o)) {

@@ -30,7 +30,7 @@ final class Images {
      * Lays samples out in a grid, as close to square as their shape allows (wide strips stack in one column),
      * on an RGB canvas when any of them has colour.
      */
-    static void writeGrid(List<Sample.Image> images, Path file) {
+    static void writeGrid(List<Sample.Image> images, Path file, boolean removeOnSignal) {
         int n = images.size();
         int w = images.stream().mapToInt(Sample.Image::width).max().orElse(1);
         int h = images.stream().mapToInt(Sample.Image::height).max().orElse(1);
@@ -43,14 +43,14 @@ final class Images {
         for (int i = 0; i < n; i++) {
             draw(grid, images.get(i), pad + (i % cols) * (w + pad), pad + (i / cols) * (h + pad));
         }
-        write(grid, file);
+        write(grid, file, removeOnSignal);
     }
 
-    static void writeOne(Sample.Image image, Path file) {
+    static void writeOne(Sample.Image image, Path file, boolean removeOnSignal) {
         BufferedImage img = new BufferedImage(image.width(), image.height(),
                 image.channels() == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         draw(img, image, 0, 0);
-        write(img, file);
+        write(img, file, removeOnSignal);
     }
 
     private static void draw(BufferedImage target, Sample.Image image, int x0, int y0) {
@@ -76,7 +76,7 @@ final class Images {
         return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
     }
 
-    private static void write(BufferedImage img, Path file) {
+    private static void write(BufferedImage img, Path file, boolean removeOnSignal) {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, "png", png)) {
@@ -85,6 +85,6 @@ final class Images {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
         }
-        AtomicFiles.write(png.toByteArray(), file);
+        AtomicFiles.write(png.toByteArray(), file, removeOnSignal);
     }
 }

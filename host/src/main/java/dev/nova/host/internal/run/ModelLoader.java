@@ -7,15 +7,13 @@ import dev.nova.api.PluginException;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.Checkpoint;
 import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.TemporaryPaths;
 import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Makes the model a plan runs: a fresh one from the plugin's configuration, or one restored from the plan's
@@ -78,20 +76,15 @@ public final class ModelLoader {
         }
     }
 
-    /** A scratch folder for a model that is not part of a run (generate, evaluate); see {@link #deleteQuietly}. */
+    /**
+     * A scratch folder for a model that is not part of a run (generate, evaluate), removed by
+     * {@link #deleteQuietly}, or on SIGINT/SIGTERM if the command is stopped first.
+     */
     static Path scratch() {
-        try {
-            return Files.createTempDirectory("nova-work");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a scratch directory: " + e.getMessage(), e);
-        }
+        return TemporaryPaths.directory("nova-work");
     }
 
     static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // scratch space in the temp folder; the OS cleans what is left
-        }
+        TemporaryPaths.delete(dir);
     }
 }

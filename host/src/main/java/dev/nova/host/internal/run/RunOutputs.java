@@ -81,7 +81,7 @@ final class RunOutputs {
                 String first = samples.get(0) instanceof Sample.Text t ? t.text() : "";
                 err.println("sample | " + first.replace("\n", "\n       | "));
             }
-            case IMAGE -> Images.writeGrid(Images.of(samples), run.samples().resolve(name + ".png"));
+            case IMAGE -> Images.writeGrid(Images.of(samples), run.samples().resolve(name + ".png"), false);
         }
     }
 

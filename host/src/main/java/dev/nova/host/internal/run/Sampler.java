@@ -6,6 +6,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.support.OutputClosedException;
 import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.Terminal;
 import jakarta.inject.Inject;
@@ -45,17 +46,29 @@ public final class Sampler {
      * @param request what to generate (its listener is replaced by the terminal's)
      * @param gridFile where image grids go
      * @param eachDir where single images go, if wanted
+     * @param raw whether text goes to the terminal as generated; otherwise its control characters are escaped when
+     *     standard output is a terminal ({@link Terminal#escapeControls})
      * @return the samples
+     * @throws OutputClosedException as soon as standard output is closed by its reader
      */
-    public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir) {
+    public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir, boolean raw) {
         boolean text = plan.info().modality() == Modality.TEXT;
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
-        TextStream stream = new TextStream(terminal, text ? prompt : null);
+        TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
         GenerationRequest req = new GenerationRequest(request.count(), request.seed(), request.options(), stream);
         Path work = ModelLoader.scratch();
         try (GenerativeModel model = loader.restore(loader.context(work))) {
-            List<Sample> samples = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate",
-                    () -> model.generate(req));
+            List<Sample> samples;
+            try {
+                samples = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate",
+                        () -> model.generate(req));
+            } catch (RuntimeException e) {
+                if (stream.closed || e.getCause() instanceof OutputClosedException) {
+                    // thrown through the plugin by the listener: the reader is gone, nothing else went wrong
+                    throw new OutputClosedException();
+                }
+                throw e;
+            }
             if (text) {
                 stream.finish(samples);
             } else {
@@ -69,11 +82,11 @@ public final class Sampler {
 
     private void writeImages(List<Sample.Image> images, Path gridFile, Optional<Path> eachDir) {
         PrintStream err = terminal.err();
-        Images.writeGrid(images, gridFile);
+        Images.writeGrid(images, gridFile, true);
         err.println("nova: wrote " + images.size() + (images.size() == 1 ? " image to " : " images to ") + gridFile);
         if (eachDir.isPresent()) {
             for (int i = 0; i < images.size(); i++) {
-                Images.writeOne(images.get(i), eachDir.get().resolve(String.format("sample-%04d.png", i)));
+                Images.writeOne(images.get(i), eachDir.get().resolve(String.format("sample-%04d.png", i)), true);
             }
             err.println("nova: wrote " + images.size() + (images.size() == 1 ? " PNG file to " : " PNG files to ")
                     + eachDir.get());
@@ -84,12 +97,27 @@ public final class Sampler {
     private static final class TextStream implements GenerationListener {
         private final Terminal terminal;
         private final String prompt;
+        private final boolean escape;
         private boolean streamed;
         private int current = -1;
+        volatile boolean closed;
 
-        TextStream(Terminal terminal, String prompt) {
+        TextStream(Terminal terminal, String prompt, boolean escape) {
             this.terminal = terminal;
             this.prompt = prompt;
+            this.escape = escape;
+        }
+
+        private void print(String s) {
+            terminal.out().print(escape ? Terminal.escapeControls(s) : s);
+        }
+
+        /** Flushes, and stops generation (through the plugin) when the reader has closed the pipe. */
+        private void flush() {
+            if (terminal.out().checkError()) {
+                closed = true;
+                throw new OutputClosedException();
+            }
         }
 
         @Override
@@ -102,11 +130,11 @@ public final class Sampler {
                     terminal.out().print("\n\n");
                 }
                 current = i;
-                terminal.out().print(prompt);
+                print(prompt);
             }
             streamed = true;
-            terminal.out().print(text);
-            terminal.out().flush();
+            print(text);
+            flush();
         }
 
         @Override
@@ -118,10 +146,11 @@ public final class Sampler {
         void finish(List<Sample> samples) {
             if (!streamed) {
                 for (int i = 0; i < samples.size(); i++) {
-                    terminal.out().print((i > 0 ? "\n\n" : "") + ((Sample.Text) samples.get(i)).text());
+                    print((i > 0 ? "\n\n" : "") + ((Sample.Text) samples.get(i)).text());
                 }
             }
             terminal.out().println();
+            flush();
         }
     }
 }

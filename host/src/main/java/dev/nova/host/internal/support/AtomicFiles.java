@@ -22,7 +22,22 @@ public final class AtomicFiles {
      * @param file the target
      */
     public static void write(byte[] bytes, Path file) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        write(bytes, file, false);
+    }
+
+    /**
+     * Writes bytes as {@link #write(byte[], Path)} does.
+     *
+     * @param bytes the content
+     * @param file the target
+     * @param removeOnSignal whether a signal that ends the JVM mid-write removes the temporary file (commands
+     *     without a checkpoint to finish: {@link TemporaryPaths})
+     */
+    public static void write(byte[] bytes, Path file, boolean removeOnSignal) {
+        Path tmp = temporarySibling(file);
+        if (removeOnSignal) {
+            TemporaryPaths.track(tmp);
+        }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(tmp, bytes, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -36,6 +51,22 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // the write's own failure is what is reported
             }
+            TemporaryPaths.release(tmp);
         }
+    }
+
+    /**
+     * The temporary sibling of a file: {@code .NAME.tmp}, or a shorter {@code .nova-HASH.tmp} when that would pass
+     * the 255-byte limit of a file name (a legal 255-byte name must still be writable).
+     *
+     * @param file the target
+     * @return the temporary file beside it
+     */
+    public static Path temporarySibling(Path file) {
+        String name = file.getFileName().toString();
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 5 <= 255) {
+            return file.resolveSibling("." + name + ".tmp");
+        }
+        return file.resolveSibling(".nova-" + Sha256.ofText(name).substring(0, 16) + ".tmp");
     }
 }
