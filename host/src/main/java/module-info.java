@@ -11,6 +11,7 @@ module dev.nova.host {
     requires jakarta.inject;
     // PNG writing for image samples, and the loss chart (JFreeChart).
     requires java.desktop;
+    requires jdk.management;
     requires org.jfree.jfreechart;
     // @Generated on Dagger's generated code.
     requires static java.compiler;

@@ -45,10 +45,12 @@ public interface ModelContext {
      * Resolves a path from the config against {@link #baseDirectory()}.
      *
      * @param configured a path as written in the config
-     * @return the absolute, normalised path
+     * @return the absolute path, not normalised: a {@code ..} after a symbolic link is left to the file system, which
+     *     resolves it as a shell does ({@code linked/../corpus.txt} is the {@code corpus.txt} beside the link's
+     *     target, not beside the link)
      */
     default Path resolve(String configured) {
-        return baseDirectory().resolve(configured).toAbsolutePath().normalize();
+        return baseDirectory().resolve(configured).toAbsolutePath();
     }
 
     /**

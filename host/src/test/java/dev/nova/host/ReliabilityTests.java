@@ -548,6 +548,32 @@ class ReliabilityTests {
             assertTrue(raw.out().startsWith(hostile), "--raw on a terminal too");
         }
 
+        /** {@code linked/../corpus.txt} is the file a shell would open: '..' of the link's target, not of the link. */
+        @Test
+        void aRelativeDataPathThroughASymbolicLinkResolvesAsTheShellDoes() throws Exception {
+            Path target = Files.createDirectories(dir.resolve("elsewhere/inner"));
+            Files.writeString(dir.resolve("elsewhere/corpus.txt"), "abab abab abab\n");
+            Files.writeString(dir.resolve("corpus.txt"), "zzzz decoy zzzz\n");
+            Files.createSymbolicLink(dir.resolve("linked"), target);
+            Path conf = Files.writeString(dir.resolve("linked.conf"), "nova { plugin = uni, train { steps = 2,"
+                    + " eval-every = 2 } }\nplugins.uni.text-file = \"linked/../corpus.txt\"\n");
+            Path run = dir.resolve("via-link");
+            Result r = nova("train", conf.toString(), "--plugin-path", plugins.toString(), "--run-dir", run.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(sha256(dir.resolve("elsewhere/corpus.txt")),
+                    manifest(run.resolve("checkpoints/latest.ckpt")).getProperty("data.text-file.sha256"),
+                    "trained on the file the shell finds, not the decoy beside the link");
+        }
+
+        @Test
+        void anErrorNamingAPathWithANewlineIsStillOneLine() throws Exception {
+            Result r = nova("train", dir.resolve("two\nlines\u001b[2J.conf").toString(), "--plugin-path",
+                    plugins.toString());
+            assertEquals(2, r.code(), r.err());
+            assertOneLine(r);
+            assertTrue(r.err().contains("two lines\\x1b[2J.conf"), r.err());
+        }
+
         @Test
         void aLegalFileNameOf255BytesIsWritable() throws Exception {
             String name = "s".repeat(251) + ".png";

@@ -82,7 +82,7 @@ public final class ImageInputs {
      * @throws PluginException naming the option and the path when there are too few images or none readable
      */
     public static ImageSet fromPath(String pluginId, String key, String value, int count, int size) {
-        Path p = Path.of(value).toAbsolutePath().normalize();
+        Path p = Path.of(value).toAbsolutePath();
         if (Files.isDirectory(p)) {
             ImageSet set = ImageData.readFolder(pluginId, p, size);
             if (set.count() < count) {

@@ -442,7 +442,8 @@ public final class Checks {
             }
             java.nio.file.Path p;
             try {
-                p = baseDirectory.resolve(v).toAbsolutePath().normalize();
+                // not normalised: '..' after a symbolic link is the file system's to resolve, as in a shell
+                p = baseDirectory.resolve(v).toAbsolutePath();
             } catch (java.nio.file.InvalidPathException ex) {
                 add(key, "must be a file or folder path, found '" + v + "'");
                 continue;

@@ -58,15 +58,33 @@ public final class Cli {
      */
     public static int run(Terminal given, Optional<ClusterEngine> engine, String... args) {
         Terminal terminal = given.stoppingWhenClosed();
+        boolean debug = Arrays.asList(args).contains("--debug");
+        try {
+            return execute(terminal, engine, debug, args);
+        } catch (OutputClosedException closed) {
+            // The reader of standard output went away (| head): stop quietly, as Unix tools do.
+            return OutputClosedException.EXIT_CODE;
+        } catch (Throwable t) {
+            // Nothing escapes as a stack trace: an Error from anywhere (a plugin's, the JVM's, one while starting
+            // up under a hostile limit) is one line too.
+            if (debug) {
+                t.printStackTrace(terminal.err());
+            }
+            terminal.err().println("nova: error: " + t.getClass().getSimpleName() + ": " + oneLine(t.getMessage())
+                    + Limits.hint(t) + (debug ? "" : " (run with --debug for details)"));
+            return FAILURE;
+        }
+    }
+
+    private static int execute(Terminal terminal, Optional<ClusterEngine> engine, boolean debug, String... args) {
         // PNGs (samples, the loss chart) are encoded in memory: ImageIO's file cache registers a shutdown hook per
         // stream, which fails (and lost the interrupt checkpoint) when a PNG is written while the JVM shuts down.
         javax.imageio.ImageIO.setUseCache(false);
-        boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new NovaCommand(terminal, engine));
         cl.setOut(new java.io.PrintWriter(terminal.out(), true));
         cl.setErr(new java.io.PrintWriter(terminal.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {
-            terminal.err().println("nova: " + ex.getMessage().replaceAll("\\s*\\R\\s*", " "));
+            terminal.err().println("nova: " + oneLine(ex.getMessage()));
             terminal.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
@@ -78,38 +96,33 @@ public final class Cli {
                 return OutputClosedException.EXIT_CODE;
             }
             if (ex instanceof UsageException) {
-                terminal.err().println("nova: " + ex.getMessage());
+                terminal.err().println("nova: " + oneLine(ex.getMessage()));
                 return USAGE;
             }
             if (ex instanceof InvalidOptionException || ex instanceof InvalidConfigException) {
                 // A value the user gave that the plugin refused: a usage error, like the host's own checks.
-                terminal.err().println("nova: " + String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " "));
+                terminal.err().println("nova: " + oneLine(ex.getMessage()));
                 return USAGE;
             }
             String message = ex instanceof PluginException || ex instanceof java.io.UncheckedIOException
                     || ex instanceof RunFailedException ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
             // A run's own failure without a cause (divergence) has no stack trace worth showing.
             boolean details = !debug && !(ex instanceof RunFailedException && ex.getCause() == null);
-            terminal.err().println("nova: error: " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")
+            terminal.err().println("nova: error: " + oneLine(message) + Limits.hint(ex)
                     + (details ? " (run with --debug for details)" : ""));
             return FAILURE;
         });
-        try {
-            int code = cl.execute(args);
-            terminal.out().flush();
-            return code;
-        } catch (OutputClosedException closed) {
-            // The reader of standard output went away (| head): stop quietly, as Unix tools do.
-            return OutputClosedException.EXIT_CODE;
-        } catch (Throwable t) {
-            // Nothing escapes as a stack trace: an Error from anywhere (a plugin's, the JVM's) is one line too.
-            if (debug) {
-                t.printStackTrace(terminal.err());
-            }
-            terminal.err().println("nova: error: " + t.getClass().getSimpleName() + ": "
-                    + String.valueOf(t.getMessage()).replaceAll("\\s*\\R\\s*", " ")
-                    + (debug ? "" : " (run with --debug for details)"));
-            return FAILURE;
-        }
+        int code = cl.execute(args);
+        terminal.out().flush();
+        return code;
+    }
+
+    /**
+     * A message as one line: line breaks (a path with a newline in it, a plugin's multi-line message) become spaces
+     * and other control characters are shown escaped, so that an error is always one line and never drives the
+     * terminal.
+     */
+    static String oneLine(String message) {
+        return Terminal.escapeControls(String.valueOf(message).replaceAll("\\s*\\R\\s*", " "));
     }
 }

@@ -264,7 +264,7 @@ public final class NovaCommand implements Runnable {
         @Override
         public Integer call() {
             nova.component(Invocation.read(checkpoint, pluginPath.get())).evaluator()
-                    .evaluate(new EvaluationRequest(Optional.ofNullable(data).map(p -> p.toAbsolutePath().normalize()),
+                    .evaluate(new EvaluationRequest(Optional.ofNullable(data).map(Path::toAbsolutePath),
                             seed, Map.copyOf(options)));
             return 0;
         }

@@ -90,7 +90,7 @@ final class Provenance {
                 continue;                           // builtin:..., a URL: recorded as configured in the config
             }
             try {
-                Path p = base.resolve(v).toAbsolutePath().normalize();
+                Path p = base.resolve(v).toAbsolutePath();       // as ModelContext.resolve: not normalised
                 if (Files.exists(p)) {
                     out.put(key, p);
                 }
