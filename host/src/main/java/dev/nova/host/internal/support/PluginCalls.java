@@ -99,10 +99,27 @@ public final class PluginCalls {
                     + " NOVA_JAVA_OPTS=-Xmx8g";
         } else if (e instanceof StackOverflowError) {
             detail = what + " failed with a StackOverflowError (unbounded recursion in the plugin)";
+        } else if (root(e) instanceof UnsatisfiedLinkError link) {
+            // ND4J's native library: an ExceptionInInitializerError whose message says nothing useful
+            String m = String.valueOf(link.getMessage());
+            detail = what + " failed: a native library could not be loaded (" + m.substring(m.lastIndexOf('/') + 1) + ")"
+                    + (m.contains("failed to map segment") || m.contains("cannot allocate memory")
+                            ? "; the limit on the process's virtual memory (ulimit -v) is too low for it" : "");
         } else {
+            Throwable root = root(e);
             detail = what + " failed with undocumented " + e.getClass().getName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + (root == e ? "" : " (caused by " + root.getClass().getName()
+                            + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")");
         }
         return new PluginException(pluginId, detail.replaceAll("\\s*\\R\\s*", " "), e);
+    }
+
+    private static Throwable root(Throwable e) {
+        Throwable r = e;
+        for (int depth = 0; r.getCause() != null && r.getCause() != r && depth < 32; depth++) {
+            r = r.getCause();
+        }
+        return r;
     }
 }
