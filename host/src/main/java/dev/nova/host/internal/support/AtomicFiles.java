@@ -35,14 +35,18 @@ public final class AtomicFiles {
      */
     public static void write(byte[] bytes, Path file, boolean removeOnSignal) {
         Path tmp = temporarySibling(file);
-        if (removeOnSignal) {
-            TemporaryPaths.track(tmp);
-        }
-        try {
+        TemporaryPaths.Write write = () -> {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(tmp, bytes, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        };
+        try {
+            if (removeOnSignal) {
+                TemporaryPaths.writing(tmp, write);
+            } else {
+                write.run();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +25,22 @@ public final class TemporaryPaths {
 
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
+    /**
+     * Writes of temporary files hold it shared; the shutdown hook takes it exclusively (waiting for writes in
+     * flight) and never gives it back, so no temporary file is created after the hook removed them.
+     */
+    private static final ReentrantReadWriteLock WRITES = new ReentrantReadWriteLock();
+
+    /** A write that creates a temporary file (and moves it into place). */
+    @FunctionalInterface
+    public interface Write {
+        /**
+         * Writes.
+         *
+         * @throws IOException if it fails
+         */
+        void run() throws IOException;
+    }
 
     private TemporaryPaths() {
     }
@@ -62,6 +80,24 @@ public final class TemporaryPaths {
     }
 
     /**
+     * Runs a write that creates {@code tmp}, removed on a signal: once the JVM is stopping, a write that has not
+     * started waits for the end (so it never leaves a file the hook could not see).
+     *
+     * @param tmp the temporary file the write creates (the caller removes it, or moves it into place)
+     * @param write the write
+     * @throws IOException from the write
+     */
+    public static void writing(Path tmp, Write write) throws IOException {
+        WRITES.readLock().lock();
+        try {
+            track(tmp);
+            write.run();
+        } finally {
+            WRITES.readLock().unlock();
+        }
+    }
+
+    /**
      * Stops tracking a path that was moved into place or removed.
      *
      * @param path the path
@@ -81,9 +117,34 @@ public final class TemporaryPaths {
     }
 
     private static void deleteAll() {
-        for (Path p : LIVE) {
-            deleteTree(p);
+        try {
+            // Writes in flight finish (a PNG takes milliseconds); one stuck on a slow disk is not waited for long.
+            WRITES.writeLock().tryLock(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        // The command's thread runs on while the JVM stops, and a library may create a folder again (JUnit makes
+        // the TCK's report folder when a plugin's run starts): sweep until a sweep finds nothing, 100 ms apart.
+        for (int sweep = 0; sweep < 20 && deleteTracked(); sweep++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Removes every tracked path that exists; whether there was any. */
+    private static boolean deleteTracked() {
+        boolean found = false;
+        for (Path p : LIVE) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                found = true;
+                deleteTree(p);
+            }
+        }
+        return found;
     }
 
     private static void deleteTree(Path path) {
