@@ -224,6 +224,25 @@ class ReliabilityTests {
             assertOneLine(r);
         }
 
+        /** A sound file whose payload the plugin refuses (a newer format, another model's) is bad input: exit 2. */
+        @Test
+        void aPayloadThePluginRefusesIsBadInput() throws Exception {
+            Path ckpt = trained().resolve("checkpoints/latest.ckpt");
+            byte[] payload = entry(ckpt, "payload.bin");
+            payload[0] ^= 0x7f;                                        // the fixture's magic number
+            java.util.Properties m = manifest(ckpt);
+            m.setProperty("entry.payload.bin.sha256", HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(payload)));
+            Path half = rewrite(ckpt, dir.resolve("half.ckpt"), "payload.bin", out -> out.write(payload));
+            Path foreign = rewrite(half, dir.resolve("foreign.ckpt"), "manifest.properties", out -> m.store(out, null));
+            for (String command : List.of("generate", "evaluate")) {
+                Result r = nova(command, foreign.toString(), "--plugin-path", plugins.toString());
+                assertEquals(2, r.code(), command + ": " + r.err());
+                assertEquals("nova: checkpoint " + foreign + ": plugin 'uni': payload is not a fixture unigram checkpoint"
+                        + " (bad magic)", r.err().strip());
+            }
+        }
+
         @Test
         void aFormatOneCheckpointWithoutDigestsStillLoads() throws Exception {
             Path ckpt = trained().resolve("checkpoints/latest.ckpt");
