@@ -37,6 +37,8 @@ import org.apiguardian.api.API;
  *     report prints (since API 1.3; see {@link #withRuleNotExercised})
  * @param generationOptions generation options the plugin takes, each with values it accepts, in order (since API 1.3;
  *     see {@link #withGenerationOption})
+ * @param optimizerSettings settings layered over {@code config} under which the optimiser's gradient clipping,
+ *     learning-rate warm-up and decay all take effect (since API 1.3; see {@link #withOptimizerSettings})
  * @since 1.1
  */
 @API(status = EXPERIMENTAL, since = "1.1")
@@ -44,7 +46,8 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
                                  Optional<Map.Entry<String, Object>> invalidSetting,
                                  Optional<Map.Entry<String, Object>> invalidGenerationOption,
                                  Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless,
-                                 Map<String, String> rulesNotExercised, Map<String, List<Object>> generationOptions) {
+                                 Map<String, String> rulesNotExercised, Map<String, List<Object>> generationOptions,
+                                 Optional<Config> optimizerSettings) {
 
     /** Checks that nothing is null, and copies the opted-out rules. */
     public ConformanceProfile {
@@ -53,6 +56,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Objects.requireNonNull(invalidSetting, "invalidSetting");
         Objects.requireNonNull(invalidGenerationOption, "invalidGenerationOption");
         Objects.requireNonNull(incompatibleSetting, "incompatibleSetting");
+        Objects.requireNonNull(optimizerSettings, "optimizerSettings");
         rulesNotExercised = Map.copyOf(rulesNotExercised);
         Map<String, List<Object>> options = new java.util.LinkedHashMap<>();
         generationOptions.forEach((k, v) -> options.put(k, List.copyOf(v)));
@@ -72,7 +76,8 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
     public ConformanceProfile(Config config, Optional<String> vocabulary, Optional<Map.Entry<String, Object>> invalidSetting,
                               Optional<Map.Entry<String, Object>> invalidGenerationOption,
                               Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless) {
-        this(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting, shapeless, Map.of(), Map.of());
+        this(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting, shapeless, Map.of(), Map.of(),
+                Optional.empty());
     }
 
     /**
@@ -83,7 +88,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public static ConformanceProfile of(Config config) {
         return new ConformanceProfile(config, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Optional.empty());
     }
 
     /**
@@ -94,7 +99,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withVocabulary(String characters) {
         return new ConformanceProfile(config, Optional.of(characters), invalidSetting, invalidGenerationOption,
-                incompatibleSetting, shapeless, rulesNotExercised, generationOptions);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings);
     }
 
     /**
@@ -106,7 +111,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, Optional.of(Map.entry(key, value)), invalidGenerationOption,
-                incompatibleSetting, shapeless, rulesNotExercised, generationOptions);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings);
     }
 
     /**
@@ -118,7 +123,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidGenerationOption(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, Optional.of(Map.entry(key, value)),
-                incompatibleSetting, shapeless, rulesNotExercised, generationOptions);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings);
     }
 
     /**
@@ -130,7 +135,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withIncompatibleSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption,
-                Optional.of(Map.entry(key, value)), false, rulesNotExercised, generationOptions);
+                Optional.of(Map.entry(key, value)), false, rulesNotExercised, generationOptions, optimizerSettings);
     }
 
     /**
@@ -141,7 +146,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withNoShapeSettings() {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, Optional.empty(), true,
-                rulesNotExercised, generationOptions);
+                rulesNotExercised, generationOptions, optimizerSettings);
     }
 
     /**
@@ -166,7 +171,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Map<String, String> rules = new java.util.TreeMap<>(rulesNotExercised);
         rules.put(rule, reason);
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
-                shapeless, rules, generationOptions);
+                shapeless, rules, generationOptions, optimizerSettings);
     }
 
     /**
@@ -189,6 +194,23 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Map<String, List<Object>> options = new java.util.LinkedHashMap<>(generationOptions);
         options.put(key, List.of(validValues));
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
-                shapeless, rulesNotExercised, options);
+                shapeless, rulesNotExercised, options, optimizerSettings);
+    }
+
+    /**
+     * Declares settings under which the optimiser's gradient clipping, learning-rate warm-up and decay all take
+     * effect within 20 steps of the conformance configuration (for kit's optimiser, for example
+     * {@code train { gradient-clip = 0.1, warmup-steps = 5, decay-steps = 15 }}). Rule 9.6 trains data-parallel under
+     * them: a data-parallel update that forgets the schedule or the clipping is only visible there. A model that
+     * does not offer data-parallel training need not declare them.
+     *
+     * @param settings a configuration layered over the profile's; training under it must differ from training
+     *     without it
+     * @return a new profile
+     * @since 1.3
+     */
+    public ConformanceProfile withOptimizerSettings(Config settings) {
+        return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
+                shapeless, rulesNotExercised, generationOptions, Optional.of(settings));
     }
 }

@@ -178,6 +178,11 @@ final class Harness {
                 : Map.of(GenerationRequest.TEMPERATURE, List.of(0.5, 2.0));
     }
 
+    /** Settings under which the optimiser's clipping, warm-up and decay engage (rule 9.6), if declared. */
+    Optional<Config> optimizerSettings() {
+        return profile().flatMap(ConformanceProfile::optimizerSettings);
+    }
+
     /** A setting under which a payload written with the conformance config must not restore (rule 6.6). */
     Optional<Map.Entry<String, Object>> incompatibleSetting() {
         return profile().flatMap(ConformanceProfile::incompatibleSetting);
@@ -235,6 +240,11 @@ final class Harness {
     /** A fresh model from the conformance config. */
     GenerativeModel fresh() {
         return keep(call("2.2", "create", () -> provider.create(config(), context())));
+    }
+
+    /** A fresh model from settings layered over the conformance config (rule 9.6). */
+    GenerativeModel fresh(Config overlay) {
+        return keep(call("9.6", "create", () -> provider.create(overlay.withFallback(config()).resolve(), context())));
     }
 
     /** A fresh model from the conformance config with another seed (rule 3.4). */

@@ -2,9 +2,11 @@ package dev.nova.tck;
 
 import static dev.nova.tck.Harness.applicableOnlyIf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.typesafe.config.Config;
 import dev.nova.api.DataParallel;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.PluginException;
@@ -171,11 +173,36 @@ interface Section9DataParallel extends Rules {
     @Test
     default void required_spec9_4_replicasTrainAsOneProcess() {
         Harness h = harness();
-        GenerativeModel driver = h.fresh();
+        replicasTrainAsOneProcess("9.4", h::fresh);
+    }
+
+    @Test
+    default void required_spec9_6_replicasTrainAsOneProcessWhenTheOptimiserClipsWarmsUpAndDecays() {
+        Harness h = harness();
+        parallel(h.fresh());
+        Optional<Config> settings = h.optimizerSettings();
+        h.requireFact(settings.isPresent(), "no optimiser settings declared under which gradient clipping, warm-up and"
+                + " decay take effect (ConformanceProfile.withOptimizerSettings)");
+        List<Double> plain = h.train(h.fresh(), Harness.REPLICA_STEPS).stream().map(StepEvent::loss).toList();
+        List<Double> engaged = h.train(h.fresh(settings.get()), Harness.REPLICA_STEPS).stream().map(StepEvent::loss)
+                .toList();
+        assertNotEquals(plain, engaged, h.violation("9.6", "training under the declared optimiser settings "
+                + settings.get().root().render(com.typesafe.config.ConfigRenderOptions.concise())
+                + " gives the same losses as without them: they do not engage"));
+        replicasTrainAsOneProcess("9.6", () -> h.fresh(settings.get()));
+    }
+
+    /**
+     * 3 replicas on uneven slices train {@link Harness#REPLICA_STEPS} steps, the driver applying the mean; the
+     * result must be single-process training's.
+     */
+    private void replicasTrainAsOneProcess(String rule, java.util.function.Supplier<GenerativeModel> fresh) {
+        Harness h = harness();
+        GenerativeModel driver = fresh.get();
         DataParallel d = parallel(driver);
         List<DataParallel> replicas = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            replicas.add(parallel(h.fresh()));
+            replicas.add(parallel(fresh.get()));
         }
         String shape = null;
         List<Double> parallelLosses = new ArrayList<>();
@@ -187,7 +214,7 @@ interface Section9DataParallel extends Rules {
             shape = shape == null ? Arrays.toString(cuts) : shape;
             for (int i = 0; i + 1 < cuts.length; i++) {
                 DataParallel r = replicas.get(i);
-                h.call("9.4", "writeParameters", () -> {
+                h.call(rule, "writeParameters", () -> {
                     r.writeParameters(params);
                     return null;
                 });
@@ -198,21 +225,22 @@ interface Section9DataParallel extends Rules {
                 sum[k] = (float) (sum[k] / units);
             }
             long s = step;
-            h.call("9.4", "applyUpdate", () -> d.applyUpdate(s, sum, stats));
+            h.call(rule, "applyUpdate", () -> d.applyUpdate(s, sum, stats));
             parallelLosses.add(stats.get(DataParallel.LOSS) / units);
         }
-        GenerativeModel single = h.fresh();
+        GenerativeModel single = fresh.get();
         List<Double> losses = h.train(single, Harness.REPLICA_STEPS).stream().map(StepEvent::loss).toList();
-        assertEquals(Harness.REPLICA_STEPS, driver.step(), h.violation("9.4", "after " + Harness.REPLICA_STEPS + " applyUpdate calls the"
-                + " model is at step " + driver.step()));
+        assertEquals(Harness.REPLICA_STEPS, driver.step(), h.violation(rule, "after " + Harness.REPLICA_STEPS
+                + " applyUpdate calls the model is at step " + driver.step()));
         float[] expected = parameters(parallel(single));
         float[] actual = parameters(d);
-        assertTrue(relative(actual, expected) <= Harness.PARALLEL_TOLERANCE, h.violation("9.4", replicas.size() + " replicas on"
-                + " slices such as " + shape + " trained for " + Harness.REPLICA_STEPS + " steps to parameters "
-                + relative(actual, expected) + " (relative) away from single-process training"));
+        assertTrue(relative(actual, expected) <= Harness.PARALLEL_TOLERANCE, h.violation(rule, replicas.size()
+                + " replicas on slices such as " + shape + " trained for " + Harness.REPLICA_STEPS + " steps to"
+                + " parameters " + relative(actual, expected) + " (relative) away from single-process training"));
         for (int i = 0; i < Harness.REPLICA_STEPS; i++) {
-            assertTrue(relative(parallelLosses.get(i), losses.get(i)) <= 1e-4, h.violation("9.4", "at step " + (i + 1)
-                    + " the replicas' loss was " + parallelLosses.get(i) + ", single-process training's " + losses.get(i)));
+            assertTrue(relative(parallelLosses.get(i), losses.get(i)) <= 1e-4, h.violation(rule, "at step " + (i + 1)
+                    + " the replicas' loss was " + parallelLosses.get(i) + ", single-process training's "
+                    + losses.get(i)));
         }
     }
 

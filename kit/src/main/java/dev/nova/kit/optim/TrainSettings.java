@@ -115,4 +115,17 @@ public record TrainSettings(String optimizer, double learningRate, int warmupSte
         double progress = Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, decaySteps - warmupSteps));
         return minLearningRate + 0.5 * (learningRate - minLearningRate) * (1 + Math.cos(Math.PI * progress));
     }
+
+    /**
+     * Settings, in a plugin's subtree, under which this optimiser's gradient clipping, warm-up and decay all take
+     * effect within the TCK's 20 data-parallel steps: a plugin that trains with {@code train.*} of kit declares them
+     * with {@code ConformanceProfile.withOptimizerSettings} (TCK rule 9.6).
+     *
+     * @return {@code train { gradient-clip = 0.01, warmup-steps = 5, decay-steps = 15 }}
+     * @since 1.3
+     */
+    public static com.typesafe.config.Config engagedForConformance() {
+        return com.typesafe.config.ConfigFactory.parseString(
+                "train { gradient-clip = 0.01, warmup-steps = 5, decay-steps = 15 }");
+    }
 }

@@ -57,7 +57,8 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
         return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
                 .withVocabulary(TextSource.TINY_CORPUS)
                 .withInvalidSetting("model.heads", 0)
-                .withIncompatibleSetting("model.d-model", 32));
+                .withIncompatibleSetting("model.d-model", 32)
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
     }
 
     @Override

@@ -87,7 +87,8 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
                 .withGenerationOption("temperature", 0.5, 2.0)
                 .withGenerationOption("rows", "bernoulli")
                 .withGenerationOption("mode", "reconstruct")
-                .withIncompatibleSetting("model.hidden", 8));
+                .withIncompatibleSetting("model.hidden", 8)
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
     }
 
     /** Free bits are off: their threshold on the batch's mean KL would make the models not data-parallel (TCK §9). */

@@ -65,7 +65,8 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
         return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
                 .withVocabulary(TextSource.TINY_CORPUS)
                 .withInvalidSetting("model.hidden", -1)
-                .withIncompatibleSetting("model.hidden", 16));
+                .withIncompatibleSetting("model.hidden", 16)
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
     }
 
     @Override

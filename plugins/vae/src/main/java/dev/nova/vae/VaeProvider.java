@@ -59,7 +59,8 @@ public final class VaeProvider extends SettingsProvider<Settings> {
                 .withInvalidGenerationOption("temperature", -1.0)
                 .withGenerationOption("temperature", 0.5, 2.0)
                 .withGenerationOption("mode", "reconstruct")
-                .withIncompatibleSetting("model.latent", 3));
+                .withIncompatibleSetting("model.latent", 3)
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
     }
 
     @Override

@@ -45,6 +45,10 @@ final class FixtureModel implements GenerativeModel {
     private final Flaw flaw;
     private final int batch;
     private final double lr;
+    /** The optimiser's schedule: gradient clipping by global norm, linear warm-up and decay (0: off). */
+    private final double clip;
+    private final long warmup;
+    private final long decay;
     private final double[] logits;
     private long step;
     private long position;
@@ -77,6 +81,9 @@ final class FixtureModel implements GenerativeModel {
         this.flaw = flaw;
         this.batch = config.getInt("batch");
         this.lr = flaw == Flaw.LOSS_DOES_NOT_FALL ? 0.0 : config.getDouble("learning-rate");
+        this.clip = config.hasPath("gradient-clip") ? config.getDouble("gradient-clip") : 0;
+        this.warmup = config.hasPath("warmup-steps") ? config.getLong("warmup-steps") : 0;
+        this.decay = config.hasPath("decay-steps") ? config.getLong("decay-steps") : 0;
         this.logits = new double[modality == Modality.TEXT ? VOCABULARY.length() * VOCABULARY.length() : SIDE * SIDE];
         Random r = new Random(seed);
         for (int i = 0; i < logits.length; i++) {
@@ -163,9 +170,7 @@ final class FixtureModel implements GenerativeModel {
             synchronized (FixtureModel.class) {
                 if (cachedStep == step && cachedGrad != null && cachedGrad.length == logits.length) {
                     position += modality == Modality.TEXT ? batch : 1;
-                    for (int i = 0; i < logits.length; i++) {
-                        logits[i] = (float) (logits[i] - lr * cachedGrad[i]);
-                    }
+                    update(cachedGrad.clone(), step, true);
                     return cachedLoss;
                 }
             }
@@ -204,10 +209,36 @@ final class FixtureModel implements GenerativeModel {
                 cachedGrad = grad.clone();
             }
         }
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = (float) (logits[i] - lr * grad[i]);
-        }
+        update(grad, step, true);
         return loss;
+    }
+
+    /**
+     * The optimiser: gradient descent at step {@code s}'s rate, after clipping the gradient to {@code clip} (global
+     * norm); the rate warms up linearly over {@code warmup} steps and decays linearly to a tenth over {@code decay}.
+     */
+    private void update(double[] grad, long s, boolean schedule) {
+        double rate = lr;
+        double scale = 1;
+        if (schedule) {
+            if (warmup > 0) {
+                rate *= Math.min(1.0, (s + 1) / (double) warmup);
+            }
+            if (decay > 0) {
+                rate *= Math.max(0.1, 1 - s / (double) decay);
+            }
+            if (clip > 0) {
+                double norm = 0;
+                for (double g : grad) {
+                    norm += g * g;
+                }
+                norm = Math.sqrt(norm);
+                scale = norm > clip ? clip / norm : 1;
+            }
+        }
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) (logits[i] - rate * scale * grad[i]);
+        }
     }
 
     @Override
@@ -461,10 +492,12 @@ final class FixtureModel implements GenerativeModel {
             if (s != step) {
                 throw new PluginException(exceptionId, "an update for step " + s + " given to a model at step " + step);
             }
-            double rate = flaw == Flaw.DP_UPDATE_DIFFERS ? lr * 0.5 : lr;
-            for (int i = 0; i < logits.length; i++) {
-                logits[i] = (float) (logits[i] - rate * meanGradient[i]);
+            double[] g = new double[meanGradient.length];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = flaw == Flaw.DP_UPDATE_DIFFERS ? 0.5 * meanGradient[i] : meanGradient[i];
             }
+            // DP_IGNORES_SCHEDULE: the update path forgets the clipping, warm-up and decay that train applies
+            update(g, s, flaw != Flaw.DP_IGNORES_SCHEDULE);
             step++;
             position += modality == Modality.TEXT ? batch : 1;
             return Map.of();

@@ -116,7 +116,8 @@ class FixtureProvider implements GeneratorProvider {
                 .withInvalidSetting("learning-rate", -1.0)
                 .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
                 .withGenerationOption(GenerationRequest.TEMPERATURE, 0.5, 2.0)
-                .withIncompatibleSetting("hidden", 5));
+                .withIncompatibleSetting("hidden", 5)
+                .withOptimizerSettings(ConfigFactory.parseString("gradient-clip = 0.05, warmup-steps = 5, decay-steps = 15")));
     }
 
     @Override

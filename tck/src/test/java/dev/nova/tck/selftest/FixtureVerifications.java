@@ -275,4 +275,8 @@ final class FixtureVerifications {
     static final class DpUpdateDiffers extends Image {
         @Override Flaw flaw() { return Flaw.DP_UPDATE_DIFFERS; }
     }
+
+    static final class DpIgnoresSchedule extends Text {
+        @Override Flaw flaw() { return Flaw.DP_IGNORES_SCHEDULE; }
+    }
 }

@@ -64,5 +64,8 @@ enum Flaw {
     DP_WRITE_SHIFTS,
     DP_SUM_HAS_SIDE_EFFECT,
     DP_SLICES_DO_NOT_ADD_UP,
-    DP_UPDATE_DIFFERS
+    DP_UPDATE_DIFFERS,
+    // TCK 0.4
+    /** {@code applyUpdate} applies plain steps: no clipping, warm-up or decay (rule 9.6 only). */
+    DP_IGNORES_SCHEDULE
 }
