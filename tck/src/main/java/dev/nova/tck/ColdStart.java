@@ -1,0 +1,138 @@
+package dev.nova.tck;
+
+import dev.nova.api.GeneratorProvider;
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.ResolvedModule;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rule 1.5 measured as a host meets a plugin: its provider constructed in a JVM of its own on the same module path,
+ * so that every class initialiser the constructor and {@code info()} reach runs cold, as when {@code nova plugins}
+ * lists a folder of jars. In the JVM the kit runs in, those classes are already initialised by the rules before, and
+ * a provider that starts a native backend in a static initialiser looked cheap. (A second module layer in the same
+ * JVM cannot load the application again: its automatic modules would read both copies of their dependencies.)
+ */
+final class ColdStart {
+
+    /** Printed by the child JVM before the milliseconds it measured. */
+    private static final String MARK = "nova-tck-cold-start-ms=";
+
+    /**
+     * What constructing the provider cold cost.
+     *
+     * @param millis construction and {@code info()}, in milliseconds
+     * @param failure what went wrong instead, if the provider could not be constructed in a JVM of its own
+     */
+    record Result(long millis, Optional<String> failure) {
+    }
+
+    private ColdStart() {
+    }
+
+    /**
+     * Constructs the provider's class in a JVM of its own and calls {@code info()}, timing both there.
+     *
+     * @param provider a provider of the plugin under test
+     * @param scratch a folder for the child's argument file
+     * @return the cost, or empty when the provider is not in a named module with a location on disk (a class-path
+     *     plugin): then only the warm measure applies
+     */
+    static Optional<Result> measure(GeneratorProvider provider, Path scratch) {
+        Module module = provider.getClass().getModule();
+        Module tck = ColdStart.class.getModule();
+        if (!module.isNamed() || module.getLayer() == null || !tck.isNamed() || tck.getLayer() == null) {
+            return Optional.empty();
+        }
+        Set<Path> path = new LinkedHashSet<>();
+        location(module.getLayer().configuration(), module.getName()).ifPresent(path::add);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        collect(module.getLayer().configuration(), path);
+        collect(tck.getLayer().configuration(), path);
+        try {
+            Path args = Files.createTempFile(scratch, "cold-start", ".args");
+            List<String> lines = new ArrayList<>();
+            lines.add("-Xshare:auto");
+            lines.add("--module-path");
+            lines.add(quote(String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())));
+            lines.add("--add-modules");
+            lines.add(module.getName());
+            lines.add("-m");
+            lines.add(tck.getName() + "/" + ColdStart.class.getName());
+            lines.add(provider.getClass().getName());
+            Files.write(args, lines, StandardCharsets.UTF_8);
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "@" + args).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readNBytes(1 << 16);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.of(new Result(60_000, Optional.of("it did not return within 60 s")));
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            int at = text.lastIndexOf(MARK);
+            if (p.exitValue() == 0 && at >= 0) {
+                return Optional.of(new Result(Long.parseLong(text.substring(at + MARK.length()).strip()),
+                        Optional.empty()));
+            }
+            return Optional.of(new Result(0, Optional.of(text.strip().lines().reduce((a, b) -> b).orElse("exit "
+                    + p.exitValue()))));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static Optional<Path> location(Configuration cf, String name) {
+        return cf.findModule(name).flatMap(m -> m.reference().location()).filter(u -> "file".equals(u.getScheme()))
+                .map(Path::of).filter(Files::exists);
+    }
+
+    /** The file locations of every module of a configuration and its parents, the JDK's left out. */
+    private static void collect(Configuration cf, Set<Path> into) {
+        for (ResolvedModule m : cf.modules()) {
+            m.reference().location().filter(u -> "file".equals(u.getScheme())).map(URI::getPath).map(Path::of)
+                    .filter(Files::exists).ifPresent(into::add);
+        }
+        for (Configuration parent : cf.parents()) {
+            collect(parent, into);
+        }
+    }
+
+    /**
+     * The child JVM: constructs the named provider through the service loader, as a host does, calls
+     * {@code info()} and prints the milliseconds both took.
+     *
+     * @param args the provider's class name
+     * @throws Exception if it cannot be found or constructed (the parent reports it)
+     */
+    public static void main(String[] args) throws Exception {
+        long start = System.nanoTime();
+        for (ServiceLoader.Provider<GeneratorProvider> p : ServiceLoader.load(GeneratorProvider.class).stream().toList()) {
+            if (p.type().getName().equals(args[0])) {
+                p.get().info();
+                System.out.println(MARK + (System.nanoTime() - start) / 1_000_000);
+                return;
+            }
+        }
+        System.out.println("provider " + args[0] + " is not among the module path's GeneratorProvider services");
+        System.exit(3);
+    }
+}
