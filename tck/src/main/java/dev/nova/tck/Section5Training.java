@@ -131,4 +131,38 @@ interface Section5Training extends Rules {
         assertTrue(!(loss < 0), h.violation("5.7", "evaluate() reported loss " + loss + "; a negative log-probability in"
                 + " nats is never below 0"));
     }
+
+    @Test
+    default void required_spec5_8_evaluationReadsTheDataItIsGiven() {
+        Harness h = harness();
+        java.nio.file.Path folder = h.sandbox().resolve("evaluation-data");
+        java.nio.file.Path[] data;
+        if (h.isText()) {
+            java.util.Optional<String> vocabulary = h.vocabulary();
+            h.requireFact(vocabulary.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+            data = EvaluationData.text(vocabulary.get(), folder);
+        } else {
+            data = EvaluationData.images(folder);
+        }
+        GenerativeModel m = h.warm();
+        GenerativeModel twin = h.warm();
+        java.util.List<java.util.Map<String, Double>> results = new ArrayList<>();
+        for (java.nio.file.Path d : new java.nio.file.Path[] {data[0], data[0], data[1]}) {
+            EvaluationRequest request = new EvaluationRequest(java.util.Optional.of(d), Harness.SEED, java.util.Map.of());
+            java.util.Map<String, Double> metrics = h.call("5.8", "evaluate", () -> m.evaluate(request));
+            Double loss = metrics == null ? null : metrics.get(GenerativeModel.LOSS);
+            assertTrue(loss != null && Double.isFinite(loss) && metrics.values().stream().allMatch(v -> v != null
+                    && Double.isFinite(v)), h.violation("5.8", "evaluate() on " + d + " returned " + metrics));
+            results.add(metrics);
+        }
+        assertEquals(results.get(0), results.get(1), h.violation("5.8", "evaluating " + data[0] + " twice gave "
+                + results.get(0) + ", then " + results.get(1)));
+        assertTrue(!results.get(0).get(GenerativeModel.LOSS).equals(results.get(2).get(GenerativeModel.LOSS)),
+                h.violation("5.8", "evaluating " + data[0] + " and " + data[1] + " (other data) gave the same loss "
+                        + results.get(0).get(GenerativeModel.LOSS) + ": the data given is not what is evaluated"));
+        List<Double> expected = h.train(twin, 3).stream().map(StepEvent::loss).toList();
+        List<Double> actual = h.train(m, 3).stream().map(StepEvent::loss).toList();
+        assertEquals(expected, actual, h.violation("5.8", "after evaluating given data the model trained to losses "
+                + actual + "; without it to " + expected));
+    }
 }

@@ -196,13 +196,28 @@ final class PluginModel implements GenerativeModel {
             String key = request.options().keySet().iterator().next();
             throw new InvalidOptionException(PluginProvider.ID, key, "unknown option '" + key + "'; this plugin takes none");
         }
+        // The held-out tail of the training text, or the text file the user names (nova evaluate --data FILE: the
+        // path arrives absolute); its characters must be in the model's vocabulary.
+        int[] t;
+        int from;
         if (request.data().isPresent()) {
-            throw new InvalidOptionException(PluginProvider.ID, "data", "evaluates only on its held-out text");
+            java.nio.file.Path file = request.data().get();
+            try {
+                t = encode(java.nio.file.Files.readString(file), file.toString());
+            } catch (java.io.IOException e) {
+                throw new PluginException(PluginProvider.ID, "cannot read " + file + " as UTF-8 text: " + e);
+            }
+            if (t.length < 2) {
+                throw new PluginException(PluginProvider.ID, file + " holds fewer than 2 characters to score");
+            }
+            from = 0;
+        } else {
+            t = tokens();
+            from = trainEnd();
         }
-        int[] t = tokens();
         double nll = 0;
         int n = 0;
-        for (int i = trainEnd(); i + 1 < t.length; i++, n++) {
+        for (int i = from; i + 1 < t.length; i++, n++) {
             nll -= Math.log(probability(t[i], t[i + 1]));
         }
         return Map.of(LOSS, nll / Math.max(1, n));

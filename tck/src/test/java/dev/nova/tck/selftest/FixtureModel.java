@@ -368,17 +368,48 @@ final class FixtureModel implements GenerativeModel {
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
         double loss = 0;
+        // The data given (a text file; an image folder, scored by its mean byte), unless the flaw ignores it.
+        java.util.Optional<java.nio.file.Path> data = flaw == Flaw.EVAL_IGNORES_DATA ? java.util.Optional.empty()
+                : request.data();
         if (modality == Modality.TEXT) {
-            for (int i = 0; i < TEXT.length(); i++) {
-                int prev = VOCABULARY.indexOf(TEXT.charAt(i));
-                int next = VOCABULARY.indexOf(TEXT.charAt((i + 1) % TEXT.length()));
+            String text = TEXT;
+            if (data.isPresent()) {
+                try {
+                    text = java.nio.file.Files.readString(data.get());
+                } catch (IOException e) {
+                    throw new PluginException(exceptionId, "cannot read " + data.get() + ": " + e.getMessage());
+                }
+                if (text.length() < 2 || text.chars().anyMatch(c -> VOCABULARY.indexOf(c) < 0)) {
+                    throw new PluginException(exceptionId, data.get() + " is shorter than 2 characters or holds"
+                            + " characters outside the vocabulary");
+                }
+            }
+            for (int i = 0; i < text.length(); i++) {
+                int prev = VOCABULARY.indexOf(text.charAt(i));
+                int next = VOCABULARY.indexOf(text.charAt((i + 1) % text.length()));
                 loss -= Math.log(softmax(prev, 1)[next]);
             }
-            loss /= TEXT.length();
+            loss /= text.length();
         } else {
             for (int i = 0; i < logits.length; i++) {
                 double p = sigmoid(logits[i]);
                 loss -= target(i) * Math.log(p) + (1 - target(i)) * Math.log(1 - p);
+            }
+            if (data.isPresent()) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(data.get())
+                        .filter(java.nio.file.Files::isRegularFile)) {
+                    long sum = 0;
+                    long count = 0;
+                    for (java.nio.file.Path f : files.sorted().toList()) {
+                        for (byte b : java.nio.file.Files.readAllBytes(f)) {
+                            sum += b & 0xff;
+                            count++;
+                        }
+                    }
+                    loss += count == 0 ? 0 : sum / (255.0 * count);
+                } catch (IOException e) {
+                    throw new PluginException(exceptionId, "cannot read " + data.get() + ": " + e.getMessage());
+                }
             }
         }
         if (flaw == Flaw.NEGATIVE_LOSS) {

@@ -279,4 +279,8 @@ final class FixtureVerifications {
     static final class DpIgnoresSchedule extends Text {
         @Override Flaw flaw() { return Flaw.DP_IGNORES_SCHEDULE; }
     }
+
+    static final class EvalIgnoresData extends Image {
+        @Override Flaw flaw() { return Flaw.EVAL_IGNORES_DATA; }
+    }
 }

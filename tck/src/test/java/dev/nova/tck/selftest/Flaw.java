@@ -67,5 +67,7 @@ enum Flaw {
     DP_UPDATE_DIFFERS,
     // TCK 0.4
     /** {@code applyUpdate} applies plain steps: no clipping, warm-up or decay (rule 9.6 only). */
-    DP_IGNORES_SCHEDULE
+    DP_IGNORES_SCHEDULE,
+    /** {@code evaluate} scores its own held-out data whatever {@code EvaluationRequest.data()} names (rule 5.8). */
+    EVAL_IGNORES_DATA
 }

@@ -1,0 +1,110 @@
+package dev.nova.tck;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
+
+/**
+ * Data the kit makes in a plugin's modality for rule 5.8, as a user hands it to {@code nova evaluate --data}: a UTF-8
+ * text file for a text plugin, a folder of PNG files for an image plugin. Two sets that differ, so that a plugin
+ * that ignores the data it is given (and scores its own held-out split) is seen.
+ */
+final class EvaluationData {
+
+    private EvaluationData() {
+    }
+
+    /**
+     * Two text files of the vocabulary's characters: one in the vocabulary's order, one reversed, each repeated to
+     * at least 400 characters.
+     *
+     * @param vocabulary the characters the model knows
+     * @param folder where to write
+     * @return the two files
+     */
+    static Path[] text(String vocabulary, Path folder) {
+        StringBuilder forward = new StringBuilder();
+        StringBuilder backward = new StringBuilder();
+        String reversed = new StringBuilder(vocabulary).reverse().toString();
+        while (forward.length() < 400) {
+            forward.append(vocabulary);
+            backward.append(reversed);
+        }
+        try {
+            Files.createDirectories(folder);
+            return new Path[] {Files.writeString(folder.resolve("forward.txt"), forward, StandardCharsets.UTF_8),
+                    Files.writeString(folder.resolve("backward.txt"), backward, StandardCharsets.UTF_8)};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Two folders of eight 28 × 28 grey-scale PNG files, four in each of two class folders {@code 0} and {@code 1} (a
+     * class-conditional model needs classes; others ignore them): checkerboards of 4-pixel squares, and blank images
+     * with a bright frame.
+     *
+     * @param folder where to write
+     * @return the two folders
+     */
+    static Path[] images(Path folder) {
+        Path board = folder.resolve("checkerboard");
+        Path frame = folder.resolve("frame");
+        int n = 28;
+        try {
+            for (int k = 0; k < 8; k++) {
+                String cls = Integer.toString(k % 2);
+                Files.createDirectories(board.resolve(cls));
+                Files.createDirectories(frame.resolve(cls));
+                byte[] a = new byte[n * n];
+                byte[] b = new byte[n * n];
+                for (int y = 0; y < n; y++) {
+                    for (int x = 0; x < n; x++) {
+                        a[y * n + x] = (byte) (((x + k) / 4 + y / 4) % 2 == 0 ? 255 : 0);
+                        b[y * n + x] = (byte) (x < 2 + k % 3 || y < 2 || x >= n - 2 || y >= n - 2 ? 255 : 0);
+                    }
+                }
+                Files.write(board.resolve(cls).resolve("image-" + k + ".png"), png(a, n));
+                Files.write(frame.resolve(cls).resolve("image-" + k + ".png"), png(b, n));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Path[] {board, frame};
+    }
+
+    /** A grey-scale PNG (8 bits, no interlace), written by hand: the kit reads only {@code dev.nova.api}. */
+    static byte[] png(byte[] grey, int side) throws IOException {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try (DeflaterOutputStream z = new DeflaterOutputStream(raw)) {
+            for (int y = 0; y < side; y++) {
+                z.write(0);                                          // filter: none
+                z.write(grey, y * side, side);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 8).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        chunk(out, "IDAT", raw.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}
