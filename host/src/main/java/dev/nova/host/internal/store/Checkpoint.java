@@ -8,7 +8,6 @@ import dev.nova.host.internal.support.UsageException;
 import dev.nova.host.internal.config.SafeParse;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -129,64 +128,16 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                 record(m, CONFIG, Sha256.digest().digest(configBytes), configBytes.length);
 
                 zip.putNextEntry(new ZipEntry(PAYLOAD));
-                MessageDigest digest = Sha256.digest();
-                long[] size = {0};
-                // The disk's failure, if the payload writer failed because of it: then it is the host's error to
-                // report (full disk, read-only file system), not the plugin's.
-                IOException[] sink = {null};
+                PayloadStream stream = new PayloadStream(zip);
                 try {
-                    payload.accept(new FilterOutputStream(zip) {
-                        @Override
-                        public void write(int b) throws IOException {
-                            try {
-                                out.write(b);
-                            } catch (IOException e) {
-                                sink[0] = e;
-                                throw e;
-                            }
-                            digest.update((byte) b);
-                            size[0]++;
-                        }
-
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                            try {
-                                out.write(b, off, len);
-                            } catch (IOException e) {
-                                sink[0] = e;
-                                throw e;
-                            }
-                            digest.update(b, off, len);
-                            size[0] += len;
-                        }
-
-                        @Override
-                        public void flush() throws IOException {
-                            try {
-                                out.flush();
-                            } catch (IOException e) {
-                                sink[0] = e;
-                                throw e;
-                            }
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            flush();
-                        }
-                    });
+                    payload.accept(stream);
                 } catch (RuntimeException | Error e) {
-                    if (sink[0] != null) {
-                        throw sink[0];
-                    }
+                    stream.rethrowSinkFailure();
                     throw e;
                 }
-                if (sink[0] != null) {
-                    // the plugin swallowed the disk's failure: the payload is incomplete
-                    throw sink[0];
-                }
+                stream.rethrowSinkFailure();                    // also when the plugin swallowed it
                 zip.closeEntry();
-                record(m, PAYLOAD, digest.digest(), size[0]);
+                record(m, PAYLOAD, stream.sha256(), stream.size());
 
                 zip.putNextEntry(new ZipEntry(MANIFEST));
                 StringWriter w = new StringWriter();
