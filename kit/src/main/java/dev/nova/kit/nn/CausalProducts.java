@@ -98,6 +98,7 @@ final class CausalProducts {
     /** Row-major {@code c = op(a)·op(b)} of an m×k by k×n product, each operand at an element offset. */
     private static void gemm(boolean transA, boolean transB, int m, int n, int k, Pointer a, long aAt, int lda,
             Pointer b, long bAt, int ldb, Pointer c, long cAt, int ldc) {
+        Flops.ran(m, n, k);
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         if (a instanceof FloatPointer fa) {

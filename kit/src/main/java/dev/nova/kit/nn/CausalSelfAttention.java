@@ -125,6 +125,28 @@ public final class CausalSelfAttention {
     }
 
     /**
+     * The model FLOPs of a training pass ({@link #forward} and {@link #backward}) over {@code batch} sequences of
+     * {@code time} positions ({@link Flops}): the input and output projections with their gradients, and per head
+     * the scores, the weighted values and their four gradient products, over the blocks on and below the diagonal
+     * that kit multiplies.
+     *
+     * @param batch sequences
+     * @param time positions per sequence
+     * @return the FLOPs
+     * @since 1.3
+     */
+    public double trainingFlops(int batch, int time) {
+        long rows = (long) batch * time;
+        double attention = 0;
+        for (int s = 0; s < time; s += CausalProducts.BLOCK) {
+            int e = Math.min(time, s + CausalProducts.BLOCK);
+            // Forward: q·kᵀ and P·v; backward: dY·vᵀ and dS·k (the same shape), Pᵀ·dY and dSᵀ·q.
+            attention += 4 * Flops.product(e - s, e, headSize) + 2 * Flops.product(e - s, headSize, time - s);
+        }
+        return qkv.trainingFlops(rows, true) + proj.trainingFlops(rows, true) + (double) batch * heads * attention;
+    }
+
+    /**
      * Attends over each sequence, every position to itself and the positions before it.
      *
      * @param x {@code [batch·time, width]}, batch-major

@@ -111,6 +111,19 @@ public final class Dense {
         return out;
     }
 
+    /**
+     * The model FLOPs of a training pass over {@code rows} inputs ({@link Flops}): the forward product, the weight
+     * gradient's, and the input gradient's when it is computed.
+     *
+     * @param rows the inputs
+     * @param inputGradient whether {@link #backward} computes the input's gradient
+     * @return the FLOPs
+     * @since 1.3
+     */
+    public double trainingFlops(long rows, boolean inputGradient) {
+        return (inputGradient ? 3 : 2) * Flops.product(rows, out, in);
+    }
+
     private Pass pass(int batch) {
         return passes.get(batch, 0, () -> new Pass(batch));
     }
@@ -128,7 +141,7 @@ public final class Dense {
         last = p;
         INDArray w = params.get(weight);
         INDArray b = params.get(bias);
-        Nd4j.gemm(x, w, p.y, false, false, 1.0, 0.0);
+        Flops.gemm(x, w, p.y, false, false, 1.0, 0.0);
         if (activation == Activation.IDENTITY) {
             Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
             return p.y;
@@ -211,12 +224,12 @@ public final class Dense {
             g.write(p.y);
             dPre = p.y;
         }
-        Nd4j.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
+        Flops.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
         Nd4j.gemm(p.ones, dPre, params.grad(bias), false, false, 1.0, 0.0);
         if (!inputGradient) {
             return null;
         }
-        Nd4j.gemm(dPre, params.get(weight), p.dx, false, true, 1.0, 0.0);
+        Flops.gemm(dPre, params.get(weight), p.dx, false, true, 1.0, 0.0);
         return p.dx;
     }
 

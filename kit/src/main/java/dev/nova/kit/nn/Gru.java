@@ -86,6 +86,40 @@ public final class Gru {
     }
 
     /**
+     * The model FLOPs of a training pass ({@link #forward} and {@link #backward}) over {@code batch} sequences of
+     * {@code time} steps ({@link Flops}). Per layer: the input projection; the recurrent product of every step
+     * whose previous state is not the zero state (all {@code time} with an initial state, else {@code time - 1}),
+     * and as many backward through the state and into the recurrent weights' gradient; the input weights'
+     * gradient and the input's. A first layer reading an embedding projects and differentiates the vocabulary's
+     * rows once instead of every position's.
+     *
+     * @param time steps per sequence
+     * @param batch sequences
+     * @param initial whether an initial state is given
+     * @param vocabulary the embedding's rows when the first layer reads an embedding, else 0
+     * @param inputGradient whether {@link #backward} computes the gradient of a plain input (an embedding's
+     *     gradient is always computed)
+     * @return the FLOPs
+     * @since 1.3
+     */
+    public double trainingFlops(int time, int batch, boolean initial, int vocabulary, boolean inputGradient) {
+        long g3 = 3L * hidden;
+        long positions = (long) time * batch;
+        long recurrent = (long) (initial ? time : time - 1) * batch;
+        double total = 0;
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? input : hidden;
+            total += 3 * Flops.product(recurrent, g3, hidden);
+            if (l == 0 && vocabulary > 0) {
+                total += 3 * Flops.product(vocabulary, g3, in);
+            } else {
+                total += (l > 0 || inputGradient ? 3 : 2) * Flops.product(positions, g3, in);
+            }
+        }
+        return total;
+    }
+
+    /**
      * The first layer's input gradients when it reads an embedding: S = the rows of dXg summed per token, then
      * {@code dWx0 = Eᵀ·S}, {@code dbx0 = Σ S} and {@code dE = S·Wx0ᵀ}.
      */
@@ -107,9 +141,9 @@ public final class Gru {
             }
         });
         sums.write(w.tokenSums);
-        Nd4j.gemm(w.embedding.weights(), w.tokenSums, params.grad(name("wx", 0)), true, false, 1.0, 0.0);
+        Flops.gemm(w.embedding.weights(), w.tokenSums, params.grad(name("wx", 0)), true, false, 1.0, 0.0);
         Nd4j.gemm(w.vocabOnes, w.tokenSums, params.grad(name("bx", 0)), false, false, 1.0, 0.0);
-        Nd4j.gemm(w.tokenSums, params.get(name("wx", 0)), w.embedding.gradient(), false, true, 1.0, 0.0);
+        Flops.gemm(w.tokenSums, params.get(name("wx", 0)), w.embedding.gradient(), false, true, 1.0, 0.0);
     }
 
     private static INDArray rows(INDArray a, long from, long to) {
@@ -303,13 +337,13 @@ public final class Gru {
         int[] xRows = l == 0 ? w.tokens : null;
         if (xRows != null) {
             // The input projection of every token of the vocabulary; positions read their token's row.
-            Nd4j.gemm(w.embedding.weights(), params.get(name("wx", l)), w.table, false, false, 1.0, 0.0);
+            Flops.gemm(w.embedding.weights(), params.get(name("wx", l)), w.table, false, false, 1.0, 0.0);
             xg = w.tableJ.read(w.table);
         } else {
             // One product for every step's input projection, into a row-major array (mmul's result may be
             // column-major, and re-ordering 1.5 M values cost more than the product).
             Vec buffer = L.projection();
-            Nd4j.gemm(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
+            Flops.gemm(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
             xg = buffer.read(L.xg);
         }
         Vec out = L.outJ;
@@ -321,10 +355,10 @@ public final class Gru {
         }
         for (int t = 0; t < w.time; t++) {
             if (t > 0) {
-                Nd4j.gemm(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
+                Flops.gemm(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
                 hg.read(L.hg);
             } else if (initial != null) {
-                Nd4j.gemm(L.h0, wh, L.hg, false, false, 1.0, 0.0);
+                Flops.gemm(L.h0, wh, L.hg, false, false, 1.0, 0.0);
                 hg.read(L.hg);
             } else {
                 hg.fill(0, hg.length(), 0);
@@ -401,7 +435,7 @@ public final class Gru {
             dHg.write(base * g3, batch * g3, L.dHg, (long) base * g3);
             // Before step 0 is the initial state: its gradient is needed only when one was given.
             if (t > 0 || initial != null) {
-                Nd4j.gemm(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
+                Flops.gemm(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
                 Vec back = L.backJ.read(L.back);
                 for (int i = 0; i < dNext.length; i++) {
                     dNext[i] += back.get(i);
@@ -418,23 +452,23 @@ public final class Gru {
         // the initial state against step 0's.
         INDArray gWh = params.grad(name("wh", l));
         if (w.time > 1) {
-            Nd4j.gemm(rows(L.out, 0, (long) (w.time - 1) * batch), rows(L.dHg, batch, n), gWh, true, false, 1.0, 0.0);
+            Flops.gemm(rows(L.out, 0, (long) (w.time - 1) * batch), rows(L.dHg, batch, n), gWh, true, false, 1.0, 0.0);
         } else {
             gWh.assign(0);
         }
         if (initial != null) {
-            Nd4j.gemm(L.h0, L.dHgRows[0], gWh, true, false, 1.0, 1.0);
+            Flops.gemm(L.h0, L.dHgRows[0], gWh, true, false, 1.0, 1.0);
         }
         Nd4j.gemm(w.ones, L.dHg, params.grad(name("bh", l)), false, false, 1.0, 0.0);
         if (l == 0 && w.tokens != null) {
             return null;
         }
-        Nd4j.gemm(L.input, L.dXg, params.grad(name("wx", l)), true, false, 1.0, 0.0);
+        Flops.gemm(L.input, L.dXg, params.grad(name("wx", l)), true, false, 1.0, 0.0);
         Nd4j.gemm(w.ones, L.dXg, params.grad(name("bx", l)), false, false, 1.0, 0.0);
         if (!inputGradient) {
             return null;
         }
-        Nd4j.gemm(L.dXg, params.get(name("wx", l)), L.dx, false, true, 1.0, 0.0);
+        Flops.gemm(L.dXg, params.get(name("wx", l)), L.dx, false, true, 1.0, 0.0);
         return L.dx;
     }
 

@@ -3,6 +3,7 @@ package dev.nova.kit.optim;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.kit.nn.Buffers;
+import dev.nova.kit.nn.Flops;
 import dev.nova.kit.nn.Parallel;
 import dev.nova.kit.nn.ParamSet;
 import java.io.DataInputStream;
@@ -35,6 +36,8 @@ public final class Adam {
 
     private static final double BETA1 = 0.9;
     private static final double EPS = 1e-8;
+    /** The update's arithmetic per parameter, counted in {@link #flops()}. */
+    private static final int FLOPS_PER_PARAMETER = 19;
 
     private final TrainSettings settings;
     private final List<String> names;
@@ -126,7 +129,23 @@ public final class Adam {
             });
             Buffers.write(pk, params.get(k));
         }
+        Flops.ran((long) flops());
         return norm;
+    }
+
+    /**
+     * The optimiser's model FLOPs per step ({@link Flops}): 19 per parameter (the
+     * squared norm's 2, then decay 1, gradient 3, first moment 3, second moment 4, update 6).
+     *
+     * @return the FLOPs
+     * @since 1.3
+     */
+    public double flops() {
+        long n = 0;
+        for (float[] pk : p) {
+            n += pk.length;
+        }
+        return (double) FLOPS_PER_PARAMETER * n;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
+import dev.nova.kit.nn.Flops;
 import dev.nova.kit.nn.ParamSet;
 import dev.nova.kit.support.Payload;
 import java.io.DataInputStream;
@@ -14,8 +15,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.LongToIntFunction;
 import org.apiguardian.api.API;
 
@@ -77,6 +81,8 @@ public final class TrainingCore {
     private final ParamSet params;
     private final Adam optimizer;
     private final SliceTraining slices;
+    private final LongToIntFunction globalBatch;
+    private IntToDoubleFunction flops;
     private long seed;
     private long step;
 
@@ -98,8 +104,34 @@ public final class TrainingCore {
         this.params = params;
         this.optimizer = optimizer;
         this.seed = seed;
+        this.globalBatch = globalBatch;
         this.slices = new SliceTraining(pluginId, params, optimizer, globalBatch, metricOrder, () -> step, s -> step = s,
                 slice);
+    }
+
+    /**
+     * Declares the model FLOPs of the slice's forward and backward pass ({@link Flops}), so that every step of
+     * {@link #train} reports its model FLOPs (these plus the optimiser's) as the {@link Flops#STEP_EVENT_KEY} extra,
+     * from which the host reports model FLOPs per second. A model that declares nothing reports none.
+     *
+     * @param ofItems the FLOPs of a pass over that many items of a batch
+     * @return this core
+     * @since 1.3
+     */
+    public TrainingCore declareFlops(IntToDoubleFunction ofItems) {
+        this.flops = ofItems;
+        return this;
+    }
+
+    /**
+     * The model FLOPs of one whole step over {@code items} items: the declared pass and the optimiser's update.
+     *
+     * @param items the step's items
+     * @return the FLOPs, or NaN when the model declared none
+     * @since 1.3
+     */
+    public double stepFlops(int items) {
+        return flops == null ? Double.NaN : flops.applyAsDouble(items) + optimizer.flops();
     }
 
     /** The run's seed: the context's for a new model, the checkpoint's after {@link #read}. */
@@ -121,7 +153,17 @@ public final class TrainingCore {
      * @throws dev.nova.api.PluginException if the loss is not finite
      */
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        return TrainingLoop.run(pluginId, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
+        TrainingLoop.Body body = slices.wholeBatch();
+        if (flops != null) {
+            TrainingLoop.Body pass = body;
+            body = s -> {
+                TrainingLoop.Step done = pass.run(s);
+                Map<String, Double> metrics = new LinkedHashMap<>(done.metrics());
+                metrics.put(Flops.STEP_EVENT_KEY, stepFlops(globalBatch.applyAsInt(s)));
+                return new TrainingLoop.Step(done.loss(), done.items(), metrics);
+            };
+        }
+        return TrainingLoop.run(pluginId, request, listener, optimizer, step, s -> step = s, body);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.nova.attention;
 
+import java.util.List;
+import dev.nova.kit.nn.Flops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,5 +117,16 @@ class AttentionModelTests {
         assertEquals(five, own, 1e-6);
         var problems = provider.validate(ConfigFactory.parseString("eval.batch = -1"));
         assertTrue(problems.stream().anyMatch(p -> p.path().equals("eval.batch")), problems.toString());
+    }
+
+    @Test
+    void theDeclaredModelFlopsAreTheFlopsAStepRuns() throws Exception {
+        // A context of 40 is two causal blocks, one of them partial; the head tied and untied.
+        for (String tie : List.of("true", "false")) {
+            Flops.StepCount count = Flops.countStep(provider.create(config("the quick brown fox. ".repeat(60),
+                    "model { context = 40, tie-weights = " + tie + " }"), context()));
+            assertTrue(count.ran() > 0);
+            assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one step, tie-weights = " + tie);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nova.imagegru;
 
+import dev.nova.kit.nn.Flops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -228,5 +229,14 @@ class ImageGruModelTests {
         PluginException e = assertThrows(PluginException.class, () -> provider.restore(shapes("model.hidden = 16"),
                 context(), new ByteArrayInputStream(bytes.toByteArray())));
         assertTrue(e.getMessage().contains("GRU 1x32") && e.getMessage().contains("GRU 1x16"), e.getMessage());
+    }
+
+    @Test
+    void theDeclaredModelFlopsAreTheFlopsAStepRuns() throws Exception {
+        for (String mode : List.of("model { latent-mode = encoder, layers = 2 }", "model.latent-mode = prior")) {
+            Flops.StepCount count = Flops.countStep(provider.create(shapes(mode), context()));
+            assertTrue(count.ran() > 0);
+            assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one step, " + mode);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nova.textgru;
 
+import dev.nova.kit.nn.Flops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,5 +120,13 @@ class TextGruModelTests {
         Path other = Files.writeString(dir.resolve("other.txt"), "cab cab cab ".repeat(20));
         var metrics = m.evaluate(new EvaluationRequest(java.util.Optional.of(other), 1, java.util.Map.of()));
         assertTrue(metrics.get("loss") > 0 && Math.abs(metrics.get("bits-per-char") - metrics.get("loss") / Math.log(2)) < 1e-9);
+    }
+
+    @Test
+    void theDeclaredModelFlopsAreTheFlopsAStepRuns() throws Exception {
+        // Two layers, the first reading the embedding through its table.
+        Flops.StepCount count = Flops.countStep(model("abcdefgh".repeat(100), "model.layers = 2"));
+        assertTrue(count.ran() > 0);
+        assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one step");
     }
 }

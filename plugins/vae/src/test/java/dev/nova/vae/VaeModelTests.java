@@ -1,5 +1,6 @@
 package dev.nova.vae;
 
+import dev.nova.kit.nn.Flops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -189,5 +190,12 @@ class VaeModelTests {
         PluginException mode = assertThrows(PluginException.class,
                 () -> m.generate(GenerationRequest.of(1, 4).with("mode", "dream")));
         assertTrue(mode.getMessage().contains("prior, reconstruct, interpolate or scatter"), mode.getMessage());
+    }
+
+    @Test
+    void theDeclaredModelFlopsAreTheFlopsAStepRuns() throws Exception {
+        Flops.StepCount count = Flops.countStep(model("model { encoder = [64, 32], decoder = [32, 64] }"));
+        assertTrue(count.ran() > 0);
+        assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one step");
     }
 }

@@ -20,6 +20,7 @@ final class Progress {
     private final long startNanos = System.nanoTime();
     private long windowNanos = startNanos;
     private long windowItems;
+    private double windowFlops;
     private double windowLoss;
     private int windowSteps;
     private long lastStep;
@@ -38,6 +39,9 @@ final class Progress {
         }
         lastStep = e.step();
         windowItems += e.items();
+        // Model FLOPs per second only when every step of the window declared its FLOPs.
+        Double flops = e.extras().get(StepEvent.MODEL_FLOPS);
+        windowFlops += flops == null ? Double.NaN : flops;
         windowLoss += e.loss();
         windowSteps++;
         if (e.step() % settings.logEvery() != 0 && e.step() != settings.steps()) {
@@ -49,11 +53,15 @@ final class Progress {
         double loss = windowLoss / windowSteps;
         double perStep = (now - startNanos) / 1e9 / Math.max(1, e.step() - startStep);
         Duration eta = Duration.ofSeconds(Math.round(perStep * (settings.steps() - e.step())));
-        err.printf("step %d/%d | loss %.4f | %s items/s | eta %s%n", e.step(), settings.steps(), loss, human(rate),
+        double flopRate = windowFlops / secs;
+        err.printf("step %d/%d | loss %.4f | %s items/s%s | eta %s%n", e.step(), settings.steps(), loss, human(rate),
+                Double.isFinite(flopRate) ? String.format(Locale.ROOT, " | %.1f GFLOP/s", flopRate / 1e9) : "",
                 eta.toString().substring(2).toLowerCase(Locale.ROOT));
-        records.accept(new ProgressRecord.Training(e.step(), loss, rate, (now - startNanos) / 1e9, e.extras()));
+        records.accept(new ProgressRecord.Training(e.step(), loss, rate, flopRate, (now - startNanos) / 1e9,
+                e.extras()));
         windowNanos = now;
         windowItems = 0;
+        windowFlops = 0;
         windowLoss = 0;
         windowSteps = 0;
     }

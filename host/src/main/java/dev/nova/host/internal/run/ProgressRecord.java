@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import dev.nova.api.StepEvent;
 import dev.nova.host.internal.support.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,17 +31,22 @@ sealed interface ProgressRecord {
      * @param step the last step
      * @param loss the mean training loss over the window
      * @param itemsPerSecond throughput over the window
+     * @param modelFlopsPerSecond model FLOPs per second over the window (the plugin's {@link StepEvent#MODEL_FLOPS}),
+     *     NaN when the plugin does not declare them
      * @param elapsedSeconds since this process started training
      * @param extras the plugin's own step metrics
      */
-    record Training(long step, double loss, double itemsPerSecond, double elapsedSeconds, Map<String, Double> extras)
-            implements ProgressRecord {
+    record Training(long step, double loss, double itemsPerSecond, double modelFlopsPerSecond, double elapsedSeconds,
+                    Map<String, Double> extras) implements ProgressRecord {
         @Override
         public String toJson() {
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put("step", step);
             rec.put("loss", loss);
             rec.put("items_per_s", itemsPerSecond);
+            if (!Double.isNaN(modelFlopsPerSecond)) {
+                rec.put("model_flops_per_s", modelFlopsPerSecond);
+            }
             rec.put("elapsed_s", elapsedSeconds);
             if (!extras.isEmpty()) {
                 rec.put("extras", extras);
@@ -135,6 +141,7 @@ sealed interface ProgressRecord {
             if (c.hasPath("loss")) {
                 return Optional.of(new Training(step, c.getDouble("loss"),
                         c.hasPath("items_per_s") ? c.getDouble("items_per_s") : Double.NaN,
+                        c.hasPath("model_flops_per_s") ? c.getDouble("model_flops_per_s") : Double.NaN,
                         c.hasPath("elapsed_s") ? c.getDouble("elapsed_s") : Double.NaN,
                         c.hasPath("extras") ? numbers(c.getConfig("extras")) : Map.of()));
             }

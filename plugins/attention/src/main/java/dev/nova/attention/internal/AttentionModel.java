@@ -53,7 +53,8 @@ public final class AttentionModel implements TrainingCore.Holder {
         this.network = new TransformerNetwork(vocabulary.size(), settings.layers(), settings.heads(), settings.width(),
                 settings.context(), settings.dropout(), settings.tieWeights(), context.seed());
         this.training = new TrainingCore(Attention.ID, context.seed(), network.params(),
-                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice);
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
+                .declareFlops(n -> network.trainingFlops(n, settings.context()));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.nova.kit.nn.CausalSelfAttention;
 import dev.nova.kit.nn.Dense;
 import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.nn.Embedding;
+import dev.nova.kit.nn.Flops;
 import dev.nova.kit.nn.Init;
 import dev.nova.kit.nn.LayerNorm;
 import dev.nova.kit.nn.Losses;
@@ -103,6 +104,25 @@ public final class TransformerNetwork {
         return context;
     }
 
+    /**
+     * The model FLOPs of a training pass over {@code batch} windows of {@code time} positions (kit's {@code Flops}):
+     * every block's attention and MLP, and the head (tied to the token embedding: its product, the hidden state's
+     * gradient and the embedding's share).
+     *
+     * @param batch windows
+     * @param time positions per window
+     * @return the FLOPs
+     */
+    public double trainingFlops(int batch, int time) {
+        long rows = (long) batch * time;
+        double total = head != null ? head.trainingFlops(rows, true) : 3 * Flops.product(rows, vocab, width);
+        for (Block b : blocks) {
+            total += b.attention.trainingFlops(batch, time) + b.fc.trainingFlops(rows, true)
+                    + b.out.trainingFlops(rows, true);
+        }
+        return total;
+    }
+
     private static INDArray masked(INDArray a, double[] mask) {
         if (mask == null) {
             return a;
@@ -158,7 +178,7 @@ public final class TransformerNetwork {
             return head.forward(h);
         }
         INDArray logits = buffers[2];
-        Nd4j.gemm(h, tokens.weights(), logits, false, true, 1.0, 0.0);
+        Flops.gemm(h, tokens.weights(), logits, false, true, 1.0, 0.0);
         tiedInput = h;
         return logits;
     }
@@ -180,7 +200,7 @@ public final class TransformerNetwork {
             dh = head.backward(logits, true);
         } else {
             dh = buffers[3];
-            Nd4j.gemm(logits, tokens.weights(), dh, false, false, 1.0, 0.0);
+            Flops.gemm(logits, tokens.weights(), dh, false, false, 1.0, 0.0);
         }
         INDArray dx = buffers[1].assign(lnf.backward(dh));
         for (int i = blocks.size() - 1; i >= 0; i--) {
@@ -193,7 +213,7 @@ public final class TransformerNetwork {
         tokens.backward(idx, dx);
         if (head == null) {
             // The tied head's share of the token embedding's gradient: dLogitsᵀ·h.
-            Nd4j.gemm(logits, tiedInput, tokens.gradient(), true, false, 1.0, 1.0);
+            Flops.gemm(logits, tiedInput, tokens.gradient(), true, false, 1.0, 1.0);
         }
         double[] d = Buffers.doubles(dx);
         double[] dPos = new double[context * width];

@@ -82,7 +82,8 @@ public final class ImageGruModel implements TrainingCore.Holder {
                 settings.activation(), context.seed());
         this.training = new TrainingCore(ImageGru.ID, context.seed(), network.params(),
                 new Adam(settings.train(), network.params()), s -> order().step(s).length,
-                List.of("reconstruction", "kl", "kl-weight", "epoch"), this::slice);
+                List.of("reconstruction", "kl", "kl-weight", "epoch"), this::slice)
+                .declareFlops(network::trainingFlops);
     }
 
     /** The class names the model conditions on (empty when unconditional). */

@@ -206,6 +206,24 @@ public final class RowGruNetwork {
     }
 
     /**
+     * The model FLOPs of {@link #lossAndGradients} over {@code batch} images (kit's {@code Flops}): the encoder in
+     * encoder mode, the initial state from the condition, the GRU over the rows from that state, and the head.
+     *
+     * @param batch images
+     * @return the FLOPs
+     */
+    public double trainingFlops(int batch) {
+        double total = toState.trainingFlops(batch, true) + gru.trainingFlops(size, batch, true, 0, false)
+                + head.trainingFlops((long) size * batch, true);
+        if (encoderMode) {
+            for (int l = 0; l < encoder.size(); l++) {
+                total += encoder.get(l).trainingFlops(batch, l > 0);
+            }
+        }
+        return total;
+    }
+
+    /**
      * The loss of one batch and its gradients (in {@link #params()}): the mean over images of the negative
      * log-likelihood summed over pixels, plus (encoder mode) {@code klWeight} times the KL divergence.
      *

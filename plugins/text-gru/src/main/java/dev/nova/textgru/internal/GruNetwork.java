@@ -76,6 +76,18 @@ public final class GruNetwork {
     }
 
     /**
+     * The model FLOPs of {@link #lossAndGradients} over {@code batch} windows of {@code time} characters (kit's
+     * {@code Flops}): the GRU reading the embedding, and the output layer with the GRU's gradient.
+     *
+     * @param batch windows
+     * @param time characters per window
+     * @return the FLOPs
+     */
+    public double trainingFlops(int batch, int time) {
+        return gru.trainingFlops(time, batch, false, embedding.vocab(), false) + head.trainingFlops((long) batch * time, true);
+    }
+
+    /**
      * Forward and backward on one batch; the gradients land in {@link #params()}.
      *
      * @param w the batch

@@ -53,7 +53,8 @@ public final class TextGruModel implements TrainingCore.Holder {
         this.network = new GruNetwork(vocabulary.size(), settings.embedding(), settings.layers(), settings.hidden(),
                 settings.dropout(), context.seed());
         this.training = new TrainingCore(TextGru.ID, context.seed(), network.params(),
-                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice);
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
+                .declareFlops(n -> network.trainingFlops(n, settings.sequenceLength()));
     }
 
     /**

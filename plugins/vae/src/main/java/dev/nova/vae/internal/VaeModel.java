@@ -70,7 +70,8 @@ public final class VaeModel implements TrainingCore.Holder {
                 settings.activation(), settings.likelihood(), settings.gaussianSigma(), context.seed());
         this.data = settings.data().source(Vae.ID, context);
         this.training = new TrainingCore(Vae.ID, context.seed(), network.params(), new Adam(settings.train(), network.params()),
-                s -> order().step(s).length, List.of("reconstruction", "kl", "kl-weight", "epoch"), this::slice);
+                s -> order().step(s).length, List.of("reconstruction", "kl", "kl-weight", "epoch"), this::slice)
+                .declareFlops(network::trainingFlops);
     }
 
     /** Reads the training and held-out images now rather than on first use. */

@@ -117,6 +117,24 @@ public final class VaeNetwork {
     }
 
     /**
+     * The model FLOPs of {@link #lossAndGradients} over {@code batch} images (kit's {@code Flops}): the encoder
+     * (no gradient for the images) and the decoder (with the latent's).
+     *
+     * @param batch images
+     * @return the FLOPs
+     */
+    public double trainingFlops(int batch) {
+        double total = 0;
+        for (int l = 0; l < encoder.size(); l++) {
+            total += encoder.get(l).trainingFlops(batch, l > 0);
+        }
+        for (Dense d : decoder) {
+            total += d.trainingFlops(batch, true);
+        }
+        return total;
+    }
+
+    /**
      * The loss of one batch and its gradients (in {@link #params()}): the mean over images of the negative
      * log-likelihood summed over pixels plus {@code klWeight} times the KL divergence.
      *
