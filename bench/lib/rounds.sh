@@ -3,16 +3,16 @@
 # that alternate Nova and the peer (Nova, peer, Nova, peer, ...) on a machine with nothing else running; one
 # back-to-back pair is noise (the peers' own speed swings 2x with machine load).
 #
-#   bench/rounds.sh WORKLOAD [--rounds R] [--quick] [ARGS...]
+#   bench/lib/rounds.sh WORKLOAD [--rounds R] [--quick] [ARGS...]      (what bench/WORKLOAD.sh runs)
 #
-# WORKLOAD is text-gru, vae, image-gru or "attention parity"-style (the script bench/WORKLOAD.sh and its arguments).
-# Each round runs the workload's script once (it trains Nova, then the peer, on the same steps) and its figures line
-# is printed with the load average at the round's start; the summary line gives the median training-speed ratio
-# (Nova / PyTorch) with its min and max. --quick runs the scripts' short length (for iterating, not for figures);
-# R defaults to 3.
+# First the machine's matrix-product peak (bench/lib/peak.sh), then R rounds (default 3); each round runs
+# bench/lib/round-WORKLOAD.sh once (it trains Nova, then the peer, on the same steps) and prints its figures with
+# the load average at the round's start; the summary gives the median training-speed ratio (Nova / PyTorch) with its
+# min and max, and the median model-FLOP utilisation of each side. --quick runs a short length (for iterating, not
+# for figures). ROUNDS_JSON=FILE appends each round's figures there as JSON lines (bench/all.sh reads them).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-[ $# -ge 1 ] || { echo "usage: bench/rounds.sh WORKLOAD [--rounds R] [--quick] [ARGS...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: bench/WORKLOAD.sh [--rounds R] [--quick] [ARGS...]" >&2; exit 2; }
 workload="$1"; shift
 rounds=3
 quick=""
@@ -21,29 +21,44 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done
-script="$here/$workload.sh"
-[ -x "$script" ] || [ -f "$script" ] || { echo "bench: no workload $workload (bench/$workload.sh)" >&2; exit 2; }
-if [ -n "$quick" ] && [ ${#args[@]} -eq 0 ]; then
+script="$here/round-$workload.sh"
+[ -f "$script" ] || { echo "bench: no workload $workload (bench/lib/round-$workload.sh)" >&2; exit 2; }
+case "$workload" in attention) [ ${#args[@]} -gt 0 ] && [ "${args[0]}" = parity ] || args=(parity "${args[@]}") ;; esac
+if [ -n "$quick" ]; then
   case "$workload" in
-    text-gru) args=(200) ;; vae) args=(469) ;; image-gru) args=(300) ;; attention) args=(parity 150) ;;
+    text-gru) [ ${#args[@]} -gt 0 ] || args=(200) ;; vae) [ ${#args[@]} -gt 0 ] || args=(469) ;;
+    image-gru) [ ${#args[@]} -gt 0 ] || args=(300) ;; attention) [ ${#args[@]} -gt 1 ] || args=(parity 150) ;;
   esac
 fi
-ratios=()
+root="$(cd "$here/../.." && pwd)"
+(cd "$root" && NOVA_NO_BUILD= ./nova plugins >/dev/null)   # build if needed, before the peak and the rounds
+PEAK_GFLOPS="$(bash "$here/peak.sh")"
+export PEAK_GFLOPS
+json="$(mktemp /tmp/nova-rounds.XXXXXX)"
+trap 'rm -f "$json"' EXIT
 for r in $(seq 1 "$rounds"); do
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  line="$(bash "$script" "${args[@]}" | grep -v '^logs: ' | tail -1)"
+  output="$(bash "$script" "${args[@]}")"
+  line="$(grep -v '^logs: \|^json ' <<<"$output" | tail -1)"
   echo "round $r/$rounds (load $load): $line"
-  ratio="$(grep -o 'ratio [0-9.]*' <<<"$line" | head -1 | cut -d' ' -f2)"
-  [ -n "$ratio" ] && ratios+=("$ratio")
+  grep '^json ' <<<"$output" | tail -1 | cut -c6- | python3 -c \
+    'import json,sys; d=json.loads(sys.stdin.read()); d["round"]=int(sys.argv[1]); d["load"]=sys.argv[2]; print(json.dumps(d))' \
+    "$r" "$load" >>"$json"
 done
-python3 - "$workload" "${ratios[@]}" <<'PY'
-import statistics, sys
-name, values = sys.argv[1], [float(v) for v in sys.argv[2:]]
-if not values:
-    sys.exit(f"bench: no ratio found in the rounds of {name}")
-print(f"{name}: training speed Nova/PyTorch median {statistics.median(values):.2f} "
-      f"(min {min(values):.2f}, max {max(values):.2f}) over {len(values)} interleaved rounds")
+[ -n "${ROUNDS_JSON:-}" ] && cat "$json" >>"$ROUNDS_JSON"
+python3 - "$workload" "$json" <<'PY'
+import json, statistics, sys
+name, rows = sys.argv[1], [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+if not rows:
+    sys.exit(f"bench: no figures in the rounds of {name}")
+med = lambda k: statistics.median(r[k] for r in rows)
+ratios = [r["ratio"] for r in rows]
+print(f"{name}: training speed Nova/PyTorch median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max "
+      f"{max(ratios):.2f}) over {len(rows)} interleaved rounds; MFU median Nova {100 * med('mfu_nova'):.1f}%, PyTorch "
+      f"{100 * med('mfu_torch'):.1f}% of {med('peak_gflops'):.0f} GFLOP/s; peak RSS max Nova "
+      f"{max(r['rss_nova'] for r in rows):.0f} MiB, PyTorch {max(r['rss_torch'] for r in rows):.0f} MiB")
 PY
