@@ -27,13 +27,16 @@ while [ $# -gt 0 ]; do
 done
 script="$here/round-$workload.sh"
 [ -f "$script" ] || { echo "bench: no workload $workload (bench/lib/round-$workload.sh)" >&2; exit 2; }
-case "$workload" in attention) [ ${#args[@]} -gt 0 ] && [ "${args[0]}" = parity ] || args=(parity "${args[@]}") ;; esac
 if [ -n "$quick" ]; then
   case "$workload" in
     text-gru) [ ${#args[@]} -gt 0 ] || args=(200) ;; vae) [ ${#args[@]} -gt 0 ] || args=(469) ;;
-    image-gru) [ ${#args[@]} -gt 0 ] || args=(300) ;; attention) [ ${#args[@]} -gt 1 ] || args=(parity 150) ;;
+    image-gru) [ ${#args[@]} -gt 0 ] || args=(300) ;; attention) [ ${#args[@]} -gt 0 ] || args=(parity 150) ;;
   esac
 fi
+# attention: the parity part; its full length for rounds is 400 of the configuration's 1000 steps (the reference the
+# issue's table used: a 1000-step round takes over 20 minutes on 2 cores, most of it the peer's).
+case "$workload" in attention) [ ${#args[@]} -gt 0 ] && [ "${args[0]}" = parity ] || args=(parity "${args[@]}")
+  [ ${#args[@]} -gt 1 ] || args=(parity 400) ;; esac
 root="$(cd "$here/../.." && pwd)"
 (cd "$root" && NOVA_NO_BUILD= ./nova plugins >/dev/null)   # build if needed, before the peak and the rounds
 PEAK_GFLOPS="$(bash "$here/peak.sh")"

@@ -4,10 +4,12 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.DataParallel;
 import dev.nova.api.PluginException;
+import dev.nova.kit.nn.Flops;
 import dev.nova.kit.nn.ParamSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.LongToIntFunction;
@@ -61,6 +63,7 @@ public final class SliceTraining implements DataParallel {
     private final LongSupplier step;
     private final LongConsumer advanced;
     private final Slice slice;
+    private IntToDoubleFunction flops;
 
     /**
      * Creates the capability.
@@ -85,6 +88,11 @@ public final class SliceTraining implements DataParallel {
         this.step = step;
         this.advanced = advanced;
         this.slice = slice;
+    }
+
+    /** Declares a pass's model FLOPs, so that {@link #applyUpdate} reports the step's as {@code train} does. */
+    void declareFlops(IntToDoubleFunction ofItems) {
+        this.flops = ofItems;
     }
 
     /**
@@ -171,6 +179,9 @@ public final class SliceTraining implements DataParallel {
         statistics.keySet().stream().sorted()
                 .filter(k -> !k.equals(LOSS) && !k.equals(UNITS) && !metrics.containsKey(k))
                 .forEach(k -> metrics.put(k, statistics.get(k) / units));
+        if (flops != null) {
+            metrics.put(Flops.STEP_EVENT_KEY, flops.applyAsDouble(globalBatch.applyAsInt(s)) + optimizer.flops());
+        }
         metrics.put("learning-rate", optimizer.settings().learningRate(s));
         metrics.put("grad-norm", norm);
         return metrics;

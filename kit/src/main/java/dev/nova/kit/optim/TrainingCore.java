@@ -112,7 +112,8 @@ public final class TrainingCore {
     /**
      * Declares the model FLOPs of the slice's forward and backward pass ({@link Flops}), so that every step of
      * {@link #train} reports its model FLOPs (these plus the optimiser's) as the {@link Flops#STEP_EVENT_KEY} extra,
-     * from which the host reports model FLOPs per second. A model that declares nothing reports none.
+     * from which the host reports model FLOPs per second; {@link #dataParallel()}'s updates report the same. A model
+     * that declares nothing reports none.
      *
      * @param ofItems the FLOPs of a pass over that many items of a batch
      * @return this core
@@ -120,6 +121,7 @@ public final class TrainingCore {
      */
     public TrainingCore declareFlops(IntToDoubleFunction ofItems) {
         this.flops = ofItems;
+        slices.declareFlops(ofItems);
         return this;
     }
 
