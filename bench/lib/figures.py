@@ -18,6 +18,33 @@ def mfu(last_progress, nova_rate, torch_rate):
                   "mfu_torch": torch / peak}
 
 
+def nova_run(out, warmup):
+    """Nova's run in OUT/run: the first progress record at or after step WARMUP (timing starts there, as the
+    peer's does), the last one, and the last evaluation's metrics."""
+    recs = [json.loads(line) for line in open(f"{out}/run/metrics.jsonl")]
+    progress = [r for r in recs if "elapsed_s" in r]
+    evaluation = [r for r in recs if "eval" in r][-1]["eval"]
+    return next(r for r in progress if r["step"] >= warmup), progress[-1], evaluation
+
+
+def fashion_mnist_rate(out):
+    """Nova's run on Fashion-MNIST in batches of 128 (every step but an epoch's last holds 128 images): timing
+    from step 10, as the peer's; returns nova_run's three and Nova's images per second."""
+    a, b, evaluation = nova_run(out, 10)
+    images = sum(min(128, 60000 - (s % 469) * 128) for s in range(a["step"], b["step"]))
+    return a, b, evaluation, images / (b["elapsed_s"] - a["elapsed_s"])
+
+
+def peer(out):
+    """The peer's figures: the last line of OUT/torch.log, a JSON object."""
+    return json.loads(open(f"{out}/torch.log").read().strip().splitlines()[-1])
+
+
+def rss(out, side):
+    """Peak RSS in MiB of one side ('nova' or 'torch'), from /usr/bin/time -f %M in OUT/SIDE.rss."""
+    return int(open(f"{out}/{side}.rss").read().split()[-1]) / 1024
+
+
 def emit(line, figures):
     print(line)
     print("json " + json.dumps(figures, allow_nan=True))

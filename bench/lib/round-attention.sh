@@ -10,18 +10,10 @@
 #                                       nats/char, peak RSS, batch-1 sampling chars/s (Nova with its KV cache)
 #
 # Needs python3-torch and python3-numpy (see ../shared/peers/README.md) and ../shared/data/tinyshakespeare.txt.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-shared="$(cd "$root/../shared" && pwd)"
+. "$(dirname "$0")/common.sh"
 part="${1:-parity}"
-corpus="$shared/data/tinyshakespeare.txt"
-[ -f "$corpus" ] || { echo "bench: $corpus not found (the shared benchmark data)" >&2; exit 2; }
-out="$(mktemp -d /tmp/nova-bench.XXXXXX)"
-. "$shared/peers/peer_env.sh"
-export OMP_WAIT_POLICY=PASSIVE
-(cd "$root" && NOVA_NO_BUILD= ./nova plugins >/dev/null)   # build if needed, outside the timings
-export NOVA_NO_BUILD=1
-export PEAK_GFLOPS="${PEAK_GFLOPS:-$(bash "$root/bench/lib/peak.sh")}"
+needs_corpus
+start_round
 
 if [ "$part" = nanogpt ]; then
   /usr/bin/time -f "%e %M" -o "$out/nova.time" "$root/nova" train "$root/conf/attention-nanogpt.conf" \
@@ -32,7 +24,7 @@ if [ "$part" = nanogpt ]; then
       --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0 --out_dir="$out/nanogpt" \
       >"$out/torch.log" 2>&1)
   fi
-  PYTHONPATH="$root/bench/lib" python3 - "$out" <<'PY'
+  python3 - "$out" <<'PY'
 import json, os, re, sys
 out = sys.argv[1]
 recs = [json.loads(l) for l in open(f"{out}/run/metrics.jsonl")]
@@ -60,28 +52,25 @@ else
   "$root/nova" generate "$out/run" --length $((gen + 100)) --seed 1 >/dev/null 2>&1; t2=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$out/torch.rss" "$PY" "$shared/peers/attention_text.py" --corpus "$corpus" \
     --steps "$steps" --bench_gen 200 >"$out/torch.log" 2>&1
-  PYTHONPATH="$root/bench/lib" python3 - "$out" "$t0" "$t1" "$t2" "$gen" <<'PY'
+  python3 - "$out" "$t0" "$t1" "$t2" "$gen" <<'PY'
 import json, sys
-from figures import emit, mfu
+from figures import emit, mfu, nova_run, peer, rss
 out, t0, t1, t2, gen = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])
-recs = [json.loads(l) for l in open(f"{out}/run/metrics.jsonl")]
-prog = [r for r in recs if "elapsed_s" in r]
-ev = [r for r in recs if "eval" in r][-1]["eval"]
-a = next(r for r in prog if r["step"] >= 5); b = prog[-1]
+# Exclude the first 5 steps from timing, as the peer does.
+a, b, ev = nova_run(out, 5)
 nova_tps = (b["step"] - a["step"]) * 128 * 32 / (b["elapsed_s"] - a["elapsed_s"])
 nova_gen = gen / max(1e-9, (t2 - t1) - (t1 - t0))
-torch = json.loads(open(f"{out}/torch.log").read().strip().splitlines()[-1])
-rss = lambda f: int(open(f"{out}/{f}").read().split()[-1]) / 1024
+torch = peer(out)
 tgen = torch.get("gen_chars_per_s") or torch.get("bench_gen_chars_per_s") or float("nan")
 line = (f"attention parity steps={b['step']} | Nova {nova_tps:.0f} tok/s, PyTorch {torch['tokens_per_s']:.0f} tok/s, "
       f"ratio {nova_tps / torch['tokens_per_s']:.2f} | held-out nats/char Nova {ev['loss']:.4f}, "
       f"PyTorch {torch['heldout_nats_per_char']:.4f} ({(ev['loss'] / torch['heldout_nats_per_char'] - 1) * 100:+.1f}%) | "
-      f"peak RSS Nova {rss('nova.rss'):.0f} MiB, PyTorch {rss('torch.rss'):.0f} MiB | batch-1 sampling Nova "
+      f"peak RSS Nova {rss(out, 'nova'):.0f} MiB, PyTorch {rss(out, 'torch'):.0f} MiB | batch-1 sampling Nova "
       f"{nova_gen:.0f} chars/s (KV cache), PyTorch {tgen:.0f} chars/s (no cache), ratio {nova_gen / tgen:.1f}")
 text, m = mfu(b, nova_tps, torch['tokens_per_s'])
 emit(line + text, dict(workload="attention", steps=b["step"], unit="tokens/s", nova=nova_tps, torch=torch["tokens_per_s"],
      ratio=nova_tps / torch["tokens_per_s"], quality="held-out nats/char", quality_nova=ev["loss"],
-     quality_torch=torch["heldout_nats_per_char"], rss_nova=rss("nova.rss"), rss_torch=rss("torch.rss"),
+     quality_torch=torch["heldout_nats_per_char"], rss_nova=rss(out, "nova"), rss_torch=rss(out, "torch"),
      sampling_nova=nova_gen, sampling_torch=tgen, **m))
 PY
 fi

@@ -5,19 +5,11 @@
 #
 #   bench/lib/round-vae.sh [STEPS]      (default 2345 = 5 epochs; needs python3-torch and dataset-fashion-mnist,
 #                              see ../shared/peers/README.md)
-set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-shared="$(cd "$root/../shared" && pwd)"
+. "$(dirname "$0")/common.sh"
 steps="${1:-2345}"
-data=/usr/share/datasets/fashion-mnist
-[ -f "$data/train-images-idx3-ubyte.gz" ] || { echo "bench: $data not found (apt-get install dataset-fashion-mnist)" >&2; exit 2; }
-out="$(mktemp -d /tmp/nova-bench.XXXXXX)"
-. "$shared/peers/peer_env.sh"
-export OMP_WAIT_POLICY=PASSIVE
-
-(cd "$root" && NOVA_NO_BUILD= ./nova plugins >/dev/null)   # build if needed, outside the timings
-export NOVA_NO_BUILD=1
-export PEAK_GFLOPS="${PEAK_GFLOPS:-$(bash "$root/bench/lib/peak.sh")}"
+needs_fashion_mnist
+data="$fashion_mnist"
+start_round
 /usr/bin/time -f "%M" -o "$out/nova.rss" "$root/nova" train "$root/conf/vae-parity.conf" \
   --set nova.train.steps="$steps" --set nova.train.eval-every="$steps" --set nova.train.log-every=10 \
   --set nova.train.samples=64 --run-dir "$out/run" >"$out/nova.log" 2>&1
@@ -25,28 +17,21 @@ export PEAK_GFLOPS="${PEAK_GFLOPS:-$(bash "$root/bench/lib/peak.sh")}"
 /usr/bin/time -f "%M" -o "$out/torch.rss" "$PY" "$shared/peers/vae.py" --data_dir "$data" --max_steps "$steps" \
   --png "$out/torch-samples.png" >"$out/torch.log" 2>&1
 
-PYTHONPATH="$root/bench/lib" python3 - "$out" <<'PY'
+python3 - "$out" <<'PY'
 import json, sys
-from figures import emit, mfu
+from figures import emit, fashion_mnist_rate, mfu, peer, rss
 out = sys.argv[1]
-recs = [json.loads(l) for l in open(f"{out}/run/metrics.jsonl")]
-prog = [r for r in recs if "elapsed_s" in r]
-ev = [r for r in recs if "eval" in r][-1]["eval"]
-# Exclude the first 10 steps from timing, as the peer does; every step but an epoch's last holds 128 images.
-a = next(r for r in prog if r["step"] >= 10); b = prog[-1]
-images = sum(min(128, 60000 - (s % 469) * 128) for s in range(a["step"], b["step"]))
-nova_ips = images / (b["elapsed_s"] - a["elapsed_s"])
-torch = json.loads(open(f"{out}/torch.log").read().strip().splitlines()[-1])
+a, b, ev, nova_ips = fashion_mnist_rate(out)
+torch = peer(out)
 t = torch["test_neg_elbo_nats_per_image"]
-rss = lambda f: int(open(f"{out}/{f}").read().split()[-1]) / 1024
 line = (f"vae steps={b['step']} | Nova {nova_ips:.0f} images/s, PyTorch {torch['images_per_s']:.0f} images/s, "
       f"ratio {nova_ips / torch['images_per_s']:.2f} | test -ELBO nats/image Nova {ev['loss']:.2f} "
       f"(rec {ev['reconstruction']:.2f} + KL {ev['kl']:.2f}), PyTorch {t:.2f} (rec {torch['test_recon_nats_per_image']:.2f}"
       f" + KL {torch['test_kl_nats_per_image']:.2f}) ({(ev['loss'] / t - 1) * 100:+.2f}%) | "
-      f"peak RSS Nova {rss('nova.rss'):.0f} MiB, PyTorch {rss('torch.rss'):.0f} MiB")
+      f"peak RSS Nova {rss(out, 'nova'):.0f} MiB, PyTorch {rss(out, 'torch'):.0f} MiB")
 text, m = mfu(b, nova_ips, torch['images_per_s'])
 emit(line + text, dict(workload="vae", steps=b["step"], unit="images/s", nova=nova_ips, torch=torch["images_per_s"],
      ratio=nova_ips / torch["images_per_s"], quality="test -ELBO nats/image", quality_nova=ev["loss"], quality_torch=t,
-     rss_nova=rss("nova.rss"), rss_torch=rss("torch.rss"), **m))
+     rss_nova=rss(out, "nova"), rss_torch=rss(out, "torch"), **m))
 PY
 echo "logs: $out"

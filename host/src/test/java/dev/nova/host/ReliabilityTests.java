@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -153,7 +154,8 @@ class ReliabilityTests {
         /**
          * Every single-byte change in a checkpoint is either refused in one line naming the file, or changes nothing
          * a model is restored from (the zip's timestamps, say): a corrupt checkpoint never loads as something else.
-         * A change inside the stored configuration, payload or manifest is always refused.
+         * A change to the content of the stored configuration, payload or manifest is always refused (deflate has a
+         * few bits no content depends on: a change confined to them is harmless).
          */
         @Test
         void aFlippedByteIsRefusedOrHarmlessNeverLoaded() throws Exception {
@@ -164,6 +166,7 @@ class ReliabilityTests {
             Random random = new Random(42);
             int refused = 0;
             int inData = 0;
+            int harmlessInData = 0;
             for (int trial = 0; trial < 60; trial++) {
                 byte[] bytes = original.clone();
                 int at = trial < 30 ? inRegions(dataRegions, random) : random.nextInt(bytes.length);
@@ -172,7 +175,12 @@ class ReliabilityTests {
                 Result r = nova("evaluate", bad.toString(), "--plugin-path", plugins.toString());
                 boolean data = dataRegions.stream().anyMatch(g -> at >= g[0] && at < g[1]);
                 if (r.code() == 0) {
-                    assertFalse(data, "a change inside stored data at byte " + at + " was loaded");
+                    // Deflate has bits no content depends on (the padding after a stored block's header, which an
+                    // incompressible payload starts with, and after the last block): a change confined to them
+                    // leaves every entry's content as it was, loads, and must load unchanged (checked below).
+                    assertFalse(data && !sameContent(original, bytes),
+                            "a change inside stored data at byte " + at + " was loaded");
+                    harmlessInData += data ? 1 : 0;
                     assertEquals(reference, r.out(), "byte " + at + ": a checkpoint that loads must load unchanged");
                 } else {
                     refused++;
@@ -183,7 +191,8 @@ class ReliabilityTests {
                 inData += data ? 1 : 0;
             }
             assertTrue(inData >= 30, "the first 30 flips are inside entry data");
-            assertTrue(refused >= inData, refused + " refused of " + inData + " inside entry data");
+            assertTrue(refused + harmlessInData >= inData, refused + " refused of " + inData + " inside entry data ("
+                    + harmlessInData + " in bits no content depends on)");
         }
 
         @Test
@@ -277,29 +286,52 @@ class ReliabilityTests {
         }
 
         /** The payload, configuration and manifest, as byte ranges of the file (between local headers). */
+        /**
+         * Each entry's stored (compressed) bytes, from the central directory: the offset of its local header and its
+         * compressed size. (Scanning for "PK" signatures misplaced a region when compressed bytes happened to hold
+         * one, and counted the next local header's timestamp as data.)
+         */
         private List<int[]> dataRegions(byte[] zip) throws Exception {
-            List<int[]> regions = new ArrayList<>();
-            List<Integer> headers = new ArrayList<>();
-            for (int i = 0; i + 4 <= zip.length; i++) {
-                if (zip[i] == 'P' && zip[i + 1] == 'K' && (zip[i + 2] == 3 && zip[i + 3] == 4 || zip[i + 2] == 1 && zip[i + 3] == 2)) {
-                    headers.add(i);
-                }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int end = zip.length - 22;
+            while (end >= 0 && b.getInt(end) != 0x06054b50) {
+                end--;
             }
-            for (int h = 0; h + 1 < headers.size(); h++) {
-                int at = headers.get(h);
-                if (zip[at + 2] != 3) {
-                    continue;
+            assertTrue(end >= 0, "an end of central directory record");
+            int entries = b.getShort(end + 10) & 0xffff;
+            int at = b.getInt(end + 16);
+            List<int[]> regions = new ArrayList<>();
+            for (int e = 0; e < entries; e++) {
+                assertEquals(0x02014b50, b.getInt(at), "a central directory header");
+                int compressed = b.getInt(at + 20);
+                int local = b.getInt(at + 42);
+                int start = local + 30 + (b.getShort(local + 26) & 0xffff) + (b.getShort(local + 28) & 0xffff);
+                if (compressed > 0) {
+                    regions.add(new int[] {start, start + compressed});
                 }
-                int nameLength = (zip[at + 26] & 0xff) | (zip[at + 27] & 0xff) << 8;
-                int extraLength = (zip[at + 28] & 0xff) | (zip[at + 29] & 0xff) << 8;
-                int start = at + 30 + nameLength + extraLength;
-                int end = headers.get(h + 1) - 16;                     // the data descriptor follows the data
-                if (end > start) {
-                    regions.add(new int[] {start, end});
-                }
+                at += 46 + (b.getShort(at + 28) & 0xffff) + (b.getShort(at + 30) & 0xffff) + (b.getShort(at + 32) & 0xffff);
             }
             assertEquals(3, regions.size(), "config, payload and manifest data");
             return regions;
+        }
+
+        /** Whether two zips hold the same entries with the same content (false when either cannot be read). */
+        private static boolean sameContent(byte[] a, byte[] b) {
+            try {
+                return entries(a).equals(entries(b));
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                return false;
+            }
+        }
+
+        private static Map<String, String> entries(byte[] zip) throws java.io.IOException {
+            Map<String, String> out = new java.util.TreeMap<>();
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+                for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                    out.put(e.getName(), HexFormat.of().formatHex(in.readAllBytes()));
+                }
+            }
+            return out;
         }
 
         private int inRegions(List<int[]> regions, Random random) {
