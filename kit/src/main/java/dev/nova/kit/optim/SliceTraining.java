@@ -90,9 +90,17 @@ public final class SliceTraining implements DataParallel {
         this.slice = slice;
     }
 
-    /** Declares a pass's model FLOPs, so that {@link #applyUpdate} reports the step's as {@code train} does. */
+    /**
+     * Declares a pass's model FLOPs: {@link #wholeBatch} and {@link #applyUpdate} then report each step's
+     * ({@link #stepFlops}) as the {@link Flops#STEP_EVENT_KEY} metric.
+     */
     void declareFlops(IntToDoubleFunction ofItems) {
         this.flops = ofItems;
+    }
+
+    /** The model FLOPs of a step over {@code items} items (the pass's and the optimiser's), NaN when undeclared. */
+    double stepFlops(int items) {
+        return flops == null ? Double.NaN : flops.applyAsDouble(items) + optimizer.flops();
     }
 
     /**
@@ -101,7 +109,16 @@ public final class SliceTraining implements DataParallel {
      * @return the body
      */
     public TrainingLoop.Body wholeBatch() {
-        return s -> slice.run(s, 0, globalBatch.applyAsInt(s));
+        return s -> {
+            int items = globalBatch.applyAsInt(s);
+            TrainingLoop.Step done = slice.run(s, 0, items);
+            if (flops == null) {
+                return done;
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>(done.metrics());
+            metrics.put(Flops.STEP_EVENT_KEY, stepFlops(items));
+            return new TrainingLoop.Step(done.loss(), done.items(), metrics);
+        };
     }
 
     @Override
@@ -180,7 +197,7 @@ public final class SliceTraining implements DataParallel {
                 .filter(k -> !k.equals(LOSS) && !k.equals(UNITS) && !metrics.containsKey(k))
                 .forEach(k -> metrics.put(k, statistics.get(k) / units));
         if (flops != null) {
-            metrics.put(Flops.STEP_EVENT_KEY, flops.applyAsDouble(globalBatch.applyAsInt(s)) + optimizer.flops());
+            metrics.put(Flops.STEP_EVENT_KEY, stepFlops(globalBatch.applyAsInt(s)));
         }
         metrics.put("learning-rate", optimizer.settings().learningRate(s));
         metrics.put("grad-norm", norm);

@@ -15,9 +15,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.LongToIntFunction;
@@ -81,8 +79,6 @@ public final class TrainingCore {
     private final ParamSet params;
     private final Adam optimizer;
     private final SliceTraining slices;
-    private final LongToIntFunction globalBatch;
-    private IntToDoubleFunction flops;
     private long seed;
     private long step;
 
@@ -104,7 +100,6 @@ public final class TrainingCore {
         this.params = params;
         this.optimizer = optimizer;
         this.seed = seed;
-        this.globalBatch = globalBatch;
         this.slices = new SliceTraining(pluginId, params, optimizer, globalBatch, metricOrder, () -> step, s -> step = s,
                 slice);
     }
@@ -120,7 +115,6 @@ public final class TrainingCore {
      * @since 1.3
      */
     public TrainingCore declareFlops(IntToDoubleFunction ofItems) {
-        this.flops = ofItems;
         slices.declareFlops(ofItems);
         return this;
     }
@@ -133,7 +127,7 @@ public final class TrainingCore {
      * @since 1.3
      */
     public double stepFlops(int items) {
-        return flops == null ? Double.NaN : flops.applyAsDouble(items) + optimizer.flops();
+        return slices.stepFlops(items);
     }
 
     /** The run's seed: the context's for a new model, the checkpoint's after {@link #read}. */
@@ -155,17 +149,7 @@ public final class TrainingCore {
      * @throws dev.nova.api.PluginException if the loss is not finite
      */
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
-        TrainingLoop.Body body = slices.wholeBatch();
-        if (flops != null) {
-            TrainingLoop.Body pass = body;
-            body = s -> {
-                TrainingLoop.Step done = pass.run(s);
-                Map<String, Double> metrics = new LinkedHashMap<>(done.metrics());
-                metrics.put(Flops.STEP_EVENT_KEY, stepFlops(globalBatch.applyAsInt(s)));
-                return new TrainingLoop.Step(done.loss(), done.items(), metrics);
-            };
-        }
-        return TrainingLoop.run(pluginId, request, listener, optimizer, step, s -> step = s, body);
+        return TrainingLoop.run(pluginId, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
     }
 
     /**
