@@ -116,10 +116,6 @@ public final class ImageData {
             throw new PluginException(pluginId, imagesFile + ": images are " + images.dims()[1] + "x" + images.dims()[2]
                     + ", the configuration expects " + size + "x" + size + " (data.image-size)");
         }
-        float[] px = new float[images.data().length];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (images.data()[i] & 0xff) / 255f;
-        }
         int[] labels = null;
         List<String> classes = List.of();
         Path labelsFile = idx(dir, split + "-labels-idx1-ubyte");
@@ -142,7 +138,7 @@ public final class ImageData {
             }
             classes = names;
         }
-        return new ImageSet(n, size, px, labels, classes, imagesFile.toString());
+        return ImageSet.ofLevels(n, size, images.data(), labels, classes, imagesFile.toString());
     }
 
     /**
@@ -272,15 +268,6 @@ public final class ImageData {
     }
 
     private static ImageSet subset(ImageSet all, int[] order, int from, int n) {
-        float[] px = new float[n * all.dim()];
-        all.gather(order, from, n, px);
-        int[] labels = null;
-        if (all.labels() != null) {
-            labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = all.labels()[order[from + i]];
-            }
-        }
-        return new ImageSet(n, all.size(), px, labels, all.classes(), all.source());
+        return all.subset(order, from, n);
     }
 }

@@ -35,7 +35,11 @@ public final class CausalSelfAttention {
     private final ShapeCache<Work> works = new ShapeCache<>();
     private Work last;
 
-    /** The buffers of one (batch, time) shape. */
+    /**
+     * What one (batch, time) shape's forward pass keeps for the backward pass: the heads' queries, keys and values,
+     * the attention weights (native for the products, Java for the softmax's gradient) and the concatenated heads
+     * (the output projection's input). Everything else lives for one call, in the model's {@link Scratch}.
+     */
     private final class Work {
         final int batch;
         final int time;
@@ -43,22 +47,8 @@ public final class CausalSelfAttention {
         final INDArray k;
         final INDArray v;
         final INDArray s;
-        final INDArray y;
         final INDArray heads2d;
-        final Vec qkvJ;
-        final Vec qJ;
-        final Vec kJ;
-        final Vec vJ;
         final Vec pJ;
-        final Vec yJ;
-        final Vec catJ;
-        INDArray dq;
-        INDArray dk;
-        INDArray dv;
-        INDArray dp;
-        INDArray dy;
-        INDArray dqkv;
-        Vec dpJ;
 
         Work(int batch, int time) {
             this.batch = batch;
@@ -69,29 +59,8 @@ public final class CausalSelfAttention {
             k = Nd4j.create(type, bh, time, headSize);
             v = Nd4j.create(type, bh, time, headSize);
             s = Nd4j.create(type, bh, time, time);
-            y = Nd4j.create(type, bh, time, headSize);
             heads2d = Nd4j.create(type, (long) batch * time, width);
-            qkvJ = Vec.of(type, batch * time * 3 * width);
-            qJ = Vec.of(type, bh * time * headSize);
-            kJ = Vec.of(type, bh * time * headSize);
-            vJ = Vec.of(type, bh * time * headSize);
             pJ = Vec.of(type, bh * time * time);
-            yJ = Vec.of(type, bh * time * headSize);
-            catJ = Vec.of(type, batch * time * width);
-        }
-
-        void gradients() {
-            if (dq == null) {
-                int bh = batch * heads;
-                var type = params.type();
-                dq = Nd4j.create(type, bh, time, headSize);
-                dk = Nd4j.create(type, bh, time, headSize);
-                dv = Nd4j.create(type, bh, time, headSize);
-                dp = Nd4j.create(type, bh, time, time);
-                dy = Nd4j.create(type, bh, time, headSize);
-                dqkv = Nd4j.create(type, (long) batch * time, 3L * width);
-                dpJ = Vec.of(type, bh * time * time);
-            }
         }
     }
 
@@ -157,9 +126,15 @@ public final class CausalSelfAttention {
     public INDArray forward(INDArray x, int batch, int time) {
         Work w = work(batch, time);
         last = w;
-        Vec all = w.qkvJ.read(Buffers.contiguous(qkv.forward(x)));
+        INDArray projected = qkv.forward(x);
         int c = width;
         int hs = headSize;
+        int bh = batch * heads;
+        Scratch scratch = params.scratch();
+        Vec all = scratch.vec("attention.qkv", batch * time * 3 * c).read(Buffers.contiguous(projected));
+        Vec qJ = scratch.vec("attention.q", bh * time * hs);
+        Vec kJ = scratch.vec("attention.k", bh * time * hs);
+        Vec vJ = scratch.vec("attention.v", bh * time * hs);
         // [B·T, 3C] (q|k|v, heads side by side) -> three [B·H, T, hs].
         Parallel.forParts(batch, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
@@ -167,17 +142,16 @@ public final class CausalSelfAttention {
                     int row = (b * time + t) * 3 * c;
                     for (int h = 0; h < heads; h++) {
                         int dst = ((b * heads + h) * time + t) * hs;
-                        w.qJ.copy(all, row + h * hs, dst, hs);
-                        w.kJ.copy(all, row + c + h * hs, dst, hs);
-                        w.vJ.copy(all, row + 2 * c + h * hs, dst, hs);
+                        qJ.copy(all, row + h * hs, dst, hs);
+                        kJ.copy(all, row + c + h * hs, dst, hs);
+                        vJ.copy(all, row + 2 * c + h * hs, dst, hs);
                     }
                 }
             }
         });
-        w.qJ.write(w.q);
-        w.kJ.write(w.k);
-        w.vJ.write(w.v);
-        int bh = batch * heads;
+        qJ.write(w.q);
+        kJ.write(w.k);
+        vJ.write(w.v);
         CausalProducts.lowerProduct(w.q, w.k, w.s, bh, time, hs);
         Vec p = w.pJ.read(w.s);
         double scale = 1 / Math.sqrt(hs);
@@ -193,18 +167,20 @@ public final class CausalSelfAttention {
             softmax(p, bh, time, scale);
         }
         p.write(w.s);
-        CausalProducts.lowerTimes(w.s, w.v, w.y, bh, time, hs);
-        Vec y = w.yJ.read(w.y);
+        INDArray yA = scratch.array("attention.heads", bh, time, hs);
+        CausalProducts.lowerTimes(w.s, w.v, yA, bh, time, hs);
+        Vec y = scratch.vec("attention.heads", bh * time * hs).read(yA);
+        Vec cat = scratch.vec("attention.cat", batch * time * c);
         Parallel.forParts(batch, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 for (int h = 0; h < heads; h++) {
                     for (int t = 0; t < time; t++) {
-                        w.catJ.copy(y, ((b * heads + h) * time + t) * hs, (b * time + t) * c + h * hs, hs);
+                        cat.copy(y, ((b * heads + h) * time + t) * hs, (b * time + t) * c + h * hs, hs);
                     }
                 }
             }
         });
-        w.catJ.write(w.heads2d);
+        cat.write(w.heads2d);
         return proj.forward(w.heads2d);
     }
 
@@ -270,14 +246,16 @@ public final class CausalSelfAttention {
         if (w == null) {
             throw new IllegalStateException("backward before forward");
         }
-        w.gradients();
         int batch = w.batch;
         int time = w.time;
         int c = width;
         int hs = headSize;
-        Vec cat = w.catJ.read(Buffers.contiguous(proj.backward(dOut, true)));
+        int bh = batch * heads;
+        INDArray dCat = proj.backward(dOut, true);
+        Scratch scratch = params.scratch();
+        Vec cat = scratch.vec("attention.cat", batch * time * c).read(Buffers.contiguous(dCat));
         // [B·T, C] -> [B·H, T, hs] (the reverse of the forward pass's concatenation).
-        Vec dy = w.yJ;
+        Vec dy = scratch.vec("attention.heads", bh * time * hs);
         Parallel.forParts(batch, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 for (int h = 0; h < heads; h++) {
@@ -287,13 +265,15 @@ public final class CausalSelfAttention {
                 }
             }
         });
-        dy.write(w.dy);
-        int bh = batch * heads;
-        CausalProducts.lowerProduct(w.dy, w.v, w.dp, bh, time, hs);
-        CausalProducts.lowerTransposedTimes(w.s, w.dy, w.dv, bh, time, hs);
+        INDArray dyA = scratch.array("attention.heads", bh, time, hs);
+        dy.write(dyA);
+        INDArray dpA = scratch.array("attention.weights", bh, time, time);
+        INDArray dvA = scratch.array("attention.dv", bh, time, hs);
+        CausalProducts.lowerProduct(dyA, w.v, dpA, bh, time, hs);
+        CausalProducts.lowerTransposedTimes(w.s, dyA, dvA, bh, time, hs);
         // Through the softmax: dS = P ⊙ (dP − Σ_u dP⊙P) / √hs (P is zero above the diagonal, so dS is too).
         Vec p = w.pJ;
-        Vec dp = w.dpJ.read(w.dp);
+        Vec dp = scratch.vec("attention.weights", bh * time * time).read(dpA);
         double scale = 1 / Math.sqrt(hs);
         float[] pf = p.floats();
         float[] dpf = dp.floats();
@@ -328,13 +308,15 @@ public final class CausalSelfAttention {
                 }
             });
         }
-        dp.write(w.dp);
-        CausalProducts.lowerTimes(w.dp, w.k, w.dq, bh, time, hs);
-        CausalProducts.lowerTransposedTimes(w.dp, w.q, w.dk, bh, time, hs);
-        Vec dq = w.qJ.read(w.dq);
-        Vec dk = w.kJ.read(w.dk);
-        Vec dv = w.vJ.read(w.dv);
-        Vec all = w.qkvJ;
+        dp.write(dpA);
+        INDArray dqA = scratch.array("attention.dq", bh, time, hs);
+        INDArray dkA = scratch.array("attention.dk", bh, time, hs);
+        CausalProducts.lowerTimes(dpA, w.k, dqA, bh, time, hs);
+        CausalProducts.lowerTransposedTimes(dpA, w.q, dkA, bh, time, hs);
+        Vec dq = scratch.vec("attention.q", bh * time * hs).read(dqA);
+        Vec dk = scratch.vec("attention.k", bh * time * hs).read(dkA);
+        Vec dv = scratch.vec("attention.v", bh * time * hs).read(dvA);
+        Vec all = scratch.vec("attention.qkv", batch * time * 3 * c);
         Parallel.forParts(batch, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 for (int t = 0; t < time; t++) {
@@ -348,8 +330,9 @@ public final class CausalSelfAttention {
                 }
             }
         });
-        all.write(w.dqkv);
-        INDArray dx = qkv.backward(w.dqkv, true);
+        INDArray dqkv = scratch.array("attention.dqkv", (long) batch * time, 3L * c);
+        all.write(dqkv);
+        INDArray dx = qkv.backward(dqkv, true);
         // The keys' bias adds the same amount to every score of a query, which softmax ignores: its gradient is
         // exactly zero. Float rounding leaves noise of about 1e-9 there, which Adam (scale-free) turns into steps
         // of the learning rate in random directions that depend on the summation order; they change no output,

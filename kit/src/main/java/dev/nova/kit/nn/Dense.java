@@ -29,7 +29,11 @@ public final class Dense {
     private final ShapeCache<Pass> passes = new ShapeCache<>();
     private Pass last;
 
-    /** One batch size's buffers. */
+    /**
+     * One batch size's buffers: the input and output, and what the activation's derivative is computed from (the
+     * output's Java copy, or for GELU the derivative itself, computed in the forward pass). The Java copies of a
+     * GELU's output and of the output's gradient live for one call, in the model's {@link Scratch}.
+     */
     private final class Pass {
         final INDArray ones;
         final int batch;
@@ -37,15 +41,20 @@ public final class Dense {
         final Vec yJ;
         final Vec preJ;
         INDArray dx;
-        Vec gJ;
         INDArray x;
 
         Pass(int batch) {
             ones = Nd4j.ones(params.type(), 1, batch);
             this.batch = batch;
             y = Nd4j.create(params.type(), batch, out);
-            yJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), batch * out);
+            yJ = activation == Activation.IDENTITY || activation.derivativeNeedsInput() ? null
+                    : Vec.of(params.type(), batch * out);
             preJ = activation.derivativeNeedsInput() ? Vec.of(params.type(), batch * out) : null;
+        }
+
+        /** The output's Java copy: the pass's own, or for GELU the model's scratch. */
+        Vec output() {
+            return yJ != null ? yJ : params.scratch().vec("dense.output", batch * out);
         }
     }
 
@@ -146,16 +155,17 @@ public final class Dense {
             Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
             return p.y;
         }
-        if (activation == Activation.GELU && p.yJ.floats() != null) {
+        Vec yJ = p.output();
+        if (activation == Activation.GELU && yJ.floats() != null) {
             // Float GELU: the bias as a rank-1 gemm, then a vectorised kernel (see Activation.gelu).
             Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
-            float[] yf = p.yJ.read(p.y).floats();
+            float[] yf = yJ.read(p.y).floats();
             float[] df = p.preJ.floats();
-            Parallel.forRange(yf.length, (from, to) -> Activation.gelu(yf, df, from, to));
-            p.yJ.write(p.y);
+            Parallel.forRange(yJ.length(), (from, to) -> Activation.gelu(yf, df, from, to));
+            yJ.write(p.y);
             return p.y;
         }
-        Vec y = p.yJ.read(p.y);
+        Vec y = yJ.read(p.y);
         double[] bv = Buffers.doubles(b);
         Activation act = activation;
         Vec pre = p.preJ;
@@ -196,19 +206,18 @@ public final class Dense {
         }
         INDArray dPre = dy;
         if (p.dx == null) {
-            // The backward pass's buffers, made on the first backward pass (evaluation needs none).
+            // Made on the first backward pass (evaluation needs none).
             p.dx = Nd4j.create(params.type(), p.batch, in);
-            p.gJ = activation == Activation.IDENTITY ? null : Vec.of(params.type(), p.batch * out);
         }
         if (activation != Activation.IDENTITY) {
-            Vec g = p.gJ.read(Buffers.contiguous(dy));
+            Vec g = params.scratch().vec("dense.gradient", p.batch * out).read(Buffers.contiguous(dy));
             Vec y = p.yJ;
             Vec pre = p.preJ;
             Activation act = activation;
             if (pre != null && g.floats() != null) {
                 float[] gf = g.floats();
                 float[] df = pre.floats();
-                Parallel.forRange(gf.length, (from, to) -> {
+                Parallel.forRange(g.length(), (from, to) -> {
                     for (int i = from; i < to; i++) {
                         gf[i] *= df[i];
                     }

@@ -30,13 +30,11 @@ public final class LayerNorm {
         final INDArray y;
         INDArray dx;
         final Vec xhat;
-        final Vec io;
         final double[] rstd;
 
         Pass(int rows) {
             y = Nd4j.create(params.type(), rows, width);
             xhat = Vec.of(params.type(), rows * width);
-            io = Vec.of(params.type(), rows * width);
             rstd = new double[rows];
         }
     }
@@ -131,7 +129,8 @@ public final class LayerNorm {
         int rows = (int) x.rows();
         Pass p = pass(rows);
         last = p;
-        Vec in = p.io.read(Buffers.contiguous(x));
+        // The input's and then the output's Java copy: one call's buffer, in the model's scratch.
+        Vec in = params.scratch().vec("layer-norm", rows * width).read(Buffers.contiguous(x));
         double[] g = Buffers.doubles(params.get(gain));
         double[] b = Buffers.doubles(params.get(bias));
         int d = width;
@@ -177,7 +176,7 @@ public final class LayerNorm {
         if (p.dx == null) {
             p.dx = Nd4j.create(params.type(), rows, width);
         }
-        Vec g = p.io.read(Buffers.contiguous(dy));
+        Vec g = params.scratch().vec("layer-norm", rows * width).read(Buffers.contiguous(dy));
         double[] gain = Buffers.doubles(params.get(this.gain));
         // γ and β gradients: column sums over fixed chunks of rows, added in chunk order (the same bits on any
         // number of threads).

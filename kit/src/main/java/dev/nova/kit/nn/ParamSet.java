@@ -31,6 +31,7 @@ public final class ParamSet {
     private final Random random;
     private final LinkedHashMap<String, INDArray> params = new LinkedHashMap<>();
     private final LinkedHashMap<String, INDArray> grads = new LinkedHashMap<>();
+    private final Scratch scratch;
 
     /**
      * Creates an empty set.
@@ -44,6 +45,12 @@ public final class ParamSet {
         }
         this.type = type;
         this.random = new Random(seed);
+        this.scratch = new Scratch(type);
+    }
+
+    /** The buffers the model's layers share for the length of one call ({@link Scratch}). */
+    Scratch scratch() {
+        return scratch;
     }
 
     /**

@@ -14,22 +14,46 @@ final class Vec {
 
     private final float[] f;
     private final double[] d;
+    private final int length;
 
-    private Vec(float[] f, double[] d) {
+    private Vec(float[] f, double[] d, int length) {
         this.f = f;
         this.d = d;
+        this.length = length;
     }
 
     static Vec of(DataType type, int n) {
-        return type == DataType.DOUBLE ? new Vec(null, new double[n]) : new Vec(new float[n], null);
+        return type == DataType.DOUBLE ? new Vec(null, new double[n], n) : new Vec(new float[n], null, n);
     }
 
-    /** The float array, or {@code null} for a double buffer (for kernels written in float). */
+    /**
+     * This buffer's first {@code n} values as a buffer of that length (the same array).
+     *
+     * @param n at most {@link #capacity}
+     * @return the buffer
+     */
+    Vec prefix(int n) {
+        if (n > capacity()) {
+            throw new IllegalArgumentException(n + " values of a buffer of " + capacity());
+        }
+        return n == length ? this : new Vec(f, d, n);
+    }
+
+    /**
+     * The float array, or {@code null} for a double buffer (for kernels written in float). It may be longer than
+     * {@link #length}.
+     */
     float[] floats() {
         return f;
     }
 
+    /** How many values the buffer holds (what {@link #read(INDArray)} and {@link #write(INDArray)} copy). */
     int length() {
+        return length;
+    }
+
+    /** The length of the array under it. */
+    int capacity() {
         return f != null ? f.length : d.length;
     }
 
