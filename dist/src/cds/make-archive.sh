@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 # The nova script's flags: the module path and the collector must match for the archive to be used.
 run() {
   local list="$1"; shift
-  LC_ALL=C.UTF-8 OMP_WAIT_POLICY=PASSIVE java -XX:DumpLoadedClassList="$work/$list.classes" -XX:+UseSerialGC -Xmn64m \
+  LC_ALL=C.UTF-8 OMP_WAIT_POLICY=PASSIVE java -XX:DumpLoadedClassList="$work/$list.classes" -XX:+UseSerialGC -Xmn64m -Xms128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -p "$lib" --add-modules ALL-MODULE-PATH \
     -m dev.nova.host/dev.nova.host.Main "$@" >"$work/$list.log" 2>&1
 }

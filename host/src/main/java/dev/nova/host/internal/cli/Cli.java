@@ -77,9 +77,6 @@ public final class Cli {
     }
 
     private static int execute(Terminal terminal, Optional<ClusterEngine> engine, boolean debug, String... args) {
-        // PNGs (samples, the loss chart) are encoded in memory: ImageIO's file cache registers a shutdown hook per
-        // stream, which fails (and lost the interrupt checkpoint) when a PNG is written while the JVM shuts down.
-        javax.imageio.ImageIO.setUseCache(false);
         CommandLine cl = new CommandLine(new NovaCommand(terminal, engine));
         cl.setOut(new java.io.PrintWriter(terminal.out(), true));
         cl.setErr(new java.io.PrintWriter(terminal.err(), true));

@@ -76,8 +76,19 @@ final class Images {
         return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
     }
 
+    /**
+     * Turns off ImageIO's file cache before a PNG is encoded: PNGs (samples, the loss chart) are encoded in memory,
+     * and the cache registers a shutdown hook per stream, which fails (and lost the interrupt checkpoint) when a PNG
+     * is written while the JVM shuts down. Here rather than at start-up: initialising ImageIO (AWT's toolkit, the
+     * logging bridge) took 60 ms of every command, {@code nova plugins} included.
+     */
+    static void encodeInMemory() {
+        ImageIO.setUseCache(false);
+    }
+
     private static void write(BufferedImage img, Path file, boolean removeOnSignal) {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        encodeInMemory();
         try {
             if (!ImageIO.write(img, "png", png)) {
                 throw new IOException("no PNG writer in this Java runtime");

@@ -74,6 +74,7 @@ final class LossPlot {
         plot.getRangeAxis().setAutoRange(true);
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Images.encodeInMemory();
         try {
             ChartUtils.writeChartAsPNG(bytes, chart, 900, 500);
         } catch (IOException e) {
