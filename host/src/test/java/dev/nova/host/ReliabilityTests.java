@@ -86,8 +86,9 @@ class ReliabilityTests {
 
         /**
          * A checkpoint verified, then replaced by atomic rename (as training writes them) before its payload is
-         * opened: the stale read says it was replaced (and the loader reads the path again) instead of failing the
-         * SHA-256 of a payload that belongs to the next checkpoint.
+         * opened: a streamed payload's read says it was replaced (and the loader reads the path again) instead of
+         * failing the SHA-256 of a payload that belongs to the next checkpoint; a payload kept from the verification
+         * is the verified one.
          */
         @Test
         void aCheckpointReplacedAfterItWasVerifiedIsReadAgainNotCalledCorrupt() throws Exception {
@@ -95,7 +96,12 @@ class ReliabilityTests {
             Path other = dir.resolve("other");
             assertEquals(0, train(other, "--set", "nova.seed=7").code());
             Path ckpt = Files.copy(first, dir.resolve("watched.ckpt"));
-            dev.nova.host.internal.store.Checkpoint read = dev.nova.host.internal.store.Checkpoint.read(ckpt);
+            dev.nova.host.internal.store.Checkpoint read = dev.nova.host.internal.store.Checkpoint.read(ckpt, 0);
+            dev.nova.host.internal.store.Checkpoint kept = dev.nova.host.internal.store.Checkpoint.read(ckpt);
+            byte[] payload;
+            try (var zip = new java.util.zip.ZipFile(ckpt.toFile())) {
+                payload = zip.getInputStream(zip.getEntry("payload.bin")).readAllBytes();
+            }
 
             Path next = Files.copy(other.resolve("checkpoints/latest.ckpt"), dir.resolve("watched.ckpt.tmp"));
             Files.move(next, ckpt, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
@@ -103,6 +109,10 @@ class ReliabilityTests {
 
             org.junit.jupiter.api.Assertions.assertThrows(dev.nova.host.internal.store.Checkpoint.ReplacedException.class,
                     read::openPayload);
+            try (var in = kept.openPayload()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(payload, in.readAllBytes(),
+                        "a kept payload is the one that was verified, whatever the path names now");
+            }
             dev.nova.host.internal.store.Checkpoint again = dev.nova.host.internal.store.Checkpoint.read(ckpt);
             try (var in = again.openPayload()) {
                 in.transferTo(OutputStream.nullOutputStream());       // the SHA-256 is checked at the end

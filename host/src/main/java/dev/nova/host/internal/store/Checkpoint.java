@@ -51,8 +51,17 @@ import java.util.zip.ZipOutputStream;
  * @param manifest format, plugin, versions, step, seed, provenance and entry digests
  * @param config the effective configuration of the run ({@code nova} and {@code plugins.<id>})
  * @param identity the file's identity when it was read and verified (see {@link #openPayload})
+ * @param verifiedPayload the payload as verified, kept when it is at most {@value #KEPT_PAYLOAD} bytes, or
+ *     {@code null}
  */
-public record Checkpoint(Path file, Manifest manifest, Config config, Object identity) {
+public record Checkpoint(Path file, Manifest manifest, Config config, Object identity, byte[] verifiedPayload) {
+
+    /**
+     * The largest payload kept in memory from the verification to the plugin's read, in bytes: such a payload is
+     * inflated and hashed once, not twice (a cold JVM hashed a 3 MB text-gru payload in about 60 ms, a third of
+     * {@code nova generate}'s time outside ND4J and the plugin). Larger payloads are streamed, and checked again.
+     */
+    static final int KEPT_PAYLOAD = 16 << 20;
 
     /**
      * A checkpoint whose file was verified, then replaced by a newer one (a run that is training writes its checkpoints
@@ -188,6 +197,18 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
      * @throws UsageException if the file is missing, not a checkpoint, corrupt, truncated, or of another format
      */
     public static Checkpoint read(Path file) {
+        return read(file, KEPT_PAYLOAD);
+    }
+
+    /**
+     * {@link #read(Path)}, keeping a payload of at most {@code keptPayload} bytes in memory (tests read with 0 to
+     * stream every payload).
+     *
+     * @param file a checkpoint file, or a run directory (its latest checkpoint is used)
+     * @param keptPayload the largest payload kept, in bytes
+     * @return the checkpoint
+     */
+    public static Checkpoint read(Path file, long keptPayload) {
         Path f = Files.isDirectory(file) ? RunDirectory.latest(file) : file;
         // A run that is training replaces its checkpoints by atomic rename, and each step below opens the path
         // anew: the file is read again when it was replaced meanwhile, so that a reader never mixes the manifest of
@@ -195,7 +216,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         for (int attempt = 1; ; attempt++) {
             Object before = identity(f);
             try {
-                Checkpoint c = readOnce(f, before);
+                Checkpoint c = readOnce(f, before, keptPayload);
                 if (before.equals(identity(f))) {
                     return c;
                 }
@@ -230,7 +251,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         }
     }
 
-    private static Checkpoint readOnce(Path f, Object identity) {
+    private static Checkpoint readOnce(Path f, Object identity, long keptPayload) {
         if (!Files.isRegularFile(f)) {
             throw new UsageException("checkpoint " + f + " does not exist");
         }
@@ -240,11 +261,11 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
             if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
                 throw new UsageException("checkpoint " + f + " has format '" + format + "', expected '" + FORMAT + "'");
             }
-            byte[] configBytes = verify(f, m, FORMAT.equals(format));
+            byte[][] entries = verify(f, m, FORMAT.equals(format), keptPayload);
             Manifest manifest = Manifest.parse(f, m);
-            String text = new String(configBytes, StandardCharsets.UTF_8);
+            String text = new String(entries[0], StandardCharsets.UTF_8);
             Config config = SafeParse.hocon(text, f + " (saved config)");
-            return new Checkpoint(f, manifest, config, identity);
+            return new Checkpoint(f, manifest, config, identity, entries[1]);
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             // IllegalArgumentException: the zip classes' answer to an entry name that is not valid UTF-8
             throw corrupt(f, e.getMessage());
@@ -286,10 +307,12 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
 
     /**
      * Streams through every entry as stored (local headers and data, which is what a later read gets), checking
-     * CRCs, sizes and, for format 2, the SHA-256 of the configuration and payload; returns the configuration.
+     * CRCs, sizes and, for format 2, the SHA-256 of the configuration and payload; returns the configuration and,
+     * when it is at most {@code keptPayload} bytes and has a digest, the payload (otherwise {@code null}).
      */
-    private static byte[] verify(Path f, Properties m, boolean digests) throws IOException {
+    private static byte[][] verify(Path f, Properties m, boolean digests, long keptPayload) throws IOException {
         byte[] config = null;
+        byte[] payload = null;
         Set<String> seen = new LinkedHashSet<>();
         long payloadLimit = digests ? declaredSize(f, m, PAYLOAD) : Long.MAX_VALUE;
         try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
@@ -307,7 +330,12 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                         digest.update(config);
                         size = config.length;
                     }
-                    case PAYLOAD -> size = drain(zip, digest, payloadLimit, f);
+                    case PAYLOAD -> {
+                        java.io.ByteArrayOutputStream kept = digests && payloadLimit <= keptPayload
+                                ? new java.io.ByteArrayOutputStream((int) payloadLimit) : null;
+                        size = drain(zip, digest, payloadLimit, f, kept);
+                        payload = kept == null ? null : kept.toByteArray();
+                    }
                     default -> {
                         readBounded(zip, MAX_MANIFEST, f, MANIFEST);
                         continue;
@@ -321,7 +349,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         if (!seen.equals(ENTRIES) || config == null) {
             throw corrupt(f, "an entry is missing from the stored data");
         }
-        return config;
+        return new byte[][] {config, payload};
     }
 
     private static long declaredSize(Path f, Properties m, String entry) {
@@ -365,7 +393,8 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         return out.toByteArray();
     }
 
-    private static long drain(InputStream in, MessageDigest digest, long limit, Path f) throws IOException {
+    private static long drain(InputStream in, MessageDigest digest, long limit, Path f, java.io.OutputStream kept)
+            throws IOException {
         byte[] buf = new byte[1 << 16];
         long total = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
@@ -375,18 +404,26 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                         + " is larger than its manifest says (" + limit + " bytes)");
             }
             digest.update(buf, 0, n);
+            if (kept != null) {
+                kept.write(buf, 0, n);
+            }
         }
         return total;
     }
 
     /**
-     * Opens the plugin's payload as a stream over the stored entry (nothing is buffered whole). The stream checks
-     * the payload's size and SHA-256 again as it is read to its end.
+     * Opens the plugin's payload: the bytes verified by {@link #read} when they were kept ({@link #KEPT_PAYLOAD}),
+     * otherwise a stream over the stored entry (nothing is buffered whole) that checks the payload's size and SHA-256
+     * again as it is read to its end.
      *
      * @return the payload bytes as a stream
-     * @throws ReplacedException if the file was replaced since it was read and verified (read it again)
+     * @throws ReplacedException if the payload is streamed and the file was replaced since it was read and verified
+     *     (read it again)
      */
     public InputStream openPayload() {
+        if (verifiedPayload != null) {
+            return new java.io.ByteArrayInputStream(verifiedPayload);
+        }
         try {
             ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
             // Opened, then the path still names the file that was verified: the stream reads that file (a
