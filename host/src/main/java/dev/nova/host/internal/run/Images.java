@@ -79,8 +79,10 @@ final class Images {
     /**
      * Turns off ImageIO's file cache before a PNG is encoded: PNGs (samples, the loss chart) are encoded in memory,
      * and the cache registers a shutdown hook per stream, which fails (and lost the interrupt checkpoint) when a PNG
-     * is written while the JVM shuts down. Here rather than at start-up: initialising ImageIO (AWT's toolkit, the
-     * logging bridge) took 60 ms of every command, {@code nova plugins} included.
+     * is written while the JVM shuts down. Called by the commands that write PNGs before they start (training, and
+     * generating images), not by every command: initialising ImageIO (AWT's toolkit, the logging bridge) took 60 ms,
+     * {@code nova plugins} included. Never first called during shutdown: initialising ImageIO then hung the JVM's
+     * exit (InterruptIT).
      */
     static void encodeInMemory() {
         ImageIO.setUseCache(false);

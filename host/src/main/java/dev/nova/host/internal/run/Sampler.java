@@ -53,6 +53,9 @@ public final class Sampler {
      */
     public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir, boolean raw) {
         boolean text = plan.info().modality() == Modality.TEXT;
+        if (!text) {
+            Images.encodeInMemory();
+        }
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
         GenerationRequest req = new GenerationRequest(request.count(), request.seed(), request.options(), stream);

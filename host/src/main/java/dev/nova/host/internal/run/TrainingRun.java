@@ -48,6 +48,9 @@ public final class TrainingRun {
         this.loader = loader;
         this.terminal = terminal;
         this.engine = engine;
+        // Before the first step, not when the first PNG is encoded: that may be while the JVM shuts down (a
+        // signal's last checkpoint and loss chart), and initialising ImageIO then hung the shutdown.
+        Images.encodeInMemory();
     }
 
     /**
