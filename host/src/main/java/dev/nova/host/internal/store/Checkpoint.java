@@ -7,7 +7,6 @@ import dev.nova.host.internal.support.Sha256;
 import dev.nova.host.internal.support.UsageException;
 import dev.nova.host.internal.config.SafeParse;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +83,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
     static final String MANIFEST = "manifest.properties";
     static final String CONFIG = "config.conf";
     static final String PAYLOAD = "payload.bin";
-    private static final Set<String> ENTRIES = Set.of(MANIFEST, CONFIG, PAYLOAD);
+    static final Set<String> ENTRIES = Set.of(MANIFEST, CONFIG, PAYLOAD);
 
     /** The largest manifest read, in bytes. */
     static final int MAX_MANIFEST = 1 << 20;
@@ -261,7 +260,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
             if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
                 throw new UsageException("checkpoint " + f + " has format '" + format + "', expected '" + FORMAT + "'");
             }
-            byte[][] entries = verify(f, m, FORMAT.equals(format), keptPayload);
+            byte[][] entries = StoredEntries.verify(f, m, FORMAT.equals(format), keptPayload);
             Manifest manifest = Manifest.parse(f, m);
             String text = new String(entries[0], StandardCharsets.UTF_8);
             Config config = SafeParse.hocon(text, f + " (saved config)");
@@ -274,7 +273,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         }
     }
 
-    private static UsageException corrupt(Path f, String why) {
+    static UsageException corrupt(Path f, String why) {
         return new UsageException("checkpoint " + f + " is corrupt or truncated (" + why + ")");
     }
 
@@ -296,7 +295,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
             }
             Properties m = new Properties();
             try (InputStream in = zip.getInputStream(zip.getEntry(MANIFEST))) {
-                byte[] bytes = readBounded(in, MAX_MANIFEST, f, MANIFEST);
+                byte[] bytes = StoredEntries.readBounded(in, MAX_MANIFEST, f, MANIFEST);
                 m.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("checkpoint " + f + ": " + MANIFEST + " is malformed (" + e.getMessage() + ")");
@@ -305,111 +304,6 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         }
     }
 
-    /**
-     * Streams through every entry as stored (local headers and data, which is what a later read gets), checking
-     * CRCs, sizes and, for format 2, the SHA-256 of the configuration and payload; returns the configuration and,
-     * when it is at most {@code keptPayload} bytes and has a digest, the payload (otherwise {@code null}).
-     */
-    private static byte[][] verify(Path f, Properties m, boolean digests, long keptPayload) throws IOException {
-        byte[] config = null;
-        byte[] payload = null;
-        Set<String> seen = new LinkedHashSet<>();
-        long payloadLimit = digests ? declaredSize(f, m, PAYLOAD) : Long.MAX_VALUE;
-        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
-            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                String name = e.getName();
-                if (!ENTRIES.contains(name) || !seen.add(name)) {
-                    throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: unexpected entry '" + name + "'");
-                }
-                MessageDigest digest = Sha256.digest();
-                long size;
-                switch (name) {
-                    case CONFIG -> {
-                        config = readBounded(zip, digests ? (int) Math.min(MAX_CONFIG, declaredSize(f, m, CONFIG)) : MAX_CONFIG,
-                                f, CONFIG);
-                        digest.update(config);
-                        size = config.length;
-                    }
-                    case PAYLOAD -> {
-                        java.io.ByteArrayOutputStream kept = digests && payloadLimit <= keptPayload
-                                ? new java.io.ByteArrayOutputStream((int) payloadLimit) : null;
-                        size = drain(zip, digest, payloadLimit, f, kept);
-                        payload = kept == null ? null : kept.toByteArray();
-                    }
-                    default -> {
-                        readBounded(zip, MAX_MANIFEST, f, MANIFEST);
-                        continue;
-                    }
-                }
-                if (digests) {
-                    check(f, m, name, digest.digest(), size);
-                }
-            }
-        }
-        if (!seen.equals(ENTRIES) || config == null) {
-            throw corrupt(f, "an entry is missing from the stored data");
-        }
-        return new byte[][] {config, payload};
-    }
-
-    private static long declaredSize(Path f, Properties m, String entry) {
-        String v = m.getProperty("entry." + entry + ".size");
-        try {
-            long size = Long.parseLong(String.valueOf(v).trim());
-            if (size < 0) {
-                throw new NumberFormatException();
-            }
-            return size;
-        } catch (NumberFormatException e) {
-            throw new UsageException("checkpoint " + f + ": manifest value entry." + entry
-                    + ".size must be a whole number >= 0, found '" + v + "'");
-        }
-    }
-
-    private static void check(Path f, Properties m, String entry, byte[] sha256, long size) {
-        String expected = m.getProperty("entry." + entry + ".sha256");
-        if (size != declaredSize(f, m, entry)) {
-            throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry + " holds " + size
-                    + " bytes, its manifest says " + declaredSize(f, m, entry));
-        }
-        if (expected == null || !expected.equalsIgnoreCase(HexFormat.of().formatHex(sha256))) {
-            throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry
-                    + " does not match the SHA-256 in its manifest");
-        }
-    }
-
-    private static byte[] readBounded(InputStream in, int limit, Path f, String entry) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 1 << 16));
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            total += n;
-            if (total > limit) {
-                throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry + " is larger than "
-                        + limit + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    private static long drain(InputStream in, MessageDigest digest, long limit, Path f, java.io.OutputStream kept)
-            throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            total += n;
-            if (total > limit) {
-                throw new UsageException("checkpoint " + f + " is corrupt: entry " + PAYLOAD
-                        + " is larger than its manifest says (" + limit + " bytes)");
-            }
-            digest.update(buf, 0, n);
-            if (kept != null) {
-                kept.write(buf, 0, n);
-            }
-        }
-        return total;
-    }
 
     /**
      * Opens the plugin's payload: the bytes verified by {@link #read} when they were kept ({@link #KEPT_PAYLOAD}),
