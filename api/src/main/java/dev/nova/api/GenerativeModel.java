@@ -102,6 +102,17 @@ public interface GenerativeModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * This model's capability to name its parameters and freeze some of them, if it has one.
+     *
+     * @return the capability, or empty (the default)
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    default Optional<Tuning> tuning() {
+        return Optional.empty();
+    }
+
     /** Releases native memory and threads; the model is unusable afterwards. */
     @Override
     default void close() {

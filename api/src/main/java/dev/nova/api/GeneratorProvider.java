@@ -118,4 +118,18 @@ public interface GeneratorProvider {
     default Optional<ConformanceProfile> conformance(Path scratch) {
         return conformanceConfig(scratch).map(ConformanceProfile::of);
     }
+
+    /**
+     * This plugin's capability to start a model from another run's model, if it has one: what
+     * {@code nova train --init-from} needs.
+     *
+     * <p>Like {@link #info()}, it must be cheap and touch neither files nor the native backend.
+     *
+     * @return the capability, or empty (the default) when every model starts from fresh parameters
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    default Optional<FineTuning> fineTuning() {
+        return Optional.empty();
+    }
 }

@@ -232,6 +232,39 @@ public final class ImageSet {
                 : ofLevels(n, size, Arrays.copyOf(levels, length), l, classes, source);
     }
 
+    /**
+     * The same images with their labels renumbered as indices into another list of class names (a model's, whose
+     * classes may be ordered otherwise or include more): each image keeps its class by name.
+     *
+     * @param modelClasses the class names labels index into now; every class of this set must be among them
+     * @return this set when nothing changes, else a set sharing the pixels with new labels
+     * @throws IllegalArgumentException naming a class that {@code modelClasses} lacks, or when this set has no labels
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public ImageSet relabel(List<String> modelClasses) {
+        if (modelClasses.equals(classes)) {
+            return this;
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException(source + " has no classes");
+        }
+        int[] map = new int[classes.size()];
+        for (int c = 0; c < map.length; c++) {
+            map[c] = modelClasses.indexOf(classes.get(c));
+            if (map[c] < 0) {
+                throw new IllegalArgumentException(source + " has class '" + classes.get(c) + "', which the model does"
+                        + " not know; its classes are " + modelClasses);
+            }
+        }
+        int[] l = new int[count];
+        for (int i = 0; i < count; i++) {
+            l[i] = map[labels[i]];
+        }
+        return new ImageSet(count, size, values, levels, values != null ? values.length : levels.length, l,
+                modelClasses, source);
+    }
+
     @Override
     public String toString() {
         return "ImageSet[" + count + " images of " + size + "x" + size + (labels != null ? ", " + classes.size()

@@ -3,6 +3,7 @@ package dev.nova.kit.image;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.ModelContext;
+import java.util.List;
 import org.apiguardian.api.API;
 
 /**
@@ -22,6 +23,7 @@ public final class ImageSource {
     private final int limit;
     private ImageSet.Split split;
     private EpochOrder order;
+    private List<String> modelClasses;
 
     /**
      * Describes the data; reads nothing.
@@ -55,7 +57,13 @@ public final class ImageSource {
     public ImageSet.Split get() {
         if (split == null) {
             ImageSet.Split s = ImageData.load(pluginId, location(), size, holdout);
-            split = new ImageSet.Split(s.train().limit(limit), s.test());
+            ImageSet train = s.train().limit(limit);
+            ImageSet test = s.test();
+            if (modelClasses != null && train.labels() != null) {
+                train = relabel(train);
+                test = relabel(test);
+            }
+            split = new ImageSet.Split(train, test);
         }
         return split;
     }
@@ -69,6 +77,32 @@ public final class ImageSource {
      * @return the order
      * @since 1.3
      */
+    /**
+     * Numbers the data's labels as indices into a model's classes, by name: a model restored or fine-tuned with
+     * classes of its own (in its own order, perhaps more than the data has) reads the data so.
+     *
+     * @param classes the model's class names; empty for a model without classes (nothing is renumbered)
+     * @return this source
+     * @throws dev.nova.api.PluginException naming a class of the data that the model does not know
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public ImageSource withClasses(List<String> classes) {
+        this.modelClasses = classes.isEmpty() ? null : List.copyOf(classes);
+        if (split != null && modelClasses != null && split.train().labels() != null) {
+            split = new ImageSet.Split(relabel(split.train()), relabel(split.test()));
+        }
+        return this;
+    }
+
+    private ImageSet relabel(ImageSet set) {
+        try {
+            return set.relabel(modelClasses);
+        } catch (IllegalArgumentException e) {
+            throw new dev.nova.api.PluginException(pluginId, e.getMessage());
+        }
+    }
+
     public EpochOrder order(int batch, long seed) {
         EpochOrder o = order;
         if (o == null || o.batch() != batch || o.seed() != seed) {

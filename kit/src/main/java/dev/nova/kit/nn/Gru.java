@@ -45,7 +45,7 @@ public final class Gru {
     private double[][] dInitial;
 
     /**
-     * Creates the stack and registers {@code <prefix>wx<l>}, {@code bx<l>}, {@code wh<l>}, {@code bh<l>} per layer.
+     * Creates the stack and registers {@code <prefix><l>.wx}, {@code <prefix><l>.bx}, {@code <prefix><l>.wh}, {@code <prefix><l>.bh} per layer {@code l} (for example {@code gru.0.wx}).
      *
      * @param params where its parameters live
      * @param prefix the prefix of its parameter names (may be empty)
@@ -72,7 +72,7 @@ public final class Gru {
     }
 
     private String name(String kind, int layer) {
-        return prefix + kind + layer;
+        return prefix + layer + "." + kind;
     }
 
     /** State width. */

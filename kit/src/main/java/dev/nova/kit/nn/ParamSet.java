@@ -206,6 +206,64 @@ public final class ParamSet {
         }
     }
 
+    /**
+     * Copies a parent model's parameters into this set (fine-tuning): every parameter of this set must exist in the
+     * parent with the same shape, except that a dimension of {@code growth.parentSize()} in the parent may be
+     * {@code growth.size()} here, in which case the parent's rows (or columns) go where {@code growth} maps them and
+     * the others keep their values (their fresh initialisation).
+     *
+     * @param parent the parent's parameters
+     * @param growth where the parent's indexed rows go
+     * @return the names of the parameters that grew
+     * @throws IllegalArgumentException naming a parameter that the parent lacks or whose shape does not fit
+     * @since 1.3
+     */
+    public List<String> copyFrom(ParamSet parent, Growth growth) {
+        List<String> grown = new java.util.ArrayList<>();
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            INDArray from = parent.params.get(e.getKey());
+            if (from == null) {
+                throw new IllegalArgumentException("the parent model has no parameter " + e.getKey() + "; it has "
+                        + parent.params.keySet());
+            }
+            INDArray to = e.getValue();
+            long[] a = from.shape();
+            long[] b = to.shape();
+            if (Arrays.equals(a, b)) {
+                to.assign(from.castTo(type));
+                continue;
+            }
+            if (a.length != 2 || b.length != 2) {
+                throw mismatch(e.getKey(), a, b);
+            }
+            boolean rows = a[0] != b[0];
+            boolean cols = a[1] != b[1];
+            boolean rowsGrow = rows && a[0] == growth.parentSize() && b[0] == growth.size();
+            boolean colsGrow = cols && a[1] == growth.parentSize() && b[1] == growth.size();
+            if ((rows && !rowsGrow) || (cols && !colsGrow)) {
+                throw mismatch(e.getKey(), a, b);
+            }
+            double[] src = Buffers.read(from, new double[(int) from.length()]);
+            double[] dst = Buffers.read(to, new double[(int) to.length()]);
+            int pc = (int) a[1];
+            int cc = (int) b[1];
+            for (int r = 0; r < a[0]; r++) {
+                int rr = rowsGrow ? growth.at(r) : r;
+                for (int c = 0; c < pc; c++) {
+                    dst[rr * cc + (colsGrow ? growth.at(c) : c)] = src[r * pc + c];
+                }
+            }
+            to.assign(Buffers.matrix(type, dst, b[0], b[1]));
+            grown.add(e.getKey());
+        }
+        return grown;
+    }
+
+    private static IllegalArgumentException mismatch(String name, long[] parent, long[] child) {
+        return new IllegalArgumentException("parameter " + name + " is " + Arrays.toString(parent)
+                + " in the parent model and " + Arrays.toString(child) + " in the configured one");
+    }
+
     /** Sets every gradient to zero. */
     public void zeroGrads() {
         grads.values().forEach(g -> g.assign(0));

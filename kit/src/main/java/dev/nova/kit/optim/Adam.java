@@ -47,6 +47,7 @@ public final class Adam {
     private final List<float[]> v = new ArrayList<>();
     private final List<float[]> p = new ArrayList<>();
     private final List<float[]> g = new ArrayList<>();
+    private final boolean[] frozen;
 
     /**
      * Creates an optimiser with zero moments.
@@ -59,6 +60,7 @@ public final class Adam {
         this.names = set.names();
         this.params = List.copyOf(set.params().values());
         this.grads = List.copyOf(set.grads().values());
+        this.frozen = new boolean[names.size()];
         for (INDArray a : params) {
             int n = (int) a.length();
             m.add(new float[n]);
@@ -82,6 +84,9 @@ public final class Adam {
     public double apply(long step) {
         double sq = 0;
         for (int k = 0; k < names.size(); k++) {
+            if (frozen[k]) {
+                continue;
+            }
             float[] gk = Buffers.read(grads.get(k), g.get(k));
             sq += Parallel.sum(gk.length, (from, to) -> {
                 double s = 0;
@@ -109,6 +114,9 @@ public final class Adam {
         float invBc2 = (float) (1 / bc2);
         float eps = (float) EPS;
         for (int k = 0; k < names.size(); k++) {
+            if (frozen[k]) {
+                continue;
+            }
             float[] pk = p.get(k);
             float[] gk = g.get(k);
             float[] mk = m.get(k);
@@ -146,6 +154,63 @@ public final class Adam {
             n += pk.length;
         }
         return (double) FLOPS_PER_PARAMETER * n;
+    }
+
+    /**
+     * Keeps parameters fixed from now on: {@link #apply} neither updates nor decays them, leaves their moments as they
+     * are, and leaves their gradients out of the gradient norm.
+     *
+     * @param frozenNames names of the set's parameters
+     * @throws IllegalArgumentException naming a name that is not a parameter's
+     * @since 1.3
+     */
+    public void freeze(java.util.Collection<String> frozenNames) {
+        for (String name : frozenNames) {
+            int k = names.indexOf(name);
+            if (k < 0) {
+                throw new IllegalArgumentException("no parameter " + name + "; defined: " + names);
+            }
+            frozen[k] = true;
+        }
+    }
+
+    /**
+     * The frozen parameters.
+     *
+     * @return their names, in the set's order
+     * @since 1.3
+     */
+    public List<String> frozen() {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            if (frozen[k]) {
+                out.add(names.get(k));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts from another optimiser's moments (a fine-tuned model carrying its parent's state): those of every
+     * parameter of the same name and shape are copied, the others stay zero. Takes the parameters' current values as
+     * the master copy.
+     *
+     * @param parent the parent model's optimiser
+     * @return the names of the parameters whose moments were carried
+     * @since 1.3
+     */
+    public List<String> carryMoments(Adam parent) {
+        List<String> carried = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            int j = parent.names.indexOf(names.get(k));
+            if (j >= 0 && java.util.Arrays.equals(parent.params.get(j).shape(), params.get(k).shape())) {
+                System.arraycopy(parent.m.get(j), 0, m.get(k), 0, m.get(k).length);
+                System.arraycopy(parent.v.get(j), 0, v.get(k), 0, v.get(k).length);
+                carried.add(names.get(k));
+            }
+        }
+        reloadParameters();
+        return carried;
     }
 
     /**

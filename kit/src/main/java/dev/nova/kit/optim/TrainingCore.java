@@ -2,12 +2,16 @@ package dev.nova.kit.optim;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import dev.nova.api.CheckpointException;
 import dev.nova.api.DataParallel;
 import dev.nova.api.GenerativeModel;
+import dev.nova.api.PluginException;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
+import dev.nova.api.Tuning;
 import dev.nova.kit.nn.Flops;
+import dev.nova.kit.nn.Growth;
 import dev.nova.kit.nn.ParamSet;
 import dev.nova.kit.support.Payload;
 import java.io.DataInputStream;
@@ -15,11 +19,15 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.LongToIntFunction;
 import org.apiguardian.api.API;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What every model trained on kit holds for training, as a field: the run's seed and step, the parameters and
@@ -72,6 +80,11 @@ public final class TrainingCore {
         @Override
         default Optional<DataParallel> dataParallel() {
             return Optional.of(training().dataParallel());
+        }
+
+        @Override
+        default Optional<Tuning> tuning() {
+            return Optional.of(training().tuning());
         }
     }
 
@@ -159,6 +172,73 @@ public final class TrainingCore {
      */
     public DataParallel dataParallel() {
         return slices;
+    }
+
+    /**
+     * Starts this core, at step 0, from a parent model's parameters (fine-tuning): they are copied, grown where
+     * {@code growth} says ({@link ParamSet#copyFrom}), and the optimiser starts afresh or, when asked, from the parent's
+     * moments where the shapes did not change. The seed stays this core's.
+     *
+     * @param parent the parent model's core (restored from its checkpoint)
+     * @param growth where the parent's vocabulary or class rows go
+     * @param carryMoments whether to carry the parent's optimiser moments
+     * @return the names of the parameters that grew
+     * @throws dev.nova.api.CheckpointException if a parameter does not fit (naming it)
+     * @since 1.3
+     */
+    public List<String> initFrom(TrainingCore parent, Growth growth, boolean carryMoments) {
+        List<String> grown;
+        try {
+            grown = params.copyFrom(parent.params, growth);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(pluginId, e.getMessage());
+        }
+        if (carryMoments) {
+            optimizer.carryMoments(parent.optimizer);
+        } else {
+            optimizer.reloadParameters();
+        }
+        step = 0;
+        return grown;
+    }
+
+    /**
+     * The model's parameters by name, and their freezing ({@link Tuning}).
+     *
+     * @return the capability, over this core's parameters and optimiser
+     * @since 1.3
+     */
+    public Tuning tuning() {
+        return new Tuning() {
+            @Override
+            public List<Parameter> parameters() {
+                return params.params().entrySet().stream()
+                        .map(e -> new Parameter(e.getKey(), e.getValue().shape())).toList();
+            }
+
+            @Override
+            public float[] values(String name) {
+                INDArray p = params.params().get(name);
+                if (p == null) {
+                    throw new PluginException(pluginId, "no parameter " + name + "; defined: " + params.names());
+                }
+                return dev.nova.kit.nn.Buffers.floats(p);
+            }
+
+            @Override
+            public void freeze(Collection<String> names) {
+                try {
+                    optimizer.freeze(names);
+                } catch (IllegalArgumentException e) {
+                    throw new PluginException(pluginId, e.getMessage());
+                }
+            }
+
+            @Override
+            public Set<String> frozen() {
+                return new LinkedHashSet<>(optimizer.frozen());
+            }
+        };
     }
 
     /**

@@ -4,13 +4,19 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.typesafe.config.Config;
 import dev.nova.api.ConfigProblem;
+import dev.nova.api.FineTuneRequest;
+import dev.nova.api.FineTuning;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
+import dev.nova.api.InvalidConfigException;
 import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apiguardian.api.API;
 
@@ -123,6 +129,63 @@ public abstract class SettingsProvider<S> implements GeneratorProvider {
     @Override
     public final GenerativeModel restore(Config given, ModelContext context, InputStream payload) {
         return restoreModel(config.read(given, reader), context, payload);
+    }
+
+    /**
+     * The fine-tuning capability when the plugin declares its {@linkplain #architectureSettings() architecture
+     * settings}: it checks the configuration and the architecture against the parent's, then hands the settings to
+     * {@link #fineTuneModel}.
+     */
+    @Override
+    public final Optional<FineTuning> fineTuning() {
+        List<String> architecture = architectureSettings();
+        if (architecture.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FineTuning() {
+            @Override
+            public List<String> architecture() {
+                return architecture;
+            }
+
+            @Override
+            public GenerativeModel create(Config given, ModelContext context, FineTuneRequest request) {
+                List<ConfigProblem> problems = new ArrayList<>(validate(given));
+                if (problems.isEmpty()) {
+                    problems.addAll(FineTuning.mismatches(architecture,
+                            request.parentConfig().withFallback(config.reference()), given.withFallback(config.reference())));
+                }
+                if (!problems.isEmpty()) {
+                    throw new InvalidConfigException(info.id(), problems);
+                }
+                return fineTuneModel(config.read(given, reader), context, request);
+            }
+        });
+    }
+
+    /**
+     * The settings that fix the shapes of the model's parameters (paths within the plugin's subtree); a plugin that
+     * names them offers fine-tuning ({@link #fineTuning()}) and implements {@link #fineTuneModel}. None by default.
+     *
+     * @return the paths
+     * @since 1.3
+     */
+    protected List<String> architectureSettings() {
+        return List.of();
+    }
+
+    /**
+     * Creates a model whose parameters are a parent's ({@link FineTuning#create}), its settings already checked
+     * against the parent's configuration; kit's {@code TrainingCore.initFrom} copies and grows the parameters.
+     *
+     * @param settings the settings, read and checked
+     * @param context what the host hands the model
+     * @param request the parent's payload and how to start from it
+     * @return the model, at step 0
+     * @since 1.3
+     */
+    protected GenerativeModel fineTuneModel(S settings, ModelContext context, FineTuneRequest request) {
+        throw new PluginException(info.id(), "fine-tuning is not implemented");
     }
 
     /**

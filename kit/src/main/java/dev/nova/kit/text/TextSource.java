@@ -93,6 +93,22 @@ public final class TextSource {
     }
 
     /**
+     * Reads the text for a model fine-tuned from a parent: its vocabulary is the parent's grown by every character of
+     * the text the parent lacks ({@link Vocabulary#grow}), and the encoded corpus is kept.
+     *
+     * @param parent the parent model's vocabulary
+     * @return the grown vocabulary (the parent's when the text has no new character)
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public Vocabulary readGrowing(Vocabulary parent) {
+        String text = read(location());
+        Vocabulary v = parent.grow(text);
+        corpus = Corpus.of(pluginId, text, v, holdout, minimum, location());
+        return v;
+    }
+
+    /**
      * The text an evaluation scores: a file or folder the request names, or the held-out tail.
      *
      * @param data the request's data path, if any

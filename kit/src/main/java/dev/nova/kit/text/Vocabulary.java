@@ -148,6 +148,60 @@ public record Vocabulary(int[] codePoints) {
         }
     }
 
+    /**
+     * This vocabulary with every character of a text it lacks (a fine-tuned model's, grown from its parent's).
+     *
+     * @param text the new training text
+     * @return the union, in code point order; this vocabulary when the text has no new character
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public Vocabulary grow(String text) {
+        int[] union = java.util.stream.IntStream.concat(java.util.Arrays.stream(codePoints), text.codePoints())
+                .distinct().sorted().toArray();
+        return union.length == codePoints.length ? this : new Vocabulary(union);
+    }
+
+    /**
+     * Where each token of a smaller vocabulary is in this one, for copying a parent model's rows into a grown model.
+     *
+     * @param parent a vocabulary whose every character this one has
+     * @return the parent's tokens' positions here
+     * @throws IllegalArgumentException if the parent has a character this vocabulary lacks
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public dev.nova.kit.nn.Growth growthFrom(Vocabulary parent) {
+        int[] index = new int[parent.size()];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = index(parent.codePoints[i]);
+            if (index[i] < 0) {
+                throw new IllegalArgumentException("character U+" + Integer.toHexString(parent.codePoints[i])
+                        + " of the parent vocabulary is missing");
+            }
+        }
+        return new dev.nova.kit.nn.Growth(index, size());
+    }
+
+    /**
+     * The characters of this vocabulary that another lacks, printable, for a message.
+     *
+     * @param parent the smaller vocabulary
+     * @return the characters, quoted and separated by spaces, with escapes for control characters
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public String describeAdded(Vocabulary parent) {
+        StringBuilder b = new StringBuilder();
+        for (int cp : codePoints) {
+            if (parent.index(cp) < 0) {
+                b.append(b.length() == 0 ? "" : " ").append(Character.isISOControl(cp) || Character.isWhitespace(cp)
+                        ? String.format("U+%04X", cp) : "'" + new String(Character.toChars(cp)) + "'");
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Vocabulary v && Arrays.equals(v.codePoints, codePoints);
