@@ -3,6 +3,7 @@ package dev.nova.attention;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.ConformanceProfile;
+import dev.nova.api.FineTuneRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
@@ -11,6 +12,7 @@ import dev.nova.api.VersionRange;
 import dev.nova.attention.internal.Attention;
 import dev.nova.attention.internal.AttentionModel;
 import dev.nova.attention.internal.Settings;
+import dev.nova.kit.optim.FineTune;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
@@ -18,6 +20,7 @@ import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,6 +52,21 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
                     Payload.expectModel(Attention.ID, in, s.architecture());
                     return new AttentionModel(s, context, Vocabulary.read(Attention.ID, in), text(s, context));
                 });
+    }
+
+    /** The settings that shape the parameters: a fine-tuning run keeps its parent's. */
+    @Override
+    protected List<String> architectureSettings() {
+        return List.of("model.layers", "model.heads", "model.d-model", "model.context", "model.tie-weights");
+    }
+
+    /** The parent's parameters, its vocabulary grown by the new corpus's characters. */
+    @Override
+    protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
+        return FineTune.start(request, in -> (AttentionModel) restoreModel(s, context, in), parent -> {
+            TextSource text = text(s, context);
+            return FineTune.text(parent.vocabulary(), text, v -> new AttentionModel(s, context, v, text));
+        });
     }
 
     /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConformanceProfile;
+import dev.nova.api.FineTuneRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
@@ -15,6 +16,8 @@ import dev.nova.imagegru.internal.ImageGruModel;
 import dev.nova.imagegru.internal.Settings;
 import dev.nova.kit.image.ImageSet;
 import dev.nova.kit.image.ImageSource;
+import dev.nova.kit.nn.Growth;
+import dev.nova.kit.optim.FineTune;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
@@ -49,16 +52,42 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         ImageSource data = source(s, context);
         // Read the data now: a bad path fails before training starts, and the classes shape the model.
-        ImageSet train = data.get().train();
-        List<String> classes = List.of();
-        if (s.conditional()) {
-            if (train.labels() == null || train.classes().size() < 2) {
-                throw new PluginException(ImageGru.ID, data.location() + " has no classes (an IDX folder without label"
-                        + " files, or an image folder without class sub-folders); set model.conditional = false");
-            }
-            classes = train.classes();
+        List<String> classes = s.conditional() ? trainingClasses(data) : List.of();
+        if (!s.conditional()) {
+            data.get();
         }
         return new ImageGruModel(s, context, data, classes);
+    }
+
+    /** The settings that shape the parameters (and what they mean): a fine-tuning run keeps its parent's. */
+    @Override
+    protected List<String> architectureSettings() {
+        return List.of("data.image-size", "model.latent-mode", "model.conditional", "model.latent", "model.hidden",
+                "model.layers", "model.encoder", "model.activation");
+    }
+
+    /** The parent's parameters; a class of the new data the parent never saw gets a row of its own. */
+    @Override
+    protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
+        return FineTune.start(request, in -> (ImageGruModel) restoreModel(s, context, in), parent -> {
+            ImageSource data = source(s, context);
+            if (!s.conditional()) {
+                return new FineTune.Child<>(new ImageGruModel(s, context, data, List.of()), Growth.none(0), "");
+            }
+            FineTune.Classes classes = FineTune.classes(parent.classNames(), trainingClasses(data));
+            return new FineTune.Child<>(new ImageGruModel(s, context, data, classes.all()), classes.growth(),
+                    classes.notice());
+        });
+    }
+
+    /** The classes of the training data of a class-conditional model; refused when it has none. */
+    private static List<String> trainingClasses(ImageSource data) {
+        ImageSet train = data.get().train();
+        if (train.labels() == null || train.classes().size() < 2) {
+            throw new PluginException(ImageGru.ID, data.location() + " has no classes (an IDX folder without label"
+                    + " files, or an image folder without class sub-folders); set model.conditional = false");
+        }
+        return train.classes();
     }
 
     @Override

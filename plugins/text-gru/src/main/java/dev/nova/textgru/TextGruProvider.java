@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConformanceProfile;
+import dev.nova.api.FineTuneRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
+import dev.nova.kit.optim.FineTune;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextSource;
@@ -18,6 +20,7 @@ import dev.nova.textgru.internal.TextGru;
 import dev.nova.textgru.internal.TextGruModel;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +43,21 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         TextSource text = text(s, context);
         return new TextGruModel(s, context, text.readWithVocabulary(), text);
+    }
+
+    /** The settings that shape the parameters: a fine-tuning run keeps its parent's. */
+    @Override
+    protected List<String> architectureSettings() {
+        return List.of("model.embedding", "model.layers", "model.hidden");
+    }
+
+    /** The parent's parameters, its vocabulary grown by the new corpus's characters. */
+    @Override
+    protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
+        return FineTune.start(request, in -> (TextGruModel) restoreModel(s, context, in), parent -> {
+            TextSource text = text(s, context);
+            return FineTune.text(parent.vocabulary(), text, v -> new TextGruModel(s, context, v, text));
+        });
     }
 
     @Override

@@ -3,11 +3,14 @@ package dev.nova.vae;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.ConformanceProfile;
+import dev.nova.api.FineTuneRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
+import dev.nova.kit.nn.Growth;
+import dev.nova.kit.optim.FineTune;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
@@ -16,6 +19,7 @@ import dev.nova.vae.internal.Vae;
 import dev.nova.vae.internal.VaeModel;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,6 +45,20 @@ public final class VaeProvider extends SettingsProvider<Settings> {
         // Read the data now, so that a bad data path fails the run before training starts.
         model.loadData();
         return model;
+    }
+
+    /** The settings that shape the parameters (and what they mean): a fine-tuning run keeps its parent's. */
+    @Override
+    protected List<String> architectureSettings() {
+        return List.of("data.image-size", "model.encoder", "model.decoder", "model.latent", "model.activation",
+                "model.likelihood");
+    }
+
+    /** The parent's parameters, trained on the new images from there. */
+    @Override
+    protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
+        return FineTune.start(request, in -> (VaeModel) restoreModel(s, context, in),
+                parent -> new FineTune.Child<>((VaeModel) newModel(s, context), Growth.none(0), ""));
     }
 
     @Override

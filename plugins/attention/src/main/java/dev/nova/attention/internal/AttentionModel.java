@@ -128,6 +128,11 @@ public final class AttentionModel implements TrainingCore.Holder {
         return training;
     }
 
+    /** The characters the model knows. */
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
     /** The network (tests compare its cached sampling with full recomputation). */
     TransformerNetwork network() {
         return network;

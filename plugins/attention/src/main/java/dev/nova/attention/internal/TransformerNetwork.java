@@ -50,12 +50,13 @@ public final class TransformerNetwork {
         double[] mlpMask;
 
         Block(int i, int heads) {
-            ln1 = new LayerNorm(params, "b" + i + ".ln1", width);
-            attention = new CausalSelfAttention(params, "b" + i + ".attn", width, heads, WEIGHTS, Init.zeros());
-            ln2 = new LayerNorm(params, "b" + i + ".ln2", width);
-            fc = new Dense(params, "b" + i + ".fc.w", "b" + i + ".fc.b", width, 4 * width, Activation.GELU, WEIGHTS,
+            ln1 = new LayerNorm(params, "block." + i + ".ln1", width);
+            attention = new CausalSelfAttention(params, "block." + i + ".attn", width, heads, WEIGHTS, Init.zeros());
+            ln2 = new LayerNorm(params, "block." + i + ".ln2", width);
+            String block = "block." + i;
+            fc = new Dense(params, block + ".fc.w", block + ".fc.b", width, 4 * width, Activation.GELU, WEIGHTS,
                     Init.zeros());
-            out = new Dense(params, "b" + i + ".out.w", "b" + i + ".out.b", 4 * width, width, Activation.IDENTITY, WEIGHTS,
+            out = new Dense(params, block + ".out.w", block + ".out.b", 4 * width, width, Activation.IDENTITY, WEIGHTS,
                     Init.zeros());
         }
     }
@@ -84,12 +85,12 @@ public final class TransformerNetwork {
         this.context = context;
         this.dropout = dropout;
         this.params = new ParamSet(type, seed);
-        this.tokens = new Embedding(params, "tok", vocab, width, WEIGHTS);
-        this.positions = new Embedding(params, "pos", context, width, WEIGHTS);
+        this.tokens = new Embedding(params, "token-embedding", vocab, width, WEIGHTS);
+        this.positions = new Embedding(params, "position-embedding", context, width, WEIGHTS);
         for (int i = 0; i < layers; i++) {
             blocks.add(new Block(i, heads));
         }
-        this.lnf = new LayerNorm(params, "lnf", width);
+        this.lnf = new LayerNorm(params, "final-norm", width);
         this.head = tie ? null : new Dense(params, "head.w", "head.b", width, vocab, Activation.IDENTITY, WEIGHTS,
                 Init.zeros());
     }

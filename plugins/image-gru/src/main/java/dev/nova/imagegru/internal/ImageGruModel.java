@@ -75,7 +75,9 @@ public final class ImageGruModel implements TrainingCore.Holder {
      */
     public ImageGruModel(Settings settings, ModelContext context, ImageSource data, List<String> classNames) {
         this.settings = settings;
-        this.data = data;
+        // The data's labels are numbered as the model's classes, by name (a fine-tuned model's may be more, in its
+        // parent's order).
+        this.data = settings.conditional() ? data.withClasses(classNames) : data;
         this.classNames = List.copyOf(classNames);
         this.network = new RowGruNetwork(settings.data().imageSize(), settings.conditional() ? classNames.size() : 0,
                 settings.latent(), settings.hidden(), settings.layers(), settings.encoderMode(), settings.encoder(),

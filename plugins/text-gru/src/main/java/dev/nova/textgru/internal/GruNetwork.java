@@ -44,9 +44,9 @@ public final class GruNetwork {
     GruNetwork(int vocab, int embedding, int layers, int hidden, double dropout, long seed, DataType type) {
         this.vocab = vocab;
         this.params = new ParamSet(type, seed);
-        this.embedding = new Embedding(params, "emb", vocab, embedding);
-        this.gru = new Gru(params, "", embedding, hidden, layers, dropout);
-        this.head = new Dense(params, "wo", "bo", hidden, vocab, Activation.IDENTITY);
+        this.embedding = new Embedding(params, "embedding", vocab, embedding);
+        this.gru = new Gru(params, "gru.", embedding, hidden, layers, dropout);
+        this.head = new Dense(params, "output.w", "output.b", hidden, vocab, Activation.IDENTITY);
     }
 
     /** The parameters and their gradients. */
