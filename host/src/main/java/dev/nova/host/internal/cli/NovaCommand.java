@@ -6,6 +6,7 @@ import dev.nova.api.ApiVersion;
 import dev.nova.api.Cancellation;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.PluginInfo;
+import dev.nova.api.Tuning;
 import dev.nova.host.internal.config.ConfigSource;
 import dev.nova.host.internal.di.HostComponent;
 import dev.nova.host.internal.discovery.PluginCatalog;
@@ -15,6 +16,7 @@ import dev.nova.host.internal.plan.PluginFinder;
 import dev.nova.host.internal.run.ClusterEngine;
 import dev.nova.host.internal.run.TrainingRun;
 import dev.nova.host.internal.store.Checkpoint;
+import dev.nova.host.internal.store.Lineage;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
 import java.io.PrintStream;
@@ -191,6 +193,10 @@ public final class NovaCommand implements Runnable {
                 + " step's batch cut into N slices (only through nova-spark; see docs/spark.md).")
         Integer clusterShards;
 
+        @Option(names = "--init-from", paramLabel = "RUN_DIR|CHECKPOINT", description = "Fine-tune: start from this run's"
+                + " latest checkpoint (or this checkpoint) instead of fresh parameters (sets nova.init-from).")
+        Path initFrom;
+
         @Mixin
         Overrides overrides;
 
@@ -203,8 +209,13 @@ public final class NovaCommand implements Runnable {
         @Override
         public Integer call() {
             int shards = shards(clusterShards);
+            List<String> sets = new ArrayList<>(overrides.sets);
+            if (initFrom != null) {
+                sets.add(0, "nova.init-from=" + com.typesafe.config.ConfigUtil.quoteString(initFrom.toAbsolutePath()
+                        .toString()));
+            }
             HostComponent c = nova.component(Invocation.train(Optional.ofNullable(runFile), Optional.ofNullable(plugin),
-                    Optional.ofNullable(runDir), shards, overrides.sets, pluginPath.get()));
+                    Optional.ofNullable(runDir), shards, sets, pluginPath.get()));
             nova.warnRefused(c.catalog());
             TrainingRun training = c.training();
             Cancellation cancel = new Cancellation();
@@ -271,13 +282,20 @@ public final class NovaCommand implements Runnable {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Verify a checkpoint (every entry against"
-            + " its SHA-256) and print its provenance: versions, plugin jar, data fingerprints, seed, step. Loads no plugin.")
+            + " its SHA-256) and print its provenance: versions, plugin jar, data fingerprints, seed, step, lineage. Loads no plugin unless --parameters.")
     static final class Inspect implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint file or a run directory (its latest checkpoint).")
         Path checkpoint;
 
         @Option(names = "--config", description = "Also print the effective configuration saved in the checkpoint.")
         boolean config;
+
+        @Option(names = "--parameters", description = "Also list the model's parameters (names, shapes, counts): the names"
+                + " nova.finetune.freeze patterns match. Loads the plugin.")
+        boolean parameters;
+
+        @Mixin
+        PluginPath pluginPath;
 
         @CommandLine.ParentCommand
         NovaCommand nova;
@@ -293,6 +311,27 @@ public final class NovaCommand implements Runnable {
             List<String[]> rows = new ArrayList<>();
             c.manifest().properties().forEach((k, v) -> rows.add(new String[] {k, v}));
             printTable(out, rows);
+            List<String> chain = Lineage.chain(c.manifest());
+            if (!chain.isEmpty()) {
+                out.println();
+                out.println("lineage (this model was fine-tuned from)");
+                chain.forEach(line -> out.println("  " + line));
+            }
+            if (parameters) {
+                List<Tuning.Parameter> list = nova.component(Invocation.read(checkpoint, pluginPath.get()))
+                        .parameterListing().parameters();
+                out.println();
+                List<String[]> table = new ArrayList<>();
+                table.add(new String[] {"PARAMETER", "SHAPE", "VALUES"});
+                long total = 0;
+                for (Tuning.Parameter p : list) {
+                    table.add(new String[] {p.name(), java.util.Arrays.stream(p.shape()).mapToObj(Long::toString)
+                            .collect(java.util.stream.Collectors.joining("x")), Long.toString(p.count())});
+                    total += p.count();
+                }
+                table.add(new String[] {"(" + list.size() + " parameters)", "", Long.toString(total)});
+                printTable(out, table);
+            }
             if (config) {
                 out.println();
                 out.println(c.config().root().render(ConfigRenderOptions.defaults().setOriginComments(false)

@@ -4,12 +4,18 @@ import com.typesafe.config.ConfigOrigin;
 import java.nio.file.Path;
 
 /** Formats config origins as {@code file: line}. */
-final class Origins {
+public final class Origins {
 
     private Origins() {
     }
 
-    static String format(ConfigOrigin origin) {
+    /**
+     * Formats an origin.
+     *
+     * @param origin where a value came from, or {@code null}
+     * @return {@code file: line}, or a description
+     */
+    public static String format(ConfigOrigin origin) {
         if (origin == null) {
             return "?";
         }

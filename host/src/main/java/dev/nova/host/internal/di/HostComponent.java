@@ -9,6 +9,7 @@ import dev.nova.host.internal.plan.PluginFinder;
 import dev.nova.host.internal.plan.Planner;
 import dev.nova.host.internal.run.ClusterEngine;
 import dev.nova.host.internal.run.Evaluator;
+import dev.nova.host.internal.run.ParameterListing;
 import dev.nova.host.internal.run.Sampler;
 import dev.nova.host.internal.run.TrainingRun;
 import dev.nova.host.internal.support.Terminal;
@@ -38,6 +39,13 @@ public interface HostComponent {
 
     /** Evaluates the plan's checkpoint. */
     Evaluator evaluator();
+
+    /**
+     * Lists a checkpoint's parameters ({@code nova inspect --parameters}).
+     *
+     * @return the listing
+     */
+    ParameterListing parameterListing();
 
     /** Creates the component. */
     @Component.Factory

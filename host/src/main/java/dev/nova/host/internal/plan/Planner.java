@@ -140,7 +140,11 @@ public final class Planner {
 
     private RunPlan train() {
         Path base = base(invocation);
-        ConfigLoader.Layered layered = loader.layer(catalog, user.config());
+        Optional<Checkpoint> parent = ConfigLoader.optionalString(user.config(), "nova.init-from")
+                .map(p -> Checkpoint.read(base.resolve(p)));
+        Config userConfig = parent.map(p -> FineTuningPlan.inherit(p, user.config(), invocation.plugin(), catalog))
+                .orElse(user.config());
+        ConfigLoader.Layered layered = loader.layer(catalog, userConfig);
         Optional<String> id = invocation.plugin().or(() -> ConfigLoader.optionalString(layered.effective(), "nova.plugin"));
         Config effective = loader.validate(layered, catalog, id, base);
         String pluginId = id.orElseThrow(() -> new UsageException("which plugin? give --plugin ID or set nova.plugin in"
@@ -151,7 +155,7 @@ public final class Planner {
         String p = "plugins." + pluginId;
         Config runConfig = effective.hasPath(p) ? nova.withFallback(effective.withOnlyPath(p)) : nova;
         return new RunPlan(entry, runConfig, HostSettings.of(effective), base, Optional.empty(), invocation.runDir(),
-                invocation.shards());
+                invocation.shards(), parent);
     }
 
     private RunPlan resume() {
@@ -173,7 +177,7 @@ public final class Planner {
         Path base = baseOf(ckpt);
         ConfigLoader.validateSaved(config, entry, base);
         return new RunPlan(entry, config, HostSettings.of(config), base, checkpoint, invocation.runDir(),
-                invocation.shards());
+                invocation.shards(), Optional.empty());
     }
 
     private RunPlan read() {
@@ -181,7 +185,7 @@ public final class Planner {
         PluginEntry entry = pluginOf(ckpt);
         // A checkpoint's configuration holds every host setting; the defaults only stand in for one that does not.
         HostSettings host = HostSettings.of(ckpt.config().withFallback(loader.hostReference()));
-        return new RunPlan(entry, ckpt.config(), host, baseOf(ckpt), checkpoint, Optional.empty(), 0);
+        return new RunPlan(entry, ckpt.config(), host, baseOf(ckpt), checkpoint, Optional.empty(), 0, Optional.empty());
     }
 
     /** The installed plugin that wrote a checkpoint; a warning when its jar is not the one recorded. */

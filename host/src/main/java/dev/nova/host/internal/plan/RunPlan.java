@@ -21,9 +21,10 @@ import java.util.Optional;
  * @param checkpoint the checkpoint a resume, generate or evaluate starts from (read and verified)
  * @param runDir the run folder given ({@code train --run-dir}; the run that {@code resume} continues)
  * @param shards slices per step on a cluster, or 0 to train in this process
+ * @param parent the checkpoint a fine-tuning run starts from ({@code nova.init-from}, read and verified)
  */
 public record RunPlan(PluginEntry plugin, Config config, HostSettings host, Path baseDirectory,
-                      Optional<Checkpoint> checkpoint, Optional<Path> runDir, int shards) {
+                      Optional<Checkpoint> checkpoint, Optional<Path> runDir, int shards, Optional<Checkpoint> parent) {
 
     /** The plugin's id. */
     public String pluginId() {
@@ -38,6 +39,32 @@ public record RunPlan(PluginEntry plugin, Config config, HostSettings host, Path
     /** The plugin's provider. */
     public GeneratorProvider provider() {
         return plugin.provider().orElseThrow();
+    }
+
+    /**
+     * The patterns of the parameters the run keeps fixed ({@code nova.finetune.freeze}; none in a configuration saved
+     * before the setting existed).
+     *
+     * @return the patterns
+     */
+    public java.util.List<String> freeze() {
+        return config.hasPath("nova.finetune.freeze") ? config.getStringList("nova.finetune.freeze")
+                : java.util.List.of();
+    }
+
+    /** Whether a fine-tuning run starts from its parent's optimiser moments ({@code nova.finetune.carry-optimizer}). */
+    public boolean carryOptimizer() {
+        return config.hasPath("nova.finetune.carry-optimizer") && config.getBoolean("nova.finetune.carry-optimizer");
+    }
+
+    /**
+     * The plugin's fine-tuning capability.
+     *
+     * @return the capability
+     * @throws dev.nova.host.internal.support.UsageException naming the plugin when it has none
+     */
+    public dev.nova.api.FineTuning fineTuning() {
+        return FineTuningPlan.capability(plugin, pluginId());
     }
 
     /** The plugin's own subtree, {@code plugins.<id>}: what the provider is given. */

@@ -1,12 +1,17 @@
 package dev.nova.host.internal.run;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
+import dev.nova.api.FineTuneRequest;
+import dev.nova.api.FineTuning;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.Checkpoint;
 import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.TemporaryPaths;
 import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
@@ -14,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Makes the model a plan runs: a fresh one from the plugin's configuration, or one restored from the plan's
@@ -23,15 +29,18 @@ import java.nio.file.Path;
 public final class ModelLoader {
 
     private final RunPlan plan;
+    private final Terminal terminal;
 
     /**
      * Creates the loader.
      *
      * @param plan the command's plan
+     * @param terminal where a fine-tuning plugin's notices go
      */
     @Inject
-    public ModelLoader(RunPlan plan) {
+    public ModelLoader(RunPlan plan, Terminal terminal) {
         this.plan = plan;
+        this.terminal = terminal;
     }
 
     /** A context for the plan's model, with a work folder. */
@@ -39,8 +48,11 @@ public final class ModelLoader {
         return ModelContext.of(plan.host().seed(), work.toAbsolutePath(), plan.baseDirectory());
     }
 
-    /** A fresh model. */
+    /** A fresh model, or a fine-tuning run's model from its parent's checkpoint. */
     GenerativeModel create(ModelContext context) {
+        if (plan.parent().isPresent()) {
+            return fineTune(context, plan.parent().get());
+        }
         GenerativeModel model = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "create",
                 () -> plan.provider().create(plan.pluginConfig(), context));
         if (model == null) {
@@ -49,15 +61,39 @@ public final class ModelLoader {
         return model;
     }
 
+    /** A model whose parameters are the parent's ({@code nova.init-from}); what grew is said on standard error. */
+    private GenerativeModel fineTune(ModelContext context, Checkpoint parent) {
+        FineTuning fineTuning = plan.fineTuning();
+        String p = "plugins." + plan.pluginId();
+        Config parentConfig = parent.config().hasPath(p) ? parent.config().getConfig(p) : ConfigFactory.empty();
+        GenerativeModel model = withPayload(parent, "nova.init-from: checkpoint ", in -> PluginCalls.call(plan.pluginId(),
+                plan.provider().getClass(), "fineTuning().create", () -> fineTuning.create(plan.pluginConfig(), context,
+                        new FineTuneRequest(in, parentConfig, plan.carryOptimizer(),
+                                notice -> terminal.err().println("nova: " + plan.pluginId() + ": " + notice)))));
+        if (model == null) {
+            throw new PluginException(plan.pluginId(), "fineTuning().create returned null");
+        }
+        return model;
+    }
+
     /** The model of the plan's checkpoint. */
     GenerativeModel restore(ModelContext context) {
-        Checkpoint ckpt = plan.checkpoint().orElseThrow();
+        return withPayload(plan.checkpoint().orElseThrow(), "checkpoint ", in -> PluginCalls.call(plan.pluginId(),
+                plan.provider().getClass(), "restore", () -> plan.provider().restore(plan.pluginConfig(), context, in)));
+    }
+
+    /**
+     * Hands a checkpoint's payload to the plugin: read again when a run that is training replaced the file since the
+     * plan read it; a payload the plugin refuses is bad input (exit code 2), named by the file.
+     */
+    private static GenerativeModel withPayload(Checkpoint checkpoint, String what,
+                                               Function<InputStream, GenerativeModel> read) {
+        Checkpoint ckpt = checkpoint;
         for (int attempt = 1; ; attempt++) {
             InputStream payload;
             try {
                 payload = ckpt.openPayload();
             } catch (Checkpoint.ReplacedException e) {
-                // A run that is training wrote a newer checkpoint since the plan read this one: use that one.
                 if (attempt >= 10) {
                     throw e;
                 }
@@ -65,11 +101,10 @@ public final class ModelLoader {
                 continue;
             }
             try (InputStream in = payload) {
-                return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "restore",
-                        () -> plan.provider().restore(plan.pluginConfig(), context, in));
+                return read.apply(in);
             } catch (CheckpointException e) {
                 // The payload is bad input (a newer format, another model's, a diverged model's): exit code 2.
-                throw new UsageException("checkpoint " + ckpt.file() + ": " + e.getMessage());
+                throw new UsageException(what + ckpt.file() + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

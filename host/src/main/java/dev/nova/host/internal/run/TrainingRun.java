@@ -8,6 +8,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.Lineage;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.PluginCalls;
@@ -69,14 +70,18 @@ public final class TrainingRun {
         boolean started = false;
         try (RunDirectory.Lock lock = run.lock()) {
             try (GenerativeModel model = loader.create(loader.context(run.work()))) {
+                Freezing.apply(plan, model, terminal.err());
                 probeSampleOptions(model);
                 Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
+                plan.parent().ifPresent(p -> provenance.putAll(Lineage.ofParent(p, plan.config().getString("nova.init-from"))));
                 ClusterTraining cluster = cluster(model, provenance);
                 started = true;
                 AtomicFiles.write(("# Effective configuration of this run, with the origin of each value.\n"
                         + plan.config().root().render(ConfigRenderOptions.defaults().setOriginComments(true)
                                 .setJson(false))).getBytes(StandardCharsets.UTF_8), run.config());
-                terminal.err().println("nova: training '" + plan.pluginId() + "' for " + plan.host().steps() + " steps"
+                terminal.err().println("nova: " + (plan.parent().isPresent() ? "fine-tuning" : "training") + " '"
+                        + plan.pluginId() + "'" + plan.parent().map(p -> " from step " + p.step() + " of " + p.file())
+                        .orElse("") + " for " + plan.host().steps() + " steps"
                         + (cluster == null ? "" : " on the cluster, " + plan.shards() + " slices a step")
                         + "; run directory " + run.root());
                 new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster, terminal.err())
@@ -113,9 +118,16 @@ public final class TrainingRun {
         RunDirectory run = RunDirectory.open(plan.runDir().orElseThrow());
         try (RunDirectory.Lock lock = run.lock()) {
             GenerativeModel restored = loader.restore(loader.context(run.work()));
+            try {
+                Freezing.apply(plan, restored, terminal.err());
+            } catch (RuntimeException e) {
+                restored.close();
+                throw e;
+            }
             terminal.err().println("nova: resuming '" + plan.pluginId() + "' at step " + restored.step() + " of "
                     + plan.host().steps() + "; run directory " + run.root());
             Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
+            provenance.putAll(Lineage.of(plan.checkpoint().orElseThrow().manifest()));
             try (GenerativeModel model = restored) {
                 new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster(model, provenance),
                         terminal.err()).run(model, plan.checkpoint().orElseThrow().bestLoss(), cancel);
