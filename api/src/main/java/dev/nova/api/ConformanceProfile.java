@@ -39,6 +39,8 @@ import org.apiguardian.api.API;
  *     see {@link #withGenerationOption})
  * @param optimizerSettings settings layered over {@code config} under which the optimiser's gradient clipping,
  *     learning-rate warm-up and decay all take effect (since API 1.3; see {@link #withOptimizerSettings})
+ * @param dataSetting the setting that names the training data, a file or folder the kit may point elsewhere (since API
+ *     1.3; see {@link #withDataSetting})
  * @since 1.1
  */
 @API(status = EXPERIMENTAL, since = "1.1")
@@ -47,10 +49,11 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
                                  Optional<Map.Entry<String, Object>> invalidGenerationOption,
                                  Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless,
                                  Map<String, String> rulesNotExercised, Map<String, List<Object>> generationOptions,
-                                 Optional<Config> optimizerSettings) {
+                                 Optional<Config> optimizerSettings, Optional<String> dataSetting) {
 
     /** Checks that nothing is null, and copies the opted-out rules. */
     public ConformanceProfile {
+        Objects.requireNonNull(dataSetting, "dataSetting");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(vocabulary, "vocabulary");
         Objects.requireNonNull(invalidSetting, "invalidSetting");
@@ -77,7 +80,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
                               Optional<Map.Entry<String, Object>> invalidGenerationOption,
                               Optional<Map.Entry<String, Object>> incompatibleSetting, boolean shapeless) {
         this(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting, shapeless, Map.of(), Map.of(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /**
@@ -88,7 +91,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public static ConformanceProfile of(Config config) {
         return new ConformanceProfile(config, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
-                Map.of(), Map.of(), Optional.empty());
+                Map.of(), Map.of(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -99,7 +102,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withVocabulary(String characters) {
         return new ConformanceProfile(config, Optional.of(characters), invalidSetting, invalidGenerationOption,
-                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings, dataSetting);
     }
 
     /**
@@ -111,7 +114,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, Optional.of(Map.entry(key, value)), invalidGenerationOption,
-                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings, dataSetting);
     }
 
     /**
@@ -123,7 +126,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withInvalidGenerationOption(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, Optional.of(Map.entry(key, value)),
-                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings);
+                incompatibleSetting, shapeless, rulesNotExercised, generationOptions, optimizerSettings, dataSetting);
     }
 
     /**
@@ -135,7 +138,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withIncompatibleSetting(String key, Object value) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption,
-                Optional.of(Map.entry(key, value)), false, rulesNotExercised, generationOptions, optimizerSettings);
+                Optional.of(Map.entry(key, value)), false, rulesNotExercised, generationOptions, optimizerSettings, dataSetting);
     }
 
     /**
@@ -146,7 +149,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withNoShapeSettings() {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, Optional.empty(), true,
-                rulesNotExercised, generationOptions, optimizerSettings);
+                rulesNotExercised, generationOptions, optimizerSettings, dataSetting);
     }
 
     /**
@@ -171,7 +174,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Map<String, String> rules = new java.util.TreeMap<>(rulesNotExercised);
         rules.put(rule, reason);
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
-                shapeless, rules, generationOptions, optimizerSettings);
+                shapeless, rules, generationOptions, optimizerSettings, dataSetting);
     }
 
     /**
@@ -194,7 +197,7 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
         Map<String, List<Object>> options = new java.util.LinkedHashMap<>(generationOptions);
         options.put(key, List.of(validValues));
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
-                shapeless, rulesNotExercised, options, optimizerSettings);
+                shapeless, rulesNotExercised, options, optimizerSettings, dataSetting);
     }
 
     /**
@@ -211,6 +214,19 @@ public record ConformanceProfile(Config config, Optional<String> vocabulary,
      */
     public ConformanceProfile withOptimizerSettings(Config settings) {
         return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
-                shapeless, rulesNotExercised, generationOptions, Optional.of(settings));
+                shapeless, rulesNotExercised, generationOptions, Optional.of(settings), dataSetting);
+    }
+
+    /**
+     * Declares the setting that names the training data (a file, or a folder), for the fine-tuning rules: rule 10.3
+     * writes a text with characters the conformance model never saw and points this setting at it.
+     *
+     * @param key the setting, for example {@code data.path}
+     * @return a new profile
+     * @since 1.3
+     */
+    public ConformanceProfile withDataSetting(String key) {
+        return new ConformanceProfile(config, vocabulary, invalidSetting, invalidGenerationOption, incompatibleSetting,
+                shapeless, rulesNotExercised, generationOptions, optimizerSettings, Optional.of(key));
     }
 }

@@ -76,7 +76,8 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
                 .withVocabulary(TextSource.TINY_CORPUS)
                 .withInvalidSetting("model.heads", 0)
                 .withIncompatibleSetting("model.d-model", 32)
-                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance())
+                .withDataSetting("data.path"));
     }
 
     @Override

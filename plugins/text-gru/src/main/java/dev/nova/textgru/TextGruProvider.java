@@ -84,7 +84,8 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
                 .withVocabulary(TextSource.TINY_CORPUS)
                 .withInvalidSetting("model.hidden", -1)
                 .withIncompatibleSetting("model.hidden", 16)
-                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance())
+                .withDataSetting("data.path"));
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
+import dev.nova.api.Tuning;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -50,6 +51,11 @@ final class FixtureModel implements GenerativeModel {
     private final long warmup;
     private final long decay;
     private final double[] logits;
+    /** The characters the text model knows (the default's, grown by a fine-tuning run's corpus), in token order. */
+    private final String vocabulary;
+    /** The training text. */
+    private final String text;
+    private boolean frozen;
     private long step;
     private long position;
 
@@ -64,6 +70,10 @@ final class FixtureModel implements GenerativeModel {
     private static double[] cachedGrad;
 
     FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed) {
+        this(id, exceptionId, modality, flaw, config, seed, VOCABULARY);
+    }
+
+    FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed, String known) {
         this.id = id;
         this.exceptionId = exceptionId;
         this.hidden = config.getInt("hidden");
@@ -84,11 +94,56 @@ final class FixtureModel implements GenerativeModel {
         this.clip = config.hasPath("gradient-clip") ? config.getDouble("gradient-clip") : 0;
         this.warmup = config.hasPath("warmup-steps") ? config.getLong("warmup-steps") : 0;
         this.decay = config.hasPath("decay-steps") ? config.getLong("decay-steps") : 0;
-        this.logits = new double[modality == Modality.TEXT ? VOCABULARY.length() * VOCABULARY.length() : SIDE * SIDE];
+        this.text = trainingText(exceptionId, config);
+        StringBuilder v = new StringBuilder(known);
+        text.chars().filter(c -> v.indexOf(String.valueOf((char) c)) < 0).forEach(c -> v.append((char) c));
+        this.vocabulary = v.toString();
+        this.logits = new double[modality == Modality.TEXT ? vocabulary.length() * vocabulary.length() : SIDE * SIDE];
         Random r = new Random(seed);
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) (r.nextGaussian() * 0.5);
         }
+    }
+
+    /** The text of {@code text-file} when it is set, else the built-in text. */
+    private static String trainingText(String exceptionId, Config config) {
+        String file = config.hasPath("text-file") ? config.getString("text-file") : "";
+        if (file.isEmpty()) {
+            return TEXT;
+        }
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new PluginException(exceptionId, "cannot read text-file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A model that starts from this one's parameters (fine-tuning): its vocabulary grown by its corpus's characters,
+     * the old rows where they were, at step 0.
+     */
+    FixtureModel fineTuned(Config config, long seed, java.util.function.Consumer<String> notices) {
+        FixtureModel child = new FixtureModel(id, exceptionId, modality, flaw, config, seed, vocabulary);
+        child.workDirectory = workDirectory;
+        boolean grew = child.vocabulary.length() > vocabulary.length();
+        if (flaw == Flaw.FINE_TUNE_FORGETS_PARAMETERS || (grew && flaw == Flaw.GROWS_BY_REINITIALISING)) {
+            return child;
+        }
+        if (modality == Modality.TEXT) {
+            int v = vocabulary.length();
+            int w = child.vocabulary.length();
+            for (int r = 0; r < v; r++) {
+                for (int c = 0; c < v; c++) {
+                    child.logits[r * w + c] = logits[r * v + c];
+                }
+            }
+            if (grew) {
+                notices.accept("added " + (w - v) + " characters to the vocabulary");
+            }
+        } else {
+            System.arraycopy(logits, 0, child.logits, 0, logits.length);
+        }
+        return child;
     }
 
     static FixtureModel read(String id, String exceptionId, Modality modality, Flaw flaw, Config config,
@@ -109,6 +164,12 @@ final class FixtureModel implements GenerativeModel {
         FixtureModel m = new FixtureModel(id, exceptionId, modality, flaw, config, 0);
         try {
             int savedHidden = in.readInt();
+            if (savedHidden < 0) {
+                // a grown vocabulary: its characters follow, then the hidden size
+                String known = in.readUTF();
+                m = new FixtureModel(id, exceptionId, modality, flaw, config, 0, known);
+                savedHidden = in.readInt();
+            }
             if (savedHidden != m.hidden && flaw != Flaw.IGNORES_SHAPE_ON_RESTORE && flaw != Flaw.ACCEPTS_FOREIGN_PAYLOAD) {
                 throw new CheckpointException(exceptionId, "checkpoint holds a model with hidden " + savedHidden
                         + "; the configuration asks for hidden " + m.hidden);
@@ -144,7 +205,7 @@ final class FixtureModel implements GenerativeModel {
 
     /** The next-character distribution after character index {@code prev}. */
     private double[] softmax(int prev, double temperature) {
-        int v = VOCABULARY.length();
+        int v = vocabulary.length();
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v; i++) {
             max = Math.max(max, logits[prev * v + i] / temperature);
@@ -178,10 +239,10 @@ final class FixtureModel implements GenerativeModel {
         double[] grad = new double[logits.length];
         double loss = 0;
         if (modality == Modality.TEXT) {
-            int v = VOCABULARY.length();
+            int v = vocabulary.length();
             for (int b = 0; b < batch; b++) {
-                int prev = VOCABULARY.indexOf(TEXT.charAt((int) (position % TEXT.length())));
-                int c = VOCABULARY.indexOf(TEXT.charAt((int) ((position + 1) % TEXT.length())));
+                int prev = vocabulary.indexOf(text.charAt((int) (position % text.length())));
+                int c = vocabulary.indexOf(text.charAt((int) ((position + 1) % text.length())));
                 position++;
                 double[] p = softmax(prev, 1);
                 loss -= Math.log(p[c]);
@@ -218,6 +279,9 @@ final class FixtureModel implements GenerativeModel {
      * norm); the rate warms up linearly over {@code warmup} steps and decays linearly to a tenth over {@code decay}.
      */
     private void update(double[] grad, long s, boolean schedule) {
+        if (frozen && flaw != Flaw.FROZEN_PARAMETERS_MOVE) {
+            return;
+        }
         double rate = lr;
         double scale = 1;
         if (schedule) {
@@ -301,9 +365,9 @@ final class FixtureModel implements GenerativeModel {
         }
         if (flaw != Flaw.ACCEPTS_UNKNOWN_PROMPT) {
             for (int k = 0; k < prompt.length(); k++) {
-                if (VOCABULARY.indexOf(prompt.charAt(k)) < 0) {
+                if (vocabulary.indexOf(prompt.charAt(k)) < 0) {
                     throw new InvalidOptionException(exceptionId, GenerationRequest.PROMPT, "the prompt holds '"
-                            + prompt.charAt(k) + "', which is not in the vocabulary \"" + VOCABULARY + "\"");
+                            + prompt.charAt(k) + "', which is not in the vocabulary \"" + vocabulary + "\"");
                 }
             }
         }
@@ -339,7 +403,7 @@ final class FixtureModel implements GenerativeModel {
                 if (flaw == Flaw.STREAMS_EXTRA_TEXT) {
                     request.listener().onText(s, "[sample " + s + "] ");
                 }
-                int prev = prompt.isEmpty() ? VOCABULARY.indexOf(' ') : Math.max(0, VOCABULARY.indexOf(prompt.charAt(prompt.length() - 1)));
+                int prev = prompt.isEmpty() ? vocabulary.indexOf(' ') : Math.max(0, vocabulary.indexOf(prompt.charAt(prompt.length() - 1)));
                 for (int k = 0; k < length; k++) {
                     double[] p = softmax(prev, temperature);
                     double u = r.nextDouble();
@@ -348,7 +412,7 @@ final class FixtureModel implements GenerativeModel {
                         // walk the cumulative distribution
                     }
                     prev = i;
-                    char c = flaw == Flaw.TOKENS_OUTSIDE_VOCABULARY && k == length - 1 ? '#' : VOCABULARY.charAt(i);
+                    char c = flaw == Flaw.TOKENS_OUTSIDE_VOCABULARY && k == length - 1 ? '#' : vocabulary.charAt(i);
                     b.append(c);
                     request.listener().onText(s, String.valueOf(c));
                 }
@@ -372,21 +436,21 @@ final class FixtureModel implements GenerativeModel {
         java.util.Optional<java.nio.file.Path> data = flaw == Flaw.EVAL_IGNORES_DATA ? java.util.Optional.empty()
                 : request.data();
         if (modality == Modality.TEXT) {
-            String text = TEXT;
+            String text = this.text;
             if (data.isPresent()) {
                 try {
                     text = java.nio.file.Files.readString(data.get());
                 } catch (IOException e) {
                     throw new PluginException(exceptionId, "cannot read " + data.get() + ": " + e.getMessage());
                 }
-                if (text.length() < 2 || text.chars().anyMatch(c -> VOCABULARY.indexOf(c) < 0)) {
+                if (text.length() < 2 || text.chars().anyMatch(c -> vocabulary.indexOf(c) < 0)) {
                     throw new PluginException(exceptionId, data.get() + " is shorter than 2 characters or holds"
                             + " characters outside the vocabulary");
                 }
             }
             for (int i = 0; i < text.length(); i++) {
-                int prev = VOCABULARY.indexOf(text.charAt(i));
-                int next = VOCABULARY.indexOf(text.charAt((i + 1) % text.length()));
+                int prev = vocabulary.indexOf(text.charAt(i));
+                int next = vocabulary.indexOf(text.charAt((i + 1) % text.length()));
                 loss -= Math.log(softmax(prev, 1)[next]);
             }
             loss /= text.length();
@@ -426,6 +490,10 @@ final class FixtureModel implements GenerativeModel {
         try {
             DataOutputStream d = new DataOutputStream(out);
             d.writeInt(MAGIC);
+            if (!vocabulary.equals(VOCABULARY) && modality == Modality.TEXT) {
+                d.writeInt(-1);
+                d.writeUTF(vocabulary);
+            }
             d.writeInt(hidden);
             d.writeLong(step);
             if (flaw == Flaw.SAVE_CHANGES_STATE) {
@@ -493,11 +561,11 @@ final class FixtureModel implements GenerativeModel {
             double loss = 0;
             double scale = flaw == Flaw.DP_SLICES_DO_NOT_ADD_UP ? 1.0 / (to - from) : 1.0;
             if (modality == Modality.TEXT) {
-                int v = VOCABULARY.length();
+                int v = vocabulary.length();
                 for (int b = from; b < to; b++) {
                     long at = s * batch + b;
-                    int prev = VOCABULARY.indexOf(TEXT.charAt((int) (at % TEXT.length())));
-                    int c = VOCABULARY.indexOf(TEXT.charAt((int) ((at + 1) % TEXT.length())));
+                    int prev = vocabulary.indexOf(text.charAt((int) (at % text.length())));
+                    int c = vocabulary.indexOf(text.charAt((int) ((at + 1) % text.length())));
                     double[] p = softmax(prev, 1);
                     loss -= Math.log(p[c]);
                     for (int i = 0; i < v; i++) {
@@ -533,6 +601,44 @@ final class FixtureModel implements GenerativeModel {
             position += modality == Modality.TEXT ? batch : 1;
             return Map.of();
         }
+    }
+
+    @Override
+    public Optional<Tuning> tuning() {
+        return Optional.of(new Tuning() {
+            @Override
+            public List<Parameter> parameters() {
+                int v = vocabulary.length();
+                return List.of(new Parameter("logits", modality == Modality.TEXT ? new long[] {v, v} : new long[] {SIDE, SIDE}));
+            }
+
+            @Override
+            public float[] values(String name) {
+                check(name);
+                float[] out = new float[logits.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (float) logits[i];
+                }
+                return out;
+            }
+
+            @Override
+            public void freeze(java.util.Collection<String> names) {
+                names.forEach(this::check);
+                frozen = frozen || !names.isEmpty();
+            }
+
+            @Override
+            public java.util.Set<String> frozen() {
+                return frozen ? java.util.Set.of("logits") : java.util.Set.of();
+            }
+
+            private void check(String name) {
+                if (!"logits".equals(name)) {
+                    throw new PluginException(exceptionId, "no parameter " + name + "; the model has logits");
+                }
+            }
+        });
     }
 
     /** RACY_SCRATCH: the one buffer every call builds its text in. */

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.nova.api.CheckpointException;
 import dev.nova.api.ConfigProblem;
 import dev.nova.api.ConformanceProfile;
+import dev.nova.api.FineTuneRequest;
+import dev.nova.api.FineTuning;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
@@ -117,7 +119,31 @@ class FixtureProvider implements GeneratorProvider {
                 .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
                 .withGenerationOption(GenerationRequest.TEMPERATURE, 0.5, 2.0)
                 .withIncompatibleSetting("hidden", 5)
-                .withOptimizerSettings(ConfigFactory.parseString("gradient-clip = 0.05, warmup-steps = 5, decay-steps = 15")));
+                .withOptimizerSettings(ConfigFactory.parseString("gradient-clip = 0.05, warmup-steps = 5, decay-steps = 15"))
+                .withDataSetting("text-file"));
+    }
+
+    /** Fine-tuning: the parent's logits, the vocabulary grown by the new text's characters. */
+    @Override
+    public Optional<FineTuning> fineTuning() {
+        return Optional.of(new FineTuning() {
+            @Override
+            public List<String> architecture() {
+                return List.of("hidden");
+            }
+
+            @Override
+            public GenerativeModel create(Config config, ModelContext context, FineTuneRequest request) {
+                Config c = config.withFallback(reference());
+                Config parent = request.parentConfig().withFallback(reference());
+                List<ConfigProblem> problems = FineTuning.mismatches(architecture(), parent, c);
+                if (!problems.isEmpty() && flaw != Flaw.ACCEPTS_OTHER_ARCHITECTURE) {
+                    throw new InvalidConfigException(exceptionId(), problems);
+                }
+                FixtureModel p = (FixtureModel) restore(request.parentConfig(), context, request.parent());
+                return p.fineTuned(c, context.seed(), request.notices());
+            }
+        });
     }
 
     @Override

@@ -283,4 +283,20 @@ final class FixtureVerifications {
     static final class EvalIgnoresData extends Image {
         @Override Flaw flaw() { return Flaw.EVAL_IGNORES_DATA; }
     }
+
+    static final class FineTuneForgetsParameters extends Text {
+        @Override Flaw flaw() { return Flaw.FINE_TUNE_FORGETS_PARAMETERS; }
+    }
+
+    static final class AcceptsOtherArchitecture extends Image {
+        @Override Flaw flaw() { return Flaw.ACCEPTS_OTHER_ARCHITECTURE; }
+    }
+
+    static final class GrowsByReinitialising extends Text {
+        @Override Flaw flaw() { return Flaw.GROWS_BY_REINITIALISING; }
+    }
+
+    static final class FrozenParametersMove extends Image {
+        @Override Flaw flaw() { return Flaw.FROZEN_PARAMETERS_MOVE; }
+    }
 }

@@ -69,5 +69,14 @@ enum Flaw {
     /** {@code applyUpdate} applies plain steps: no clipping, warm-up or decay (rule 9.6 only). */
     DP_IGNORES_SCHEDULE,
     /** {@code evaluate} scores its own held-out data whatever {@code EvaluationRequest.data()} names (rule 5.8). */
-    EVAL_IGNORES_DATA
+    EVAL_IGNORES_DATA,
+    // TCK 0.5
+    /** A fine-tuned model starts from fresh parameters, not its parent's (rules 10.1, 10.3). */
+    FINE_TUNE_FORGETS_PARAMETERS,
+    /** Fine-tuning starts a model of another architecture from the parent's checkpoint (rule 10.2). */
+    ACCEPTS_OTHER_ARCHITECTURE,
+    /** A vocabulary that grows is initialised afresh, the parent's rows lost (rule 10.3 only). */
+    GROWS_BY_REINITIALISING,
+    /** Frozen parameters are still updated (rule 10.4). */
+    FROZEN_PARAMETERS_MOVE
 }

@@ -1,0 +1,229 @@
+package dev.nova.tck;
+
+import static dev.nova.tck.Harness.applicableOnlyIf;
+import static dev.nova.tck.Harness.exercisedOnlyIf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import dev.nova.api.DataParallel;
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.FineTuneRequest;
+import dev.nova.api.FineTuning;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.PluginException;
+import dev.nova.api.Tuning;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §10, fine-tuning: a model started from a checkpoint holds its parent's parameters, keeps its parent's
+ * architecture, grows without forgetting, and keeps frozen parameters fixed.
+ *
+ * <p>The section's rules in SPEC order, as JUnit tests that {@link GeneratorVerification} runs on a plugin.
+ */
+interface Section10FineTuning extends Rules {
+
+    /** The provider's fine-tuning capability; the rule is not applicable when it has none. */
+    private FineTuning fineTuning(String rule) {
+        Harness h = harness();
+        Optional<FineTuning> f = h.call(rule, "fineTuning", () -> h.provider().fineTuning());
+        applicableOnlyIf(f != null && f.isPresent(), "the plugin does not offer fine-tuning"
+                + " (GeneratorProvider.fineTuning() is empty)");
+        return f.get();
+    }
+
+    /** A model's named parameters; the rule is not exercised when the model does not declare them. */
+    private Tuning tuning(String rule, GenerativeModel m, String why) {
+        Harness h = harness();
+        Optional<Tuning> t = h.call(rule, "tuning", m::tuning);
+        exercisedOnlyIf(t != null && t.isPresent(), "the plugin's models do not declare their parameters"
+                + " (GenerativeModel.tuning() is empty), which " + why);
+        return t.get();
+    }
+
+    private GenerativeModel fineTune(String rule, FineTuning f, Config config, byte[] parent) {
+        Harness h = harness();
+        return h.keep(h.call(rule, "fineTuning().create", () -> f.create(config, h.context(),
+                FineTuneRequest.of(new ByteArrayInputStream(parent), h.config()))));
+    }
+
+    private Map<String, float[]> values(String rule, Tuning t) {
+        Harness h = harness();
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (Tuning.Parameter p : h.call(rule, "tuning().parameters", t::parameters)) {
+            float[] v = h.call(rule, "tuning().values", () -> t.values(p.name()));
+            assertEquals(p.count(), v.length, h.violation(rule, "values(\"" + p.name() + "\") has " + v.length
+                    + " values, the parameter declares " + p.count()));
+            out.put(p.name(), v);
+        }
+        return out;
+    }
+
+    @Test
+    default void required_spec10_1_aModelFineTunedFromItsOwnCheckpointStartsAsItsParent() {
+        Harness h = harness();
+        FineTuning f = fineTuning("10.1");
+        GenerativeModel parent = h.warm();
+        byte[] payload = h.save(parent);
+        GenerativeModel child = fineTune("10.1", f, h.config(), payload);
+        assertEquals(0L, child.step(), h.violation("10.1", "a fine-tuned model starts at step 0, found step "
+                + child.step()));
+        Map<String, Double> a = h.call("10.1", "evaluate", () -> parent.evaluate(EvaluationRequest.heldOut(Harness.SEED)));
+        Map<String, Double> b = h.call("10.1", "evaluate", () -> child.evaluate(EvaluationRequest.heldOut(Harness.SEED)));
+        assertEquals(a.get(GenerativeModel.LOSS), b.get(GenerativeModel.LOSS), h.violation("10.1", "the model fine-tuned"
+                + " from a checkpoint, under the same configuration and data, evaluates to " + b + " before it trains;"
+                + " its parent to " + a + ": its parameters are not its parent's"));
+        Optional<Tuning> pt = parent.tuning();
+        Optional<Tuning> ct = child.tuning();
+        if (pt.isPresent() && ct.isPresent()) {
+            Map<String, float[]> pv = values("10.1", pt.get());
+            Map<String, float[]> cv = values("10.1", ct.get());
+            assertEquals(pv.keySet(), cv.keySet(), h.violation("10.1", "the fine-tuned model's parameters are "
+                    + cv.keySet() + ", its parent's " + pv.keySet()));
+            pv.forEach((name, v) -> assertTrue(Arrays.equals(v, cv.get(name)), h.violation("10.1", "parameter " + name
+                    + " of the fine-tuned model differs from its parent's")));
+        }
+    }
+
+    @Test
+    default void required_spec10_2_anotherArchitectureIsRefusedNamingTheSetting() {
+        Harness h = harness();
+        FineTuning f = fineTuning("10.2");
+        Optional<Map.Entry<String, Object>> other = h.incompatibleSetting();
+        h.requireFact(other.isPresent(), "no incompatible setting declared (ConformanceProfile.withIncompatibleSetting)");
+        String key = other.get().getKey();
+        byte[] payload = h.save(h.warm());
+        Config changed = h.config().withValue(key, ConfigValueFactory.fromAnyRef(other.get().getValue()));
+        try {
+            GenerativeModel m = f.create(changed, h.context(), FineTuneRequest.of(new ByteArrayInputStream(payload),
+                    h.config()));
+            h.keep(m);
+            fail(h.violation("10.2", "fineTuning().create started a model configured with " + key + " = "
+                    + other.get().getValue() + " from a checkpoint written with " + key + " = "
+                    + h.config().getValue(key).unwrapped()));
+        } catch (PluginException e) {
+            String message = String.valueOf(e.getMessage());
+            assertTrue(message.contains(h.info().id()), h.violation("10.2", "the message does not name the plugin"
+                    + " (rule 8.2): " + message));
+            assertTrue(message.contains(key), h.violation("10.2", "the refusal does not name the setting " + key + ": "
+                    + message));
+        } catch (RuntimeException e) {
+            fail(h.violation("10.2", "fineTuning().create refused it with undocumented " + e.getClass().getName() + ": "
+                    + e.getMessage()));
+        }
+    }
+
+    @Test
+    default void required_spec10_3_aGrownVocabularyKeepsTheOldRows() {
+        Harness h = harness();
+        FineTuning f = fineTuning("10.3");
+        applicableOnlyIf(h.isText(), "vocabulary growth concerns text plugins");
+        Optional<String> vocabulary = h.vocabulary();
+        Optional<String> setting = h.profile().flatMap(dev.nova.api.ConformanceProfile::dataSetting);
+        h.requireFact(vocabulary.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+        h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
+        GenerativeModel parent = h.warm();
+        Tuning pt = tuning("10.3", parent, "rule 10.3 compares");
+        Map<String, float[]> before = values("10.3", pt);
+        String added = Harness.outsideVocabulary(vocabulary.get());
+        Path text = h.base().resolve("grown-corpus.txt");
+        try {
+            Files.writeString(text, (vocabulary.get() + added + " " + added + vocabulary.get()).repeat(60),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(text.toString()));
+        GenerativeModel child = fineTune("10.3", f, grown, h.save(parent));
+        Map<String, float[]> after = values("10.3", tuning("10.3", child, "rule 10.3 compares"));
+        boolean grew = false;
+        for (Map.Entry<String, float[]> e : before.entrySet()) {
+            float[] c = after.get(e.getKey());
+            assertTrue(c != null, h.violation("10.3", "the grown model has no parameter " + e.getKey()));
+            if (c.length == e.getValue().length) {
+                assertTrue(Arrays.equals(c, e.getValue()), h.violation("10.3", "parameter " + e.getKey()
+                        + " did not grow, and differs from its parent's"));
+            } else {
+                grew = true;
+                assertTrue(contains(c, e.getValue()), h.violation("10.3", "parameter " + e.getKey() + " grew from "
+                        + e.getValue().length + " to " + c.length + " values and lost some of its parent's values"));
+            }
+        }
+        assertTrue(grew, h.violation("10.3", "no parameter grew for a corpus with the new character '" + added + "'"));
+    }
+
+    /** Whether every value of {@code part} is in {@code whole}, as often as it is in {@code part}. */
+    private static boolean contains(float[] whole, float[] part) {
+        float[] w = whole.clone();
+        float[] p = part.clone();
+        Arrays.sort(w);
+        Arrays.sort(p);
+        int i = 0;
+        for (float x : p) {
+            while (i < w.length && Float.compare(w[i], x) < 0) {
+                i++;
+            }
+            if (i == w.length || Float.compare(w[i], x) != 0) {
+                return false;
+            }
+            i++;
+        }
+        return true;
+    }
+
+    @Test
+    default void required_spec10_4_frozenParametersDoNotMove() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        Optional<Tuning> t = h.call("10.4", "tuning", m::tuning);
+        applicableOnlyIf(t != null && t.isPresent(), "the plugin's models do not declare their parameters"
+                + " (GenerativeModel.tuning() is empty)");
+        List<Tuning.Parameter> parameters = h.call("10.4", "tuning().parameters", () -> t.get().parameters());
+        assertTrue(parameters != null && !parameters.isEmpty(), h.violation("10.4", "tuning().parameters() is empty"));
+        String frozen = parameters.get(0).name();
+        h.call("10.4", "tuning().freeze", () -> {
+            t.get().freeze(List.of(frozen));
+            return null;
+        });
+        assertEquals(java.util.Set.of(frozen), t.get().frozen(), h.violation("10.4", "frozen() is " + t.get().frozen()
+                + " after freezing " + frozen));
+        Map<String, float[]> before = values("10.4", t.get());
+        h.train(m, 3);
+        Map<String, float[]> after = values("10.4", t.get());
+        assertTrue(Arrays.equals(before.get(frozen), after.get(frozen)), h.violation("10.4", "frozen parameter " + frozen
+                + " changed in 3 steps of train"));
+        if (parameters.size() > 1) {
+            assertTrue(before.keySet().stream().anyMatch(n -> !Arrays.equals(before.get(n), after.get(n))),
+                    h.violation("10.4", "no parameter changed in 3 steps of train with only " + frozen + " frozen"));
+        }
+        Optional<DataParallel> dp = h.call("10.4", "dataParallel", m::dataParallel);
+        if (dp != null && dp.isPresent()) {
+            DataParallel p = dp.get();
+            long step = m.step();
+            int batch = p.globalBatch(step);
+            float[] sum = new float[p.parameterCount()];
+            Map<String, Double> stats = h.call("10.4", "gradientSum", () -> p.gradientSum(step, 0, batch, sum));
+            double units = stats.get(DataParallel.UNITS);
+            float[] mean = new float[sum.length];
+            for (int i = 0; i < sum.length; i++) {
+                mean[i] = (float) (sum[i] / units);
+            }
+            h.call("10.4", "applyUpdate", () -> p.applyUpdate(step, mean, stats));
+            float[] updated = h.call("10.4", "tuning().values", () -> t.get().values(frozen));
+            assertTrue(Arrays.equals(after.get(frozen), updated), h.violation("10.4", "frozen parameter " + frozen
+                    + " changed in a data-parallel step (applyUpdate)"));
+        }
+    }
+}
