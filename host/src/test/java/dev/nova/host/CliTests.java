@@ -46,6 +46,23 @@ class CliTests {
         return runDir;
     }
 
+    /** A plugin without the fine-tuning capability is refused by name, before any run folder exists. */
+    @Test
+    void initFromIsRefusedForAPluginThatCannotFineTune() throws Exception {
+        Path parent = train(10);
+        Path child = dir.resolve("child");
+        Result r = nova("train", "--init-from", parent.toString(), "--plugin-path", plugins.toString(), "--run-dir",
+                child.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("nova: plugin 'uni' cannot start from another run's model"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertFalse(Files.exists(child));
+        Result other = nova("train", "--plugin", "text-gru", "--init-from", parent.toString(), "--plugin-path",
+                plugins.toString(), "--run-dir", child.toString());
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("holds a model of plugin 'uni', and this run trains 'text-gru'"), other.err());
+    }
+
     @Test
     void helpAndVersionExitZero() {
         Result help = nova("--help");

@@ -208,9 +208,9 @@ public final class ParamSet {
 
     /**
      * Copies a parent model's parameters into this set (fine-tuning): every parameter of this set must exist in the
-     * parent with the same shape, except that a dimension of {@code growth.parentSize()} in the parent may be
-     * {@code growth.size()} here, in which case the parent's rows (or columns) go where {@code growth} maps them and
-     * the others keep their values (their fresh initialisation).
+     * parent with the same shape, except that a dimension may be longer here by the growth
+     * ({@code growth.size() - growth.parentSize()}), in which case the parent's rows (or columns) go where
+     * {@code growth} maps them ({@link Growth#rowOf}) and the others keep their values (their fresh initialisation).
      *
      * @param parent the parent's parameters
      * @param growth where the parent's indexed rows go
@@ -238,8 +238,10 @@ public final class ParamSet {
             }
             boolean rows = a[0] != b[0];
             boolean cols = a[1] != b[1];
-            boolean rowsGrow = rows && a[0] == growth.parentSize() && b[0] == growth.size();
-            boolean colsGrow = cols && a[1] == growth.parentSize() && b[1] == growth.size();
+            long by = growth.size() - growth.parentSize();
+            String name = e.getKey();
+            boolean rowsGrow = rows && by > 0 && b[0] - a[0] == by && a[0] >= growth.parentSize();
+            boolean colsGrow = cols && by > 0 && b[1] - a[1] == by && a[1] >= growth.parentSize();
             if ((rows && !rowsGrow) || (cols && !colsGrow)) {
                 throw mismatch(e.getKey(), a, b);
             }
@@ -248,9 +250,9 @@ public final class ParamSet {
             int pc = (int) a[1];
             int cc = (int) b[1];
             for (int r = 0; r < a[0]; r++) {
-                int rr = rowsGrow ? growth.at(r) : r;
+                int rr = rowsGrow ? growth.rowOf(name, r) : r;
                 for (int c = 0; c < pc; c++) {
-                    dst[rr * cc + (colsGrow ? growth.at(c) : c)] = src[r * pc + c];
+                    dst[rr * cc + (colsGrow ? growth.rowOf(name, c) : c)] = src[r * pc + c];
                 }
             }
             to.assign(Buffers.matrix(type, dst, b[0], b[1]));

@@ -75,8 +75,8 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
                 return new FineTune.Child<>(new ImageGruModel(s, context, data, List.of()), Growth.none(0), "");
             }
             FineTune.Classes classes = FineTune.classes(parent.classNames(), trainingClasses(data));
-            return new FineTune.Child<>(new ImageGruModel(s, context, data, classes.all()), classes.growth(),
-                    classes.notice());
+            ImageGruModel child = new ImageGruModel(s, context, data, classes.all());
+            return new FineTune.Child<>(child, child.classGrowth(classes.growth()), classes.notice());
         });
     }
 

@@ -239,4 +239,56 @@ class ImageGruModelTests {
             assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one step, " + mode);
         }
     }
+
+    /**
+     * Fine-tuning on a folder with a class the parent never saw: the known class keeps its row (by name), the new one
+     * gets a row of its own, every parent value stays where its class is, and the notice names the new class.
+     */
+    @Test
+    void fineTuningOnANewClassAddsItsRowAndKeepsTheOthers() throws Exception {
+        GenerativeModel parent = provider.create(shapes(""), context());
+        parent.train(TrainingRequest.of(3), e -> { });
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        parent.save(payload);
+        Random r = new Random(3);
+        for (String cls : List.of("ring", "stripes")) {
+            Path folder = Files.createDirectories(dir.resolve("new").resolve(cls));
+            for (int i = 0; i < 20; i++) {
+                int[] img = new int[64];
+                for (int p = 0; p < 64; p++) {
+                    img[p] = cls.equals("stripes") ? ((p / 8) % 2) * 200 : r.nextInt(256);
+                }
+                Files.write(folder.resolve(i + ".png"), png(img, 8));
+            }
+        }
+        Config config = shapes("data { path = \"" + dir.resolve("new") + "\", limit = 0 }");
+        List<String> notices = new java.util.ArrayList<>();
+        GenerativeModel child = provider.fineTuning().orElseThrow().create(config, context(),
+                new dev.nova.api.FineTuneRequest(new ByteArrayInputStream(payload.toByteArray()), shapes(""), false,
+                        notices::add));
+        assertEquals(List.of("disc", "ring", "square", "cross", "stripes"),
+                ((dev.nova.imagegru.internal.ImageGruModel) child).classNames());
+        assertEquals(List.of("added 1 class the parent model never saw (now 5): stripes"), notices);
+        dev.nova.api.Tuning before = parent.tuning().orElseThrow();
+        dev.nova.api.Tuning after = child.tuning().orElseThrow();
+        // state.w: [classes + latent, hidden]: the 4 class rows stay, the latent rows move down by one
+        float[] a = before.values("state.w");
+        float[] b = after.values("state.w");
+        int cols = 32;
+        for (int row = 0; row < 4 + 4; row++) {
+            int to = row < 4 ? row : row + 1;
+            assertArrayEquals(java.util.Arrays.copyOfRange(a, row * cols, (row + 1) * cols),
+                    java.util.Arrays.copyOfRange(b, to * cols, (to + 1) * cols), "state.w row " + row);
+        }
+        // enc0.w: [pixels + classes, 32]: every parent row where it was, the new class's row after them
+        float[] e = before.values("enc0.w");
+        float[] f = after.values("enc0.w");
+        assertArrayEquals(e, java.util.Arrays.copyOf(f, e.length), "pixels and the 4 old classes keep their rows");
+        Map<String, Double> m = child.evaluate(EvaluationRequest.heldOut(1));
+        assertTrue(Double.isFinite(m.get(GenerativeModel.LOSS)), m.toString());
+        child.train(TrainingRequest.of(2), ev -> { });
+        assertEquals(2, child.step());
+        child.close();
+        parent.close();
+    }
 }

@@ -88,6 +88,17 @@ public final class ImageGruModel implements TrainingCore.Holder {
                 .declareFlops(network::trainingFlops);
     }
 
+    /**
+     * Where a parent's class rows go in this model's parameters: the state layer's input is the class code then the
+     * latent, the encoder's first layer's input the pixels then the class code.
+     *
+     * @param classes where the parent's classes go
+     * @return the growth with each parameter's class block
+     */
+    public dev.nova.kit.nn.Growth classGrowth(dev.nova.kit.nn.Growth classes) {
+        return network.classGrowth(classes);
+    }
+
     /** The class names the model conditions on (empty when unconditional). */
     public List<String> classNames() {
         return classNames;

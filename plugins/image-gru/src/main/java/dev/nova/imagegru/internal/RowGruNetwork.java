@@ -28,6 +28,8 @@ public final class RowGruNetwork {
 
     private final int size;
     private final int classes;
+    /** The name of the encoder's first layer, whose input ends with the class code. */
+    private String encoderInput = "";
     private final int latent;
     private final int hidden;
     private final int layers;
@@ -71,6 +73,7 @@ public final class RowGruNetwork {
         if (encoderMode) {
             Activation act = Activation.of(activation);
             int in = size * size + classes;
+            encoderInput = widths.isEmpty() ? "stats" : "enc0";
             for (int i = 0; i < widths.size(); i++) {
                 encoder.add(new Dense(params, "enc" + i, in, widths.get(i), act));
                 in = widths.get(i);
@@ -89,7 +92,18 @@ public final class RowGruNetwork {
         return latent;
     }
 
-    /** Classes conditioned on (0 = unconditional). */
+    /**
+     * Where a parent's class rows go: the state layer's input is the class code then the latent (the block at row 0),
+     * the encoder's first layer's the pixels then the class code (the block after the pixels).
+     *
+     * @param growth where the parent's classes go
+     * @return the growth with the encoder's block
+     */
+    public dev.nova.kit.nn.Growth classGrowth(dev.nova.kit.nn.Growth growth) {
+        return encoder.isEmpty() ? growth : growth.withOffset(encoderInput + ".w", size * size);
+    }
+
+    /** The classes conditioned on (0 when unconditional). */
     public int classes() {
         return classes;
     }
