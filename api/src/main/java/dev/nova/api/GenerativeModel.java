@@ -113,6 +113,18 @@ public interface GenerativeModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * This model's real data, for sample-quality metrics the host computes for any plugin of a modality
+     * ({@code nova evaluate --quality}), if it offers it.
+     *
+     * @return the data, or empty (the default)
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    default Optional<ReferenceData> referenceData() {
+        return Optional.empty();
+    }
+
     /** Releases native memory and threads; the model is unusable afterwards. */
     @Override
     default void close() {

@@ -69,15 +69,6 @@ public final class ImageSource {
     }
 
     /**
-     * The order training visits the (limited) training images in, for a batch size and a run's seed: made on the
-     * first call, and again when either changes (after a restore under another seed, say).
-     *
-     * @param batch images per step
-     * @param seed the run's seed
-     * @return the order
-     * @since 1.3
-     */
-    /**
      * Numbers the data's labels as indices into a model's classes, by name: a model restored or fine-tuned with
      * classes of its own (in its own order, perhaps more than the data has) reads the data so.
      *
@@ -103,6 +94,83 @@ public final class ImageSource {
         }
     }
 
+    /**
+     * The images as real data for sample-quality metrics ({@code GenerativeModel.referenceData()}): a split's images
+     * drawn without replacement by a seeded shuffle, with their labels (numbered as the model's classes); the
+     * fingerprint is the SHA-256 of both splits' pixels and labels.
+     *
+     * @param conditional whether the model generates a class on request
+     * @return the reference data
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public dev.nova.api.ReferenceData reference(boolean conditional) {
+        return new dev.nova.api.ReferenceData() {
+            @Override
+            public List<LabelledImage> images(Split split, int count, long seed) {
+                ImageSet set = split == Split.TRAINING ? get().train() : get().test();
+                int[] order = new int[set.count()];
+                java.util.Arrays.setAll(order, i -> i);
+                java.util.Random r = new java.util.Random(seed);
+                int n = Math.min(count, order.length);
+                for (int i = 0; i < n; i++) {
+                    int j = i + r.nextInt(order.length - i);
+                    int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                List<LabelledImage> out = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int k = order[i];
+                    out.add(new LabelledImage(new dev.nova.api.Sample.Image(set.size(), set.size(), set.image(k)),
+                            set.labels() == null ? -1 : set.labels()[k]));
+                }
+                return out;
+            }
+
+            @Override
+            public List<String> classes() {
+                return get().train().classes();
+            }
+
+            @Override
+            public boolean conditional() {
+                return conditional;
+            }
+
+            @Override
+            public String fingerprint() {
+                try {
+                    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+                    for (ImageSet set : List.of(get().train(), get().test())) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (set.dim() + 1));
+                        for (int i = 0; i < set.count(); i++) {
+                            b.clear();
+                            for (float v : set.image(i)) {
+                                b.putFloat(v);
+                            }
+                            b.putInt(set.labels() == null ? -1 : set.labels()[i]);
+                            d.update(b.array());
+                        }
+                        d.update(String.join("\n", set.classes()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    return java.util.HexFormat.of().formatHex(d.digest());
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    /**
+     * The order training visits the (limited) training images in, for a batch size and a run's seed: made on the
+     * first call, and again when either changes (after a restore under another seed, say).
+     *
+     * @param batch images per step
+     * @param seed the run's seed
+     * @return the order
+     * @since 1.3
+     */
     public EpochOrder order(int batch, long seed) {
         EpochOrder o = order;
         if (o == null || o.batch() != batch || o.seed() != seed) {

@@ -109,6 +109,52 @@ public final class TextSource {
     }
 
     /**
+     * The text as real data for sample-quality metrics ({@code GenerativeModel.referenceData()}): the training part
+     * and the held-out tail, decoded; the fingerprint is the SHA-256 of the whole text's tokens and vocabulary.
+     *
+     * @param vocabulary the model's vocabulary
+     * @return the reference data
+     * @since 1.3
+     */
+    @API(status = EXPERIMENTAL, since = "1.3")
+    public dev.nova.api.ReferenceData reference(Vocabulary vocabulary) {
+        return new dev.nova.api.ReferenceData() {
+            @Override
+            public java.util.Optional<String> text(Split split) {
+                Corpus c = get(vocabulary);
+                int[] t = c.tokens();
+                int from = split == Split.TRAINING ? 0 : c.trainEnd();
+                int to = split == Split.TRAINING ? c.trainEnd() : t.length;
+                int[] codePoints = vocabulary.codePoints();
+                StringBuilder b = new StringBuilder(to - from);
+                for (int i = from; i < to; i++) {
+                    b.appendCodePoint(codePoints[t[i]]);
+                }
+                return java.util.Optional.of(b.toString());
+            }
+
+            @Override
+            public String fingerprint() {
+                try {
+                    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+                    Corpus c = get(vocabulary);
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * (c.tokens().length + vocabulary.size() + 1));
+                    bytes.putInt(c.trainEnd());
+                    for (int cp : vocabulary.codePoints()) {
+                        bytes.putInt(cp);
+                    }
+                    for (int t : c.tokens()) {
+                        bytes.putInt(t);
+                    }
+                    return java.util.HexFormat.of().formatHex(d.digest(bytes.array()));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    /**
      * The text an evaluation scores: a file or folder the request names, or the held-out tail.
      *
      * @param data the request's data path, if any

@@ -14,6 +14,7 @@ import dev.nova.host.internal.discovery.PluginEntry;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.PluginFinder;
 import dev.nova.host.internal.run.ClusterEngine;
+import dev.nova.host.internal.run.Evaluator;
 import dev.nova.host.internal.run.TrainingRun;
 import dev.nova.host.internal.store.Checkpoint;
 import dev.nova.host.internal.store.Lineage;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
                 NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
                 NovaCommand.Inspect.class, TckCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
+        footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 3 nova tck: rules not exercised,",
+                "4 nova evaluate --gates: a quality gate failed.",
                 "Run 'nova help <command>' for a command's options."})
 public final class NovaCommand implements Runnable {
 
@@ -266,6 +268,21 @@ public final class NovaCommand implements Runnable {
         @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A plugin evaluation option (repeatable).")
         Map<String, String> options = new LinkedHashMap<>();
 
+        @Option(names = "--quality", description = "Also measure sample quality (text: copy rates, longest copied span,"
+                + " distinct-n, repetition), each next to the same figure on held-out real text.")
+        boolean quality;
+
+        @Option(names = "--samples", paramLabel = "N", description = "Samples for --quality (default: nova.quality.samples).")
+        Integer samples;
+
+        @Option(names = "--gates", description = "Check the run's quality gates (nova.gates) and --gate ones; exit code 4"
+                + " when one fails.")
+        boolean gates;
+
+        @Option(names = "--gate", paramLabel = "GATE", description = "A gate to check besides nova.gates, for example"
+                + " \"copy-rate-8 < 0.5\" (repeatable; implies --gates).")
+        List<String> gate = new ArrayList<>();
+
         @Mixin
         PluginPath pluginPath;
 
@@ -274,10 +291,13 @@ public final class NovaCommand implements Runnable {
 
         @Override
         public Integer call() {
-            nova.component(Invocation.read(checkpoint, pluginPath.get())).evaluator()
+            if (samples != null && (samples < 1 || samples > 10_000)) {
+                throw new UsageException("--samples must be between 1 and 10000, found " + samples);
+            }
+            return nova.component(Invocation.read(checkpoint, pluginPath.get())).evaluator()
                     .evaluate(new EvaluationRequest(Optional.ofNullable(data).map(Path::toAbsolutePath),
-                            seed, Map.copyOf(options)));
-            return 0;
+                            seed, Map.copyOf(options)), new Evaluator.Checks(quality, samples == null ? 0 : samples,
+                            gates || !gate.isEmpty(), gate), new LinkedHashMap<>());
         }
     }
 

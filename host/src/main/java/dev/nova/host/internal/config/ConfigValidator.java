@@ -178,6 +178,21 @@ final class ConfigValidator {
                         + " 0 (off) or at least 1.5, found " + f);
             }
         }
+        range(c, "nova.quality.samples", 1, 10_000, problems);
+        range(c, "nova.quality.length", 1, 100_000, problems);
+        if (c.hasPath("nova.gates") && c.getValue("nova.gates").valueType() == ConfigValueType.LIST) {
+            for (ConfigValue g : c.getList("nova.gates")) {
+                if (g.valueType() != ConfigValueType.STRING) {
+                    problems.add(at(g) + ": nova.gates holds strings such as \"held-out-loss < 1.30\", found " + render(g));
+                    continue;
+                }
+                try {
+                    dev.nova.host.internal.quality.Gates.parse((String) g.unwrapped());
+                } catch (IllegalArgumentException e) {
+                    problems.add(at(g) + ": nova.gates: " + e.getMessage());
+                }
+            }
+        }
         if (c.hasPath("nova.train.sample-options")) {
             for (Map.Entry<String, ConfigValue> e : c.getObject("nova.train.sample-options").entrySet()) {
                 ConfigValueType t = e.getValue().valueType();

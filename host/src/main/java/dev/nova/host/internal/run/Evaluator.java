@@ -3,11 +3,17 @@ package dev.nova.host.internal.run;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
+import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code nova evaluate}: the plugin's metrics of the plan's checkpoint, one per line on standard output. */
@@ -32,6 +38,25 @@ public final class Evaluator {
     }
 
     /**
+     * What {@code nova evaluate} measures besides the plugin's own evaluation.
+     *
+     * @param quality whether to measure sample quality ({@code --quality})
+     * @param samples samples to measure, or 0 for the run's {@code nova.quality.samples}
+     * @param gates whether to check quality gates ({@code --gates}): the run's {@code nova.gates} and {@code extraGates}
+     * @param extraGates gates given on the command line ({@code --gate})
+     */
+    public record Checks(boolean quality, int samples, boolean gates, List<String> extraGates) {
+
+        /** Only the plugin's evaluation. */
+        public static final Checks NONE = new Checks(false, 0, false, List.of());
+
+        /** Copies the list. */
+        public Checks {
+            extraGates = List.copyOf(extraGates);
+        }
+    }
+
+    /**
      * Evaluates the checkpoint.
      *
      * @param request what to evaluate on
@@ -39,6 +64,23 @@ public final class Evaluator {
      * @throws RunFailedException after printing them, if a metric is NaN or infinite (exit code 1)
      */
     public Map<String, Double> evaluate(EvaluationRequest request) {
+        Map<String, Double> all = new LinkedHashMap<>();
+        evaluate(request, Checks.NONE, all);
+        return all;
+    }
+
+    /**
+     * Evaluates the checkpoint, and measures its sample quality and checks its gates when asked.
+     *
+     * @param request what to evaluate on
+     * @param checks what else to measure
+     * @param all receives every metric measured
+     * @return the exit code: 0, or {@link Gates#EXIT_FAILED} when a gate fails
+     * @throws RunFailedException after printing them, if a metric of the plugin's evaluation is NaN or infinite
+     * @throws UsageException when a gate is malformed or names a metric the run does not report
+     */
+    public int evaluate(EvaluationRequest request, Checks checks, Map<String, Double> all) {
+        Gates gates = gates(checks);
         Path work = ModelLoader.scratch();
         try (GenerativeModel model = loader.restore(loader.context(work))) {
             Map<String, Double> m = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "evaluate",
@@ -50,9 +92,79 @@ public final class Evaluator {
                             + k + " = " + v + ": it has diverged (or the data is not what it was trained on)", null);
                 }
             });
-            return m;
+            all.putAll(m);
+            if (m.containsKey(GenerativeModel.LOSS)) {
+                all.put(Gates.HELD_OUT_LOSS, m.get(GenerativeModel.LOSS));
+            }
+            if (checks.quality() || gates.needQuality(m.keySet())) {
+                all.putAll(quality(model, checks, request.seed()));
+            }
         } finally {
             ModelLoader.deleteQuietly(work);
         }
+        return checks.gates() ? verdicts(gates, all) : 0;
+    }
+
+    private Gates gates(Checks checks) {
+        if (!checks.gates()) {
+            return new Gates(List.of());
+        }
+        List<Gates.Gate> list = new ArrayList<>();
+        List<String> texts = new ArrayList<>(plan.host().gates());
+        texts.addAll(checks.extraGates());
+        for (String t : texts) {
+            try {
+                list.add(Gates.parse(t));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--gate: " + e.getMessage());
+            }
+        }
+        if (list.isEmpty()) {
+            throw new UsageException("--gates: this run has no nova.gates and no --gate was given; for example"
+                    + " --gate \"held-out-loss < 1.30\"");
+        }
+        return new Gates(list);
+    }
+
+    private Map<String, Double> quality(GenerativeModel model, Checks checks, long seed) {
+        int samples = checks.samples() > 0 ? checks.samples() : plan.host().qualitySamples();
+        int length = plan.host().qualityLength();
+        long t0 = System.nanoTime();
+        Map<String, Double> q = new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality())
+                .measure(model, samples, length, seed);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        PrintStream out = terminal.out();
+        out.printf("%nsample quality: %d samples of %d characters, seed %d, %.1f s (real: passages of the held-out"
+                + " text of the same lengths)%n", samples, length, seed, seconds);
+        out.printf("%-24s %12s %12s%n", "metric", "samples", "real");
+        q.forEach((k, v) -> {
+            if (!k.startsWith(SampleQuality.REAL)) {
+                out.printf("%-24s %12.6f %12.6f%n", k, v, q.getOrDefault(SampleQuality.REAL + k, Double.NaN));
+            }
+        });
+        return q;
+    }
+
+    private int verdicts(Gates gates, Map<String, Double> all) {
+        List<Gates.Verdict> verdicts;
+        try {
+            verdicts = gates.check(all);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintStream out = terminal.out();
+        out.printf("%n%-24s %-12s %12s  %s%n", "gate", "threshold", "value", "pass");
+        for (Gates.Verdict v : verdicts) {
+            out.printf("%-24s %-12s %12.6f  %s%n", v.gate().metric(), v.gate().condition(), v.value(),
+                    v.passed() ? "yes" : "NO");
+        }
+        List<Gates.Verdict> failed = verdicts.stream().filter(v -> !v.passed()).toList();
+        if (failed.isEmpty()) {
+            return 0;
+        }
+        terminal.err().println("nova: " + failed.size() + " of " + verdicts.size() + " quality gates failed: "
+                + String.join("; ", failed.stream().map(v -> v.gate().metric() + " = " + String.format("%.6f", v.value())
+                        + ", needs " + v.gate().condition()).toList()));
+        return Gates.EXIT_FAILED;
     }
 }

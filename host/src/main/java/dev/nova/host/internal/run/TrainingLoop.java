@@ -37,6 +37,7 @@ final class TrainingLoop {
     private final RunOutputs outputs;
     private final ClusterTraining cluster;
     private final PrintStream err;
+    private final SampleQuality quality;
 
     TrainingLoop(RunPlan plan, RunDirectory run, RunCheckpoints checkpoints, ClusterTraining cluster, PrintStream err) {
         this.plan = plan;
@@ -45,6 +46,8 @@ final class TrainingLoop {
         this.outputs = new RunOutputs(plan, run, err);
         this.cluster = cluster;
         this.err = err;
+        this.quality = plan.host().quality()
+                ? new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality()) : null;
     }
 
     /**
@@ -105,6 +108,12 @@ final class TrainingLoop {
                             record(new ProgressRecord.Evaluation(model.step(), m), metrics);
                             record(new ProgressRecord.Diverged(model.step(), diverged.get()), metrics);
                             throw new Diverged(diverged.get());
+                        }
+                        if (quality != null) {
+                            Map<String, Double> q = quality.measure(model, s.qualitySamples(), s.qualityLength(), s.seed());
+                            err.printf("quality step %d | %s%n", model.step(), qualityLine(q));
+                            m = new java.util.LinkedHashMap<>(m);
+                            m.putAll(q);
                         }
                         double loss = m.getOrDefault(GenerativeModel.LOSS, Double.NaN);
                         boolean improved = Double.isNaN(best) || loss < best;
@@ -200,6 +209,19 @@ final class TrainingLoop {
     private static String format(Map<String, Double> m) {
         StringBuilder b = new StringBuilder();
         m.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format("%.4f", v)));
+        return b.toString();
+    }
+
+    /** The sample-quality metrics, each with its real-text reference in parentheses. */
+    private static String qualityLine(Map<String, Double> q) {
+        StringBuilder b = new StringBuilder();
+        q.forEach((k, v) -> {
+            if (!k.startsWith(SampleQuality.REAL)) {
+                b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format("%.4f", v))
+                        .append(" (real ").append(String.format("%.4f", q.getOrDefault(SampleQuality.REAL + k,
+                                Double.NaN))).append(')');
+            }
+        });
         return b.toString();
     }
 }

@@ -72,6 +72,10 @@ public final class TrainingRun {
             try (GenerativeModel model = loader.create(loader.context(run.work()))) {
                 Freezing.apply(plan, model, terminal.err());
                 probeSampleOptions(model);
+                if (plan.host().quality()) {
+                    // Refused now, not at the first evaluation: nova.train.quality needs what this version can measure.
+                    new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality()).reference(model);
+                }
                 Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
                 plan.parent().ifPresent(p -> provenance.putAll(Lineage.ofParent(p, plan.config().getString("nova.init-from"))));
                 ClusterTraining cluster = cluster(model, provenance);

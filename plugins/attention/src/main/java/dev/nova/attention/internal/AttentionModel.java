@@ -128,6 +128,12 @@ public final class AttentionModel implements TrainingCore.Holder {
         return training;
     }
 
+    /** The training text and its held-out tail, for sample-quality metrics. */
+    @Override
+    public java.util.Optional<dev.nova.api.ReferenceData> referenceData() {
+        return java.util.Optional.of(text.reference(vocabulary));
+    }
+
     /** The characters the model knows. */
     public Vocabulary vocabulary() {
         return vocabulary;

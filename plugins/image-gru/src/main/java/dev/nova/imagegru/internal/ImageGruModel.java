@@ -425,4 +425,10 @@ public final class ImageGruModel implements TrainingCore.Holder {
     public TrainingCore training() {
         return training;
     }
+
+    /** The images, for sample-quality metrics. */
+    @Override
+    public java.util.Optional<dev.nova.api.ReferenceData> referenceData() {
+        return java.util.Optional.of(data.reference(settings.conditional()));
+    }
 }

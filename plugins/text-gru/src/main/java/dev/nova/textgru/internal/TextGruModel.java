@@ -106,6 +106,12 @@ public final class TextGruModel implements TrainingCore.Holder {
         return training;
     }
 
+    /** The training text and its held-out tail, for sample-quality metrics. */
+    @Override
+    public java.util.Optional<dev.nova.api.ReferenceData> referenceData() {
+        return java.util.Optional.of(text.reference(vocabulary));
+    }
+
     /** The model's vocabulary. */
     public Vocabulary vocabulary() {
         return vocabulary;

@@ -297,4 +297,10 @@ public final class VaeModel implements TrainingCore.Holder {
     public TrainingCore training() {
         return training;
     }
+
+    /** The images, for sample-quality metrics. */
+    @Override
+    public java.util.Optional<dev.nova.api.ReferenceData> referenceData() {
+        return java.util.Optional.of(data.reference(false));
+    }
 }

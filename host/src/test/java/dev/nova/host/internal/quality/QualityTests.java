@@ -1,0 +1,102 @@
+package dev.nova.host.internal.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The text metrics and the gates, against values worked out by hand on tiny inputs. */
+class QualityTests {
+
+    private static final String TRAINING = "the cat sat on the mat and the dog sat on the log";
+
+    @Test
+    void copyRatesCountWindowsFoundInTheTrainingText() {
+        TextQuality q = new TextQuality(TRAINING);
+        // "the cat sat" has 11 - 8 + 1 = 4 windows of 8 characters, all in the training text; "zzzzzzzzz" has 2, none.
+        Map<String, Double> m = q.of(List.of("the cat sat", "zzzzzzzzz"));
+        assertEquals(4.0 / 6, m.get(TextQuality.COPY_CHARS), 1e-12);
+        // words: "the cat sat" has no 4-word window; "the dog sat on" (one window) is copied, "a b c d e" (two) are not
+        Map<String, Double> w = q.of(List.of("the dog sat on", "a b c d e"));
+        assertEquals(1.0 / 3, w.get(TextQuality.COPY_WORDS), 1e-12);
+    }
+
+    @Test
+    void theLongestCopiedSpanIsTheLongestRunOfASampleInTheTrainingText() {
+        TextQuality q = new TextQuality(TRAINING);
+        // " sat on the " occurs; "sat on the mat and" too (18 characters); "xx" around it does not
+        assertEquals(18.0, q.of(List.of("xxsat on the mat andxx", "cat")).get(TextQuality.LONGEST_COPY));
+        assertEquals(0.0, q.of(List.of("qqq")).get(TextQuality.LONGEST_COPY));
+        assertEquals((double) TRAINING.length(), q.of(List.of(TRAINING + "!")).get(TextQuality.LONGEST_COPY));
+    }
+
+    @Test
+    void distinctAndRepetitionCountWordNGrams() {
+        TextQuality q = new TextQuality(TRAINING);
+        // words: a b a b a b -> unigrams 6, distinct 2; bigrams 5 (ab ba ab ba ab), distinct 2
+        // 4-grams: abab baba abab -> the third repeats the first: repetition 1/3
+        Map<String, Double> m = q.of(List.of("a b a b a b"));
+        assertEquals(2.0 / 6, m.get("distinct-1"), 1e-12);
+        assertEquals(2.0 / 5, m.get("distinct-2"), 1e-12);
+        assertEquals(2.0 / 4, m.get("distinct-3"), 1e-12);
+        assertEquals(2.0 / 3, m.get("distinct-4"), 1e-12);
+        assertEquals(1.0 / 3, m.get(TextQuality.REPETITION), 1e-12);
+        // across samples: the same sentence twice is one distinct unigram set, but not a repetition within a sample
+        Map<String, Double> two = q.of(List.of("one two three four", "one two three four"));
+        assertEquals(0.5, two.get("distinct-1"), 1e-12);
+        assertEquals(0.0, two.get(TextQuality.REPETITION), 1e-12);
+        assertTrue(Double.isNaN(q.of(List.of("short")).get(TextQuality.REPETITION)), "nothing to count: NaN");
+    }
+
+    @Test
+    void wordsIgnoreCaseAndPunctuation() {
+        assertEquals(List.of(TextQuality.words("the")[0], TextQuality.words("dog")[0]),
+                List.of(TextQuality.words("The,")[0], TextQuality.words("DOG!")[0]));
+        assertEquals(3, TextQuality.words("It's a -- dog.").length);
+    }
+
+    @Test
+    void heldOutPassagesHaveTheSamplesLengthsAndSpanTheText() {
+        List<String> p = TextQuality.passages("abcdefghij", List.of(3, 3, 3));
+        assertEquals(List.of("abc", "def", "hij"), p);
+        assertEquals(List.of("abcdefghij"), TextQuality.passages("abcdefghij", List.of(50)));
+    }
+
+    @Test
+    void gatesParseCheckAndNameWhatIsWrong() {
+        Gates.Gate g = Gates.parse("held-out-loss < 1.30");
+        assertEquals("held-out-loss", g.metric());
+        assertTrue(g.passes(1.29) && !g.passes(1.30) && !g.passes(Double.NaN));
+        assertTrue(Gates.parse("distinct-2>=0.5").passes(0.5));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Gates.parse("loss is low"));
+        assertTrue(bad.getMessage().contains("expected METRIC OP NUMBER"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Gates.parse("loss < fast"));
+        Gates gates = new Gates(List.of(g, Gates.parse("copy-rate-8 < 0.5")));
+        List<Gates.Verdict> v = gates.check(Map.of("held-out-loss", 1.2, "copy-rate-8", 0.7));
+        assertTrue(v.get(0).passed());
+        assertFalse(v.get(1).passed());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> new Gates(List.of(Gates.parse("fid < 3"))).check(Map.of("held-out-loss", 1.0)));
+        assertTrue(unknown.getMessage().contains("names metric 'fid'") && unknown.getMessage().contains("held-out-loss"),
+                unknown.getMessage());
+        assertTrue(gates.needQuality(java.util.Set.of("loss")));
+        assertFalse(new Gates(List.of(g)).needQuality(java.util.Set.of("loss")));
+    }
+
+    @Test
+    void aHashSetHoldsWhatWasAddedAndGrows() {
+        Grams.Set s = new Grams.Set();
+        for (long i = 1; i <= 10_000; i++) {
+            s.add(Grams.mix(i));
+        }
+        assertFalse(s.contains(0), "0 (the empty slot's value) is not in it until added");
+        s.add(0);
+        assertEquals(10_001, s.size());
+        assertTrue(s.contains(0) && s.contains(Grams.mix(1)) && s.contains(Grams.mix(10_000)));
+        assertFalse(s.contains(Grams.mix(10_001)));
+    }
+}
