@@ -6,6 +6,7 @@
 module dev.nova.host {
     requires dev.nova.api;
     requires typesafe.config;
+    requires commons.math3;
     requires info.picocli;
     requires dagger;
     requires jakarta.inject;

@@ -88,6 +88,59 @@ public interface ReferenceData {
     }
 
     /**
+     * A feature space for images, learnt from this data (image models): the host measures distances between generated
+     * and real images in it, and asks it which class a generated image shows.
+     *
+     * @return the feature space, or empty (the default) when the model offers none (the image metrics are then not
+     *     measured)
+     */
+    default Optional<Features> features() {
+        return Optional.empty();
+    }
+
+    /**
+     * A feature space for images and a classifier in it, learnt from the data's labelled training split.
+     */
+    interface Features {
+        /**
+         * The features of images.
+         *
+         * @param images grey images of the data's size
+         * @return one vector per image, all of the same length
+         */
+        float[][] embed(List<Sample.Image> images);
+
+        /**
+         * The class each image shows, as the classifier sees it.
+         *
+         * @param images grey images of the data's size
+         * @return one index into {@link ReferenceData#classes()} per image
+         */
+        int[] classify(List<Sample.Image> images);
+
+        /**
+         * The classifier's accuracy on the held-out split, reported with every figure measured in this space.
+         *
+         * @return the share of held-out images classified right, or NaN when unknown
+         */
+        double accuracy();
+
+        /**
+         * What the space is, for reports.
+         *
+         * @return a one-line description
+         */
+        String description();
+
+        /**
+         * The key this space is cached under (the data's fingerprint and the extractor's version).
+         *
+         * @return the key
+         */
+        String key();
+    }
+
+    /**
      * A stable identity of the data: equal for the same data, different when it changed (the host keys what it
      * computes once per data set on it, such as a feature extractor trained on the training split).
      *

@@ -96,6 +96,11 @@ class LauncherIT {
 
     /** Runs the launcher in a new JVM, keeping its output and class-load log under {@code scratch}. */
     static Run novaIn(Path scratch, String... args) throws Exception {
+        return novaIn(scratch, java.util.Map.of(), args);
+    }
+
+    /** {@link #novaIn(Path, String...)} with environment variables added to this JVM's. */
+    static Run novaIn(Path scratch, java.util.Map<String, String> env, String... args) throws Exception {
         Path classLog = Files.createTempFile(scratch, "classes", ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:file=" + classLog, "-p", LIB.toString(), "--add-modules", "ALL-MODULE-PATH",
@@ -103,7 +108,9 @@ class LauncherIT {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(scratch, "out", ".txt");
         Path err = Files.createTempFile(scratch, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not finish in 120 s");
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err),
                 Files.readAllLines(classLog, StandardCharsets.UTF_8));

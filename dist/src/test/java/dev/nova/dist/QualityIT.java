@@ -64,4 +64,32 @@ class QualityIT {
         assertTrue(malformed.err().contains("nova.gates: 'loss is low' is not a gate"), malformed.err());
         assertFalse(Files.exists(dir.resolve("bad")));
     }
+
+    /**
+     * Image quality of a class-conditional model on the built-in shapes: the reference extractor is trained once and
+     * cached under the data's fingerprint (in NOVA_CACHE_DIR), the metrics come with their real-data floors.
+     */
+    @Test
+    void imageQualityTrainsAndCachesTheExtractorAndMeasuresEachClass() throws Exception {
+        Path run = dir.resolve("image-run");
+        java.util.Map<String, String> env = java.util.Map.of("NOVA_CACHE_DIR", dir.resolve("cache").toString());
+        LauncherIT.Run train = LauncherIT.novaIn(dir, env, "train", "--plugin", "image-gru", "--run-dir", run.toString(),
+                "--set", "plugins.image-gru.data.path=builtin:shapes", "--set", "plugins.image-gru.data.image-size=10",
+                "--set", "nova.train.steps=10", "--set", "nova.train.eval-every=10", "--set", "nova.train.samples=0",
+                "--set", "plugins.image-gru.model.hidden=16", "--set", "plugins.image-gru.eval.images=40");
+        assertEquals(0, train.code(), train.err());
+        LauncherIT.Run q = LauncherIT.novaIn(dir, env, "evaluate", run.toString(), "--quality", "--samples", "80");
+        assertEquals(0, q.code(), q.out() + q.err());
+        assertTrue(q.out().contains("reference extractor: classifier 100-256-64-4"), q.out());
+        for (String metric : List.of("fd ", "precision ", "recall ", "class-consistency ", "fd.disc ", "fd.cross ")) {
+            assertTrue(q.out().lines().anyMatch(l -> l.startsWith(metric)), metric + " in " + q.out());
+        }
+        try (var files = Files.list(dir.resolve("cache/extractors"))) {
+            assertEquals(1, files.filter(p -> p.toString().endsWith(".bin")).count(), "trained once, cached");
+        }
+        LauncherIT.Run again = LauncherIT.novaIn(dir, env, "evaluate", run.toString(), "--gate", "fd < 1e9",
+                "--samples", "40");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("fd") && again.out().contains("yes"), again.out());
+    }
 }

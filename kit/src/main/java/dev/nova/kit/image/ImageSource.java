@@ -106,6 +106,20 @@ public final class ImageSource {
     @API(status = EXPERIMENTAL, since = "1.3")
     public dev.nova.api.ReferenceData reference(boolean conditional) {
         return new dev.nova.api.ReferenceData() {
+            private String fingerprint;
+            private FeatureExtractor extractor;
+
+            @Override
+            public java.util.Optional<Features> features() {
+                if (get().train().labels() == null || get().train().classes().size() < 2) {
+                    return java.util.Optional.empty();
+                }
+                if (extractor == null) {
+                    extractor = FeatureExtractor.of(pluginId, get(), fingerprint(), FeatureExtractor.cacheDirectory());
+                }
+                return java.util.Optional.of(extractor);
+            }
+
             @Override
             public List<LabelledImage> images(Split split, int count, long seed) {
                 ImageSet set = split == Split.TRAINING ? get().train() : get().test();
@@ -140,6 +154,9 @@ public final class ImageSource {
 
             @Override
             public String fingerprint() {
+                if (fingerprint != null) {
+                    return fingerprint;
+                }
                 try {
                     java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
                     for (ImageSet set : List.of(get().train(), get().test())) {
@@ -154,7 +171,8 @@ public final class ImageSource {
                         }
                         d.update(String.join("\n", set.classes()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     }
-                    return java.util.HexFormat.of().formatHex(d.digest());
+                    fingerprint = java.util.HexFormat.of().formatHex(d.digest());
+                    return fingerprint;
                 } catch (java.security.NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);
                 }

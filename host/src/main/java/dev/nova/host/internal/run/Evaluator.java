@@ -130,12 +130,18 @@ public final class Evaluator {
         int samples = checks.samples() > 0 ? checks.samples() : plan.host().qualitySamples();
         int length = plan.host().qualityLength();
         long t0 = System.nanoTime();
-        Map<String, Double> q = new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality())
-                .measure(model, samples, length, seed);
+        SampleQuality measure = new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality());
+        Map<String, Double> q = measure.measure(model, samples, length, seed);
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintStream out = terminal.out();
-        out.printf("%nsample quality: %d samples of %d characters, seed %d, %.1f s (real: passages of the held-out"
-                + " text of the same lengths)%n", samples, length, seed, seconds);
+        if (plan.info().modality() == dev.nova.api.Modality.IMAGE) {
+            out.printf("%nsample quality: %d samples against %d held-out images, seed %d, %.1f s (real: training"
+                    + " images against the held-out ones)%nreference extractor: %s%n", samples, samples, seed, seconds,
+                    measure.extractor());
+        } else {
+            out.printf("%nsample quality: %d samples of %d characters, seed %d, %.1f s (real: passages of the held-out"
+                    + " text of the same lengths)%n", samples, length, seed, seconds);
+        }
         out.printf("%-24s %12s %12s%n", "metric", "samples", "real");
         q.forEach((k, v) -> {
             if (!k.startsWith(SampleQuality.REAL)) {

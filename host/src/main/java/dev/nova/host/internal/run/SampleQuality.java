@@ -6,6 +6,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
+import dev.nova.host.internal.quality.ImageQuality;
 import dev.nova.host.internal.quality.TextQuality;
 import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.UsageException;
@@ -56,6 +57,9 @@ final class SampleQuality {
      */
     Map<String, Double> measure(GenerativeModel model, int samples, int length, long seed) {
         ReferenceData ref = reference(model);
+        if (modality == Modality.IMAGE) {
+            return images(model, ref, samples, seed);
+        }
         String training = text(ref, ReferenceData.Split.TRAINING);
         String heldOut = text(ref, ReferenceData.Split.HELD_OUT);
         if (index == null || !training.equals(indexed)) {
@@ -86,10 +90,9 @@ final class SampleQuality {
      * @throws UsageException naming the plugin when its models offer none, or when the modality has no metrics yet
      */
     ReferenceData reference(GenerativeModel model) {
-        if (modality != Modality.TEXT) {
+        if (modality != Modality.TEXT && modality != Modality.IMAGE) {
             throw new UsageException("sample-quality metrics of " + modality.toString().toLowerCase(java.util.Locale.ROOT)
-                    + " models (Fréchet distance, precision and recall, class consistency) are not in this version yet;"
-                    + " text models have them");
+                    + " models are not in this version; text and image models have them");
         }
         Optional<ReferenceData> ref = PluginCalls.call(pluginId, pluginClass, "referenceData", model::referenceData);
         if (ref == null || ref.isEmpty()) {
@@ -97,6 +100,113 @@ final class SampleQuality {
                     + " (GenerativeModel.referenceData(), plugin API 1.3)");
         }
         return ref.get();
+    }
+
+    /** What the image metrics were measured with: the extractor's description, key and accuracy. */
+    private String extractor = "";
+
+    /** The reference extractor of the last image measure, for reports; empty for text. */
+    String extractor() {
+        return extractor;
+    }
+
+    /**
+     * Image metrics in the reference extractor's space: the Fréchet distance ({@code fd}), precision and recall
+     * against held-out real images, and for a class-conditional model, samples drawn class by class, class
+     * consistency and each class's distance ({@code fd.<class>}); the references compare real training images with
+     * the held-out ones.
+     */
+    private Map<String, Double> images(GenerativeModel model, ReferenceData ref, int samples, long seed) {
+        Optional<ReferenceData.Features> f = PluginCalls.call(pluginId, pluginClass, "referenceData().features",
+                ref::features);
+        if (f == null || f.isEmpty()) {
+            throw new UsageException("plugin '" + pluginId + "' offers no feature space for image metrics (its data has"
+                    + " no classes to train the reference extractor on)");
+        }
+        ReferenceData.Features space = f.get();
+        List<ReferenceData.LabelledImage> heldOut = PluginCalls.call(pluginId, pluginClass, "referenceData().images",
+                () -> ref.images(ReferenceData.Split.HELD_OUT, samples, seed));
+        List<ReferenceData.LabelledImage> training = PluginCalls.call(pluginId, pluginClass, "referenceData().images",
+                () -> ref.images(ReferenceData.Split.TRAINING, samples, seed + 1));
+        List<String> classes = ref.classes();
+        boolean conditional = ref.conditional() && !classes.isEmpty();
+        List<Sample.Image> generated = new ArrayList<>();
+        List<Integer> asked = new ArrayList<>();
+        if (conditional) {
+            for (int c = 0; c < classes.size(); c++) {
+                int count = samples / classes.size() + (c < samples % classes.size() ? 1 : 0);
+                if (count == 0) {
+                    continue;
+                }
+                int label = c;
+                GenerationRequest r = new GenerationRequest(count, seed + c, Map.of(GenerationRequest.LABEL, label),
+                        GenerationListener.NONE);
+                for (Sample s : PluginCalls.call(pluginId, pluginClass, "generate", () -> model.generate(r))) {
+                    generated.add((Sample.Image) s);
+                    asked.add(label);
+                }
+            }
+        } else {
+            GenerationRequest r = GenerationRequest.of(samples, seed);
+            for (Sample s : PluginCalls.call(pluginId, pluginClass, "generate", () -> model.generate(r))) {
+                generated.add((Sample.Image) s);
+            }
+        }
+        List<Sample.Image> held = heldOut.stream().map(ReferenceData.LabelledImage::image).toList();
+        List<Sample.Image> train = training.stream().map(ReferenceData.LabelledImage::image).toList();
+        float[][] g = PluginCalls.call(pluginId, pluginClass, "features().embed", () -> space.embed(generated));
+        float[][] h = PluginCalls.call(pluginId, pluginClass, "features().embed", () -> space.embed(held));
+        float[][] t = PluginCalls.call(pluginId, pluginClass, "features().embed", () -> space.embed(train));
+        Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, Double> real = new LinkedHashMap<>();
+        out.put("fd", ImageQuality.frechet(g, h));
+        real.put("fd", ImageQuality.frechet(t, h));
+        double[] pr = ImageQuality.precisionRecall(h, g, ImageQuality.K);
+        double[] prReal = ImageQuality.precisionRecall(h, t, ImageQuality.K);
+        out.put("precision", pr[0]);
+        out.put("recall", pr[1]);
+        real.put("precision", prReal[0]);
+        real.put("recall", prReal[1]);
+        if (conditional) {
+            int[] seen = PluginCalls.call(pluginId, pluginClass, "features().classify", () -> space.classify(generated));
+            int[] seenReal = PluginCalls.call(pluginId, pluginClass, "features().classify", () -> space.classify(held));
+            out.put("class-consistency", agreement(seen, asked.stream().mapToInt(Integer::intValue).toArray()));
+            real.put("class-consistency", agreement(seenReal, heldOut.stream().mapToInt(ReferenceData.LabelledImage::label)
+                    .toArray()));
+            for (int c = 0; c < classes.size(); c++) {
+                float[][] gc = rows(g, asked.stream().mapToInt(Integer::intValue).toArray(), c);
+                float[][] hc = rows(h, heldOut.stream().mapToInt(ReferenceData.LabelledImage::label).toArray(), c);
+                float[][] tc = rows(t, training.stream().mapToInt(ReferenceData.LabelledImage::label).toArray(), c);
+                if (gc.length > 1 && hc.length > 1 && tc.length > 1) {
+                    out.put("fd." + classes.get(c), ImageQuality.frechet(gc, hc));
+                    real.put("fd." + classes.get(c), ImageQuality.frechet(tc, hc));
+                }
+            }
+        }
+        out.put("extractor-accuracy", space.accuracy());
+        real.put("extractor-accuracy", space.accuracy());
+        extractor = space.description() + "; key " + space.key() + String.format("; held-out accuracy %.4f",
+                space.accuracy());
+        real.forEach((k, v) -> out.put(REAL + k, v));
+        return out;
+    }
+
+    private static double agreement(int[] a, int[] b) {
+        int same = 0;
+        for (int i = 0; i < a.length; i++) {
+            same += a[i] == b[i] ? 1 : 0;
+        }
+        return a.length == 0 ? Double.NaN : (double) same / a.length;
+    }
+
+    private static float[][] rows(float[][] x, int[] labels, int c) {
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (labels[i] == c) {
+                out.add(x[i]);
+            }
+        }
+        return out.toArray(float[][]::new);
     }
 
     private String text(ReferenceData ref, ReferenceData.Split split) {

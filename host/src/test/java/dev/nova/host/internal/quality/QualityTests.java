@@ -99,4 +99,62 @@ class QualityTests {
         assertTrue(s.contains(0) && s.contains(Grams.mix(1)) && s.contains(Grams.mix(10_000)));
         assertFalse(s.contains(Grams.mix(10_001)));
     }
+
+    @Test
+    void frechetDistanceOfKnownGaussians() {
+        // diagonal covariances commute: FD = |mu1 - mu2|^2 + sum (sqrt a - sqrt b)^2
+        double[] mu1 = {0, 1};
+        double[] mu2 = {3, 1};
+        double[][] a = {{4, 0}, {0, 1}};
+        double[][] b = {{1, 0}, {0, 9}};
+        assertEquals(9 + 1 + 4, ImageQuality.frechet(mu1, a, mu2, b), 1e-9);
+        assertEquals(0, ImageQuality.frechet(mu1, a, mu1, a), 1e-9, "a Gaussian is at distance 0 from itself");
+        // a rotated pair with the same eigenvalues (and the same mean): FD = Tr(A + B) - 2 Tr((A B)^1/2) > 0
+        double c = Math.cos(0.7);
+        double s = Math.sin(0.7);
+        double[][] rot = {{4 * c * c + s * s, 3 * c * s}, {3 * c * s, 4 * s * s + c * c}};
+        double fd = ImageQuality.frechet(mu1, a, mu1, rot);
+        assertTrue(fd > 0 && fd < 10, "rotation moves it: " + fd);
+        assertEquals(fd, ImageQuality.frechet(mu1, rot, mu1, a), 1e-9, "symmetric");
+    }
+
+    @Test
+    void frechetDistanceOfSamplesApproachesThatOfTheirGaussians() {
+        java.util.Random r = new java.util.Random(1);
+        float[][] x = new float[20_000][2];
+        float[][] y = new float[20_000][2];
+        for (int i = 0; i < x.length; i++) {
+            x[i][0] = (float) r.nextGaussian();
+            x[i][1] = (float) r.nextGaussian();
+            y[i][0] = (float) (2 + 3 * r.nextGaussian());
+            y[i][1] = (float) r.nextGaussian();
+        }
+        // |mu|^2 = 4, sd 1 vs 3 on the first axis: (1 - 3)^2 = 4
+        assertEquals(8, ImageQuality.frechet(x, y), 0.2);
+    }
+
+    @Test
+    void precisionAndRecallOfConstructedPointSets() {
+        // real: 10 points on a line, spaced 1 apart: each radius (3rd neighbour) is 2 (squared 4)
+        float[][] real = new float[10][];
+        for (int i = 0; i < 10; i++) {
+            real[i] = new float[] {i, 0};
+        }
+        // fake: 5 points on the line (inside) and 5 far away (outside); the 5 far points cluster, so their own balls
+        // do not reach the real line, and the 5 near ones cover real points 0..9? Each near point sits on a real one.
+        float[][] fake = new float[10][];
+        for (int i = 0; i < 5; i++) {
+            fake[i] = new float[] {2 * i, 0};
+            fake[5 + i] = new float[] {100 + i, 100};
+        }
+        double[] pr = ImageQuality.precisionRecall(real, fake, 3);
+        assertEquals(0.5, pr[0], 1e-12, "half the generated points lie on the real manifold");
+        // fake radii: near points 0,2,4,6,8: 3rd neighbour at distance 6 (squared 36); so every real point 0..9 is
+        // within some near point's ball
+        assertEquals(1.0, pr[1], 1e-12);
+        double[] collapsed = ImageQuality.precisionRecall(real, new float[][] {{0, 0}, {0, 0.01f}, {0.01f, 0},
+            {0.01f, 0.01f}}, 3);
+        assertEquals(1.0, collapsed[0], 1e-12, "a collapsed model is precise");
+        assertEquals(0.1, collapsed[1], 1e-12, "but covers one real point in ten");
+    }
 }

@@ -155,6 +155,17 @@ public final class ImageGruModel implements TrainingCore.Holder {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
+        // The API's label option (GenerationRequest.LABEL, a class index: what the host's quality metrics pass) is
+        // this plugin's class option.
+        if (request.options().containsKey(GenerationRequest.LABEL)) {
+            if (request.options().containsKey(CLASS)) {
+                throw new dev.nova.api.InvalidOptionException(ImageGru.ID, GenerationRequest.LABEL,
+                        "give class or label, not both");
+            }
+            java.util.Map<String, Object> renamed = new java.util.LinkedHashMap<>(request.options());
+            renamed.put(CLASS, renamed.remove(GenerationRequest.LABEL));
+            request = new GenerationRequest(request.count(), request.seed(), renamed, request.listener());
+        }
         Options o = options(request);
         String mode = o.text(MODE).orElse("prior");
         boolean bernoulli = o.text(ROWS).map(r -> switch (r) {
