@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
         description = "Trains and samples generative models; plugins are found on the module path and under --plugin-path.",
         subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
                 NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
-                NovaCommand.Inspect.class, TckCommand.class, CommandLine.HelpCommand.class},
+                NovaCommand.Inspect.class, NovaCommand.ReportCmd.class, TckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 3 nova tck: rules not exercised,",
                 "4 nova evaluate --gates: a quality gate failed.",
                 "Run 'nova help <command>' for a command's options."})
@@ -357,6 +357,27 @@ public final class NovaCommand implements Runnable {
                 out.println(c.config().root().render(ConfigRenderOptions.defaults().setOriginComments(false)
                         .setComments(false).setJson(false)));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Write one self-contained HTML page of runs:"
+            + " loss and metric charts (inline SVG), samples, gates, configuration and provenance; several runs are"
+            + " overlaid and compared. Loads no plugin.")
+    static final class ReportCmd implements java.util.concurrent.Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Run directories.")
+        List<Path> runs;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "The HTML file (default: report.html).")
+        Path out = Path.of("report.html");
+
+        @CommandLine.ParentCommand
+        NovaCommand nova;
+
+        @Override
+        public Integer call() {
+            Path written = dev.nova.host.internal.report.Report.write(runs, out);
+            nova.terminal.out().println(written.toAbsolutePath());
             return 0;
         }
     }

@@ -1,0 +1,134 @@
+package dev.nova.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * {@code nova report} in a real browser (Debian's headless Chromium through Selenium): a text run, an image run and two
+ * runs compared render with no console error, every chart has a point per record, every image decodes; a screenshot of
+ * each page is kept in {@code dist/target/report-screenshots}. Skipped, saying why, where the browser is not
+ * installed ({@code .ci/run} installs it).
+ */
+class ReportBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path dir;
+
+    private Path train(String name, String plugin, String... more) throws Exception {
+        Path run = dir.resolve(name);
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--plugin", plugin, "--run-dir", run.toString(),
+                "--set", "nova.train.steps=20", "--set", "nova.train.eval-every=10", "--set", "nova.train.log-every=5"));
+        args.addAll(List.of(more));
+        LauncherIT.Run r = LauncherIT.novaIn(dir, args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return run;
+    }
+
+    private Path report(String name, Path... runs) throws Exception {
+        Path out = dir.resolve(name + ".html");
+        List<String> args = new java.util.ArrayList<>(List.of("report"));
+        for (Path r : runs) {
+            args.add(r.toString());
+        }
+        args.addAll(List.of("--out", out.toString()));
+        LauncherIT.Run r = LauncherIT.novaIn(dir, args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return out;
+    }
+
+    @Test
+    void reportsRenderInChromiumWithEveryPointAndImage() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "not exercised: Chromium and its"
+                + " driver are not installed (apt-get install chromium chromium-driver)");
+        String[] tiny = {"--set", "plugins.text-gru.model.hidden=32", "--set", "plugins.text-gru.model.embedding=8",
+            "--set", "plugins.text-gru.eval.batches=2", "--set", "nova.train.quality=true",
+            "--set", "nova.quality.samples=4", "--set", "nova.quality.length=40", "--set", "nova.gates=[\"held-out-loss < 100\"]"};
+        Path a = train("text-a", "text-gru", tiny);
+        String[] other = java.util.Arrays.copyOf(tiny, tiny.length + 2);
+        other[tiny.length] = "--set";
+        other[tiny.length + 1] = "nova.seed=7";
+        Path b = train("text-b", "text-gru", other);
+        Path image = train("image", "vae", "--set", "plugins.vae.data.path=builtin:shapes", "--set",
+                "plugins.vae.data.image-size=12", "--set", "plugins.vae.model.encoder=[32]", "--set",
+                "plugins.vae.model.latent=4", "--set", "nova.train.samples=4", "--set", "plugins.vae.eval.images=40");
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1200,1600");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            Path shots = Files.createDirectories(Path.of("target", "report-screenshots"));
+            check(browser, report("text", a), a, shots);
+            check(browser, report("image", image), image, shots);
+            Path compared = report("compared", a, b);
+            browser.get(compared.toUri().toString());
+            List<WebElement> charts = browser.findElements(By.cssSelector("#comparison svg.chart"));
+            assertEquals(progressRecords(a) + progressRecords(b),
+                    charts.get(0).findElements(By.cssSelector("circle.pt")).size(), "training loss of both runs");
+            assertEquals(2, browser.findElements(By.cssSelector("section.run")).size());
+            noConsoleErrors(browser);
+            Files.write(shots.resolve("compared.png"), browser.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** One run's page: its loss chart has a point per progress and evaluation record, and every image decodes. */
+    private void check(ChromeDriver browser, Path page, Path run, Path shots) throws Exception {
+        browser.get(page.toUri().toString());
+        WebElement loss = browser.findElements(By.cssSelector("section.run svg.chart")).get(0);
+        assertEquals(progressRecords(run), loss.findElements(By.cssSelector("circle.pt[data-series='0']")).size(),
+                "a training point per progress record");
+        assertEquals(evaluationRecords(run), loss.findElements(By.cssSelector("circle.pt[data-series='1']")).size(),
+                "a held-out point per evaluation");
+        List<WebElement> images = browser.findElements(By.tagName("img"));
+        for (WebElement img : images) {
+            Object width = ((JavascriptExecutor) browser).executeScript("return arguments[0].complete"
+                    + " && arguments[0].naturalWidth", img);
+            assertTrue(width instanceof Number n && n.intValue() > 0, "image not decoded: " + img.getAttribute("alt"));
+        }
+        noConsoleErrors(browser);
+        Files.write(shots.resolve(page.getFileName().toString().replace(".html", ".png")),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static void noConsoleErrors(ChromeDriver browser) {
+        List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()).toList();
+        assertTrue(severe.isEmpty(), "console errors: " + severe);
+    }
+
+    private static long progressRecords(Path run) throws Exception {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"loss\"") && !l.contains("\"eval\"")).count();
+    }
+
+    private static long evaluationRecords(Path run) throws Exception {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"eval\"")).count();
+    }
+}
