@@ -102,6 +102,10 @@ public final class Report {
                 b.append(Chart.svg(m, "step", m, series)).append('\n');
             }
         }
+        if (!r.extractor().isEmpty()) {
+            b.append("<p class=\"extractor\">Image metrics measured with the reference extractor: ")
+                    .append(Html.escape(r.extractor())).append("</p>\n");
+        }
         gates(b, r);
         b.append("<h3>Evaluations</h3>\n<table class=\"metrics\"><tr><th>step</th>");
         List<String> columns = new ArrayList<>(new java.util.TreeSet<>(r.evaluations().values().stream()

@@ -31,10 +31,11 @@ import java.util.stream.Stream;
  * @param samples each evaluation's sample files, by step
  * @param manifest the latest checkpoint's manifest, or empty when the run has none
  * @param lineage the run's ancestors, nearest first
+ * @param extractor the reference feature extractor its image metrics were measured with, or empty
  */
 record RunRecord(String name, Path dir, String config, List<double[]> progress,
                  SortedMap<Long, Map<String, Double>> evaluations, SortedMap<Long, Path> samples,
-                 SortedMap<String, String> manifest, List<String> lineage) {
+                 SortedMap<String, String> manifest, List<String> lineage, String extractor) {
 
     /**
      * Reads a run folder.
@@ -112,8 +113,16 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
             manifest.putAll(ckpt.manifest().properties());
             lineage = Lineage.chain(ckpt.manifest());
         }
+        String extractor = "";
+        try {
+            if (Files.isRegularFile(dir.resolve("extractor.txt"))) {
+                extractor = Files.readString(dir.resolve("extractor.txt"), StandardCharsets.UTF_8).strip();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new RunRecord(dir.getFileName().toString(), dir, config, progress, evaluations, samples, manifest,
-                lineage);
+                lineage, extractor);
     }
 
     /** The plugin, from the manifest or the configuration. */

@@ -112,6 +112,11 @@ final class TrainingLoop {
                         if (quality != null) {
                             Map<String, Double> q = quality.measure(model, s.qualitySamples(), s.qualityLength(), s.seed());
                             err.printf("quality step %d | %s%n", model.step(), qualityLine(q));
+                            if (!quality.extractor().isEmpty()) {
+                                // The report names the feature space the image figures were measured in.
+                                dev.nova.host.internal.support.AtomicFiles.write((quality.extractor() + "\n")
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), run.root().resolve("extractor.txt"));
+                            }
                             m = new java.util.LinkedHashMap<>(m);
                             m.putAll(q);
                         }
