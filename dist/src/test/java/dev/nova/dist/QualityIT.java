@@ -95,4 +95,26 @@ class QualityIT {
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("fd") && again.out().contains("yes"), again.out());
     }
+
+    /** Quality at each evaluation of images without classes (no extractor to train): refused before the run starts. */
+    @Test
+    void imageQualityWithoutClassesIsRefusedBeforeTheRun() throws Exception {
+        Path plain = Files.createDirectories(dir.resolve("plain"));
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 30; i++) {
+            java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(8, 8,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int p = 0; p < 64; p++) {
+                im.getRaster().setSample(p % 8, p / 8, 0, r.nextInt(256));
+            }
+            javax.imageio.ImageIO.write(im, "png", plain.resolve(i + ".png").toFile());
+        }
+        Path run = dir.resolve("plain-run");
+        LauncherIT.Run train = LauncherIT.novaIn(dir, java.util.Map.of("NOVA_CACHE_DIR", dir.resolve("cache").toString()),
+                "train", "--plugin", "vae", "--run-dir", run.toString(), "--set", "plugins.vae.data.path=" + plain,
+                "--set", "plugins.vae.data.image-size=8", "--set", "nova.train.steps=4", "--set", "nova.train.quality=true");
+        assertEquals(2, train.code(), train.err());
+        assertTrue(train.err().contains("plugin 'vae' offers no feature space for image metrics"), train.err());
+        assertFalse(Files.exists(run), "no run folder");
+    }
 }

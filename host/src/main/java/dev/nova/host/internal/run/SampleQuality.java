@@ -102,6 +102,25 @@ final class SampleQuality {
         return ref.get();
     }
 
+    /**
+     * Checks, before a run that measures quality at each evaluation starts, that this version can measure its model:
+     * reference data, and for an image model a feature space (trained now, and cached, when it is not yet).
+     *
+     * @param model the model about to train
+     * @throws UsageException naming the plugin and what is missing
+     */
+    void requireMeasurable(GenerativeModel model) {
+        ReferenceData ref = reference(model);
+        if (modality == Modality.IMAGE) {
+            Optional<ReferenceData.Features> f = PluginCalls.call(pluginId, pluginClass, "referenceData().features",
+                    ref::features);
+            if (f == null || f.isEmpty()) {
+                throw new UsageException("nova.train.quality: plugin '" + pluginId + "' offers no feature space for"
+                        + " image metrics (its data has no classes to train the reference extractor on)");
+            }
+        }
+    }
+
     /** What the image metrics were measured with: the extractor's description, key and accuracy. */
     private String extractor = "";
 

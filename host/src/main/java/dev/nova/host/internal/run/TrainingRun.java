@@ -74,7 +74,8 @@ public final class TrainingRun {
                 probeSampleOptions(model);
                 if (plan.host().quality()) {
                     // Refused now, not at the first evaluation: nova.train.quality needs what this version can measure.
-                    new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality()).reference(model);
+                    new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality())
+                            .requireMeasurable(model);
                 }
                 Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
                 plan.parent().ifPresent(p -> provenance.putAll(Lineage.ofParent(p, plan.config().getString("nova.init-from"))));
