@@ -22,6 +22,8 @@ module dev.nova.host {
     // picocli reflects on the command classes.
     opens dev.nova.host.internal.cli to info.picocli;
 
+    // The embedding API: a trained model in an application (JDK and dev.nova.api types only).
+    exports dev.nova.host.embed;
     exports dev.nova.host.cluster;
     exports dev.nova.host.cluster.protocol;
 

@@ -46,9 +46,9 @@ class PlanOnceTests {
         }
 
         @Override
-        public Config reference(Module module, String description) {
-            parses.merge(module.getName() + " reference.conf", 1, Integer::sum);
-            return files.reference(module, description);
+        public Config reference(Class<?> anchor, String description) {
+            parses.merge(anchor.getModule().getName() + " reference.conf", 1, Integer::sum);
+            return files.reference(anchor, description);
         }
     }
 

@@ -104,7 +104,7 @@ public final class ConfigLoader {
      * @return the defaults
      */
     public Config hostReference() {
-        return source.reference(ConfigLoader.class.getModule(), "nova host reference.conf");
+        return source.reference(ConfigLoader.class, "nova host reference.conf");
     }
 
     /**
@@ -134,8 +134,8 @@ public final class ConfigLoader {
         Config merged = hostReference();
         for (Map.Entry<String, PluginEntry> e : catalog.loaded().entrySet()) {
             String id = e.getKey();
-            Module module = e.getValue().provider().orElseThrow().getClass().getModule();
-            Config c = source.reference(module, "plugin '" + id + "' reference.conf (" + e.getValue().location() + ")");
+            Class<?> anchor = e.getValue().provider().orElseThrow().getClass();
+            Config c = source.reference(anchor, "plugin '" + id + "' reference.conf (" + e.getValue().location() + ")");
             String path = "plugins." + id;
             merged = merged.withFallback(c.hasPath(path) ? c.withOnlyPath(path) : ConfigFactory.empty());
         }

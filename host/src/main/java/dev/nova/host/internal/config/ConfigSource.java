@@ -28,14 +28,46 @@ public interface ConfigSource {
     Config runFile(Path file);
 
     /**
-     * Parses a module's {@code reference.conf} at its root, read through the module (so a plugin in a child layer is
-     * read through its own class loader).
+     * Parses the {@code reference.conf} at the root of the module (or, on the class path, the jar) that holds a class
+     * ({@link #ownReference}).
      *
-     * @param module the module
+     * @param anchor a class of the module or jar
      * @param description how to name it in messages and origins
-     * @return the parsed config, empty when the module has none
+     * @return the parsed config, empty when there is none
      */
-    Config reference(Module module, String description);
+    Config reference(Class<?> anchor, String description);
+
+    /**
+     * Opens the {@code reference.conf} at the root of the module or jar that holds a class: through the module when it
+     * is named (a plugin in a child layer is read through its own class loader); on the class path, the one in the
+     * class's own jar or folder, not the first of the class path's.
+     *
+     * @param anchor a class of the module or jar
+     * @return the stream, or {@code null} when there is none
+     * @throws IOException if it cannot be opened
+     */
+    static InputStream ownReference(Class<?> anchor) throws IOException {
+        Module module = anchor.getModule();
+        if (module.isNamed()) {
+            return module.getResourceAsStream("reference.conf");
+        }
+        java.security.CodeSource source = anchor.getProtectionDomain().getCodeSource();
+        ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+        if (source == null || source.getLocation() == null) {
+            return loader.getResourceAsStream("reference.conf");
+        }
+        String base = source.getLocation().toExternalForm();
+        java.util.Enumeration<java.net.URL> urls = loader.getResources("reference.conf");
+        while (urls.hasMoreElements()) {
+            java.net.URL u = urls.nextElement();
+            String s = u.toExternalForm();
+            if (s.equals("jar:" + base + "!/reference.conf") || s.equals(base + "reference.conf")) {
+                return u.openStream();
+            }
+        }
+        return null;
+    }
+
 
     /**
      * The files themselves, as HOCON.
@@ -50,8 +82,8 @@ public interface ConfigSource {
             }
 
             @Override
-            public Config reference(Module module, String description) {
-                try (InputStream in = module.getResourceAsStream("reference.conf")) {
+            public Config reference(Class<?> anchor, String description) {
+                try (InputStream in = ConfigSource.ownReference(anchor)) {
                     if (in == null) {
                         return ConfigFactory.empty();
                     }

@@ -9,6 +9,7 @@ import dev.nova.host.internal.plan.PluginFinder;
 import dev.nova.host.internal.plan.Planner;
 import dev.nova.host.internal.run.ClusterEngine;
 import dev.nova.host.internal.run.Evaluator;
+import dev.nova.host.internal.run.LoadedModel;
 import dev.nova.host.internal.run.ParameterListing;
 import dev.nova.host.internal.run.Sampler;
 import dev.nova.host.internal.run.TrainingRun;
@@ -46,6 +47,13 @@ public interface HostComponent {
      * @return the listing
      */
     ParameterListing parameterListing();
+
+    /**
+     * The plan's checkpoint, to be restored for an embedding application.
+     *
+     * @return the loader
+     */
+    LoadedModel loadedModel();
 
     /** Creates the component. */
     @Component.Factory

@@ -77,6 +77,9 @@ public final class PluginDiscovery {
     public PluginCatalog discover(Optional<Path> pluginPath) {
         List<PluginEntry> entries = new ArrayList<>();
         entries.addAll(fromLayer(parent, true, "module path"));
+        if (!PluginDiscovery.class.getModule().isNamed()) {
+            entries.addAll(fromClassPath());
+        }
         pluginPath.ifPresent(dir -> entries.addAll(fromDirectory(dir)));
         return new PluginCatalog(rejectDuplicates(entries));
     }
@@ -154,41 +157,78 @@ public final class PluginDiscovery {
             if (!includeParents && module.getLayer() != layer) {
                 continue;
             }
-            String moduleName = module.getName();
-            String location = locationOf(module);
-            GeneratorProvider provider;
-            PluginInfo info;
-            try {
-                // Constructing a provider and info() must be cheap; a plugin that hangs or throws any Throwable
-                // (an Error too) is refused by name and the others still load.
-                Described d = PluginCalls.bounded(moduleName, p.type(), "info()", PluginCalls.CHEAP, () -> {
-                    GeneratorProvider g = p.get();
-                    PluginInfo i = g.info();
-                    if (i == null) {
-                        throw new IllegalStateException("info() returned null");
-                    }
-                    return new Described(g, i);
-                });
-                provider = d.provider();
-                info = d.info();
-            } catch (PluginException e) {
-                Throwable cause = e.getCause() instanceof ServiceConfigurationError sce && sce.getCause() != null
-                        ? sce.getCause() : e.getCause();
-                String why = cause == null ? e.getMessage().replaceFirst("^plugin '[^']*': ", "")
-                        : "failed with " + oneLine(rootCause(cause));
-                entries.add(PluginEntry.failed(Optional.empty(), moduleName, location,
-                        "provider " + p.type().getName() + " (" + location + ") " + why));
-                continue;
-            }
-            if (!info.apiRange().contains(ApiVersion.CURRENT)) {
-                entries.add(PluginEntry.failed(Optional.of(info), moduleName, location,
-                        "plugin '" + info.id() + "' supports Nova API " + info.apiRange()
-                                + " but this host implements API " + ApiVersion.CURRENT));
-                continue;
-            }
-            entries.add(PluginEntry.loaded(info, provider, moduleName, location));
+            entries.add(entry(p, module.getName(), locationOf(module)));
         }
         return entries;
+    }
+
+    /**
+     * The providers on the class path (an application that embeds Nova on the class path), found through
+     * {@code META-INF/services} entries.
+     */
+    private List<PluginEntry> fromClassPath() {
+        List<PluginEntry> entries = new ArrayList<>();
+        var it = ServiceLoader.load(GeneratorProvider.class, PluginDiscovery.class.getClassLoader()).stream().iterator();
+        while (true) {
+            ServiceLoader.Provider<GeneratorProvider> p;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                p = it.next();
+            } catch (ServiceConfigurationError e) {
+                entries.add(PluginEntry.failed(Optional.empty(), "?", "class path",
+                        "cannot load a provider from the class path: " + oneLine(e)));
+                continue;
+            }
+            if (p.type().getModule().isNamed()) {
+                continue;
+            }
+            String location = "class path";
+            try {
+                var source = p.type().getProtectionDomain().getCodeSource();
+                if (source != null && source.getLocation() != null) {
+                    location = display(source.getLocation().toURI());
+                }
+            } catch (java.net.URISyntaxException | SecurityException ignored) {
+                // the class path entry is only for messages
+            }
+            entries.add(entry(p, p.type().getName(), location));
+        }
+        return entries;
+    }
+
+    /** A provider, described by its {@code info()}, or refused by name when that fails or its API range excludes ours. */
+    private PluginEntry entry(ServiceLoader.Provider<GeneratorProvider> p, String moduleName, String location) {
+        GeneratorProvider provider;
+        PluginInfo info;
+        try {
+            // Constructing a provider and info() must be cheap; a plugin that hangs or throws any Throwable
+            // (an Error too) is refused by name and the others still load.
+            Described d = PluginCalls.bounded(moduleName, p.type(), "info()", PluginCalls.CHEAP, () -> {
+                GeneratorProvider g = p.get();
+                PluginInfo i = g.info();
+                if (i == null) {
+                    throw new IllegalStateException("info() returned null");
+                }
+                return new Described(g, i);
+            });
+            provider = d.provider();
+            info = d.info();
+        } catch (PluginException e) {
+            Throwable cause = e.getCause() instanceof ServiceConfigurationError sce && sce.getCause() != null
+                    ? sce.getCause() : e.getCause();
+            String why = cause == null ? e.getMessage().replaceFirst("^plugin '[^']*': ", "")
+                    : "failed with " + oneLine(rootCause(cause));
+            return PluginEntry.failed(Optional.empty(), moduleName, location,
+                    "provider " + p.type().getName() + " (" + location + ") " + why);
+        }
+        if (!info.apiRange().contains(ApiVersion.CURRENT)) {
+            return PluginEntry.failed(Optional.of(info), moduleName, location,
+                    "plugin '" + info.id() + "' supports Nova API " + info.apiRange()
+                            + " but this host implements API " + ApiVersion.CURRENT);
+        }
+        return PluginEntry.loaded(info, provider, moduleName, location);
     }
 
     private record Described(GeneratorProvider provider, PluginInfo info) { }
