@@ -24,6 +24,7 @@ public final class ImageSource {
     private ImageSet.Split split;
     private EpochOrder order;
     private List<String> modelClasses;
+    private dev.nova.api.ReferenceData reference;
 
     /**
      * Describes the data; reads nothing.
@@ -99,12 +100,22 @@ public final class ImageSource {
      * drawn without replacement by a seeded shuffle, with their labels (numbered as the model's classes); the
      * fingerprint is the SHA-256 of both splits' pixels and labels.
      *
+     * <p>Made once per source: its fingerprint (a pass over every image) and feature extractor are computed once,
+     * not at every evaluation that measures quality.
+     *
      * @param conditional whether the model generates a class on request
      * @return the reference data
      * @since 1.3
      */
     @API(status = EXPERIMENTAL, since = "1.3")
-    public dev.nova.api.ReferenceData reference(boolean conditional) {
+    public synchronized dev.nova.api.ReferenceData reference(boolean conditional) {
+        if (reference == null || reference.conditional() != conditional) {
+            reference = newReference(conditional);
+        }
+        return reference;
+    }
+
+    private dev.nova.api.ReferenceData newReference(boolean conditional) {
         return new dev.nova.api.ReferenceData() {
             private String fingerprint;
             private FeatureExtractor extractor;

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,26 +46,10 @@ public final class Evaluator {
      */
     public record Checks(boolean quality, int samples, boolean gates, List<String> extraGates) {
 
-        /** Only the plugin's evaluation. */
-        public static final Checks NONE = new Checks(false, 0, false, List.of());
-
         /** Copies the list. */
         public Checks {
             extraGates = List.copyOf(extraGates);
         }
-    }
-
-    /**
-     * Evaluates the checkpoint.
-     *
-     * @param request what to evaluate on
-     * @return the metrics, also printed
-     * @throws RunFailedException after printing them, if a metric is NaN or infinite (exit code 1)
-     */
-    public Map<String, Double> evaluate(EvaluationRequest request) {
-        Map<String, Double> all = new LinkedHashMap<>();
-        evaluate(request, Checks.NONE, all);
-        return all;
     }
 
     /**
