@@ -14,6 +14,10 @@ module dev.nova.host {
     requires java.desktop;
     requires jdk.management;
     requires org.jfree.jfreechart;
+    // nova serve: the JDK's HTTP server, and JSON for its requests and responses.
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.jr.ob;
+    requires com.fasterxml.jackson.core;
     // @Generated on Dagger's generated code.
     requires static java.compiler;
     // Stability markers (@API) on the exported cluster entry; not needed at run time.

@@ -10,13 +10,13 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** Writes image samples as PNG files: one grid, and optionally one file per sample. */
-final class Images {
+public final class Images {
 
     private Images() {
     }
 
     /** The image samples among samples, in order. */
-    static List<Sample.Image> of(List<Sample> samples) {
+    public static List<Sample.Image> of(List<Sample> samples) {
         List<Sample.Image> images = new java.util.ArrayList<>();
         for (Sample s : samples) {
             if (s instanceof Sample.Image i) {
@@ -31,6 +31,30 @@ final class Images {
      * on an RGB canvas when any of them has colour.
      */
     static void writeGrid(List<Sample.Image> images, Path file, boolean removeOnSignal) {
+        AtomicFiles.write(encode(grid(images), file.toString()), file, removeOnSignal);
+    }
+
+    /**
+     * The PNG of a grid of samples ({@code nova serve}).
+     *
+     * @param images the samples
+     * @return the PNG file's bytes
+     */
+    public static byte[] gridPng(List<Sample.Image> images) {
+        return encode(grid(images), "a PNG grid");
+    }
+
+    /**
+     * The PNG of one sample ({@code nova serve}).
+     *
+     * @param image the sample
+     * @return the PNG file's bytes
+     */
+    public static byte[] png(Sample.Image image) {
+        return encode(one(image), "a PNG image");
+    }
+
+    private static BufferedImage grid(List<Sample.Image> images) {
         int n = images.size();
         int w = images.stream().mapToInt(Sample.Image::width).max().orElse(1);
         int h = images.stream().mapToInt(Sample.Image::height).max().orElse(1);
@@ -43,14 +67,18 @@ final class Images {
         for (int i = 0; i < n; i++) {
             draw(grid, images.get(i), pad + (i % cols) * (w + pad), pad + (i / cols) * (h + pad));
         }
-        write(grid, file, removeOnSignal);
+        return grid;
     }
 
     static void writeOne(Sample.Image image, Path file, boolean removeOnSignal) {
+        AtomicFiles.write(encode(one(image), file.toString()), file, removeOnSignal);
+    }
+
+    private static BufferedImage one(Sample.Image image) {
         BufferedImage img = new BufferedImage(image.width(), image.height(),
                 image.channels() == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         draw(img, image, 0, 0);
-        write(img, file, removeOnSignal);
+        return img;
     }
 
     private static void draw(BufferedImage target, Sample.Image image, int x0, int y0) {
@@ -84,11 +112,11 @@ final class Images {
      * {@code nova plugins} included. Never first called during shutdown: initialising ImageIO then hung the JVM's
      * exit (InterruptIT).
      */
-    static void encodeInMemory() {
+    public static void encodeInMemory() {
         ImageIO.setUseCache(false);
     }
 
-    private static void write(BufferedImage img, Path file, boolean removeOnSignal) {
+    private static byte[] encode(BufferedImage img, String what) {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         encodeInMemory();
         try {
@@ -96,8 +124,8 @@ final class Images {
                 throw new IOException("no PNG writer in this Java runtime");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot encode " + what + ": " + e.getMessage(), e);
         }
-        AtomicFiles.write(png.toByteArray(), file, removeOnSignal);
+        return png.toByteArray();
     }
 }

@@ -1,0 +1,211 @@
+package dev.nova.host.internal.serve;
+
+import dev.nova.api.GenerationListener;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.Sample;
+import dev.nova.host.internal.support.PluginCalls;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text samples for one request: each choice is its own generation with seed {@code seed + index} (so choice 0 is what
+ * {@code nova generate --seed seed} prints), ended by the length, a stop sequence (not included), the deadline, or the
+ * client going away. Text reaches the sink as the plugin produces it, held back only while it could be the start of a
+ * stop sequence.
+ */
+final class TextJob {
+
+    /** Where streamed text goes; an {@link IOException} means the client went away. */
+    interface Sink {
+        void text(int choice, String text) throws IOException;
+    }
+
+    /** A finished choice. */
+    record Choice(int index, String text, String finishReason) {
+        int tokens() {
+            return text.codePointCount(0, text.length());
+        }
+    }
+
+    /** Why generation was stopped from the listener. */
+    enum Reason { STOP, TIMEOUT, GONE }
+
+    /** Thrown from the listener to end a generation early; found again in the plugin's exception chain. */
+    static final class Halt extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final Reason reason;
+
+        Halt(Reason reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** The client went away; nothing more can be written to it. */
+    static final class ClientGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClientGone() {
+            super("client went away", null, false, false);
+        }
+    }
+
+    private final String pluginId;
+    private final String prompt;
+    private final Map<String, Object> options;
+    private final int maxTokens; // -1: the plugin's default length
+    private final List<String> stop;
+    private final Deadline deadline;
+    private final Sink sink;
+
+    TextJob(String pluginId, String prompt, Map<String, Object> options, int maxTokens, List<String> stop,
+            Deadline deadline, Sink sink) {
+        this.pluginId = pluginId;
+        this.prompt = prompt;
+        this.options = options;
+        this.maxTokens = maxTokens;
+        this.stop = stop;
+        this.deadline = deadline;
+        this.sink = sink;
+    }
+
+    /** Generates choices {@code 0..n-1} on a worker's model. */
+    List<Choice> run(GenerativeModel model, int n, long seed) {
+        List<Choice> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(one(model, i, seed + i));
+        }
+        return out;
+    }
+
+    private Choice one(GenerativeModel model, int index, long seed) {
+        if (maxTokens == 0) {
+            return new Choice(index, "", "length");
+        }
+        Watch watch = new Watch(index);
+        Map<String, Object> o = new LinkedHashMap<>(options);
+        if (!prompt.isEmpty()) {
+            o.put(GenerationRequest.PROMPT, prompt);
+        }
+        if (maxTokens > 0) {
+            o.put(GenerationRequest.LENGTH, maxTokens);
+        }
+        GenerationRequest request = new GenerationRequest(1, seed, o, watch);
+        String finish = "length";
+        try {
+            List<Sample> samples = PluginCalls.call(pluginId, model.getClass(), "generate",
+                    () -> model.generate(request));
+            if (!watch.streamed && !samples.isEmpty() && samples.get(0) instanceof Sample.Text t) {
+                // A plugin that does not stream: the sample is the prompt and what follows it.
+                String all = t.text();
+                watch.take(all.startsWith(prompt) ? all.substring(prompt.length()) : all);
+            }
+        } catch (RuntimeException e) {
+            Halt halt = haltIn(e);
+            if (halt == null) {
+                throw e;
+            }
+            switch (halt.reason) {
+                case STOP -> finish = "stop";
+                case GONE -> throw new ClientGone();
+                case TIMEOUT -> throw ApiError.status(504, "server_error", "timeout", "generation ran past the request"
+                        + " timeout of " + deadline.seconds() + " s");
+                default -> throw e;
+            }
+        }
+        if (watch.stopped) {
+            finish = "stop";
+        }
+        try {
+            watch.flush();
+        } catch (Halt gone) {
+            throw new ClientGone();
+        }
+        return new Choice(index, watch.text(), finish);
+    }
+
+    private static Halt haltIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Halt h) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /** Collects one choice's text, finds stop sequences, streams what is safe to send. */
+    private final class Watch implements GenerationListener {
+        private final int index;
+        private final StringBuilder text = new StringBuilder();
+        private final int longestStop = stop.stream().mapToInt(String::length).max().orElse(0);
+        private int sent;
+        boolean streamed;
+        boolean stopped;
+
+        Watch(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onText(int sampleIndex, String piece) {
+            streamed = true;
+            if (deadline.passed()) {
+                throw new Halt(Reason.TIMEOUT);
+            }
+            if (take(piece)) {
+                throw new Halt(Reason.STOP);
+            }
+        }
+
+        /** Adds text; true when a stop sequence ended it. */
+        boolean take(String piece) {
+            if (stopped) {
+                return true;
+            }
+            int from = Math.max(0, text.length() - longestStop + 1);
+            text.append(piece);
+            int at = -1;
+            for (String s : stop) {
+                int i = text.indexOf(s, from);
+                if (i >= 0 && (at < 0 || i < at)) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                text.setLength(at);
+                stopped = true;
+                flush();
+                return true;
+            }
+            int safe = text.length() - Math.max(0, longestStop - 1);
+            if (safe > 0 && Character.isHighSurrogate(text.charAt(safe - 1))) {
+                safe--;
+            }
+            send(safe);
+            return false;
+        }
+
+        void flush() {
+            send(text.length());
+        }
+
+        private void send(int upTo) {
+            if (upTo > sent && sink != null) {
+                try {
+                    sink.text(index, text.substring(sent, upTo));
+                } catch (IOException e) {
+                    throw new Halt(Reason.GONE);
+                }
+                sent = upTo;
+            }
+        }
+
+        String text() {
+            return text.toString();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// The page of nova serve: lists the models (GET /v1/models) and generates through POST /v1/generate, text streamed
+// as server-sent events, images as PNGs. Plain JavaScript, no build step.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+let models = [];
+let controller = null;
+
+function headers() {
+  const h = { 'Content-Type': 'application/json' };
+  const token = $('token').value || sessionStorage.getItem('nova-token');
+  if (token) {
+    h.Authorization = 'Bearer ' + token;
+    sessionStorage.setItem('nova-token', token);
+  }
+  return h;
+}
+
+async function errorOf(response) {
+  try {
+    const body = await response.json();
+    return body.error ? body.error.message : response.statusText;
+  } catch (e) {
+    return response.status + ' ' + response.statusText;
+  }
+}
+
+async function loadModels() {
+  const response = await fetch('v1/models', { headers: headers() });
+  if (response.status === 401) {
+    $('token-row').hidden = false;
+    $('status').textContent = 'This server needs a token: enter it, then choose Generate.';
+    return;
+  }
+  if (!response.ok) {
+    $('status').textContent = 'Cannot list models: ' + await errorOf(response);
+    return;
+  }
+  models = (await response.json()).data;
+  const select = $('model');
+  select.replaceChildren(...models.map((m) => new Option(m.id, m.id)));
+  $('status').textContent = models.length + (models.length === 1 ? ' model' : ' models');
+  showModel();
+}
+
+function current() {
+  return models.find((m) => m.id === $('model').value);
+}
+
+function showModel() {
+  const m = current();
+  if (!m) {
+    return;
+  }
+  const image = m.nova.modality === 'image';
+  $('text-fields').hidden = image;
+  $('image-fields').hidden = !image;
+  $('about').textContent = m.nova.plugin + ' ' + m.nova.version + ', ' + m.nova.modality + ', trained '
+    + m.nova.step + ' steps; ' + m.nova.workers + ' workers';
+  $('class').replaceChildren(new Option(m.nova.conditional ? '(any)' : '(unconditional)', ''),
+    ...m.nova.classes.map((c, i) => new Option(c, String(i))));
+  $('class').disabled = !m.nova.conditional;
+  $('length').max = m.nova.max_tokens;
+  $('count').max = m.nova.max_n;
+}
+
+function request() {
+  const m = current();
+  const body = { model: m.id, options: {} };
+  const seed = $('seed').value;
+  if (seed !== '') {
+    body.seed = Number(seed);
+  }
+  if (m.nova.modality === 'image') {
+    body.n = Number($('count').value);
+    if ($('class').value !== '') {
+      body.options.label = Number($('class').value);
+    }
+    return body;
+  }
+  body.stream = true;
+  body.options.length = Number($('length').value);
+  body.options.temperature = Number($('temperature').value);
+  if (Number($('top-k').value) > 0) {
+    body.options['top-k'] = Number($('top-k').value);
+  }
+  if (Number($('top-p').value) < 1) {
+    body.options['top-p'] = Number($('top-p').value);
+  }
+  if ($('prompt').value) {
+    body.options.prompt = $('prompt').value;
+  }
+  return body;
+}
+
+async function generate(event) {
+  event.preventDefault();
+  if (models.length === 0) {
+    await loadModels();
+    return;
+  }
+  $('error').textContent = '';
+  $('output').textContent = '';
+  $('grid').replaceChildren();
+  const body = request();
+  controller = new AbortController();
+  $('go').disabled = true;
+  $('stop').disabled = false;
+  $('status').textContent = 'Generating…';
+  const started = performance.now();
+  try {
+    const response = await fetch('v1/generate', { method: 'POST', headers: headers(), body: JSON.stringify(body),
+      signal: controller.signal });
+    if (!response.ok) {
+      throw new Error(await errorOf(response));
+    }
+    if (body.stream) {
+      if (body.options.prompt) {
+        $('output').textContent = body.options.prompt;
+      }
+      await stream(response);
+    } else {
+      const result = await response.json();
+      $('grid').replaceChildren(...result.samples.map((s, i) => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,' + s.png;
+        img.alt = 'sample ' + (i + 1);
+        return img;
+      }));
+    }
+    $('status').textContent = 'Done in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s';
+  } catch (e) {
+    if (e.name === 'AbortError') {
+      $('status').textContent = 'Stopped';
+    } else {
+      $('error').textContent = e.message;
+      $('status').textContent = 'Failed';
+    }
+  } finally {
+    $('go').disabled = false;
+    $('stop').disabled = true;
+    controller = null;
+  }
+}
+
+// Server-sent events: "data: {json}" blocks separated by a blank line.
+async function stream(response) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      return;
+    }
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (!block.startsWith('data: ')) {
+        continue;
+      }
+      const data = JSON.parse(block.slice(6));
+      if (data.error) {
+        throw new Error(data.error.message);
+      }
+      if (data.text !== undefined && data.index === 0) {
+        $('output').textContent += data.text;
+      }
+    }
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('model').addEventListener('change', showModel);
+  $('form').addEventListener('submit', generate);
+  $('stop').addEventListener('click', () => controller && controller.abort());
+  loadModels().catch((e) => { $('status').textContent = 'Cannot list models: ' + e.message; });
+});
