@@ -90,7 +90,19 @@ public final class NovaServer implements AutoCloseable {
     public void close() {
         draining = true;
         if (server != null) {
-            server.stop(settings.graceSeconds());
+            // New requests are answered 503 from here on; those in flight have the grace period to finish. The JDK's
+            // own stop(delay) waits the whole delay on Java 17 even with nothing in flight (fixed in 21, JDK-8304065),
+            // so the wait is here and stop(0) only closes the listener and the idle connections.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.graceSeconds());
+            while (inFlight.get() > 0 && System.nanoTime() - end < 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            server.stop(0);
             threads.shutdown();
         }
         for (ServedModel m : models) {
