@@ -56,7 +56,7 @@ function showModel() {
   $('text-fields').hidden = image;
   $('image-fields').hidden = !image;
   $('about').textContent = m.nova.plugin + ' ' + m.nova.version + ', ' + m.nova.modality + ', trained '
-    + m.nova.step + ' steps; ' + m.nova.workers + ' workers';
+    + m.nova.step + ' steps; ' + m.nova.workers + (m.nova.workers === 1 ? ' worker' : ' workers');
   $('class').replaceChildren(new Option(m.nova.conditional ? '(any)' : '(unconditional)', ''),
     ...m.nova.classes.map((c, i) => new Option(c, String(i))));
   $('class').disabled = !m.nova.conditional;

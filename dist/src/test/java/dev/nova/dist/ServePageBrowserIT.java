@@ -1,0 +1,146 @@
+package dev.nova.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The page {@code nova serve} serves at {@code /}, in Debian's headless Chromium through Selenium: text streams into
+ * the page and equals what {@code nova generate} prints for the same prompt, length, temperature and seed; Stop ends a
+ * long generation and frees the server's worker; a class-conditional image model fills the grid with decoded images.
+ * Screenshots go to {@code dist/target/serve-screenshots}. Skipped, saying why, without the browser.
+ */
+class ServePageBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePageStreamsTextStopsAndDrawsAnImageGrid() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "not exercised: Chromium and its"
+                + " driver are not installed (apt-get install chromium chromium-driver)");
+        Path text = dir.resolve("poems");
+        LauncherIT.Run t = LauncherIT.novaIn(dir, "train", Path.of("../conf/text-gru-quickstart.conf").toAbsolutePath()
+                .toString(), "--run-dir", text.toString(), "--set", "nova.train.steps=20", "--set",
+                "nova.train.eval-every=20", "--set", "nova.train.samples=0");
+        assertEquals(0, t.code(), t.err());
+        Path image = dir.resolve("shapes");
+        LauncherIT.Run i = LauncherIT.novaIn(dir, "train", "--plugin", "image-gru", "--run-dir", image.toString(),
+                "--set", "plugins.image-gru.data.path=builtin:shapes", "--set", "plugins.image-gru.data.image-size=10",
+                "--set", "nova.train.steps=10", "--set", "nova.train.eval-every=10", "--set", "nova.train.samples=0",
+                "--set", "plugins.image-gru.model.hidden=16", "--set", "plugins.image-gru.eval.images=40");
+        assertEquals(0, i.code(), i.err());
+        LauncherIT.Run g = LauncherIT.novaIn(dir, "generate", text.toString(), "--prompt", "And God said", "--length",
+                "80", "--temperature", "0.8", "--seed", "11");
+        assertEquals(0, g.code(), g.err());
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1100,1300");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        Path shots = Files.createDirectories(Path.of("target", "serve-screenshots"));
+        try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--max-tokens", "10000000",
+                "poems=" + text, "shapes=" + image)) {
+            ChromeDriver browser = new ChromeDriver(service, options);
+            try {
+                Wait wait = new Wait(browser);
+                browser.get(s.url);
+                wait.until(b -> b.findElement(By.id("status")).getText().equals("2 models"));
+
+                choose(browser, "model", "poems");
+                set(browser, "prompt", "And God said");
+                set(browser, "length", "80");
+                set(browser, "temperature", "0.8");
+                set(browser, "seed", "11");
+                browser.findElement(By.id("go")).click();
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("Done"));
+                assertEquals(g.out().substring(0, g.out().length() - 1), browser.findElement(By.id("output"))
+                        .getAttribute("textContent"), "the page shows what nova generate prints");
+                Files.write(shots.resolve("text.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+                // A generation that would take minutes, stopped from the page: the server's only worker is freed.
+                set(browser, "length", "5000000");
+                browser.findElement(By.id("go")).click();
+                wait.until(b -> b.findElement(By.id("output")).getAttribute("textContent").length() > 200);
+                browser.findElement(By.id("stop")).click();
+                wait.until(b -> b.findElement(By.id("status")).getText().equals("Stopped"));
+                int status = 429;
+                for (int k = 0; k < 600 && status == 429; k++) {
+                    Thread.sleep(100);
+                    status = s.post("/v1/completions", "{\"model\": \"poems\", \"max_tokens\": 5}").statusCode();
+                }
+                assertEquals(200, status, "Stop in the page freed the worker");
+
+                choose(browser, "model", "shapes");
+                choose(browser, "class", "1");                       // classes: disc, ring, ...
+                set(browser, "count", "6");
+                browser.findElement(By.id("go")).click();
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("Done"));
+                List<WebElement> images = browser.findElements(By.cssSelector("#grid img"));
+                assertEquals(6, images.size());
+                for (WebElement img : images) {
+                    Object width = ((JavascriptExecutor) browser).executeScript("return arguments[0].complete"
+                            + " && arguments[0].naturalWidth", img);
+                    assertEquals(10L, ((Number) width).longValue(), "a decoded 10x10 PNG");
+                }
+                assertFalse(browser.findElement(By.id("prompt")).isDisplayed(), "text fields hidden for images");
+                Files.write(shots.resolve("images.png"), browser.getScreenshotAs(OutputType.BYTES));
+                List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()).toList();
+                assertTrue(severe.isEmpty(), "console errors: " + severe);
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Picks an option of a select as a user does: its value changes and the page hears a change event. */
+    private static void choose(ChromeDriver browser, String id, String value) {
+        ((JavascriptExecutor) browser).executeScript("const s = document.getElementById(arguments[0]);"
+                + " s.value = arguments[1]; s.dispatchEvent(new Event('change'));", id, value);
+        assertEquals(value, browser.findElement(By.id(id)).getAttribute("value"));
+    }
+
+    /** Waits (at most 120 s, polling) for a condition on the page. */
+    private record Wait(ChromeDriver browser) {
+        void until(java.util.function.Predicate<ChromeDriver> condition) throws InterruptedException {
+            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!condition.test(browser)) {
+                assertTrue(System.nanoTime() < end, "the page did not get there in 120 s: status '"
+                        + browser.findElement(By.id("status")).getText() + "', error '"
+                        + browser.findElement(By.id("error")).getText() + "'");
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static void set(ChromeDriver browser, String id, String value) {
+        WebElement e = browser.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(value);
+    }
+}
