@@ -42,10 +42,6 @@ final class Metrics {
         images.computeIfAbsent(model, k -> new LongAdder()).add(n);
     }
 
-    long requestsWithStatus(int status) {
-        return requests.entrySet().stream().filter(e -> e.getKey().endsWith("\u0000" + status))
-                .mapToLong(e -> e.getValue().sum()).sum();
-    }
 
     /** The exposition text. */
     String render() {

@@ -30,6 +30,14 @@ public final class NovaServer implements AutoCloseable {
     private static final Map<String, String> PAGE = Map.of("/", "index.html", "/index.html", "index.html",
             "/app.js", "app.js", "/style.css", "style.css");
 
+    static {
+        // Without TCP_NODELAY a small answer waited for the client's delayed acknowledgement: 100 ms per 400-character
+        // completion instead of 55 (one client, bench/lib/ServeLoad.java). Read once, when the JDK's server loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final List<ServedModel> models;
     private final ServeSettings settings;
     private final Terminal terminal;

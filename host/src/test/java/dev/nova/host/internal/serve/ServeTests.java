@@ -1,0 +1,159 @@
+package dev.nova.host.internal.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.Sample;
+import dev.nova.api.TrainingListener;
+import dev.nova.api.TrainingRequest;
+import dev.nova.api.TrainingResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The parts of {@code nova serve} that need no socket: request bodies, fields, stop sequences, metrics. */
+class ServeTests {
+
+    private static Map<String, Object> read(String json) {
+        return Wire.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBodyIsExactlyOneJsonObject() {
+        assertEquals(Map.of("a", 1), read("{\"a\": 1}"));
+        for (String bad : List.of("[1]", "{\"a\": 1} {}", "{\"a\": 1, \"a\": 2}", "{\"a\": ", "", "\"text\"")) {
+            ApiError e = assertThrows(ApiError.class, () -> read(bad), bad);
+            assertEquals(400, e.status);
+            assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertTrue(assertThrows(ApiError.class, () -> read("{\"a\": 1, \"a\": 2}")).getMessage().contains("not valid JSON"));
+    }
+
+    @Test
+    void fieldsAreCheckedByNameTypeAndRange() {
+        Fields f = new Fields(read("{\"t\": NaN, \"big\": 1e999, \"n\": 3, \"x\": 2.5, \"s\": \"hi\", \"stop\": [\"a\", 1]}"));
+        assertEquals("t", assertThrows(ApiError.class, () -> f.number("t", 0, false, 2)).param);
+        assertEquals("big", assertThrows(ApiError.class, () -> f.number("big", 0, false, 2)).param);
+        assertEquals(3, f.integer("n", 1, 1, 4));
+        assertEquals(7, f.integer("absent", 7, 1, 4));
+        ApiError range = assertThrows(ApiError.class, () -> f.integer("n", 1, 4, 8));
+        assertEquals("n must be in [4, 8], found 3", range.getMessage());
+        assertEquals("x must be an integer, found the number 2.5",
+                assertThrows(ApiError.class, () -> f.integer("x", 1, 0, 9)).getMessage());
+        assertEquals("s must be a number, found the string \"hi\"",
+                assertThrows(ApiError.class, () -> f.number("s", 0, false, 1)).getMessage());
+        assertEquals("stop", assertThrows(ApiError.class, () -> f.strings("stop", 4)).param);
+        assertEquals(List.of("hi"), f.strings("s", 4));
+        assertEquals("top_p must be a finite number in (0, 1], found 0",
+                assertThrows(ApiError.class, () -> new Fields(read("{\"top_p\": 0}")).number("top_p", 0, true, 1))
+                        .getMessage());
+    }
+
+    /** A text model that streams a fixed continuation in the pieces given, as a plugin's generation loop does. */
+    private record Scripted(List<String> pieces) implements GenerativeModel {
+        @Override
+        public List<Sample> generate(GenerationRequest request) {
+            String prompt = (String) request.options().getOrDefault(GenerationRequest.PROMPT, "");
+            StringBuilder b = new StringBuilder(prompt);
+            for (String p : pieces) {
+                request.listener().onText(0, p);
+                b.append(p);
+            }
+            return List.of(new Sample.Text(b.toString()));
+        }
+
+        @Override
+        public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, Double> evaluate(EvaluationRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void save(OutputStream out) {
+        }
+
+        @Override
+        public long step() {
+            return 0;
+        }
+    }
+
+    private static TextJob.Choice run(List<String> pieces, List<String> stop, List<String> sent) {
+        TextJob.Sink sink = (i, t) -> sent.add(t);
+        return new TextJob("fake", "P", Map.of(), 100, stop, Deadline.after(60), sink)
+                .run(new Scripted(pieces), 1, 0).get(0);
+    }
+
+    @Test
+    void aStopSequenceSplitAcrossPiecesEndsTheTextBeforeItAndIsNeverSent() {
+        List<String> sent = new ArrayList<>();
+        TextJob.Choice c = run(List.of("ab", "c", "<e", "nd>", "zz"), List.of("<end>", "q"), sent);
+        assertEquals("abc", c.text());
+        assertEquals("stop", c.finishReason());
+        assertEquals("abc", String.join("", sent), "held back while it could be a stop sequence: " + sent);
+        assertTrue(sent.stream().noneMatch(s -> s.contains("<")));
+    }
+
+    @Test
+    void withoutAStopEverythingIsSentAndTheReasonIsLength() {
+        List<String> sent = new ArrayList<>();
+        TextJob.Choice c = run(List.of("a", "b\uD83D", "\uDE00c"), List.of("xy"), sent);
+        assertEquals("ab\uD83D\uDE00c", c.text());
+        assertEquals("length", c.finishReason());
+        assertEquals(c.text(), String.join("", sent));
+        assertTrue(sent.stream().noneMatch(s -> Character.isHighSurrogate(s.charAt(s.length() - 1))),
+                "a surrogate pair is never split across events: " + sent);
+        assertEquals(4, c.tokens(), "tokens are code points");
+    }
+
+    @Test
+    void aClientThatWentAwayStopsGenerationAtTheNextPiece() {
+        int[] calls = {0};
+        TextJob.Sink gone = (i, t) -> {
+            calls[0]++;
+            throw new IOException("Broken pipe");
+        };
+        assertThrows(TextJob.ClientGone.class, () -> new TextJob("fake", "", Map.of(), 100, List.of(),
+                Deadline.after(60), gone).run(new Scripted(List.of("a", "b", "c")), 1, 0));
+        assertEquals(1, calls[0]);
+    }
+
+    @Test
+    void generationPastTheDeadlineIsA504() {
+        ApiError e = assertThrows(ApiError.class, () -> new TextJob("fake", "", Map.of(), 100, List.of(),
+                new Deadline(System.nanoTime() - 1, 1), null).run(new Scripted(List.of("a")), 1, 0));
+        assertEquals(504, e.status);
+    }
+
+    @Test
+    void metricsAreInPrometheusTextFormatWithCumulativeBuckets() {
+        Metrics m = new Metrics(List.of());
+        m.request("/v1/completions", 200, 0.003);
+        m.request("/v1/completions", 200, 0.2);
+        m.request("/v1/completions", 429, 0.001);
+        m.tokens("a\"b", 5);
+        String text = m.render();
+        assertTrue(text.contains("# TYPE nova_http_requests_total counter\n"), text);
+        assertTrue(text.contains("nova_http_requests_total{endpoint=\"/v1/completions\",status=\"200\"} 2\n"), text);
+        assertTrue(text.contains("nova_http_request_duration_seconds_bucket{endpoint=\"/v1/completions\",le=\"0.005\"} 2\n"),
+                text);
+        assertTrue(text.contains("nova_http_request_duration_seconds_bucket{endpoint=\"/v1/completions\",le=\"0.25\"} 3\n"),
+                text);
+        assertTrue(text.contains("nova_http_request_duration_seconds_bucket{endpoint=\"/v1/completions\",le=\"+Inf\"} 3\n"),
+                text);
+        assertTrue(text.contains("nova_http_request_duration_seconds_count{endpoint=\"/v1/completions\"} 3\n"), text);
+        assertTrue(text.contains("nova_generated_tokens_total{model=\"a\\\"b\"} 5\n"), text);
+    }
+}
