@@ -76,10 +76,35 @@ class CliTests {
     /** Every command answers --help with its usage and exit 0, before checking its required parameters. */
     @Test
     void everyCommandTakesHelp() {
-        for (String command : List.of("plugins", "config", "train", "resume", "generate", "evaluate", "tck")) {
+        for (String command : List.of("plugins", "config", "train", "resume", "generate", "evaluate", "serve", "tck")) {
             Result r = nova(command, "--help");
             assertEquals(0, r.code(), command + ": " + r.err());
             assertTrue(r.out().contains("Usage: nova " + command), command + ": " + r.out());
+        }
+    }
+
+    /** nova serve refuses, in one line and before binding anything, what it cannot serve. */
+    @Test
+    void serveRefusesBadModelsAndAddressesInOneLine() throws Exception {
+        Path run = train(10);
+        Result twice = nova("serve", "--port", "0", "--plugin-path", plugins.toString(), run.toString(), "run=" + run);
+        assertEquals(2, twice.code(), twice.err());
+        assertTrue(twice.err().startsWith("nova: two models are named 'run' (" + run), twice.err());
+        Result missing = nova("serve", "--port", "0", dir.resolve("no-such-run").toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("no-such-run"), missing.err());
+        Result badName = nova("serve", "--port", "0", "a b=" + run);
+        assertEquals(2, badName.code(), badName.err());
+        assertTrue(badName.err().contains("model name 'a b'"), badName.err());
+        Result open = nova("serve", "--host", "0.0.0.0", "--port", "0", run.toString());
+        assertEquals(2, open.code(), open.err());
+        assertTrue(open.err().contains("not a loopback address"), open.err());
+        Result workers = nova("serve", "--workers", "0", run.toString());
+        assertEquals(2, workers.code(), workers.err());
+        assertTrue(workers.err().startsWith("nova: --workers must be in [1, 64], found 0"), workers.err());
+        for (Result r : List.of(twice, missing, badName, open, workers)) {
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
         }
     }
 
