@@ -2,12 +2,10 @@ package dev.nova.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -16,10 +14,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 /**
  * {@code nova report} in a real browser (Debian's headless Chromium through Selenium): a text run, an image run and two
@@ -28,9 +22,6 @@ import org.openqa.selenium.logging.LogType;
  * installed ({@code .ci/run} installs it).
  */
 class ReportBrowserIT {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     Path dir;
@@ -59,8 +50,7 @@ class ReportBrowserIT {
 
     @Test
     void reportsRenderInChromiumWithEveryPointAndImage() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "not exercised: Chromium and its"
-                + " driver are not installed (apt-get install chromium chromium-driver)");
+        Chromium.assumeInstalled();
         String[] tiny = {"--set", "plugins.text-gru.model.hidden=32", "--set", "plugins.text-gru.model.embedding=8",
             "--set", "plugins.text-gru.eval.batches=2", "--set", "nova.train.quality=true",
             "--set", "nova.quality.samples=4", "--set", "nova.quality.length=40", "--set", "nova.gates=[\"held-out-loss < 100\"]"};
@@ -73,14 +63,7 @@ class ReportBrowserIT {
                 "plugins.vae.data.image-size=12", "--set", "plugins.vae.model.encoder=[32]", "--set",
                 "plugins.vae.model.latent=4", "--set", "nova.train.samples=4", "--set", "plugins.vae.eval.images=40");
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1200,1600");
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = Chromium.start(1200, 1600);
         try {
             Path shots = Files.createDirectories(Path.of("target", "report-screenshots"));
             check(browser, report("text", a), a, shots);
@@ -91,7 +74,7 @@ class ReportBrowserIT {
             assertEquals(progressRecords(a) + progressRecords(b),
                     charts.get(0).findElements(By.cssSelector("circle.pt")).size(), "training loss of both runs");
             assertEquals(2, browser.findElements(By.cssSelector("section.run")).size());
-            noConsoleErrors(browser);
+            Chromium.noConsoleErrors(browser);
             Files.write(shots.resolve("compared.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.quit();
@@ -112,15 +95,9 @@ class ReportBrowserIT {
                     + " && arguments[0].naturalWidth", img);
             assertTrue(width instanceof Number n && n.intValue() > 0, "image not decoded: " + img.getAttribute("alt"));
         }
-        noConsoleErrors(browser);
+        Chromium.noConsoleErrors(browser);
         Files.write(shots.resolve(page.getFileName().toString().replace(".html", ".png")),
                 ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-    }
-
-    private static void noConsoleErrors(ChromeDriver browser) {
-        List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()).toList();
-        assertTrue(severe.isEmpty(), "console errors: " + severe);
     }
 
     private static long progressRecords(Path run) throws Exception {

@@ -3,13 +3,11 @@ package dev.nova.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -17,10 +15,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 /**
  * The page {@code nova serve} serves at {@code /}, in Debian's headless Chromium through Selenium: text streams into
@@ -30,16 +24,12 @@ import org.openqa.selenium.logging.LogType;
  */
 class ServePageBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path dir;
 
     @Test
     void thePageStreamsTextStopsAndDrawsAnImageGrid() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "not exercised: Chromium and its"
-                + " driver are not installed (apt-get install chromium chromium-driver)");
+        Chromium.assumeInstalled();
         Path text = dir.resolve("poems");
         LauncherIT.Run t = LauncherIT.novaIn(dir, "train", Path.of("../conf/text-gru-quickstart.conf").toAbsolutePath()
                 .toString(), "--run-dir", text.toString(), "--set", "nova.train.steps=20", "--set",
@@ -55,17 +45,10 @@ class ServePageBrowserIT {
                 "80", "--temperature", "0.8", "--seed", "11");
         assertEquals(0, g.code(), g.err());
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1100,1300");
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
         Path shots = Files.createDirectories(Path.of("target", "serve-screenshots"));
         try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--max-tokens", "10000000",
                 "poems=" + text, "shapes=" + image)) {
-            ChromeDriver browser = new ChromeDriver(service, options);
+            ChromeDriver browser = Chromium.start(1100, 1300);
             try {
                 Wait wait = new Wait(browser);
                 browser.get(s.url);
@@ -109,9 +92,7 @@ class ServePageBrowserIT {
                 }
                 assertFalse(browser.findElement(By.id("prompt")).isDisplayed(), "text fields hidden for images");
                 Files.write(shots.resolve("images.png"), browser.getScreenshotAs(OutputType.BYTES));
-                List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()).toList();
-                assertTrue(severe.isEmpty(), "console errors: " + severe);
+                Chromium.noConsoleErrors(browser);
             } finally {
                 browser.quit();
             }
