@@ -28,4 +28,6 @@ module dev.nova.kit {
     exports dev.nova.kit.text;
     /** Images: IDX files, PNG/JPEG folders, builtin:shapes, epoch orders, image samples. */
     exports dev.nova.kit.image;
+    /** Audio: WAV files, resampling, μ-law, builtin:tones, audio folders split by file. */
+    exports dev.nova.kit.audio;
 }

@@ -1,6 +1,7 @@
 package dev.nova.api;
 
 import static org.apiguardian.api.API.Status.DEPRECATED;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.util.Map;
@@ -40,6 +41,20 @@ public record GenerationRequest(int count, long seed, Map<String, Object> option
     public static final String GREEDY = "greedy";
     /** Images: the class to condition on, for conditional models (an {@code Integer}). */
     public static final String LABEL = "label";
+    /**
+     * Audio: seconds to generate after the prompt (a {@code Double}, &gt; 0).
+     *
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static final String SECONDS = "seconds";
+    /**
+     * Audio: the sound every sample continues (a {@link Sample.Audio}, at any rate: the plugin resamples it).
+     *
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static final String PROMPT_AUDIO = "prompt-audio";
 
     /** Checks and copies the arguments. */
     public GenerationRequest {

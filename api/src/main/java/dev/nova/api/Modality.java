@@ -1,5 +1,6 @@
 package dev.nova.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
@@ -18,7 +19,14 @@ public enum Modality {
     /** Text: samples are {@link Sample.Text}. */
     TEXT,
     /** Grey-scale images with pixel values in [0,1]: samples are {@link Sample.Image}. */
-    IMAGE;
+    IMAGE,
+    /**
+     * Mono audio, samples in [-1,1] at a sample rate: samples are {@link Sample.Audio}.
+     *
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    AUDIO;
 
     /** Returns the lower-case name used in configs and tables. */
     @Override

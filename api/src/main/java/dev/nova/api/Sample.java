@@ -1,5 +1,6 @@
 package dev.nova.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.util.Objects;
@@ -75,6 +76,50 @@ public sealed interface Sample {
         @Override
         public String toString() {
             return "Image[" + width + "x" + height + (channels == 3 ? " RGB" : "") + "]";
+        }
+    }
+
+    /**
+     * Mono audio: samples (PCM as floats) in [-1,1] at a sample rate; includes the prompt, if any, as its beginning.
+     *
+     * @param sampleRate samples per second, at least 1
+     * @param samples the values, each finite and in [-1,1]
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    record Audio(int sampleRate, float[] samples) implements Sample {
+        /** Checks the arguments: a positive rate and every value finite and in [-1,1]. */
+        public Audio {
+            if (sampleRate < 1) {
+                throw new IllegalArgumentException("An audio sample rate is at least 1 Hz, found " + sampleRate);
+            }
+            for (int i = 0; i < samples.length; i++) {
+                float v = samples[i];
+                if (!(v >= -1f && v <= 1f)) {
+                    throw new IllegalArgumentException("Audio samples are finite and in [-1, 1]; sample " + i + " is "
+                            + v);
+                }
+            }
+        }
+
+        /** The duration in seconds. */
+        public double seconds() {
+            return samples.length / (double) sampleRate;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Audio a && a.sampleRate == sampleRate && java.util.Arrays.equals(a.samples, samples);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * sampleRate + java.util.Arrays.hashCode(samples);
+        }
+
+        @Override
+        public String toString() {
+            return "Audio[" + samples.length + " samples at " + sampleRate + " Hz]";
         }
     }
 }
