@@ -3,6 +3,7 @@ package dev.nova.host.internal.cli;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
 import dev.nova.host.internal.plan.Invocation;
+import dev.nova.host.internal.run.Sounds;
 import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,11 +56,19 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Any other plugin option (repeatable).")
     Map<String, String> more = new LinkedHashMap<>();
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "samples.png",
-            description = "Image models: the PNG grid to write (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", description = "Audio models: seconds to generate after the prompt.")
+    Double seconds;
+
+    @Option(names = "--prompt-wav", paramLabel = "FILE", description = "Audio models: a WAV file every sample continues.")
+    Path promptWav;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Image models: the PNG grid to write (default samples.png); audio models: the WAV file, samples"
+                    + " half a second apart (default samples.wav).")
     Path out;
 
-    @Option(names = "--each", paramLabel = "DIR", description = "Image models: also write one PNG per sample here.")
+    @Option(names = "--each", paramLabel = "DIR", description = "Image and audio models: also write one PNG or WAV file"
+            + " per sample here.")
     Path each;
 
     @Option(names = "--raw", description = "Text models: write generated text to a terminal as it is; by default its"
@@ -85,11 +94,11 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
             options.put(GenerationRequest.PROMPT, readPrompt(promptFile));
         }
         if (out != null && java.nio.file.Files.isDirectory(out)) {
-            throw new UsageException("--out " + out + " is a directory; give the PNG file to write (for a file per"
+            throw new UsageException("--out " + out + " is a directory; give the file to write (for a file per"
                     + " sample use --each DIR)");
         }
         if (each != null && java.nio.file.Files.exists(each) && !java.nio.file.Files.isDirectory(each)) {
-            throw new UsageException("--each " + each + " is a file; give a directory for the PNG files");
+            throw new UsageException("--each " + each + " is a file; give a directory for the sample files");
         }
         putIfPresent(options, GenerationRequest.PROMPT, prompt);
         putIfPresent(options, GenerationRequest.LENGTH, length);
@@ -97,6 +106,10 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         putIfPresent(options, GenerationRequest.TOP_K, topK);
         putIfPresent(options, GenerationRequest.TOP_P, topP);
         putIfPresent(options, GenerationRequest.LABEL, label);
+        putIfPresent(options, GenerationRequest.SECONDS, seconds);
+        if (promptWav != null) {
+            options.put(GenerationRequest.PROMPT_AUDIO, Sounds.read(promptWav, "--prompt-wav"));
+        }
         if (greedy) {
             options.put(GenerationRequest.GREEDY, true);
         }

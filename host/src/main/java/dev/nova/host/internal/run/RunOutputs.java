@@ -82,6 +82,13 @@ final class RunOutputs {
                 err.println("sample | " + first.replace("\n", "\n       | "));
             }
             case IMAGE -> Images.writeGrid(Images.of(samples), run.samples().resolve(name + ".png"), false);
+            case AUDIO -> {
+                List<Sample.Audio> sounds = Sounds.of(samples);
+                if (!sounds.isEmpty()) {
+                    Sounds.write(sounds, run.samples().resolve(name + ".wav"), false);
+                }
+            }
+            default -> { }
         }
     }
 

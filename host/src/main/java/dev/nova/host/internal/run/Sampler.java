@@ -44,7 +44,7 @@ public final class Sampler {
      * Generates samples.
      *
      * @param request what to generate (its listener is replaced by the terminal's)
-     * @param gridFile where image grids go
+     * @param gridFile where image grids or audio go (null: samples.png or samples.wav)
      * @param eachDir where single images go, if wanted
      * @param raw whether text goes to the terminal as generated; otherwise its control characters are escaped when
      *     standard output is a terminal ({@link Terminal#escapeControls})
@@ -74,12 +74,33 @@ public final class Sampler {
             }
             if (text) {
                 stream.finish(samples);
+            } else if (plan.info().modality() == Modality.AUDIO) {
+                writeSounds(Sounds.of(samples), gridFile == null ? Path.of("samples.wav") : gridFile, eachDir);
             } else {
-                writeImages(Images.of(samples), gridFile, eachDir);
+                writeImages(Images.of(samples), gridFile == null ? Path.of("samples.png") : gridFile, eachDir);
             }
             return samples;
         } finally {
             ModelLoader.deleteQuietly(work);
+        }
+    }
+
+    private void writeSounds(List<Sample.Audio> sounds, Path file, Optional<Path> eachDir) {
+        if (sounds.isEmpty()) {
+            return;
+        }
+        PrintStream err = terminal.err();
+        Sounds.write(sounds, file, true);
+        Sample.Audio first = sounds.get(0);
+        err.printf("nova: wrote %d %s (%.2f s%s at %d Hz) to %s%n", sounds.size(), sounds.size() == 1 ? "sample"
+                : "samples, half a second apart", first.seconds(), sounds.size() == 1 ? "" : " each",
+                first.sampleRate(), file);
+        if (eachDir.isPresent()) {
+            for (int i = 0; i < sounds.size(); i++) {
+                Sounds.write(List.of(sounds.get(i)), eachDir.get().resolve(String.format("sample-%04d.wav", i)), true);
+            }
+            err.println("nova: wrote " + sounds.size() + (sounds.size() == 1 ? " WAV file to " : " WAV files to ")
+                    + eachDir.get());
         }
     }
 

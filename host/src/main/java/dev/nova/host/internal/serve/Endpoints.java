@@ -6,6 +6,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.run.Images;
+import dev.nova.host.internal.run.Sounds;
 import dev.nova.host.internal.support.PluginCalls;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,12 +73,16 @@ final class Endpoints {
         } catch (IOException e) {
             created = 0;
         }
-        boolean text = m.plugin().modality() == Modality.TEXT;
+        String endpoint = switch (m.plugin().modality()) {
+            case TEXT -> "/v1/completions";
+            case IMAGE -> "/v1/images/generations";
+            default -> "/v1/generate";
+        };
         return Wire.object("id", m.id(), "object", "model", "created", created, "owned_by", "nova",
                 "nova", Wire.object("plugin", m.plugin().id(), "version", m.plugin().version(),
                         "modality", m.plugin().modality().name().toLowerCase(Locale.ROOT), "step", m.step(),
                         "workers", m.workers(), "queue", m.queue(), "conditional", m.conditional(),
-                        "classes", m.classes(), "endpoint", text ? "/v1/completions" : "/v1/images/generations",
+                        "classes", m.classes(), "endpoint", endpoint,
                         "max_tokens", settings.maxTokens(), "max_n", settings.maxCount()));
     }
 
@@ -240,6 +245,10 @@ final class Endpoints {
             }
         });
         boolean stream = f.bool("stream", false);
+        if (m.plugin().modality() == Modality.AUDIO) {
+            audio(reply, f, m, new GenerationRequest(n, seed, options, GenerationListener.NONE), deadline);
+            return;
+        }
         if (m.plugin().modality() == Modality.IMAGE) {
             String format = f.string("format").orElse("json");
             if (!format.equals("json") && !format.equals("png")) {
@@ -290,6 +299,31 @@ final class Endpoints {
         }
     }
 
+    private void audio(Reply reply, Fields f, ServedModel m, GenerationRequest request, Deadline deadline)
+            throws IOException {
+        String format = f.string("format").orElse("json");
+        if (!format.equals("json") && !format.equals("wav")) {
+            throw ApiError.field("format", "format must be json or wav, found '" + format + "'");
+        }
+        List<Sample.Audio> sounds;
+        try (ServedModel.Lease lease = m.admit()) {
+            GenerativeModel g = lease.worker(deadline);
+            sounds = Sounds.of(PluginCalls.call(m.plugin().id(), g.getClass(), "generate", () -> g.generate(request)));
+        }
+        if (sounds.isEmpty()) {
+            throw ApiError.status(500, "server_error", "plugin_failed", "plugin '" + m.plugin().id()
+                    + "' returned no audio");
+        }
+        if (format.equals("wav")) {
+            reply.send(200, "audio/wav", Sounds.wav(sounds));
+            return;
+        }
+        List<Object> samples = new ArrayList<>();
+        sounds.forEach(a -> samples.add(Wire.object("wav", Base64.getEncoder().encodeToString(Sounds.wav(List.of(a))),
+                "seconds", a.seconds(), "sample_rate", a.sampleRate())));
+        reply.json(200, Wire.object("model", m.id(), "seed", request.seed(), "samples", samples));
+    }
+
     private ServedModel model(Fields f, Modality modality) {
         String id;
         if (!f.has("model") && byId.size() == 1) {
@@ -302,8 +336,10 @@ final class Endpoints {
             throw unknown(id);
         }
         if (modality != null && m.plugin().modality() != modality) {
-            throw ApiError.field("model", "model '" + id + "' is a" + (modality == Modality.TEXT ? "n image" : " text")
-                    + " model: use " + (modality == Modality.TEXT ? "/v1/images/generations" : "/v1/completions"));
+            Modality actual = m.plugin().modality();
+            throw ApiError.field("model", "model '" + id + "' is a" + (actual == Modality.TEXT ? " text"
+                    : actual == Modality.IMAGE ? "n image" : "n " + actual) + " model: use " + (actual == Modality.TEXT
+                    ? "/v1/completions" : actual == Modality.IMAGE ? "/v1/images/generations" : "/v1/generate"));
         }
         return m;
     }

@@ -1,0 +1,49 @@
+package dev.nova.host.internal.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nova.api.Sample;
+import dev.nova.host.internal.support.UsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Audio samples written as WAV files and prompts read back, through javax.sound.sampled. */
+class SoundsTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void samplesAreWrittenHalfASecondApartAndReadBack() throws Exception {
+        float[] a = new float[800];
+        float[] b = new float[400];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.sin(i / 5.0) * 0.5f;
+        }
+        java.util.Arrays.fill(b, -0.25f);
+        Path f = dir.resolve("s.wav");
+        Files.write(f, Sounds.wav(List.of(new Sample.Audio(8000, a), new Sample.Audio(8000, b))));
+        Sample.Audio back = Sounds.read(f, "--prompt-wav");
+        assertEquals(8000, back.sampleRate());
+        assertEquals(800 + 4000 + 400, back.samples().length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], back.samples()[i], 1.0 / 32767);
+        }
+        assertEquals(0f, back.samples()[800 + 2000]);
+        assertEquals(-0.25f, back.samples()[800 + 4000 + 10], 1.0 / 32767);
+    }
+
+    @Test
+    void whatIsNotAudioIsAUsageErrorNamingTheFile() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.wav"), "not audio at all");
+        UsageException e = assertThrows(UsageException.class, () -> Sounds.read(text, "--prompt-wav"));
+        assertTrue(e.getMessage().startsWith("--prompt-wav " + text + " is not audio Java can read"), e.getMessage());
+        assertTrue(assertThrows(UsageException.class, () -> Sounds.read(dir.resolve("none.wav"), "--prompt-wav"))
+                .getMessage().contains("does not exist"));
+    }
+}
