@@ -5,6 +5,7 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.ModelContext;
 import dev.nova.api.Sample;
 import dev.nova.kit.nn.Dropout;
+import dev.nova.kit.nn.TokenGru;
 import dev.nova.kit.optim.Adam;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
@@ -34,7 +35,7 @@ public final class TextGruModel implements TrainingCore.Holder {
 
     private final Settings settings;
     private final Vocabulary vocabulary;
-    private final GruNetwork network;
+    private final TokenGru network;
     private final TextSource text;
     private final TrainingCore training;
 
@@ -50,7 +51,7 @@ public final class TextGruModel implements TrainingCore.Holder {
         this.settings = settings;
         this.vocabulary = vocabulary;
         this.text = text;
-        this.network = new GruNetwork(vocabulary.size(), settings.embedding(), settings.layers(), settings.hidden(),
+        this.network = new TokenGru(vocabulary.size(), settings.embedding(), settings.layers(), settings.hidden(),
                 settings.dropout(), context.seed());
         this.training = new TrainingCore(TextGru.ID, context.seed(), network.params(),
                 new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
@@ -72,7 +73,7 @@ public final class TextGruModel implements TrainingCore.Holder {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        GruNetwork.Snapshot weights = network.snapshot();
+        TokenGru.Snapshot weights = network.snapshot();
         return settings.generation().generate(TextGru.ID, request, vocabulary, () -> weights.stepper()::step);
     }
 

@@ -1,26 +1,24 @@
-package dev.nova.textgru.internal;
+package dev.nova.kit.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nova.kit.nn.GradientCheck;
 import dev.nova.kit.text.Windows;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.nova.kit.nn.Dropout;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-class GruNetworkTests {
+class TokenGruTests {
 
     private static final Windows BATCH = new Windows(new int[][] {{0, 1}, {2, 3}, {4, 0}}, new int[][] {{1, 2}, {3, 4}, {0, 1}});
 
     /** The whole network's backward pass (embedding, two GRU layers, head, loss) against finite differences. */
     @Test
     void gradientsMatchFiniteDifferences() {
-        GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
+        TokenGru net = new TokenGru(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
         net.lossAndGradients(BATCH, (Dropout.Masks) null);
         Map<String, INDArray> analytic = new LinkedHashMap<>();
         net.params().grads().forEach((k, v) -> analytic.put(k, v.dup()));
@@ -30,17 +28,17 @@ class GruNetworkTests {
 
     @Test
     void trainingLossEqualsEvaluationLossWithoutDropout() {
-        GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
+        TokenGru net = new TokenGru(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
         assertEquals(net.loss(BATCH), net.lossAndGradients(BATCH, (Dropout.Masks) null), 1e-12);
     }
 
     /** Sampling carries the state forward: stepping through a sequence gives the sequence model's predictions. */
     @Test
     void steppingMatchesTheSequenceForward() {
-        GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
+        TokenGru net = new TokenGru(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
         int[] seq = {0, 2, 4};
         int[] next = {1, 3, 0};
-        GruNetwork.Stepper stepper = net.snapshot().stepper();
+        TokenGru.Stepper stepper = net.snapshot().stepper();
         double loss = 0;
         for (int t = 0; t < seq.length; t++) {
             float[] logits = stepper.step(seq[t]);
@@ -60,7 +58,7 @@ class GruNetworkTests {
 
     @Test
     void dropoutIsReproducibleForTheSameRandomSourceAndChangesTheLoss() {
-        GruNetwork net = new GruNetwork(5, 3, 2, 4, 0.5, 7, DataType.DOUBLE);
+        TokenGru net = new TokenGru(5, 3, 2, 4, 0.5, 7, DataType.DOUBLE);
         double a = net.lossAndGradients(BATCH, Dropout.stream(new Random(3)));
         double b = net.lossAndGradients(BATCH, Dropout.stream(new Random(3)));
         assertEquals(a, b);

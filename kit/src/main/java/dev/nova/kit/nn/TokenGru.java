@@ -1,25 +1,17 @@
-package dev.nova.textgru.internal;
+package dev.nova.kit.nn;
 
-import dev.nova.kit.nn.Activation;
-import dev.nova.kit.nn.Buffers;
-import dev.nova.kit.nn.Dense;
-import dev.nova.kit.nn.Dropout;
-import dev.nova.kit.nn.Embedding;
-import dev.nova.kit.nn.Gru;
-import dev.nova.kit.nn.GruSnapshot;
-import dev.nova.kit.nn.Losses;
-import dev.nova.kit.nn.ParamSet;
 import dev.nova.kit.text.Windows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The text-gru network on kit's layers: embedding → stacked GRUs → dense logits, trained on softmax
- * cross-entropy. Parameters, in order: {@code emb}, then {@code wx/bx/wh/bh} per GRU layer, then {@code wo}, {@code bo}
+ * A token sequence model on kit's layers: embedding → stacked GRUs → dense logits over the same tokens, trained on
+ * softmax cross-entropy (text-gru's characters, audio-gru's μ-law levels). Parameters, in order: {@code emb}, then {@code wx/bx/wh/bh} per GRU layer, then {@code wo}, {@code bo}
  * (payload format 1 stores them in this order), initialised as PyTorch does (N(0,1) embedding, uniform ±1/√hidden
  * elsewhere) from the seed alone.
  */
-public final class GruNetwork {
+@org.apiguardian.api.API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "1.4")
+public final class TokenGru {
 
     private final int vocab;
     private final ParamSet params;
@@ -37,11 +29,22 @@ public final class GruNetwork {
      * @param dropout dropout between layers in training
      * @param seed initialisation seed
      */
-    public GruNetwork(int vocab, int embedding, int layers, int hidden, double dropout, long seed) {
+    public TokenGru(int vocab, int embedding, int layers, int hidden, double dropout, long seed) {
         this(vocab, embedding, layers, hidden, dropout, seed, DataType.FLOAT);
     }
 
-    GruNetwork(int vocab, int embedding, int layers, int hidden, double dropout, long seed, DataType type) {
+    /**
+     * Creates a network with parameters of the given type ({@code DOUBLE} for gradient checks).
+     *
+     * @param vocab vocabulary size
+     * @param embedding embedding width
+     * @param layers GRU layers
+     * @param hidden GRU width
+     * @param dropout dropout between layers in training
+     * @param seed initialisation seed
+     * @param type the parameters' data type
+     */
+    public TokenGru(int vocab, int embedding, int layers, int hidden, double dropout, long seed, DataType type) {
         this.vocab = vocab;
         this.params = new ParamSet(type, seed);
         this.embedding = new Embedding(params, "embedding", vocab, embedding);
