@@ -12,7 +12,7 @@ import java.util.zip.DeflaterOutputStream;
 
 /**
  * Data the kit makes in a plugin's modality for rule 5.8, as a user hands it to {@code nova evaluate --data}: a UTF-8
- * text file for a text plugin, a folder of PNG files for an image plugin. Two sets that differ, so that a plugin
+ * text file for a text plugin, a folder of PNG files for an image plugin, a folder of WAV files for an audio plugin. Two sets that differ, so that a plugin
  * that ignores the data it is given (and scores its own held-out split) is seen.
  */
 final class EvaluationData {
@@ -77,6 +77,53 @@ final class EvaluationData {
             throw new UncheckedIOException(e);
         }
         return new Path[] {board, frame};
+    }
+
+    /**
+     * Two folders of four quarter-second 16-bit mono WAV files at 8 kHz, two in each of two class folders {@code 0} and
+     * {@code 1}: sines between 300 and 600 Hz, and square waves of the same pitches.
+     *
+     * @param folder where to write
+     * @return the two folders
+     */
+    static Path[] audio(Path folder) {
+        Path sine = folder.resolve("sine");
+        Path square = folder.resolve("square");
+        int rate = 8000;
+        int n = rate / 4;
+        try {
+            for (int k = 0; k < 4; k++) {
+                String cls = Integer.toString(k % 2);
+                Files.createDirectories(sine.resolve(cls));
+                Files.createDirectories(square.resolve(cls));
+                double hz = 300 + 100 * k;
+                float[] a = new float[n];
+                float[] b = new float[n];
+                for (int i = 0; i < n; i++) {
+                    double v = Math.sin(2 * Math.PI * hz * i / rate);
+                    a[i] = (float) (0.5 * v);
+                    b[i] = v >= 0 ? 0.5f : -0.5f;
+                }
+                Files.write(sine.resolve(cls).resolve("sound-" + k + ".wav"), wav(a, rate));
+                Files.write(square.resolve(cls).resolve("sound-" + k + ".wav"), wav(b, rate));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Path[] {sine, square};
+    }
+
+    /** A 16-bit mono PCM WAV file, written by hand: the kit reads only {@code dev.nova.api}. */
+    static byte[] wav(float[] samples, int rate) {
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * samples.length)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII)).put("fmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate).putShort((short) 2)
+                .putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * samples.length);
+        for (float v : samples) {
+            b.putShort((short) Math.round(v * 32767));
+        }
+        return b.array();
     }
 
     /** A grey-scale PNG (8 bits, no interlace), written by hand: the kit reads only {@code dev.nova.api}. */

@@ -188,6 +188,15 @@ final class Harness {
         return profile().flatMap(ConformanceProfile::incompatibleSetting);
     }
 
+    /** Whether a sample is of the plugin's modality (text, image or audio). */
+    boolean isOfModality(Sample s) {
+        return switch (info.modality()) {
+            case TEXT -> s instanceof Sample.Text;
+            case IMAGE -> s instanceof Sample.Image;
+            case AUDIO -> s instanceof Sample.Audio;
+        };
+    }
+
     /** Text generation takes {@link GenerationRequest#PROMPT} and {@link GenerationRequest#LENGTH} (SPEC §4). */
     boolean isText() {
         return info.modality() == Modality.TEXT;

@@ -49,6 +49,21 @@ interface Section4Generation extends Rules {
                             + ": \"" + ((Sample.Text) s).text() + "\""));
                 }
             }
+        } else if (h.info().modality() == Modality.AUDIO) {
+            Sample.Audio first = null;
+            for (double seconds : new double[] {0.05, 0.1}) {
+                for (Sample s : h.generate(m, h.request(2, 5).with(GenerationRequest.SECONDS, seconds))) {
+                    assertTrue(s instanceof Sample.Audio, h.violation("4.2", "an audio plugin produced " + s));
+                    Sample.Audio a = (Sample.Audio) s;
+                    first = first == null ? a : first;
+                    assertEquals(first.sampleRate(), a.sampleRate(), h.violation("4.2", "audio at different rates from"
+                            + " one model: " + first + " and " + a));
+                    long expected = Math.max(1, Math.round(seconds * a.sampleRate()));
+                    assertEquals(expected, a.samples().length, h.violation("4.2", "produced " + a.samples().length
+                            + " audio samples for seconds=" + seconds + " at " + a.sampleRate() + " Hz; expected "
+                            + expected));
+                }
+            }
         } else {
             Sample.Image first = null;
             for (int count : new int[] {2, 3}) {
@@ -197,7 +212,7 @@ interface Section4Generation extends Rules {
                 List<Sample> b = h.call("4.10", what, () -> m.generate(r));
                 assertEquals(2, a == null ? -1 : a.size(), h.violation("4.10", what + " returned " + a + " for count 2"));
                 for (Sample s : a) {
-                    assertTrue(h.isText() ? s instanceof Sample.Text : s instanceof Sample.Image,
+                    assertTrue(h.isOfModality(s),
                             h.violation("4.10", what + " gave " + s + " from a " + h.info().modality() + " plugin"));
                 }
                 assertEquals(a, b, h.violation("4.10", what + " twice with seed 11 gave " + describe(a) + " then "

@@ -141,6 +141,8 @@ interface Section5Training extends Rules {
             java.util.Optional<String> vocabulary = h.vocabulary();
             h.requireFact(vocabulary.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
             data = EvaluationData.text(vocabulary.get(), folder);
+        } else if (h.info().modality() == dev.nova.api.Modality.AUDIO) {
+            data = EvaluationData.audio(folder);
         } else {
             data = EvaluationData.images(folder);
         }

@@ -71,6 +71,26 @@ public final class AudioSource {
      * @throws PluginException naming the folder or file when there is nothing to read or a file is broken
      */
     public static AudioSet read(String pluginId, String path, int rate, double holdout, long seed) {
+        AudioSet all = readAll(pluginId, path, rate);
+        List<Clip> clips = all.train();
+        List<Clip> order = new ArrayList<>(clips);
+        Collections.shuffle(order, new java.util.Random(new SplittableRandom(seed).nextLong()));
+        int held = Math.max(1, (int) Math.round(holdout * order.size()));
+        List<Clip> heldOut = order.subList(0, held);
+        List<Clip> train = new ArrayList<>(clips);
+        train.removeAll(heldOut);
+        return new AudioSet(rate, all.classes(), List.copyOf(train), List.copyOf(heldOut));
+    }
+
+    /**
+     * Reads every file, none held out (evaluating on other data: {@code nova evaluate --data}).
+     *
+     * @param pluginId for messages
+     * @param path {@code builtin:tones} or a folder of WAV files
+     * @param rate the model's sample rate
+     * @return every clip, as {@link AudioSet#train()}
+     */
+    public static AudioSet readAll(String pluginId, String path, int rate) {
         List<Clip> clips;
         List<String> classes;
         if (path.equals(TONES)) {
@@ -106,13 +126,7 @@ public final class AudioSource {
                         Resampler.resample(a.samples(), a.sampleRate(), rate)));
             }
         }
-        List<Clip> order = new ArrayList<>(clips);
-        Collections.shuffle(order, new java.util.Random(new SplittableRandom(seed).nextLong()));
-        int held = Math.max(1, (int) Math.round(holdout * order.size()));
-        List<Clip> heldOut = order.subList(0, held);
-        List<Clip> train = new ArrayList<>(clips);
-        train.removeAll(heldOut);
-        return new AudioSet(rate, classes, List.copyOf(train), List.copyOf(heldOut));
+        return new AudioSet(rate, classes, List.copyOf(clips), List.of());
     }
 
     private static String folderOf(Path root, Path file) {

@@ -1,0 +1,84 @@
+package dev.nova.audiogru;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.nova.api.CheckpointException;
+import dev.nova.api.ConformanceProfile;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.Modality;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginInfo;
+import dev.nova.api.VersionRange;
+import dev.nova.audiogru.internal.AudioGru;
+import dev.nova.audiogru.internal.AudioGruModel;
+import dev.nova.audiogru.internal.Settings;
+import dev.nova.kit.optim.TrainingCore;
+import dev.nova.kit.support.SettingsProvider;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@code audio-gru} plugin: a sample-level GRU over μ-law levels that writes audio. Constructing it and asking for
+ * {@link #info()} touches neither ND4J nor files.
+ */
+public final class AudioGruProvider extends SettingsProvider<Settings> {
+
+    /** Creates the provider; cheap. */
+    public AudioGruProvider() {
+        super(new PluginInfo(AudioGru.ID, AudioGru.VERSION, Modality.AUDIO, VersionRange.parse("[1.4,2.0)"),
+                "Sample-level GRU audio generator over 8-bit mu-law levels"), Settings::read);
+    }
+
+    private static AudioGruModel model(Settings s, ModelContext context) {
+        return new AudioGruModel(s, context, () -> s.data().read(AudioGru.ID, context));
+    }
+
+    @Override
+    protected GenerativeModel newModel(Settings s, ModelContext context) {
+        return model(s, context);
+    }
+
+    @Override
+    protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
+        return TrainingCore.restore(AudioGru.ID, payload, AudioGruModel.PAYLOAD_MAGIC, AudioGruModel.PAYLOAD_FORMATS,
+                (format, in) -> {
+                    int embedding = in.readInt();
+                    int layers = in.readInt();
+                    int hidden = in.readInt();
+                    int rate = in.readInt();
+                    if (embedding != s.embedding() || layers != s.layers() || hidden != s.hidden()
+                            || rate != s.data().sampleRate()) {
+                        throw new CheckpointException(AudioGru.ID, "checkpoint holds a model with embedding " + embedding
+                                + ", " + layers + " layers of " + hidden + " at " + rate + " Hz; the configuration asks"
+                                + " for embedding " + s.embedding() + ", " + s.layers() + " layers of " + s.hidden()
+                                + " at " + s.data().sampleRate() + " Hz");
+                    }
+                    return model(s, context);
+                });
+    }
+
+    /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */
+    @Override
+    public Optional<ConformanceProfile> conformance(Path scratch) {
+        return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
+                .withInvalidSetting("model.hidden", -1)
+                .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
+                .withGenerationOption(GenerationRequest.TEMPERATURE, 0.5, 2.0)
+                .withGenerationOption(GenerationRequest.TOP_K, 1, 4)
+                .withIncompatibleSetting("model.hidden", 16)
+                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
+    }
+
+    @Override
+    public Optional<Config> conformanceConfig(Path scratch) {
+        return Optional.of(ConfigFactory.parseString("""
+                data { path = "builtin:tones", sample-rate = 1000, holdout = 0.25 }
+                model { embedding = 8, hidden = 24 }
+                train { sequence-length = 32, batch = 8, learning-rate = 0.01 }
+                eval.batches = 2
+                generate.seconds = 0.05
+                """));
+    }
+}

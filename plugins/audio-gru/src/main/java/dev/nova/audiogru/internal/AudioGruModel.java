@@ -1,0 +1,167 @@
+package dev.nova.audiogru.internal;
+
+import dev.nova.api.EvaluationRequest;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
+import dev.nova.api.ModelContext;
+import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
+import dev.nova.kit.audio.AudioSource;
+import dev.nova.kit.audio.MuLaw;
+import dev.nova.kit.nn.Dropout;
+import dev.nova.kit.nn.TokenGru;
+import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.TrainingCore;
+import dev.nova.kit.optim.TrainingLoop;
+import dev.nova.kit.support.Options;
+import dev.nova.kit.support.Seeds;
+import dev.nova.kit.text.Corpus;
+import dev.nova.kit.text.Windows;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The audio-gru model: a GRU over the 256 μ-law levels of the audio, one level per audio sample (a SampleRNN/WaveRNN
+ * in small). Trains on random windows of {@code train.sequence-length} samples (truncated backpropagation through
+ * time: each window starts from a zero state), samples one audio sample at a time.
+ */
+public final class AudioGruModel implements TrainingCore.Holder {
+
+    /** The first bytes of every payload: "NOVAAGRU". */
+    public static final long PAYLOAD_MAGIC = 0x4e4f5641_41475255L;
+    /** The payload format this version writes. */
+    public static final int PAYLOAD_FORMAT = 1;
+    /** Every payload format this version reads. */
+    public static final int[] PAYLOAD_FORMATS = {1};
+
+    private final Settings settings;
+    private final ModelContext context;
+    private final TokenGru network;
+    private final Supplier<AudioSource.AudioSet> data;
+    private final TrainingCore training;
+    private Corpus corpus;
+
+    /**
+     * Creates a model with fresh weights (drawn from the context's seed) at step 0.
+     *
+     * @param settings the plugin's settings
+     * @param context what the host handed the model
+     * @param data the audio, read on first use
+     */
+    public AudioGruModel(Settings settings, ModelContext context, Supplier<AudioSource.AudioSet> data) {
+        this.settings = settings;
+        this.context = context;
+        this.data = data;
+        this.network = new TokenGru(MuLaw.LEVELS, settings.embedding(), settings.layers(), settings.hidden(),
+                settings.dropout(), context.seed());
+        this.training = new TrainingCore(AudioGru.ID, context.seed(), network.params(),
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
+                .declareFlops(n -> network.trainingFlops(n, settings.sequenceLength()));
+    }
+
+    /** The training levels (every training file's, one after another) and the held-out ones after them. */
+    private synchronized Corpus corpus() {
+        if (corpus == null) {
+            AudioSource.AudioSet set = data.get();
+            int[] train = levels(set.train());
+            int[] held = levels(set.heldOut());
+            if (train.length < settings.sequenceLength() + 2) {
+                throw new PluginException(AudioGru.ID, "data.path " + settings.data().path() + " holds " + train.length
+                        + " training samples at " + settings.data().sampleRate() + " Hz; train.sequence-length "
+                        + settings.sequenceLength() + " needs at least " + (settings.sequenceLength() + 2));
+            }
+            int[] all = java.util.Arrays.copyOf(train, train.length + held.length);
+            System.arraycopy(held, 0, all, train.length, held.length);
+            corpus = new Corpus(all, train.length, settings.data().path());
+        }
+        return corpus;
+    }
+
+    private static int[] levels(List<AudioSource.Clip> clips) {
+        int n = clips.stream().mapToInt(c -> c.samples().length).sum();
+        int[] out = new int[n];
+        int at = 0;
+        for (AudioSource.Clip c : clips) {
+            for (float v : c.samples()) {
+                out[at++] = MuLaw.encode(v);
+            }
+        }
+        return out;
+    }
+
+    /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
+    private TrainingLoop.Step slice(long s, int from, int to) {
+        int time = settings.sequenceLength();
+        long seed = training.seed();
+        Windows batch = Windows.random(corpus(), time, seed, s, from, to);
+        Dropout.Masks masks = settings.dropout() > 0
+                ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, s, from, to - from), time, to - from) : null;
+        return new TrainingLoop.Step(network.lossAndGradients(batch, masks), (long) time * (to - from));
+    }
+
+    @Override
+    public List<Sample> generate(GenerationRequest request) {
+        TokenGru.Snapshot weights = network.snapshot();
+        return settings.generation().generate(AudioGru.ID, request, settings.data().sampleRate(),
+                () -> weights.stepper()::step);
+    }
+
+    /**
+     * Held-out loss in nats per audio sample ({@code loss}), the same in bits ({@code bits-per-sample}), and how many
+     * samples were scored ({@code samples}).
+     */
+    @Override
+    public Map<String, Double> evaluate(EvaluationRequest request) {
+        Options.of(AudioGru.ID, request.options(), List.of());
+        int[] tokens;
+        String source;
+        if (request.data().isPresent()) {
+            source = request.data().get().toString();
+            tokens = levels(AudioSource.readAll(AudioGru.ID, source, settings.data().sampleRate()).train());
+        } else {
+            Corpus c = corpus();
+            tokens = c.heldOut();
+            source = c.source() + " (held-out files)";
+        }
+        int t = Math.min(settings.sequenceLength(), tokens.length - 1);
+        if (t < 1) {
+            throw new PluginException(AudioGru.ID, source + " is too short to evaluate: " + tokens.length + " samples");
+        }
+        int windows = Math.max(1, Math.min(tokens.length / (t + 1), settings.evalBatches() * settings.batch()));
+        int b = Math.min(settings.batch(), windows);
+        int batches = windows / b;
+        double total = 0;
+        for (int k = 0; k < batches; k++) {
+            total += network.loss(Windows.consecutive(tokens, k, t, b));
+        }
+        double nats = total / batches;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(GenerativeModel.LOSS, nats);
+        m.put("bits-per-sample", nats / Math.log(2));
+        m.put("samples", (double) batches * b * t);
+        return m;
+    }
+
+    @Override
+    public void save(OutputStream out) {
+        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+            d.writeInt(settings.embedding());
+            d.writeInt(settings.layers());
+            d.writeInt(settings.hidden());
+            d.writeInt(settings.data().sampleRate());
+        });
+    }
+
+    @Override
+    public TrainingCore training() {
+        return training;
+    }
+
+    /** The context the model was made with. */
+    ModelContext context() {
+        return context;
+    }
+}
