@@ -142,7 +142,32 @@ public final class AudioGruModel implements TrainingCore.Holder {
         m.put(GenerativeModel.LOSS, nats);
         m.put("bits-per-sample", nats / Math.log(2));
         m.put("samples", (double) batches * b * t);
+        m.put("unigram-bits-per-sample", unigramBits(tokens, batches * b, t));
         return m;
+    }
+
+    /**
+     * The baseline: bits per sample of the scored samples under the training data's level frequencies (add-one
+     * smoothed), the best a model that ignores what came before can do.
+     */
+    private double unigramBits(int[] tokens, int windows, int t) {
+        Corpus c = corpus();
+        double[] counts = new double[MuLaw.LEVELS];
+        java.util.Arrays.fill(counts, 1);
+        int[] all = c.tokens();
+        for (int i = 0; i < c.trainEnd(); i++) {
+            counts[all[i]]++;
+        }
+        double total = c.trainEnd() + MuLaw.LEVELS;
+        double bits = 0;
+        long n = 0;
+        for (int w = 0; w < windows; w++) {
+            for (int i = 1; i <= t; i++) {                        // the labels the model was scored on
+                bits -= Math.log(counts[tokens[w * (t + 1) + i]] / total) / Math.log(2);
+                n++;
+            }
+        }
+        return bits / n;
     }
 
     @Override
