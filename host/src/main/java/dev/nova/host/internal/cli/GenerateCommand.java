@@ -62,6 +62,10 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--prompt-wav", paramLabel = "FILE", description = "Audio models: a WAV file every sample continues.")
     Path promptWav;
 
+    @Option(names = "--spectrogram", paramLabel = "FILE", description = "Audio models: also draw the first sample's"
+            + " spectrogram as a PNG.")
+    Path spectrogram;
+
     @Option(names = "--out", paramLabel = "FILE",
             description = "Image models: the PNG grid to write (default samples.png); audio models: the WAV file, samples"
                     + " half a second apart (default samples.wav).")
@@ -115,7 +119,7 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         }
         nova.component(Invocation.read(checkpoint, pluginPath.get())).sampler()
                 .generate(new GenerationRequest(count, seed, options, GenerationListener.NONE), out,
-                        Optional.ofNullable(each), raw);
+                        Optional.ofNullable(each), raw, Optional.ofNullable(spectrogram));
         return 0;
     }
 

@@ -52,6 +52,21 @@ public final class Sampler {
      * @throws OutputClosedException as soon as standard output is closed by its reader
      */
     public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir, boolean raw) {
+        return generate(request, gridFile, eachDir, raw, Optional.empty());
+    }
+
+    /**
+     * Generates samples, and for an audio model also draws the first sample's spectrogram.
+     *
+     * @param request what to generate
+     * @param gridFile where image grids or audio go (null: samples.png or samples.wav)
+     * @param eachDir where single samples go, if wanted
+     * @param raw text as it is
+     * @param spectrogram where the first audio sample's spectrogram (PNG) goes, if wanted
+     * @return the samples
+     */
+    public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir, boolean raw,
+                                 Optional<Path> spectrogram) {
         boolean text = plan.info().modality() == Modality.TEXT;
         if (!text) {
             Images.encodeInMemory();
@@ -76,6 +91,10 @@ public final class Sampler {
                 stream.finish(samples);
             } else if (plan.info().modality() == Modality.AUDIO) {
                 writeSounds(Sounds.of(samples), gridFile == null ? Path.of("samples.wav") : gridFile, eachDir);
+                if (spectrogram.isPresent() && !Sounds.of(samples).isEmpty()) {
+                    Images.writeOne(Sounds.spectrogram(Sounds.of(samples).get(0)), spectrogram.get(), true);
+                    terminal.err().println("nova: wrote the first sample's spectrogram to " + spectrogram.get());
+                }
             } else {
                 writeImages(Images.of(samples), gridFile == null ? Path.of("samples.png") : gridFile, eachDir);
             }

@@ -70,6 +70,49 @@ public final class Sounds {
         return out.toByteArray();
     }
 
+    /**
+     * A spectrogram as an image: time left to right, frequency bottom to top (0 to the Nyquist frequency), brightness
+     * the magnitude in decibels over an 80 dB range below the loudest bin. Short-time Fourier transforms (commons-math3)
+     * of 256-sample Hann windows every 64 samples.
+     *
+     * @param audio the sound
+     * @return a grey-scale image, one column per window, 128 rows
+     */
+    public static Sample.Image spectrogram(Sample.Audio audio) {
+        int size = 256;
+        int hop = 64;
+        int bins = size / 2;
+        float[] x = audio.samples();
+        int columns = Math.max(1, (x.length - size) / hop + 1);
+        double[][] db = new double[columns][bins];
+        double max = -Double.MAX_VALUE;
+        org.apache.commons.math3.transform.FastFourierTransformer fft =
+                new org.apache.commons.math3.transform.FastFourierTransformer(
+                        org.apache.commons.math3.transform.DftNormalization.STANDARD);
+        double[] frame = new double[size];
+        for (int c = 0; c < columns; c++) {
+            for (int i = 0; i < size; i++) {
+                int at = c * hop + i;
+                double hann = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (size - 1));
+                frame[i] = at < x.length ? x[at] * hann : 0;
+            }
+            org.apache.commons.math3.complex.Complex[] f = fft.transform(frame,
+                    org.apache.commons.math3.transform.TransformType.FORWARD);
+            for (int k = 0; k < bins; k++) {
+                db[c][k] = 20 * Math.log10(f[k].abs() + 1e-9);
+                max = Math.max(max, db[c][k]);
+            }
+        }
+        float[] pixels = new float[columns * bins];
+        for (int c = 0; c < columns; c++) {
+            for (int k = 0; k < bins; k++) {
+                double v = (db[c][k] - (max - 80)) / 80;
+                pixels[(bins - 1 - k) * columns + c] = (float) Math.max(0, Math.min(1, v));
+            }
+        }
+        return new Sample.Image(columns, bins, pixels);
+    }
+
     /** Writes samples into one WAV file, atomically. */
     static void write(List<Sample.Audio> sounds, Path file, boolean removeOnSignal) {
         AtomicFiles.write(wav(sounds), file, removeOnSignal);

@@ -39,6 +39,26 @@ class SoundsTests {
     }
 
     @Test
+    void aSpectrogramShowsASineAtItsFrequency() {
+        float[] x = new float[8000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.5 * Math.sin(2 * Math.PI * 1000 * i / 8000.0));
+        }
+        Sample.Image s = Sounds.spectrogram(new Sample.Audio(8000, x));
+        assertEquals(128, s.height());
+        assertEquals((8000 - 256) / 64 + 1, s.width());
+        int column = s.width() / 2;
+        int brightest = 0;
+        for (int row = 0; row < s.height(); row++) {
+            if (s.pixels()[row * s.width() + column] > s.pixels()[brightest * s.width() + column]) {
+                brightest = row;
+            }
+        }
+        assertEquals(127 - 32, brightest, "1000 Hz is bin 32 of 128 up to 4000 Hz, drawn from the bottom");
+        assertTrue(s.pixels()[10 * s.width() + column] < 0.3f, "far from the tone: dark");
+    }
+
+    @Test
     void whatIsNotAudioIsAUsageErrorNamingTheFile() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.wav"), "not audio at all");
         UsageException e = assertThrows(UsageException.class, () -> Sounds.read(text, "--prompt-wav"));
