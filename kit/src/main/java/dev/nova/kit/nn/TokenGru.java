@@ -1,5 +1,7 @@
 package dev.nova.kit.nn;
 
+import dev.nova.kit.support.Seeds;
+import dev.nova.kit.text.Corpus;
 import dev.nova.kit.text.Windows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -99,6 +101,60 @@ public final class TokenGru {
      */
     public double lossAndGradients(Windows w, Dropout.Masks masks) {
         return crossEntropy(w, masks, true);
+    }
+
+    /**
+     * Forward and backward on windows {@code [from, to)} of step {@code step}'s batch of random windows of the
+     * corpus's training head; each window's offset and dropout masks are pure functions of the seed, the step and the
+     * window's index, so resume is exact and data-parallel slices add up to the batch.
+     *
+     * @param corpus the tokens
+     * @param time window length
+     * @param dropout dropout between GRU layers (0: none)
+     * @param seed the run's seed
+     * @param step the step
+     * @param from the slice's first window
+     * @param to the window after its last
+     * @return the mean loss in nats per token; the gradients land in {@link #params()}
+     */
+    public double trainSlice(Corpus corpus, int time, double dropout, long seed, long step, int from, int to) {
+        Windows batch = Windows.random(corpus, time, seed, step, from, to);
+        Dropout.Masks masks = dropout > 0
+                ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, step, from, to - from), time, to - from) : null;
+        return lossAndGradients(batch, masks);
+    }
+
+    /**
+     * A held-out loss: consecutive, non-overlapping windows of {@code time + 1} tokens (fewer when the tokens are
+     * short), at most {@code maxBatches} batches of {@code batch}.
+     *
+     * @param tokens the held-out tokens, at least 2
+     * @param time window length
+     * @param batch windows per batch
+     * @param maxBatches most batches
+     * @return the mean loss and what was scored
+     */
+    public HeldOut heldOutLoss(int[] tokens, int time, int batch, int maxBatches) {
+        int t = Math.min(time, tokens.length - 1);
+        int windows = Math.min(tokens.length / (t + 1), maxBatches * batch);
+        int b = Math.min(batch, windows);
+        int batches = windows / b;
+        double total = 0;
+        for (int k = 0; k < batches; k++) {
+            total += loss(Windows.consecutive(tokens, k, t, b));
+        }
+        return new HeldOut(total / batches, (long) batches * b * t, batches * b, t);
+    }
+
+    /**
+     * What {@link #heldOutLoss} scored.
+     *
+     * @param meanNats mean negative log-likelihood per token
+     * @param tokens tokens scored
+     * @param windows windows scored (window {@code w} starts at {@code w·(time+1)})
+     * @param time tokens scored per window
+     */
+    public record HeldOut(double meanNats, long tokens, int windows, int time) {
     }
 
     /**

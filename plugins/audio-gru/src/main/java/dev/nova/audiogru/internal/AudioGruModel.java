@@ -8,15 +8,12 @@ import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
 import dev.nova.kit.audio.AudioSource;
 import dev.nova.kit.audio.MuLaw;
-import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.nn.TokenGru;
 import dev.nova.kit.optim.Adam;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.support.Options;
-import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.Corpus;
-import dev.nova.kit.text.Windows;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,11 +92,8 @@ public final class AudioGruModel implements TrainingCore.Holder {
     /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
     private TrainingLoop.Step slice(long s, int from, int to) {
         int time = settings.sequenceLength();
-        long seed = training.seed();
-        Windows batch = Windows.random(corpus(), time, seed, s, from, to);
-        Dropout.Masks masks = settings.dropout() > 0
-                ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, s, from, to - from), time, to - from) : null;
-        return new TrainingLoop.Step(network.lossAndGradients(batch, masks), (long) time * (to - from));
+        return new TrainingLoop.Step(network.trainSlice(corpus(), time, settings.dropout(), training.seed(), s, from,
+                to), (long) time * (to - from));
     }
 
     @Override
@@ -126,23 +120,16 @@ public final class AudioGruModel implements TrainingCore.Holder {
             tokens = c.heldOut();
             source = c.source() + " (held-out files)";
         }
-        int t = Math.min(settings.sequenceLength(), tokens.length - 1);
-        if (t < 1) {
+        if (tokens.length < 2) {
             throw new PluginException(AudioGru.ID, source + " is too short to evaluate: " + tokens.length + " samples");
         }
-        int windows = Math.max(1, Math.min(tokens.length / (t + 1), settings.evalBatches() * settings.batch()));
-        int b = Math.min(settings.batch(), windows);
-        int batches = windows / b;
-        double total = 0;
-        for (int k = 0; k < batches; k++) {
-            total += network.loss(Windows.consecutive(tokens, k, t, b));
-        }
-        double nats = total / batches;
+        TokenGru.HeldOut held = network.heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
+                settings.evalBatches());
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put(GenerativeModel.LOSS, nats);
-        m.put("bits-per-sample", nats / Math.log(2));
-        m.put("samples", (double) batches * b * t);
-        m.put("unigram-bits-per-sample", unigramBits(tokens, batches * b, t));
+        m.put(GenerativeModel.LOSS, held.meanNats());
+        m.put("bits-per-sample", held.meanNats() / Math.log(2));
+        m.put("samples", (double) held.tokens());
+        m.put("unigram-bits-per-sample", unigramBits(tokens, held.windows(), held.time()));
         return m;
     }
 

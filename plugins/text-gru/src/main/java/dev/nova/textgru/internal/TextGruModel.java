@@ -4,17 +4,14 @@ import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.ModelContext;
 import dev.nova.api.Sample;
-import dev.nova.kit.nn.Dropout;
 import dev.nova.kit.nn.TokenGru;
 import dev.nova.kit.optim.Adam;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.support.Options;
-import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
-import dev.nova.kit.text.Windows;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +61,8 @@ public final class TextGruModel implements TrainingCore.Holder {
      */
     private TrainingLoop.Step slice(long s, int from, int to) {
         int time = settings.sequenceLength();
-        long seed = training.seed();
-        Windows batch = Windows.random(text.get(vocabulary), time, seed, s, from, to);
-        Dropout.Masks masks = settings.dropout() > 0
-                ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, s, from, to - from), time, to - from) : null;
-        return new TrainingLoop.Step(network.lossAndGradients(batch, masks), (long) time * (to - from));
+        return new TrainingLoop.Step(network.trainSlice(text.get(vocabulary), time, settings.dropout(),
+                training.seed(), s, from, to), (long) time * (to - from));
     }
 
     @Override
@@ -81,15 +75,9 @@ public final class TextGruModel implements TrainingCore.Holder {
     public Map<String, Double> evaluate(EvaluationRequest request) {
         Options.of(TextGru.ID, request.options(), List.of());
         int[] tokens = text.heldOutOr(request.data(), vocabulary, 2).tokens();
-        int t = Math.min(settings.sequenceLength(), tokens.length - 1);
-        int windows = Math.min(tokens.length / (t + 1), settings.evalBatches() * settings.batch());
-        int b = Math.min(settings.batch(), windows);
-        int batches = windows / b;
-        double total = 0;
-        for (int k = 0; k < batches; k++) {
-            total += network.loss(Windows.consecutive(tokens, k, t, b));
-        }
-        return TextMetrics.of(total / batches, (long) batches * b * t);
+        TokenGru.HeldOut held = network.heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
+                settings.evalBatches());
+        return TextMetrics.of(held.meanNats(), held.tokens());
     }
 
     @Override
