@@ -19,7 +19,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * The page {@code nova serve} serves at {@code /}, in Debian's headless Chromium through Selenium: text streams into
  * the page and equals what {@code nova generate} prints for the same prompt, length, temperature and seed; Stop ends a
- * long generation and frees the server's worker; a class-conditional image model fills the grid with decoded images.
+ * long generation and frees the server's worker; a class-conditional image model fills the grid with decoded images;
+ * an audio model gives players whose WAV files the browser decodes to the requested length.
  * Screenshots go to {@code dist/target/serve-screenshots}. Skipped, saying why, without the browser.
  */
 class ServePageBrowserIT {
@@ -41,18 +42,24 @@ class ServePageBrowserIT {
                 "--set", "nova.train.steps=10", "--set", "nova.train.eval-every=10", "--set", "nova.train.samples=0",
                 "--set", "plugins.image-gru.model.hidden=16", "--set", "plugins.image-gru.eval.images=40");
         assertEquals(0, i.code(), i.err());
+        Path sound = dir.resolve("tones");
+        LauncherIT.Run a = LauncherIT.novaIn(dir, "train", "--plugin", "audio-gru", "--run-dir", sound.toString(),
+                "--set", "plugins.audio-gru.data.sample-rate=4000", "--set", "plugins.audio-gru.model.hidden=16",
+                "--set", "plugins.audio-gru.train.sequence-length=32", "--set", "nova.train.steps=5",
+                "--set", "nova.train.eval-every=5", "--set", "nova.train.samples=0");
+        assertEquals(0, a.code(), a.err());
         LauncherIT.Run g = LauncherIT.novaIn(dir, "generate", text.toString(), "--prompt", "And God said", "--length",
                 "80", "--temperature", "0.8", "--seed", "11");
         assertEquals(0, g.code(), g.err());
 
         Path shots = Files.createDirectories(Path.of("target", "serve-screenshots"));
         try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--max-tokens", "10000000",
-                "poems=" + text, "shapes=" + image)) {
+                "poems=" + text, "shapes=" + image, "tones=" + sound)) {
             ChromeDriver browser = Chromium.start(1100, 1300);
             try {
                 Wait wait = new Wait(browser);
                 browser.get(s.url);
-                wait.until(b -> b.findElement(By.id("status")).getText().equals("2 models"));
+                wait.until(b -> b.findElement(By.id("status")).getText().equals("3 models"));
 
                 choose(browser, "model", "poems");
                 set(browser, "prompt", "And God said");
@@ -92,6 +99,24 @@ class ServePageBrowserIT {
                 }
                 assertFalse(browser.findElement(By.id("prompt")).isDisplayed(), "text fields hidden for images");
                 Files.write(shots.resolve("images.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+                // An audio model: players whose WAV the browser decodes to the requested length.
+                choose(browser, "model", "tones");
+                assertFalse(browser.findElement(By.id("count")).isDisplayed(), "image fields hidden for audio");
+                set(browser, "seconds", "0.5");
+                set(browser, "sounds", "2");
+                browser.findElement(By.id("go")).click();
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("Done"));
+                List<WebElement> players = browser.findElements(By.cssSelector("#sounds-out audio"));
+                assertEquals(2, players.size());
+                for (WebElement player : players) {
+                    wait.until(b -> ((Number) ((JavascriptExecutor) b).executeScript("return arguments[0].readyState",
+                            player)).intValue() >= 1);
+                    Object duration = ((JavascriptExecutor) browser).executeScript("return arguments[0].duration",
+                            player);
+                    assertEquals(0.5, ((Number) duration).doubleValue(), 0.01, "a decoded 0.5 s WAV");
+                }
+                Files.write(shots.resolve("audio.png"), browser.getScreenshotAs(OutputType.BYTES));
                 Chromium.noConsoleErrors(browser);
             } finally {
                 browser.quit();

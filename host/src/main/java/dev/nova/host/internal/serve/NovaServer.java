@@ -245,7 +245,8 @@ public final class NovaServer implements AutoCloseable {
         String type = name.endsWith(".html") ? "text/html; charset=utf-8"
                 : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
         reply.exchange().getResponseHeaders().set("Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+                "default-src 'self'; img-src 'self' data:; media-src 'self' data:; object-src 'none'; base-uri 'none';"
+                        + " frame-ancestors 'none'");
         reply.exchange().getResponseHeaders().set("Cache-Control", "no-cache");
         reply.send(200, type, body);
     }

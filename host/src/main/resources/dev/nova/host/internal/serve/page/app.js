@@ -53,8 +53,10 @@ function showModel() {
     return;
   }
   const image = m.nova.modality === 'image';
-  $('text-fields').hidden = image;
+  const audio = m.nova.modality === 'audio';
+  $('text-fields').hidden = image || audio;
   $('image-fields').hidden = !image;
+  $('audio-fields').hidden = !audio;
   $('about').textContent = m.nova.plugin + ' ' + m.nova.version + ', ' + m.nova.modality + ', trained '
     + m.nova.step + ' steps; ' + m.nova.workers + (m.nova.workers === 1 ? ' worker' : ' workers');
   $('class').replaceChildren(new Option(m.nova.conditional ? '(any)' : '(unconditional)', ''),
@@ -70,6 +72,12 @@ function request() {
   const seed = $('seed').value;
   if (seed !== '') {
     body.seed = Number(seed);
+  }
+  if (m.nova.modality === 'audio') {
+    body.n = Number($('sounds').value);
+    body.options.seconds = Number($('seconds').value);
+    body.options.temperature = Number($('audio-temperature').value);
+    return body;
   }
   if (m.nova.modality === 'image') {
     body.n = Number($('count').value);
@@ -102,6 +110,7 @@ async function generate(event) {
   $('error').textContent = '';
   $('output').textContent = '';
   $('grid').replaceChildren();
+  $('sounds-out').replaceChildren();
   const body = request();
   controller = new AbortController();
   $('go').disabled = true;
@@ -119,6 +128,15 @@ async function generate(event) {
         $('output').textContent = body.options.prompt;
       }
       await stream(response);
+    } else if (current().nova.modality === 'audio') {
+      const result = await response.json();
+      $('sounds-out').replaceChildren(...result.samples.map((s, i) => {
+        const player = document.createElement('audio');
+        player.controls = true;
+        player.src = 'data:audio/wav;base64,' + s.wav;
+        player.title = 'sound ' + (i + 1) + ': ' + s.seconds.toFixed(2) + ' s at ' + s.sample_rate + ' Hz';
+        return player;
+      }));
     } else {
       const result = await response.json();
       $('grid').replaceChildren(...result.samples.map((s, i) => {
