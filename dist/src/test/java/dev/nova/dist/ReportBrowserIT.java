@@ -16,7 +16,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * {@code nova report} in a real browser (Debian's headless Chromium through Selenium): a text run, an image run and two
+ * {@code nova report} in a real browser (Debian's headless Chromium through Selenium): a text run, an image run, an
+ * audio run (its WAV samples play: the browser decodes them to their length) and two
  * runs compared render with no console error, every chart has a point per record, every image decodes; a screenshot of
  * each page is kept in {@code dist/target/report-screenshots}. Skipped, saying why, where the browser is not
  * installed ({@code .ci/run} installs it).
@@ -62,12 +63,28 @@ class ReportBrowserIT {
         Path image = train("image", "vae", "--set", "plugins.vae.data.path=builtin:shapes", "--set",
                 "plugins.vae.data.image-size=12", "--set", "plugins.vae.model.encoder=[32]", "--set",
                 "plugins.vae.model.latent=4", "--set", "nova.train.samples=4", "--set", "plugins.vae.eval.images=40");
+        Path sound = train("sound", "audio-gru", "--set", "plugins.audio-gru.data.sample-rate=4000", "--set",
+                "plugins.audio-gru.model.hidden=16", "--set", "plugins.audio-gru.train.sequence-length=32", "--set",
+                "plugins.audio-gru.generate.seconds=0.25", "--set", "nova.train.samples=1");
 
         ChromeDriver browser = Chromium.start(1200, 1600);
         try {
             Path shots = Files.createDirectories(Path.of("target", "report-screenshots"));
             check(browser, report("text", a), a, shots);
             check(browser, report("image", image), image, shots);
+            check(browser, report("sound", sound), sound, shots);
+            List<WebElement> players = browser.findElements(By.tagName("audio"));
+            assertEquals(2, players.size(), "a player per evaluation's sample");
+            for (WebElement player : players) {
+                long end = System.nanoTime() + 60_000_000_000L;
+                while (((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].readyState",
+                        player)).intValue() < 1) {
+                    assertTrue(System.nanoTime() < end, "the WAV did not load in 60 s");
+                    Thread.sleep(50);
+                }
+                Object duration = ((JavascriptExecutor) browser).executeScript("return arguments[0].duration", player);
+                assertEquals(0.25, ((Number) duration).doubleValue(), 0.01, "a decoded 0.25 s WAV");
+            }
             Path compared = report("compared", a, b);
             browser.get(compared.toUri().toString());
             List<WebElement> charts = browser.findElements(By.cssSelector("#comparison svg.chart"));

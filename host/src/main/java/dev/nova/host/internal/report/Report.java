@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * {@code nova report RUN [RUN...]}: one self-contained HTML file per call, readable without a network or JavaScript:
  * inline SVG charts (training and held-out loss, throughput, each metric over the evaluations), each evaluation's
- * samples (text, and PNG grids as data URIs), the gates of each run against its last evaluation, the effective
+ * samples (text, PNG grids and WAV files as data URIs), the gates of each run against its last evaluation, the effective
  * configuration with origins, and the provenance and lineage of the latest checkpoint. Several runs are overlaid in
  * the charts and compared in one table.
  */
@@ -121,7 +121,11 @@ public final class Report {
         r.samples().forEach((step, file) -> {
             b.append("<figure class=\"sample\"><figcaption>step ").append(step).append("</figcaption>");
             try {
-                if (file.toString().endsWith(".png")) {
+                if (file.toString().endsWith(".wav")) {
+                    b.append("<audio controls title=\"samples at step ").append(step)
+                            .append("\" src=\"data:audio/wav;base64,")
+                            .append(Base64.getEncoder().encodeToString(Files.readAllBytes(file))).append("\"></audio>");
+                } else if (file.toString().endsWith(".png")) {
                     b.append("<img alt=\"samples at step ").append(step).append("\" src=\"data:image/png;base64,")
                             .append(Base64.getEncoder().encodeToString(Files.readAllBytes(file))).append("\">");
                 } else {

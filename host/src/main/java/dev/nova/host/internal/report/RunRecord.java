@@ -90,7 +90,7 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
             try (Stream<Path> files = Files.list(sampleDir)) {
                 files.forEach(f -> {
                     String n = f.getFileName().toString();
-                    if (n.matches("step-\\d+\\.(txt|png)")) {
+                    if (n.matches("step-\\d+\\.(txt|png|wav)")) {
                         samples.put(Long.parseLong(n.substring(5, n.indexOf('.'))), f);
                     }
                 });
