@@ -266,7 +266,9 @@ class ServeIT {
             assertEquals("[DONE]", last, "the stream in flight finished");
             assertTrue(chars >= 29_000, "the whole stream arrived: " + chars);
             assertTrue(s.process.waitFor(120, TimeUnit.SECONDS));
-            assertTrue(s.stderr().contains("nova: serve: stopping; 1 requests in flight"), s.stderr());
+            // The stream, and any health check the poll above still had open when the signal came.
+            assertTrue(s.stderr().matches("(?s).*nova: serve: stopping; [12] requests? in flight may take up to 170 s.*"),
+                    s.stderr());
             assertThrows(java.io.IOException.class, () -> s.get("/healthz"), "no one listens once it stopped");
         }
     }

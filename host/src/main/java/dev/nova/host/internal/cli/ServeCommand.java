@@ -111,8 +111,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            nova.terminal.err().println("nova: serve: stopping; " + server.inFlight() + " requests in flight may take"
-                    + " up to " + grace + " s to finish");
+            int inFlight = server.inFlight();
+            nova.terminal.err().println("nova: serve: stopping; " + inFlight + (inFlight == 1 ? " request" : " requests")
+                    + " in flight may take up to " + grace + " s to finish");
             server.close();
             nova.terminal.err().println("nova: serve: stopped");
             stopped.countDown();
