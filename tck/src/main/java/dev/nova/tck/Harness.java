@@ -61,6 +61,11 @@ final class Harness {
     static final double PARALLEL_TOLERANCE = 1e-5;
     /** Rule 4.1's counts: one, the first few, and more than a small batch. */
     static final int[] COUNTS = {1, 2, 3, 7};
+    /**
+     * How far an audio sample's start may be from its prompt (rule 4.11): a plugin may return the prompt as its model
+     * quantised it; 8-bit μ-law's largest error is 0.022.
+     */
+    static final double PROMPT_TOLERANCE = 0.03;
     /** Rule 4.2's text lengths: nothing, one character, the usual, and a longer one. */
     static final int[] LENGTHS = {0, 1, SAMPLE_LENGTH, 41};
     /** Rule 7.1: threads that generate at once, more than the cores, so that calls interleave as well as overlap. */

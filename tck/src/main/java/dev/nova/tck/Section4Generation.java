@@ -78,11 +78,31 @@ interface Section4Generation extends Rules {
         }
     }
 
+    /**
+     * Image pixels are finite and in [0,1]; a second of audio is made without a value outside [-1,1] (the {@link
+     * Sample.Audio} constructor refuses one, so the rule names that refusal rather than the undocumented exception).
+     */
     @Test
-    default void required_spec4_3_pixelsAreWithinZeroAndOne() {
+    default void required_spec4_3_valuesAreWithinTheirRange() {
         Harness h = harness();
-        applicableOnlyIf(h.info().modality() == Modality.IMAGE, "not an image plugin");
-        for (Sample s : h.generate(h.warm(), h.request(3, 5))) {
+        applicableOnlyIf(h.info().modality() != Modality.TEXT, "not an image or audio plugin");
+        GenerativeModel m = h.warm();
+        if (h.info().modality() == Modality.AUDIO) {
+            GenerationRequest r = h.request(2, 5).with(GenerationRequest.SECONDS, 1.0);
+            h.call("4.3", "generate 1 second of audio", () -> {
+                try {
+                    return m.generate(r);
+                } catch (IllegalArgumentException e) {
+                    if (String.valueOf(e.getMessage()).startsWith("Audio samples are finite and in [-1, 1]")) {
+                        throw new AssertionError(h.violation("4.3", "generating 1 second of audio made a value outside"
+                                + " [-1,1], which Sample.Audio refused: " + e.getMessage()), e);
+                    }
+                    throw e;
+                }
+            });
+            return;
+        }
+        for (Sample s : h.generate(m, h.request(3, 5))) {
             float[] p = ((Sample.Image) s).pixels();
             for (int k = 0; k < p.length; k++) {
                 float v = p[k];
@@ -222,5 +242,57 @@ interface Section4Generation extends Rules {
             assertTrue(effect, h.violation("4.10", "option " + o.getKey() + " = " + o.getValue() + " gave the samples of"
                     + " the request without it: an accepted option has no effect"));
         }
+    }
+
+    /**
+     * Audio plugins continue a prompt (API 1.4, {@link GenerationRequest#PROMPT_AUDIO}) given at their own rate:
+     * each sample starts with the prompt, then has {@code round(seconds × rate)} more values, and the continuation
+     * depends on the prompt (two prompts that end differently, with the same seed, give different continuations).
+     */
+    @Test
+    default void required_spec4_11_anAudioPromptIsContinued() {
+        Harness h = harness();
+        applicableOnlyIf(h.info().modality() == Modality.AUDIO, "not an audio plugin");
+        GenerativeModel m = h.warm();
+        List<Sample> probe = h.generate(m, h.request(1, 5).with(GenerationRequest.SECONDS, 0.05));
+        assertTrue(probe.size() == 1 && probe.get(0) instanceof Sample.Audio, h.violation("4.2",
+                "an audio plugin produced " + describe(probe)));
+        int rate = ((Sample.Audio) probe.get(0)).sampleRate();
+        // A tone of period 8 samples, 0.6 loud, that ends at its trough; its negation ends at its crest.
+        int length = 8 * Math.max(2, (int) Math.round(0.02 * rate / 8));
+        float[][] prompts = new float[2][length];
+        for (int k = 0; k < length; k++) {
+            prompts[0][k] = (float) (0.6 * Math.sin(2 * Math.PI * (k - 1) / 8));
+            prompts[1][k] = -prompts[0][k];
+        }
+        long more = Math.max(1, Math.round(0.05 * rate));
+        List<List<float[]>> continuations = new java.util.ArrayList<>();
+        for (float[] prompt : prompts) {
+            GenerationRequest r = h.request(3, 5).with(GenerationRequest.SECONDS, 0.05)
+                    .with(GenerationRequest.PROMPT_AUDIO, new Sample.Audio(rate, prompt));
+            List<float[]> after = new java.util.ArrayList<>();
+            for (Sample s : h.call("4.11", "generate with a prompt of " + length + " samples at " + rate + " Hz",
+                    () -> m.generate(r))) {
+                assertTrue(s instanceof Sample.Audio a && a.sampleRate() == rate, h.violation("4.11", "a prompt at "
+                        + rate + " Hz gave " + s));
+                float[] v = ((Sample.Audio) s).samples();
+                assertEquals(length + more, v.length, h.violation("4.11", "a prompt of " + length + " samples and"
+                        + " seconds=0.05 gave " + v.length + " samples; expected the prompt and " + more + " more"));
+                for (int k = 0; k < length; k++) {
+                    if (!(Math.abs(v[k] - prompt[k]) <= Harness.PROMPT_TOLERANCE)) {
+                        fail(h.violation("4.11", "sample value " + k + " is " + v[k] + " where the prompt has "
+                                + prompt[k] + ": the sample does not start with the prompt"));
+                    }
+                }
+                after.add(java.util.Arrays.copyOfRange(v, length, v.length));
+            }
+            continuations.add(after);
+        }
+        boolean differ = false;
+        for (int i = 0; i < continuations.get(0).size(); i++) {
+            differ |= !java.util.Arrays.equals(continuations.get(0).get(i), continuations.get(1).get(i));
+        }
+        assertTrue(differ, h.violation("4.11", "two prompts that end differently gave the same continuations with the"
+                + " same seed: the generation does not continue the prompt"));
     }
 }

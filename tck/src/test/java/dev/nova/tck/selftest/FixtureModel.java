@@ -29,8 +29,8 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The fixture model: bigram logits (text: next character given the previous one) or per-pixel logits (image),
- * fitted to fixed data by gradient descent.
+ * The fixture model: bigram logits (text: next character given the previous one; audio: next level given the
+ * previous one, see {@link FixtureAudio}) or per-pixel logits (image), fitted to fixed data by gradient descent.
  */
 final class FixtureModel implements GenerativeModel {
 
@@ -70,7 +70,8 @@ final class FixtureModel implements GenerativeModel {
     private static double[] cachedGrad;
 
     FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed) {
-        this(id, exceptionId, modality, flaw, config, seed, VOCABULARY);
+        this(id, exceptionId, modality, flaw, config, seed,
+                modality == Modality.AUDIO ? FixtureAudio.LEVELS : VOCABULARY);
     }
 
     FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed, String known) {
@@ -94,15 +95,20 @@ final class FixtureModel implements GenerativeModel {
         this.clip = config.hasPath("gradient-clip") ? config.getDouble("gradient-clip") : 0;
         this.warmup = config.hasPath("warmup-steps") ? config.getLong("warmup-steps") : 0;
         this.decay = config.hasPath("decay-steps") ? config.getLong("decay-steps") : 0;
-        this.text = trainingText(exceptionId, config);
+        this.text = modality == Modality.AUDIO ? FixtureAudio.TONE : trainingText(exceptionId, config);
         StringBuilder v = new StringBuilder(known);
         text.chars().filter(c -> v.indexOf(String.valueOf((char) c)) < 0).forEach(c -> v.append((char) c));
         this.vocabulary = v.toString();
-        this.logits = new double[modality == Modality.TEXT ? vocabulary.length() * vocabulary.length() : SIDE * SIDE];
+        this.logits = new double[tokens() ? vocabulary.length() * vocabulary.length() : SIDE * SIDE];
         Random r = new Random(seed);
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) (r.nextGaussian() * 0.5);
         }
+    }
+
+    /** Whether the model is a bigram over tokens: characters (text) or levels (audio). */
+    private boolean tokens() {
+        return modality != Modality.IMAGE;
     }
 
     /** The text of {@code text-file} when it is set, else the built-in text. */
@@ -230,7 +236,7 @@ final class FixtureModel implements GenerativeModel {
         if (flaw == Flaw.STATIC_STEP_CACHE) {
             synchronized (FixtureModel.class) {
                 if (cachedStep == step && cachedGrad != null && cachedGrad.length == logits.length) {
-                    position += modality == Modality.TEXT ? batch : 1;
+                    position += tokens() ? batch : 1;
                     update(cachedGrad.clone(), step, true);
                     return cachedLoss;
                 }
@@ -238,7 +244,7 @@ final class FixtureModel implements GenerativeModel {
         }
         double[] grad = new double[logits.length];
         double loss = 0;
-        if (modality == Modality.TEXT) {
+        if (tokens()) {
             int v = vocabulary.length();
             for (int b = 0; b < batch; b++) {
                 int prev = vocabulary.indexOf(text.charAt((int) (position % text.length())));
@@ -330,7 +336,7 @@ final class FixtureModel implements GenerativeModel {
             }
             if (flaw != Flaw.SKIPS_PROGRESS_EVENTS || step % 2 == 0) {
                 listener.onStep(StepEvent.of(flaw == Flaw.EVENTS_RESTART ? done : step, loss,
-                        modality == Modality.TEXT ? batch : 1));
+                        tokens() ? batch : 1));
             }
         }
         return new TrainingResult(done, request.cancellation().isCancelled());
@@ -393,6 +399,9 @@ final class FixtureModel implements GenerativeModel {
         long seed = flaw == Flaw.IGNORES_SEED ? 0 : flaw == Flaw.SHARED_RANDOM ? request.seed() + generations++ : request.seed();
         int count = flaw == Flaw.ONE_SAMPLE_SHORT ? request.count() - 1
                 : flaw == Flaw.CAPS_COUNT_AT_FOUR ? Math.min(4, request.count()) : request.count();
+        if (modality == Modality.AUDIO) {
+            return FixtureAudio.generate(exceptionId, flaw, request, seed, count, temperature, this::softmax);
+        }
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
             Random r = new Random(flaw == Flaw.SAME_DRAW_PER_SAMPLE ? seed * 1_000_003L : seed * 1_000_003L + s);
@@ -448,16 +457,15 @@ final class FixtureModel implements GenerativeModel {
                             + " characters outside the vocabulary");
                 }
             }
-            for (int i = 0; i < text.length(); i++) {
-                int prev = vocabulary.indexOf(text.charAt(i));
-                int next = vocabulary.indexOf(text.charAt((i + 1) % text.length()));
-                loss -= Math.log(softmax(prev, 1)[next]);
-            }
-            loss /= text.length();
+            loss = bigramLoss(text);
         } else {
-            for (int i = 0; i < logits.length; i++) {
-                double p = sigmoid(logits[i]);
-                loss -= target(i) * Math.log(p) + (1 - target(i)) * Math.log(1 - p);
+            if (modality == Modality.AUDIO) {
+                loss = bigramLoss(text);
+            } else {
+                for (int i = 0; i < logits.length; i++) {
+                    double p = sigmoid(logits[i]);
+                    loss -= target(i) * Math.log(p) + (1 - target(i)) * Math.log(1 - p);
+                }
             }
             if (data.isPresent()) {
                 try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(data.get())
@@ -483,6 +491,17 @@ final class FixtureModel implements GenerativeModel {
             return Map.of(LOSS, loss, "perplexity", Double.NaN);
         }
         return Map.of(LOSS, loss);
+    }
+
+    /** The mean negative log-likelihood of a text's (or a tone's) tokens, each after the one before. */
+    private double bigramLoss(String text) {
+        double loss = 0;
+        for (int i = 0; i < text.length(); i++) {
+            int prev = vocabulary.indexOf(text.charAt(i));
+            int next = vocabulary.indexOf(text.charAt((i + 1) % text.length()));
+            loss -= Math.log(softmax(prev, 1)[next]);
+        }
+        return loss / text.length();
     }
 
     @Override
@@ -553,14 +572,14 @@ final class FixtureModel implements GenerativeModel {
 
         @Override
         public int globalBatch(long s) {
-            return modality == Modality.TEXT ? batch : 1;
+            return tokens() ? batch : 1;
         }
 
         @Override
         public Map<String, Double> gradientSum(long s, int from, int to, float[] sum) {
             double loss = 0;
             double scale = flaw == Flaw.DP_SLICES_DO_NOT_ADD_UP ? 1.0 / (to - from) : 1.0;
-            if (modality == Modality.TEXT) {
+            if (tokens()) {
                 int v = vocabulary.length();
                 for (int b = from; b < to; b++) {
                     long at = s * batch + b;
@@ -583,7 +602,7 @@ final class FixtureModel implements GenerativeModel {
             if (flaw == Flaw.DP_SUM_HAS_SIDE_EFFECT) {
                 logits[0] = (float) (logits[0] + 0.01);
             }
-            return Map.of(LOSS, loss, UNITS, (double) (modality == Modality.TEXT ? to - from : 1));
+            return Map.of(LOSS, loss, UNITS, (double) (tokens() ? to - from : 1));
         }
 
         @Override
@@ -598,7 +617,7 @@ final class FixtureModel implements GenerativeModel {
             // DP_IGNORES_SCHEDULE: the update path forgets the clipping, warm-up and decay that train applies
             update(g, s, flaw != Flaw.DP_IGNORES_SCHEDULE);
             step++;
-            position += modality == Modality.TEXT ? batch : 1;
+            position += tokens() ? batch : 1;
             return Map.of();
         }
     }
@@ -609,7 +628,7 @@ final class FixtureModel implements GenerativeModel {
             @Override
             public List<Parameter> parameters() {
                 int v = vocabulary.length();
-                return List.of(new Parameter("logits", modality == Modality.TEXT ? new long[] {v, v} : new long[] {SIDE, SIDE}));
+                return List.of(new Parameter("logits", tokens() ? new long[] {v, v} : new long[] {SIDE, SIDE}));
             }
 
             @Override

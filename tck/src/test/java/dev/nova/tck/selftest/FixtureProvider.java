@@ -66,7 +66,15 @@ class FixtureProvider implements GeneratorProvider {
         if (flaw == Flaw.NO_REFERENCE) {
             return "fixture-unreferenced";
         }
-        return modality == Modality.TEXT ? "fixture-text" : "fixture-image";
+        return own();
+    }
+
+    private String own() {
+        return switch (modality) {
+            case TEXT -> "fixture-text";
+            case IMAGE -> "fixture-image";
+            case AUDIO -> "fixture-audio";
+        };
     }
 
     /** The id under which other plugins' exceptions would come: the WRONG_PLUGIN_ID flaw uses it. */
@@ -83,7 +91,7 @@ class FixtureProvider implements GeneratorProvider {
     }
 
     Config reference() {
-        String own = modality == Modality.TEXT ? "fixture-text" : "fixture-image";
+        String own = own();
         try (InputStream in = getClass().getModule().getResourceAsStream("reference.conf")) {
             return ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getConfig("plugins." + own);
         } catch (IOException e) {
@@ -113,13 +121,16 @@ class FixtureProvider implements GeneratorProvider {
     public Optional<ConformanceProfile> conformance(Path scratch) {
         Config config = ConfigFactory.parseString(flaw == Flaw.NO_REFERENCE
                 ? "batch = 16, learning-rate = 0.5, hidden = 4" : "batch = 16");
-        return Optional.of(ConformanceProfile.of(config)
-                .withVocabulary(FixtureModel.VOCABULARY)
+        ConformanceProfile profile = ConformanceProfile.of(config)
                 .withInvalidSetting("learning-rate", -1.0)
-                .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
                 .withGenerationOption(GenerationRequest.TEMPERATURE, 0.5, 2.0)
                 .withIncompatibleSetting("hidden", 5)
-                .withOptimizerSettings(ConfigFactory.parseString("gradient-clip = 0.05, warmup-steps = 5, decay-steps = 15"))
+                .withOptimizerSettings(ConfigFactory.parseString("gradient-clip = 0.05, warmup-steps = 5, decay-steps = 15"));
+        if (modality == Modality.AUDIO) {                     // no vocabulary, no training file: a built-in tone
+            return Optional.of(profile.withInvalidGenerationOption(GenerationRequest.SECONDS, -1.0));
+        }
+        return Optional.of(profile.withVocabulary(FixtureModel.VOCABULARY)
+                .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
                 .withDataSetting("text-file"));
     }
 

@@ -39,6 +39,13 @@ final class FixtureVerifications {
         }
     }
 
+    abstract static class Audio extends Base {
+        @Override
+        Modality modality() {
+            return Modality.AUDIO;
+        }
+    }
+
     /** Declares no facts: each rule that needs one fails in a build (not in the matrix: it breaks no rule). */
     static final class BareText extends GeneratorVerification {
         @Override
@@ -298,5 +305,29 @@ final class FixtureVerifications {
 
     static final class FrozenParametersMove extends Image {
         @Override Flaw flaw() { return Flaw.FROZEN_PARAMETERS_MOVE; }
+    }
+
+    static final class CorrectAudio extends Audio {
+        @Override Flaw flaw() { return Flaw.NONE; }
+    }
+
+    static final class IgnoresSeedAudio extends Audio {
+        @Override Flaw flaw() { return Flaw.IGNORES_SEED; }
+    }
+
+    static final class WrongAudioLength extends Audio {
+        @Override Flaw flaw() { return Flaw.WRONG_AUDIO_LENGTH; }
+    }
+
+    static final class AudioDriftsOutOfRange extends Audio {
+        @Override Flaw flaw() { return Flaw.AUDIO_DRIFTS_OUT_OF_RANGE; }
+    }
+
+    static final class DropsAudioPrompt extends Audio {
+        @Override Flaw flaw() { return Flaw.DROPS_AUDIO_PROMPT; }
+    }
+
+    static final class IgnoresAudioPrompt extends Audio {
+        @Override Flaw flaw() { return Flaw.IGNORES_AUDIO_PROMPT; }
     }
 }

@@ -78,5 +78,14 @@ enum Flaw {
     /** A vocabulary that grows is initialised afresh, the parent's rows lost (rule 10.3 only). */
     GROWS_BY_REINITIALISING,
     /** Frozen parameters are still updated (rule 10.4). */
-    FROZEN_PARAMETERS_MOVE
+    FROZEN_PARAMETERS_MOVE,
+    // TCK 0.6
+    /** Audio one value short: the level generation starts from is counted as generated (rules 4.2, 4.11). */
+    WRONG_AUDIO_LENGTH,
+    /** An offset grows along the audio, past 1 after 128 samples (rule 4.3). */
+    AUDIO_DRIFTS_OUT_OF_RANGE,
+    /** The audio continues the prompt but does not include it (rule 4.11). */
+    DROPS_AUDIO_PROMPT,
+    /** The audio includes the prompt, then starts afresh from silence instead of from the prompt (rule 4.11). */
+    IGNORES_AUDIO_PROMPT
 }
