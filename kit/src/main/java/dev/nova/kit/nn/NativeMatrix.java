@@ -2,43 +2,38 @@ package dev.nova.kit.nn;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * A row-major float matrix copied to native memory, for the one-row products of sampling ({@code v·W}) through
- * OpenBLAS's {@code sgemv}, the BLAS ND4J itself loads. On the attention plugin's shapes (128×384, 128×128, 128×512,
- * 512×128, four layers) one character's products took 170 µs as an eight-rows-a-pass Java loop (what sampling used
- * before) and 42 µs through {@code sgemv} on one thread.
+ * A row-major float matrix for the products of sampling ({@code v·W}): one row at a time in Java over the matrix's rows
+ * (an {@code axpy} per row, which the JIT vectorises), several rows at once through OpenBLAS's {@code sgemm} (the
+ * BLAS ND4J itself loads), which reads the weights once for all of them.
  *
- * <p>OpenBLAS 0.3.19 runs a {@code gemv} of {@code 2304·GEMM_MULTITHREAD_THRESHOLD} = 9216 elements or more on
- * every core, and for products this small the hand-off costs more than the work: 90 µs a character on two threads.
- * So a product is issued in blocks of rows under that size, each adding into the result ({@code beta = 1}): 55 µs a
- * character on the default two threads. Another OpenBLAS with another threshold only changes the speed.
+ * <p>One row went through {@code sgemv} until 2026-12: OpenBLAS 0.3.19 runs a {@code gemv} of {@code
+ * 2304·GEMM_MULTITHREAD_THRESHOLD} = 9216 elements or more on every core, and for products this small the hand-off
+ * costs more than the work, so each product was issued in blocks of rows under that size, and the calls' overhead
+ * then dominated: on the 2-core Xeon (AVX-512) we build on, per product, best of 6 x 20,000, {@code sgemv} blocks
+ * against the Java rows: 256x768 74.3 / 16.8 µs, 256x256 21.0 / 6.1, 128x384 16.1 / 5.4, 128x128 4.9 / 2.4, 128x512
+ * 25.5 / 6.7, 512x128 19.5 / 9.3, 512x1536 408 / 115, 64x192 4.5 / 1.8. The Java product is also the same to the bit
+ * on every CPU (each output sums its terms in row order; Java does not fuse multiply-adds), where BLAS kernels differ
+ * between CPUs. The rows are separate arrays: with one flat array and an offset the JIT cannot rule out that the result
+ * overlaps the weights, and the loop ran unvectorised, six times slower.
  *
- * <p>Several rows at once ({@link #addProducts}) go through one {@code sgemm}, which reads the weights once for all
- * of them.
- *
- * <p>Instances are immutable and may be shared between threads; the row and the result pass through a native
+ * <p>Instances are immutable and may be shared between threads; {@code sgemm}'s rows and results pass through a native
  * scratch buffer of the calling thread's own.
  */
 final class NativeMatrix {
-
-    /** The most elements of one {@code gemv} call that OpenBLAS 0.3.19 runs on the calling thread. */
-    private static final int SINGLE_THREAD_ELEMENTS = 2304 * 4 - 1;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final int rows;
     private final int cols;
-    private final int blockRows;
-    /** The weights in native memory, freed once neither this matrix nor a view below is reachable. */
+    /** The weights in native memory, freed once this matrix is not reachable. */
     private final FloatPointer all;
-    /** The weights, and one view per block of rows at that block's first element (never repositioned). */
-    private final FloatPointer[] blocks;
+    /** The weights, one array per row. */
+    private final float[][] rowsOf;
 
     /**
      * Copies a matrix.
@@ -53,11 +48,10 @@ final class NativeMatrix {
         }
         this.rows = rows;
         this.cols = cols;
-        this.blockRows = Math.max(1, SINGLE_THREAD_ELEMENTS / Math.max(1, cols));
         this.all = new FloatPointer(w);
-        this.blocks = new FloatPointer[(rows + blockRows - 1) / blockRows];
-        for (int b = 0; b < blocks.length; b++) {
-            blocks[b] = new FloatPointer(all).position((long) b * blockRows * cols);
+        this.rowsOf = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            rowsOf[r] = java.util.Arrays.copyOfRange(w, r * cols, (r + 1) * cols);
         }
     }
 
@@ -72,16 +66,14 @@ final class NativeMatrix {
             throw new IllegalArgumentException("a " + v.length + " by " + rows + "x" + cols + " product into "
                     + out.length);
         }
-        Scratch s = SCRATCH.get().fit(Math.max(rows, cols));
-        s.x.position(0).put(v, 0, rows);
-        s.y.position(0).put(out, 0, cols);
-        for (int b = 0; b < blocks.length; b++) {
-            int r0 = b * blockRows;
-            int m = Math.min(blockRows, rows - r0);
-            cblas_sgemv(CblasRowMajor, CblasTrans, m, cols, 1f, blocks[b], cols, s.x.position(r0), 1, 1f,
-                    s.y, 1);
+        int c = cols;
+        for (int r = 0; r < rows; r++) {
+            float a = v[r];
+            float[] row = rowsOf[r];
+            for (int i = 0; i < c; i++) {
+                out[i] += a * row[i];
+            }
         }
-        s.y.position(0).get(out, 0, cols);
     }
 
     /**
