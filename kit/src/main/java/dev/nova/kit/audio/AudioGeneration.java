@@ -19,7 +19,8 @@ import org.apiguardian.api.API;
  * Sampling an audio model over μ-law levels one audio sample at a time, and the defaults of its {@code generate}
  * section ({@code seconds}, {@code temperature}, {@code top-k}, {@code top-p}). A prompt ({@link
  * GenerationRequest#PROMPT_AUDIO}, at any rate) is resampled to the model's rate and fed first; the sample starts with
- * it. Without a prompt the model starts from silence.
+ * it. Without a prompt the model starts from silence. A model conditioned on classes takes {@link
+ * GenerationRequest#LABEL} (a class index; without it, sample {@code j} is of class {@code j mod classes}).
  *
  * @param seconds default seconds to generate
  * @param temperature default softmax temperature
@@ -60,7 +61,34 @@ public record AudioGeneration(double seconds, double temperature, int topK, doub
      */
     public List<Sample> generate(String pluginId, GenerationRequest request, int rate,
                                  Supplier<IntFunction<float[]>> steppers) {
-        Options o = Options.of(pluginId, request.options(), OPTIONS);
+        return generate(pluginId, request, rate, List.of(), c -> steppers.get());
+    }
+
+    /**
+     * Generates the request's samples from a model conditioned on classes.
+     *
+     * @param pluginId for messages
+     * @param request the request (unknown options are refused; {@code label} is a class index)
+     * @param rate the model's sample rate
+     * @param classes the model's class names (empty: not conditioned, and {@code label} is refused)
+     * @param steppers a new model state per sample of a class (-1 when not conditioned): feeds one level, returns the
+     *     next level's logits
+     * @return one audio sample per requested sample: the prompt, then what was generated
+     * @since 1.4
+     */
+    public List<Sample> generate(String pluginId, GenerationRequest request, int rate, List<String> classes,
+                                 IntFunction<IntFunction<float[]>> steppers) {
+        if (classes.isEmpty() && request.options().containsKey(GenerationRequest.LABEL)) {
+            throw new dev.nova.api.InvalidOptionException(pluginId, GenerationRequest.LABEL, "option label: the model is"
+                    + " not conditioned on classes (model.conditioning = none)");
+        }
+        List<String> known = new ArrayList<>(OPTIONS);
+        known.add(GenerationRequest.LABEL);
+        Options o = Options.of(pluginId, request.options(), known);
+        int label = -1;
+        if (!classes.isEmpty() && request.options().containsKey(GenerationRequest.LABEL)) {
+            label = o.integer(GenerationRequest.LABEL, 0, classes.size() - 1).orElseThrow();
+        }
         double s = o.number(GenerationRequest.SECONDS).orElse(seconds);
         if (!(s > 0 && s <= MAX_SECONDS)) {
             throw o.problem(GenerationRequest.SECONDS, "must be in (0, " + (int) MAX_SECONDS + "]", s);
@@ -86,7 +114,8 @@ public record AudioGeneration(double seconds, double temperature, int topK, doub
         List<Sample> samples = new ArrayList<>();
         for (int j = 0; j < request.count(); j++) {
             Random random = Seeds.sample(request.seed(), j);
-            IntFunction<float[]> stepper = steppers.get();
+            IntFunction<float[]> stepper = steppers.apply(classes.isEmpty() ? -1
+                    : label >= 0 ? label : j % classes.size());
             float[] logits = promptLevels.length == 0 ? stepper.apply(SILENCE) : null;
             for (int level : promptLevels) {
                 logits = stepper.apply(level);

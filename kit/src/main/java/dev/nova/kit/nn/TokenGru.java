@@ -11,11 +11,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * softmax cross-entropy (text-gru's characters, audio-gru's μ-law levels). Parameters, in order: {@code emb}, then {@code wx/bx/wh/bh} per GRU layer, then {@code wo}, {@code bo}
  * (payload format 1 stores them in this order), initialised as PyTorch does (N(0,1) embedding, uniform ±1/√hidden
  * elsewhere) from the seed alone.
+ *
+ * <p>Conditioning ({@link #TokenGru(int, int, int, int, int, double, long, DataType) inputs > outputs}): input token
+ * {@code t} stands for output token {@code t mod outputs} in the class {@code t / outputs}, each class with its own
+ * embedding of the tokens; the labels are output tokens. A sequence of class {@code c} feeds {@code token + outputs·c}
+ * at every step, so the class reaches every step's input, not only the first state.
  */
 @org.apiguardian.api.API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "1.4")
 public final class TokenGru {
 
     private final int vocab;
+    private final int inputTokens;
     private final ParamSet params;
     private final Embedding embedding;
     private final Gru gru;
@@ -47,9 +53,32 @@ public final class TokenGru {
      * @param type the parameters' data type
      */
     public TokenGru(int vocab, int embedding, int layers, int hidden, double dropout, long seed, DataType type) {
-        this.vocab = vocab;
+        this(vocab, vocab, embedding, layers, hidden, dropout, seed, type);
+    }
+
+    /**
+     * Creates a network whose inputs are output tokens in one of {@code inputs / outputs} classes (see the class
+     * comment); with {@code inputs == outputs}, the plain network.
+     *
+     * @param inputs input tokens: {@code outputs} times the number of classes
+     * @param outputs output tokens (the labels' range)
+     * @param embedding embedding width
+     * @param layers GRU layers
+     * @param hidden GRU width
+     * @param dropout dropout between layers in training
+     * @param seed initialisation seed
+     * @param type the parameters' data type
+     * @since 1.4
+     */
+    public TokenGru(int inputs, int outputs, int embedding, int layers, int hidden, double dropout, long seed,
+                    DataType type) {
+        if (outputs < 1 || inputs < outputs || inputs % outputs != 0) {
+            throw new IllegalArgumentException(inputs + " input tokens are not a multiple of " + outputs + " outputs");
+        }
+        this.vocab = outputs;
+        this.inputTokens = inputs;
         this.params = new ParamSet(type, seed);
-        this.embedding = new Embedding(params, "embedding", vocab, embedding);
+        this.embedding = new Embedding(params, "embedding", inputs, embedding);
         this.gru = new Gru(params, "gru.", embedding, hidden, layers, dropout);
         this.head = new Dense(params, "output.w", "output.b", hidden, vocab, Activation.IDENTITY);
     }
@@ -71,7 +100,14 @@ public final class TokenGru {
         INDArray logits = head.forward(top);
         double[] l = Buffers.doubles(logits);
         double[] grad = gradients ? new double[n * vocab] : null;
-        double loss = Losses.softmaxCrossEntropy(l, vocab, w.flatLabels(), grad, 1.0 / n) / n;
+        int[] labels = w.flatLabels();
+        if (inputTokens != vocab) {
+            labels = labels.clone();
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] %= vocab;                     // a class's token stands for its output token
+            }
+        }
+        double loss = Losses.softmaxCrossEntropy(l, vocab, labels, grad, 1.0 / n) / n;
         if (gradients) {
             Buffers.write(grad, logits);
             // The GRU writes the embedding's gradient too (it reads the embedding through its first layer's table).
@@ -187,8 +223,8 @@ public final class TokenGru {
         private Snapshot(GruSnapshot gru, Dense.Snapshot head, float[] emb, int width) {
             this.gru = gru;
             this.head = head;
-            inputTable = new float[vocab][];
-            for (int c = 0; c < vocab; c++) {
+            inputTable = new float[inputTokens][];
+            for (int c = 0; c < inputTokens; c++) {
                 inputTable[c] = gru.project(java.util.Arrays.copyOfRange(emb, c * width, (c + 1) * width));
             }
         }

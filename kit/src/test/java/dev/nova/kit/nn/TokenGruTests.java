@@ -64,4 +64,25 @@ class TokenGruTests {
         assertEquals(a, b);
         assertTrue(Math.abs(a - net.loss(BATCH)) > 1e-9, "dropout is applied in training");
     }
+
+    /**
+     * Conditioning: inputs in two classes of five tokens (token + 5·class); the labels are tokens. Gradients against
+     * finite differences, and the class changes the predictions from the first step on.
+     */
+    @Test
+    void aConditionedNetworkTrainsOnItsClassesTokens() {
+        TokenGru net = new TokenGru(10, 5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
+        Windows conditioned = new Windows(new int[][] {{0, 6}, {2, 8}, {9, 5}}, new int[][] {{1, 7}, {3, 9}, {5, 6}});
+        net.lossAndGradients(conditioned, (Dropout.Masks) null);
+        Map<String, INDArray> analytic = new LinkedHashMap<>();
+        net.params().grads().forEach((k, v) -> analytic.put(k, v.dup()));
+        int checked = GradientCheck.doubles().verify(net.params().params(), analytic, () -> net.loss(conditioned));
+        assertEquals(net.params().size(), checked);
+        float[] class0 = net.snapshot().stepper().step(2);
+        float[] class1 = net.snapshot().stepper().step(2 + 5);
+        assertEquals(5, class0.length, "the outputs are the tokens, not the tokens of every class");
+        assertTrue(!java.util.Arrays.equals(class0, class1), "the class reaches the first step");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TokenGru(12, 5, 3, 2, 4, 0.0, 7, DataType.DOUBLE));
+    }
 }

@@ -15,7 +15,11 @@ import dev.nova.audiogru.internal.AudioGruModel;
 import dev.nova.audiogru.internal.Settings;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
+import dev.nova.api.PluginException;
+import dev.nova.kit.audio.AudioSource;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -31,13 +35,23 @@ public final class AudioGruProvider extends SettingsProvider<Settings> {
                 "Sample-level GRU audio generator over 8-bit mu-law levels"), Settings::read);
     }
 
-    private static AudioGruModel model(Settings s, ModelContext context) {
-        return new AudioGruModel(s, context, () -> s.data().read(AudioGru.ID, context));
+    private static AudioGruModel model(Settings s, ModelContext context, List<String> classes) {
+        return new AudioGruModel(s, context, () -> s.data().read(AudioGru.ID, context), classes);
     }
 
+    /** A new model; conditioned, on the classes of its data, which it reads now (it needs their number). */
     @Override
     protected GenerativeModel newModel(Settings s, ModelContext context) {
-        return model(s, context);
+        if (!s.conditioned()) {
+            return model(s, context, List.of());
+        }
+        AudioSource.AudioSet set = s.data().read(AudioGru.ID, context);
+        if (set.classes().size() < 2) {
+            throw new PluginException(AudioGru.ID, "model.conditioning = class needs data.path " + s.data().path()
+                    + " to hold its files in at least two class folders (a speaker's, say); it has "
+                    + (set.classes().isEmpty() ? "none" : "only " + set.classes()));
+        }
+        return new AudioGruModel(s, context, () -> set, set.classes());
     }
 
     @Override
@@ -48,6 +62,17 @@ public final class AudioGruProvider extends SettingsProvider<Settings> {
                     int layers = in.readInt();
                     int hidden = in.readInt();
                     int rate = in.readInt();
+                    List<String> classes = new ArrayList<>();
+                    if (format >= 2) {
+                        for (int k = in.readInt(); k > 0; k--) {
+                            classes.add(in.readUTF());
+                        }
+                    }
+                    if (classes.isEmpty() == s.conditioned()) {
+                        throw new CheckpointException(AudioGru.ID, "checkpoint holds a model "
+                                + (classes.isEmpty() ? "without classes" : "conditioned on classes " + classes)
+                                + "; the configuration asks for model.conditioning = " + (s.conditioned() ? "class" : "none"));
+                    }
                     if (embedding != s.embedding() || layers != s.layers() || hidden != s.hidden()
                             || rate != s.data().sampleRate()) {
                         throw new CheckpointException(AudioGru.ID, "checkpoint holds a model with embedding " + embedding
@@ -55,7 +80,7 @@ public final class AudioGruProvider extends SettingsProvider<Settings> {
                                 + " for embedding " + s.embedding() + ", " + s.layers() + " layers of " + s.hidden()
                                 + " at " + s.data().sampleRate() + " Hz");
                     }
-                    return model(s, context);
+                    return model(s, context, classes);
                 });
     }
 

@@ -50,7 +50,7 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--greedy", description = "Always take the most likely token.")
     boolean greedy;
 
-    @Option(names = "--label", description = "Class to condition on (conditional image models).")
+    @Option(names = "--label", description = "Class to condition on (conditional image models; audio models with model.conditioning = class).")
     Integer label;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Any other plugin option (repeatable).")

@@ -23,22 +23,26 @@ import java.util.function.Supplier;
 /**
  * The audio-gru model: a GRU over the 256 μ-law levels of the audio, one level per audio sample (a SampleRNN/WaveRNN
  * in small). Trains on random windows of {@code train.sequence-length} samples (truncated backpropagation through
- * time: each window starts from a zero state), samples one audio sample at a time.
+ * time: each window starts from a zero state), samples one audio sample at a time. Conditioned on classes
+ * ({@code model.conditioning = class}), every level of a file of class {@code c} is fed as {@code level + 256·c}: each
+ * class has its own embedding of the levels (kit's {@link TokenGru} conditioning), at every step.
  */
 public final class AudioGruModel implements TrainingCore.Holder {
 
     /** The first bytes of every payload: "NOVAAGRU". */
     public static final long PAYLOAD_MAGIC = 0x4e4f5641_41475255L;
     /** The payload format this version writes. */
-    public static final int PAYLOAD_FORMAT = 1;
-    /** Every payload format this version reads. */
-    public static final int[] PAYLOAD_FORMATS = {1};
+    public static final int PAYLOAD_FORMAT = 2;
+    /** Every payload format this version reads: 1 has no class names (0.1.0 before conditioning). */
+    public static final int[] PAYLOAD_FORMATS = {1, 2};
 
     private final Settings settings;
     private final ModelContext context;
     private final TokenGru network;
     private final Supplier<AudioSource.AudioSet> data;
     private final TrainingCore training;
+    /** The classes the model is conditioned on, in input order; empty when it is not. */
+    private final List<String> classes;
     private Corpus corpus;
 
     /**
@@ -47,13 +51,17 @@ public final class AudioGruModel implements TrainingCore.Holder {
      * @param settings the plugin's settings
      * @param context what the host handed the model
      * @param data the audio, read on first use
+     * @param classes the classes to condition on (empty: none)
      */
-    public AudioGruModel(Settings settings, ModelContext context, Supplier<AudioSource.AudioSet> data) {
+    public AudioGruModel(Settings settings, ModelContext context, Supplier<AudioSource.AudioSet> data,
+                         List<String> classes) {
         this.settings = settings;
         this.context = context;
         this.data = data;
-        this.network = new TokenGru(MuLaw.LEVELS, settings.embedding(), settings.layers(), settings.hidden(),
-                settings.dropout(), context.seed());
+        this.classes = List.copyOf(classes);
+        this.network = new TokenGru(MuLaw.LEVELS * Math.max(1, classes.size()), MuLaw.LEVELS, settings.embedding(),
+                settings.layers(), settings.hidden(), settings.dropout(), context.seed(),
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);
         this.training = new TrainingCore(AudioGru.ID, context.seed(), network.params(),
                 new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
                 .declareFlops(n -> network.trainingFlops(n, settings.sequenceLength()));
@@ -63,8 +71,9 @@ public final class AudioGruModel implements TrainingCore.Holder {
     private synchronized Corpus corpus() {
         if (corpus == null) {
             AudioSource.AudioSet set = data.get();
-            int[] train = levels(set.train());
-            int[] held = levels(set.heldOut());
+            String where = "data.path " + settings.data().path();
+            int[] train = levels(set.train(), set.classes(), where);
+            int[] held = levels(set.heldOut(), set.classes(), where);
             if (train.length < settings.sequenceLength() + 2) {
                 throw new PluginException(AudioGru.ID, "data.path " + settings.data().path() + " holds " + train.length
                         + " training samples at " + settings.data().sampleRate() + " Hz; train.sequence-length "
@@ -77,16 +86,34 @@ public final class AudioGruModel implements TrainingCore.Holder {
         return corpus;
     }
 
-    private static int[] levels(List<AudioSource.Clip> clips) {
+    /**
+     * The clips' levels one after another; conditioned, each as {@code level + 256·c} for its clip's class {@code c}
+     * among the model's classes, found by name.
+     */
+    private int[] levels(List<AudioSource.Clip> clips, List<String> dataClasses, String where) {
         int n = clips.stream().mapToInt(c -> c.samples().length).sum();
         int[] out = new int[n];
         int at = 0;
         for (AudioSource.Clip c : clips) {
+            int offset = 0;
+            if (!classes.isEmpty()) {
+                int k = c.label() < 0 ? -1 : classes.indexOf(dataClasses.get(c.label()));
+                if (k < 0) {
+                    throw new PluginException(AudioGru.ID, where + ": " + c.name() + " is not in a folder named after"
+                            + " one of the model's classes " + classes + " (model.conditioning = class)");
+                }
+                offset = k * MuLaw.LEVELS;
+            }
             for (float v : c.samples()) {
-                out[at++] = MuLaw.encode(v);
+                out[at++] = MuLaw.encode(v) + offset;
             }
         }
         return out;
+    }
+
+    /** The classes the model is conditioned on (empty when it is not). */
+    public List<String> classes() {
+        return classes;
     }
 
     /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
@@ -99,8 +126,11 @@ public final class AudioGruModel implements TrainingCore.Holder {
     @Override
     public List<Sample> generate(GenerationRequest request) {
         TokenGru.Snapshot weights = network.snapshot();
-        return settings.generation().generate(AudioGru.ID, request, settings.data().sampleRate(),
-                () -> weights.stepper()::step);
+        return settings.generation().generate(AudioGru.ID, request, settings.data().sampleRate(), classes, c -> {
+            TokenGru.Stepper stepper = weights.stepper();
+            int offset = Math.max(0, c) * MuLaw.LEVELS;
+            return level -> stepper.step(level + offset);
+        });
     }
 
     /**
@@ -114,7 +144,8 @@ public final class AudioGruModel implements TrainingCore.Holder {
         String source;
         if (request.data().isPresent()) {
             source = request.data().get().toString();
-            tokens = levels(AudioSource.readAll(AudioGru.ID, source, settings.data().sampleRate()).train());
+            AudioSource.AudioSet set = AudioSource.readAll(AudioGru.ID, source, settings.data().sampleRate());
+            tokens = levels(set.train(), set.classes(), source);
         } else {
             Corpus c = corpus();
             tokens = c.heldOut();
@@ -143,14 +174,14 @@ public final class AudioGruModel implements TrainingCore.Holder {
         java.util.Arrays.fill(counts, 1);
         int[] all = c.tokens();
         for (int i = 0; i < c.trainEnd(); i++) {
-            counts[all[i]]++;
+            counts[all[i] % MuLaw.LEVELS]++;
         }
         double total = c.trainEnd() + MuLaw.LEVELS;
         double bits = 0;
         long n = 0;
         for (int w = 0; w < windows; w++) {
             for (int i = 1; i <= t; i++) {                        // the labels the model was scored on
-                bits -= Math.log(counts[tokens[w * (t + 1) + i]] / total) / Math.log(2);
+                bits -= Math.log(counts[tokens[w * (t + 1) + i] % MuLaw.LEVELS] / total) / Math.log(2);
                 n++;
             }
         }
@@ -164,6 +195,10 @@ public final class AudioGruModel implements TrainingCore.Holder {
             d.writeInt(settings.layers());
             d.writeInt(settings.hidden());
             d.writeInt(settings.data().sampleRate());
+            d.writeInt(classes.size());                          // format 2: the classes, in input order
+            for (String c : classes) {
+                d.writeUTF(c);
+            }
         });
     }
 
