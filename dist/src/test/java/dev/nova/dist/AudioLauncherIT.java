@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
@@ -31,6 +32,7 @@ class AudioLauncherIT {
                 "--set", "plugins.audio-gru.data.sample-rate=4000", "--set", "plugins.audio-gru.model.hidden=32",
                 "--set", "plugins.audio-gru.model.embedding=8", "--set", "plugins.audio-gru.train.sequence-length=64",
                 "--set", "plugins.audio-gru.eval.batches=2", "--set", "plugins.audio-gru.generate.seconds=0.25",
+                "--set", "plugins.audio-gru.model.conditioning=class",
                 "--set", "nova.train.steps=20", "--set", "nova.train.eval-every=10", "--set", "nova.train.samples=1");
         assertEquals(0, train.code(), train.err());
         assertTrue(train.err().contains("bits-per-sample"), train.err());
@@ -58,6 +60,19 @@ class AudioLauncherIT {
                 assertEquals(2000, in.getFrameLength());
             }
         }
+
+        // Conditioned on builtin:tones' classes: --label picks one, and one out of range is refused with the list.
+        for (String label : List.of("0", "2")) {
+            LauncherIT.Run l = LauncherIT.novaIn(dir, "generate", run.toString(), "--label", label, "--seconds", "0.25",
+                    "--seed", "3", "--out", dir.resolve("label-" + label + ".wav").toString());
+            assertEquals(0, l.code(), l.err());
+        }
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(dir.resolve("label-0.wav")),
+                Files.readAllBytes(dir.resolve("label-2.wav"))), "classes tone and noise sound the same");
+        LauncherIT.Run bad = LauncherIT.novaIn(dir, "generate", run.toString(), "--label", "5", "--out",
+                dir.resolve("label-5.wav").toString());
+        assertTrue(bad.code() != 0 && bad.err().contains("label 5 is not a class of the model; its classes are"
+                + " 0 = tone, 1 = chirp, 2 = noise") && bad.err().strip().lines().count() == 1, bad.err());
 
         // A prompt at another rate is resampled and continued: the sample starts with it.
         float[] tone = new float[8000];

@@ -87,7 +87,15 @@ public record AudioGeneration(double seconds, double temperature, int topK, doub
         Options o = Options.of(pluginId, request.options(), known);
         int label = -1;
         if (!classes.isEmpty() && request.options().containsKey(GenerationRequest.LABEL)) {
-            label = o.integer(GenerationRequest.LABEL, 0, classes.size() - 1).orElseThrow();
+            label = o.integer(GenerationRequest.LABEL, Integer.MIN_VALUE, Integer.MAX_VALUE).orElseThrow();
+            if (label < 0 || label >= classes.size()) {
+                StringBuilder names = new StringBuilder();
+                for (int c = 0; c < classes.size(); c++) {
+                    names.append(c == 0 ? "" : ", ").append(c).append(" = ").append(classes.get(c));
+                }
+                throw new dev.nova.api.InvalidOptionException(pluginId, GenerationRequest.LABEL, "option label " + label
+                        + " is not a class of the model; its classes are " + names);
+            }
         }
         double s = o.number(GenerationRequest.SECONDS).orElse(seconds);
         if (!(s > 0 && s <= MAX_SECONDS)) {

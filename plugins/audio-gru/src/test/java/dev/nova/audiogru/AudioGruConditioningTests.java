@@ -69,7 +69,8 @@ class AudioGruConditioningTests {
         assertEquals(losses(m, 3), losses(back, 3), "training resumes exactly");
 
         PluginException e = assertThrows(PluginException.class, () -> m.generate(label(3)));
-        assertTrue(e.getMessage().contains("label"), e.getMessage());
+        assertTrue(e.getMessage().contains("label 3 is not a class of the model; its classes are 0 = tone, 1 = chirp,"
+                + " 2 = noise"), e.getMessage());
         CheckpointException c = assertThrows(CheckpointException.class, () -> provider.restore(config("none"), context(),
                 new ByteArrayInputStream(payload.toByteArray())));
         assertTrue(c.getMessage().contains("conditioned on classes [tone, chirp, noise]")
