@@ -66,7 +66,8 @@ public final class GruSnapshot {
      * allocation (the gate buffers are the stepper's own).
      */
     public final class Stepper {
-        private final float[][] state = new float[layers][hidden];
+        /** Per layer, the state after the last step (read by {@link TokenGru}'s warm-up). */
+        final float[][] state = new float[layers][hidden];
         private final float[] xg = new float[3 * hidden];
         private final float[] hg = new float[3 * hidden];
 

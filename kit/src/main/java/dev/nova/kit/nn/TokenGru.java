@@ -93,10 +93,10 @@ public final class TokenGru {
         return gru.hidden();
     }
 
-    private double crossEntropy(Windows w, Dropout.Masks masks, boolean gradients) {
+    private double crossEntropy(Windows w, double[][] initial, Dropout.Masks masks, boolean gradients) {
         int[] inputs = w.flatInputs();
         int n = inputs.length;
-        INDArray top = gru.forward(embedding, inputs, w.time(), w.batch(), null, masks);
+        INDArray top = gru.forward(embedding, inputs, w.time(), w.batch(), initial, masks);
         INDArray logits = head.forward(top);
         double[] l = Buffers.doubles(logits);
         double[] grad = gradients ? new double[n * vocab] : null;
@@ -136,7 +136,7 @@ public final class TokenGru {
      * @return the mean loss in nats per character
      */
     public double lossAndGradients(Windows w, Dropout.Masks masks) {
-        return crossEntropy(w, masks, true);
+        return crossEntropy(w, null, masks, true);
     }
 
     /**
@@ -154,10 +154,60 @@ public final class TokenGru {
      * @return the mean loss in nats per token; the gradients land in {@link #params()}
      */
     public double trainSlice(Corpus corpus, int time, double dropout, long seed, long step, int from, int to) {
-        Windows batch = Windows.random(corpus, time, seed, step, from, to);
+        return trainSlice(corpus, time, 0, dropout, seed, step, from, to);
+    }
+
+    /**
+     * As {@link #trainSlice(Corpus, int, double, long, long, int, int)}, each window starting from the state the
+     * network reaches over the {@code warmup} tokens before it (a burn-in, without gradients: the state a window would
+     * carry over from the one before it in truncated backpropagation through time, computed afresh from the current
+     * parameters, so that a window stays a pure function of the parameters, the seed, the step and its index; 0: the
+     * zero state).
+     *
+     * @param corpus the tokens
+     * @param time window length
+     * @param warmup tokens before each window run to find its initial state (fewer at the corpus's start)
+     * @param dropout dropout between GRU layers (0: none)
+     * @param seed the run's seed
+     * @param step the step
+     * @param from the slice's first window
+     * @param to the window after its last
+     * @return the mean loss in nats per token; the gradients land in {@link #params()}
+     * @since 1.4
+     */
+    public double trainSlice(Corpus corpus, int time, int warmup, double dropout, long seed, long step, int from,
+                             int to) {
+        int[] offsets = Windows.randomOffsets(corpus, time, seed, step, from, to);
+        Windows batch = Windows.at(corpus.tokens(), offsets, time);
         Dropout.Masks masks = dropout > 0
                 ? Dropout.timeMajor(Seeds.items(seed, Seeds.DROPOUT, step, from, to - from), time, to - from) : null;
-        return lossAndGradients(batch, masks);
+        return crossEntropy(batch, warmStates(corpus.tokens(), offsets, warmup), masks, true);
+    }
+
+    /**
+     * Per layer, {@code [windows·hidden]}: the state each window's network reaches over the {@code warmup} tokens
+     * before its offset, stepped one token at a time on a snapshot of the parameters; {@code null} for none.
+     */
+    private double[][] warmStates(int[] tokens, int[] offsets, int warmup) {
+        if (warmup <= 0) {
+            return null;
+        }
+        int h = gru.hidden();
+        double[][] states = new double[gru.layers()][offsets.length * h];
+        Snapshot weights = snapshot();
+        for (int j = 0; j < offsets.length; j++) {
+            Stepper stepper = weights.stepper();
+            for (int k = Math.max(0, offsets[j] - warmup); k < offsets[j]; k++) {
+                stepper.feed(tokens[k]);
+            }
+            for (int l = 0; l < states.length; l++) {
+                float[] s = stepper.state.state[l];
+                for (int i = 0; i < h; i++) {
+                    states[l][j * h + i] = s[i];
+                }
+            }
+        }
+        return states;
     }
 
     /**
@@ -171,13 +221,33 @@ public final class TokenGru {
      * @return the mean loss and what was scored
      */
     public HeldOut heldOutLoss(int[] tokens, int time, int batch, int maxBatches) {
+        return heldOutLoss(tokens, time, batch, maxBatches, 0);
+    }
+
+    /**
+     * As {@link #heldOutLoss(int[], int, int, int)}, each window starting from the state the network reaches over
+     * the {@code warmup} tokens before it (the first window from the zero state).
+     *
+     * @param tokens the held-out tokens, at least 2
+     * @param time window length
+     * @param batch windows per batch
+     * @param maxBatches most batches
+     * @param warmup tokens before each window run to find its initial state (0: the zero state)
+     * @return the mean loss and what was scored
+     * @since 1.4
+     */
+    public HeldOut heldOutLoss(int[] tokens, int time, int batch, int maxBatches, int warmup) {
         int t = Math.min(time, tokens.length - 1);
         int windows = Math.min(tokens.length / (t + 1), maxBatches * batch);
         int b = Math.min(batch, windows);
         int batches = windows / b;
         double total = 0;
         for (int k = 0; k < batches; k++) {
-            total += loss(Windows.consecutive(tokens, k, t, b));
+            int[] offsets = new int[b];
+            for (int j = 0; j < b; j++) {
+                offsets[j] = (k * b + j) * (t + 1);
+            }
+            total += crossEntropy(Windows.at(tokens, offsets, t), warmStates(tokens, offsets, warmup), null, false);
         }
         return new HeldOut(total / batches, (long) batches * b * t, batches * b, t);
     }
@@ -200,7 +270,7 @@ public final class TokenGru {
      * @return mean nats per character
      */
     public double loss(Windows w) {
-        return crossEntropy(w, (Dropout.Masks) null, false);
+        return crossEntropy(w, null, null, false);
     }
 
     /**
@@ -257,6 +327,11 @@ public final class TokenGru {
          */
         public float[] step(int token) {
             return p.head.apply(state.stepProjected(p.inputTable[token]));
+        }
+
+        /** Feeds one token and advances the state, without the next token's logits. */
+        void feed(int token) {
+            state.stepProjected(p.inputTable[token]);
         }
     }
 }

@@ -57,13 +57,45 @@ public record Windows(int[][] inputs, int[][] labels) {
      * @since 0.2
      */
     public static Windows random(Corpus corpus, int time, long seed, long step, int from, int to) {
-        int batch = to - from;
+        return at(corpus.tokens(), randomOffsets(corpus, time, seed, step, from, to), time);
+    }
+
+    /**
+     * Where {@link #random} starts windows {@code [from, to)} of step {@code step}.
+     *
+     * @param corpus the corpus
+     * @param time window length
+     * @param seed the run's seed
+     * @param step the step
+     * @param from the first window of the step's batch
+     * @param to the window after the last
+     * @return {@code to − from} offsets into the corpus's tokens
+     * @since 1.4
+     */
+    public static int[] randomOffsets(Corpus corpus, int time, long seed, long step, int from, int to) {
+        int span = corpus.trainEnd() - time;
+        int[] offsets = new int[to - from];
+        for (int j = 0; j < offsets.length; j++) {
+            offsets[j] = Seeds.item(seed, Seeds.DATA, step, from + j).nextInt(span);
+        }
+        return offsets;
+    }
+
+    /**
+     * Windows of {@code time} tokens at the given offsets, each with the next {@code time} tokens as labels.
+     *
+     * @param tokens the tokens
+     * @param offsets where each window starts ({@code offset + time} is within the tokens)
+     * @param time window length
+     * @return the windows
+     * @since 1.4
+     */
+    public static Windows at(int[] tokens, int[] offsets, int time) {
+        int batch = offsets.length;
         int[][] idx = new int[time][batch];
         int[][] lab = new int[time][batch];
-        int span = corpus.trainEnd() - time;
-        int[] tokens = corpus.tokens();
         for (int j = 0; j < batch; j++) {
-            int off = Seeds.item(seed, Seeds.DATA, step, from + j).nextInt(span);
+            int off = offsets[j];
             for (int i = 0; i < time; i++) {
                 idx[i][j] = tokens[off + i];
                 lab[i][j] = tokens[off + i + 1];

@@ -85,4 +85,44 @@ class TokenGruTests {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new TokenGru(12, 5, 3, 2, 4, 0.0, 7, DataType.DOUBLE));
     }
+
+    /**
+     * Warm-up: a held-out window after the first starts from the state the network reaches over the tokens before it,
+     * so its loss is what stepping through those tokens and then the window gives; without warm-up, the zero state's.
+     */
+    @Test
+    void aWarmedUpWindowScoresAsIfTheNetworkHadReadTheTokensBeforeIt() {
+        TokenGru net = new TokenGru(5, 3, 2, 4, 0.0, 7, DataType.DOUBLE);
+        int[] tokens = {0, 3, 1, 4, 2, 2, 0, 1, 3, 4, 0, 2};
+        int time = 3;
+        double warm = net.heldOutLoss(tokens, time, 2, 1, 4).meanNats();
+        double cold = net.heldOutLoss(tokens, time, 2, 1, 0).meanNats();
+        // window 0 at offset 0 (nothing before it), window 1 at offset 4 (4 tokens before it)
+        double expected = (stepped(net, tokens, 0, 0, time) + stepped(net, tokens, 0, 4, time)) / (2 * time);
+        assertEquals(expected, warm, 1e-5);
+        assertEquals((stepped(net, tokens, 0, 0, time) + stepped(net, tokens, 4, 4, time)) / (2 * time), cold, 1e-5);
+        assertTrue(Math.abs(warm - cold) > 1e-6, "the warm-up changed nothing");
+    }
+
+    /** The summed loss of the {@code time} tokens after {@code offset}, stepping from {@code start}. */
+    private static double stepped(TokenGru net, int[] tokens, int start, int offset, int time) {
+        TokenGru.Stepper stepper = net.snapshot().stepper();
+        for (int k = start; k < offset; k++) {
+            stepper.step(tokens[k]);
+        }
+        double loss = 0;
+        for (int k = offset; k < offset + time; k++) {
+            float[] logits = stepper.step(tokens[k]);
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : logits) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (float v : logits) {
+                sum += Math.exp(v - max);
+            }
+            loss -= logits[tokens[k + 1]] - max - Math.log(sum);
+        }
+        return loss;
+    }
 }

@@ -101,8 +101,8 @@ public final class AudioGruProvider extends SettingsProvider<Settings> {
         return Optional.of(ConfigFactory.parseString("""
                 data { path = "builtin:tones", sample-rate = 1000, holdout = 0.25 }
                 model { embedding = 8, hidden = 24 }
-                train { sequence-length = 32, batch = 8, learning-rate = 0.01 }
-                eval.batches = 2
+                train { sequence-length = 32, state-warmup = 16, batch = 8, learning-rate = 0.01 }
+                eval { batches = 2, state-warmup = 16 }
                 generate.seconds = 0.05
                 """));
     }

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 /**
  * The audio-gru model: a GRU over the 256 μ-law levels of the audio, one level per audio sample (a SampleRNN/WaveRNN
  * in small). Trains on random windows of {@code train.sequence-length} samples (truncated backpropagation through
- * time: each window starts from a zero state), samples one audio sample at a time. Conditioned on classes
+ * time), each starting from the state the network reaches over the {@code train.state-warmup} samples before it (0:
+ * the zero state), and samples one audio sample at a time. Conditioned on classes
  * ({@code model.conditioning = class}), every level of a file of class {@code c} is fed as {@code level + 256·c}: each
  * class has its own embedding of the levels (kit's {@link TokenGru} conditioning), at every step.
  */
@@ -119,8 +120,8 @@ public final class AudioGruModel implements TrainingCore.Holder {
     /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
     private TrainingLoop.Step slice(long s, int from, int to) {
         int time = settings.sequenceLength();
-        return new TrainingLoop.Step(network.trainSlice(corpus(), time, settings.dropout(), training.seed(), s, from,
-                to), (long) time * (to - from));
+        return new TrainingLoop.Step(network.trainSlice(corpus(), time, settings.warmup(), settings.dropout(),
+                training.seed(), s, from, to), (long) time * (to - from));
     }
 
     @Override
@@ -155,7 +156,7 @@ public final class AudioGruModel implements TrainingCore.Holder {
             throw new PluginException(AudioGru.ID, source + " is too short to evaluate: " + tokens.length + " samples");
         }
         TokenGru.HeldOut held = network.heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
-                settings.evalBatches());
+                settings.evalBatches(), settings.evalWarmup());
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(GenerativeModel.LOSS, held.meanNats());
         m.put("bits-per-sample", held.meanNats() / Math.log(2));

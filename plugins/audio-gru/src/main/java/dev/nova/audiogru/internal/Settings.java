@@ -15,13 +15,16 @@ import dev.nova.kit.support.Checks;
  * @param dropout dropout between GRU layers
  * @param conditioned whether the model is conditioned on the data's classes ({@code model.conditioning = class})
  * @param sequenceLength audio samples per training window
+ * @param warmup audio samples before each training window run (without gradients) to find its initial state
  * @param batch windows per batch
  * @param train optimiser, schedule, clipping and decay ({@code train.*})
  * @param evalBatches held-out batches per evaluation
+ * @param evalWarmup audio samples before each held-out window run to find its initial state
  * @param generation generation defaults ({@code generate.*})
  */
 public record Settings(AudioDataSettings data, int embedding, int layers, int hidden, double dropout, boolean conditioned,
-                       int sequenceLength, int batch, TrainSettings train, int evalBatches, AudioGeneration generation) {
+                       int sequenceLength, int warmup, int batch, TrainSettings train, int evalBatches, int evalWarmup,
+                       AudioGeneration generation) {
 
     /**
      * Reads the settings, adding a problem for each key out of range.
@@ -34,8 +37,9 @@ public record Settings(AudioDataSettings data, int embedding, int layers, int hi
                 c.getInt("model.layers", 1, 3), c.getInt("model.hidden", 1, 8192),
                 c.getDouble("model.dropout", 0.0, 1.0, false),
                 c.getOneOf("model.conditioning", java.util.List.of("none", "class")).equals("class"),
-                c.getInt("train.sequence-length", 2, 1_000_000),
+                c.getInt("train.sequence-length", 2, 1_000_000), c.getInt("train.state-warmup", 0, 1_000_000),
                 c.getInt("train.batch", 1, 100_000), TrainSettings.read(c, "train."),
-                c.getInt("eval.batches", 1, 1_000_000), AudioGeneration.read(c));
+                c.getInt("eval.batches", 1, 1_000_000), c.getInt("eval.state-warmup", 0, 1_000_000),
+                AudioGeneration.read(c));
     }
 }
