@@ -69,10 +69,10 @@ class AudioLauncherIT {
         }
         assertTrue(!java.util.Arrays.equals(Files.readAllBytes(dir.resolve("label-0.wav")),
                 Files.readAllBytes(dir.resolve("label-2.wav"))), "classes tone and noise sound the same");
-        LauncherIT.Run bad = LauncherIT.novaIn(dir, "generate", run.toString(), "--label", "5", "--out",
+        LauncherIT.Run noClass = LauncherIT.novaIn(dir, "generate", run.toString(), "--label", "5", "--out",
                 dir.resolve("label-5.wav").toString());
-        assertTrue(bad.code() != 0 && bad.err().contains("label 5 is not a class of the model; its classes are"
-                + " 0 = tone, 1 = chirp, 2 = noise") && bad.err().strip().lines().count() == 1, bad.err());
+        assertTrue(noClass.code() != 0 && noClass.err().contains("label 5 is not a class of the model; its classes are"
+                + " 0 = tone, 1 = chirp, 2 = noise") && noClass.err().strip().lines().count() == 1, noClass.err());
 
         // A prompt at another rate is resampled and continued: the sample starts with it.
         float[] tone = new float[8000];
