@@ -134,13 +134,17 @@ public final class AudioGruModel implements TrainingCore.Holder {
         });
     }
 
+    /** The evaluation option that overrides {@code eval.state-warmup} ({@code nova evaluate --option state-warmup=N}). */
+    public static final String STATE_WARMUP = "state-warmup";
+
     /**
      * Held-out loss in nats per audio sample ({@code loss}), the same in bits ({@code bits-per-sample}), and how many
      * samples were scored ({@code samples}).
      */
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
-        Options.of(AudioGru.ID, request.options(), List.of());
+        int warmup = Options.of(AudioGru.ID, request.options(), List.of(STATE_WARMUP))
+                .integer(STATE_WARMUP, 0, 1_000_000).orElse(settings.evalWarmup());
         int[] tokens;
         String source;
         if (request.data().isPresent()) {
@@ -156,7 +160,7 @@ public final class AudioGruModel implements TrainingCore.Holder {
             throw new PluginException(AudioGru.ID, source + " is too short to evaluate: " + tokens.length + " samples");
         }
         TokenGru.HeldOut held = network.heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
-                settings.evalBatches(), settings.evalWarmup());
+                settings.evalBatches(), warmup);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(GenerativeModel.LOSS, held.meanNats());
         m.put("bits-per-sample", held.meanNats() / Math.log(2));
