@@ -13,9 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * elsewhere) from the seed alone.
  *
  * <p>Conditioning ({@link #TokenGru(int, int, int, int, int, double, long, DataType) inputs > outputs}): input token
- * {@code t} stands for output token {@code t mod outputs} in the class {@code t / outputs}, each class with its own
- * embedding of the tokens; the labels are output tokens. A sequence of class {@code c} feeds {@code token + outputs·c}
- * at every step, so the class reaches every step's input, not only the first state.
+ * {@code t} stands for output token {@code t mod outputs} in the class {@code t / outputs}, embedded as the sum of the
+ * token's embedding, shared by every class, and the class's ({@code class-embedding}, zero at first, so a conditioned
+ * network starts as the plain one); the labels are output tokens. A sequence of class {@code c} feeds {@code token +
+ * outputs·c} at every step, so the class reaches every step's input, not only the first state. (Kit's GRU reads one
+ * table of every input token: the sums are written into it before each pass, and its gradient is summed back into
+ * the two embeddings after.)
  */
 @org.apiguardian.api.API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "1.4")
 public final class TokenGru {
@@ -24,6 +27,9 @@ public final class TokenGru {
     private final int inputTokens;
     private final ParamSet params;
     private final Embedding embedding;
+    /** Conditioned: the tokens' embedding shared by the classes, and the classes' ({@code [classes, width]}). */
+    private final Embedding shared;
+    private final String classEmbedding = "class-embedding";
     private final Gru gru;
     private final Dense head;
 
@@ -78,7 +84,14 @@ public final class TokenGru {
         this.vocab = outputs;
         this.inputTokens = inputs;
         this.params = new ParamSet(type, seed);
-        this.embedding = new Embedding(params, "embedding", inputs, embedding);
+        if (inputs == outputs) {
+            this.embedding = new Embedding(params, "embedding", inputs, embedding);
+            this.shared = null;
+        } else {
+            this.shared = new Embedding(params, "embedding", outputs, embedding);
+            params.add(classEmbedding, inputs / outputs, embedding, Init.zeros());
+            this.embedding = new Embedding(new ParamSet(type, seed), "combined", inputs, embedding);
+        }
         this.gru = new Gru(params, "gru.", embedding, hidden, layers, dropout);
         this.head = new Dense(params, "output.w", "output.b", hidden, vocab, Activation.IDENTITY);
     }
@@ -93,9 +106,50 @@ public final class TokenGru {
         return gru.hidden();
     }
 
+    /** Conditioned: writes every input token's embedding, its token's plus its class's, into the GRU's table. */
+    private void combine() {
+        if (shared == null) {
+            return;
+        }
+        int width = shared.width();
+        double[] tokens = Buffers.doubles(shared.weights());
+        double[] classes = Buffers.doubles(params.get(classEmbedding));
+        double[] table = new double[inputTokens * width];
+        for (int t = 0; t < inputTokens; t++) {
+            int token = (t % vocab) * width;
+            int cls = (t / vocab) * width;
+            for (int i = 0; i < width; i++) {
+                table[t * width + i] = tokens[token + i] + classes[cls + i];
+            }
+        }
+        Buffers.write(table, embedding.weights());
+    }
+
+    /** Conditioned: sums the table's gradient back into the tokens' embedding and the classes'. */
+    private void separate() {
+        if (shared == null) {
+            return;
+        }
+        int width = shared.width();
+        double[] g = Buffers.doubles(embedding.gradient());
+        double[] tokens = new double[vocab * width];
+        double[] classes = new double[(inputTokens / vocab) * width];
+        for (int t = 0; t < inputTokens; t++) {
+            int token = (t % vocab) * width;
+            int cls = (t / vocab) * width;
+            for (int i = 0; i < width; i++) {
+                tokens[token + i] += g[t * width + i];
+                classes[cls + i] += g[t * width + i];
+            }
+        }
+        Buffers.write(tokens, shared.gradient());
+        Buffers.write(classes, params.grad(classEmbedding));
+    }
+
     private double crossEntropy(Windows w, double[][] initial, Dropout.Masks masks, boolean gradients) {
         int[] inputs = w.flatInputs();
         int n = inputs.length;
+        combine();
         INDArray top = gru.forward(embedding, inputs, w.time(), w.batch(), initial, masks);
         INDArray logits = head.forward(top);
         double[] l = Buffers.doubles(logits);
@@ -112,6 +166,7 @@ public final class TokenGru {
             Buffers.write(grad, logits);
             // The GRU writes the embedding's gradient too (it reads the embedding through its first layer's table).
             gru.backward(head.backward(logits, true), false);
+            separate();
         }
         return loss;
     }
@@ -280,6 +335,7 @@ public final class TokenGru {
      * @return the snapshot
      */
     public Snapshot snapshot() {
+        combine();
         return new Snapshot(gru.snapshot(), head.snapshot(), embedding.table(), embedding.width());
     }
 

@@ -66,8 +66,9 @@ class TokenGruTests {
     }
 
     /**
-     * Conditioning: inputs in two classes of five tokens (token + 5·class); the labels are tokens. Gradients against
-     * finite differences, and the class changes the predictions from the first step on.
+     * Conditioning: inputs in two classes of five tokens (token + 5·class); the labels are tokens. Gradients of the
+     * shared and the class embeddings against finite differences, and the class changes the predictions from the
+     * first step on.
      */
     @Test
     void aConditionedNetworkTrainsOnItsClassesTokens() {
@@ -78,6 +79,10 @@ class TokenGruTests {
         net.params().grads().forEach((k, v) -> analytic.put(k, v.dup()));
         int checked = GradientCheck.doubles().verify(net.params().params(), analytic, () -> net.loss(conditioned));
         assertEquals(net.params().size(), checked);
+        float[] none0 = net.snapshot().stepper().step(2);
+        assertTrue(java.util.Arrays.equals(none0, net.snapshot().stepper().step(2 + 5)),
+                "the class embedding starts at zero: a conditioned network starts as the plain one");
+        net.params().get("class-embedding").getRow(1).addi(0.5);
         float[] class0 = net.snapshot().stepper().step(2);
         float[] class1 = net.snapshot().stepper().step(2 + 5);
         assertEquals(5, class0.length, "the outputs are the tokens, not the tokens of every class");
