@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * in small). Trains on random windows of {@code train.sequence-length} samples (truncated backpropagation through
  * time), each starting from the state the network reaches over the {@code train.state-warmup} samples before it (0:
  * the zero state), and samples one audio sample at a time. Conditioned on classes
- * ({@code model.conditioning = class}), every level of a file of class {@code c} is fed as {@code level + 256·c}: each
- * class has its own embedding of the levels (kit's {@link TokenGru} conditioning), at every step.
+ * ({@code model.conditioning = class}), every level of a file of class {@code c} is fed as {@code level + 256·c}: the
+ * level's embedding plus the class's (kit's {@link TokenGru} conditioning), at every step.
  */
 public final class AudioGruModel implements TrainingCore.Holder {
 
