@@ -39,7 +39,7 @@ public record GenerationRequest(int count, long seed, Map<String, Object> option
     public static final String TOP_P = "top-p";
     /** Always take the most likely token (a {@code Boolean}). */
     public static final String GREEDY = "greedy";
-    /** Images: the class to condition on, for conditional models (an {@code Integer}). */
+    /** The class to condition on, for conditional image and (API 1.4) audio models (an {@code Integer}). */
     public static final String LABEL = "label";
     /**
      * Audio: seconds to generate after the prompt (a {@code Double}, &gt; 0).
