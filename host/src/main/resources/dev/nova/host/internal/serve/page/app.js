@@ -161,13 +161,27 @@ async function generate(event) {
   }
 }
 
-// Server-sent events: "data: {json}" blocks separated by a blank line.
+// Server-sent events: "data: {json}" blocks separated by a blank line. Text is shown once a frame, appended as a
+// node: appending to textContent per event copied the whole output each time, and a fast model's stream (25,000
+// characters a second) then kept the page too busy to take a click on Stop.
 async function stream(response) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const output = $('output');
   let buffer = '';
+  let pending = '';
+  let frame = 0;
+  const flush = () => {
+    frame = 0;
+    if (pending) {
+      output.append(pending);
+      pending = '';
+    }
+  };
   for (;;) {
     const { value, done } = await reader.read();
     if (done) {
+      cancelAnimationFrame(frame);
+      flush();
       return;
     }
     buffer += value;
@@ -180,11 +194,16 @@ async function stream(response) {
       }
       const data = JSON.parse(block.slice(6));
       if (data.error) {
+        cancelAnimationFrame(frame);
+        flush();
         throw new Error(data.error.message);
       }
       if (data.text !== undefined && data.index === 0) {
-        $('output').textContent += data.text;
+        pending += data.text;
       }
+    }
+    if (pending && !frame) {
+      frame = requestAnimationFrame(flush);
     }
   }
 }
