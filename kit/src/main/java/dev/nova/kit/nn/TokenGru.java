@@ -250,18 +250,21 @@ public final class TokenGru {
         int h = gru.hidden();
         double[][] states = new double[gru.layers()][offsets.length * h];
         Snapshot weights = snapshot();
-        for (int j = 0; j < offsets.length; j++) {
-            Stepper stepper = weights.stepper();
-            for (int k = Math.max(0, offsets[j] - warmup); k < offsets[j]; k++) {
-                stepper.feed(tokens[k]);
-            }
-            for (int l = 0; l < states.length; l++) {
-                float[] s = stepper.state.state[l];
-                for (int i = 0; i < h; i++) {
-                    states[l][j * h + i] = s[i];
+        // Windows are independent (each its own stepper on the shared, immutable snapshot): one part per thread.
+        Parallel.forParts(offsets.length, 1, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                Stepper stepper = weights.stepper();
+                for (int k = Math.max(0, offsets[j] - warmup); k < offsets[j]; k++) {
+                    stepper.feed(tokens[k]);
+                }
+                for (int l = 0; l < states.length; l++) {
+                    float[] s = stepper.state.state[l];
+                    for (int i = 0; i < h; i++) {
+                        states[l][j * h + i] = s[i];
+                    }
                 }
             }
-        }
+        });
         return states;
     }
 
