@@ -41,16 +41,7 @@ class TokenGruTests {
         TokenGru.Stepper stepper = net.snapshot().stepper();
         double loss = 0;
         for (int t = 0; t < seq.length; t++) {
-            float[] logits = stepper.step(seq[t]);
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : logits) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (float v : logits) {
-                sum += Math.exp(v - max);
-            }
-            loss -= logits[next[t]] - max - Math.log(sum);
+            loss += nll(stepper.step(seq[t]), next[t]);
         }
         Windows w = new Windows(new int[][] {{0}, {2}, {4}}, new int[][] {{1}, {3}, {0}});
         assertEquals(net.loss(w), loss / seq.length, 1e-5);
@@ -117,17 +108,21 @@ class TokenGruTests {
         }
         double loss = 0;
         for (int k = offset; k < offset + time; k++) {
-            float[] logits = stepper.step(tokens[k]);
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : logits) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (float v : logits) {
-                sum += Math.exp(v - max);
-            }
-            loss -= logits[tokens[k + 1]] - max - Math.log(sum);
+            loss += nll(stepper.step(tokens[k]), tokens[k + 1]);
         }
         return loss;
+    }
+
+    /** The negative log-probability of {@code label} under the softmax of {@code logits}. */
+    private static double nll(float[] logits, int label) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        return -(logits[label] - max - Math.log(sum));
     }
 }
