@@ -2,8 +2,10 @@ package dev.nova.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +48,8 @@ class ServePageBrowserIT {
         LauncherIT.Run a = LauncherIT.novaIn(dir, "train", "--plugin", "audio-gru", "--run-dir", sound.toString(),
                 "--set", "plugins.audio-gru.data.sample-rate=4000", "--set", "plugins.audio-gru.model.hidden=16",
                 "--set", "plugins.audio-gru.train.sequence-length=32", "--set", "nova.train.steps=5",
-                "--set", "nova.train.eval-every=5", "--set", "nova.train.samples=0");
+                "--set", "nova.train.eval-every=5", "--set", "nova.train.samples=0",
+                "--set", "plugins.audio-gru.model.conditioning=class");
         assertEquals(0, a.code(), a.err());
         LauncherIT.Run g = LauncherIT.novaIn(dir, "generate", text.toString(), "--prompt", "And God said", "--length",
                 "80", "--temperature", "0.8", "--seed", "11");
@@ -100,9 +103,13 @@ class ServePageBrowserIT {
                 assertFalse(browser.findElement(By.id("prompt")).isDisplayed(), "text fields hidden for images");
                 Files.write(shots.resolve("images.png"), browser.getScreenshotAs(OutputType.BYTES));
 
-                // An audio model: players whose WAV the browser decodes to the requested length.
+                // An audio model conditioned on builtin:tones' classes: a class picker, and players whose WAV the
+                // browser decodes to the requested length.
                 choose(browser, "model", "tones");
                 assertFalse(browser.findElement(By.id("count")).isDisplayed(), "image fields hidden for audio");
+                assertEquals(List.of("(any)", "tone", "chirp", "noise"), browser.findElements(
+                        By.cssSelector("#audio-class option")).stream().map(WebElement::getText).toList());
+                choose(browser, "audio-class", "2");
                 set(browser, "seconds", "0.5");
                 set(browser, "sounds", "2");
                 browser.findElement(By.id("go")).click();
@@ -117,6 +124,19 @@ class ServePageBrowserIT {
                     assertEquals(0.5, ((Number) duration).doubleValue(), 0.01, "a decoded 0.5 s WAV");
                 }
                 Files.write(shots.resolve("audio.png"), browser.getScreenshotAs(OutputType.BYTES));
+                // What the picker sends: the label, which changes the sound; one out of range names the option.
+                String[] wav = new String[3];
+                for (int label = 0; label < 3; label += 2) {
+                    HttpResponse<String> r = s.post("/v1/generate", "{\"model\": \"tones\", \"seed\": 4,"
+                            + " \"options\": {\"seconds\": 0.25, \"label\": " + label + "}}");
+                    assertEquals(200, r.statusCode(), r.body());
+                    wav[label] = r.body();
+                }
+                assertNotEquals(wav[0], wav[2], "classes tone and noise gave the same sound");
+                HttpResponse<String> bad = s.post("/v1/generate", "{\"model\": \"tones\", \"options\": {\"label\": 5}}");
+                assertEquals(400, bad.statusCode(), bad.body());
+                assertTrue(bad.body().contains("options.label") && bad.body().contains("0 = tone, 1 = chirp, 2 = noise"),
+                        bad.body());
                 Chromium.noConsoleErrors(browser);
             } finally {
                 browser.quit();

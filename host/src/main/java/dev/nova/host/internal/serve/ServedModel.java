@@ -83,7 +83,8 @@ public final class ServedModel implements AutoCloseable {
             List<String> classes = List.of();
             boolean conditional = false;
             Optional<String> notice = Optional.empty();
-            if (first.plan().info().modality() == Modality.IMAGE) {
+            Modality modality = first.plan().info().modality();
+            if (modality == Modality.IMAGE || modality == Modality.AUDIO) {
                 try {
                     ReferenceData ref = PluginCalls.call(pluginId, m.getClass(), "referenceData",
                             () -> m.referenceData().orElse(null));
@@ -93,7 +94,7 @@ public final class ServedModel implements AutoCloseable {
                     }
                 } catch (RuntimeException e) {
                     notice = Optional.of("model '" + id + "': class names unavailable (" + e.getMessage()
-                            + "); image prompts take class numbers");
+                            + "); " + (modality == Modality.IMAGE ? "image prompts" : "labels") + " take class numbers");
                 }
             }
             return new ServedModel(id, source, loaded, workers, queue, List.copyOf(classes), conditional, notice);

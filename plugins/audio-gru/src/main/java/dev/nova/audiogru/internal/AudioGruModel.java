@@ -117,6 +117,34 @@ public final class AudioGruModel implements TrainingCore.Holder {
         return classes;
     }
 
+    /**
+     * Conditioned: the class names, for hosts that offer them ({@code nova serve}'s page); no reference data
+     * otherwise (sample-quality metrics of audio are not in this version).
+     */
+    @Override
+    public java.util.Optional<dev.nova.api.ReferenceData> referenceData() {
+        if (classes.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new dev.nova.api.ReferenceData() {
+            @Override
+            public List<String> classes() {
+                return classes;
+            }
+
+            @Override
+            public boolean conditional() {
+                return true;
+            }
+
+            /** No data is offered, only class names: the names are the identity. */
+            @Override
+            public String fingerprint() {
+                return "audio-gru classes " + classes;
+            }
+        });
+    }
+
     /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
     private TrainingLoop.Step slice(long s, int from, int to) {
         int time = settings.sequenceLength();

@@ -59,9 +59,11 @@ function showModel() {
   $('audio-fields').hidden = !audio;
   $('about').textContent = m.nova.plugin + ' ' + m.nova.version + ', ' + m.nova.modality + ', trained '
     + m.nova.step + ' steps; ' + m.nova.workers + (m.nova.workers === 1 ? ' worker' : ' workers');
-  $('class').replaceChildren(new Option(m.nova.conditional ? '(any)' : '(unconditional)', ''),
-    ...m.nova.classes.map((c, i) => new Option(c, String(i))));
-  $('class').disabled = !m.nova.conditional;
+  for (const id of ['class', 'audio-class']) {
+    $(id).replaceChildren(new Option(m.nova.conditional ? '(any)' : '(unconditional)', ''),
+      ...m.nova.classes.map((c, i) => new Option(c, String(i))));
+    $(id).disabled = !m.nova.conditional;
+  }
   $('length').max = m.nova.max_tokens;
   $('count').max = m.nova.max_n;
 }
@@ -77,6 +79,9 @@ function request() {
     body.n = Number($('sounds').value);
     body.options.seconds = Number($('seconds').value);
     body.options.temperature = Number($('audio-temperature').value);
+    if ($('audio-class').value !== '') {
+      body.options.label = Number($('audio-class').value);
+    }
     return body;
   }
   if (m.nova.modality === 'image') {
