@@ -96,6 +96,47 @@ public final class TokenGru {
         this.head = new Dense(params, "output.w", "output.b", hidden, vocab, Activation.IDENTITY);
     }
 
+    /**
+     * The architecture numbers a payload records before the parameters (as three ints, the order text-gru's payload
+     * formats 1 and 2 and audio-gru's have always used), so that a restore can refuse another shape by name.
+     *
+     * @param embedding embedding width
+     * @param layers GRU layers
+     * @param hidden GRU width
+     * @since 1.4
+     */
+    public record Shape(int embedding, int layers, int hidden) {
+
+        /**
+         * Reads the three numbers.
+         *
+         * @param in the payload
+         * @return the shape
+         * @throws java.io.IOException when the payload ends or cannot be read
+         */
+        public static Shape read(java.io.DataInput in) throws java.io.IOException {
+            return new Shape(in.readInt(), in.readInt(), in.readInt());
+        }
+
+        /**
+         * Writes the three numbers.
+         *
+         * @param out the payload
+         * @throws java.io.IOException when it cannot be written
+         */
+        public void write(java.io.DataOutput out) throws java.io.IOException {
+            out.writeInt(embedding);
+            out.writeInt(layers);
+            out.writeInt(hidden);
+        }
+
+        /** For messages: {@code embedding 32, 1 layers of 256}. */
+        @Override
+        public String toString() {
+            return "embedding " + embedding + ", " + layers + " layers of " + hidden;
+        }
+    }
+
     /** The parameters and their gradients. */
     public ParamSet params() {
         return params;

@@ -13,6 +13,7 @@ import dev.nova.api.VersionRange;
 import dev.nova.audiogru.internal.AudioGru;
 import dev.nova.audiogru.internal.AudioGruModel;
 import dev.nova.audiogru.internal.Settings;
+import dev.nova.kit.nn.TokenGru;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.api.PluginException;
@@ -58,9 +59,7 @@ public final class AudioGruProvider extends SettingsProvider<Settings> {
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
         return TrainingCore.restore(AudioGru.ID, payload, AudioGruModel.PAYLOAD_MAGIC, AudioGruModel.PAYLOAD_FORMATS,
                 (format, in) -> {
-                    int embedding = in.readInt();
-                    int layers = in.readInt();
-                    int hidden = in.readInt();
+                    TokenGru.Shape saved = TokenGru.Shape.read(in);
                     int rate = in.readInt();
                     List<String> classes = new ArrayList<>();
                     if (format >= 2) {
@@ -73,12 +72,11 @@ public final class AudioGruProvider extends SettingsProvider<Settings> {
                                 + (classes.isEmpty() ? "without classes" : "conditioned on classes " + classes)
                                 + "; the configuration asks for model.conditioning = " + (s.conditioned() ? "class" : "none"));
                     }
-                    if (embedding != s.embedding() || layers != s.layers() || hidden != s.hidden()
-                            || rate != s.data().sampleRate()) {
-                        throw new CheckpointException(AudioGru.ID, "checkpoint holds a model with embedding " + embedding
-                                + ", " + layers + " layers of " + hidden + " at " + rate + " Hz; the configuration asks"
-                                + " for embedding " + s.embedding() + ", " + s.layers() + " layers of " + s.hidden()
-                                + " at " + s.data().sampleRate() + " Hz");
+                    TokenGru.Shape asked = new TokenGru.Shape(s.embedding(), s.layers(), s.hidden());
+                    if (!saved.equals(asked) || rate != s.data().sampleRate()) {
+                        throw new CheckpointException(AudioGru.ID, "checkpoint holds a model with " + saved + " at "
+                                + rate + " Hz; the configuration asks for " + asked + " at " + s.data().sampleRate()
+                                + " Hz");
                     }
                     return model(s, context, classes);
                 });

@@ -10,6 +10,7 @@ import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
+import dev.nova.kit.nn.TokenGru;
 import dev.nova.kit.optim.FineTune;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
@@ -65,13 +66,11 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
         return TrainingCore.restore(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, TextGruModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     // Formats 1 and 2 describe the model by three numbers (the later plugins write a line of text).
-                    int embedding = in.readInt();
-                    int layers = in.readInt();
-                    int hidden = in.readInt();
-                    if (embedding != s.embedding() || layers != s.layers() || hidden != s.hidden()) {
-                        throw new CheckpointException(TextGru.ID, "checkpoint holds a model with embedding " + embedding
-                                + ", " + layers + " layers of " + hidden + "; the configuration asks for embedding "
-                                + s.embedding() + ", " + s.layers() + " layers of " + s.hidden());
+                    TokenGru.Shape saved = TokenGru.Shape.read(in);
+                    TokenGru.Shape asked = new TokenGru.Shape(s.embedding(), s.layers(), s.hidden());
+                    if (!saved.equals(asked)) {
+                        throw new CheckpointException(TextGru.ID, "checkpoint holds a model with " + saved
+                                + "; the configuration asks for " + asked);
                     }
                     return new TextGruModel(s, context, Vocabulary.read(TextGru.ID, in), text(s, context));
                 });

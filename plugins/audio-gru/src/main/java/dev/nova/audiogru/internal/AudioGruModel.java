@@ -224,9 +224,7 @@ public final class AudioGruModel implements TrainingCore.Holder {
     @Override
     public void save(OutputStream out) {
         training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
-            d.writeInt(settings.embedding());
-            d.writeInt(settings.layers());
-            d.writeInt(settings.hidden());
+            new TokenGru.Shape(settings.embedding(), settings.layers(), settings.hidden()).write(d);
             d.writeInt(settings.data().sampleRate());
             d.writeInt(classes.size());                          // format 2: the classes, in input order
             for (String c : classes) {

@@ -83,9 +83,7 @@ public final class TextGruModel implements TrainingCore.Holder {
     @Override
     public void save(OutputStream out) {
         training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
-            d.writeInt(settings.embedding());
-            d.writeInt(settings.layers());
-            d.writeInt(settings.hidden());
+            new TokenGru.Shape(settings.embedding(), settings.layers(), settings.hidden()).write(d);
             vocabulary.write(d);
         });
     }
