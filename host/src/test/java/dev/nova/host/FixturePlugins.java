@@ -28,36 +28,44 @@ public final class FixturePlugins {
 
     /** What to vary in a fixture. */
     public record Spec(String id, String module, String apiRange, String constructorBody, String infoBody,
-                       List<String> dropClasses, Map<String, String> extraSources) {
+                       List<String> dropClasses, Map<String, String> extraSources, String modality) {
 
-        /** A well-behaved fixture. */
+        /** A well-behaved text fixture. */
         public static Spec of(String id, String module) {
-            return new Spec(id, module, "[1.0,2.0)", "", "", List.of(), Map.of());
+            return new Spec(id, module, "[1.0,2.0)", "", "", List.of(), Map.of(), "TEXT");
+        }
+
+        /**
+         * The same fixture for another modality: {@code IMAGE} (6x4 grey images, two classes) or {@code AUDIO}
+         * (1 kHz sounds, two classes), each drawn from the unigram.
+         */
+        public Spec modality(String modality) {
+            return new Spec(id, module, apiRange, constructorBody, infoBody, dropClasses, extraSources, modality);
         }
 
         public Spec apiRange(String range) {
-            return new Spec(id, module, range, constructorBody, infoBody, dropClasses, extraSources);
+            return new Spec(id, module, range, constructorBody, infoBody, dropClasses, extraSources, modality);
         }
 
         public Spec constructor(String body) {
-            return new Spec(id, module, apiRange, body, infoBody, dropClasses, extraSources);
+            return new Spec(id, module, apiRange, body, infoBody, dropClasses, extraSources, modality);
         }
 
         /** Code run at the start of {@code info()}, to make it misbehave. */
         public Spec info(String body) {
-            return new Spec(id, module, apiRange, constructorBody, body, dropClasses, extraSources);
+            return new Spec(id, module, apiRange, constructorBody, body, dropClasses, extraSources, modality);
         }
 
         public Spec dropping(String classFile) {
             List<String> d = new ArrayList<>(dropClasses);
             d.add(classFile);
-            return new Spec(id, module, apiRange, constructorBody, infoBody, d, extraSources);
+            return new Spec(id, module, apiRange, constructorBody, infoBody, d, extraSources, modality);
         }
 
         public Spec withSource(String path, String source) {
             var m = new java.util.LinkedHashMap<>(extraSources);
             m.put(path, source);
-            return new Spec(id, module, apiRange, constructorBody, infoBody, dropClasses, m);
+            return new Spec(id, module, apiRange, constructorBody, infoBody, dropClasses, m, modality);
         }
 
         String pkg() {
@@ -134,7 +142,7 @@ public final class FixturePlugins {
     private static String fill(String template, Spec spec) {
         return template.replace("${ID}", spec.id()).replace("${MODULE}", spec.module()).replace("${PKG}", spec.pkg())
                 .replace("${RANGE}", spec.apiRange()).replace("${CTOR}", spec.constructorBody())
-                .replace("${INFO}", spec.infoBody());
+                .replace("${INFO}", spec.infoBody()).replace("${MODALITY}", spec.modality());
     }
 
     /** The test JVM's module path, which holds the API and what it needs, as a plugin build would have. */

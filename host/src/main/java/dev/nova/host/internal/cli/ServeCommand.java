@@ -110,14 +110,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             throw new UsageException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread stop = new Thread(() -> {
             int inFlight = server.inFlight();
             nova.terminal.err().println("nova: serve: stopping; " + inFlight + (inFlight == 1 ? " request" : " requests")
                     + " in flight may take up to " + grace + " s to finish");
             server.close();
             nova.terminal.err().println("nova: serve: stopped");
             stopped.countDown();
-        }, "nova-serve-stop"));
+        }, "nova-serve-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
         String where = address.getAddress().isAnyLocalAddress() ? host : address.getAddress().getHostAddress();
         if (where.contains(":")) {
             where = "[" + where + "]";
@@ -126,7 +127,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 ? " model" : " models") + " at http://" + where + ":" + address.getPort() + "/"
                 + (tok.isPresent() ? " (token required)" : "") + "; Ctrl-C stops");
         nova.terminal.out().flush();
-        stopped.await();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // The command line was run in a thread of a larger program (a test, an application) that interrupted it:
+            // stop as on SIGTERM, in this thread, and leave the JVM running.
+            Runtime.getRuntime().removeShutdownHook(stop);
+            stop.run();
+            return 130;
+        }
         return 0;
     }
 
