@@ -9,11 +9,10 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.config.ConfigSource;
-import dev.nova.host.internal.di.HostComponent;
+import dev.nova.host.internal.di.ModelComponent;
+import dev.nova.host.internal.model.ModelPool;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.PluginFinder;
-import dev.nova.host.internal.run.LoadedModel;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
@@ -56,18 +55,13 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "1.3")
 public final class NovaModel implements AutoCloseable {
 
-    private final LoadedModel loaded;
-    private final GenerativeModel model;
+    private final ModelPool pool;
     private final PluginInfo plugin;
-    private final Object serial = new Object();
-    private final boolean threadSafe;
+    private volatile boolean closed;
 
-    private NovaModel(LoadedModel loaded) {
-        this.loaded = loaded;
-        this.model = loaded.model();
-        this.plugin = loaded.plan().info();
-        this.threadSafe = Boolean.TRUE.equals(PluginCalls.call(plugin.id(), model.getClass(), "isThreadSafe",
-                model::isThreadSafe));
+    private NovaModel(ModelPool pool) {
+        this.pool = pool;
+        this.plugin = pool.first().info();
     }
 
     /**
@@ -95,10 +89,10 @@ public final class NovaModel implements AutoCloseable {
         // standard output, which is the application's.
         Terminal terminal = new Terminal(new PrintStream(OutputStream.nullOutputStream()), System.err);
         try {
-            HostComponent c = HostComponent.factory().create(Invocation.read(runOrCheckpoint,
-                    Optional.ofNullable(pluginPath)), terminal, ConfigSource.hocon(), PluginFinder.modules(),
-                    Optional.empty());
-            return new NovaModel(c.loadedModel().open());
+            ModelComponent c = ModelComponent.factory().create(Invocation.read(runOrCheckpoint,
+                    Optional.ofNullable(pluginPath)), terminal, ConfigSource.hocon(), PluginFinder.modules());
+            // One instance: calls share it at once when the plugin's model is thread-safe, one at a time otherwise.
+            return new NovaModel(ModelPool.open(c.modelLoader()::open, 1, Integer.MAX_VALUE));
         } catch (UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (RunFailedException e) {
@@ -113,7 +107,7 @@ public final class NovaModel implements AutoCloseable {
 
     /** The optimisation steps the model was trained for. */
     public long step() {
-        return model.step();
+        return pool.first().model().step();
     }
 
     /**
@@ -127,19 +121,20 @@ public final class NovaModel implements AutoCloseable {
      */
     public List<Sample> generate(GenerationRequest request) {
         Objects.requireNonNull(request, "request");
-        if (threadSafe) {
-            return call(request);
-        }
-        synchronized (serial) {
-            return call(request);
+        try (ModelPool.Lease lease = lease()) {
+            return lease.model().generate(request);
         }
     }
 
-    private List<Sample> call(GenerationRequest request) {
-        if (loaded.model() == null) {
+    private ModelPool.Lease lease() {
+        ModelPool.Lease lease = closed ? null : pool.lease(Long.MAX_VALUE);
+        if (lease == null || closed) {
+            if (lease != null) {
+                lease.close();
+            }
             throw new IllegalStateException("the model of " + plugin.id() + " is closed");
         }
-        return PluginCalls.call(plugin.id(), model.getClass(), "generate", () -> model.generate(request));
+        return lease;
     }
 
     /**
@@ -168,16 +163,18 @@ public final class NovaModel implements AutoCloseable {
      * @return the metrics by name
      */
     public Map<String, Double> evaluate(EvaluationRequest request) {
-        synchronized (serial) {
-            return PluginCalls.call(plugin.id(), model.getClass(), "evaluate", () -> model.evaluate(request));
+        try (ModelPool.Lease lease = lease()) {
+            return lease.model().evaluate(request);
         }
     }
 
     /** Releases the model's native memory and its work folder; the model is unusable afterwards. */
     @Override
-    public void close() {
-        synchronized (serial) {
-            loaded.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            // Calls in flight finish first.
+            pool.closeWhenIdle();
         }
     }
 }

@@ -99,7 +99,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         Images.encodeInMemory();
         ServedModels served = ServedModels.open(models, workers, q, path -> {
             HostComponent c = nova.component(Invocation.read(path, pluginPath.get()));
-            return c.loadedModel().open();
+            return c.modelLoader().open();
         }, nova.terminal);
         NovaServer server = new NovaServer(served, settings, nova.terminal);
         InetSocketAddress address;

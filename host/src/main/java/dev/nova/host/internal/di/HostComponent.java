@@ -4,12 +4,12 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dev.nova.host.internal.config.ConfigSource;
 import dev.nova.host.internal.discovery.PluginCatalog;
+import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.PluginFinder;
 import dev.nova.host.internal.plan.Planner;
 import dev.nova.host.internal.run.ClusterEngine;
 import dev.nova.host.internal.run.Evaluator;
-import dev.nova.host.internal.run.LoadedModel;
 import dev.nova.host.internal.run.ParameterListing;
 import dev.nova.host.internal.run.Sampler;
 import dev.nova.host.internal.run.TrainingRun;
@@ -49,11 +49,11 @@ public interface HostComponent {
     ParameterListing parameterListing();
 
     /**
-     * The plan's checkpoint, to be restored for an embedding application.
+     * Opens the plan's checkpoint ({@code nova serve}).
      *
      * @return the loader
      */
-    LoadedModel loadedModel();
+    ModelLoader modelLoader();
 
     /** Creates the component. */
     @Component.Factory

@@ -12,8 +12,8 @@ import dev.nova.api.TrainingResult;
 import dev.nova.host.cluster.protocol.ClusterSetup;
 import dev.nova.host.cluster.protocol.StepReply;
 import dev.nova.host.cluster.protocol.StepRequest;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.Sha256;
 import dev.nova.host.internal.support.UsageException;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ public final class ClusterTraining {
      * @return the training
      * @throws UsageException if there is no engine or the model is not data-parallel
      */
-    static ClusterTraining start(Optional<ClusterEngine> engine, RunPlan plan, GenerativeModel model,
+    static ClusterTraining start(Optional<ClusterEngine> engine, RunPlan plan, GuardedModel model,
                                  Properties provenance) {
         String pluginId = plan.pluginId();
         Config pluginConfig = plan.pluginConfig();
@@ -65,7 +65,7 @@ public final class ClusterTraining {
             throw new UsageException("--cluster-shards trains on a Spark cluster: start it through nova-spark ("
                     + "spark-submit --class dev.nova.spark.NovaSpark nova-spark.jar train ...; see docs/spark.md)");
         }
-        boolean capable = PluginCalls.call(pluginId, model.getClass(), "dataParallel", model::dataParallel).isPresent();
+        boolean capable = model.dataParallel().isPresent();
         if (!capable) {
             throw new UsageException("plugin '" + pluginId + "' does not offer data-parallel training with this"
                     + " configuration (GenerativeModel.dataParallel() is empty); train it without --cluster-shards");
@@ -86,7 +86,7 @@ public final class ClusterTraining {
      * @param listener receives one event per step
      * @return the steps run, and whether the request was cancelled
      */
-    TrainingResult train(GenerativeModel model, TrainingRequest request, TrainingListener listener) {
+    TrainingResult train(GuardedModel model, TrainingRequest request, TrainingListener listener) {
         DataParallel dp = model.dataParallel().orElseThrow();
         float[] parameters = new float[dp.parameterCount()];
         long done = 0;

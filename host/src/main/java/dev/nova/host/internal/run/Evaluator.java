@@ -2,15 +2,16 @@ package dev.nova.host.internal.run;
 
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerativeModel;
+import dev.nova.host.internal.model.ModelLoader;
+import dev.nova.host.internal.model.OpenModel;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.quality.Gates;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,9 @@ public final class Evaluator {
      */
     public int evaluate(EvaluationRequest request, Checks checks, Map<String, Double> all) {
         Gates gates = gates(checks);
-        Path work = ModelLoader.scratch();
-        try (GenerativeModel model = loader.restore(loader.context(work))) {
-            Map<String, Double> m = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "evaluate",
-                    () -> model.evaluate(request));
+        try (OpenModel open = loader.open()) {
+            GuardedModel model = open.model();
+            Map<String, Double> m = model.evaluate(request);
             m.forEach((k, v) -> terminal.out().printf("%-24s %.6f%n", k, v));
             m.forEach((k, v) -> {
                 if (v == null || !Double.isFinite(v)) {
@@ -82,8 +82,6 @@ public final class Evaluator {
             if (checks.quality() || gates.needQuality(m.keySet())) {
                 all.putAll(quality(model, checks, request.seed()));
             }
-        } finally {
-            ModelLoader.deleteQuietly(work);
         }
         return checks.gates() ? verdicts(gates, all) : 0;
     }
@@ -109,11 +107,11 @@ public final class Evaluator {
         return new Gates(list);
     }
 
-    private Map<String, Double> quality(GenerativeModel model, Checks checks, long seed) {
+    private Map<String, Double> quality(GuardedModel model, Checks checks, long seed) {
         int samples = checks.samples() > 0 ? checks.samples() : plan.host().qualitySamples();
         int length = plan.host().qualityLength();
         long t0 = System.nanoTime();
-        SampleQuality measure = new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality());
+        SampleQuality measure = new SampleQuality(plan.pluginId(), plan.info().modality());
         Map<String, Double> q = measure.measure(model, samples, length, seed);
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintStream out = terminal.out();

@@ -3,8 +3,8 @@ package dev.nova.host.internal.run;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Tuning;
 import dev.nova.host.internal.config.ConfigErrors;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.UsageException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -33,18 +33,17 @@ final class Freezing {
      * @throws ConfigErrors naming each pattern that matches no parameter
      * @throws UsageException when patterns are given and the plugin cannot freeze
      */
-    static void apply(RunPlan plan, GenerativeModel model, PrintStream err) {
+    static void apply(RunPlan plan, GuardedModel model, PrintStream err) {
         List<String> patterns = plan.freeze();
         if (patterns.isEmpty()) {
             return;
         }
-        Optional<Tuning> tuning = PluginCalls.call(plan.pluginId(), model.getClass(), "tuning", model::tuning);
-        if (tuning == null || tuning.isEmpty()) {
+        Optional<Tuning> tuning = model.tuning();
+        if (tuning.isEmpty()) {
             throw new UsageException("nova.finetune.freeze: plugin '" + plan.pluginId() + "' cannot freeze parameters (its"
                     + " models do not offer GenerativeModel.tuning(), plugin API 1.3)");
         }
-        List<Tuning.Parameter> parameters = PluginCalls.call(plan.pluginId(), model.getClass(), "tuning().parameters",
-                () -> tuning.get().parameters());
+        List<Tuning.Parameter> parameters = tuning.get().parameters();
         Set<String> frozen = new LinkedHashSet<>();
         List<String> problems = new ArrayList<>();
         for (String pattern : patterns) {
@@ -61,10 +60,7 @@ final class Freezing {
         if (!problems.isEmpty()) {
             throw new ConfigErrors(problems);
         }
-        PluginCalls.call(plan.pluginId(), model.getClass(), "tuning().freeze", () -> {
-            tuning.get().freeze(frozen);
-            return null;
-        });
+        tuning.get().freeze(frozen);
         long values = parameters.stream().filter(p -> frozen.contains(p.name())).mapToLong(Tuning.Parameter::count).sum();
         long all = parameters.stream().mapToLong(Tuning.Parameter::count).sum();
         err.println("nova: freezing " + frozen.size() + " of " + parameters.size() + " parameters (" + values + " of "

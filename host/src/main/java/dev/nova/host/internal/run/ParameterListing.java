@@ -2,11 +2,11 @@ package dev.nova.host.internal.run;
 
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Tuning;
+import dev.nova.host.internal.model.ModelLoader;
+import dev.nova.host.internal.model.OpenModel;
 import dev.nova.host.internal.plan.RunPlan;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,16 +38,13 @@ public final class ParameterListing {
      * @throws UsageException naming the plugin when its models do not declare their parameters
      */
     public List<Tuning.Parameter> parameters() {
-        Path work = ModelLoader.scratch();
-        try (GenerativeModel model = loader.restore(loader.context(work))) {
-            Optional<Tuning> tuning = PluginCalls.call(plan.pluginId(), model.getClass(), "tuning", model::tuning);
-            if (tuning == null || tuning.isEmpty()) {
+        try (OpenModel model = loader.open()) {
+            Optional<Tuning> tuning = model.model().tuning();
+            if (tuning.isEmpty()) {
                 throw new UsageException("plugin '" + plan.pluginId() + "' does not declare its parameters"
                         + " (GenerativeModel.tuning(), plugin API 1.3)");
             }
-            return PluginCalls.call(plan.pluginId(), model.getClass(), "tuning().parameters", tuning.get()::parameters);
-        } finally {
-            ModelLoader.deleteQuietly(work);
+            return tuning.get().parameters();
         }
     }
 }

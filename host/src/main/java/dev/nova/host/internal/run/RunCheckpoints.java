@@ -1,11 +1,10 @@
 package dev.nova.host.internal.run;
 
-import dev.nova.api.GenerativeModel;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.Checkpoint;
 import dev.nova.host.internal.store.Manifest;
 import dev.nova.host.internal.store.RunDirectory;
-import dev.nova.host.internal.support.PluginCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,14 +34,10 @@ final class RunCheckpoints {
      * the plugin; a failure of the disk is the run's ({@link java.io.UncheckedIOException}), even when it reached the
      * plugin as an exception from the stream it was writing to.
      */
-    void saveLatest(GenerativeModel model, double bestLoss, double referenceLoss) {
+    void saveLatest(GuardedModel model, double bestLoss, double referenceLoss) {
         Manifest m = Manifest.of(provenance, plan.pluginId(), plan.info().version(), model.step(), plan.host().seed(),
                 bestLoss, referenceLoss, plan.baseDirectory(), run.root(), Instant.now());
-        Checkpoint.write(run.latestCheckpoint(), m, plan.config(), out -> PluginCalls.call(plan.pluginId(),
-                model.getClass(), "save", () -> {
-                    model.save(out);
-                    return null;
-                }));
+        Checkpoint.write(run.latestCheckpoint(), m, plan.config(), model::save);
     }
 
     /** Makes the latest checkpoint the best one. */

@@ -3,14 +3,13 @@ package dev.nova.host.internal.run;
 import dev.nova.api.Cancellation;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.AtomicFiles;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.UsageException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -41,7 +40,7 @@ final class RunOutputs {
     }
 
     /** Redraws the chart and writes the samples of the model as it is now. */
-    void show(GenerativeModel model, Cancellation cancel) {
+    void show(GuardedModel model, Cancellation cancel) {
         drawPlot(cancel);
         writeSamples(model, cancel);
     }
@@ -60,14 +59,13 @@ final class RunOutputs {
         }
     }
 
-    private void writeSamples(GenerativeModel model, Cancellation cancel) {
+    private void writeSamples(GuardedModel model, Cancellation cancel) {
         HostSettings s = plan.host();
         if (s.samples() == 0 || cancel.isCancelled()) {
             return;
         }
         GenerationRequest req = new GenerationRequest(s.samples(), s.seed(), s.sampleOptions(), GenerationListener.NONE);
-        List<Sample> samples = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate",
-                () -> model.generate(req));
+        List<Sample> samples = model.generate(req);
         String name = String.format("step-%08d", model.step());
         switch (plan.info().modality()) {
             case TEXT -> {

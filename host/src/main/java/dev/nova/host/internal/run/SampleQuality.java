@@ -1,5 +1,6 @@
 package dev.nova.host.internal.run;
 
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
@@ -8,7 +9,6 @@ import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.quality.ImageQuality;
 import dev.nova.host.internal.quality.TextQuality;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.UsageException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +27,6 @@ final class SampleQuality {
     static final String REAL = "real.";
 
     private final String pluginId;
-    private final Class<?> pluginClass;
     private final Modality modality;
     private TextQuality index;
     private String indexed;
@@ -36,12 +35,10 @@ final class SampleQuality {
      * Creates the measurer of one plugin's models.
      *
      * @param pluginId the plugin
-     * @param pluginClass its provider's class, for messages
      * @param modality its modality
      */
-    SampleQuality(String pluginId, Class<?> pluginClass, Modality modality) {
+    SampleQuality(String pluginId, Modality modality) {
         this.pluginId = pluginId;
-        this.pluginClass = pluginClass;
         this.modality = modality;
     }
 
@@ -55,7 +52,7 @@ final class SampleQuality {
      * @return each metric of the samples, then each reference ({@value #REAL}...)
      * @throws UsageException when the plugin's models offer no reference data, or the modality has no metrics yet
      */
-    Map<String, Double> measure(GenerativeModel model, int samples, int length, long seed) {
+    Map<String, Double> measure(GuardedModel model, int samples, int length, long seed) {
         ReferenceData ref = reference(model);
         if (modality == Modality.IMAGE) {
             return images(model, ref, samples, seed);
@@ -68,7 +65,7 @@ final class SampleQuality {
         }
         GenerationRequest request = new GenerationRequest(samples, seed, Map.of(GenerationRequest.LENGTH, length),
                 GenerationListener.NONE);
-        List<Sample> generated = PluginCalls.call(pluginId, pluginClass, "generate", () -> model.generate(request));
+        List<Sample> generated = model.generate(request);
         List<String> texts = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
         for (Sample s : generated) {
@@ -89,13 +86,13 @@ final class SampleQuality {
      * @return its reference data
      * @throws UsageException naming the plugin when its models offer none, or when the modality has no metrics yet
      */
-    ReferenceData reference(GenerativeModel model) {
+    ReferenceData reference(GuardedModel model) {
         if (modality != Modality.TEXT && modality != Modality.IMAGE) {
             throw new UsageException("sample-quality metrics of " + modality.toString().toLowerCase(java.util.Locale.ROOT)
                     + " models are not in this version; text and image models have them");
         }
-        Optional<ReferenceData> ref = PluginCalls.call(pluginId, pluginClass, "referenceData", model::referenceData);
-        if (ref == null || ref.isEmpty()) {
+        Optional<ReferenceData> ref = model.referenceData();
+        if (ref.isEmpty()) {
             throw new UsageException("plugin '" + pluginId + "' offers no reference data for sample-quality metrics"
                     + " (GenerativeModel.referenceData(), plugin API 1.3)");
         }
@@ -109,12 +106,11 @@ final class SampleQuality {
      * @param model the model about to train
      * @throws UsageException naming the plugin and what is missing
      */
-    void requireMeasurable(GenerativeModel model) {
+    void requireMeasurable(GuardedModel model) {
         ReferenceData ref = reference(model);
         if (modality == Modality.IMAGE) {
-            Optional<ReferenceData.Features> f = PluginCalls.call(pluginId, pluginClass, "referenceData().features",
-                    ref::features);
-            if (f == null || f.isEmpty()) {
+            Optional<ReferenceData.Features> f = ref.features();
+            if (f.isEmpty()) {
                 throw new UsageException("nova.train.quality: plugin '" + pluginId + "' offers no feature space for"
                         + " image metrics (its data has no classes to train the reference extractor on)");
             }
@@ -135,18 +131,15 @@ final class SampleQuality {
      * consistency and each class's distance ({@code fd.<class>}); the references compare real training images with
      * the held-out ones.
      */
-    private Map<String, Double> images(GenerativeModel model, ReferenceData ref, int samples, long seed) {
-        Optional<ReferenceData.Features> f = PluginCalls.call(pluginId, pluginClass, "referenceData().features",
-                ref::features);
-        if (f == null || f.isEmpty()) {
+    private Map<String, Double> images(GuardedModel model, ReferenceData ref, int samples, long seed) {
+        Optional<ReferenceData.Features> f = ref.features();
+        if (f.isEmpty()) {
             throw new UsageException("plugin '" + pluginId + "' offers no feature space for image metrics (its data has"
                     + " no classes to train the reference extractor on)");
         }
         ReferenceData.Features space = f.get();
-        List<ReferenceData.LabelledImage> heldOut = PluginCalls.call(pluginId, pluginClass, "referenceData().images",
-                () -> ref.images(ReferenceData.Split.HELD_OUT, samples, seed));
-        List<ReferenceData.LabelledImage> training = PluginCalls.call(pluginId, pluginClass, "referenceData().images",
-                () -> ref.images(ReferenceData.Split.TRAINING, samples, seed + 1));
+        List<ReferenceData.LabelledImage> heldOut = ref.images(ReferenceData.Split.HELD_OUT, samples, seed);
+        List<ReferenceData.LabelledImage> training = ref.images(ReferenceData.Split.TRAINING, samples, seed + 1);
         List<String> classes = ref.classes();
         boolean conditional = ref.conditional() && !classes.isEmpty();
         List<Sample.Image> generated = new ArrayList<>();
@@ -160,22 +153,22 @@ final class SampleQuality {
                 int label = c;
                 GenerationRequest r = new GenerationRequest(count, seed + c, Map.of(GenerationRequest.LABEL, label),
                         GenerationListener.NONE);
-                for (Sample s : PluginCalls.call(pluginId, pluginClass, "generate", () -> model.generate(r))) {
+                for (Sample s : model.generate(r)) {
                     generated.add((Sample.Image) s);
                     asked.add(label);
                 }
             }
         } else {
             GenerationRequest r = GenerationRequest.of(samples, seed);
-            for (Sample s : PluginCalls.call(pluginId, pluginClass, "generate", () -> model.generate(r))) {
+            for (Sample s : model.generate(r)) {
                 generated.add((Sample.Image) s);
             }
         }
         List<Sample.Image> held = heldOut.stream().map(ReferenceData.LabelledImage::image).toList();
         List<Sample.Image> train = training.stream().map(ReferenceData.LabelledImage::image).toList();
-        float[][] g = PluginCalls.call(pluginId, pluginClass, "features().embed", () -> space.embed(generated));
-        float[][] h = PluginCalls.call(pluginId, pluginClass, "features().embed", () -> space.embed(held));
-        float[][] t = PluginCalls.call(pluginId, pluginClass, "features().embed", () -> space.embed(train));
+        float[][] g = space.embed(generated);
+        float[][] h = space.embed(held);
+        float[][] t = space.embed(train);
         Map<String, Double> out = new LinkedHashMap<>();
         Map<String, Double> real = new LinkedHashMap<>();
         out.put("fd", ImageQuality.frechet(g, h));
@@ -187,8 +180,8 @@ final class SampleQuality {
         real.put("precision", prReal[0]);
         real.put("recall", prReal[1]);
         if (conditional) {
-            int[] seen = PluginCalls.call(pluginId, pluginClass, "features().classify", () -> space.classify(generated));
-            int[] seenReal = PluginCalls.call(pluginId, pluginClass, "features().classify", () -> space.classify(held));
+            int[] seen = space.classify(generated);
+            int[] seenReal = space.classify(held);
             out.put("class-consistency", agreement(seen, asked.stream().mapToInt(Integer::intValue).toArray()));
             real.put("class-consistency", agreement(seenReal, heldOut.stream().mapToInt(ReferenceData.LabelledImage::label)
                     .toArray()));
@@ -229,8 +222,8 @@ final class SampleQuality {
     }
 
     private String text(ReferenceData ref, ReferenceData.Split split) {
-        Optional<String> t = PluginCalls.call(pluginId, pluginClass, "referenceData().text", () -> ref.text(split));
-        if (t == null || t.isEmpty()) {
+        Optional<String> t = ref.text(split);
+        if (t.isEmpty()) {
             throw new UsageException("plugin '" + pluginId + "' gives no " + (split == ReferenceData.Split.TRAINING
                     ? "training" : "held-out") + " text for sample-quality metrics (ReferenceData.text)");
         }

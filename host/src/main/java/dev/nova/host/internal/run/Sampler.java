@@ -2,12 +2,12 @@ package dev.nova.host.internal.run;
 
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.Sample;
+import dev.nova.host.internal.model.ModelLoader;
+import dev.nova.host.internal.model.OpenModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.support.OutputClosedException;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.Terminal;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
@@ -74,12 +74,10 @@ public final class Sampler {
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
         GenerationRequest req = new GenerationRequest(request.count(), request.seed(), request.options(), stream);
-        Path work = ModelLoader.scratch();
-        try (GenerativeModel model = loader.restore(loader.context(work))) {
+        try (OpenModel model = loader.open()) {
             List<Sample> samples;
             try {
-                samples = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate",
-                        () -> model.generate(req));
+                samples = model.model().generate(req);
             } catch (RuntimeException e) {
                 if (stream.closed || e.getCause() instanceof OutputClosedException) {
                     // thrown through the plugin by the listener: the reader is gone, nothing else went wrong
@@ -99,8 +97,6 @@ public final class Sampler {
                 writeImages(Images.of(samples), gridFile == null ? Path.of("samples.png") : gridFile, eachDir);
             }
             return samples;
-        } finally {
-            ModelLoader.deleteQuietly(work);
         }
     }
 

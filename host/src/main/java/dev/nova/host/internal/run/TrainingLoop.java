@@ -8,9 +8,9 @@ import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
 import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.RunDirectory;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.UsageException;
 import java.io.BufferedWriter;
@@ -47,7 +47,7 @@ final class TrainingLoop {
         this.cluster = cluster;
         this.err = err;
         this.quality = plan.host().quality()
-                ? new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality()) : null;
+                ? new SampleQuality(plan.pluginId(), plan.info().modality()) : null;
     }
 
     /**
@@ -59,10 +59,9 @@ final class TrainingLoop {
      * @throws RunFailedException if the run diverged or a call failed: one line naming the step, what went wrong
      *     and the last good checkpoint (or that there is none)
      */
-    void run(GenerativeModel model, double bestSoFar, Cancellation cancel) {
+    void run(GuardedModel model, double bestSoFar, Cancellation cancel) {
         HostSettings s = plan.host();
         String id = plan.pluginId();
-        Class<?> pluginClass = plan.provider().getClass();
         Divergence watch = new Divergence(s.divergenceFactor(),
                 plan.checkpoint().map(c -> c.manifest().referenceLoss()).orElse(Double.NaN));
         double best = bestSoFar;
@@ -92,8 +91,8 @@ final class TrainingLoop {
                     TrainingRequest request = new TrainingRequest(target - model.step(), cancel);
                     TrainingResult result;
                     try {
-                        result = PluginCalls.call(id, pluginClass, "train", () -> cluster == null
-                                ? model.train(request, listener) : cluster.train(model, request, listener));
+                        result = cluster == null ? model.train(request, listener)
+                                : model.call("train", () -> cluster.train(model, request, listener));
                     } catch (RuntimeException e) {
                         throw hostFault[0] != null ? hostFault[0] : e;
                     }
@@ -101,8 +100,7 @@ final class TrainingLoop {
                         break;
                     }
                     if (model.step() % s.evalEvery() == 0 || model.step() >= s.steps()) {
-                        Map<String, Double> m = PluginCalls.call(id, pluginClass, "evaluate",
-                                () -> model.evaluate(EvaluationRequest.heldOut(s.seed())));
+                        Map<String, Double> m = model.evaluate(EvaluationRequest.heldOut(s.seed()));
                         Optional<String> diverged = watch.evaluation(model.step(), m);
                         if (diverged.isPresent()) {
                             record(new ProgressRecord.Evaluation(model.step(), m), metrics);

@@ -4,14 +4,14 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.nova.api.Cancellation;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.model.GuardedModel;
+import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.Lineage;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.AtomicFiles;
-import dev.nova.host.internal.support.PluginCalls;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
@@ -69,12 +69,12 @@ public final class TrainingRun {
                 .orElseGet(() -> RunDirectory.create(runsDir, plan.pluginId()));
         boolean started = false;
         try (RunDirectory.Lock lock = run.lock()) {
-            try (GenerativeModel model = loader.create(loader.context(run.work()))) {
+            try (GuardedModel model = loader.create(loader.context(run.work()))) {
                 Freezing.apply(plan, model, terminal.err());
                 probeSampleOptions(model);
                 if (plan.host().quality()) {
                     // Refused now, not at the first evaluation: nova.train.quality needs what this version can measure.
-                    new SampleQuality(plan.pluginId(), plan.provider().getClass(), plan.info().modality())
+                    new SampleQuality(plan.pluginId(), plan.info().modality())
                             .requireMeasurable(model);
                 }
                 Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
@@ -122,7 +122,7 @@ public final class TrainingRun {
     public RunDirectory resume(Cancellation cancel) {
         RunDirectory run = RunDirectory.open(plan.runDir().orElseThrow());
         try (RunDirectory.Lock lock = run.lock()) {
-            GenerativeModel restored = loader.restore(loader.context(run.work()));
+            GuardedModel restored = loader.restore(loader.context(run.work()));
             try {
                 Freezing.apply(plan, restored, terminal.err());
             } catch (RuntimeException e) {
@@ -133,7 +133,7 @@ public final class TrainingRun {
                     + plan.host().steps() + "; run directory " + run.root());
             Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
             provenance.putAll(Lineage.of(plan.checkpoint().orElseThrow().manifest()));
-            try (GenerativeModel model = restored) {
+            try (GuardedModel model = restored) {
                 new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster(model, provenance),
                         terminal.err()).run(model, plan.checkpoint().orElseThrow().bestLoss(), cancel);
             }
@@ -141,7 +141,7 @@ public final class TrainingRun {
         return run;
     }
 
-    private ClusterTraining cluster(GenerativeModel model, Properties provenance) {
+    private ClusterTraining cluster(GuardedModel model, Properties provenance) {
         return plan.shards() > 0 ? ClusterTraining.start(engine, plan, model, provenance) : null;
     }
 
@@ -149,14 +149,13 @@ public final class TrainingRun {
      * The sample options are generation options the host cannot check; one sample is drawn before training so
      * that a bad value fails now, before a run exists, instead of at every evaluation and every resume.
      */
-    private void probeSampleOptions(GenerativeModel model) {
+    private void probeSampleOptions(GuardedModel model) {
         HostSettings s = plan.host();
         if (s.samples() == 0) {
             return;
         }
         try {
-            PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "generate", () -> model.generate(
-                    new GenerationRequest(1, s.seed(), s.sampleOptions(), GenerationListener.NONE)));
+            model.generate(new GenerationRequest(1, s.seed(), s.sampleOptions(), GenerationListener.NONE));
         } catch (InvalidOptionException e) {
             throw new UsageException("nova.train.sample-options: " + e.getMessage());
         }

@@ -7,7 +7,6 @@ import dev.nova.api.Modality;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.run.Images;
 import dev.nova.host.internal.run.Sounds;
-import dev.nova.host.internal.support.PluginCalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -220,7 +219,7 @@ final class Endpoints {
     private List<Sample.Image> generateImages(ServedModel m, GenerationRequest request, Deadline deadline) {
         try (ServedModel.Lease lease = m.admit()) {
             GenerativeModel g = lease.worker(deadline);
-            List<Sample> samples = PluginCalls.call(m.plugin().id(), g.getClass(), "generate", () -> g.generate(request));
+            List<Sample> samples = g.generate(request);
             List<Sample.Image> images = Images.of(samples);
             metrics.images(m.id(), images.size());
             return images;
@@ -308,7 +307,7 @@ final class Endpoints {
         List<Sample.Audio> sounds;
         try (ServedModel.Lease lease = m.admit()) {
             GenerativeModel g = lease.worker(deadline);
-            sounds = Sounds.of(PluginCalls.call(m.plugin().id(), g.getClass(), "generate", () -> g.generate(request)));
+            sounds = Sounds.of(g.generate(request));
         }
         if (sounds.isEmpty()) {
             throw ApiError.status(500, "server_error", "plugin_failed", "plugin '" + m.plugin().id()

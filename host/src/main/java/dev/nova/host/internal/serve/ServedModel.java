@@ -1,26 +1,22 @@
 package dev.nova.host.internal.serve;
 
-import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.ReferenceData;
-import dev.nova.host.internal.run.LoadedModel;
-import dev.nova.host.internal.support.PluginCalls;
+import dev.nova.host.internal.model.GuardedModel;
+import dev.nova.host.internal.model.ModelPool;
+import dev.nova.host.internal.model.OpenModel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A model the server answers for: its workers (one restored instance each, or one instance shared by all when the
- * plugin says its model is thread-safe) and a bounded queue in front of them. A request is admitted while fewer than
- * workers + queue are admitted (otherwise 429), then waits for an idle worker until its deadline.
+ * A model the server answers for: its {@linkplain ModelPool pool} of workers and a bounded queue in front of them. A
+ * request is admitted while fewer than workers + queue are admitted (otherwise 429), then waits for an idle worker
+ * until its deadline.
  */
 public final class ServedModel implements AutoCloseable {
 
@@ -30,32 +26,24 @@ public final class ServedModel implements AutoCloseable {
     private final long step;
     private final List<String> classes;
     private final boolean conditional;
-    private final int workers;
     private final int queue;
-    private final List<LoadedModel> loaded;
-    private final BlockingQueue<GenerativeModel> idle;
+    private final ModelPool pool;
     private final Semaphore admission;
     private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicInteger busy = new AtomicInteger();
     private final Optional<String> classNotice;
 
-    private ServedModel(String id, Path source, List<LoadedModel> loaded, int workers, int queue, List<String> classes,
-                        boolean conditional, Optional<String> classNotice) {
+    private ServedModel(String id, Path source, ModelPool pool, int queue, List<String> classes, boolean conditional,
+                        Optional<String> classNotice) {
         this.id = id;
         this.source = source;
-        this.loaded = loaded;
-        this.plugin = loaded.get(0).plan().info();
-        this.step = loaded.get(0).model().step();
-        this.workers = workers;
+        this.pool = pool;
+        this.plugin = pool.first().info();
+        this.step = pool.first().model().step();
         this.queue = queue;
         this.classes = classes;
         this.conditional = conditional;
         this.classNotice = classNotice;
-        this.idle = new ArrayBlockingQueue<>(workers);
-        for (int i = 0; i < workers; i++) {
-            idle.add(loaded.get(Math.min(i, loaded.size() - 1)).model());
-        }
-        this.admission = new Semaphore(workers + queue);
+        this.admission = new Semaphore(pool.workers() + queue);
     }
 
     /**
@@ -68,38 +56,29 @@ public final class ServedModel implements AutoCloseable {
      * @param queue requests that may wait for a worker
      * @return the served model
      */
-    static ServedModel open(String id, Path source, Supplier<LoadedModel> opener, int workers, int queue) {
-        List<LoadedModel> loaded = new ArrayList<>();
+    static ServedModel open(String id, Path source, Supplier<OpenModel> opener, int workers, int queue) {
+        ModelPool pool = ModelPool.open(opener, workers, workers);
         try {
-            LoadedModel first = opener.get();
-            loaded.add(first);
-            GenerativeModel m = first.model();
-            String pluginId = first.plan().info().id();
-            boolean threadSafe = Boolean.TRUE.equals(PluginCalls.call(pluginId, m.getClass(), "isThreadSafe",
-                    m::isThreadSafe));
-            for (int i = 1; i < workers && !threadSafe; i++) {
-                loaded.add(opener.get());
-            }
+            GuardedModel m = pool.first().model();
             List<String> classes = List.of();
             boolean conditional = false;
             Optional<String> notice = Optional.empty();
-            Modality modality = first.plan().info().modality();
+            Modality modality = pool.first().info().modality();
             if (modality == Modality.IMAGE || modality == Modality.AUDIO) {
                 try {
-                    ReferenceData ref = PluginCalls.call(pluginId, m.getClass(), "referenceData",
-                            () -> m.referenceData().orElse(null));
+                    ReferenceData ref = m.referenceData().orElse(null);
                     if (ref != null && ref.conditional()) {
                         conditional = true;
-                        classes = PluginCalls.call(pluginId, m.getClass(), "referenceData", ref::classes);
+                        classes = ref.classes();
                     }
                 } catch (RuntimeException e) {
                     notice = Optional.of("model '" + id + "': class names unavailable (" + e.getMessage()
                             + "); " + (modality == Modality.IMAGE ? "image prompts" : "labels") + " take class numbers");
                 }
             }
-            return new ServedModel(id, source, loaded, workers, queue, List.copyOf(classes), conditional, notice);
+            return new ServedModel(id, source, pool, queue, List.copyOf(classes), conditional, notice);
         } catch (RuntimeException e) {
-            loaded.forEach(LoadedModel::close);
+            pool.close();
             throw e;
         }
     }
@@ -133,7 +112,7 @@ public final class ServedModel implements AutoCloseable {
     }
 
     int workers() {
-        return workers;
+        return pool.workers();
     }
 
     int queue() {
@@ -141,7 +120,7 @@ public final class ServedModel implements AutoCloseable {
     }
 
     int instances() {
-        return loaded.size();
+        return pool.instances();
     }
 
     int waiting() {
@@ -149,7 +128,7 @@ public final class ServedModel implements AutoCloseable {
     }
 
     int busy() {
-        return busy.get();
+        return pool.busy();
     }
 
     /**
@@ -160,7 +139,7 @@ public final class ServedModel implements AutoCloseable {
      */
     Lease admit() {
         if (!admission.tryAcquire()) {
-            throw ApiError.later(429, "queue_full", "model '" + id + "' is busy: its " + workers + " workers and "
+            throw ApiError.later(429, "queue_full", "model '" + id + "' is busy: its " + pool.workers() + " workers and "
                     + queue + " queue places are taken; retry later", 1);
         }
         return new Lease();
@@ -168,7 +147,7 @@ public final class ServedModel implements AutoCloseable {
 
     /** An admitted request: it waits for a worker, uses it, and gives it back on close. */
     final class Lease implements AutoCloseable {
-        private GenerativeModel model;
+        private ModelPool.Lease worker;
         private boolean closed;
 
         /**
@@ -178,24 +157,21 @@ public final class ServedModel implements AutoCloseable {
          * @return the worker's model
          * @throws ApiError 503 when none became idle before the deadline
          */
-        GenerativeModel worker(Deadline deadline) {
-            if (model != null) {
-                return model;
+        GuardedModel worker(Deadline deadline) {
+            if (worker != null) {
+                return worker.model();
             }
             waiting.incrementAndGet();
             try {
-                model = idle.poll(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                worker = pool.lease(deadline.remainingMillis());
             } finally {
                 waiting.decrementAndGet();
             }
-            if (model == null) {
+            if (worker == null) {
                 throw ApiError.later(503, "timeout", "no worker of model '" + id + "' became free within the request"
                         + " timeout of " + deadline.seconds() + " s", 1);
             }
-            busy.incrementAndGet();
-            return model;
+            return worker.model();
         }
 
         @Override
@@ -204,9 +180,8 @@ public final class ServedModel implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (model != null) {
-                busy.decrementAndGet();
-                idle.add(model);
+            if (worker != null) {
+                worker.close();
             }
             admission.release();
         }
@@ -214,8 +189,6 @@ public final class ServedModel implements AutoCloseable {
 
     @Override
     public void close() {
-        for (LoadedModel m : loaded) {
-            m.close();
-        }
+        pool.close();
     }
 }

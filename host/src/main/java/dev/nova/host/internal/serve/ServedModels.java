@@ -1,6 +1,6 @@
 package dev.nova.host.internal.serve;
 
-import dev.nova.host.internal.run.LoadedModel;
+import dev.nova.host.internal.model.OpenModel;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public final class ServedModels {
      * @param terminal where each model is announced
      * @return the models
      */
-    public static ServedModels open(List<String> specs, int workers, int queue, Function<Path, LoadedModel> opener,
+    public static ServedModels open(List<String> specs, int workers, int queue, Function<Path, OpenModel> opener,
                                     Terminal terminal) {
         Map<String, Path> named = new LinkedHashMap<>();
         for (String spec : specs) {

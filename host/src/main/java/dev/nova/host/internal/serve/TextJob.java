@@ -4,7 +4,6 @@ import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Sample;
-import dev.nova.host.internal.support.PluginCalls;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,7 +72,7 @@ final class TextJob {
         this.sink = sink;
     }
 
-    /** Generates choices {@code 0..n-1} on a worker's model. */
+    /** Generates choices {@code 0..n-1} on a worker's model (guarded by its pool: whatever the plugin throws names it). */
     List<Choice> run(GenerativeModel model, int n, long seed) {
         List<Choice> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -97,8 +96,7 @@ final class TextJob {
         GenerationRequest request = new GenerationRequest(1, seed, o, watch);
         String finish = "length";
         try {
-            List<Sample> samples = PluginCalls.call(pluginId, model.getClass(), "generate",
-                    () -> model.generate(request));
+            List<Sample> samples = model.generate(request);
             if (!watch.streamed && !samples.isEmpty() && samples.get(0) instanceof Sample.Text t) {
                 // A plugin that does not stream: the sample is the prompt and what follows it.
                 String all = t.text();

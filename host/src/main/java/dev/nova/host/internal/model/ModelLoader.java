@@ -1,4 +1,4 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.model;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -22,9 +22,10 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Makes the model a plan runs: a fresh one from the plugin's configuration, or one restored from the plan's
- * checkpoint (its payload verified against the manifest as it is read). Every call goes through
- * {@link PluginCalls}, so that whatever the plugin throws names it.
+ * The one door into a plugin's model: makes the model a plan runs, a fresh one from the plugin's configuration, a
+ * fine-tuning run's from its parent, or one restored from the plan's checkpoint (its payload verified against the
+ * manifest as it is read), and hands it out {@linkplain GuardedModel guarded}, so that whatever the plugin throws from
+ * any of its methods names it.
  */
 public final class ModelLoader {
 
@@ -44,21 +45,25 @@ public final class ModelLoader {
     }
 
     /** A context for the plan's model, with a work folder. */
-    ModelContext context(Path work) {
+    public ModelContext context(Path work) {
         return ModelContext.of(plan.host().seed(), work.toAbsolutePath(), plan.baseDirectory());
     }
 
     /** A fresh model, or a fine-tuning run's model from its parent's checkpoint. */
-    GenerativeModel create(ModelContext context) {
+    public GuardedModel create(ModelContext context) {
         if (plan.parent().isPresent()) {
-            return fineTune(context, plan.parent().get());
+            return guard(fineTune(context, plan.parent().get()));
         }
         GenerativeModel model = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "create",
                 () -> plan.provider().create(plan.pluginConfig(), context));
         if (model == null) {
             throw new PluginException(plan.pluginId(), "create returned null");
         }
-        return model;
+        return guard(model);
+    }
+
+    private GuardedModel guard(GenerativeModel model) {
+        return GuardedModel.of(plan.pluginId(), plan.provider().getClass(), model);
     }
 
     /** A model whose parameters are the parent's ({@code nova.init-from}); what grew is said on standard error. */
@@ -77,9 +82,25 @@ public final class ModelLoader {
     }
 
     /** The model of the plan's checkpoint. */
-    GenerativeModel restore(ModelContext context) {
-        return withPayload(plan.checkpoint().orElseThrow(), "checkpoint ", in -> PluginCalls.call(plan.pluginId(),
-                plan.provider().getClass(), "restore", () -> plan.provider().restore(plan.pluginConfig(), context, in)));
+    public GuardedModel restore(ModelContext context) {
+        return guard(withPayload(plan.checkpoint().orElseThrow(), "checkpoint ", in -> PluginCalls.call(plan.pluginId(),
+                plan.provider().getClass(), "restore", () -> plan.provider().restore(plan.pluginConfig(), context, in))));
+    }
+
+    /**
+     * The model of the plan's checkpoint in a scratch folder of its own, for a command or an application that is not
+     * a run (generate, evaluate, serve, the embedding API); closing it closes the model and removes the folder.
+     *
+     * @return the opened model
+     */
+    public OpenModel open() {
+        Path work = scratch();
+        try {
+            return new OpenModel(plan, restore(context(work)), work);
+        } catch (RuntimeException e) {
+            deleteQuietly(work);
+            throw e;
+        }
     }
 
     /**
@@ -115,11 +136,11 @@ public final class ModelLoader {
      * A scratch folder for a model that is not part of a run (generate, evaluate), removed by
      * {@link #deleteQuietly}, or on SIGINT/SIGTERM if the command is stopped first.
      */
-    static Path scratch() {
+    public static Path scratch() {
         return TemporaryPaths.directory("nova-work");
     }
 
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         TemporaryPaths.delete(dir);
     }
 }
