@@ -155,6 +155,7 @@ class CharacterisationTests {
             }
             log.append(s.exchange("POST", "/v1/completions", "{\"model\": \"text\", \"prompt\": \"" + "a".repeat(2100)
                     + "\"}", "application/json", null));
+            log.append(s.exchange("GET", "/metrics", null, null, null));
         }
         try (Server s = Server.start("text=" + run("text"), "--token", "sesame")) {
             log.append(s.exchange("GET", "/v1/models", null, null, null));

@@ -2,8 +2,8 @@ package dev.nova.host.internal.cli;
 
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
+import dev.nova.host.internal.media.Wave;
 import dev.nova.host.internal.plan.Invocation;
-import dev.nova.host.internal.run.Sounds;
 import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code nova generate}: samples from a checkpoint, text streamed to standard output, images as PNG files. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate samples from a checkpoint (text streams to standard output).")
@@ -112,7 +112,7 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         putIfPresent(options, GenerationRequest.LABEL, label);
         putIfPresent(options, GenerationRequest.SECONDS, seconds);
         if (promptWav != null) {
-            options.put(GenerationRequest.PROMPT_AUDIO, Sounds.read(promptWav, "--prompt-wav"));
+            options.put(GenerationRequest.PROMPT_AUDIO, Wave.read(promptWav, "--prompt-wav"));
         }
         if (greedy) {
             options.put(GenerationRequest.GREEDY, true);

@@ -1,8 +1,8 @@
 package dev.nova.host.internal.cli;
 
 import dev.nova.host.internal.di.HostComponent;
+import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.plan.Invocation;
-import dev.nova.host.internal.run.Images;
 import dev.nova.host.internal.serve.NovaServer;
 import dev.nova.host.internal.serve.ServeSettings;
 import dev.nova.host.internal.serve.ServedModels;
@@ -14,11 +14,11 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code nova serve}: trained models over HTTP (OpenAI-compatible completions and images, Nova's own generate, a page). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -96,7 +96,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         }
         ServeSettings settings = new ServeSettings(host, port, tok, workers, q, timeout, maxTokens, maxCount, maxBody,
                 grace);
-        Images.encodeInMemory();
+        Png.encodeInMemory();
         ServedModels served = ServedModels.open(models, workers, q, path -> {
             HostComponent c = nova.component(Invocation.read(path, pluginPath.get()));
             return c.modelLoader().open();

@@ -1,5 +1,6 @@
 package dev.nova.host.internal.report;
 
+import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.HostVersion;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,16 +121,8 @@ public final class Report {
         r.samples().forEach((step, file) -> {
             b.append("<figure class=\"sample\"><figcaption>step ").append(step).append("</figcaption>");
             try {
-                if (file.toString().endsWith(".wav")) {
-                    b.append("<audio controls title=\"samples at step ").append(step)
-                            .append("\" src=\"data:audio/wav;base64,")
-                            .append(Base64.getEncoder().encodeToString(Files.readAllBytes(file))).append("\"></audio>");
-                } else if (file.toString().endsWith(".png")) {
-                    b.append("<img alt=\"samples at step ").append(step).append("\" src=\"data:image/png;base64,")
-                            .append(Base64.getEncoder().encodeToString(Files.readAllBytes(file))).append("\">");
-                } else {
-                    b.append("<pre>").append(Html.escape(Files.readString(file, StandardCharsets.UTF_8))).append("</pre>");
-                }
+                b.append(SampleFormat.ofFile(file).orElse(SampleFormat.TEXT).html(Files.readAllBytes(file),
+                        "samples at step " + step, Html::escape));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

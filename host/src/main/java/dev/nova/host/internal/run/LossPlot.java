@@ -1,5 +1,6 @@
 package dev.nova.host.internal.run;
 
+import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.support.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -74,7 +75,7 @@ final class LossPlot {
         plot.getRangeAxis().setAutoRange(true);
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        Images.encodeInMemory();
+        Png.encodeInMemory();
         try {
             ChartUtils.writeChartAsPNG(bytes, chart, 900, 500);
         } catch (IOException e) {

@@ -6,14 +6,13 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.store.RunDirectory;
-import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.UsageException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -66,28 +65,13 @@ final class RunOutputs {
         }
         GenerationRequest req = new GenerationRequest(s.samples(), s.seed(), s.sampleOptions(), GenerationListener.NONE);
         List<Sample> samples = model.generate(req);
-        String name = String.format("step-%08d", model.step());
-        switch (plan.info().modality()) {
-            case TEXT -> {
-                StringBuilder b = new StringBuilder();
-                for (Sample smp : samples) {
-                    if (smp instanceof Sample.Text t) {
-                        b.append(t.text()).append("\n\n");
-                    }
-                }
-                AtomicFiles.write(b.toString().getBytes(StandardCharsets.UTF_8), run.samples().resolve(name + ".txt"));
-                String first = samples.get(0) instanceof Sample.Text t ? t.text() : "";
-                err.println("sample | " + first.replace("\n", "\n       | "));
-            }
-            case IMAGE -> Images.writeGrid(Images.of(samples), run.samples().resolve(name + ".png"), false);
-            case AUDIO -> {
-                List<Sample.Audio> sounds = Sounds.of(samples);
-                if (!sounds.isEmpty()) {
-                    Sounds.write(sounds, run.samples().resolve(name + ".wav"), false);
-                }
-            }
-            default -> { }
+        SampleFormat format = SampleFormat.of(plan.info().modality());
+        List<Sample> mine = format.select(samples);
+        if (!mine.isEmpty()) {
+            format.write(mine, run.samples().resolve(String.format("step-%08d.%s", model.step(), format.extension())),
+                    false);
         }
+        format.preview(samples).ifPresent(first -> err.println("sample | " + first.replace("\n", "\n       | ")));
     }
 
     /** A failure as one line: the message of the host's own exceptions, the type and message of anything else. */

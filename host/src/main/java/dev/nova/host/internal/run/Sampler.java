@@ -2,8 +2,9 @@ package dev.nova.host.internal.run;
 
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.Modality;
 import dev.nova.api.Sample;
+import dev.nova.host.internal.media.Png;
+import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.model.OpenModel;
 import dev.nova.host.internal.plan.RunPlan;
@@ -67,9 +68,10 @@ public final class Sampler {
      */
     public List<Sample> generate(GenerationRequest request, Path gridFile, Optional<Path> eachDir, boolean raw,
                                  Optional<Path> spectrogram) {
-        boolean text = plan.info().modality() == Modality.TEXT;
+        SampleFormat format = SampleFormat.of(plan.info().modality());
+        boolean text = format.streams();
         if (!text) {
-            Images.encodeInMemory();
+            Png.encodeInMemory();
         }
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
@@ -87,48 +89,31 @@ public final class Sampler {
             }
             if (text) {
                 stream.finish(samples);
-            } else if (plan.info().modality() == Modality.AUDIO) {
-                writeSounds(Sounds.of(samples), gridFile == null ? Path.of("samples.wav") : gridFile, eachDir);
-                if (spectrogram.isPresent() && !Sounds.of(samples).isEmpty()) {
-                    Images.writeOne(Sounds.spectrogram(Sounds.of(samples).get(0)), spectrogram.get(), true);
-                    terminal.err().println("nova: wrote the first sample's spectrogram to " + spectrogram.get());
-                }
             } else {
-                writeImages(Images.of(samples), gridFile == null ? Path.of("samples.png") : gridFile, eachDir);
+                write(format, format.select(samples), gridFile == null ? Path.of("samples." + format.extension())
+                        : gridFile, eachDir);
+                if (spectrogram.isPresent()) {
+                    Optional<Sample.Image> picture = SampleFormat.spectrogram(samples);
+                    if (picture.isPresent()) {
+                        SampleFormat.IMAGES.write(List.of(picture.get()), spectrogram.get(), true);
+                        terminal.err().println("nova: wrote the first sample's spectrogram to " + spectrogram.get());
+                    }
+                }
             }
             return samples;
         }
     }
 
-    private void writeSounds(List<Sample.Audio> sounds, Path file, Optional<Path> eachDir) {
-        if (sounds.isEmpty()) {
+    /** Writes the samples into one file, and one file each when asked; says so on standard error. */
+    private void write(SampleFormat format, List<Sample> samples, Path file, Optional<Path> eachDir) {
+        if (samples.isEmpty()) {
             return;
         }
         PrintStream err = terminal.err();
-        Sounds.write(sounds, file, true);
-        Sample.Audio first = sounds.get(0);
-        err.printf("nova: wrote %d %s (%.2f s%s at %d Hz) to %s%n", sounds.size(), sounds.size() == 1 ? "sample"
-                : "samples, half a second apart", first.seconds(), sounds.size() == 1 ? "" : " each",
-                first.sampleRate(), file);
+        format.write(samples, file, true);
+        err.println("nova: " + format.wrote(samples, file));
         if (eachDir.isPresent()) {
-            for (int i = 0; i < sounds.size(); i++) {
-                Sounds.write(List.of(sounds.get(i)), eachDir.get().resolve(String.format("sample-%04d.wav", i)), true);
-            }
-            err.println("nova: wrote " + sounds.size() + (sounds.size() == 1 ? " WAV file to " : " WAV files to ")
-                    + eachDir.get());
-        }
-    }
-
-    private void writeImages(List<Sample.Image> images, Path gridFile, Optional<Path> eachDir) {
-        PrintStream err = terminal.err();
-        Images.writeGrid(images, gridFile, true);
-        err.println("nova: wrote " + images.size() + (images.size() == 1 ? " image to " : " images to ") + gridFile);
-        if (eachDir.isPresent()) {
-            for (int i = 0; i < images.size(); i++) {
-                Images.writeOne(images.get(i), eachDir.get().resolve(String.format("sample-%04d.png", i)), true);
-            }
-            err.println("nova: wrote " + images.size() + (images.size() == 1 ? " PNG file to " : " PNG files to ")
-                    + eachDir.get());
+            err.println("nova: " + format.writeEach(samples, eachDir.get()));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.plan.RunPlan;
@@ -51,7 +52,7 @@ public final class TrainingRun {
         this.engine = engine;
         // Before the first step, not when the first PNG is encoded: that may be while the JVM shuts down (a
         // signal's last checkpoint and loss chart), and initialising ImageIO then hung the shutdown.
-        Images.encodeInMemory();
+        Png.encodeInMemory();
     }
 
     /**

@@ -5,8 +5,7 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.Sample;
-import dev.nova.host.internal.run.Images;
-import dev.nova.host.internal.run.Sounds;
+import dev.nova.host.internal.media.SampleFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -187,11 +186,12 @@ final class Endpoints {
         long seed = f.whole("seed").orElseGet(random::nextLong);
         Map<String, Object> options = new LinkedHashMap<>();
         label(m, prompt).ifPresent(l -> options.put(GenerationRequest.LABEL, l));
-        List<Sample.Image> images = generateImages(m, new GenerationRequest(n, seed, options, GenerationListener.NONE),
-                deadline);
+        List<Sample> images = media(m, SampleFormat.IMAGES, new GenerationRequest(n, seed, options,
+                GenerationListener.NONE), deadline);
         List<Object> data = new ArrayList<>();
-        for (Sample.Image i : images) {
-            data.add(Wire.object("b64_json", Base64.getEncoder().encodeToString(Images.png(i)), "revised_prompt", prompt));
+        for (Sample i : images) {
+            data.add(Wire.object("b64_json", Base64.getEncoder().encodeToString(SampleFormat.IMAGES.one(i)),
+                    "revised_prompt", prompt));
         }
         reply.json(200, Wire.object("created", System.currentTimeMillis() / 1000, "data", data));
     }
@@ -216,14 +216,18 @@ final class Endpoints {
                 + String.join(", ", classes));
     }
 
-    private List<Sample.Image> generateImages(ServedModel m, GenerationRequest request, Deadline deadline) {
+    /** Samples of a format from a model, counted; none is the plugin's failure. */
+    private List<Sample> media(ServedModel m, SampleFormat format, GenerationRequest request, Deadline deadline) {
+        List<Sample> samples;
         try (ServedModel.Lease lease = m.admit()) {
-            GenerativeModel g = lease.worker(deadline);
-            List<Sample> samples = g.generate(request);
-            List<Sample.Image> images = Images.of(samples);
-            metrics.images(m.id(), images.size());
-            return images;
+            samples = format.select(lease.worker(deadline).generate(request));
         }
+        if (samples.isEmpty()) {
+            throw ApiError.status(500, "server_error", "plugin_failed", "plugin '" + m.plugin().id()
+                    + "' returned no " + format.plural());
+        }
+        metrics.samples(format, m.id(), samples.size());
+        return samples;
     }
 
     void generate(Reply reply, Fields f, Deadline deadline) throws IOException {
@@ -244,25 +248,9 @@ final class Endpoints {
             }
         });
         boolean stream = f.bool("stream", false);
-        if (m.plugin().modality() == Modality.AUDIO) {
-            audio(reply, f, m, new GenerationRequest(n, seed, options, GenerationListener.NONE), deadline);
-            return;
-        }
-        if (m.plugin().modality() == Modality.IMAGE) {
-            String format = f.string("format").orElse("json");
-            if (!format.equals("json") && !format.equals("png")) {
-                throw ApiError.field("format", "format must be json or png, found '" + format + "'");
-            }
-            List<Sample.Image> images = generateImages(m, new GenerationRequest(n, seed, options,
-                    GenerationListener.NONE), deadline);
-            if (format.equals("png")) {
-                reply.send(200, "image/png", Images.gridPng(images));
-                return;
-            }
-            List<Object> samples = new ArrayList<>();
-            images.forEach(i -> samples.add(Wire.object("png", Base64.getEncoder().encodeToString(Images.png(i)))));
-            reply.json(200, Wire.object("model", m.id(), "seed", seed, "grid",
-                    Base64.getEncoder().encodeToString(Images.gridPng(images)), "samples", samples));
+        SampleFormat media = SampleFormat.of(m.plugin().modality());
+        if (!media.streams()) {
+            files(reply, f, m, media, new GenerationRequest(n, seed, options, GenerationListener.NONE), deadline);
             return;
         }
         Object p = options.remove(GenerationRequest.PROMPT);
@@ -298,29 +286,27 @@ final class Endpoints {
         }
     }
 
-    private void audio(Reply reply, Fields f, ServedModel m, GenerationRequest request, Deadline deadline)
-            throws IOException {
+    /**
+     * Nova's answer of samples that are files: the format's file of them all ({@code "format": "png"} or
+     * {@code "wav"}), or JSON with each sample's fields (and those of them all: an image grid).
+     */
+    private void files(Reply reply, Fields f, ServedModel m, SampleFormat media, GenerationRequest request,
+                       Deadline deadline) throws IOException {
         String format = f.string("format").orElse("json");
-        if (!format.equals("json") && !format.equals("wav")) {
-            throw ApiError.field("format", "format must be json or wav, found '" + format + "'");
+        if (!format.equals("json") && !format.equals(media.extension())) {
+            throw ApiError.field("format", "format must be json or " + media.extension() + ", found '" + format + "'");
         }
-        List<Sample.Audio> sounds;
-        try (ServedModel.Lease lease = m.admit()) {
-            GenerativeModel g = lease.worker(deadline);
-            sounds = Sounds.of(g.generate(request));
-        }
-        if (sounds.isEmpty()) {
-            throw ApiError.status(500, "server_error", "plugin_failed", "plugin '" + m.plugin().id()
-                    + "' returned no audio");
-        }
-        if (format.equals("wav")) {
-            reply.send(200, "audio/wav", Sounds.wav(sounds));
+        List<Sample> samples = media(m, media, request, deadline);
+        if (format.equals(media.extension())) {
+            reply.send(200, media.mediaType(), media.file(samples));
             return;
         }
-        List<Object> samples = new ArrayList<>();
-        sounds.forEach(a -> samples.add(Wire.object("wav", Base64.getEncoder().encodeToString(Sounds.wav(List.of(a))),
-                "seconds", a.seconds(), "sample_rate", a.sampleRate())));
-        reply.json(200, Wire.object("model", m.id(), "seed", request.seed(), "samples", samples));
+        Map<String, Object> body = Wire.object("model", m.id(), "seed", request.seed());
+        body.putAll(media.fieldsOfAll(samples));
+        List<Object> each = new ArrayList<>();
+        samples.forEach(s -> each.add(media.fields(s)));
+        body.put("samples", each);
+        reply.json(200, body);
     }
 
     private ServedModel model(Fields f, Modality modality) {

@@ -1,5 +1,6 @@
 package dev.nova.host.internal.serve;
 
+import dev.nova.host.internal.media.SampleFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +22,9 @@ final class Metrics {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> tokens = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> images = new ConcurrentHashMap<>();
+    /** Samples that are files, by format and model. */
+    private final Map<SampleFormat, Map<String, LongAdder>> files = Map.of(SampleFormat.IMAGES,
+            new ConcurrentHashMap<>(), SampleFormat.SOUNDS, new ConcurrentHashMap<>());
     private final List<ServedModel> models;
 
     Metrics(List<ServedModel> models) {
@@ -38,8 +41,9 @@ final class Metrics {
         tokens.computeIfAbsent(model, k -> new LongAdder()).add(n);
     }
 
-    void images(String model, long n) {
-        images.computeIfAbsent(model, k -> new LongAdder()).add(n);
+    /** Counts samples that are files (images, sounds). */
+    void samples(SampleFormat format, String model, long n) {
+        files.get(format).computeIfAbsent(model, k -> new LongAdder()).add(n);
     }
 
 
@@ -57,8 +61,12 @@ final class Metrics {
         new TreeMap<>(latency).forEach((endpoint, h) -> h.render(b, escape(endpoint)));
         head(b, "nova_generated_tokens_total", "counter", "Tokens (characters) generated, by model.");
         counters(b, "nova_generated_tokens_total", tokens);
-        head(b, "nova_generated_images_total", "counter", "Images generated, by model.");
-        counters(b, "nova_generated_images_total", images);
+        for (SampleFormat f : List.of(SampleFormat.IMAGES, SampleFormat.SOUNDS)) {
+            String name = "nova_generated_" + f.plural() + "_total";
+            head(b, name, "counter", Character.toUpperCase(f.plural().charAt(0)) + f.plural().substring(1)
+                    + " generated, by model.");
+            counters(b, name, files.get(f));
+        }
         head(b, "nova_queue_depth", "gauge", "Requests admitted and waiting for a worker, by model.");
         for (ServedModel m : models) {
             gauge(b, "nova_queue_depth", m.id(), m.waiting());

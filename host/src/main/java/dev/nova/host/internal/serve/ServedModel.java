@@ -3,6 +3,7 @@ package dev.nova.host.internal.serve;
 import dev.nova.api.Modality;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.ReferenceData;
+import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.model.ModelPool;
 import dev.nova.host.internal.model.OpenModel;
@@ -64,7 +65,8 @@ public final class ServedModel implements AutoCloseable {
             boolean conditional = false;
             Optional<String> notice = Optional.empty();
             Modality modality = pool.first().info().modality();
-            if (modality == Modality.IMAGE || modality == Modality.AUDIO) {
+            SampleFormat format = SampleFormat.of(modality);
+            if (format.hasClasses()) {
                 try {
                     ReferenceData ref = m.referenceData().orElse(null);
                     if (ref != null && ref.conditional()) {
@@ -73,7 +75,7 @@ public final class ServedModel implements AutoCloseable {
                     }
                 } catch (RuntimeException e) {
                     notice = Optional.of("model '" + id + "': class names unavailable (" + e.getMessage()
-                            + "); " + (modality == Modality.IMAGE ? "image prompts" : "labels") + " take class numbers");
+                            + "); " + (format == SampleFormat.IMAGES ? "image prompts" : "labels") + " take class numbers");
                 }
             }
             return new ServedModel(id, source, pool, queue, List.copyOf(classes), conditional, notice);

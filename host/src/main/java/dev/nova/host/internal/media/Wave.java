@@ -1,7 +1,6 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.media;
 
 import dev.nova.api.Sample;
-import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.UsageException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
@@ -22,23 +20,12 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 /**
  * Audio samples as WAV files (16-bit mono PCM) and WAV prompts read, through the JDK's {@code javax.sound.sampled}.
  */
-public final class Sounds {
+public final class Wave {
 
     /** Silence between samples written one after another into one file. */
     static final double GAP_SECONDS = 0.5;
 
-    private Sounds() {
-    }
-
-    /** The audio samples among samples, in order. */
-    public static List<Sample.Audio> of(List<Sample> samples) {
-        List<Sample.Audio> out = new ArrayList<>();
-        for (Sample s : samples) {
-            if (s instanceof Sample.Audio a) {
-                out.add(a);
-            }
-        }
-        return out;
+    private Wave() {
     }
 
     /**
@@ -47,7 +34,7 @@ public final class Sounds {
      * @param sounds samples at one rate
      * @return the WAV file
      */
-    public static byte[] wav(List<Sample.Audio> sounds) {
+    static byte[] wav(List<Sample.Audio> sounds) {
         int rate = sounds.get(0).sampleRate();
         int gap = (int) Math.round(GAP_SECONDS * rate);
         int n = sounds.stream().mapToInt(a -> a.samples().length).sum() + gap * (sounds.size() - 1);
@@ -111,11 +98,6 @@ public final class Sounds {
             }
         }
         return new Sample.Image(columns, bins, pixels);
-    }
-
-    /** Writes samples into one WAV file, atomically. */
-    static void write(List<Sample.Audio> sounds, Path file, boolean removeOnSignal) {
-        AtomicFiles.write(wav(sounds), file, removeOnSignal);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Audio samples written as WAV files and prompts read back, through javax.sound.sampled. */
-class SoundsTests {
+class WaveTests {
 
     @TempDir
     Path dir;
@@ -27,8 +27,8 @@ class SoundsTests {
         }
         java.util.Arrays.fill(b, -0.25f);
         Path f = dir.resolve("s.wav");
-        Files.write(f, Sounds.wav(List.of(new Sample.Audio(8000, a), new Sample.Audio(8000, b))));
-        Sample.Audio back = Sounds.read(f, "--prompt-wav");
+        Files.write(f, Wave.wav(List.of(new Sample.Audio(8000, a), new Sample.Audio(8000, b))));
+        Sample.Audio back = Wave.read(f, "--prompt-wav");
         assertEquals(8000, back.sampleRate());
         assertEquals(800 + 4000 + 400, back.samples().length);
         for (int i = 0; i < a.length; i++) {
@@ -44,7 +44,7 @@ class SoundsTests {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (0.5 * Math.sin(2 * Math.PI * 1000 * i / 8000.0));
         }
-        Sample.Image s = Sounds.spectrogram(new Sample.Audio(8000, x));
+        Sample.Image s = Wave.spectrogram(new Sample.Audio(8000, x));
         assertEquals(128, s.height());
         assertEquals((8000 - 256) / 64 + 1, s.width());
         int column = s.width() / 2;
@@ -61,9 +61,9 @@ class SoundsTests {
     @Test
     void whatIsNotAudioIsAUsageErrorNamingTheFile() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.wav"), "not audio at all");
-        UsageException e = assertThrows(UsageException.class, () -> Sounds.read(text, "--prompt-wav"));
+        UsageException e = assertThrows(UsageException.class, () -> Wave.read(text, "--prompt-wav"));
         assertTrue(e.getMessage().startsWith("--prompt-wav " + text + " is not audio Java can read"), e.getMessage());
-        assertTrue(assertThrows(UsageException.class, () -> Sounds.read(dir.resolve("none.wav"), "--prompt-wav"))
+        assertTrue(assertThrows(UsageException.class, () -> Wave.read(dir.resolve("none.wav"), "--prompt-wav"))
                 .getMessage().contains("does not exist"));
     }
 }

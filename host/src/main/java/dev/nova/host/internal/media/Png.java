@@ -1,60 +1,40 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.media;
 
 import dev.nova.api.Sample;
-import dev.nova.host.internal.support.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** Writes image samples as PNG files: one grid, and optionally one file per sample. */
-public final class Images {
+/** Image samples as PNG files: one grid of several, or one image. */
+public final class Png {
 
-    private Images() {
-    }
-
-    /** The image samples among samples, in order. */
-    public static List<Sample.Image> of(List<Sample> samples) {
-        List<Sample.Image> images = new java.util.ArrayList<>();
-        for (Sample s : samples) {
-            if (s instanceof Sample.Image i) {
-                images.add(i);
-            }
-        }
-        return images;
+    private Png() {
     }
 
     /**
-     * Lays samples out in a grid, as close to square as their shape allows (wide strips stack in one column),
-     * on an RGB canvas when any of them has colour.
-     */
-    static void writeGrid(List<Sample.Image> images, Path file, boolean removeOnSignal) {
-        AtomicFiles.write(encode(grid(images), file.toString()), file, removeOnSignal);
-    }
-
-    /**
-     * The PNG of a grid of samples ({@code nova serve}).
+     * The PNG of samples laid out in a grid, as close to square as their shape allows (wide strips stack in one
+     * column), on an RGB canvas when any of them has colour.
      *
      * @param images the samples
      * @return the PNG file's bytes
      */
-    public static byte[] gridPng(List<Sample.Image> images) {
-        return encode(grid(images), "a PNG grid");
+    static byte[] grid(List<Sample.Image> images) {
+        return encode(gridImage(images), "a PNG grid");
     }
 
     /**
-     * The PNG of one sample ({@code nova serve}).
+     * The PNG of one image.
      *
-     * @param image the sample
+     * @param image the image
      * @return the PNG file's bytes
      */
-    public static byte[] png(Sample.Image image) {
-        return encode(one(image), "a PNG image");
+    public static byte[] one(Sample.Image image) {
+        return encode(oneImage(image), "a PNG image");
     }
 
-    private static BufferedImage grid(List<Sample.Image> images) {
+    private static BufferedImage gridImage(List<Sample.Image> images) {
         int n = images.size();
         int w = images.stream().mapToInt(Sample.Image::width).max().orElse(1);
         int h = images.stream().mapToInt(Sample.Image::height).max().orElse(1);
@@ -70,11 +50,7 @@ public final class Images {
         return grid;
     }
 
-    static void writeOne(Sample.Image image, Path file, boolean removeOnSignal) {
-        AtomicFiles.write(encode(one(image), file.toString()), file, removeOnSignal);
-    }
-
-    private static BufferedImage one(Sample.Image image) {
+    private static BufferedImage oneImage(Sample.Image image) {
         BufferedImage img = new BufferedImage(image.width(), image.height(),
                 image.channels() == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         draw(img, image, 0, 0);
