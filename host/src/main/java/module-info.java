@@ -5,6 +5,8 @@
  */
 module dev.nova.host {
     requires dev.nova.api;
+    // WAV prompts and samples, and each module's own reference.conf, read as the kit reads them.
+    requires dev.nova.formats;
     requires typesafe.config;
     requires commons.math3;
     requires info.picocli;

@@ -9,6 +9,8 @@
 module dev.nova.kit {
     requires transitive dev.nova.api;
     requires transitive dev.nova.runtime;
+    // WAV files and the plugin's own reference.conf, read as the host reads them.
+    requires dev.nova.formats;
     // Bulk copies between Java arrays and ND4J's native buffers.
     requires org.bytedeco.javacpp;
     // Per-head attention products through the BLAS ND4J calls, skipping the causal upper triangle.

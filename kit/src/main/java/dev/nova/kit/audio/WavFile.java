@@ -4,15 +4,15 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.PluginException;
 import dev.nova.api.Sample;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
+import dev.nova.formats.wav.FormatException;
+import dev.nova.formats.wav.Wav;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.apiguardian.api.API;
 
 /**
- * WAV files (RIFF WAVE): reads integer PCM of 8, 16, 24 and 32 bits and IEEE float of 32 and 64 bits, in the plain and
+ * WAV files (RIFF WAVE) for plugins, read and written by Nova's one WAV codec ({@code dev.nova.formats.wav.Wav}, which
+ * the host reads too): reads integer PCM of 8, 16, 24 and 32 bits and IEEE float of 32 and 64 bits, in the plain and
  * the extensible format, any number of channels mixed down to mono; writes 16-bit mono PCM. Strict: a file that is not
  * RIFF WAVE, a chunk that runs past the end, a format it cannot read, or a data chunk cut short is a
  * {@link PluginException} naming the file and the byte offset where it went wrong.
@@ -23,11 +23,7 @@ import org.apiguardian.api.API;
 public final class WavFile {
 
     /** The largest file read: about 4 hours of 16-bit mono at 16 kHz. */
-    public static final long MAX_BYTES = 1L << 30;
-
-    private static final int PCM = 1;
-    private static final int FLOAT = 3;
-    private static final int EXTENSIBLE = 0xFFFE;
+    public static final long MAX_BYTES = Wav.MAX_BYTES;
 
     private WavFile() {
     }
@@ -41,18 +37,13 @@ public final class WavFile {
      * @throws PluginException naming the file and the offset of what is wrong
      */
     public static Sample.Audio read(String pluginId, Path file) {
-        byte[] bytes;
         try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new PluginException(pluginId, file + ": " + size + " bytes, more than the " + MAX_BYTES
-                        + " a WAV file may have here; split it");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new PluginException(pluginId, "cannot read " + file + ": " + e.getMessage(), e);
+            return audio(Wav.read(file));
+        } catch (FormatException e) {
+            throw new PluginException(pluginId, e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new PluginException(pluginId, e.getMessage(), e.getCause());
         }
-        return parse(pluginId, file.toString(), bytes);
     }
 
     /**
@@ -65,92 +56,15 @@ public final class WavFile {
      * @throws PluginException naming the file and the offset of what is wrong
      */
     public static Sample.Audio parse(String pluginId, String name, byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 12 || !tag(bytes, 0).equals("RIFF") || !tag(bytes, 8).equals("WAVE")) {
-            throw bad(pluginId, name, 0, "not a WAV file (it does not start with RIFF....WAVE)");
+        try {
+            return audio(Wav.parse(name, bytes));
+        } catch (FormatException e) {
+            throw new PluginException(pluginId, e.getMessage());
         }
-        int format = -1;
-        int channels = 0;
-        int rate = 0;
-        int bits = 0;
-        int block = 0;
-        int pos = 12;
-        while (pos + 8 <= bytes.length) {
-            String id = tag(bytes, pos);
-            long size = Integer.toUnsignedLong(b.getInt(pos + 4));
-            int body = pos + 8;
-            if (id.equals("data")) {
-                if (format < 0) {
-                    throw bad(pluginId, name, pos, "the data chunk comes before the fmt chunk");
-                }
-                long available = bytes.length - body;
-                if (size > available) {
-                    throw bad(pluginId, name, bytes.length, "the data chunk is cut short: it declares " + size
-                            + " bytes at offset " + body + ", the file ends after " + available);
-                }
-                if (size % block != 0) {
-                    throw bad(pluginId, name, body + size, "the data chunk's " + size + " bytes are not a whole number"
-                            + " of " + block + "-byte frames");
-                }
-                return new Sample.Audio(rate, decode(b, body, (int) (size / block), channels, bits, format == FLOAT));
-            }
-            if (size > bytes.length - body) {
-                throw bad(pluginId, name, pos, "chunk '" + printable(id) + "' declares " + size + " bytes; the file ends"
-                        + " after " + (bytes.length - body));
-            }
-            if (id.equals("fmt ")) {
-                if (size < 16) {
-                    throw bad(pluginId, name, pos, "the fmt chunk has " + size + " bytes; at least 16 expected");
-                }
-                format = Short.toUnsignedInt(b.getShort(body));
-                channels = Short.toUnsignedInt(b.getShort(body + 2));
-                rate = b.getInt(body + 4);
-                block = Short.toUnsignedInt(b.getShort(body + 12));
-                bits = Short.toUnsignedInt(b.getShort(body + 14));
-                if (format == EXTENSIBLE) {
-                    if (size < 40) {
-                        throw bad(pluginId, name, body, "an extensible fmt chunk has 40 bytes, this one " + size);
-                    }
-                    format = Short.toUnsignedInt(b.getShort(body + 24));     // the sub-format GUID's first two bytes
-                }
-                boolean known = format == PCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32)
-                        || format == FLOAT && (bits == 32 || bits == 64);
-                if (!known) {
-                    throw bad(pluginId, name, body, "format " + format + " with " + bits + " bits per sample is not read;"
-                            + " expected PCM (1) of 8, 16, 24 or 32 bits or IEEE float (3) of 32 or 64 bits");
-                }
-                if (channels < 1 || rate < 1 || block != channels * bits / 8) {
-                    throw bad(pluginId, name, body, "inconsistent fmt chunk: " + channels + " channels, " + rate + " Hz, "
-                            + block + "-byte frames of " + bits + "-bit samples");
-                }
-            }
-            pos = (int) (body + size + (size & 1));                          // chunks are padded to even sizes
-        }
-        throw bad(pluginId, name, Math.min(pos, bytes.length), format < 0 ? "no fmt chunk" : "no data chunk");
     }
 
-    private static float[] decode(ByteBuffer b, int at, int frames, int channels, int bits, boolean ieee) {
-        float[] out = new float[frames];
-        int bytes = bits / 8;
-        for (int f = 0; f < frames; f++) {
-            double sum = 0;
-            for (int c = 0; c < channels; c++) {
-                int p = at + (f * channels + c) * bytes;
-                sum += ieee ? (bits == 32 ? b.getFloat(p) : b.getDouble(p)) : integer(b, p, bits);
-            }
-            double v = sum / channels;
-            out[f] = (float) (Double.isNaN(v) ? 0 : Math.max(-1, Math.min(1, v)));
-        }
-        return out;
-    }
-
-    private static double integer(ByteBuffer b, int p, int bits) {
-        return switch (bits) {
-            case 8 -> (Byte.toUnsignedInt(b.get(p)) - 128) / 128.0;
-            case 16 -> b.getShort(p) / 32768.0;
-            case 24 -> ((b.get(p) & 0xFF) | (b.get(p + 1) & 0xFF) << 8 | b.get(p + 2) << 16) / 8388608.0;
-            default -> b.getInt(p) / 2147483648.0;
-        };
+    private static Sample.Audio audio(Wav.Sound sound) {
+        return new Sample.Audio(sound.rate(), sound.samples());
     }
 
     /**
@@ -160,32 +74,6 @@ public final class WavFile {
      * @return the file's bytes
      */
     public static byte[] encode(Sample.Audio audio) {
-        float[] s = audio.samples();
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * s.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(ascii("RIFF")).putInt(36 + 2 * s.length).put(ascii("WAVE"));
-        b.put(ascii("fmt ")).putInt(16).putShort((short) PCM).putShort((short) 1).putInt(audio.sampleRate())
-                .putInt(2 * audio.sampleRate()).putShort((short) 2).putShort((short) 16);
-        b.put(ascii("data")).putInt(2 * s.length);
-        for (float v : s) {
-            b.putShort((short) Math.round(Math.max(-1f, Math.min(1f, v)) * 32767f));
-        }
-        return b.array();
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    private static String tag(byte[] bytes, int at) {
-        return new String(bytes, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    private static String printable(String id) {
-        return id.chars().allMatch(ch -> ch >= 32 && ch < 127) ? id : "0x" + java.util.HexFormat.of().formatHex(
-                id.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    }
-
-    private static PluginException bad(String pluginId, String name, long offset, String what) {
-        return new PluginException(pluginId, name + " at byte " + offset + ": " + what);
+        return Wav.encode(new Wav.Sound(audio.sampleRate(), audio.samples()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.nova.kit.support;
 
+import dev.nova.formats.resources.OwnResource;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.typesafe.config.Config;
@@ -57,39 +58,8 @@ public final class PluginConfig {
         return new PluginConfig(Objects.requireNonNull(anchor, "anchor"), Objects.requireNonNull(pluginId, "pluginId"));
     }
 
-    /**
-     * Opens the {@code reference.conf} at the root of the module or jar that holds a class: through the module when it
-     * is named; on the class path (an application that embeds Nova there), the one in the class's own jar or folder,
-     * not the first of the class path's (the host reads its own the same way).
-     *
-     * @param anchor a class of the module or jar
-     * @return the stream, or {@code null} when there is none
-     * @throws IOException if it cannot be opened
-     */
-    private static InputStream ownReference(Class<?> anchor) throws IOException {
-        Module module = anchor.getModule();
-        if (module.isNamed()) {
-            return module.getResourceAsStream("reference.conf");
-        }
-        java.security.CodeSource source = anchor.getProtectionDomain().getCodeSource();
-        ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
-        if (source == null || source.getLocation() == null) {
-            return loader.getResourceAsStream("reference.conf");
-        }
-        String base = source.getLocation().toExternalForm();
-        java.util.Enumeration<java.net.URL> urls = loader.getResources("reference.conf");
-        while (urls.hasMoreElements()) {
-            java.net.URL u = urls.nextElement();
-            String s = u.toExternalForm();
-            if (s.equals("jar:" + base + "!/reference.conf") || s.equals(base + "reference.conf")) {
-                return u.openStream();
-            }
-        }
-        return null;
-    }
-
     private static Config load(Class<?> anchor, String pluginId) {
-        try (InputStream in = ownReference(anchor)) {
+        try (InputStream in = OwnResource.open(anchor, "reference.conf")) {
             if (in == null) {
                 throw new PluginException(pluginId, "no reference.conf at the root of module " + anchor.getModule().getName()
                         + "; every plugin ships its defaults under plugins." + pluginId);

@@ -1,5 +1,6 @@
 package dev.nova.host.internal.config;
 
+import dev.nova.formats.resources.OwnResource;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -29,45 +30,13 @@ public interface ConfigSource {
 
     /**
      * Parses the {@code reference.conf} at the root of the module (or, on the class path, the jar) that holds a class
-     * ({@link #ownReference}).
+     * ({@link OwnResource}).
      *
      * @param anchor a class of the module or jar
      * @param description how to name it in messages and origins
      * @return the parsed config, empty when there is none
      */
     Config reference(Class<?> anchor, String description);
-
-    /**
-     * Opens the {@code reference.conf} at the root of the module or jar that holds a class: through the module when it
-     * is named (a plugin in a child layer is read through its own class loader); on the class path, the one in the
-     * class's own jar or folder, not the first of the class path's.
-     *
-     * @param anchor a class of the module or jar
-     * @return the stream, or {@code null} when there is none
-     * @throws IOException if it cannot be opened
-     */
-    static InputStream ownReference(Class<?> anchor) throws IOException {
-        Module module = anchor.getModule();
-        if (module.isNamed()) {
-            return module.getResourceAsStream("reference.conf");
-        }
-        java.security.CodeSource source = anchor.getProtectionDomain().getCodeSource();
-        ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
-        if (source == null || source.getLocation() == null) {
-            return loader.getResourceAsStream("reference.conf");
-        }
-        String base = source.getLocation().toExternalForm();
-        java.util.Enumeration<java.net.URL> urls = loader.getResources("reference.conf");
-        while (urls.hasMoreElements()) {
-            java.net.URL u = urls.nextElement();
-            String s = u.toExternalForm();
-            if (s.equals("jar:" + base + "!/reference.conf") || s.equals(base + "reference.conf")) {
-                return u.openStream();
-            }
-        }
-        return null;
-    }
-
 
     /**
      * The files themselves, as HOCON.
@@ -83,7 +52,7 @@ public interface ConfigSource {
 
             @Override
             public Config reference(Class<?> anchor, String description) {
-                try (InputStream in = ConfigSource.ownReference(anchor)) {
+                try (InputStream in = OwnResource.open(anchor, "reference.conf")) {
                     if (in == null) {
                         return ConfigFactory.empty();
                     }

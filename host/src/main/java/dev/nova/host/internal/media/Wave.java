@@ -1,24 +1,17 @@
 package dev.nova.host.internal.media;
 
 import dev.nova.api.Sample;
+import dev.nova.formats.wav.FormatException;
+import dev.nova.formats.wav.Wav;
 import dev.nova.host.internal.support.UsageException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.UnsupportedAudioFileException;
 
 /**
- * Audio samples as WAV files (16-bit mono PCM) and WAV prompts read, through the JDK's {@code javax.sound.sampled}.
+ * Audio samples as WAV files (16-bit mono PCM) and WAV prompts read, with Nova's one WAV codec
+ * ({@code dev.nova.formats.wav}, the kit's reader of training data too); and a sound's spectrogram.
  */
 public final class Wave {
 
@@ -35,26 +28,7 @@ public final class Wave {
      * @return the WAV file
      */
     static byte[] wav(List<Sample.Audio> sounds) {
-        int rate = sounds.get(0).sampleRate();
-        int gap = (int) Math.round(GAP_SECONDS * rate);
-        int n = sounds.stream().mapToInt(a -> a.samples().length).sum() + gap * (sounds.size() - 1);
-        ByteBuffer pcm = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < sounds.size(); i++) {
-            if (i > 0) {
-                pcm.position(pcm.position() + 2 * gap);
-            }
-            for (float v : sounds.get(i).samples()) {
-                pcm.putShort((short) Math.round(Math.max(-1f, Math.min(1f, v)) * 32767f));
-            }
-        }
-        AudioFormat format = new AudioFormat(rate, 16, 1, true, false);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(2 * n + 64);
-        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm.array()), format, n)) {
-            AudioSystem.write(in, AudioFileFormat.Type.WAVE, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a WAV file: " + e.getMessage(), e);
-        }
-        return out.toByteArray();
+        return Wav.encode(sounds.stream().map(a -> new Wav.Sound(a.sampleRate(), a.samples())).toList(), GAP_SECONDS);
     }
 
     /**
@@ -101,38 +75,24 @@ public final class Wave {
     }
 
     /**
-     * Reads a WAV file (or another format the JDK reads: AIFF, AU) as a mono prompt: channels averaged.
+     * Reads a WAV file as a mono prompt (channels averaged), with the reader training data is read with.
      *
      * @param file the file
      * @param what how the user named it, for messages ({@code --prompt-wav})
      * @return the audio
-     * @throws UsageException naming the file when it cannot be read
+     * @throws UsageException naming the file, and where and how it is not WAV
      */
     public static Sample.Audio read(Path file, String what) {
         if (!Files.isRegularFile(file)) {
             throw new UsageException(what + " " + file + " does not exist or is not a file");
         }
-        try (AudioInputStream raw = AudioSystem.getAudioInputStream(file.toFile())) {
-            AudioFormat f = raw.getFormat();
-            AudioFormat pcm = new AudioFormat(f.getSampleRate(), 16, f.getChannels(), true, false);
-            try (AudioInputStream in = AudioSystem.getAudioInputStream(pcm, raw)) {
-                ByteBuffer b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-                int channels = f.getChannels();
-                float[] mono = new float[b.capacity() / (2 * channels)];
-                for (int i = 0; i < mono.length; i++) {
-                    double sum = 0;
-                    for (int c = 0; c < channels; c++) {
-                        sum += b.getShort(2 * (i * channels + c)) / 32768.0;
-                    }
-                    mono[i] = (float) (sum / channels);
-                }
-                return new Sample.Audio(Math.round(f.getSampleRate()), mono);
-            }
-        } catch (UnsupportedAudioFileException | IllegalArgumentException e) {
-            throw new UsageException(what + " " + file + " is not audio Java can read (WAV, AIFF or AU): "
-                    + e.getMessage());
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + what + " " + file + ": " + e.getMessage());
+        try {
+            Wav.Sound sound = Wav.read(file);
+            return new Sample.Audio(sound.rate(), sound.samples());
+        } catch (FormatException e) {
+            throw new UsageException(what + " " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new UsageException(what + ": " + e.getMessage());
         }
     }
 }
