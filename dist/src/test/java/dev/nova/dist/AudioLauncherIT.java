@@ -101,6 +101,7 @@ class AudioLauncherIT {
         LauncherIT.Run bad = LauncherIT.novaIn(dir, "generate", run.toString(), "--prompt-wav",
                 Files.writeString(dir.resolve("not.wav"), "text").toString());
         assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.err().contains("not.wav is not audio Java can read"), bad.err());
+        assertTrue(bad.err().contains("not.wav at byte 0: not a WAV file (it does not start with RIFF....WAVE)"),
+                bad.err());
     }
 }
