@@ -68,6 +68,8 @@ class CliTests {
         Result help = nova("--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("train") && help.out().contains("plugins") && help.out().contains("Exit codes"));
+        assertTrue(help.out().contains("130 interrupted by Ctrl-C") && help.out().contains("143 stopped by SIGTERM"),
+                help.out());
         Result version = nova("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("nova ") && version.out().contains("plugin API " + dev.nova.api.ApiVersion.CURRENT), version.out());
@@ -186,6 +188,22 @@ class CliTests {
 
         assertEquals(0, gen1.code(), gen1.err());
         assertEquals(gen1.out(), gen2.out(), "a resumed run must end where an uninterrupted one does");
+    }
+
+    /** What {@code kill -9} during a write leaves: the next record must not be glued to it (issue 42). */
+    @Test
+    void aResumeAfterATornMetricsLineKeepsEveryNewRecordAndTheReportStillReadsTheRun() throws Exception {
+        Path run = train(10);
+        Path metrics = run.resolve("metrics.jsonl");
+        Files.writeString(metrics, "{\"step\":12,\"lo", java.nio.file.StandardOpenOption.APPEND);
+        Result resumed = nova("resume", run.toString(), "--steps", "20", "--plugin-path", plugins.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains(metrics + " ended in a record cut short (14 bytes"), resumed.err());
+        List<String> lines = Files.readAllLines(metrics);
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"step\":") && l.endsWith("}")), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("{\"step\":20,\"eval\":"), lines.toString());
+        Result report = nova("report", run.toString(), "--out", dir.resolve("report.html").toString());
+        assertEquals(0, report.code(), report.err());
     }
 
     @Test

@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
                 NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
                 NovaCommand.Inspect.class, NovaCommand.ReportCmd.class, ServeCommand.class, TckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 3 nova tck: rules not exercised,",
-                "4 nova evaluate --gates: a quality gate failed.",
+                "4 nova evaluate --gates: a quality gate failed, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM.",
                 "Run 'nova help <command>' for a command's options."})
 public final class NovaCommand implements Runnable {
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,22 +86,39 @@ public record Gates(List<Gate> gates) {
     }
 
     /**
-     * The gates' verdicts on some metrics.
+     * The gates' verdicts on some metrics: the one place a gate is checked ({@code nova evaluate --gates}, the report).
      *
-     * @param metrics the run's metrics: the plugin's evaluation (its {@code loss} also as {@value #HELD_OUT_LOSS}) and
+     * @param metrics a run's metrics: the plugin's evaluation (its {@code loss} is also {@value #HELD_OUT_LOSS}) and
      *     the quality metrics
+     * @return one verdict per gate, in order; a gate whose metric is not among them is not measured
+     */
+    public List<Verdict> verdicts(Map<String, Double> metrics) {
+        List<Verdict> out = new ArrayList<>();
+        for (Gate g : gates) {
+            Double v = metrics.get(g.metric());
+            if (v == null && g.metric().equals(HELD_OUT_LOSS)) {
+                v = metrics.get("loss");
+            }
+            out.add(new Verdict(g, v == null ? OptionalDouble.empty() : OptionalDouble.of(v), v != null && g.passes(v)));
+        }
+        return out;
+    }
+
+    /**
+     * The gates' verdicts, every gate measured.
+     *
+     * @param metrics as for {@link #verdicts}
      * @return one verdict per gate
      * @throws IllegalArgumentException naming the first gate whose metric is not among them, and those that are
      */
     public List<Verdict> check(Map<String, Double> metrics) {
-        List<Verdict> out = new ArrayList<>();
-        for (Gate g : gates) {
-            Double v = metrics.get(g.metric());
-            if (v == null) {
-                throw new IllegalArgumentException("nova.gates: '" + g.text() + "' names metric '" + g.metric()
-                        + "', which this run does not report; its metrics are " + String.join(", ", metrics.keySet()));
+        List<Verdict> out = verdicts(metrics);
+        for (Verdict v : out) {
+            if (v.value().isEmpty()) {
+                throw new IllegalArgumentException("nova.gates: '" + v.gate().text() + "' names metric '"
+                        + v.gate().metric() + "', which this run does not report; its metrics are "
+                        + String.join(", ", metrics.keySet()));
             }
-            out.add(new Verdict(g, v, g.passes(v)));
         }
         return out;
     }
@@ -109,10 +127,10 @@ public record Gates(List<Gate> gates) {
      * A gate's verdict.
      *
      * @param gate the gate
-     * @param value the metric's value
-     * @param passed whether it holds
+     * @param value the metric's value, or empty when the metrics do not have it
+     * @param passed whether it was measured and holds
      */
-    public record Verdict(Gate gate, double value, boolean passed) {
+    public record Verdict(Gate gate, OptionalDouble value, boolean passed) {
     }
 
     /**

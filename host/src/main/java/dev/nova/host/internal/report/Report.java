@@ -9,9 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,54 +40,71 @@ public final class Report {
     }
 
     static String html(List<RunRecord> runs) {
-        StringBuilder b = new StringBuilder();
+        Html h = new Html();
         String title = "Nova report: " + String.join(", ", runs.stream().map(RunRecord::name).toList());
-        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(Html.escape(title))
-                .append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n<h1>")
-                .append(Html.escape(title)).append("</h1>\n<p class=\"meta\">nova ").append(Html.escape(HostVersion.version()))
-                .append(", written ").append(Instant.now()).append("</p>\n");
+        h.trusted("<!DOCTYPE html>").newline().open("html", "lang", "en").open("head").open("meta", "charset", "utf-8")
+                .element("title", title).newline().open("style").trusted(STYLE).close("style").close("head").newline()
+                .open("body").newline().element("h1", title).newline()
+                .element("p", "nova " + HostVersion.version() + asOf(runs), "class", "meta").newline();
         if (runs.size() > 1) {
-            comparison(b, runs);
+            comparison(h, runs);
         }
         for (RunRecord r : runs) {
-            run(b, r);
+            run(h, r);
         }
-        return b.append("</body></html>\n").toString();
+        return h.close("body").close("html").newline().toString();
     }
 
-    private static void comparison(StringBuilder b, List<RunRecord> runs) {
-        b.append("<section id=\"comparison\"><h2>Runs compared</h2>\n");
+    /**
+     * When the runs were last written to, from the runs themselves (their latest checkpoints), not the clock: the
+     * report of the same runs is the same file.
+     */
+    private static String asOf(List<RunRecord> runs) {
+        java.time.Instant latest = null;
+        for (RunRecord r : runs) {
+            try {
+                java.time.Instant t = java.time.Instant.parse(r.manifest().getOrDefault("created", ""));
+                latest = latest == null || t.isAfter(latest) ? t : latest;
+            } catch (java.time.format.DateTimeParseException noCheckpoint) {
+                // a run without a checkpoint says nothing of when it was written
+            }
+        }
+        return latest == null ? "" : ", runs as of " + latest;
+    }
+
+    private static void comparison(Html h, List<RunRecord> runs) {
+        h.open("section", "id", "comparison").element("h2", "Runs compared").newline();
         List<Chart.Series> train = new ArrayList<>();
         List<Chart.Series> held = new ArrayList<>();
         for (RunRecord r : runs) {
             train.add(progress(r.name(), r, 1));
             held.add(evaluation(r.name(), r, "loss"));
         }
-        b.append(Chart.svg("Training loss", "step", "loss", train)).append('\n');
-        b.append(Chart.svg("Held-out loss", "step", "loss", held)).append('\n');
+        h.trusted(Chart.svg("Training loss", "step", "loss", train)).newline();
+        h.trusted(Chart.svg("Held-out loss", "step", "loss", held)).newline();
         Set<String> metrics = new java.util.TreeSet<>();
         runs.forEach(r -> r.evaluations().values().forEach(m -> metrics.addAll(m.keySet())));
-        b.append("<table class=\"metrics\"><caption>Last evaluation of each run</caption><tr><th>metric</th>");
-        runs.forEach(r -> b.append("<th>").append(Html.escape(r.name())).append("</th>"));
-        b.append("</tr>\n");
+        h.open("table", "class", "metrics").element("caption", "Last evaluation of each run").open("tr")
+                .element("th", "metric");
+        runs.forEach(r -> h.element("th", r.name()));
+        h.close("tr").newline();
         for (String m : metrics) {
-            b.append("<tr><td>").append(Html.escape(m)).append("</td>");
+            h.open("tr").element("td", m);
             for (RunRecord r : runs) {
                 Double v = r.evaluations().isEmpty() ? null : r.evaluations().get(r.evaluations().lastKey()).get(m);
-                b.append("<td>").append(v == null ? "" : Chart.num(v)).append("</td>");
+                h.element("td", v == null ? "" : Chart.num(v));
             }
-            b.append("</tr>\n");
+            h.close("tr").newline();
         }
-        b.append("</table></section>\n");
+        h.close("table").close("section").newline();
     }
 
-    private static void run(StringBuilder b, RunRecord r) {
-        b.append("<section class=\"run\" id=\"run-").append(Html.escape(r.name())).append("\"><h2>")
-                .append(Html.escape(r.name())).append(" <small>").append(Html.escape(r.plugin())).append(", ")
-                .append(r.dir().toAbsolutePath()).append("</small></h2>\n");
-        b.append(Chart.svg("Loss", "step", "nats", List.of(progress("training", r, 1), evaluation("held-out", r, "loss"))))
-                .append('\n');
-        b.append(Chart.svg("Throughput", "step", "items/s", List.of(progress("items/s", r, 2)))).append('\n');
+    private static void run(Html h, RunRecord r) {
+        h.open("section", "class", "run", "id", "run-" + r.name()).open("h2").text(r.name() + " ")
+                .element("small", r.plugin() + ", " + r.dir().toAbsolutePath()).close("h2").newline();
+        h.trusted(Chart.svg("Loss", "step", "nats", List.of(progress("training", r, 1), evaluation("held-out", r,
+                "loss")))).newline();
+        h.trusted(Chart.svg("Throughput", "step", "items/s", List.of(progress("items/s", r, 2)))).newline();
         Set<String> metrics = new java.util.TreeSet<>();
         r.evaluations().values().forEach(m -> metrics.addAll(m.keySet()));
         metrics.remove("loss");
@@ -99,69 +114,63 @@ public final class Report {
                 if (metrics.contains("real." + m)) {
                     series.add(evaluation("real " + m, r, "real." + m));
                 }
-                b.append(Chart.svg(m, "step", m, series)).append('\n');
+                h.trusted(Chart.svg(m, "step", m, series)).newline();
             }
         }
         if (!r.extractor().isEmpty()) {
-            b.append("<p class=\"extractor\">Image metrics measured with the reference extractor: ")
-                    .append(Html.escape(r.extractor())).append("</p>\n");
+            h.element("p", "Image metrics measured with the reference extractor: " + r.extractor(), "class",
+                    "extractor").newline();
         }
-        gates(b, r);
-        b.append("<h3>Evaluations</h3>\n<table class=\"metrics\"><tr><th>step</th>");
+        gates(h, r);
+        h.element("h3", "Evaluations").newline().open("table", "class", "metrics").open("tr").element("th", "step");
         List<String> columns = new ArrayList<>(new java.util.TreeSet<>(r.evaluations().values().stream()
                 .flatMap(m -> m.keySet().stream()).toList()));
-        columns.forEach(c -> b.append("<th>").append(Html.escape(c)).append("</th>"));
-        b.append("</tr>\n");
+        columns.forEach(c -> h.element("th", c));
+        h.close("tr").newline();
         r.evaluations().forEach((step, m) -> {
-            b.append("<tr><td>").append(step).append("</td>");
-            columns.forEach(c -> b.append("<td>").append(m.containsKey(c) ? Chart.num(m.get(c)) : "").append("</td>"));
-            b.append("</tr>\n");
+            h.open("tr").element("td", String.valueOf(step));
+            columns.forEach(c -> h.element("td", m.containsKey(c) ? Chart.num(m.get(c)) : ""));
+            h.close("tr").newline();
         });
-        b.append("</table>\n<h3>Samples</h3>\n");
+        h.close("table").newline().element("h3", "Samples").newline();
         r.samples().forEach((step, file) -> {
-            b.append("<figure class=\"sample\"><figcaption>step ").append(step).append("</figcaption>");
+            h.open("figure", "class", "sample").element("figcaption", "step " + step);
             try {
-                b.append(SampleFormat.ofFile(file).orElse(SampleFormat.TEXT).html(Files.readAllBytes(file),
+                h.trusted(SampleFormat.ofFile(file).orElse(SampleFormat.TEXT).html(Files.readAllBytes(file),
                         "samples at step " + step, Html::escape));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            b.append("</figure>\n");
+            h.close("figure").newline();
         });
         if (!r.lineage().isEmpty()) {
-            b.append("<h3>Lineage</h3><ul>");
-            r.lineage().forEach(l -> b.append("<li>").append(Html.escape(l)).append("</li>"));
-            b.append("</ul>\n");
+            h.element("h3", "Lineage").open("ul");
+            r.lineage().forEach(l -> h.element("li", l));
+            h.close("ul").newline();
         }
-        b.append("<h3>Provenance</h3>\n<table class=\"kv\">");
-        r.manifest().forEach((k, v) -> b.append("<tr><td>").append(Html.escape(k)).append("</td><td>")
-                .append(Html.escape(v)).append("</td></tr>"));
-        b.append("</table>\n<h3>Configuration</h3>\n<pre class=\"config\">").append(Html.escape(r.config()))
-                .append("</pre>\n</section>\n");
+        h.element("h3", "Provenance").newline().open("table", "class", "kv");
+        r.manifest().forEach((k, v) -> h.open("tr").element("td", k).element("td", v).close("tr"));
+        h.close("table").newline().element("h3", "Configuration").newline().element("pre", r.config(), "class", "config")
+                .newline().close("section").newline();
     }
 
-    private static void gates(StringBuilder b, RunRecord r) {
+    private static void gates(Html h, RunRecord r) {
         List<String> gates = r.gates();
         if (gates.isEmpty()) {
             return;
         }
         Map<String, Double> last = r.evaluations().isEmpty() ? Map.of()
-                : new LinkedHashMap<>(r.evaluations().get(r.evaluations().lastKey()));
-        if (last.containsKey("loss")) {
-            last.put(Gates.HELD_OUT_LOSS, last.get("loss"));
+                : r.evaluations().get(r.evaluations().lastKey());
+        h.element("h3", "Gates").newline().open("table", "class", "gates").open("tr").element("th", "metric")
+                .element("th", "threshold").element("th", "value").element("th", "pass").close("tr").newline();
+        for (Gates.Verdict v : new Gates(gates.stream().map(Gates::parse).toList()).verdicts(last)) {
+            boolean measured = v.value().isPresent();
+            h.open("tr", "class", !measured ? "unmeasured" : v.passed() ? "pass" : "fail")
+                    .element("td", v.gate().metric()).element("td", v.gate().condition())
+                    .element("td", !measured ? "not measured" : Chart.num(v.value().getAsDouble()))
+                    .element("td", !measured ? "?" : v.passed() ? "yes" : "NO").close("tr").newline();
         }
-        b.append("<h3>Gates</h3>\n<table class=\"gates\"><tr><th>metric</th><th>threshold</th><th>value</th>"
-                + "<th>pass</th></tr>\n");
-        for (String text : gates) {
-            Gates.Gate g = Gates.parse(text);
-            Double v = last.get(g.metric());
-            boolean pass = v != null && g.passes(v);
-            b.append("<tr class=\"").append(v == null ? "unmeasured" : pass ? "pass" : "fail").append("\"><td>")
-                    .append(Html.escape(g.metric())).append("</td><td>").append(Html.escape(g.condition()))
-                    .append("</td><td>").append(v == null ? "not measured" : Chart.num(v)).append("</td><td>")
-                    .append(v == null ? "?" : pass ? "yes" : "NO").append("</td></tr>\n");
-        }
-        b.append("</table>\n");
+        h.close("table").newline();
     }
 
     private static Chart.Series progress(String name, RunRecord r, int column) {

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.host.internal.store.Checkpoint;
 import dev.nova.host.internal.store.Lineage;
+import dev.nova.host.internal.store.MetricsLog;
+import dev.nova.host.internal.store.ProgressRecord;
 import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -51,38 +52,18 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
         }
         List<double[]> progress = new ArrayList<>();
         SortedMap<Long, Map<String, Double>> evaluations = new TreeMap<>();
-        try (Stream<String> lines = Files.lines(metrics, StandardCharsets.UTF_8)) {
-            int[] number = {0};
-            lines.forEach(line -> {
-                number[0]++;
-                if (line.isBlank()) {
-                    return;
-                }
-                Config c;
-                try {
-                    c = ConfigFactory.parseString(line);
-                } catch (ConfigException e) {
-                    throw new UsageException("report: " + metrics + ": line " + number[0] + " is not a JSON record");
-                }
-                if (!c.hasPath("step")) {
-                    return;
-                }
-                long step = c.getLong("step");
-                if (c.hasPath("eval")) {
-                    Map<String, Double> m = new LinkedHashMap<>();
-                    c.getObject("eval").unwrapped().forEach((k, v) -> {
-                        if (v instanceof Number n) {
-                            m.put(k, n.doubleValue());
-                        }
-                    });
-                    evaluations.put(step, m);
-                } else if (c.hasPath("loss")) {
-                    progress.add(new double[] {step, c.getDouble("loss"),
-                        c.hasPath("items_per_s") ? c.getDouble("items_per_s") : Double.NaN});
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<ProgressRecord> records;
+        try {
+            records = MetricsLog.read(metrics);
+        } catch (UsageException e) {
+            throw new UsageException("report: " + e.getMessage());
+        }
+        for (ProgressRecord record : records) {
+            if (record instanceof ProgressRecord.Evaluation e) {
+                evaluations.put(e.step(), e.metrics());
+            } else if (record instanceof ProgressRecord.Training t && Double.isFinite(t.loss())) {
+                progress.add(new double[] {t.step(), t.loss(), t.itemsPerSecond()});
+            }
         }
         SortedMap<Long, Path> samples = new TreeMap<>();
         Path sampleDir = dir.resolve("samples");

@@ -142,7 +142,7 @@ public final class Evaluator {
         PrintStream out = terminal.out();
         out.printf("%n%-24s %-12s %12s  %s%n", "gate", "threshold", "value", "pass");
         for (Gates.Verdict v : verdicts) {
-            out.printf("%-24s %-12s %12.6f  %s%n", v.gate().metric(), v.gate().condition(), v.value(),
+            out.printf("%-24s %-12s %12.6f  %s%n", v.gate().metric(), v.gate().condition(), v.value().getAsDouble(),
                     v.passed() ? "yes" : "NO");
         }
         List<Gates.Verdict> failed = verdicts.stream().filter(v -> !v.passed()).toList();

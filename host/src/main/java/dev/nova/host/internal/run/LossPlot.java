@@ -1,10 +1,14 @@
 package dev.nova.host.internal.run;
 
 import dev.nova.host.internal.media.Png;
+import dev.nova.host.internal.store.MetricsLog;
+import dev.nova.host.internal.store.ProgressRecord;
 import dev.nova.host.internal.support.AtomicFiles;
+import dev.nova.host.internal.support.UsageException;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,16 +29,17 @@ final class LossPlot {
     private final List<double[]> train = new ArrayList<>();
     private final List<double[]> heldOut = new ArrayList<>();
 
-    /** Reads the records already in a run's metrics (after a resume). */
-    static LossPlot from(Path metrics) {
+    /**
+     * Reads the records already in a run's metrics (after a resume); a file it cannot read is said on standard error
+     * and left out of the chart, never the end of the run.
+     */
+    static LossPlot from(Path metrics, PrintStream err) {
         LossPlot plot = new LossPlot();
         if (Files.isRegularFile(metrics)) {
             try {
-                for (String line : Files.readAllLines(metrics, java.nio.charset.StandardCharsets.UTF_8)) {
-                    ProgressRecord.parse(line).ifPresent(plot::accept);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + metrics + ": " + e.getMessage(), e);
+                MetricsLog.read(metrics).forEach(plot::accept);
+            } catch (UsageException | UncheckedIOException e) {
+                err.println("nova: warning: loss.png leaves out the records before this resume: " + e.getMessage());
             }
         }
         return plot;

@@ -2,6 +2,7 @@ package dev.nova.host.internal.run;
 
 import dev.nova.api.StepEvent;
 import dev.nova.host.internal.config.HostSettings;
+import dev.nova.host.internal.store.ProgressRecord;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;

@@ -9,6 +9,7 @@ import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.ProgressRecord;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.UsageException;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ final class RunOutputs {
         this.plan = plan;
         this.run = run;
         this.err = err;
-        this.plot = LossPlot.from(run.metrics());
+        this.plot = LossPlot.from(run.metrics(), err);
     }
 
     /** Adds a record to the chart. */

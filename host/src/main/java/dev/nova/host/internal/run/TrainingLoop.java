@@ -10,6 +10,8 @@ import dev.nova.api.TrainingResult;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.store.MetricsLog;
+import dev.nova.host.internal.store.ProgressRecord;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.UsageException;
@@ -66,8 +68,7 @@ final class TrainingLoop {
                 plan.checkpoint().map(c -> c.manifest().referenceLoss()).orElse(Double.NaN));
         double best = bestSoFar;
         long saved = plan.checkpoint().map(c -> c.manifest().step()).orElse(-1L);
-        try (BufferedWriter metrics = Files.newBufferedWriter(run.metrics(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
+        try (MetricsLog.Appender metrics = openMetrics()) {
             Progress progress = new Progress(s, model.step(), err, r -> record(r, metrics));
             // What the host's own listener failed with (divergence, a write to the run folder): it reaches the host
             // through the plugin's train as an exception, and is the run's failure, not the plugin's.
@@ -159,9 +160,28 @@ final class TrainingLoop {
                 err.println("nova: done at step " + model.step() + "; best held-out loss "
                         + String.format("%.4f", best) + "; checkpoints in " + run.checkpoints());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens {@code metrics.jsonl} for appending; a record that a killed process left cut short is removed first (it
+     * would otherwise swallow the next record) and said so.
+     */
+    private MetricsLog.Appender openMetrics() {
+        MetricsLog.Appender metrics;
+        try {
+            metrics = MetricsLog.append(run.metrics());
+        } catch (UncheckedIOException e) {
+            throw runDirectory(e);
+        }
+        metrics.removedTornLine().ifPresent(n -> err.println("nova: " + run.metrics() + " ended in a record cut short ("
+                + n + " bytes, left by a process stopped while writing it); removed it before appending"));
+        return metrics;
+    }
+
+    private UncheckedIOException runDirectory(UncheckedIOException e) {
+        IOException cause = e.getCause();
+        return new UncheckedIOException("cannot write to run directory " + run.root() + ": " + cause.getMessage(), cause);
     }
 
     /** What to change after a divergence: the learning rate (and clipping) where the plugin has kit's keys. */
@@ -198,13 +218,11 @@ final class TrainingLoop {
     }
 
     /** Appends a record to {@code metrics.jsonl} (flushed: a reader sees whole lines) and gives it to the chart. */
-    private void record(ProgressRecord r, BufferedWriter metrics) {
+    private void record(ProgressRecord r, MetricsLog.Appender metrics) {
         try {
-            metrics.write(r.toJson());
-            metrics.newLine();
-            metrics.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
+            metrics.write(r);
+        } catch (UncheckedIOException e) {
+            throw runDirectory(e);
         }
         outputs.accept(r);
     }

@@ -1,23 +1,18 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.store;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValue;
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.nova.api.StepEvent;
-import dev.nova.host.internal.support.Json;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One record of a run's {@code metrics.jsonl}: a training progress record or an evaluation. The loop hands these
- * objects to the file and to the loss chart alike; records already in the file (a resumed run) are read back with a
- * JSON parser.
+ * One record of a run's {@code metrics.jsonl}: training progress, an evaluation, or the host's decision that the run
+ * diverged. The run loop writes these, and the loss chart, the report and any other reader read them back through
+ * {@link MetricsLog}: one format, one writer, one reader, in JSON through jackson-jr.
  */
-sealed interface ProgressRecord {
+public sealed interface ProgressRecord {
 
     /** The step the record is about. */
     long step();
@@ -71,7 +66,7 @@ sealed interface ProgressRecord {
         }
 
         /** The held-out loss, or NaN when the plugin reported none. */
-        double loss() {
+        public double loss() {
             Double v = metrics.get("loss");
             return v == null ? Double.NaN : v;
         }
@@ -89,7 +84,7 @@ sealed interface ProgressRecord {
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put("step", step);
             rec.put("diverged", reason);
-            return Json.object(rec);
+            return json(rec);
         }
     }
 
@@ -104,7 +99,23 @@ sealed interface ProgressRecord {
         if (!bad.isEmpty()) {
             rec.put("non_finite", bad);
         }
-        return Json.object(rec);
+        return json(rec);
+    }
+
+    /** A record as one line of JSON: numbers that are not finite (JSON has none) as {@code null}. */
+    private static String json(Map<String, Object> rec) {
+        try {
+            return MetricsLog.JSON_WRITER.asString(finite(rec));
+        } catch (IOException e) {
+            throw new IllegalStateException("a progress record cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> finite(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put((String) k, v instanceof Double d && !Double.isFinite(d) ? null
+                : v instanceof Map<?, ?> inner ? finite(inner) : v));
+        return out;
     }
 
     private static void collect(String prefix, Map<?, ?> m, Map<String, Object> bad) {
@@ -121,43 +132,46 @@ sealed interface ProgressRecord {
      * Reads a line of {@code metrics.jsonl} back.
      *
      * @param line the line
-     * @return the record, or empty for a line that is not one (a line cut short by a crash, say)
+     * @return the record; empty for a line that is JSON but not a record of Nova's (no step, or an unknown kind)
+     * @throws IllegalArgumentException when the line is not one JSON object
      */
     static Optional<ProgressRecord> parse(String line) {
-        Config c;
+        Map<String, Object> m;
         try {
-            c = ConfigFactory.parseString(line, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-        } catch (ConfigException e) {
+            m = MetricsLog.JSON_WRITER.mapFrom(line);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a JSON object", e);
+        }
+        if (m == null || !(m.get("step") instanceof Number step)) {
             return Optional.empty();
         }
-        try {
-            if (!c.hasPath("step")) {
-                return Optional.empty();
-            }
-            long step = c.getLong("step");
-            if (c.hasPath("eval")) {
-                return Optional.of(new Evaluation(step, numbers(c.getConfig("eval"))));
-            }
-            if (c.hasPath("loss")) {
-                return Optional.of(new Training(step, c.getDouble("loss"),
-                        c.hasPath("items_per_s") ? c.getDouble("items_per_s") : Double.NaN,
-                        c.hasPath("model_flops_per_s") ? c.getDouble("model_flops_per_s") : Double.NaN,
-                        c.hasPath("elapsed_s") ? c.getDouble("elapsed_s") : Double.NaN,
-                        c.hasPath("extras") ? numbers(c.getConfig("extras")) : Map.of()));
-            }
-        } catch (ConfigException wrongType) {
-            // not a record of ours
+        if (m.get("eval") instanceof Map<?, ?> eval) {
+            return Optional.of(new Evaluation(step.longValue(), numbers(eval)));
+        }
+        if (m.get("diverged") instanceof String reason) {
+            return Optional.of(new Diverged(step.longValue(), reason));
+        }
+        if (m.containsKey("loss")) {
+            return Optional.of(new Training(step.longValue(), number(m.get("loss")), number(m.get("items_per_s")),
+                    number(m.get("model_flops_per_s")), number(m.get("elapsed_s")),
+                    m.get("extras") instanceof Map<?, ?> extras ? numbers(extras) : Map.of()));
         }
         return Optional.empty();
     }
 
-    private static Map<String, Double> numbers(Config c) {
+    /** A number of a record; NaN for one that is absent or {@code null} (written so because it was not finite). */
+    private static double number(Object v) {
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** The numbers of a map, in order; entries that are not numbers (non-finite values, written as null) left out. */
+    private static Map<String, Double> numbers(Map<?, ?> m) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e : c.root().entrySet()) {
-            if (e.getValue().unwrapped() instanceof Number n) {
-                out.put(e.getKey(), n.doubleValue());
+        m.forEach((k, v) -> {
+            if (v instanceof Number n) {
+                out.put(String.valueOf(k), n.doubleValue());
             }
-        }
+        });
         return out;
     }
 }

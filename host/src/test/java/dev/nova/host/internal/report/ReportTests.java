@@ -1,0 +1,60 @@
+package dev.nova.host.internal.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nova.host.internal.quality.Gates;
+import dev.nova.host.internal.store.MetricsLog;
+import dev.nova.host.internal.store.ProgressRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report from records written by the run loop's writer, gates checked as {@code nova evaluate} checks them. */
+class ReportTests {
+
+    @TempDir
+    Path dir;
+
+    private Path run(String name) throws Exception {
+        Path run = Files.createDirectories(dir.resolve(name));
+        try (MetricsLog.Appender log = MetricsLog.append(run.resolve("metrics.jsonl"))) {
+            log.write(new ProgressRecord.Training(5, 2.5, 100, Double.NaN, 1, Map.of()));
+            log.write(new ProgressRecord.Training(10, Double.NaN, 100, Double.NaN, 2, Map.of()));
+            log.write(new ProgressRecord.Evaluation(10, Map.of("loss", 1.25, "distinct-2", 0.5)));
+        }
+        Files.writeString(run.resolve("config.conf"), "nova { plugin = uni, gates = [ \"held-out-loss < 1.3\","
+                + " \"distinct-2 > 0.6\", \"copy-rate-8 < 0.5\" ] }\n");
+        return run;
+    }
+
+    @Test
+    void textAndAttributesAreEscapedPathsIncluded() throws Exception {
+        Path run = run("run <b>\"x\" & 'y'");
+        String html = Report.html(List.of(RunRecord.read(run)));
+        assertFalse(html.contains("<b>"), "a folder's name is text, never markup");
+        assertTrue(html.contains("run &lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;"), html);
+        assertTrue(html.contains(Html.escape(run.toAbsolutePath().toString())), "the folder's path, escaped");
+        assertTrue(html.contains("id=\"run-run &lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\""), "attributes escaped too");
+    }
+
+    @Test
+    void gatesAreTheVerdictsOfTheOneCheckAndTheSameRunsGiveTheSameFile() throws Exception {
+        Path run = run("gated");
+        String first = Report.html(List.of(RunRecord.read(run)));
+        assertEquals(first, Report.html(List.of(RunRecord.read(run))), "no clock in the report");
+        assertTrue(first.contains("<tr class=\"pass\"><td>held-out-loss</td><td>&lt; 1.3</td><td>1.2500</td><td>yes</td></tr>"),
+                first);
+        assertTrue(first.contains("<tr class=\"fail\"><td>distinct-2</td><td>&gt; 0.6</td><td>0.5000</td><td>NO</td></tr>"),
+                first);
+        assertTrue(first.contains("<tr class=\"unmeasured\"><td>copy-rate-8</td><td>&lt; 0.5</td><td>not measured</td>"
+                + "<td>?</td></tr>"), first);
+        List<Gates.Verdict> verdicts = new Gates(List.of(Gates.parse("held-out-loss < 1.3"))).verdicts(Map.of("loss", 1.25));
+        assertTrue(verdicts.get(0).passed(), "the plugin's loss is the held-out loss gates name");
+        assertEquals(1, RunRecord.read(run).progress().size(), "a training record whose loss was not finite is no point");
+    }
+}
