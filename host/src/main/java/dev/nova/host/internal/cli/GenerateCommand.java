@@ -3,6 +3,7 @@ package dev.nova.host.internal.cli;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
 import dev.nova.host.internal.media.Wave;
+import dev.nova.host.internal.model.GenerationOption;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
@@ -85,6 +86,9 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.ParentCommand
     NovaCommand nova;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         if (count < 1 || count > MAX_COUNT) {
@@ -104,18 +108,15 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         if (each != null && java.nio.file.Files.exists(each) && !java.nio.file.Files.isDirectory(each)) {
             throw new UsageException("--each " + each + " is a file; give a directory for the sample files");
         }
-        putIfPresent(options, GenerationRequest.PROMPT, prompt);
-        putIfPresent(options, GenerationRequest.LENGTH, length);
-        putIfPresent(options, GenerationRequest.TEMPERATURE, temperature);
-        putIfPresent(options, GenerationRequest.TOP_K, topK);
-        putIfPresent(options, GenerationRequest.TOP_P, topP);
-        putIfPresent(options, GenerationRequest.LABEL, label);
-        putIfPresent(options, GenerationRequest.SECONDS, seconds);
-        if (promptWav != null) {
-            options.put(GenerationRequest.PROMPT_AUDIO, Wave.read(promptWav, "--prompt-wav"));
-        }
-        if (greedy) {
-            options.put(GenerationRequest.GREEDY, true);
+        // Each flag's value under its option's key, as the table of options names them.
+        for (GenerationOption o : GenerationOption.values()) {
+            Object value = spec.findOption(o.flag()).getValue();
+            if (o == GenerationOption.PROMPT_AUDIO && value != null) {
+                value = Wave.read((Path) value, o.flag());
+            } else if (o == GenerationOption.GREEDY) {
+                value = Boolean.TRUE.equals(value) ? Boolean.TRUE : null;
+            }
+            putIfPresent(options, o.key(), value);
         }
         nova.component(Invocation.read(checkpoint, pluginPath.get())).sampler()
                 .generate(new GenerationRequest(count, seed, options, GenerationListener.NONE), out,

@@ -2,11 +2,12 @@ package dev.nova.host.internal.run;
 
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.GenerativeModel;
+import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.model.OpenModel;
-import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.quality.Gates;
+import dev.nova.host.internal.quality.SampleQuality;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
@@ -115,14 +116,7 @@ public final class Evaluator {
         Map<String, Double> q = measure.measure(model, samples, length, seed);
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintStream out = terminal.out();
-        if (plan.info().modality() == dev.nova.api.Modality.IMAGE) {
-            out.printf("%nsample quality: %d samples against %d held-out images, seed %d, %.1f s (real: training"
-                    + " images against the held-out ones)%nreference extractor: %s%n", samples, samples, seed, seconds,
-                    measure.extractor());
-        } else {
-            out.printf("%nsample quality: %d samples of %d characters, seed %d, %.1f s (real: passages of the held-out"
-                    + " text of the same lengths)%n", samples, length, seed, seconds);
-        }
+        out.print(System.lineSeparator() + measure.summary(samples, length, seed, seconds));
         out.printf("%-24s %12s %12s%n", "metric", "samples", "real");
         q.forEach((k, v) -> {
             if (!k.startsWith(SampleQuality.REAL)) {

@@ -10,6 +10,7 @@ import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.quality.SampleQuality;
 import dev.nova.host.internal.store.Lineage;
 import dev.nova.host.internal.store.RunDirectory;
 import dev.nova.host.internal.support.AtomicFiles;

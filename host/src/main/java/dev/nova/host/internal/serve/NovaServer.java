@@ -38,11 +38,26 @@ public final class NovaServer implements AutoCloseable {
         }
     }
 
+    /** An endpoint that takes a JSON body. */
+    interface Handler {
+        void handle(Reply reply, Fields fields, Deadline deadline) throws IOException;
+    }
+
+    /**
+     * A {@code POST} endpoint of the table.
+     *
+     * @param handler answers it
+     * @param field the request field a plugin's refused option came from, by the option's key
+     */
+    private record Route(Handler handler, java.util.function.UnaryOperator<String> field) {
+    }
+
     private final List<ServedModel> models;
     private final ServeSettings settings;
     private final Terminal terminal;
     private final Metrics metrics;
-    private final Endpoints endpoints;
+    private final OpenAiEndpoints openAi;
+    private final Map<String, Route> routes;
     private final byte[] tokenDigest;
     private final AtomicInteger inFlight = new AtomicInteger();
     private HttpServer server;
@@ -62,7 +77,13 @@ public final class NovaServer implements AutoCloseable {
         this.settings = settings;
         this.terminal = terminal;
         this.metrics = new Metrics(this.models);
-        this.endpoints = new Endpoints(this.models, settings, metrics);
+        Generation generation = new Generation(metrics);
+        this.openAi = new OpenAiEndpoints(served, settings, generation);
+        NovaEndpoints nova = new NovaEndpoints(served, settings, generation);
+        this.routes = Map.of(
+                "/v1/completions", new Route(openAi::completions, OpenAi::field),
+                "/v1/images/generations", new Route(openAi::images, OpenAi::field),
+                "/v1/generate", new Route(nova::generate, option -> "options." + option));
         this.tokenDigest = settings.token().map(NovaServer::digest).orElse(null);
     }
 
@@ -136,7 +157,8 @@ public final class NovaServer implements AutoCloseable {
         } catch (TextJob.ClientGone | TextJob.Halt gone) {
             reply.statusIfUnset(499);
         } catch (InvalidOptionException e) {
-            fail(reply, ApiError.field(endpoints.paramOf(path, e.option()), e.getMessage()));
+            Route route = routes.get(path);
+            fail(reply, ApiError.field(route == null ? e.option() : route.field().apply(e.option()), e.getMessage()));
         } catch (PluginException e) {
             fail(reply, ApiError.status(500, "server_error", "plugin_failed", e.getMessage()));
         } catch (IOException | UncheckedIOException e) {
@@ -182,16 +204,14 @@ public final class NovaServer implements AutoCloseable {
         }
         if (path.equals("/v1/models") || path.startsWith("/v1/models/")) {
             allow(method, "GET");
-            endpoints.models(reply, path.equals("/v1/models") ? null : path.substring("/v1/models/".length()));
+            openAi.models(reply, path.equals("/v1/models") ? null : path.substring("/v1/models/".length()));
             return;
         }
-        Endpoints.Handler handler = switch (path) {
-            case "/v1/completions" -> endpoints::completions;
-            case "/v1/images/generations" -> endpoints::images;
-            case "/v1/generate" -> endpoints::generate;
-            default -> throw ApiError.status(404, "invalid_request_error", "not_found", "no endpoint " + path
+        Route route = routes.get(path);
+        if (route == null) {
+            throw ApiError.status(404, "invalid_request_error", "not_found", "no endpoint " + path
                     + "; see GET /v1/models, POST /v1/completions, /v1/images/generations, /v1/generate");
-        };
+        }
         allow(method, "POST");
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json")) {
@@ -199,7 +219,7 @@ public final class NovaServer implements AutoCloseable {
                     "Content-Type must be application/json, found " + (type == null ? "none" : type), null);
         }
         Fields fields = new Fields(Wire.read(reply.body(settings.maxBody())));
-        handler.handle(reply, fields, Deadline.after(settings.timeoutSeconds()));
+        route.handler().handle(reply, fields, Deadline.after(settings.timeoutSeconds()));
     }
 
     private static void allow(String method, String allowed) {

@@ -26,6 +26,35 @@ public final class ServedModels {
     }
 
     /**
+     * A model by its name.
+     *
+     * @param id the name
+     * @return the model
+     * @throws ApiError 404 naming the models served
+     */
+    ServedModel byId(String id) {
+        for (ServedModel m : models) {
+            if (m.id().equals(id)) {
+                return m;
+            }
+        }
+        throw new ApiError(404, "invalid_request_error", "model", "model_not_found", "model '" + id
+                + "' is not served here; served: " + String.join(", ", models.stream().map(ServedModel::id).toList()),
+                null);
+    }
+
+    /**
+     * The model a request names ({@code model}), which it may leave out when one model is served.
+     *
+     * @param f the request's fields
+     * @return the model
+     * @throws ApiError 400 without a name when several are served, 404 for a name not served
+     */
+    ServedModel of(Fields f) {
+        return !f.has("model") && models.size() == 1 ? models.get(0) : byId(f.requiredString("model"));
+    }
+
+    /**
      * Restores every model; if one fails, those restored are closed and the failure (naming the path) propagates.
      *
      * @param specs {@code [NAME=]PATH} each

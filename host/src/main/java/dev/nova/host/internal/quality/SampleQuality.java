@@ -1,14 +1,11 @@
-package dev.nova.host.internal.run;
+package dev.nova.host.internal.quality;
 
-import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
-import dev.nova.host.internal.quality.ImageQuality;
-import dev.nova.host.internal.quality.TextQuality;
 import dev.nova.host.internal.support.UsageException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,12 +16,13 @@ import java.util.Optional;
 /**
  * The sample-quality metrics of a model, computed by the host from samples and the model's {@link ReferenceData}, so
  * that every plugin of a modality has them without code of its own. Each metric comes with its reference, the same
- * figure on real held-out data ({@code real.<metric>}).
+ * figure on real held-out data ({@code real.<metric>}). The host hands it models from its one door
+ * ({@code internal.model}), so that every call into the plugin here is guarded.
  */
-final class SampleQuality {
+public final class SampleQuality {
 
     /** The prefix of a metric's reference, measured on real held-out data. */
-    static final String REAL = "real.";
+    public static final String REAL = "real.";
 
     private final String pluginId;
     private final Modality modality;
@@ -37,7 +35,7 @@ final class SampleQuality {
      * @param pluginId the plugin
      * @param modality its modality
      */
-    SampleQuality(String pluginId, Modality modality) {
+    public SampleQuality(String pluginId, Modality modality) {
         this.pluginId = pluginId;
         this.modality = modality;
     }
@@ -52,7 +50,7 @@ final class SampleQuality {
      * @return each metric of the samples, then each reference ({@value #REAL}...)
      * @throws UsageException when the plugin's models offer no reference data, or the modality has no metrics yet
      */
-    Map<String, Double> measure(GuardedModel model, int samples, int length, long seed) {
+    public Map<String, Double> measure(GenerativeModel model, int samples, int length, long seed) {
         ReferenceData ref = reference(model);
         if (modality == Modality.IMAGE) {
             return images(model, ref, samples, seed);
@@ -86,7 +84,7 @@ final class SampleQuality {
      * @return its reference data
      * @throws UsageException naming the plugin when its models offer none, or when the modality has no metrics yet
      */
-    ReferenceData reference(GuardedModel model) {
+    public ReferenceData reference(GenerativeModel model) {
         if (modality != Modality.TEXT && modality != Modality.IMAGE) {
             throw new UsageException("sample-quality metrics of " + modality.toString().toLowerCase(java.util.Locale.ROOT)
                     + " models are not in this version; text and image models have them");
@@ -106,7 +104,7 @@ final class SampleQuality {
      * @param model the model about to train
      * @throws UsageException naming the plugin and what is missing
      */
-    void requireMeasurable(GuardedModel model) {
+    public void requireMeasurable(GenerativeModel model) {
         ReferenceData ref = reference(model);
         if (modality == Modality.IMAGE) {
             Optional<ReferenceData.Features> f = ref.features();
@@ -120,8 +118,28 @@ final class SampleQuality {
     /** What the image metrics were measured with: the extractor's description, key and accuracy. */
     private String extractor = "";
 
+    /**
+     * What a measure was, for the line before its table: how many samples against what, the seed, the time, and what
+     * the real figures compare (and for images, the reference extractor).
+     *
+     * @param samples how many samples
+     * @param length characters per text sample
+     * @param seed the samples' seed
+     * @param seconds how long it took
+     * @return the lines, each ending in a line break
+     */
+    public String summary(int samples, int length, long seed, double seconds) {
+        if (modality == Modality.IMAGE) {
+            return String.format("sample quality: %d samples against %d held-out images, seed %d, %.1f s (real: training"
+                    + " images against the held-out ones)%nreference extractor: %s%n", samples, samples, seed, seconds,
+                    extractor);
+        }
+        return String.format("sample quality: %d samples of %d characters, seed %d, %.1f s (real: passages of the"
+                + " held-out text of the same lengths)%n", samples, length, seed, seconds);
+    }
+
     /** The reference extractor of the last image measure, for reports; empty for text. */
-    String extractor() {
+    public String extractor() {
         return extractor;
     }
 
@@ -131,7 +149,7 @@ final class SampleQuality {
      * consistency and each class's distance ({@code fd.<class>}); the references compare real training images with
      * the held-out ones.
      */
-    private Map<String, Double> images(GuardedModel model, ReferenceData ref, int samples, long seed) {
+    private Map<String, Double> images(GenerativeModel model, ReferenceData ref, int samples, long seed) {
         Optional<ReferenceData.Features> f = ref.features();
         if (f.isEmpty()) {
             throw new UsageException("plugin '" + pluginId + "' offers no feature space for image metrics (its data has"

@@ -1,0 +1,75 @@
+package dev.nova.host.internal.serve;
+
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.Sample;
+import dev.nova.host.internal.media.SampleFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Generation for a request, whichever dialect it came in: admitted by the model ({@link ServedModel#admit}, 429 when
+ * its queue is full), run on a worker of its pool once one is free before the deadline, counted in the metrics.
+ */
+final class Generation {
+
+    private final Metrics metrics;
+
+    Generation(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Text choices: choice i is {@code nova generate --seed seed+i}.
+     *
+     * @param m the model
+     * @param prompt the prompt
+     * @param options generation options
+     * @param maxTokens characters per choice, or -1 for the plugin's default
+     * @param stop stop sequences
+     * @param n choices
+     * @param seed the seed
+     * @param deadline the request's deadline
+     * @param sink where text goes as it is produced, or null
+     * @param started called once a worker is held, before generation (a stream's headers, say)
+     * @return the choices
+     */
+    List<TextJob.Choice> text(ServedModel m, String prompt, Map<String, Object> options, int maxTokens,
+                              List<String> stop, int n, long seed, Deadline deadline, TextJob.Sink sink,
+                              Started started) throws java.io.IOException {
+        try (ServedModel.Lease lease = m.admit()) {
+            var worker = lease.worker(deadline);
+            started.run();
+            List<TextJob.Choice> choices = new TextJob(m.plugin().id(), prompt, options, maxTokens, stop, deadline, sink)
+                    .run(worker, n, seed);
+            metrics.tokens(m.id(), choices.stream().mapToLong(TextJob.Choice::tokens).sum());
+            return choices;
+        }
+    }
+
+    /** What runs once a worker is held. */
+    interface Started {
+        void run() throws java.io.IOException;
+    }
+
+    /**
+     * Samples that are files (images, sounds); none is the plugin's failure.
+     *
+     * @param m the model
+     * @param format the samples' format
+     * @param request the request
+     * @param deadline the request's deadline
+     * @return the samples of that format
+     */
+    List<Sample> files(ServedModel m, SampleFormat format, GenerationRequest request, Deadline deadline) {
+        List<Sample> samples;
+        try (ServedModel.Lease lease = m.admit()) {
+            samples = format.select(lease.worker(deadline).generate(request));
+        }
+        if (samples.isEmpty()) {
+            throw ApiError.status(500, "server_error", "plugin_failed", "plugin '" + m.plugin().id()
+                    + "' returned no " + format.plural());
+        }
+        metrics.samples(format, m.id(), samples.size());
+        return samples;
+    }
+}

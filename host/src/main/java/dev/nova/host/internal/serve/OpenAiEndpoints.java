@@ -1,0 +1,112 @@
+package dev.nova.host.internal.serve;
+
+import dev.nova.api.GenerationListener;
+import dev.nova.api.GenerationRequest;
+import dev.nova.api.Modality;
+import dev.nova.api.Sample;
+import dev.nova.host.internal.media.SampleFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * OpenAI's endpoints: {@code GET /v1/models}, {@code POST /v1/completions} (plain and streamed) and
+ * {@code POST /v1/images/generations}; each translates the request ({@link OpenAi}), generates
+ * ({@link Generation}), and translates the result back.
+ */
+final class OpenAiEndpoints {
+
+    private final ServedModels models;
+    private final ServeSettings settings;
+    private final Generation generation;
+    private final SecureRandom random = new SecureRandom();
+
+    OpenAiEndpoints(ServedModels models, ServeSettings settings, Generation generation) {
+        this.models = models;
+        this.settings = settings;
+        this.generation = generation;
+    }
+
+    void models(Reply reply, String id) throws IOException {
+        if (id != null) {
+            reply.json(200, describe(models.byId(id)));
+            return;
+        }
+        List<Object> data = new java.util.ArrayList<>();
+        models.models().forEach(m -> data.add(describe(m)));
+        reply.json(200, Wire.object("object", "list", "data", data));
+    }
+
+    private Map<String, Object> describe(ServedModel m) {
+        long created;
+        try {
+            created = Files.getLastModifiedTime(m.source()).toMillis() / 1000;
+        } catch (IOException e) {
+            created = 0;
+        }
+        return OpenAi.model(m.id(), created, Wire.object("plugin", m.plugin().id(), "version", m.plugin().version(),
+                "modality", m.plugin().modality().name().toLowerCase(Locale.ROOT), "step", m.step(),
+                "workers", m.workers(), "queue", m.queue(), "conditional", m.conditional(),
+                "classes", m.classes(), "endpoint", OpenAi.endpoint(m.plugin().modality()),
+                "max_tokens", settings.maxTokens(), "max_n", settings.maxCount()));
+    }
+
+    private ServedModel model(Fields f, Modality modality) {
+        ServedModel m = models.of(f);
+        if (m.plugin().modality() != modality) {
+            throw OpenAi.wrongModality(m.id(), m.plugin().modality());
+        }
+        return m;
+    }
+
+    void completions(Reply reply, Fields f, Deadline deadline) throws IOException {
+        ServedModel m = model(f, Modality.TEXT);
+        OpenAi.Completion c = OpenAi.completion(f, settings, random::nextLong);
+        String id = "cmpl-" + HexFormat.of().formatHex(random.generateSeed(12));
+        long created = System.currentTimeMillis() / 1000;
+        TextJob.Sink sink = c.stream() ? (i, t) -> reply.event(OpenAi.chunk(id, created, m.id(), i, t, null)) : null;
+        List<TextJob.Choice> choices = generation.text(m, c.prompt(), c.options(), c.maxTokens(), c.stop(), c.n(),
+                c.seed(), deadline, sink, () -> {
+                    if (c.stream()) {
+                        reply.startEvents();
+                        if (c.echo() && !c.prompt().isEmpty()) {
+                            for (int i = 0; i < c.n(); i++) {
+                                reply.event(OpenAi.chunk(id, created, m.id(), i, c.prompt(), null));
+                            }
+                        }
+                    }
+                });
+        Map<String, Object> usage = OpenAi.usage(c.prompt(), choices.stream().mapToLong(TextJob.Choice::tokens).sum());
+        if (!c.stream()) {
+            reply.json(200, OpenAi.completionBody(id, created, m.id(), m.plugin().id() + "-" + m.plugin().version()
+                    + "-step" + m.step(), c, choices, usage));
+            return;
+        }
+        for (TextJob.Choice choice : choices) {
+            reply.event(OpenAi.chunk(id, created, m.id(), choice.index(), "", choice.finishReason()));
+        }
+        if (c.usageInStream()) {
+            reply.event(OpenAi.usageChunk(id, created, m.id(), usage));
+        }
+        reply.done();
+    }
+
+    void images(Reply reply, Fields f, Deadline deadline) throws IOException {
+        ServedModel m = model(f, Modality.IMAGE);
+        OpenAi.Images request = OpenAi.images(f, settings, random::nextLong);
+        Map<String, Object> options = new LinkedHashMap<>();
+        OpenAi.label(request.prompt(), m.id(), m.classes(), m.conditional())
+                .ifPresent(l -> options.put(GenerationRequest.LABEL, l));
+        List<Sample> images = generation.files(m, SampleFormat.IMAGES, new GenerationRequest(request.n(), request.seed(),
+                options, GenerationListener.NONE), deadline);
+        List<String> pngs = images.stream().map(i -> Base64.getEncoder().encodeToString(SampleFormat.IMAGES.one(i)))
+                .toList();
+        reply.json(200, OpenAi.imagesBody(System.currentTimeMillis() / 1000, pngs, request.prompt()));
+    }
+}
