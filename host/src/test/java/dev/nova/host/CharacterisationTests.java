@@ -113,6 +113,9 @@ class CharacterisationTests {
         command(log, "generate", text, "--plugin-path", pp, "--temperature", "0");
         command(log, "evaluate", text, "--plugin-path", pp);
         command(log, "evaluate", text, "--plugin-path", pp, "--quality", "--samples", "4");
+        command(log, "evaluate", text, "--plugin-path", pp, "--gates", "--gate", "held-out-loss < 100", "--gate",
+                "distinct-1 > 2", "--samples", "4");
+        command(log, "evaluate", text, "--plugin-path", pp, "--gates", "--gate", "fid < 3");
 
         Path out = dir.resolve("out");
         String image = run("image").toString();
@@ -266,6 +269,8 @@ class CharacterisationTests {
         private final ByteArrayOutputStream err;
         private final String url;
         private final int[] code = {-1};
+        /** Requests sent but those of /metrics. */
+        private long sent;
 
         private Server(Thread thread, ByteArrayOutputStream out, ByteArrayOutputStream err, String url) {
             this.thread = thread;
@@ -301,7 +306,30 @@ class CharacterisationTests {
         }
 
         /** One request and its answer: status, headers but the date, and the body (binary ones by SHA-256). */
-        String exchange(String method, String path, String body, String type, String authorization) throws IOException {
+        String exchange(String method, String path, String body, String type, String authorization)
+                throws IOException, InterruptedException {
+            if (!path.equals("/metrics")) {
+                sent++;
+                return once(method, path, body, type, authorization);
+            }
+            // The server counts a request just after its answer is sent, so the request before this one may not be
+            // counted yet: ask again (briefly) until every request sent is. The count of /metrics itself is left out.
+            String answer = once(method, path, body, type, authorization);
+            for (int i = 0; i < 100 && counted(answer) < sent && answer.contains("--- 200"); i++) {
+                Thread.sleep(20);
+                answer = once(method, path, body, type, authorization);
+            }
+            return answer;
+        }
+
+        /** The requests a metrics answer counts, but those of /metrics. */
+        private static long counted(String answer) {
+            return answer.lines().filter(l -> l.startsWith("nova_http_requests_total{") && !l.contains("\"/metrics\""))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        }
+
+        private String once(String method, String path, String body, String type, String authorization)
+                throws IOException {
             HttpURLConnection c = (HttpURLConnection) new URL(url + path).openConnection();
             c.setRequestMethod(method);
             c.setConnectTimeout(30_000);
@@ -346,7 +374,8 @@ class CharacterisationTests {
                 b.append("body ").append(answer.length).append(" bytes, sha256 ").append(sha256(answer)).append('\n');
             } else if (path.equals("/metrics")) {
                 // Durations are clock readings; the counters are not.
-                new String(answer, StandardCharsets.UTF_8).lines().filter(l -> !l.contains("_duration_seconds"))
+                new String(answer, StandardCharsets.UTF_8).lines().filter(l -> !l.contains("_duration_seconds")
+                        && !l.startsWith("nova_http_requests_total{endpoint=\"/metrics\""))
                         .forEach(l -> b.append(l).append('\n'));
             } else {
                 b.append(new String(answer, StandardCharsets.UTF_8)).append('\n');

@@ -144,8 +144,8 @@ public final class Evaluator {
             return 0;
         }
         terminal.err().println("nova: " + failed.size() + " of " + verdicts.size() + " quality gates failed: "
-                + String.join("; ", failed.stream().map(v -> v.gate().metric() + " = " + String.format("%.6f", v.value())
-                        + ", needs " + v.gate().condition()).toList()));
+                + String.join("; ", failed.stream().map(v -> v.gate().metric() + " = "
+                        + String.format("%.6f", v.value().getAsDouble()) + ", needs " + v.gate().condition()).toList()));
         return Gates.EXIT_FAILED;
     }
 }
