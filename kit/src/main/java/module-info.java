@@ -26,7 +26,9 @@ module dev.nova.kit {
     exports dev.nova.kit.nn;
     /** Optimisation: Adam/AdamW, warm-up and cosine schedule, clipping, weight decay. */
     exports dev.nova.kit.optim;
-    /** Text: strict UTF-8 corpora, code-point vocabularies, batch windows, token sampling. */
+    /** Token sequences below every modality: training and evaluation windows, token sampling. */
+    exports dev.nova.kit.tokens;
+    /** Text: strict UTF-8 corpora, code-point vocabularies, text generation. */
     exports dev.nova.kit.text;
     /** Images: IDX files, PNG/JPEG folders, builtin:shapes, epoch orders, image samples. */
     exports dev.nova.kit.image;

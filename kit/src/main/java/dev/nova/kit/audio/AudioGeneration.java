@@ -7,7 +7,7 @@ import dev.nova.api.Sample;
 import dev.nova.kit.support.Checks;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Seeds;
-import dev.nova.kit.text.TokenSampler;
+import dev.nova.kit.tokens.TokenSampler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

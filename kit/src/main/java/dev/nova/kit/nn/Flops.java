@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link CausalSelfAttention#trainingFlops}), counting the products kit runs: a GRU reading an embedding multiplies
  * the vocabulary's embeddings once per step instead of every position's, and causal attention multiplies only the
  * blocks on and below the diagonal. A plugin sums its layers' counts and declares them to its
- * {@link dev.nova.kit.optim.TrainingCore}; the training loop reports them with every step as
+ * the optimiser's {@code TrainingCore}; the training loop reports them with every step as
  * {@link #STEP_EVENT_KEY}. The same count serves a peer implementation of the same model, so that utilisations
  * compare as speeds do.
  *

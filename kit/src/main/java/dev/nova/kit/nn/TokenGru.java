@@ -1,8 +1,8 @@
 package dev.nova.kit.nn;
 
 import dev.nova.kit.support.Seeds;
-import dev.nova.kit.text.Corpus;
-import dev.nova.kit.text.Windows;
+import dev.nova.kit.tokens.TokenSequence;
+import dev.nova.kit.tokens.Windows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -249,12 +249,12 @@ public final class TokenGru {
      * @param to the window after its last
      * @return the mean loss in nats per token; the gradients land in {@link #params()}
      */
-    public double trainSlice(Corpus corpus, int time, double dropout, long seed, long step, int from, int to) {
+    public double trainSlice(TokenSequence corpus, int time, double dropout, long seed, long step, int from, int to) {
         return trainSlice(corpus, time, 0, dropout, seed, step, from, to);
     }
 
     /**
-     * As {@link #trainSlice(Corpus, int, double, long, long, int, int)}, each window starting from the state the
+     * As {@link #trainSlice(TokenSequence, int, double, long, long, int, int)}, each window starting from the state the
      * network reaches over the {@code warmup} tokens before it (a burn-in, without gradients: the state a window would
      * carry over from the one before it in truncated backpropagation through time, computed afresh from the current
      * parameters, so that a window stays a pure function of the parameters, the seed, the step and its index; 0: the
@@ -271,7 +271,7 @@ public final class TokenGru {
      * @return the mean loss in nats per token; the gradients land in {@link #params()}
      * @since 1.4
      */
-    public double trainSlice(Corpus corpus, int time, int warmup, double dropout, long seed, long step, int from,
+    public double trainSlice(TokenSequence corpus, int time, int warmup, double dropout, long seed, long step, int from,
                              int to) {
         int[] offsets = Windows.randomOffsets(corpus, time, seed, step, from, to);
         Windows batch = Windows.at(corpus.tokens(), offsets, time);

@@ -3,6 +3,7 @@ package dev.nova.kit.text;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.PluginException;
+import dev.nova.kit.tokens.TokenSequence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -27,7 +28,7 @@ import org.apiguardian.api.API;
  * @since 0.1
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Corpus(int[] tokens, int trainEnd, String source) {
+public record Corpus(int[] tokens, int trainEnd, String source) implements TokenSequence {
 
     /**
      * The prefix of built-in corpora, {@code sample-data/<name>.txt} resources of a plugin's module or of the kit,

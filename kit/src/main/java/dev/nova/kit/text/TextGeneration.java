@@ -1,18 +1,18 @@
 package dev.nova.kit.text;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
-
 import dev.nova.api.GenerationRequest;
 import dev.nova.api.Sample;
 import dev.nova.kit.support.Checks;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Seeds;
+import dev.nova.kit.tokens.TokenSampler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 /**
  * Text generation for character models: reads the text options of a request ({@code prompt}, {@code length},

@@ -1,8 +1,9 @@
 /**
  * Text data for character-level models: strict UTF-8 {@link dev.nova.kit.text.Corpus} reading (files, folders,
  * built-in samples; byte-offset errors), a code-point {@link dev.nova.kit.text.Vocabulary}, the held-out tail,
- * training and evaluation {@link dev.nova.kit.text.Windows}, and {@link dev.nova.kit.text.TokenSampler}
- * (temperature, top-k, top-p, greedy).
+ * and text generation; a corpus is a {@link dev.nova.kit.tokens.TokenSequence}, cut into
+ * {@link dev.nova.kit.tokens.Windows} and sampled with the {@link dev.nova.kit.tokens.TokenSampler} of
+ * {@code dev.nova.kit.tokens} (where those two lived until 1.4).
  *
  * @since 0.1
  */

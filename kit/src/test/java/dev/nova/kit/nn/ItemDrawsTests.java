@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.Corpus;
 import dev.nova.kit.text.Vocabulary;
-import dev.nova.kit.text.Windows;
+import dev.nova.kit.tokens.Windows;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.nova.kit.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nova.kit.text.Windows;
+import dev.nova.kit.tokens.Windows;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;

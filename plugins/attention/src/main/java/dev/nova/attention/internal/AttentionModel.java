@@ -13,7 +13,7 @@ import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
 import dev.nova.kit.text.Vocabulary;
-import dev.nova.kit.text.Windows;
+import dev.nova.kit.tokens.Windows;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.nova.kit.text;
+package dev.nova.kit.tokens;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
@@ -21,13 +21,13 @@ public record Windows(int[][] inputs, int[][] labels) {
      * Windows at random offsets of the training head, one uniform draw per window in order (a pure function of
      * the random source: key it by seed and step, and resume is exact).
      *
-     * @param corpus the corpus
+     * @param corpus the token sequence (a text corpus, a sound's levels)
      * @param time window length
      * @param batch windows
      * @param random the source of the offsets
      * @return the batch
      */
-    public static Windows random(Corpus corpus, int time, int batch, Random random) {
+    public static Windows random(TokenSequence corpus, int time, int batch, Random random) {
         int[][] idx = new int[time][batch];
         int[][] lab = new int[time][batch];
         int span = corpus.trainEnd() - time;
@@ -47,7 +47,7 @@ public record Windows(int[][] inputs, int[][] labels) {
      * window {@code j}'s offset drawn from its own stream ({@code Seeds.item(seed, Seeds.DATA, step, j)}): a
      * window does not depend on how the batch is sliced, which data-parallel training needs.
      *
-     * @param corpus the corpus
+     * @param corpus the token sequence (a text corpus, a sound's levels)
      * @param time window length
      * @param seed the run's seed
      * @param step the step
@@ -56,14 +56,14 @@ public record Windows(int[][] inputs, int[][] labels) {
      * @return {@code to − from} windows
      * @since 0.2
      */
-    public static Windows random(Corpus corpus, int time, long seed, long step, int from, int to) {
+    public static Windows random(TokenSequence corpus, int time, long seed, long step, int from, int to) {
         return at(corpus.tokens(), randomOffsets(corpus, time, seed, step, from, to), time);
     }
 
     /**
      * Where {@link #random} starts windows {@code [from, to)} of step {@code step}.
      *
-     * @param corpus the corpus
+     * @param corpus the token sequence (a text corpus, a sound's levels)
      * @param time window length
      * @param seed the run's seed
      * @param step the step
@@ -72,7 +72,7 @@ public record Windows(int[][] inputs, int[][] labels) {
      * @return {@code to − from} offsets into the corpus's tokens
      * @since 1.4
      */
-    public static int[] randomOffsets(Corpus corpus, int time, long seed, long step, int from, int to) {
+    public static int[] randomOffsets(TokenSequence corpus, int time, long seed, long step, int from, int to) {
         int span = corpus.trainEnd() - time;
         int[] offsets = new int[to - from];
         for (int j = 0; j < offsets.length; j++) {

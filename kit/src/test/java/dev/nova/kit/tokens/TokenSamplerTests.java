@@ -1,4 +1,4 @@
-package dev.nova.kit.text;
+package dev.nova.kit.tokens;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
