@@ -63,6 +63,25 @@ public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config
     public static final String WRITE_PROPERTY = "nova.golden.write";
 
     /**
+     * A comparison of fingerprints that are numbers, one a line, each to within a tolerance (what a model computes with
+     * matrix products depends on the CPU's kernels in the last digits).
+     *
+     * @param tolerance the largest difference allowed per number
+     * @return the comparison, for {@link #verify}
+     * @since 1.4
+     */
+    public static BiConsumer<String, String> numbersWithin(double tolerance) {
+        return (expected, actual) -> {
+            java.util.List<String> want = expected.lines().toList();
+            java.util.List<String> got = actual.lines().toList();
+            assertEquals(want.size(), got.size(), "numbers in the fingerprint");
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(Double.parseDouble(want.get(i)), Double.parseDouble(got.get(i)), tolerance, "number " + i);
+            }
+        };
+    }
+
+    /**
      * Checks one format's files (or writes them, for the current format under {@value #WRITE_PROPERTY}).
      *
      * @param format the format whose files to check
