@@ -9,17 +9,19 @@ module dev.nova.host {
     requires dev.nova.formats;
     requires typesafe.config;
     requires commons.math3;
-    requires info.picocli;
+    // The launcher's libraries: optional, so that an application embedding a model (dev.nova.host.embed) runs without
+    // them; the launcher resolves them (--add-modules ALL-MODULE-PATH), and the code that uses them is the launcher's.
+    requires static info.picocli;
     requires dagger;
     requires jakarta.inject;
     // PNG writing for image samples, and the loss chart (JFreeChart).
     requires java.desktop;
     requires jdk.management;
-    requires org.jfree.jfreechart;
+    requires static org.jfree.jfreechart;
     // nova serve: the JDK's HTTP server, and JSON for its requests and responses.
     requires jdk.httpserver;
-    requires com.fasterxml.jackson.jr.ob;
-    requires com.fasterxml.jackson.core;
+    requires static com.fasterxml.jackson.jr.ob;
+    requires static com.fasterxml.jackson.core;
     // @Generated on Dagger's generated code.
     requires static java.compiler;
     // Stability markers (@API) on the exported cluster entry; not needed at run time.
