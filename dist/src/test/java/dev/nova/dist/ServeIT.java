@@ -217,6 +217,44 @@ class ServeIT {
                 open.err());
     }
 
+    /** DNS rebinding: a page of another site that re-resolves to 127.0.0.1 must not drive a loopback server. */
+    @Test
+    void aPageOfAnotherSiteCannotUseALoopbackServerUnlessAllowed() throws Exception {
+        try (Served s = Served.start(dir, "poems=" + text)) {
+            String rebound = s.raw("GET", "/v1/models", "Host", "evil.example:" + s.port);
+            assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+            assertTrue(rebound.contains("\"param\":\"Host\"") && rebound.contains("--allow-host evil.example"), rebound);
+            String post = s.raw("POST", "/v1/completions", "Host", "127.0.0.1:" + s.port, "Origin",
+                    "http://evil.example");
+            assertTrue(post.startsWith("HTTP/1.1 403") && post.contains("\"param\":\"Origin\""), post);
+            assertFalse(post.contains("Access-Control-Allow-Origin"), post);
+            String preflight = s.raw("OPTIONS", "/v1/completions", "Host", "localhost:" + s.port, "Origin",
+                    "http://evil.example");
+            assertTrue(preflight.startsWith("HTTP/1.1 403"), preflight);
+            for (String host : List.of("localhost:" + s.port, "127.0.0.1", "[::1]:" + s.port, "app.localhost")) {
+                String ok = s.raw("GET", "/v1/models", "Host", host);
+                assertTrue(ok.startsWith("HTTP/1.1 200"), host + ": " + ok);
+            }
+            String page = s.raw("GET", "/v1/models", "Host", "localhost:" + s.port, "Origin", "http://localhost:"
+                    + s.port);
+            assertTrue(page.startsWith("HTTP/1.1 200"), "the server's own page: " + page);
+        }
+        try (Served s = Served.start(dir, "--allow-host", "nova.lan", "--allow-origin", "https://app.example",
+                "poems=" + text)) {
+            assertTrue(s.raw("GET", "/v1/models", "Host", "nova.lan:" + s.port).startsWith("HTTP/1.1 200"));
+            String cors = s.raw("GET", "/v1/models", "Host", "nova.lan", "Origin", "https://app.example");
+            assertTrue(cors.startsWith("HTTP/1.1 200") && cors.contains("Access-control-allow-origin: https://app.example"),
+                    cors);
+            String preflight = s.raw("OPTIONS", "/v1/completions", "Host", "nova.lan", "Origin", "https://app.example");
+            assertTrue(preflight.startsWith("HTTP/1.1 204") && preflight.contains("Access-control-allow-headers:"
+                    + " Authorization, Content-Type"), preflight);
+            assertTrue(s.raw("GET", "/v1/models", "Host", "other.lan").startsWith("HTTP/1.1 403"));
+        }
+        LauncherIT.Run empty = LauncherIT.novaIn(dir, "serve", "--token", "", "--port", "0", text.toString());
+        assertEquals(2, empty.code(), empty.err());
+        assertTrue(empty.err().startsWith("nova: --token (or NOVA_SERVE_TOKEN) is empty"), empty.err());
+    }
+
     @Test
     void aFullQueueAnswers429AndAClientThatHangsUpFreesItsWorker() throws Exception {
         try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--max-tokens", "10000000",

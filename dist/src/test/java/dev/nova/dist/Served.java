@@ -85,6 +85,26 @@ final class Served implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A request on a raw socket with the headers given as they are (a browser's {@code Host} and {@code Origin}, which
+     * Java's HTTP client does not let a caller set).
+     *
+     * @return the status line, headers and body, as received
+     */
+    String raw(String method, String path, String... headers) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(120_000);
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            for (int i = 0; i < headers.length; i += 2) {
+                request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            request.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+            s.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** A request on a raw socket, so that a test can read a stream event by event and hang up mid-way. */
     Stream stream(String path, String json) throws IOException {
         Socket s = new Socket("127.0.0.1", port);

@@ -45,6 +45,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --host without a token.")
     boolean insecure;
 
+    @Option(names = "--allow-host", paramLabel = "NAME", description = "Also answer requests for this host name"
+            + " (repeatable; * for any). Loopback names, IP addresses and --host are always answered; other names are"
+            + " refused, so that a page cannot reach the server through DNS rebinding.")
+    List<String> allowHosts = new java.util.ArrayList<>();
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", description = "Let pages of this site use the server"
+            + " from a browser, as https://app.example (repeatable; * for any). Other sites' pages are refused.")
+    List<String> allowOrigins = new java.util.ArrayList<>();
+
     @Option(names = "--workers", defaultValue = "2", description = "Workers per model (default ${DEFAULT-VALUE}).")
     int workers;
 
@@ -89,13 +98,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         check(maxCount >= 1 && maxCount <= 1024, "--max-n must be in [1, 1024], found " + maxCount);
         check(maxBody >= 1024, "--max-body must be at least 1024 bytes, found " + maxBody);
         check(grace >= 0, "--grace must be >= 0 seconds, found " + grace);
-        Optional<String> tok = Optional.ofNullable(token).filter(t -> !t.isBlank());
+        if (token != null && token.isBlank()) {
+            throw new UsageException("--token (or NOVA_SERVE_TOKEN) is empty, as an unset variable gives: give the"
+                    + " token, or leave both out to serve without one on a loopback address");
+        }
+        Optional<String> tok = Optional.ofNullable(token);
         if (!loopback(host) && tok.isEmpty() && !insecure) {
             throw new UsageException("--host " + host + " is not a loopback address: anyone who reaches it could use"
                     + " the server; give --token TOKEN (or NOVA_SERVE_TOKEN), or --insecure to serve without one");
         }
         ServeSettings settings = new ServeSettings(host, port, tok, workers, q, timeout, maxTokens, maxCount, maxBody,
-                grace);
+                grace, allowHosts, allowOrigins);
         Png.encodeInMemory();
         ServedModels served = ServedModels.open(models, workers, q, path -> {
             HostComponent c = nova.component(Invocation.read(path, pluginPath.get()));

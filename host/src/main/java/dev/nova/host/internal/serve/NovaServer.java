@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -57,6 +58,7 @@ public final class NovaServer implements AutoCloseable {
     private final Terminal terminal;
     private final Metrics metrics;
     private final OpenAiEndpoints openAi;
+    private final HostCheck hostCheck;
     private final Map<String, Route> routes;
     private final byte[] tokenDigest;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -77,6 +79,7 @@ public final class NovaServer implements AutoCloseable {
         this.settings = settings;
         this.terminal = terminal;
         this.metrics = new Metrics(this.models);
+        this.hostCheck = new HostCheck(settings.host(), settings.allowHosts(), settings.allowOrigins());
         Generation generation = new Generation(metrics);
         this.openAi = new OpenAiEndpoints(served, settings, generation);
         NovaEndpoints nova = new NovaEndpoints(served, settings, generation);
@@ -176,6 +179,19 @@ public final class NovaServer implements AutoCloseable {
 
     private void route(Reply reply, String method, String path) throws IOException {
         HttpExchange ex = reply.exchange();
+        Optional<String> crossOrigin = hostCheck.check(ex.getRequestHeaders());
+        if (crossOrigin.isPresent()) {
+            // A page of a site the user allowed: it may read the answers, and its preflights are answered.
+            ex.getResponseHeaders().set("Access-Control-Allow-Origin", crossOrigin.get());
+            ex.getResponseHeaders().set("Vary", "Origin");
+            if (method.equals("OPTIONS")) {
+                ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST");
+                ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+                ex.getResponseHeaders().set("Access-Control-Max-Age", "600");
+                reply.send(204, "text/plain; charset=utf-8", new byte[0]);
+                return;
+            }
+        }
         if (path.equals("/healthz")) {
             allow(method, "GET");
             reply.json(draining ? 503 : 200, Wire.object("status", draining ? "stopping" : "ok", "models",

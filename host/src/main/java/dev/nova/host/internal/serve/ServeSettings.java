@@ -1,5 +1,6 @@
 package dev.nova.host.internal.serve;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,16 @@ import java.util.Optional;
  * @param maxCount the most choices or images one request may ask for
  * @param maxBody the largest request body, in bytes
  * @param graceSeconds how long a shutdown waits for requests in flight
+ * @param allowHosts names the server answers to besides loopback names, addresses and {@code host} ({@link HostCheck})
+ * @param allowOrigins sites whose pages may use the server
  */
 public record ServeSettings(String host, int port, Optional<String> token, int workers, int queue, int timeoutSeconds,
-                            int maxTokens, int maxCount, int maxBody, int graceSeconds) {
+                            int maxTokens, int maxCount, int maxBody, int graceSeconds, List<String> allowHosts,
+                            List<String> allowOrigins) {
+
+    /** Copies the lists. */
+    public ServeSettings {
+        allowHosts = List.copyOf(allowHosts);
+        allowOrigins = List.copyOf(allowOrigins);
+    }
 }

@@ -137,6 +137,39 @@ class ServeTests {
         assertEquals(504, e.status);
     }
 
+    private static com.sun.net.httpserver.Headers headers(String... pairs) {
+        com.sun.net.httpserver.Headers h = new com.sun.net.httpserver.Headers();
+        for (int i = 0; i < pairs.length; i += 2) {
+            h.add(pairs[i], pairs[i + 1]);
+        }
+        return h;
+    }
+
+    @Test
+    void onlyTheServersOwnNamesAndAllowedSitesAreAnswered() {
+        HostCheck check = new HostCheck("127.0.0.1", List.of("nova.lan"), List.of("https://app.example"));
+        for (String host : List.of("localhost:8080", "LOCALHOST", "app.localhost:1", "127.0.0.1:9", "10.1.2.3",
+                "[::1]:8080", "nova.lan", "nova.lan.:80")) {
+            assertEquals(java.util.Optional.empty(), check.check(headers("Host", host)), host);
+        }
+        ApiError rebound = assertThrows(ApiError.class, () -> check.check(headers("Host", "evil.example:8080")));
+        assertEquals(403, rebound.status);
+        assertEquals("Host", rebound.param);
+        assertTrue(rebound.getMessage().endsWith("--allow-host evil.example"), rebound.getMessage());
+        assertEquals(java.util.Optional.empty(), check.check(headers("Host", "localhost:8080", "Origin",
+                "http://localhost:8080")), "the server's own page");
+        assertEquals(java.util.Optional.of("https://app.example"), check.check(headers("Host", "nova.lan", "Origin",
+                "https://app.example")));
+        assertEquals("Origin", assertThrows(ApiError.class, () -> check.check(headers("Host", "localhost:8080",
+                "Origin", "http://evil.example"))).param);
+        assertEquals("Origin", assertThrows(ApiError.class, () -> check.check(headers("Host", "localhost:8080",
+                "Origin", "null"))).param, "a sandboxed or file page");
+        assertEquals(java.util.Optional.empty(), new HostCheck("0.0.0.0", List.of("*"), List.of())
+                .check(headers("Host", "anything.example")));
+        assertTrue(assertThrows(ApiError.class, () -> check.check(headers("Host", "a\u001b[31m.example")))
+                .getMessage().contains("\\x1b"), "a header is never echoed raw");
+    }
+
     @Test
     void metricsAreInPrometheusTextFormatWithCumulativeBuckets() {
         Metrics m = new Metrics(List.of());
