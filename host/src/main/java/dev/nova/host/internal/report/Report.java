@@ -4,6 +4,7 @@ import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.HostVersion;
+import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,10 @@ public final class Report {
      * @return the file
      */
     public static Path write(List<Path> runs, Path out) {
+        // Before any work: the file to write must not be a folder (an empty one would be replaced).
+        if (java.nio.file.Files.isDirectory(out)) {
+            throw new UsageException("report: --out " + out + " is a directory; give the HTML file to write");
+        }
         List<RunRecord> records = runs.stream().map(RunRecord::read).toList();
         AtomicFiles.write(html(records).getBytes(StandardCharsets.UTF_8), out);
         return out;
@@ -43,7 +48,7 @@ public final class Report {
         Html h = new Html();
         String title = "Nova report: " + String.join(", ", runs.stream().map(RunRecord::name).toList());
         h.trusted("<!DOCTYPE html>").newline().open("html", "lang", "en").open("head").open("meta", "charset", "utf-8")
-                .element("title", title).newline().open("style").trusted(STYLE).close("style").close("head").newline()
+                .open("meta", "http-equiv", "Content-Security-Policy", "content", CSP).element("title", title).newline().open("style").trusted(STYLE).close("style").close("head").newline()
                 .open("body").newline().element("h1", title).newline()
                 .element("p", "nova " + HostVersion.version() + asOf(runs), "class", "meta").newline();
         if (runs.size() > 1) {
@@ -191,6 +196,12 @@ public final class Report {
         return new Chart.Series(name, steps.stream().mapToDouble(Long::doubleValue).toArray(),
                 values.stream().mapToDouble(Double::doubleValue).toArray());
     }
+
+    /**
+     * What the report may load: nothing but its own inline style and the data URIs of its samples (no script, no
+     * network), so that markup that ever got in could not run.
+     */
+    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:";
 
     private static final String STYLE = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;max-width:1100px;color:#222}"
             + "h1{font-size:22px}h2{border-bottom:1px solid #ccc;padding-bottom:4px}small{color:#666;font-weight:normal}"

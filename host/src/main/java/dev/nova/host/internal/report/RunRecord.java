@@ -71,7 +71,9 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
             try (Stream<Path> files = Files.list(sampleDir)) {
                 files.forEach(f -> {
                     String n = f.getFileName().toString();
-                    if (n.matches("step-\\d+\\.(txt|png|wav)")) {
+                    // Only the run's own files: a symbolic link (to a file outside the run, say) is not embedded.
+                    if (n.matches("step-\\d{1,18}\\.(txt|png|wav)")
+                            && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         samples.put(Long.parseLong(n.substring(5, n.indexOf('.'))), f);
                     }
                 });

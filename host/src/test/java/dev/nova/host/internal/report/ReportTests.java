@@ -2,11 +2,13 @@ package dev.nova.host.internal.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.store.MetricsLog;
 import dev.nova.host.internal.store.ProgressRecord;
+import dev.nova.host.internal.support.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +42,25 @@ class ReportTests {
         assertTrue(html.contains("run &lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;"), html);
         assertTrue(html.contains(Html.escape(run.toAbsolutePath().toString())), "the folder's path, escaped");
         assertTrue(html.contains("id=\"run-run &lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\""), "attributes escaped too");
+    }
+
+    @Test
+    void theReportLoadsNothingEmbedsOnlyTheRunsOwnFilesAndChecksItsFileFirst() throws Exception {
+        Path run = run("linked");
+        Path samples = Files.createDirectories(run.resolve("samples"));
+        Files.writeString(samples.resolve("step-00000010.txt"), "own sample");
+        Path outside = Files.writeString(dir.resolve("secret.txt"), "not the run's");
+        Files.createSymbolicLink(samples.resolve("step-00000020.txt"), outside);
+        String html = Report.html(List.of(RunRecord.read(run)));
+        assertTrue(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;;"),
+                "no script, no network");
+        assertTrue(html.contains("own sample"), html);
+        assertFalse(html.contains("not the run's"), "a link to a file outside the run is not embedded");
+        Path folder = Files.createDirectories(dir.resolve("report.html"));
+        UsageException e = assertThrows(UsageException.class, () -> Report.write(List.of(dir.resolve("no-run")), folder));
+        assertTrue(e.getMessage().contains("is a directory"), "--out is checked before the runs are read: "
+                + e.getMessage());
+        assertTrue(Files.isDirectory(folder), "and the folder is left alone");
     }
 
     @Test
