@@ -134,6 +134,8 @@ class CharacterisationTests {
         command(log, "generate", audio, "--plugin-path", pp, "--seed", "4", "--label", "1", "--prompt-wav",
                 prompt.toString(), "--out", out.resolve("continued.wav").toString());
         command(log, "generate", audio, "--plugin-path", pp, "--seconds", "0", "--out", out.resolve("bad.wav").toString());
+        command(log, "generate", audio, "--plugin-path", pp, "--out", out.resolve("sound.png").toString());
+        command(log, "generate", image, "--plugin-path", pp, "--out", out.resolve("grid.wav").toString());
         command(log, "evaluate", audio, "--plugin-path", pp);
 
         log.append("### files written\n");

@@ -10,6 +10,7 @@ import dev.nova.host.internal.model.OpenModel;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.support.OutputClosedException;
 import dev.nova.host.internal.support.Terminal;
+import dev.nova.host.internal.support.UsageException;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -72,6 +73,17 @@ public final class Sampler {
         boolean text = format.streams();
         if (!text) {
             Png.encodeInMemory();
+        }
+        // Before the model loads: a file named for another format would hold what its name does not say.
+        if (gridFile != null && !text && SampleFormat.ofFile(gridFile).filter(f -> f != format).isPresent()) {
+            throw new UsageException("--out " + gridFile + ": plugin '" + plan.pluginId() + "' makes "
+                    + format.plural() + ", written as " + format.extension().toUpperCase(java.util.Locale.ROOT)
+                    + "; name the file ." + format.extension());
+        }
+        if (spectrogram.isPresent() && SampleFormat.ofFile(spectrogram.get()).filter(f -> f != SampleFormat.IMAGES)
+                .isPresent()) {
+            throw new UsageException("--spectrogram " + spectrogram.get() + ": a spectrogram is written as PNG; name"
+                    + " the file .png");
         }
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
