@@ -10,6 +10,7 @@ import dev.nova.api.PluginInfo;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.config.ConfigSource;
 import dev.nova.host.internal.di.ModelComponent;
+import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.model.ModelPool;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.PluginFinder;
@@ -145,8 +146,15 @@ public final class NovaModel implements AutoCloseable {
      * @param seed the sampling seed: the same seed gives the same text
      * @param listener receives the text as it is produced ({@link GenerationListener#NONE} for none)
      * @return the sample, prompt included
+     * @throws IllegalStateException when the plugin's models make images or sounds, or after {@link #close}
      */
     public String text(String prompt, int length, long seed, GenerationListener listener) {
+        SampleFormat format = SampleFormat.of(plugin.modality());
+        if (!format.streams()) {
+            // Said before the plugin is asked: it would refuse the text options by their names instead.
+            throw new IllegalStateException("plugin '" + plugin.id() + "' makes " + format.plural() + ", not text: use"
+                    + " generate");
+        }
         Map<String, Object> options = prompt.isEmpty() ? Map.of(GenerationRequest.LENGTH, length)
                 : Map.of(GenerationRequest.PROMPT, prompt, GenerationRequest.LENGTH, length);
         Sample s = generate(new GenerationRequest(1, seed, options, listener)).get(0);
