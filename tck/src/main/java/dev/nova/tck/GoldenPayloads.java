@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.ModelContext;
+import dev.nova.api.Sample;
 import dev.nova.api.TrainingRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,6 +63,40 @@ public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config
      * payload, and every expected file) or {@code expected} (only the expected files).
      */
     public static final String WRITE_PROPERTY = "nova.golden.write";
+
+    /**
+     * A text model's fingerprint: one greedy sample from a prompt.
+     *
+     * @param prompt the prompt
+     * @param length characters after it
+     * @return the fingerprint function
+     * @since 1.4
+     */
+    public static Function<GenerativeModel, String> greedyText(String prompt, int length) {
+        return m -> ((Sample.Text) m.generate(GenerationRequest.of(1, 7).with(GenerationRequest.PROMPT, prompt)
+                .with(GenerationRequest.LENGTH, length).with(GenerationRequest.GREEDY, true)).get(0)).text();
+    }
+
+    /**
+     * A fingerprint of numbers, one a line ({@link #numbersWithin}): every pixel of an image model's samples, or every
+     * value of an audio model's, for a request.
+     *
+     * @param request what to generate
+     * @return the fingerprint function
+     * @since 1.4
+     */
+    public static Function<GenerativeModel, String> values(GenerationRequest request) {
+        return m -> {
+            StringBuilder text = new StringBuilder();
+            for (Sample s : m.generate(request)) {
+                float[] v = s instanceof Sample.Image i ? i.pixels() : ((Sample.Audio) s).samples();
+                for (float x : v) {
+                    text.append(String.format(java.util.Locale.ROOT, "%.6f%n", x));
+                }
+            }
+            return text.toString();
+        };
+    }
 
     /**
      * A comparison of fingerprints that are numbers, one a line, each to within a tolerance (what a model computes with

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
-import dev.nova.api.Sample;
 import dev.nova.attention.internal.AttentionModel;
 import dev.nova.tck.GoldenPayloads;
 import java.nio.file.Files;
@@ -31,11 +28,6 @@ class GoldenCheckpointTests {
                 eval { windows = 16, batch = 16 }
                 """);
 
-    private static String sample(GenerativeModel m) {
-        return ((Sample.Text) m.generate(GenerationRequest.of(1, 7).with(GenerationRequest.PROMPT, "the ")
-                .with(GenerationRequest.LENGTH, 40).with(GenerationRequest.GREEDY, true)).get(0)).text();
-    }
-
     @TempDir
     Path dir;
 
@@ -44,7 +36,8 @@ class GoldenCheckpointTests {
     void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
         // The corpus the golden models were trained on (restoring and sampling do not read it).
         Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat. the dog sat on the log. ".repeat(20));
-        new GoldenPayloads(GoldenPayloads.DIRECTORY, new AttentionProvider(), CONFIG, 30, GoldenCheckpointTests::sample)
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new AttentionProvider(), CONFIG, 30,
+                GoldenPayloads.greedyText("the ", 40))
                 .verify(format, AttentionModel.PAYLOAD_FORMAT, dir, (expected, actual) -> assertEquals(expected, actual));
     }
 }

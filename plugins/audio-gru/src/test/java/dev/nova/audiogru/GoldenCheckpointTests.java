@@ -3,12 +3,9 @@ package dev.nova.audiogru;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
-import dev.nova.api.Sample;
 import dev.nova.audiogru.internal.AudioGruModel;
 import dev.nova.tck.GoldenPayloads;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,24 +27,14 @@ class GoldenCheckpointTests {
                 eval.batches = 2
                 """);
 
-    /** The values of a 0.05 s sound, one per line. */
-    private static String sound(GenerativeModel m) {
-        StringBuilder text = new StringBuilder();
-        Sample.Audio a = (Sample.Audio) m.generate(GenerationRequest.of(1, 5).with(GenerationRequest.SECONDS, 0.05))
-                .get(0);
-        for (float v : a.samples()) {
-            text.append(String.format(Locale.ROOT, "%.6f%n", v));
-        }
-        return text.toString();
-    }
-
     @TempDir
     Path dir;
 
     @ParameterizedTest(name = "format {0}")
     @ValueSource(ints = {1, 2})
     void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
-        new GoldenPayloads(GoldenPayloads.DIRECTORY, new AudioGruProvider(), CONFIG, 30, GoldenCheckpointTests::sound)
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new AudioGruProvider(), CONFIG, 30,
+                GoldenPayloads.values(GenerationRequest.of(1, 5).with(GenerationRequest.SECONDS, 0.05)))
                 .verify(format, AudioGruModel.PAYLOAD_FORMAT, dir, GoldenPayloads.numbersWithin(1e-4));
     }
 }

@@ -3,12 +3,9 @@ package dev.nova.imagegru;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
-import dev.nova.api.Sample;
 import dev.nova.imagegru.internal.ImageGruModel;
 import dev.nova.tck.GoldenPayloads;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,24 +26,14 @@ class GoldenCheckpointTests {
                 eval { images = 40, batch = 40 }
                 """);
 
-    /** The pixels of two samples, one per line. */
-    private static String pixels(GenerativeModel m) {
-        StringBuilder text = new StringBuilder();
-        for (Sample s : m.generate(GenerationRequest.of(2, 5))) {
-            for (float v : ((Sample.Image) s).pixels()) {
-                text.append(String.format(Locale.ROOT, "%.6f%n", v));
-            }
-        }
-        return text.toString();
-    }
-
     @TempDir
     Path dir;
 
     @ParameterizedTest(name = "format {0}")
     @ValueSource(ints = {1, 2})
     void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
-        new GoldenPayloads(GoldenPayloads.DIRECTORY, new ImageGruProvider(), CONFIG, 30, GoldenCheckpointTests::pixels)
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new ImageGruProvider(), CONFIG, 30,
+                GoldenPayloads.values(GenerationRequest.of(2, 5)))
                 .verify(format, ImageGruModel.PAYLOAD_FORMAT, dir, GoldenPayloads.numbersWithin(1e-4));
     }
 }

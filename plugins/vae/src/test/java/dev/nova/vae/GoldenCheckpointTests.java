@@ -3,12 +3,9 @@ package dev.nova.vae;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.GenerativeModel;
-import dev.nova.api.Sample;
 import dev.nova.tck.GoldenPayloads;
 import dev.nova.vae.internal.VaeModel;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,24 +28,14 @@ class GoldenCheckpointTests {
                 train { batch = 32, learning-rate = 3e-3 }
                 """);
 
-    /** The pixels of two prior samples, one per line. */
-    private static String pixels(GenerativeModel m) {
-        StringBuilder text = new StringBuilder();
-        for (Sample s : m.generate(GenerationRequest.of(2, 5))) {
-            for (float v : ((Sample.Image) s).pixels()) {
-                text.append(String.format(Locale.ROOT, "%.6f%n", v));
-            }
-        }
-        return text.toString();
-    }
-
     @TempDir
     Path dir;
 
     @ParameterizedTest(name = "format {0}")
     @ValueSource(ints = {1, 2})
     void everyPayloadFormatStillLoadsTheSame(int format) throws Exception {
-        new GoldenPayloads(GoldenPayloads.DIRECTORY, new VaeProvider(), CONFIG, 60, GoldenCheckpointTests::pixels)
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new VaeProvider(), CONFIG, 60,
+                GoldenPayloads.values(GenerationRequest.of(2, 5)))
                 .verify(format, VaeModel.PAYLOAD_FORMAT, dir, GoldenPayloads.numbersWithin(1e-4));
     }
 }
