@@ -7,9 +7,13 @@
 module dev.nova.formats {
     // Stability markers; not needed at run time.
     requires static org.apiguardian.api;
+    // GPT-2's vocabulary files (vocab.json, encoder.json) are JSON.
+    requires com.fasterxml.jackson.jr.ob;
 
     /** WAV files: a strict reader and a 16-bit PCM writer. */
     exports dev.nova.formats.wav;
     /** A module's own resources (its reference.conf), on the module path and the class path alike. */
     exports dev.nova.formats.resources;
+    /** Byte-level BPE tokenizers: trained on a text, read from GPT-2's files, streamed back into text. */
+    exports dev.nova.formats.tokens;
 }
