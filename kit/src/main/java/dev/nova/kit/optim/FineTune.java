@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import dev.nova.api.FineTuneRequest;
 import dev.nova.kit.nn.Growth;
 import dev.nova.kit.text.TextSource;
+import dev.nova.kit.text.Tokenizer;
 import dev.nova.kit.text.Vocabulary;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -76,23 +77,29 @@ public final class FineTune {
     }
 
     /**
-     * The child of a text model: its vocabulary is the parent's grown by the new text's characters
-     * ({@link TextSource#readGrowing}).
+     * The child of a text model: it keeps its parent's tokenizer, a character vocabulary grown by the new text's
+     * characters ({@link TextSource#readGrowing(Tokenizer)}).
      *
-     * @param parent the parent's vocabulary
+     * @param parent the parent's tokenizer
      * @param text the new training text
-     * @param create builds the child for a vocabulary
+     * @param create builds the child for a tokenizer
      * @param <M> the model type
      * @return the child, its growth and notice
+     * @since 1.4
      */
-    public static <M extends TrainingCore.Holder> Child<M> text(Vocabulary parent, TextSource text,
-                                                                Function<Vocabulary, M> create) {
-        Vocabulary grown = text.readGrowing(parent);
-        int added = grown.size() - parent.size();
+    public static <M extends TrainingCore.Holder> Child<M> text(Tokenizer parent, TextSource text,
+                                                                Function<Tokenizer, M> create) {
+        Tokenizer child = text.readGrowing(parent);
+        if (!(parent instanceof Vocabulary p) || !(child instanceof Vocabulary grown)) {
+            int[] same = new int[parent.size()];
+            java.util.Arrays.setAll(same, i -> i);
+            return new Child<>(create.apply(child), new Growth(same, parent.size()), "");
+        }
+        int added = grown.size() - p.size();
         String notice = added == 0 ? "" : "added " + added + (added == 1 ? " character" : " characters")
                 + " the parent model never saw to the vocabulary (now " + grown.size() + "): "
-                + grown.describeAdded(parent);
-        return new Child<>(create.apply(grown), grown.growthFrom(parent), notice);
+                + grown.describeAdded(p);
+        return new Child<>(create.apply(grown), grown.growthFrom(p), notice);
     }
 
     /**

@@ -17,7 +17,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 /**
  * Text generation for character models: reads the text options of a request ({@code prompt}, {@code length},
  * {@code temperature}, {@code top-k}, {@code top-p}, {@code greedy}, typed or as text), feeds the prompt, samples
- * character by character with a {@link TokenSampler} and streams each character to the request's listener.
+ * token by token with a {@link TokenSampler} and streams each character to the request's listener.
  *
  * @param length default characters to generate
  * @param temperature default temperature
@@ -50,11 +50,13 @@ public record TextGeneration(int length, double temperature, int topK, double to
      *
      * @param pluginId for messages
      * @param request the request (its options are checked here: unknown ones are refused)
-     * @param vocabulary the model's vocabulary (the prompt must be within it)
+     * @param vocabulary the model's tokenizer (a character vocabulary must have every character of the prompt);
+     *                   {@code length} counts its tokens
      * @param steppers a new model state per sample: a function that feeds one token and returns the next token's logits
-     * @return one text sample per requested sample, each the prompt followed by what was generated
+     * @return one text sample per requested sample, each the prompt followed by what was generated; the listener gets
+     *     whole characters only (a character whose bytes span two tokens arrives with the second)
      */
-    public List<Sample> generate(String pluginId, GenerationRequest request, Vocabulary vocabulary,
+    public List<Sample> generate(String pluginId, GenerationRequest request, Tokenizer vocabulary,
                                  Supplier<IntFunction<float[]>> steppers) {
         Options o = Options.of(pluginId, request.options(), OPTIONS);
         String prompt = o.text(GenerationRequest.PROMPT).orElse("");
@@ -75,7 +77,7 @@ public record TextGeneration(int length, double temperature, int topK, double to
                     e.getMessage().substring(("plugin '" + pluginId + "': ").length()));
         }
         // Without a prompt, a sample starts after a newline (or the first token of a text without one).
-        int start = Math.max(0, vocabulary.index('\n'));
+        int start = vocabulary.startToken();
         List<Sample> samples = new ArrayList<>();
         for (int s = 0; s < request.count(); s++) {
             Random random = Seeds.sample(request.seed(), s);
@@ -85,17 +87,24 @@ public record TextGeneration(int length, double temperature, int topK, double to
                 logits = stepper.apply(tok);
             }
             StringBuilder text = new StringBuilder(prompt);
+            Tokenizer.Decoder decoder = vocabulary.decoder();
             for (int i = 0; i < n; i++) {
                 int next = sampler.next(logits, random);
-                String ch = vocabulary.decode(next);
-                text.append(ch);
-                request.listener().onText(s, ch);
+                emit(request, s, decoder.next(next), text);
                 if (i < n - 1) {
                     logits = stepper.apply(next);
                 }
             }
+            emit(request, s, decoder.finish(), text);
             samples.add(new Sample.Text(text.toString()));
         }
         return samples;
+    }
+
+    private static void emit(GenerationRequest request, int sample, String piece, StringBuilder text) {
+        if (!piece.isEmpty()) {
+            text.append(piece);
+            request.listener().onText(sample, piece);
+        }
     }
 }

@@ -20,6 +20,7 @@ public final class TextSource {
     private final Module module;
     private final double holdout;
     private final int minimum;
+    private final TextDataSettings settings;
     private Corpus corpus;
 
     /**
@@ -33,6 +34,25 @@ public final class TextSource {
      * @param minimum the fewest tokens the training part needs (a sequence plus one)
      */
     public TextSource(String pluginId, String path, ModelContext context, Module module, double holdout, int minimum) {
+        this(pluginId, path, context, module, holdout, minimum, new TextDataSettings(path, holdout));
+    }
+
+    /**
+     * Describes the text and its tokenizer; reads nothing.
+     *
+     * @param pluginId for messages
+     * @param path as configured: a file, a folder, or {@code builtin:<name>}
+     * @param context resolves a relative path
+     * @param module the plugin's module, searched first for built-in corpora
+     * @param holdout the held-out fraction
+     * @param minimum the fewest tokens the training part needs (a sequence plus one)
+     * @param settings the tokenizer's settings ({@code data.tokenizer}, {@code tokenizer.*})
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public TextSource(String pluginId, String path, ModelContext context, Module module, double holdout, int minimum,
+                      TextDataSettings settings) {
+        this.settings = settings;
         this.pluginId = pluginId;
         this.path = path;
         this.context = context;
@@ -93,6 +113,69 @@ public final class TextSource {
     }
 
     /**
+     * Reads the text, makes the tokenizer {@code data.tokenizer} names (the text's characters, a BPE trained on its
+     * training split, or GPT-2's files) and keeps the encoded corpus (a new model).
+     *
+     * @return the tokenizer
+     * @throws dev.nova.api.PluginException naming the file or the key: GPT-2's files missing or malformed, a
+     *     {@code tokenizer.vocab-size} beyond what the text supports
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public Tokenizer readWithTokenizer() {
+        if (settings.tokenizer().equals(Tokenizer.CHARS)) {
+            return readWithVocabulary();
+        }
+        Tokenizer tokenizer;
+        if (settings.tokenizer().equals(Tokenizer.GPT2)) {
+            try {
+                tokenizer = Subwords.gpt2(context.resolve(settings.tokenizerPath()));
+            } catch (dev.nova.formats.tokens.TokenizerFileException e) {
+                throw new dev.nova.api.InvalidConfigException(pluginId, java.util.List.of(
+                        new dev.nova.api.ConfigProblem("tokenizer.path", e.getMessage())));
+            }
+            corpus = subwords(read(location()), tokenizer);
+        } else {
+            String text = read(location());
+            String head = text.substring(0, cut(text));
+            try {
+                tokenizer = Subwords.train(head, settings.vocabSize());
+            } catch (IllegalArgumentException e) {
+                throw new dev.nova.api.InvalidConfigException(pluginId, java.util.List.of(new dev.nova.api.ConfigProblem(
+                        "tokenizer.vocab-size", e.getMessage().replaceFirst("^vocab-size (\\d+) is ", "is $1, ")
+                        + " (the training split of " + location() + ", " + head.codePointCount(0, head.length())
+                        + " characters)")));
+            }
+            corpus = subwords(text, tokenizer);
+        }
+        return tokenizer;
+    }
+
+    /** Where the held-out tail starts, in chars: the last {@code holdout} of the text's code points. */
+    private int cut(String text) {
+        int n = text.codePointCount(0, text.length());
+        return text.offsetByCodePoints(0, n - (int) Math.round(n * holdout));
+    }
+
+    /**
+     * A corpus of byte-level tokens: the training head and the held-out tail, cut by characters, are encoded apart,
+     * so that the held-out tokens are exactly the tail's and a trained tokenizer never saw them.
+     */
+    private Corpus subwords(String text, Tokenizer tokenizer) {
+        int cut = cut(text);
+        int[] head = tokenizer.encode(pluginId, text.substring(0, cut), location());
+        int[] tail = tokenizer.encode(pluginId, text.substring(cut), location());
+        if (head.length < minimum) {
+            throw new dev.nova.api.PluginException(pluginId, location() + " has " + head.length + " training tokens ("
+                    + settings.tokenizer() + "); training needs at least " + minimum + " after holding out " + holdout
+                    + " (the model's window + 1)");
+        }
+        int[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return new Corpus(all, head.length, location());
+    }
+
+    /**
      * Reads the text for a model fine-tuned from a parent: its vocabulary is the parent's grown by every character of
      * the text the parent lacks ({@link Vocabulary#grow}), and the encoded corpus is kept.
      *
@@ -109,15 +192,37 @@ public final class TextSource {
     }
 
     /**
+     * Reads the text for a model fine-tuned from a parent, which keeps its parent's tokenizer: a character vocabulary
+     * grown by the text's new characters ({@link #readGrowing(Vocabulary)}), a byte-level one as it is.
+     *
+     * @param parent the parent model's tokenizer
+     * @return the child's tokenizer
+     * @throws dev.nova.api.PluginException if {@code data.tokenizer} names another kind than the parent's
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public Tokenizer readGrowing(Tokenizer parent) {
+        if (!parent.kind().equals(settings.tokenizer())) {
+            throw new dev.nova.api.PluginException(pluginId, "data.tokenizer is " + settings.tokenizer()
+                    + " but the parent model's tokenizer is " + parent.kind() + "; a fine-tuned model keeps its parent's");
+        }
+        if (parent instanceof Vocabulary v) {
+            return readGrowing(v);
+        }
+        corpus = subwords(read(location()), parent);
+        return parent;
+    }
+
+    /**
      * The text as real data for sample-quality metrics ({@code GenerativeModel.referenceData()}): the training part
      * and the held-out tail, decoded; the fingerprint is the SHA-256 of the whole text's tokens and vocabulary.
      *
-     * @param vocabulary the model's vocabulary
+     * @param vocabulary the model's tokenizer
      * @return the reference data
      * @since 1.3
      */
     @API(status = EXPERIMENTAL, since = "1.3")
-    public dev.nova.api.ReferenceData reference(Vocabulary vocabulary) {
+    public dev.nova.api.ReferenceData reference(Tokenizer vocabulary) {
         return new dev.nova.api.ReferenceData() {
             @Override
             public java.util.Optional<String> text(Split split) {
@@ -125,12 +230,7 @@ public final class TextSource {
                 int[] t = c.tokens();
                 int from = split == Split.TRAINING ? 0 : c.trainEnd();
                 int to = split == Split.TRAINING ? c.trainEnd() : t.length;
-                int[] codePoints = vocabulary.codePoints();
-                StringBuilder b = new StringBuilder(to - from);
-                for (int i = from; i < to; i++) {
-                    b.appendCodePoint(codePoints[t[i]]);
-                }
-                return java.util.Optional.of(b.toString());
+                return java.util.Optional.of(vocabulary.decode(java.util.Arrays.copyOfRange(t, from, to)));
             }
 
             @Override
@@ -138,9 +238,11 @@ public final class TextSource {
                 try {
                     java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
                     Corpus c = get(vocabulary);
-                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * (c.tokens().length + vocabulary.size() + 1));
+                    int[] codePoints = vocabulary instanceof Vocabulary v ? v.codePoints()
+                            : new int[] {vocabulary.kind().hashCode(), vocabulary.size()};
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * (c.tokens().length + codePoints.length + 1));
                     bytes.putInt(c.trainEnd());
-                    for (int cp : vocabulary.codePoints()) {
+                    for (int cp : codePoints) {
                         bytes.putInt(cp);
                     }
                     for (int t : c.tokens()) {
@@ -158,12 +260,12 @@ public final class TextSource {
      * The text an evaluation scores: a file or folder the request names, or the held-out tail.
      *
      * @param data the request's data path, if any
-     * @param vocabulary the model's vocabulary (every character must be in it)
+     * @param vocabulary the model's tokenizer (a character vocabulary must have every character of the text)
      * @param minimum the fewest tokens a score needs (2: one input and its next token)
      * @return the tokens and what they are, for messages
      * @throws dev.nova.api.PluginException naming the text when it is too short
      */
-    public Held heldOutOr(java.util.Optional<java.nio.file.Path> data, Vocabulary vocabulary, int minimum) {
+    public Held heldOutOr(java.util.Optional<java.nio.file.Path> data, Tokenizer vocabulary, int minimum) {
         Held held;
         if (data.isPresent()) {
             String source = data.get().toString();
@@ -174,7 +276,7 @@ public final class TextSource {
         }
         if (held.tokens().length < minimum) {
             throw new dev.nova.api.PluginException(pluginId, held.source() + " is too short to evaluate: "
-                    + held.tokens().length + " characters");
+                    + held.tokens().length + (vocabulary instanceof Vocabulary ? " characters" : " tokens"));
         }
         return held;
     }
@@ -189,14 +291,16 @@ public final class TextSource {
     }
 
     /**
-     * The corpus, encoded with a vocabulary (the model's, read from its checkpoint when restored).
+     * The corpus, encoded with a tokenizer (the model's, read from its checkpoint when restored).
      *
-     * @param vocabulary the model's vocabulary
+     * @param vocabulary the model's tokenizer
      * @return the corpus
      */
-    public Corpus get(Vocabulary vocabulary) {
+    public Corpus get(Tokenizer vocabulary) {
         if (corpus == null) {
-            corpus = Corpus.of(pluginId, read(location()), vocabulary, holdout, minimum, location());
+            corpus = vocabulary instanceof Vocabulary v
+                    ? Corpus.of(pluginId, read(location()), v, holdout, minimum, location())
+                    : subwords(read(location()), vocabulary);
         }
         return corpus;
     }

@@ -15,7 +15,7 @@ import org.apiguardian.api.API;
  * @since 0.1
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Vocabulary(int[] codePoints) {
+public record Vocabulary(int[] codePoints) implements Tokenizer {
 
     /** The most code points a vocabulary can hold (every Unicode code point). */
     public static final int MAX_SIZE = 0x110000;
@@ -48,8 +48,54 @@ public record Vocabulary(int[] codePoints) {
     }
 
     /** The number of tokens. */
+    @Override
     public int size() {
         return codePoints.length;
+    }
+
+    /** {@value Tokenizer#CHARS}. */
+    @Override
+    public String kind() {
+        return CHARS;
+    }
+
+    /** The characters of the tokens, one after another. */
+    @Override
+    public String decode(int[] tokens) {
+        StringBuilder b = new StringBuilder(tokens.length);
+        for (int t : tokens) {
+            b.appendCodePoint(codePoints[t]);
+        }
+        return b.toString();
+    }
+
+    /** Each token is a whole character: nothing is ever held back. */
+    @Override
+    public Decoder decoder() {
+        return new Decoder() {
+            @Override
+            public String next(int token) {
+                return decode(token);
+            }
+
+            @Override
+            public String finish() {
+                return "";
+            }
+        };
+    }
+
+    /** The newline's token, or the first token when the text had no newline. */
+    @Override
+    public int startToken() {
+        return Math.max(0, index('\n'));
+    }
+
+    /** Writes {@value Tokenizer#CHARS}, then {@link #write}. */
+    @Override
+    public void save(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeUTF(CHARS);
+        write(out);
     }
 
     /**
@@ -72,6 +118,7 @@ public record Vocabulary(int[] codePoints) {
      * @return its tokens
      * @throws PluginException naming how many characters the vocabulary lacks and the first of them
      */
+    @Override
     public int[] encode(String pluginId, String text, String source) {
         int[] cps = text.codePoints().toArray();
         int[] out = new int[cps.length];

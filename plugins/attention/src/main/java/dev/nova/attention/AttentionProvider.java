@@ -17,11 +17,14 @@ import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextSource;
+import dev.nova.kit.text.TextDataSettings;
+import dev.nova.kit.text.Tokenizer;
 import dev.nova.kit.text.Vocabulary;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The {@code attention} plugin: a decoder-only character transformer. Constructing it and asking for
@@ -42,7 +45,7 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
     @Override
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         TextSource text = text(s, context);
-        return new AttentionModel(s, context, text.readWithVocabulary(), text);
+        return new AttentionModel(s, context, text.readWithTokenizer(), text);
     }
 
     @Override
@@ -50,17 +53,19 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
         return TrainingCore.restore(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC, AttentionModel.PAYLOAD_FORMATS,
                 (format, in) -> {
                     Payload.expectModel(Attention.ID, in, s.architecture());
-                    return new AttentionModel(s, context, Vocabulary.read(Attention.ID, in), text(s, context));
+                    return new AttentionModel(s, context, format >= AttentionModel.SUBWORD_PAYLOAD_FORMAT
+                            ? Tokenizer.load(Attention.ID, in) : Vocabulary.read(Attention.ID, in), text(s, context));
                 });
     }
 
     /** The settings that shape the parameters: a fine-tuning run keeps its parent's. */
     @Override
     protected List<String> architectureSettings() {
-        return List.of("model.layers", "model.heads", "model.d-model", "model.context", "model.tie-weights");
+        return Stream.concat(Stream.of("model.layers", "model.heads", "model.d-model", "model.context",
+                "model.tie-weights"), TextDataSettings.TOKENIZER_SETTINGS.stream()).toList();
     }
 
-    /** The parent's parameters, its vocabulary grown by the new corpus's characters. */
+    /** The parent's parameters and tokenizer (a character vocabulary grown by the new corpus's characters). */
     @Override
     protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
         return FineTune.start(request, in -> (AttentionModel) restoreModel(s, context, in), parent -> {

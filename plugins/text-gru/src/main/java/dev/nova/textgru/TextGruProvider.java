@@ -15,6 +15,8 @@ import dev.nova.kit.optim.FineTune;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextSource;
+import dev.nova.kit.text.TextDataSettings;
+import dev.nova.kit.text.Tokenizer;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.textgru.internal.Settings;
 import dev.nova.textgru.internal.TextGru;
@@ -23,6 +25,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The {@code text-gru} plugin: a character-level GRU language model. Constructing it and asking for
@@ -43,16 +46,17 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
     @Override
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         TextSource text = text(s, context);
-        return new TextGruModel(s, context, text.readWithVocabulary(), text);
+        return new TextGruModel(s, context, text.readWithTokenizer(), text);
     }
 
     /** The settings that shape the parameters: a fine-tuning run keeps its parent's. */
     @Override
     protected List<String> architectureSettings() {
-        return List.of("model.embedding", "model.layers", "model.hidden");
+        return Stream.concat(Stream.of("model.embedding", "model.layers", "model.hidden"),
+                TextDataSettings.TOKENIZER_SETTINGS.stream()).toList();
     }
 
-    /** The parent's parameters, its vocabulary grown by the new corpus's characters. */
+    /** The parent's parameters and tokenizer (a character vocabulary grown by the new corpus's characters). */
     @Override
     protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
         return FineTune.start(request, in -> (TextGruModel) restoreModel(s, context, in), parent -> {
@@ -72,7 +76,8 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
                         throw new CheckpointException(TextGru.ID, "checkpoint holds a model with " + saved
                                 + "; the configuration asks for " + asked);
                     }
-                    return new TextGruModel(s, context, Vocabulary.read(TextGru.ID, in), text(s, context));
+                    return new TextGruModel(s, context, format >= TextGruModel.SUBWORD_PAYLOAD_FORMAT
+                            ? Tokenizer.load(TextGru.ID, in) : Vocabulary.read(TextGru.ID, in), text(s, context));
                 });
     }
 

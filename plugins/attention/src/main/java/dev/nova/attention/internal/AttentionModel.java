@@ -12,6 +12,7 @@ import dev.nova.kit.support.Options;
 import dev.nova.kit.support.Seeds;
 import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
+import dev.nova.kit.text.Tokenizer;
 import dev.nova.kit.text.Vocabulary;
 import dev.nova.kit.tokens.Windows;
 import java.io.OutputStream;
@@ -29,11 +30,17 @@ public final class AttentionModel implements TrainingCore.Holder {
      * still read, and such a run continues with the format 2 draws.
      */
     public static final int PAYLOAD_FORMAT = 2;
+    /**
+     * The payload format of a model whose tokens are not characters ({@code data.tokenizer = bpe} or {@code gpt2}):
+     * format 2 with the tokenizer, tagged with its kind, in place of the code points. A character model still writes
+     * format 2, byte for byte.
+     */
+    public static final int SUBWORD_PAYLOAD_FORMAT = 3;
     /** Every payload format this version reads. */
-    public static final int[] PAYLOAD_FORMATS = {1, 2};
+    public static final int[] PAYLOAD_FORMATS = {1, 2, 3};
 
     private final Settings settings;
-    private final Vocabulary vocabulary;
+    private final Tokenizer vocabulary;
     private final TransformerNetwork network;
     private final TextSource text;
     private final TrainingCore training;
@@ -43,10 +50,10 @@ public final class AttentionModel implements TrainingCore.Holder {
      *
      * @param settings the plugin's settings
      * @param context what the host handed the model
-     * @param vocabulary from the corpus (new model) or the checkpoint (restore)
+     * @param vocabulary the tokenizer: from the corpus (new model) or the checkpoint (restore)
      * @param text the training text (read already for a new model, on first use for a restored one)
      */
-    public AttentionModel(Settings settings, ModelContext context, Vocabulary vocabulary, TextSource text) {
+    public AttentionModel(Settings settings, ModelContext context, Tokenizer vocabulary, TextSource text) {
         this.settings = settings;
         this.vocabulary = vocabulary;
         this.text = text;
@@ -78,10 +85,12 @@ public final class AttentionModel implements TrainingCore.Holder {
         // conditions the sample (the window policy is TransformerNetwork.Stepper's).
         TransformerNetwork.Snapshot weights = network.snapshot();
         if (request.options().get(GenerationRequest.PROMPT) instanceof String prompt) {
-            int n = prompt.codePointCount(0, prompt.length());
+            boolean chars = vocabulary instanceof Vocabulary;
+            int n = chars ? prompt.codePointCount(0, prompt.length()) : vocabulary.encode(Attention.ID, prompt, "the prompt").length;
             if (n > settings.context()) {
-                request.listener().onNotice("the prompt has " + n + " characters, more than the model's context of "
-                        + settings.context() + "; each character is generated from the last " + settings.context()
+                String unit = chars ? "character" : "token";
+                request.listener().onNotice("the prompt has " + n + " " + unit + "s, more than the model's context of "
+                        + settings.context() + "; each " + unit + " is generated from the last " + settings.context()
                         + " at most");
             }
         }
@@ -112,14 +121,18 @@ public final class AttentionModel implements TrainingCore.Holder {
             total += network.loss(w.batchMajorInputs(), w.batchMajorLabels(), b, t) * b * t;
             chars += (long) b * t;
         }
-        return TextMetrics.of(total / chars, chars);
+        return TextMetrics.of(total / chars, chars, vocabulary, tokens);
     }
 
     @Override
     public void save(OutputStream out) {
-        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+        training.save(out, PAYLOAD_MAGIC, vocabulary instanceof Vocabulary ? PAYLOAD_FORMAT : SUBWORD_PAYLOAD_FORMAT, d -> {
             d.writeUTF(settings.architecture());
-            vocabulary.write(d);
+            if (vocabulary instanceof Vocabulary v) {
+                v.write(d);
+            } else {
+                vocabulary.save(d);
+            }
         });
     }
 
@@ -134,8 +147,8 @@ public final class AttentionModel implements TrainingCore.Holder {
         return java.util.Optional.of(text.reference(vocabulary));
     }
 
-    /** The characters the model knows. */
-    public Vocabulary vocabulary() {
+    /** The model's tokenizer. */
+    public Tokenizer vocabulary() {
         return vocabulary;
     }
 

@@ -11,6 +11,7 @@ import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.support.Options;
 import dev.nova.kit.text.TextMetrics;
 import dev.nova.kit.text.TextSource;
+import dev.nova.kit.text.Tokenizer;
 import dev.nova.kit.text.Vocabulary;
 import java.io.OutputStream;
 import java.util.List;
@@ -27,11 +28,17 @@ public final class TextGruModel implements TrainingCore.Holder {
      * still read, and such a run continues with the format 2 draws.
      */
     public static final int PAYLOAD_FORMAT = 2;
+    /**
+     * The payload format of a model whose tokens are not characters ({@code data.tokenizer = bpe} or {@code gpt2}):
+     * format 2 with the tokenizer, tagged with its kind, in place of the code points. A character model still writes
+     * format 2, byte for byte.
+     */
+    public static final int SUBWORD_PAYLOAD_FORMAT = 3;
     /** Every payload format this version reads. */
-    public static final int[] PAYLOAD_FORMATS = {1, 2};
+    public static final int[] PAYLOAD_FORMATS = {1, 2, 3};
 
     private final Settings settings;
-    private final Vocabulary vocabulary;
+    private final Tokenizer vocabulary;
     private final TokenGru network;
     private final TextSource text;
     private final TrainingCore training;
@@ -41,10 +48,10 @@ public final class TextGruModel implements TrainingCore.Holder {
      *
      * @param settings the plugin's settings
      * @param context what the host handed the model
-     * @param vocabulary from the corpus (new model) or the checkpoint (restore)
+     * @param vocabulary the tokenizer: from the corpus (new model) or the checkpoint (restore)
      * @param text the training text (read already for a new model, on first use for a restored one)
      */
-    public TextGruModel(Settings settings, ModelContext context, Vocabulary vocabulary, TextSource text) {
+    public TextGruModel(Settings settings, ModelContext context, Tokenizer vocabulary, TextSource text) {
         this.settings = settings;
         this.vocabulary = vocabulary;
         this.text = text;
@@ -77,14 +84,18 @@ public final class TextGruModel implements TrainingCore.Holder {
         int[] tokens = text.heldOutOr(request.data(), vocabulary, 2).tokens();
         TokenGru.HeldOut held = network.heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
                 settings.evalBatches());
-        return TextMetrics.of(held.meanNats(), held.tokens());
+        return TextMetrics.of(held.meanNats(), held.tokens(), vocabulary, tokens);
     }
 
     @Override
     public void save(OutputStream out) {
-        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+        training.save(out, PAYLOAD_MAGIC, vocabulary instanceof Vocabulary ? PAYLOAD_FORMAT : SUBWORD_PAYLOAD_FORMAT, d -> {
             new TokenGru.Shape(settings.embedding(), settings.layers(), settings.hidden()).write(d);
-            vocabulary.write(d);
+            if (vocabulary instanceof Vocabulary v) {
+                v.write(d);
+            } else {
+                vocabulary.save(d);
+            }
         });
     }
 
@@ -99,8 +110,8 @@ public final class TextGruModel implements TrainingCore.Holder {
         return java.util.Optional.of(text.reference(vocabulary));
     }
 
-    /** The model's vocabulary. */
-    public Vocabulary vocabulary() {
+    /** The model's tokenizer. */
+    public Tokenizer vocabulary() {
         return vocabulary;
     }
 }
