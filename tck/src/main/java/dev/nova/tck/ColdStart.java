@@ -49,7 +49,7 @@ final class ColdStart {
      *     plugin): then only the warm measure applies
      */
     static Optional<Result> measure(GeneratorProvider provider, Path scratch) {
-        Module module = provider.getClass().getModule();
+        Module module = ConfigurationVariant.unwrap(provider).getClass().getModule();
         Module tck = ColdStart.class.getModule();
         if (!module.isNamed() || module.getLayer() == null || !tck.isNamed() || tck.getLayer() == null) {
             return Optional.empty();

@@ -160,6 +160,19 @@ final class Harness {
     }
 
     /** Every character a text model may produce after training on the conformance config (rules 4.4, 4.7). */
+    /**
+     * Whether this configuration's samples may hold any character (a byte-level tokenizer, declared through
+     * {@link ConfigurationVariant}): its tokens are not characters, and no vocabulary bounds its text.
+     */
+    boolean anyCharacter() {
+        return ConfigurationVariant.anyCharacter(provider);
+    }
+
+    /** The plugin's module (a variant's, the provider it wraps). */
+    Module pluginModule() {
+        return ConfigurationVariant.unwrap(provider).getClass().getModule();
+    }
+
     Optional<String> vocabulary() {
         return profile().flatMap(ConformanceProfile::vocabulary);
     }
@@ -211,7 +224,7 @@ final class Harness {
 
     /** The plugin's subtree of its {@code reference.conf} at its module's root, or null when there is none. */
     Config reference() {
-        try (InputStream in = provider.getClass().getModule().getResourceAsStream("reference.conf")) {
+        try (InputStream in = pluginModule().getResourceAsStream("reference.conf")) {
             if (in == null) {
                 return null;
             }

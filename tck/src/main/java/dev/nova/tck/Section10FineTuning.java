@@ -130,6 +130,8 @@ interface Section10FineTuning extends Rules {
         Harness h = harness();
         FineTuning f = fineTuning("10.3");
         applicableOnlyIf(h.isText(), "vocabulary growth concerns text plugins");
+        applicableOnlyIf(!h.anyCharacter(), "at this configuration the model's tokens are bytes: its vocabulary never"
+                + " grows");
         Optional<String> vocabulary = h.vocabulary();
         Optional<String> setting = h.profile().flatMap(dev.nova.api.ConformanceProfile::dataSetting);
         h.requireFact(vocabulary.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");

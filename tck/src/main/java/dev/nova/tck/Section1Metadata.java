@@ -76,8 +76,9 @@ interface Section1Metadata extends Rules {
         Thread.sleep(50);
         // Only threads running the plugin's own code count: a thread the JVM or a library starts meanwhile is not
         // the provider's, and must not fail it.
-        String pkg = p.getClass().getPackageName();
-        String module = p.getClass().getModule().getName();
+        Class<?> own = ConfigurationVariant.unwrap(p).getClass();
+        String pkg = own.getPackageName();
+        String module = own.getModule().getName();
         List<String> started = Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> !before.contains(e.getKey()) && e.getKey().isAlive())
                 .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith(pkg + ".")

@@ -27,7 +27,7 @@ interface Section2Configuration extends Rules {
     default void required_spec2_1_referenceConfLivesAtJarRoot() {
         Harness h = harness();
         assertTrue(h.reference() != null, h.violation("2.1", "no reference.conf with plugins." + h.info().id()
-                + " at the root of module " + h.provider().getClass().getModule().getName()));
+                + " at the root of module " + h.pluginModule().getName()));
     }
 
     @Test
