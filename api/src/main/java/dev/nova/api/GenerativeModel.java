@@ -125,6 +125,18 @@ public interface GenerativeModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * How this text model's text becomes tokens, if it says: the unit of {@link GenerationRequest#LENGTH} and of a
+     * server's token counts.
+     *
+     * @return the tokens, or empty (the default: the host counts characters)
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    default Optional<TextTokens> tokens() {
+        return Optional.empty();
+    }
+
     /** Releases native memory and threads; the model is unusable afterwards. */
     @Override
     default void close() {

@@ -91,6 +91,43 @@ public sealed interface Tokenizer permits Vocabulary, Subwords {
         };
     }
 
+    /**
+     * This tokenizer as a model shows it to the host ({@code GenerativeModel.tokens()}).
+     *
+     * @param pluginId names the plugin in the message when text cannot be encoded or a token is out of range
+     * @return the view
+     */
+    default dev.nova.api.TextTokens forPlugin(String pluginId) {
+        Tokenizer t = this;
+        return new dev.nova.api.TextTokens() {
+            @Override
+            public String kind() {
+                return t.kind();
+            }
+
+            @Override
+            public int size() {
+                return t.size();
+            }
+
+            @Override
+            public int[] encode(String text) {
+                return t.encode(pluginId, text, "the text");
+            }
+
+            @Override
+            public String decode(int[] tokens) {
+                for (int token : tokens) {
+                    if (token < 0 || token >= t.size()) {
+                        throw new dev.nova.api.PluginException(pluginId, "token " + token + " is not in [0, " + t.size()
+                                + ")");
+                    }
+                }
+                return t.decode(tokens);
+            }
+        };
+    }
+
     /** Decodes a stream of tokens into text without ever emitting part of a character. */
     interface Decoder {
         /**

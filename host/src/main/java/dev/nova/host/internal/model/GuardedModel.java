@@ -6,6 +6,7 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
+import dev.nova.api.TextTokens;
 import dev.nova.api.TrainingListener;
 import dev.nova.api.TrainingRequest;
 import dev.nova.api.TrainingResult;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * A plugin's model as the host holds it: every method, and every method of every capability it offers
- * ({@link #tuning()}, {@link #referenceData()} and its features, {@link #dataParallel()}), runs with the plugin's class
+ * ({@link #tuning()}, {@link #referenceData()} and its features, {@link #dataParallel()}, {@link #tokens()}), runs with the plugin's class
  * loader as the thread's context loader and turns anything the plugin throws into a {@code PluginException} that
  * names the plugin and the call ({@link PluginCalls#call}). The loader in this package is the only maker of models,
  * so host code calls a model directly and cannot forget the guard.
@@ -127,8 +128,41 @@ public final class GuardedModel implements GenerativeModel {
     }
 
     @Override
+    public Optional<TextTokens> tokens() {
+        return present(call("tokens", model::tokens)).map(GuardedTokens::new);
+    }
+
+    @Override
     public void close() {
         run("close", model::close);
+    }
+
+    private final class GuardedTokens implements TextTokens {
+        private final TextTokens tokens;
+
+        GuardedTokens(TextTokens tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        public String kind() {
+            return call("tokens().kind", tokens::kind);
+        }
+
+        @Override
+        public int size() {
+            return call("tokens().size", tokens::size);
+        }
+
+        @Override
+        public int[] encode(String text) {
+            return call("tokens().encode", () -> tokens.encode(text));
+        }
+
+        @Override
+        public String decode(int[] ids) {
+            return call("tokens().decode", () -> tokens.decode(ids));
+        }
     }
 
     private final class GuardedTuning implements Tuning {

@@ -147,6 +147,12 @@ public final class AttentionModel implements TrainingCore.Holder {
         return java.util.Optional.of(text.reference(vocabulary));
     }
 
+    /** The model's tokens, as the host sees them. */
+    @Override
+    public java.util.Optional<dev.nova.api.TextTokens> tokens() {
+        return java.util.Optional.of(vocabulary.forPlugin(Attention.ID));
+    }
+
     /** The model's tokenizer. */
     public Tokenizer vocabulary() {
         return vocabulary;
