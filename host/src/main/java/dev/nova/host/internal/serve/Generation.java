@@ -41,7 +41,7 @@ final class Generation {
             started.run();
             List<TextJob.Choice> choices = new TextJob(m.plugin().id(), prompt, options, maxTokens, stop, deadline, sink)
                     .run(worker, n, seed);
-            metrics.tokens(m.id(), choices.stream().mapToLong(TextJob.Choice::tokens).sum());
+            metrics.tokens(m.id(), choices.stream().mapToLong(choice -> m.tokens(choice.text())).sum());
             return choices;
         }
     }

@@ -90,9 +90,8 @@ final class OpenAi {
         }
     }
 
-    /** Usage in OpenAI's terms: tokens are the models' tokens, characters. */
-    static Map<String, Object> usage(String prompt, long completionTokens) {
-        int promptTokens = prompt.codePointCount(0, prompt.length());
+    /** Usage in OpenAI's terms: counts of the model's tokens (characters for a model that does not say how it tokenizes). */
+    static Map<String, Object> usage(long promptTokens, long completionTokens) {
         return Wire.object("prompt_tokens", promptTokens, "completion_tokens", completionTokens, "total_tokens",
                 promptTokens + completionTokens);
     }

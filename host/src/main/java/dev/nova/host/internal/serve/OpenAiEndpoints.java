@@ -82,7 +82,8 @@ final class OpenAiEndpoints {
                         }
                     }
                 });
-        Map<String, Object> usage = OpenAi.usage(c.prompt(), choices.stream().mapToLong(TextJob.Choice::tokens).sum());
+        Map<String, Object> usage = OpenAi.usage(m.tokens(c.prompt()),
+                choices.stream().mapToLong(choice -> m.tokens(choice.text())).sum());
         if (!c.stream()) {
             reply.json(200, OpenAi.completionBody(id, created, m.id(), m.plugin().id() + "-" + m.plugin().version()
                     + "-step" + m.step(), c, choices, usage));

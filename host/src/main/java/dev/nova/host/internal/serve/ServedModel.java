@@ -32,6 +32,7 @@ public final class ServedModel implements AutoCloseable {
     private final Semaphore admission;
     private final AtomicInteger waiting = new AtomicInteger();
     private final Optional<String> classNotice;
+    private final Optional<dev.nova.api.TextTokens> tokens;
 
     private ServedModel(String id, Path source, ModelPool pool, int queue, List<String> classes, boolean conditional,
                         Optional<String> classNotice) {
@@ -45,6 +46,25 @@ public final class ServedModel implements AutoCloseable {
         this.conditional = conditional;
         this.classNotice = classNotice;
         this.admission = new Semaphore(pool.workers() + queue);
+        this.tokens = plugin.modality() == Modality.TEXT ? pool.first().model().tokens() : Optional.empty();
+    }
+
+    /**
+     * How many of the model's tokens a text is (usage): its tokens when the model says how it tokenizes
+     * ({@code GenerativeModel.tokens()}), else its characters.
+     *
+     * @param text a prompt or a completion
+     * @return the count
+     */
+    int tokens(String text) {
+        if (tokens.isPresent()) {
+            try {
+                return tokens.get().encode(text).length;
+            } catch (RuntimeException e) {
+                // a text the model cannot encode (it was refused before this point): counted in characters
+            }
+        }
+        return text.codePointCount(0, text.length());
     }
 
     /**

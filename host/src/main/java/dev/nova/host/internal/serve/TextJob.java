@@ -25,9 +25,6 @@ final class TextJob {
 
     /** A finished choice. */
     record Choice(int index, String text, String finishReason) {
-        int tokens() {
-            return text.codePointCount(0, text.length());
-        }
     }
 
     /** Why generation was stopped from the listener. */
