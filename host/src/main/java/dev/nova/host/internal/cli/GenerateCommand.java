@@ -36,7 +36,8 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file.")
     Path promptFile;
 
-    @Option(names = "--length", description = "Characters to generate after the prompt.")
+    @Option(names = "--length", description = "Text models: tokens to generate after the prompt (characters for a"
+            + " model on data.tokenizer = chars; a bpe or gpt2 token is a few characters).")
     Integer length;
 
     @Option(names = "--temperature", description = "Softmax temperature, > 0.")

@@ -77,13 +77,18 @@ public final class Report {
         return latest == null ? "" : ", runs as of " + latest;
     }
 
+    /** A subword text model's held-out loss per character (kit's TextMetrics.LOSS_PER_CHAR). */
+    static final String LOSS_PER_CHAR = "loss-per-char";
+
     private static void comparison(Html h, List<RunRecord> runs) {
         h.open("section", "id", "comparison").element("h2", "Runs compared").newline();
         List<Chart.Series> train = new ArrayList<>();
         List<Chart.Series> held = new ArrayList<>();
         for (RunRecord r : runs) {
             train.add(progress(r.name(), r, 1));
-            held.add(evaluation(r.name(), r, "loss"));
+            // runs on other tokens compare per character: a subword model's loss per token is not a character model's
+            boolean perChar = r.evaluations().values().stream().anyMatch(m -> m.containsKey(LOSS_PER_CHAR));
+            held.add(evaluation(perChar ? r.name() + " (per character)" : r.name(), r, perChar ? LOSS_PER_CHAR : "loss"));
         }
         h.trusted(Chart.svg("Training loss", "step", "loss", train)).newline();
         h.trusted(Chart.svg("Held-out loss", "step", "loss", held)).newline();
