@@ -133,7 +133,7 @@ public interface GenerativeModel extends AutoCloseable {
      * @since 1.4
      */
     @API(status = EXPERIMENTAL, since = "1.4")
-    default Optional<TextTokens> tokens() {
+    default Optional<TextTokens> textTokens() {
         return Optional.empty();
     }
 

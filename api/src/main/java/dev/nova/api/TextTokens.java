@@ -5,7 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import org.apiguardian.api.API;
 
 /**
- * How a text model's text becomes tokens and back ({@link GenerativeModel#tokens()}), for hosts that count or show
+ * How a text model's text becomes tokens and back ({@link GenerativeModel#textTokens()}), for hosts that count or show
  * them: usage in tokens when serving, {@code nova tokenize --run}. A generation request's {@code length} counts these
  * tokens. Hosts call it from any thread, so it must be safe for concurrent use.
  *

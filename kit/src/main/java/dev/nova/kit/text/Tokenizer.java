@@ -92,7 +92,7 @@ public sealed interface Tokenizer permits Vocabulary, Subwords {
     }
 
     /**
-     * This tokenizer as a model shows it to the host ({@code GenerativeModel.tokens()}).
+     * This tokenizer as a model shows it to the host ({@code GenerativeModel.textTokens()}).
      *
      * @param pluginId names the plugin in the message when text cannot be encoded or a token is out of range
      * @return the view

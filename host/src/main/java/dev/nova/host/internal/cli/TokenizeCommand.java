@@ -75,8 +75,8 @@ final class TokenizeCommand implements java.util.concurrent.Callable<Integer> {
         PrintStream out = nova.terminal.out();
         if (run != null) {
             try (OpenModel model = nova.component(Invocation.read(run, pluginPath.get())).modelLoader().open()) {
-                TextTokens tokens = model.model().tokens().orElseThrow(() -> new UsageException("plugin '"
-                        + model.info().id() + "' does not say how its text becomes tokens (GenerativeModel.tokens(),"
+                TextTokens tokens = model.model().textTokens().orElseThrow(() -> new UsageException("plugin '"
+                        + model.info().id() + "' does not say how its text becomes tokens (GenerativeModel.textTokens(),"
                         + " plugin API 1.4); a text model on Nova's kit does"));
                 print(out, decode ? tokens.decode(ids(text, tokens.size())) : ids(tokens.encode(text)));
             }

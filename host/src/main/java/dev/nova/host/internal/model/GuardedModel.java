@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * A plugin's model as the host holds it: every method, and every method of every capability it offers
- * ({@link #tuning()}, {@link #referenceData()} and its features, {@link #dataParallel()}, {@link #tokens()}), runs with the plugin's class
+ * ({@link #tuning()}, {@link #referenceData()} and its features, {@link #dataParallel()}, {@link #textTokens()}), runs with the plugin's class
  * loader as the thread's context loader and turns anything the plugin throws into a {@code PluginException} that
  * names the plugin and the call ({@link PluginCalls#call}). The loader in this package is the only maker of models,
  * so host code calls a model directly and cannot forget the guard.
@@ -128,8 +128,8 @@ public final class GuardedModel implements GenerativeModel {
     }
 
     @Override
-    public Optional<TextTokens> tokens() {
-        return present(call("tokens", model::tokens)).map(GuardedTokens::new);
+    public Optional<TextTokens> textTokens() {
+        return present(call("textTokens", model::textTokens)).map(GuardedTokens::new);
     }
 
     @Override
@@ -146,22 +146,22 @@ public final class GuardedModel implements GenerativeModel {
 
         @Override
         public String kind() {
-            return call("tokens().kind", tokens::kind);
+            return call("textTokens().kind", tokens::kind);
         }
 
         @Override
         public int size() {
-            return call("tokens().size", tokens::size);
+            return call("textTokens().size", tokens::size);
         }
 
         @Override
         public int[] encode(String text) {
-            return call("tokens().encode", () -> tokens.encode(text));
+            return call("textTokens().encode", () -> tokens.encode(text));
         }
 
         @Override
         public String decode(int[] ids) {
-            return call("tokens().decode", () -> tokens.decode(ids));
+            return call("textTokens().decode", () -> tokens.decode(ids));
         }
     }
 

@@ -46,12 +46,12 @@ public final class ServedModel implements AutoCloseable {
         this.conditional = conditional;
         this.classNotice = classNotice;
         this.admission = new Semaphore(pool.workers() + queue);
-        this.tokens = plugin.modality() == Modality.TEXT ? pool.first().model().tokens() : Optional.empty();
+        this.tokens = plugin.modality() == Modality.TEXT ? pool.first().model().textTokens() : Optional.empty();
     }
 
     /**
      * How many of the model's tokens a text is (usage): its tokens when the model says how it tokenizes
-     * ({@code GenerativeModel.tokens()}), else its characters.
+     * ({@code GenerativeModel.textTokens()}), else its characters.
      *
      * @param text a prompt or a completion
      * @return the count

@@ -149,7 +149,7 @@ public final class AttentionModel implements TrainingCore.Holder {
 
     /** The model's tokens, as the host sees them. */
     @Override
-    public java.util.Optional<dev.nova.api.TextTokens> tokens() {
+    public java.util.Optional<dev.nova.api.TextTokens> textTokens() {
         return java.util.Optional.of(vocabulary.forPlugin(Attention.ID));
     }
 

@@ -112,7 +112,7 @@ public final class TextGruModel implements TrainingCore.Holder {
 
     /** The model's tokens, as the host sees them. */
     @Override
-    public java.util.Optional<dev.nova.api.TextTokens> tokens() {
+    public java.util.Optional<dev.nova.api.TextTokens> textTokens() {
         return java.util.Optional.of(vocabulary.forPlugin(TextGru.ID));
     }
 
