@@ -4,9 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.FineTuneRequest;
 import dev.nova.kit.nn.Growth;
-import dev.nova.kit.text.TextSource;
-import dev.nova.kit.text.Tokenizer;
-import dev.nova.kit.text.Vocabulary;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +17,13 @@ import org.apiguardian.api.API;
  *
  * <pre>{@code
  * protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
- *     return FineTune.start(request, in -> (MyModel) restoreModel(s, context, in), parent -> {
- *         TextSource text = text(s, context);
- *         return FineTune.text(parent.vocabulary(), text, v -> new MyModel(s, context, v, text));
- *     });
+ *     return FineTune.start(request, in -> (MyModel) restoreModel(s, context, in),
+ *             parent -> new FineTune.Child<>(new MyModel(s, context), Growth.none(0), ""));
  * }
  * }</pre>
+ *
+ * <p>Text models on kit fine-tune through {@code dev.nova.kit.text.TextModel.fineTune}, which grows a character
+ * vocabulary.
  *
  * @since 1.3
  */
@@ -74,32 +72,6 @@ public final class FineTune {
             }
             return c.model();
         }
-    }
-
-    /**
-     * The child of a text model: it keeps its parent's tokenizer, a character vocabulary grown by the new text's
-     * characters ({@link TextSource#readGrowing(Tokenizer)}).
-     *
-     * @param parent the parent's tokenizer
-     * @param text the new training text
-     * @param create builds the child for a tokenizer
-     * @param <M> the model type
-     * @return the child, its growth and notice
-     * @since 1.4
-     */
-    public static <M extends TrainingCore.Holder> Child<M> text(Tokenizer parent, TextSource text,
-                                                                Function<Tokenizer, M> create) {
-        Tokenizer child = text.readGrowing(parent);
-        if (!(parent instanceof Vocabulary p) || !(child instanceof Vocabulary grown)) {
-            int[] same = new int[parent.size()];
-            java.util.Arrays.setAll(same, i -> i);
-            return new Child<>(create.apply(child), new Growth(same, parent.size()), "");
-        }
-        int added = grown.size() - p.size();
-        String notice = added == 0 ? "" : "added " + added + (added == 1 ? " character" : " characters")
-                + " the parent model never saw to the vocabulary (now " + grown.size() + "): "
-                + grown.describeAdded(p);
-        return new Child<>(create.apply(grown), grown.growthFrom(p), notice);
     }
 
     /**

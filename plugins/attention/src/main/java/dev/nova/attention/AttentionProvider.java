@@ -12,19 +12,14 @@ import dev.nova.api.VersionRange;
 import dev.nova.attention.internal.Attention;
 import dev.nova.attention.internal.AttentionModel;
 import dev.nova.attention.internal.Settings;
-import dev.nova.kit.optim.FineTune;
-import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
+import dev.nova.kit.text.TextModel;
 import dev.nova.kit.text.TextSource;
-import dev.nova.kit.text.TextDataSettings;
-import dev.nova.kit.text.Tokenizer;
-import dev.nova.kit.text.Vocabulary;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The {@code attention} plugin: a decoder-only character transformer. Constructing it and asking for
@@ -50,39 +45,31 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return TrainingCore.restore(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC, AttentionModel.PAYLOAD_FORMATS,
-                (format, in) -> {
-                    Payload.expectModel(Attention.ID, in, s.architecture());
-                    return new AttentionModel(s, context, format >= AttentionModel.SUBWORD_PAYLOAD_FORMAT
-                            ? Tokenizer.load(Attention.ID, in) : Vocabulary.read(Attention.ID, in), text(s, context));
-                });
+        return TextModel.restore(Attention.ID, payload, AttentionModel.PAYLOAD_MAGIC,
+                in -> Payload.expectModel(Attention.ID, in, s.architecture()),
+                t -> new AttentionModel(s, context, t, text(s, context)));
     }
 
-    /** The settings that shape the parameters: a fine-tuning run keeps its parent's. */
+    /** The settings that shape the parameters and the tokens: a fine-tuning run keeps its parent's. */
     @Override
     protected List<String> architectureSettings() {
-        return Stream.concat(Stream.of("model.layers", "model.heads", "model.d-model", "model.context",
-                "model.tie-weights"), TextDataSettings.TOKENIZER_SETTINGS.stream()).toList();
+        return TextModel.architectureSettings("model.layers", "model.heads", "model.d-model", "model.context",
+                "model.tie-weights");
     }
 
     /** The parent's parameters and tokenizer (a character vocabulary grown by the new corpus's characters). */
     @Override
     protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
-        return FineTune.start(request, in -> (AttentionModel) restoreModel(s, context, in), parent -> {
-            TextSource text = text(s, context);
-            return FineTune.text(parent.vocabulary(), text, v -> new AttentionModel(s, context, v, text));
-        });
+        TextSource text = text(s, context);
+        return TextModel.fineTune(request, in -> (AttentionModel) restoreModel(s, context, in), text,
+                t -> new AttentionModel(s, context, t, text));
     }
 
     /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */
     @Override
     public Optional<ConformanceProfile> conformance(Path scratch) {
-        return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
-                .withVocabulary(TextSource.TINY_CORPUS)
-                .withInvalidSetting("model.heads", 0)
-                .withIncompatibleSetting("model.d-model", 32)
-                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance())
-                .withDataSetting("data.path"));
+        return conformanceConfig(scratch).map(c -> TextModel.conformanceProfile(c)
+                .withInvalidSetting("model.heads", 0).withIncompatibleSetting("model.d-model", 32));
     }
 
     @Override

@@ -11,13 +11,9 @@ import dev.nova.api.ModelContext;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import dev.nova.kit.nn.TokenGru;
-import dev.nova.kit.optim.FineTune;
-import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.support.SettingsProvider;
+import dev.nova.kit.text.TextModel;
 import dev.nova.kit.text.TextSource;
-import dev.nova.kit.text.TextDataSettings;
-import dev.nova.kit.text.Tokenizer;
-import dev.nova.kit.text.Vocabulary;
 import dev.nova.textgru.internal.Settings;
 import dev.nova.textgru.internal.TextGru;
 import dev.nova.textgru.internal.TextGruModel;
@@ -25,7 +21,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The {@code text-gru} plugin: a character-level GRU language model. Constructing it and asking for
@@ -49,47 +44,38 @@ public final class TextGruProvider extends SettingsProvider<Settings> {
         return new TextGruModel(s, context, text.readWithTokenizer(), text);
     }
 
-    /** The settings that shape the parameters: a fine-tuning run keeps its parent's. */
+    /** The settings that shape the parameters and the tokens: a fine-tuning run keeps its parent's. */
     @Override
     protected List<String> architectureSettings() {
-        return Stream.concat(Stream.of("model.embedding", "model.layers", "model.hidden"),
-                TextDataSettings.TOKENIZER_SETTINGS.stream()).toList();
+        return TextModel.architectureSettings("model.embedding", "model.layers", "model.hidden");
     }
 
     /** The parent's parameters and tokenizer (a character vocabulary grown by the new corpus's characters). */
     @Override
     protected GenerativeModel fineTuneModel(Settings s, ModelContext context, FineTuneRequest request) {
-        return FineTune.start(request, in -> (TextGruModel) restoreModel(s, context, in), parent -> {
-            TextSource text = text(s, context);
-            return FineTune.text(parent.vocabulary(), text, v -> new TextGruModel(s, context, v, text));
-        });
+        TextSource text = text(s, context);
+        return TextModel.fineTune(request, in -> (TextGruModel) restoreModel(s, context, in), text,
+                t -> new TextGruModel(s, context, t, text));
     }
 
     @Override
     protected GenerativeModel restoreModel(Settings s, ModelContext context, InputStream payload) {
-        return TrainingCore.restore(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, TextGruModel.PAYLOAD_FORMATS,
-                (format, in) -> {
-                    // Formats 1 and 2 describe the model by three numbers (the later plugins write a line of text).
-                    TokenGru.Shape saved = TokenGru.Shape.read(in);
-                    TokenGru.Shape asked = new TokenGru.Shape(s.embedding(), s.layers(), s.hidden());
-                    if (!saved.equals(asked)) {
-                        throw new CheckpointException(TextGru.ID, "checkpoint holds a model with " + saved
-                                + "; the configuration asks for " + asked);
-                    }
-                    return new TextGruModel(s, context, format >= TextGruModel.SUBWORD_PAYLOAD_FORMAT
-                            ? Tokenizer.load(TextGru.ID, in) : Vocabulary.read(TextGru.ID, in), text(s, context));
-                });
+        // Formats 1 to 3 describe the model by three numbers (the later plugins write a line of text).
+        return TextModel.restore(TextGru.ID, payload, TextGruModel.PAYLOAD_MAGIC, in -> {
+            TokenGru.Shape saved = TokenGru.Shape.read(in);
+            TokenGru.Shape asked = new TokenGru.Shape(s.embedding(), s.layers(), s.hidden());
+            if (!saved.equals(asked)) {
+                throw new CheckpointException(TextGru.ID, "checkpoint holds a model with " + saved
+                        + "; the configuration asks for " + asked);
+            }
+        }, t -> new TextGruModel(s, context, t, text(s, context)));
     }
 
     /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */
     @Override
     public Optional<ConformanceProfile> conformance(Path scratch) {
-        return conformanceConfig(scratch).map(c -> ConformanceProfile.of(c)
-                .withVocabulary(TextSource.TINY_CORPUS)
-                .withInvalidSetting("model.hidden", -1)
-                .withIncompatibleSetting("model.hidden", 16)
-                .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance())
-                .withDataSetting("data.path"));
+        return conformanceConfig(scratch).map(c -> TextModel.conformanceProfile(c)
+                .withInvalidSetting("model.hidden", -1).withIncompatibleSetting("model.hidden", 16));
     }
 
     @Override
