@@ -22,6 +22,9 @@ module dev.nova.host {
     requires jdk.httpserver;
     requires static com.fasterxml.jackson.jr.ob;
     requires static com.fasterxml.jackson.core;
+    // nova tck: the conformance kit's entry for the launcher (the launcher resolves it; an embedding application
+    // does not get the kit or the JUnit Platform).
+    requires static dev.nova.tck;
     // @Generated on Dagger's generated code.
     requires static java.compiler;
     // Stability markers (@API) on the exported cluster entry; not needed at run time.

@@ -1,5 +1,6 @@
 package dev.nova.tck;
 
+import dev.nova.tck.internal.DiscoveredPluginVerification;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.api.GeneratorProvider;

@@ -6,8 +6,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.nova.api.GeneratorProvider;
 import dev.nova.api.Modality;
 import dev.nova.tck.GeneratorVerification;
-import dev.nova.tck.Perturbations;
-import dev.nova.tck.Perturbations.Perturbation;
+import dev.nova.tck.internal.Perturbations;
+import dev.nova.tck.internal.Perturbations.Perturbation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

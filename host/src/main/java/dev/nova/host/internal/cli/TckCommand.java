@@ -5,8 +5,8 @@ import dev.nova.host.internal.discovery.PluginDiscovery;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.support.TemporaryPaths;
 import dev.nova.host.internal.support.UsageException;
+import dev.nova.tck.internal.Conformance;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nova tck}: runs the conformance kit (module {@code dev.nova.tck}, called reflectively) against installed
+ * {@code nova tck}: runs the conformance kit (module {@code dev.nova.tck}, through its entry for the host) against installed
  * plugins and prints its report.
  */
 @Command(name = "tck", mixinStandardHelpOptions = true, description = "Run the compatibility kit (tck/SPEC.md) against"
@@ -54,7 +54,7 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
     NovaCommand nova;
 
     @Override
-    public Integer call() throws ReflectiveOperationException {
+    public Integer call() {
         PluginCatalog catalog = nova.component(Invocation.list(pluginPath.get())).catalog();
         nova.warnRefused(catalog);
         List<dev.nova.api.GeneratorProvider> providers = new ArrayList<>();
@@ -74,11 +74,12 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
                             + pluginPath.get().get() + "')"
                     : "no plugins to certify; add plugin jars with --plugin-path DIR");
         }
-        // The kit and the JUnit Platform sit on the module path but are not read by the host's module
-        // graph (a static requires would put JUnit on every host test's module path); call it reflectively.
-        Module tck = PluginDiscovery.hostLayer().findModule("dev.nova.tck").orElseThrow(() -> new IllegalStateException(
-                "the conformance kit (module dev.nova.tck) is not on the module path of this installation"));
-        Class<?> conformance = Class.forName(tck, "dev.nova.tck.Conformance");
+        // The kit is optional for the host (an embedding application does not get it); the launcher resolves it.
+        Module host = TckCommand.class.getModule();
+        if (host.isNamed() && PluginDiscovery.hostLayer().findModule("dev.nova.tck").filter(host::canRead).isEmpty()) {
+            throw new IllegalStateException(
+                    "the conformance kit (module dev.nova.tck) is not on the module path of this installation");
+        }
         // The reports are written to a staging folder beside --report and moved into it only when complete: an
         // interrupted run leaves the earlier report whole (never its JSON beside new XML) and no staging folder.
         Path target = report.toAbsolutePath().normalize();
@@ -86,29 +87,17 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
                 + ProcessHandle.current().pid()));
         try {
             if (perturb) {
-                java.lang.reflect.Method sweep = conformance.getMethod("sweep", List.class, Path.class,
-                        PrintStream.class);
-                invoke(sweep, providers, staging);
+                Conformance.sweep(providers, staging, nova.terminal.out());
                 publish(staging, target);
                 return Cli.OK;
             }
-            java.lang.reflect.Method run = conformance.getMethod("run", List.class, Path.class, PrintStream.class);
-            List<?> outcomes = (List<?>) invoke(run, providers, staging);
+            List<Conformance.Outcome> outcomes = Conformance.run(providers, staging, nova.terminal.out());
             publish(staging, target);
             nova.terminal.out().println("reports: " + report.resolve("tck-report.json") + " and JUnit XML under "
                     + report);
             return verdict(outcomes);
         } finally {
             TemporaryPaths.delete(staging);
-        }
-    }
-
-    private Object invoke(java.lang.reflect.Method m, List<dev.nova.api.GeneratorProvider> providers, Path reports)
-            throws IllegalAccessException {
-        try {
-            return m.invoke(null, providers, reports, nova.terminal.out());
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
@@ -134,14 +123,11 @@ final class TckCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private int verdict(List<?> outcomes) throws ReflectiveOperationException {
-        boolean notExercised = false;
-        for (Object o : outcomes) {
-            if ((Boolean) o.getClass().getMethod("breaksConformance").invoke(o)) {
-                return Cli.FAILURE;
-            }
-            notExercised |= (Boolean) o.getClass().getMethod("notExercised").invoke(o);
+    private int verdict(List<Conformance.Outcome> outcomes) {
+        if (outcomes.stream().anyMatch(Conformance.Outcome::breaksConformance)) {
+            return Cli.FAILURE;
         }
-        return notExercised && !allowNotExercised ? Cli.NOT_EXERCISED : Cli.OK;
+        return outcomes.stream().anyMatch(Conformance.Outcome::notExercised) && !allowNotExercised ? Cli.NOT_EXERCISED
+                : Cli.OK;
     }
 }

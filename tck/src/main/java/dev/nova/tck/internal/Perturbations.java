@@ -1,6 +1,6 @@
-package dev.nova.tck;
+package dev.nova.tck.internal;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.typesafe.config.Config;
 import dev.nova.api.ConfigProblem;
@@ -38,7 +38,7 @@ import org.apiguardian.api.API;
  *
  * @since 1.3
  */
-@API(status = EXPERIMENTAL, since = "1.3")
+@API(status = INTERNAL, since = "0.7", consumers = "dev.nova.host")
 public final class Perturbations {
 
     private Perturbations() {

@@ -1,6 +1,6 @@
-package dev.nova.tck;
+package dev.nova.tck.internal;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.nova.api.GeneratorProvider;
@@ -14,11 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.jr.ob.JSON;
 import org.apiguardian.api.API;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -36,7 +38,7 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
  *
  * @since 0.1
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.7", consumers = "dev.nova.host")
 public final class Conformance {
 
     private static final Pattern RULE = Pattern.compile("(required|optional|untested)_spec(\\d+)_(\\d+)_(\\w+)");
@@ -47,29 +49,61 @@ public final class Conformance {
     private Conformance() {
     }
 
+    /** How binding a rule is. */
+    public enum Level {
+        /** A rule a conformant plugin keeps. */
+        MUST,
+        /** A rule a plugin should keep: a warning when it does not. */
+        SHOULD
+    }
+
+    /** What became of one rule for one plugin; {@link #toString()} is the word in reports. */
+    public enum Status {
+        /** The rule was exercised and kept. */
+        PASSED("passed"),
+        /** The rule was exercised and broken. */
+        FAILED("failed"),
+        /** A SHOULD rule not kept. */
+        WARNING("warning"),
+        /** The plugin did not declare what the rule needs, or the run could not check it. */
+        NOT_EXERCISED("not-exercised"),
+        /** The plugin's profile says why the rule cannot be exercised. */
+        OPTED_OUT("opted-out"),
+        /** The rule does not concern the plugin. */
+        NOT_APPLICABLE("not-applicable");
+
+        private final String word;
+
+        Status(String word) {
+            this.word = word;
+        }
+
+        @Override
+        public String toString() {
+            return word;
+        }
+    }
+
     /**
      * One rule's outcome for one plugin.
      *
      * @param plugin the plugin id
      * @param rule the rule number, for example {@code 4.1}
-     * @param level {@code MUST} or {@code SHOULD}
+     * @param level how binding the rule is
      * @param name the rule's test name
-     * @param status {@code passed}, {@code failed}, {@code warning} (a SHOULD rule not kept), {@code not-exercised}
-     *     (the plugin did not declare what the rule needs, or the run could not check it), {@code opted-out} (the
-     *     plugin's profile says why the rule cannot be exercised) or {@code not-applicable} (the rule does not
-     *     concern it)
+     * @param status what became of it
      * @param message the failure message or the reason, empty when passed
      */
-    public record Outcome(String plugin, String rule, String level, String name, String status, String message) {
+    public record Outcome(String plugin, String rule, Level level, String name, Status status, String message) {
 
         /** Whether this outcome breaks conformance (a failed MUST rule). */
         public boolean breaksConformance() {
-            return status.equals("failed") && level.equals("MUST");
+            return status == Status.FAILED && level == Level.MUST;
         }
 
         /** Whether this is a MUST rule the run could not check. */
         public boolean notExercised() {
-            return status.equals("not-exercised") && level.equals("MUST");
+            return status == Status.NOT_EXERCISED && level == Level.MUST;
         }
     }
 
@@ -182,7 +216,7 @@ public final class Conformance {
             TestExecutionListener collector = new TestExecutionListener() {
                 @Override
                 public void executionSkipped(TestIdentifier id, String reason) {
-                    add(id, "not-exercised", reason);
+                    add(id, Status.NOT_EXERCISED, reason);
                 }
 
                 @Override
@@ -193,15 +227,15 @@ public final class Conformance {
                     String message = result.getThrowable().map(Throwable::getMessage).map(String::valueOf).orElse("");
                     String reason = message.replaceFirst("^Assumption failed: ", "");
                     add(id, switch (result.getStatus()) {
-                        case SUCCESSFUL -> "passed";
-                        case ABORTED -> reason.startsWith("warning:") ? "warning"
-                                : reason.startsWith("not applicable:") ? "not-applicable"
-                                : reason.startsWith("not exercised (opted out") ? "opted-out" : "not-exercised";
-                        case FAILED -> "failed";
+                        case SUCCESSFUL -> Status.PASSED;
+                        case ABORTED -> reason.startsWith("warning:") ? Status.WARNING
+                                : reason.startsWith("not applicable:") ? Status.NOT_APPLICABLE
+                                : reason.startsWith("not exercised (opted out") ? Status.OPTED_OUT : Status.NOT_EXERCISED;
+                        case FAILED -> Status.FAILED;
                     }, reason);
                 }
 
-                private void add(TestIdentifier id, String status, String message) {
+                private void add(TestIdentifier id, Status status, String message) {
                     Optional<String> method = id.getSource().filter(MethodSource.class::isInstance)
                             .map(s -> ((MethodSource) s).getMethodName());
                     if (method.isEmpty()) {
@@ -210,7 +244,7 @@ public final class Conformance {
                     Matcher m = RULE.matcher(method.get());
                     if (m.matches()) {
                         outcomes.add(new Outcome(info.id(), m.group(2) + "." + m.group(3),
-                                m.group(1).equals("optional") ? "SHOULD" : "MUST", m.group(4), status,
+                                m.group(1).equals("optional") ? Level.SHOULD : Level.MUST, m.group(4), status,
                                 message.replaceAll("\\s*\\R\\s*", " ")));
                     }
                 }
@@ -230,8 +264,8 @@ public final class Conformance {
 
     /** One plugin's certification, for the reports. */
     private record Certified(PluginInfo info, Optional<Path> jar, String started, double seconds, List<Outcome> outcomes) {
-        long count(String status) {
-            return outcomes.stream().filter(o -> o.status().equals(status)).count();
+        long count(Status status) {
+            return outcomes.stream().filter(o -> o.status() == status).count();
         }
 
         String sha256() {
@@ -270,14 +304,14 @@ public final class Conformance {
                     o.message().isEmpty() ? "" : "  -- " + o.message());
         }
         out.printf("  %d rules: %d passed, %d failed, %d warnings, %d not exercised, %d opted out, %d not applicable"
-                        + " in %.1f s: %s%n", c.outcomes().size(), c.count("passed"), c.count("failed"), c.count("warning"),
-                c.count("not-exercised"), c.count("opted-out"), c.count("not-applicable"), c.seconds(),
+                        + " in %.1f s: %s%n", c.outcomes().size(), c.count(Status.PASSED), c.count(Status.FAILED), c.count(Status.WARNING),
+                c.count(Status.NOT_EXERCISED), c.count(Status.OPTED_OUT), c.count(Status.NOT_APPLICABLE), c.seconds(),
                 verdict(c.outcomes()));
         c.outcomes().stream().filter(Outcome::notExercised).forEach(o ->
                 out.printf("  not exercised: %s %s -- %s%n", o.rule(), o.name(), o.message()));
-        c.outcomes().stream().filter(o -> o.status().equals("opted-out")).forEach(o ->
+        c.outcomes().stream().filter(o -> o.status() == Status.OPTED_OUT).forEach(o ->
                 out.printf("  opted out by the plugin: %s %s -- %s%n", o.rule(), o.name(), o.message()));
-        c.outcomes().stream().filter(o -> o.status().equals("warning")).forEach(o ->
+        c.outcomes().stream().filter(o -> o.status() == Status.WARNING).forEach(o ->
                 out.printf("  warning: %s %s -- %s%n", o.rule(), o.name(), o.message()));
         out.println();
     }
@@ -305,52 +339,46 @@ public final class Conformance {
                 .replace("<", "&lt;") + "\"/>\n";
     }
 
+    /** The report as JSON, through jackson-jr (the JSON library of the host's records and server). */
     private static void writeJson(List<Certified> plugins, Path file) {
-        StringBuilder b = new StringBuilder("{\n  \"tck\": ").append(json(VERSION)).append(",\n  \"plugins\": [\n");
-        for (int p = 0; p < plugins.size(); p++) {
-            Certified c = plugins.get(p);
-            b.append("    {\"id\": ").append(json(c.info().id())).append(", \"version\": ").append(json(c.info().version()))
-                    .append(", \"jar\": ").append(json(c.jar().map(Path::toString).orElse("")))
-                    .append(", \"sha256\": ").append(json(c.sha256()))
-                    .append(", \"started\": ").append(json(c.started()))
-                    .append(", \"seconds\": ").append(String.format(java.util.Locale.ROOT, "%.1f", c.seconds()))
-                    .append(", \"exercised\": ").append(c.count("passed") + c.count("failed") + c.count("warning"))
-                    .append(", \"notExercised\": ").append(c.count("not-exercised"))
-                    .append(", \"optedOut\": ").append(c.count("opted-out"))
-                    .append(", \"notApplicable\": ").append(c.count("not-applicable"))
-                    .append(", \"verdict\": ").append(json(verdict(c.outcomes())))
-                    .append(", \"conformant\": ").append(verdict(c.outcomes()).equals("CONFORMANT"))
-                    .append(",\n     \"outcomes\": [\n");
-            for (int i = 0; i < c.outcomes().size(); i++) {
-                Outcome o = c.outcomes().get(i);
-                b.append("      {\"rule\": ").append(json(o.rule())).append(", \"level\": ").append(json(o.level()))
-                        .append(", \"name\": ").append(json(o.name())).append(", \"status\": ").append(json(o.status()))
-                        .append(", \"message\": ").append(json(o.message())).append('}')
-                        .append(i < c.outcomes().size() - 1 ? ",\n" : "\n");
+        List<Map<String, Object>> certified = new ArrayList<>();
+        for (Certified c : plugins) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("id", c.info().id());
+            p.put("version", c.info().version());
+            p.put("jar", c.jar().map(Path::toString).orElse(""));
+            p.put("sha256", c.sha256());
+            p.put("started", c.started());
+            p.put("seconds", Math.round(c.seconds() * 10) / 10.0);
+            p.put("exercised", c.count(Status.PASSED) + c.count(Status.FAILED) + c.count(Status.WARNING));
+            p.put("notExercised", c.count(Status.NOT_EXERCISED));
+            p.put("optedOut", c.count(Status.OPTED_OUT));
+            p.put("notApplicable", c.count(Status.NOT_APPLICABLE));
+            p.put("verdict", verdict(c.outcomes()));
+            p.put("conformant", verdict(c.outcomes()).equals("CONFORMANT"));
+            List<Map<String, Object>> outcomes = new ArrayList<>();
+            for (Outcome o : c.outcomes()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("rule", o.rule());
+                r.put("level", o.level().name());
+                r.put("name", o.name());
+                r.put("status", o.status().toString());
+                r.put("message", o.message());
+                outcomes.add(r);
             }
-            b.append("    ]}").append(p < plugins.size() - 1 ? ",\n" : "\n");
+            p.put("outcomes", outcomes);
+            certified.add(p);
         }
-        b.append("  ],\n  \"conformant\": ").append(plugins.stream().allMatch(c -> verdict(c.outcomes()).equals("CONFORMANT")))
-                .append("\n}\n");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("tck", VERSION);
+        report.put("plugins", certified);
+        report.put("conformant", plugins.stream().allMatch(c -> verdict(c.outcomes()).equals("CONFORMANT")));
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+            Files.writeString(file, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(report) + "\n",
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> b.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return b.append('"').toString();
     }
 }

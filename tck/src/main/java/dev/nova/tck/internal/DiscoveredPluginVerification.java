@@ -1,6 +1,7 @@
-package dev.nova.tck;
+package dev.nova.tck.internal;
 
 import dev.nova.api.GeneratorProvider;
+import dev.nova.tck.GeneratorVerification;
 import java.util.Objects;
 import java.util.ServiceLoader;
 
@@ -9,11 +10,11 @@ import java.util.ServiceLoader;
  * plugin's own test class, it gives each rule a new provider instance: made by the plugin's service provider, found
  * again in the plugin's module layer, so that rules about constructing the provider (1.1, 1.6) see a construction.
  */
-final class DiscoveredPluginVerification extends GeneratorVerification {
+public final class DiscoveredPluginVerification extends GeneratorVerification {
 
     private static volatile GeneratorProvider target;
 
-    static void target(GeneratorProvider provider) {
+    public static void target(GeneratorProvider provider) {
         target = provider;
     }
 
