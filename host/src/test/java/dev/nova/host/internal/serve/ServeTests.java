@@ -26,6 +26,35 @@ class ServeTests {
         return Wire.read(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The page's controls name the options they send (data-option); app.js names none. Each must be an option the host
+     * knows by that key (GenerationOption, the one place options are named), so that renaming one breaks this test
+     * rather than the page.
+     */
+    @Test
+    void thePageSendsOnlyOptionsTheHostNames() throws IOException {
+        String html;
+        try (var in = NovaServer.class.getResourceAsStream("page/index.html")) {
+            html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-option=\"([^\"]*)\"").matcher(html);
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        assertEquals(java.util.Set.of("prompt", "length", "temperature", "top-k", "top-p", "label", "seconds"), keys);
+        for (String key : keys) {
+            assertTrue(dev.nova.host.internal.model.GenerationOption.byKey(key).isPresent(), key);
+        }
+        String js;
+        try (var in = NovaServer.class.getResourceAsStream("page/app.js")) {
+            js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String key : keys) {
+            assertTrue(!js.contains("options." + key + " =") && !js.contains("options['" + key + "'] ="), "app.js sets " + key);
+        }
+    }
+
     @Test
     void aBodyIsExactlyOneJsonObject() {
         assertEquals(Map.of("a", 1), read("{\"a\": 1}"));

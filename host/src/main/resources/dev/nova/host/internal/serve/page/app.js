@@ -68,40 +68,36 @@ function showModel() {
   $('count').max = m.nova.max_n;
 }
 
+// The options of the model's fieldset, by the keys its controls name (data-option): a control left empty, or at the
+// value that means "off" (data-omit), sends nothing; a text control sends its text, the others a number.
+function options(fieldset) {
+  const options = {};
+  for (const control of $(fieldset).querySelectorAll('[data-option]')) {
+    const omit = control.dataset.omit;
+    if (control.value === '' || (omit !== undefined && Number(control.value) === Number(omit))) {
+      continue;
+    }
+    options[control.dataset.option] = control.tagName === 'TEXTAREA' ? control.value : Number(control.value);
+  }
+  return options;
+}
+
 function request() {
   const m = current();
-  const body = { model: m.id, options: {} };
+  const body = { model: m.id };
   const seed = $('seed').value;
   if (seed !== '') {
     body.seed = Number(seed);
   }
   if (m.nova.modality === 'audio') {
     body.n = Number($('sounds').value);
-    body.options.seconds = Number($('seconds').value);
-    body.options.temperature = Number($('audio-temperature').value);
-    if ($('audio-class').value !== '') {
-      body.options.label = Number($('audio-class').value);
-    }
-    return body;
-  }
-  if (m.nova.modality === 'image') {
+    body.options = options('audio-fields');
+  } else if (m.nova.modality === 'image') {
     body.n = Number($('count').value);
-    if ($('class').value !== '') {
-      body.options.label = Number($('class').value);
-    }
-    return body;
-  }
-  body.stream = true;
-  body.options.length = Number($('length').value);
-  body.options.temperature = Number($('temperature').value);
-  if (Number($('top-k').value) > 0) {
-    body.options['top-k'] = Number($('top-k').value);
-  }
-  if (Number($('top-p').value) < 1) {
-    body.options['top-p'] = Number($('top-p').value);
-  }
-  if ($('prompt').value) {
-    body.options.prompt = $('prompt').value;
+    body.options = options('image-fields');
+  } else {
+    body.stream = true;
+    body.options = options('text-fields');
   }
   return body;
 }
