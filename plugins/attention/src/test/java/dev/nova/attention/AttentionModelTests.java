@@ -72,9 +72,11 @@ class AttentionModelTests {
         assertTrue(e.getMessage().contains("U+5C71"), e.getMessage());
     }
 
-    @Test
-    void resumeIsExact() throws Exception {
-        Config c = config("the quick brown fox jumps over the lazy dog. ".repeat(50), "model.dropout = 0.1");
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"data.tokenizer = chars",
+            "data.tokenizer = bpe, tokenizer.vocab-size = 280"})
+    void resumeIsExact(String tokenizer) throws Exception {
+        Config c = config("the quick brown fox jumps over the lazy dog. ".repeat(50), "model.dropout = 0.1, " + tokenizer);
         GenerativeModel straight = provider.create(c, context());
         straight.train(TrainingRequest.of(20), e -> { });
         GenerativeModel first = provider.create(c, context());
@@ -88,6 +90,10 @@ class AttentionModelTests {
         straight.save(a);
         resumed.save(b);
         assertArrayEquals(a.toByteArray(), b.toByteArray(), "20 steps straight and 8 + 12 resumed are the same model");
+        GenerationRequest sample = GenerationRequest.of(1, 3).with("prompt", "the quick").with("length", 8);
+        String text = ((Sample.Text) resumed.generate(sample).get(0)).text();
+        assertEquals(text, ((Sample.Text) straight.generate(sample).get(0)).text());
+        assertTrue(text.startsWith("the quick") && text.length() > "the quick".length(), text);
     }
 
     @Test

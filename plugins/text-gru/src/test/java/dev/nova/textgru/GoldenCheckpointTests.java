@@ -43,4 +43,17 @@ class GoldenCheckpointTests {
                 GoldenPayloads.greedyText("the ", 40))
                 .verify(format, TextGruModel.PAYLOAD_FORMAT, dir, (expected, actual) -> assertEquals(expected, actual));
     }
+
+    /**
+     * A subword model's payload (format 3: its byte-level BPE within) keeps loading and sampling the same text; written
+     * by this version with {@code -Dtest=GoldenCheckpointTests#aSubwordPayloadStillLoadsTheSame -Dnova.golden.write=true}.
+     */
+    @org.junit.jupiter.api.Test
+    void aSubwordPayloadStillLoadsTheSame() throws Exception {
+        Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat. the dog sat on the log. ".repeat(20));
+        Config bpe = ConfigFactory.parseString("data.tokenizer = bpe, tokenizer.vocab-size = 270").withFallback(CONFIG);
+        new GoldenPayloads(GoldenPayloads.DIRECTORY, new TextGruProvider(), bpe, 120, GoldenPayloads.greedyText("the ", 12))
+                .verify(dev.nova.kit.text.TextModel.SUBWORD_FORMAT, dev.nova.kit.text.TextModel.SUBWORD_FORMAT, dir,
+                        (expected, actual) -> assertEquals(expected, actual));
+    }
 }

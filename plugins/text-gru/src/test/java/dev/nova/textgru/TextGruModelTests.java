@@ -34,18 +34,45 @@ class TextGruModelTests {
 
     private GenerativeModel model(String corpus, String extra) throws Exception {
         Path f = Files.writeString(dir.resolve("corpus.txt"), corpus, StandardCharsets.UTF_8);
-        Config c = ConfigFactory.parseString("""
+        assertTrue(Files.exists(f));
+        return provider.create(config(extra), ModelContext.of(7, Files.createDirectories(dir.resolve("work")), dir));
+    }
+
+    private static Config config(String extra) {
+        return ConfigFactory.parseString("""
                 data { path = "corpus.txt", holdout = 0.2 }
                 model { embedding = 8, hidden = 32 }
                 train { sequence-length = 16, batch = 8, learning-rate = 0.01 }
                 eval.batches = 2
                 """ + extra);
-        assertTrue(Files.exists(f));
-        return provider.create(c, ModelContext.of(7, Files.createDirectories(dir.resolve("work")), dir));
     }
 
     private static String text(List<Sample> s, int i) {
         return ((Sample.Text) s.get(i)).text();
+    }
+
+    /** A subword run saves, resumes exactly (8 + 12 steps are 20 straight) and generates whole text. */
+    @Test
+    void aBpeRunResumesExactlyAndGenerates() throws Exception {
+        String bpe = "data.tokenizer = bpe, tokenizer.vocab-size = 280";
+        GenerativeModel straight = model("the quick brown fox jumps over the lazy dog. ".repeat(50), bpe);
+        straight.train(TrainingRequest.of(20), e -> { });
+        GenerativeModel first = model("the quick brown fox jumps over the lazy dog. ".repeat(50), bpe);
+        first.train(TrainingRequest.of(8), e -> { });
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        first.save(bytes);
+        GenerativeModel resumed = provider.restore(config(bpe), ModelContext.of(7, dir.resolve("work"), dir),
+                new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        resumed.train(TrainingRequest.of(12), e -> { });
+        java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        straight.save(a);
+        resumed.save(b);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.toByteArray(), b.toByteArray());
+        GenerationRequest sample = GenerationRequest.of(1, 3).with("prompt", "the quick").with("length", 8);
+        String text = text(resumed.generate(sample), 0);
+        assertEquals(text, text(straight.generate(sample), 0));
+        assertTrue(text.startsWith("the quick") && text.length() > "the quick".length(), text);
     }
 
     @Test
