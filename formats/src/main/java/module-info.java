@@ -16,4 +16,6 @@ module dev.nova.formats {
     exports dev.nova.formats.resources;
     /** Byte-level BPE tokenizers: trained on a text, read from GPT-2's files, streamed back into text. */
     exports dev.nova.formats.tokens;
+    /** Weights files of other tools: safetensors, memory-mapped and checked before any tensor is read. */
+    exports dev.nova.formats.weights;
 }
