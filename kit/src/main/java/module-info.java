@@ -34,4 +34,6 @@ module dev.nova.kit {
     exports dev.nova.kit.image;
     /** Audio: WAV files, resampling, μ-law, builtin:tones, audio folders split by file. */
     exports dev.nova.kit.audio;
+    /** Published weights: safetensors files copied into parameters, Hugging Face GPT-2 configurations. */
+    exports dev.nova.kit.weights;
 }

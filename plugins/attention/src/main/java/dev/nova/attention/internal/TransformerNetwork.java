@@ -274,7 +274,7 @@ public final class TransformerNetwork {
      * @param idx the sequence, at most the context long
      * @return the logits, position after position
      */
-    float[] lastLogitsAll(int[] idx) {
+    public float[] allLogits(int[] idx) {
         return Buffers.floats(forward(idx, 1, idx.length, null));
     }
 

@@ -56,7 +56,7 @@ class TransformerNetworkTests {
     /** The logits at position t - 1 from a forward pass over the whole sequence. */
     private static float[] lastAt(TransformerNetwork net, int[] seq, int t) {
         int vocab = 6;
-        return java.util.Arrays.copyOfRange(net.lastLogitsAll(seq), (t - 1) * vocab, t * vocab);
+        return java.util.Arrays.copyOfRange(net.allLogits(seq), (t - 1) * vocab, t * vocab);
     }
 
     /**
