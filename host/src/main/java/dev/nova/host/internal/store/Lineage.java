@@ -52,6 +52,33 @@ public final class Lineage {
     }
 
     /**
+     * The lineage of a run made from published weights ({@code nova import}): generation 1 names the family, the
+     * folder, and each file read with its SHA-256 (the weights file first, as {@code checkpoint}).
+     *
+     * @param family the family, for example {@code gpt2}
+     * @param folder the folder as the user gave it
+     * @param files the files the model was made from, the weights first
+     * @return the keys
+     */
+    public static Properties ofImport(String family, java.nio.file.Path folder, List<java.nio.file.Path> files) {
+        Properties p = new Properties();
+        p.setProperty(PREFIX + "1.import", family);
+        p.setProperty(PREFIX + "1.init-from", folder.toAbsolutePath().normalize().toString());
+        for (int i = 0; i < files.size(); i++) {
+            String file = files.get(i).toAbsolutePath().normalize().toString();
+            String sha = Sha256.of(files.get(i));
+            if (i == 0) {
+                p.setProperty(PREFIX + "1.checkpoint", file);
+                p.setProperty(PREFIX + "1.checkpoint-sha256", sha);
+            } else {
+                p.setProperty(PREFIX + "1.file." + i, file);
+                p.setProperty(PREFIX + "1.file." + i + ".sha256", sha);
+            }
+        }
+        return p;
+    }
+
+    /**
      * The lineage a checkpoint records, to carry into the checkpoints of a resumed run.
      *
      * @param m the checkpoint's manifest
@@ -82,9 +109,11 @@ public final class Lineage {
             }
         });
         List<String> lines = new ArrayList<>();
-        generations.forEach((n, g) -> lines.add((n == 1 ? "parent" : "ancestor " + n) + ": step "
-                + g.getOrDefault("step", "?") + " of " + g.getOrDefault("plugin", "?") + " "
-                + g.getOrDefault("plugin-version", "?") + ", " + g.getOrDefault("init-from", g.getOrDefault("checkpoint", "?"))
+        generations.forEach((n, g) -> lines.add((n == 1 ? "parent" : "ancestor " + n) + ": "
+                + (g.containsKey("import") ? "imported " + g.get("import") + " weights, " + g.getOrDefault("checkpoint", "?")
+                        : "step " + g.getOrDefault("step", "?") + " of " + g.getOrDefault("plugin", "?") + " "
+                                + g.getOrDefault("plugin-version", "?") + ", "
+                                + g.getOrDefault("init-from", g.getOrDefault("checkpoint", "?")))
                 + " (SHA-256 " + g.getOrDefault("checkpoint-sha256", "?") + ")"));
         return lines;
     }

@@ -119,6 +119,16 @@ public final class AttentionModel extends TextModel {
         return training;
     }
 
+    /**
+     * Replaces the parameters with a Hugging Face GPT-2's (the model must have its shape: tied head, the file's
+     * positions as its context, its vocabulary as the tokenizer's).
+     *
+     * @param file the GPT-2's model.safetensors
+     */
+    public void importGpt2(java.nio.file.Path file) {
+        Gpt2Weights.load(network, settings.layers(), file);
+    }
+
     /** The network (tests compare its cached sampling with full recomputation). */
     TransformerNetwork network() {
         return network;
