@@ -280,7 +280,7 @@ public final class ParamSet {
     public void write(DataOutputStream out) throws IOException {
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             requireFinite(e.getValue(), e.getKey(), "the model has diverged and is not saved");
-            Nd4j.write(e.getValue(), out);
+            ArrayIo.write(e.getValue(), out);
         }
     }
 
@@ -310,7 +310,40 @@ public final class ParamSet {
     }
 
     /**
-     * Reads one array written with {@link Nd4j#write} and checks that it has the shape of {@code like}.
+     * Writes values as {@link Nd4j#write} writes a C-ordered float array of that shape made from them (in bulk): what
+     * an optimiser's moments, kept as Java arrays, are saved as.
+     *
+     * @param values the values
+     * @param shape their shape
+     * @param out the stream
+     * @throws IOException if writing fails
+     */
+    public static void writeArray(float[] values, long[] shape, DataOutputStream out) throws IOException {
+        ArrayIo.write(values, shape, out);
+    }
+
+    /**
+     * Reads, into {@code into}, a float array that {@link #writeArray} or {@link Nd4j#write} wrote, of the shape of
+     * {@code like}.
+     *
+     * @param in the stream
+     * @param like an array of the expected shape (float)
+     * @param into where the values go, C order
+     * @param what what it is, for messages
+     * @throws IOException if it is unreadable or of another shape
+     */
+    public static void readArray(DataInputStream in, INDArray like, float[] into, String what) throws IOException {
+        Object values = ArrayIo.read(in, like, what);
+        float[] f = values instanceof float[] v ? v : null;
+        if (f == null || f.length != into.length) {
+            throw new IOException("unreadable array for " + what + " (not " + into.length + " floats)");
+        }
+        System.arraycopy(f, 0, into, 0, f.length);
+    }
+
+    /**
+     * Reads one array written with {@link Nd4j#write} (ND4J's format, read in bulk) and checks that it has the shape of
+     * {@code like}.
      *
      * @param in the stream
      * @param like an array of the expected shape
@@ -319,16 +352,8 @@ public final class ParamSet {
      * @throws IOException if it is unreadable or of another shape
      */
     public static INDArray readArray(DataInputStream in, INDArray like, String what) throws IOException {
-        INDArray a;
-        try {
-            a = Nd4j.read(in);
-        } catch (RuntimeException e) {
-            throw new IOException("unreadable array for " + what + " (" + e.getMessage() + ")", e);
-        }
-        if (!Arrays.equals(a.shape(), like.shape())) {
-            throw new IOException(what + " has shape " + Arrays.toString(a.shape()) + ", the configured model needs "
-                    + Arrays.toString(like.shape()));
-        }
-        return a;
+        Object values = ArrayIo.read(in, like, what);
+        return values instanceof float[] f ? Nd4j.create(f, like.shape(), 'c') : Nd4j.create((double[]) values,
+                like.shape(), 'c');
     }
 }

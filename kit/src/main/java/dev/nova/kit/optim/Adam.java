@@ -234,8 +234,8 @@ public final class Adam {
     public void write(DataOutputStream out) throws IOException {
         for (int k = 0; k < names.size(); k++) {
             long[] shape = params.get(k).shape();
-            Nd4j.write(Nd4j.create(m.get(k), shape, 'c'), out);
-            Nd4j.write(Nd4j.create(v.get(k), shape, 'c'), out);
+            ParamSet.writeArray(m.get(k), shape, out);
+            ParamSet.writeArray(v.get(k), shape, out);
         }
     }
 
@@ -249,8 +249,8 @@ public final class Adam {
     public void read(DataInputStream in) throws IOException {
         for (int k = 0; k < names.size(); k++) {
             INDArray like = params.get(k);
-            Buffers.read(ParamSet.readArray(in, like, "moment of " + names.get(k)), m.get(k));
-            Buffers.read(ParamSet.readArray(in, like, "moment of " + names.get(k)), v.get(k));
+            ParamSet.readArray(in, like, m.get(k), "moment of " + names.get(k));
+            ParamSet.readArray(in, like, v.get(k), "moment of " + names.get(k));
             Buffers.read(like, p.get(k));
         }
     }

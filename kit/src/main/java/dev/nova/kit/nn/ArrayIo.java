@@ -1,0 +1,180 @@
+package dev.nova.kit.nn;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ND4J's binary array format ({@link Nd4j#write}: the shape information, then the data as big-endian elements), written
+ * and read in bulk. ND4J reads and writes it one element at a time through {@link DataInputStream}: a 124M-parameter
+ * payload with its optimiser moments (1.5 GB) took over a minute to read. The bytes are ND4J's, byte for byte, so
+ * every checkpoint written before reads the same.
+ */
+final class ArrayIo {
+
+    /** The allocation mode ND4J writes before each buffer. */
+    private static final String MODE = "MIXED_DATA_TYPES";
+    /** Elements converted at a time. */
+    private static final int CHUNK = 1 << 16;
+
+    private ArrayIo() {
+    }
+
+    /**
+     * Writes an array as {@link Nd4j#write} does.
+     *
+     * @param a the array (float or double; a view is written as its copy, as ND4J does)
+     * @param out the stream
+     * @throws IOException if writing fails
+     */
+    static void write(INDArray a, DataOutputStream out) throws IOException {
+        if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
+            Nd4j.write(a, out);
+            return;
+        }
+        INDArray c = a.isView() || a.data().length() != a.length() ? a.dup(a.ordering()) : a;
+        c.shapeInfoDataBuffer().write(out);
+        if (c.dataType() == DataType.FLOAT) {
+            writeFloats(c.data().asFloat(), out);
+        } else {
+            writeDoubles(c.data().asDouble(), out);
+        }
+    }
+
+    /**
+     * Writes values as {@link Nd4j#write} writes a C-ordered float array of that shape made from them.
+     *
+     * @param values the values
+     * @param shape their shape
+     * @param out the stream
+     * @throws IOException if writing fails
+     */
+    static void write(float[] values, long[] shape, DataOutputStream out) throws IOException {
+        Nd4j.getShapeInfoProvider().createShapeInformation(shape, 'c', DataType.FLOAT).getFirst().write(out);
+        writeFloats(values, out);
+    }
+
+    private static void writeFloats(float[] v, DataOutputStream out) throws IOException {
+        out.writeUTF(MODE);
+        out.writeLong(v.length);
+        out.writeUTF(DataType.FLOAT.name());
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.BIG_ENDIAN);
+        for (int from = 0; from < v.length; from += CHUNK) {
+            int n = Math.min(CHUNK, v.length - from);
+            bytes.clear();
+            bytes.asFloatBuffer().put(v, from, n);
+            out.write(bytes.array(), 0, n * 4);
+        }
+    }
+
+    private static void writeDoubles(double[] v, DataOutputStream out) throws IOException {
+        out.writeUTF(MODE);
+        out.writeLong(v.length);
+        out.writeUTF(DataType.DOUBLE.name());
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 8).order(ByteOrder.BIG_ENDIAN);
+        for (int from = 0; from < v.length; from += CHUNK) {
+            int n = Math.min(CHUNK, v.length - from);
+            bytes.clear();
+            bytes.asDoubleBuffer().put(v, from, n);
+            out.write(bytes.array(), 0, n * 8);
+        }
+    }
+
+    /**
+     * Reads an array that {@link Nd4j#write} (or {@link #write}) wrote, of the shape and type of {@code like}.
+     *
+     * @param in the stream
+     * @param like an array of the expected shape and type
+     * @param what what it is, for messages
+     * @return the values in C order (float[] or double[], as {@code like})
+     * @throws IOException if it is truncated, not ND4J's format, or of another shape or type
+     */
+    static Object read(DataInputStream in, INDArray like, String what) throws IOException {
+        long[] info = readLongs(in, what);
+        int rank = info.length > 0 ? (int) info[0] : -1;
+        if (rank < 0 || info.length != 2 * rank + 4) {
+            throw new IOException("unreadable array for " + what + " (shape information of " + info.length + " values)");
+        }
+        long[] shape = Arrays.copyOfRange(info, 1, 1 + rank);
+        char order = (char) info[info.length - 1];
+        if (!Arrays.equals(shape, like.shape())) {
+            throw new IOException(what + " has shape " + Arrays.toString(shape) + ", the configured model needs "
+                    + Arrays.toString(like.shape()));
+        }
+        String mode = in.readUTF();
+        long n = in.readLong();
+        String type = in.readUTF();
+        if (!mode.equals(MODE) || n != like.length()) {
+            throw new IOException("unreadable array for " + what + " (" + mode + ", " + n + " elements for shape "
+                    + Arrays.toString(shape) + ")");
+        }
+        boolean floats = type.equals(DataType.FLOAT.name());
+        if (!floats && !type.equals(DataType.DOUBLE.name())) {
+            throw new IOException("unreadable array for " + what + " (elements of type " + type + ")");
+        }
+        int width = floats ? 4 : 8;
+        float[] f = floats ? new float[(int) n] : null;
+        double[] d = floats ? null : new double[(int) n];
+        byte[] chunk = new byte[CHUNK * width];
+        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
+        for (int from = 0; from < n; from += CHUNK) {
+            int count = (int) Math.min(CHUNK, n - from);
+            in.readFully(chunk, 0, count * width);
+            bytes.clear();
+            if (floats) {
+                bytes.asFloatBuffer().get(f, from, count);
+            } else {
+                bytes.asDoubleBuffer().get(d, from, count);
+            }
+        }
+        if (order == 'f') {
+            INDArray fOrder = floats ? Nd4j.create(f, shape, 'f') : Nd4j.create(d, shape, 'f');
+            INDArray c = fOrder.dup('c');
+            return floats ? c.data().asFloat() : c.data().asDouble();
+        }
+        if (order != 'c') {
+            throw new IOException("unreadable array for " + what + " (order '" + order + "')");
+        }
+        boolean wanted = like.dataType() == DataType.FLOAT;
+        if (wanted == floats) {
+            return floats ? f : d;
+        }
+        return floats ? toDoubles(f) : toFloats(d);
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    private static long[] readLongs(DataInputStream in, String what) throws IOException {
+        String mode = in.readUTF();
+        long n = in.readLong();
+        String type = in.readUTF();
+        if (!mode.equals(MODE) || !type.equals(DataType.LONG.name()) || n < 0 || n > 2 * 32 + 4) {
+            throw new IOException("unreadable array for " + what + " (a header of " + mode + ", " + n + " " + type + ")");
+        }
+        long[] v = new long[(int) n];
+        for (int i = 0; i < n; i++) {
+            v[i] = in.readLong();
+        }
+        return v;
+    }
+}
