@@ -40,11 +40,19 @@ final class RunCheckpoints {
         Checkpoint.write(run.latestCheckpoint(), m, plan.config(), model::save);
     }
 
-    /** Makes the latest checkpoint the best one. */
+    /**
+     * Makes the latest checkpoint the best one: a second name for the same file (a hard link; latest.ckpt is later
+     * replaced by a new file, never written in place), or a copy where the file system has no links. Atomic either way.
+     */
     void promoteLatest() {
         Path tmp = run.bestCheckpoint().resolveSibling(".best.ckpt.tmp");
         try {
-            Files.copy(run.latestCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createLink(tmp, run.latestCheckpoint());
+            } catch (UnsupportedOperationException | IOException noLinks) {
+                Files.copy(run.latestCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(tmp, run.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to run directory " + run.root() + ": " + e.getMessage(), e);
