@@ -173,7 +173,18 @@ public final class Report {
                 : r.evaluations().get(r.evaluations().lastKey());
         h.element("h3", "Gates").newline().open("table", "class", "gates").open("tr").element("th", "metric")
                 .element("th", "threshold").element("th", "value").element("th", "pass").close("tr").newline();
-        for (Gates.Verdict v : new Gates(gates.stream().map(Gates::parse).toList()).verdicts(last)) {
+        // A gate this run's configuration got wrong is shown as such in its row: the other runs, and this run's other
+        // gates, are still reported.
+        List<Gates.Gate> parsed = new ArrayList<>();
+        for (String g : gates) {
+            try {
+                parsed.add(Gates.parse(g));
+            } catch (IllegalArgumentException e) {
+                h.open("tr", "class", "fail").element("td", g).element("td", "malformed: " + e.getMessage())
+                        .element("td", "").element("td", "NO").close("tr").newline();
+            }
+        }
+        for (Gates.Verdict v : new Gates(parsed).verdicts(last)) {
             boolean measured = v.value().isPresent();
             h.open("tr", "class", !measured ? "unmeasured" : v.passed() ? "pass" : "fail")
                     .element("td", v.gate().metric()).element("td", v.gate().condition())

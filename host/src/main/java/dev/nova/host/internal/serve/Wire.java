@@ -44,9 +44,12 @@ final class Wire {
             }
             return fields;
         } catch (JsonProcessingException e) {
-            throw ApiError.request("the request body is not valid JSON: " + e.getOriginalMessage().replaceAll(
-                    "\\s*\\R\\s*", " ") + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+            // A limit of the parser (nesting deeper than 1,000, a number of 1,000 digits) comes without a location.
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            String message = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\R\\s*", " ");
+            throw ApiError.request("the request body is not valid JSON: " + (message.length() > 300
+                    ? message.substring(0, 300) + "..." : message)
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

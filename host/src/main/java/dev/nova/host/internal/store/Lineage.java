@@ -20,7 +20,8 @@ public final class Lineage {
     /** The prefix of every lineage key. */
     public static final String PREFIX = "lineage.";
 
-    private static final Pattern KEY = Pattern.compile("lineage\\.(\\d+)\\.(.+)");
+    /** A lineage key: a generation of 1 to 6 digits (a longer one, which no run reaches, is not a lineage key). */
+    private static final Pattern KEY = Pattern.compile("lineage\\.([1-9]\\d{0,5})\\.(.+)");
 
     private Lineage() {
     }

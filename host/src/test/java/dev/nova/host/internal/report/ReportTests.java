@@ -34,6 +34,24 @@ class ReportTests {
         return run;
     }
 
+    /**
+     * One run's malformed gate is shown in that run's table; the report of every run is still written (issue 42, 5);
+     * a sample file that is not UTF-8 is shown with replacement characters, not refused.
+     */
+    @Test
+    void aMalformedGateOrSampleOfOneRunDoesNotStopTheReport() throws Exception {
+        Path good = run("good");
+        Path bad = run("bad");
+        Files.writeString(bad.resolve("config.conf"), "nova { plugin = uni, gates = [ \"held-out-loss <<< 3\","
+                + " \"held-out-loss < 1.3\" ] }\n");
+        Path samples = Files.createDirectories(bad.resolve("samples"));
+        Files.write(samples.resolve("step-00000010.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'o', 'k'});
+        String html = Report.html(List.of(RunRecord.read(good), RunRecord.read(bad)));
+        assertTrue(html.contains("<td>held-out-loss &lt;&lt;&lt; 3</td><td>malformed: &#39;held-out-loss &lt;&lt;&lt; 3&#39;"
+                + " is not a gate"), html);
+        assertTrue(html.contains("\ufffd\ufffdok"), "the sample, its bad bytes replaced");
+    }
+
     @Test
     void textAndAttributesAreEscapedPathsIncluded() throws Exception {
         Path run = run("run <b>\"x\" & 'y'");

@@ -26,6 +26,17 @@ class ServeTests {
         return Wire.read(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A body nested 100,000 levels deep is a 400 in one line, not a 500 (issue 42: the parser's limit has no location). */
+    @Test
+    void aBodyNestedTooDeepIsARequestErrorInOneLine() {
+        byte[] deep = ("{\"prompt\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}").getBytes(StandardCharsets.UTF_8);
+        ApiError e = assertThrows(ApiError.class, () -> Wire.read(deep));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().startsWith("the request body is not valid JSON: ") && e.getMessage().contains("1000"),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
     /**
      * The page's controls name the options they send (data-option); app.js names none. Each must be an option the host
      * knows by that key (GenerationOption, the one place options are named), so that renaming one breaks this test
