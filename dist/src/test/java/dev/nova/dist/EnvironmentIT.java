@@ -48,6 +48,16 @@ class EnvironmentIT {
                 + " 256: raise the limit, for example with 'ulimit -n 4096'"), hard.err());
     }
 
+    /** A small maximum heap of the user's own starts (issue 42, 7: the launcher's -Xms128m was above it). */
+    @Test
+    void aSmallUserHeapStillStarts() throws Exception {
+        for (String max : List.of("-Xmx32m", "-XX:MaxHeapSize=64m")) {
+            Run r = shell("NOVA_JAVA_OPTS=" + max + " exec bash \"$NOVA\" plugins");
+            assertEquals(0, r.code(), max + ": " + String.join("\n", r.err()) + r.out());
+            assertTrue(r.out().contains("text-gru"), r.out());
+        }
+    }
+
     @Test
     void aDeletedWorkingDirectoryIsOneLine() throws Exception {
         Run r = shell("mkdir gone && cd gone && rmdir ../gone && exec bash \"$NOVA\" plugins");
