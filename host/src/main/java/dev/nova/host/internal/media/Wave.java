@@ -75,6 +75,12 @@ public final class Wave {
     }
 
     /**
+     * The longest sound a prompt may hold, in seconds: a model runs over every sample of its prompt before it samples
+     * (a 3.3-hour prompt ran on silently past two minutes), and a text prompt is bounded too ({@code --prompt-file}).
+     */
+    public static final int MAX_PROMPT_SECONDS = 600;
+
+    /**
      * Reads a WAV file as a mono prompt (channels averaged), with the reader training data is read with.
      *
      * @param file the file
@@ -88,6 +94,12 @@ public final class Wave {
         }
         try {
             Wav.Sound sound = Wav.read(file);
+            double seconds = (double) sound.samples().length / sound.rate();
+            if (seconds > MAX_PROMPT_SECONDS) {
+                throw new UsageException(what + " " + file + " holds " + String.format(java.util.Locale.ROOT, "%.1f",
+                        seconds) + " s of sound; a prompt may be at most " + MAX_PROMPT_SECONDS + " s (give its end, for"
+                        + " example: sox IN.wav OUT.wav trim -" + MAX_PROMPT_SECONDS + ")");
+            }
             return new Sample.Audio(sound.rate(), sound.samples());
         } catch (FormatException e) {
             throw new UsageException(what + " " + e.getMessage());

@@ -38,6 +38,19 @@ class WaveTests {
         assertEquals(-0.25f, back.samples()[800 + 4000 + 10], 1.0 / 32767);
     }
 
+    /** A prompt longer than ten minutes is refused in one line before any model runs over it (issue 42, 6). */
+    @Test
+    void aPromptOfMoreThanTenMinutesIsRefused() throws Exception {
+        Path f = dir.resolve("long.wav");
+        Files.write(f, Wave.wav(List.of(new Sample.Audio(1000, new float[1000 * (Wave.MAX_PROMPT_SECONDS + 1)]))));
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> Wave.read(f, "--prompt-wav"));
+        assertEquals("--prompt-wav " + f + " holds 601.0 s of sound; a prompt may be at most 600 s (give its end, for"
+                + " example: sox IN.wav OUT.wav trim -600)", e.getMessage());
+        Files.write(f, Wave.wav(List.of(new Sample.Audio(1000, new float[1000 * Wave.MAX_PROMPT_SECONDS]))));
+        assertEquals(1000 * Wave.MAX_PROMPT_SECONDS, Wave.read(f, "--prompt-wav").samples().length);
+    }
+
     @Test
     void aSpectrogramShowsASineAtItsFrequency() {
         float[] x = new float[8000];
