@@ -83,7 +83,7 @@ final class Chart {
                 .append((top + bottom) / 2).append(")\" text-anchor=\"middle\" class=\"al\">").append(Html.escape(yLabel))
                 .append("</text>");
         for (int k = 0; k < series.size(); k++) {
-            Series s = series.get(k);
+            Series s = thin(series.get(k), x0, x1);
             String colour = COLOURS[k % COLOURS.length];
             StringBuilder points = new StringBuilder();
             StringBuilder dots = new StringBuilder();
@@ -105,6 +105,63 @@ final class Chart {
                     .append("</text>");
         }
         return b.append("</svg>").toString();
+    }
+
+    /** The most points a series is drawn with; a longer one is thinned ({@link #thin}). */
+    static final int MAX_POINTS = 1000;
+
+    /**
+     * A series of more than {@link #MAX_POINTS} finite points as at most that many: the x range is cut into
+     * {@code MAX_POINTS / 2} columns (narrower than a pixel of the plot), and each column keeps its lowest and its
+     * highest point, in x order, so that spikes stay visible. A run of a million progress records made a 263 MiB
+     * report; a chart has 550 pixels across.
+     */
+    static Series thin(Series s, double x0, double x1) {
+        int finite = 0;
+        for (double y : s.ys()) {
+            if (Double.isFinite(y)) {
+                finite++;
+            }
+        }
+        if (finite <= MAX_POINTS) {
+            return s;
+        }
+        int columns = MAX_POINTS / 2;
+        int[] low = new int[columns];
+        int[] high = new int[columns];
+        java.util.Arrays.fill(low, -1);
+        java.util.Arrays.fill(high, -1);
+        for (int i = 0; i < s.xs().length; i++) {
+            double y = s.ys()[i];
+            if (!Double.isFinite(y)) {
+                continue;
+            }
+            int c = (int) Math.min(columns - 1, Math.max(0, (s.xs()[i] - x0) / (x1 - x0) * columns));
+            if (low[c] < 0 || y < s.ys()[low[c]]) {
+                low[c] = i;
+            }
+            if (high[c] < 0 || y > s.ys()[high[c]]) {
+                high[c] = i;
+            }
+        }
+        double[] xs = new double[MAX_POINTS];
+        double[] ys = new double[MAX_POINTS];
+        int n = 0;
+        for (int c = 0; c < columns; c++) {
+            if (low[c] < 0) {
+                continue;
+            }
+            int a = Math.min(low[c], high[c]);
+            int b = Math.max(low[c], high[c]);
+            xs[n] = s.xs()[a];
+            ys[n++] = s.ys()[a];
+            if (b != a) {
+                xs[n] = s.xs()[b];
+                ys[n++] = s.ys()[b];
+            }
+        }
+        return new Series(s.name() + String.format(Locale.ROOT, " (%,d points, %,d drawn)", finite, n),
+                java.util.Arrays.copyOf(xs, n), java.util.Arrays.copyOf(ys, n));
     }
 
     private static String label(int x, int y, String anchor, String text) {

@@ -34,6 +34,28 @@ class ReportTests {
         return run;
     }
 
+    /** A million progress records draw at most a thousand points a series, spikes kept (issue 42, 6). */
+    @Test
+    void aLongRunsChartsAreThinnedKeepingItsSpikes() {
+        int n = 1_000_000;
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = i + 1;
+            ys[i] = 3.0 - i * 1e-6;
+        }
+        ys[654_321] = 50;                                             // one spike
+        ys[123] = Double.NaN;
+        String svg = Chart.svg("loss", "step", "loss", List.of(new Chart.Series("training", xs, ys)));
+        long points = svg.split("class=\"pt\"", -1).length - 1;
+        assertTrue(points > 400 && points <= Chart.MAX_POINTS, points + " points");
+        assertTrue(svg.length() < 400_000, svg.length() + " characters");
+        assertTrue(svg.contains(": 50 at 654322</title>"), "the spike is drawn");
+        assertTrue(svg.contains("training (999,999 points, "), "the legend says it was thinned");
+        Chart.Series few = new Chart.Series("few", new double[] {1, 2, 3}, new double[] {1, 2, 3});
+        assertTrue(Chart.thin(few, 1, 3) == few, "a short series is drawn whole");
+    }
+
     /**
      * One run's malformed gate is shown in that run's table; the report of every run is still written (issue 42, 5);
      * a sample file that is not UTF-8 is shown with replacement characters, not refused.
