@@ -152,6 +152,23 @@ class CliTests {
         assertEquals("nova: no plugin with id 'nope'; installed: uni (see 'nova plugins')", r.err().strip());
     }
 
+    /**
+     * A gate naming a metric the run does not report is said at the first evaluation, not only by a later
+     * {@code evaluate --gates} (issue 42, 8b); gates on reported metrics are not.
+     */
+    @Test
+    void aGateOnAMetricTheRunDoesNotReportIsSaidAtTheFirstEvaluation() throws Exception {
+        Path runDir = dir.resolve("gated");
+        Path conf = Files.writeString(dir.resolve("gated.conf"), "nova { plugin = uni, gates = [\"perplexity < 3\","
+                + " \"held-out-loss < 100\", \"loss < 100\"], train { steps = 20, eval-every = 10, log-every = 5 } }\n");
+        Result r = nova("train", conf.toString(), "--plugin-path", plugins.toString(), "--run-dir", runDir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("nova: warning: nova.gates")).toList();
+        assertEquals(1, warnings.size(), r.err());
+        assertTrue(warnings.get(0).startsWith("nova: warning: nova.gates: 'perplexity < 3' names metric 'perplexity',"
+                + " which this run does not report; its evaluation reports loss"), warnings.get(0));
+    }
+
     @Test
     void trainWritesRunDirectoryAndCheckpoints() throws Exception {
         Path run = train(20);

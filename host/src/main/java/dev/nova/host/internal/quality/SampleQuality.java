@@ -78,6 +78,22 @@ public final class SampleQuality {
     }
 
     /**
+     * Whether this modality's sample quality reports a metric (one of its own, or its {@value #REAL} counterpart): what a
+     * gate may name besides the plugin's held-out metrics.
+     *
+     * @param metric the metric's name
+     * @return whether {@link #measure} can report it
+     */
+    public boolean reports(String metric) {
+        String m = metric.startsWith(REAL) ? metric.substring(REAL.length()) : metric;
+        return switch (modality) {
+            case TEXT -> TextQuality.NAMES.contains(m);
+            case IMAGE -> List.of("fd", "precision", "recall", "class-consistency").contains(m) || m.startsWith("fd.");
+            default -> false;
+        };
+    }
+
+    /**
      * The model's reference data, when this version can measure the model.
      *
      * @param model the model

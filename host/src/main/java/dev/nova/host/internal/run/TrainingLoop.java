@@ -10,6 +10,7 @@ import dev.nova.api.TrainingResult;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.quality.SampleQuality;
 import dev.nova.host.internal.store.MetricsLog;
 import dev.nova.host.internal.store.ProgressRecord;
@@ -31,6 +32,31 @@ import java.util.Optional;
  * and write the checkpoint.
  */
 final class TrainingLoop {
+
+    private boolean gatesChecked;
+
+    /**
+     * Says, at the run's first evaluation, which of its gates name a metric that neither the plugin's evaluation nor
+     * the sample quality of its modality reports: {@code nova evaluate --gates} would refuse them after sampling.
+     */
+    private void warnOfUnknownGates(Map<String, Double> evaluation) {
+        SampleQuality measurable = new SampleQuality(plan.pluginId(), plan.info().modality());
+        for (String text : plan.host().gates()) {
+            Gates.Gate g;
+            try {
+                g = Gates.parse(text);
+            } catch (IllegalArgumentException malformed) {
+                continue;                                 // refused when the configuration was read
+            }
+            if (!evaluation.containsKey(g.metric()) && !g.metric().equals(Gates.HELD_OUT_LOSS)
+                    && !measurable.reports(g.metric())) {
+                err.println("nova: warning: nova.gates: '" + text + "' names metric '" + g.metric() + "', which this run"
+                        + " does not report; its evaluation reports " + String.join(", ", evaluation.keySet())
+                        + (measurable.reports(dev.nova.host.internal.quality.TextQuality.NAMES.get(0))
+                        || measurable.reports("fd") ? " and sample quality its own (nova evaluate --quality)" : ""));
+            }
+        }
+    }
 
     private final RunPlan plan;
     private final RunDirectory run;
@@ -117,6 +143,10 @@ final class TrainingLoop {
                             }
                             m = new java.util.LinkedHashMap<>(m);
                             m.putAll(q);
+                        }
+                        if (!gatesChecked) {
+                            gatesChecked = true;
+                            warnOfUnknownGates(m);
                         }
                         double loss = m.getOrDefault(GenerativeModel.LOSS, Double.NaN);
                         boolean improved = Double.isNaN(best) || loss < best;
