@@ -255,6 +255,65 @@ class ServeIT {
         assertTrue(empty.err().startsWith("nova: --token (or NOVA_SERVE_TOKEN) is empty"), empty.err());
     }
 
+    /**
+     * Clients that send their requests a byte a second do not starve the server (issue 42, 3): 60 of them held every
+     * thread and an authorised completion had no answer in 40 s. Now a completion is answered while they still drip,
+     * and each is disconnected once it has taken more than 10 s to send its request. Loopback only, 60 connections,
+     * bounded in time.
+     */
+    @Test
+    void slowClientsDoNotStarveACompletion() throws Exception {
+        try (Served s = Served.start(dir, "poems=" + text)) {
+            List<java.net.Socket> slow = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 60; i++) {
+                    java.net.Socket c = new java.net.Socket("127.0.0.1", s.port);
+                    c.getOutputStream().write('G');
+                    slow.add(c);
+                }
+                java.util.concurrent.atomic.AtomicBoolean dripping = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread drip = new Thread(() -> {
+                    byte[] line = "ET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    for (int k = 0; dripping.get() && k < 90; k++) {
+                        for (java.net.Socket c : slow) {
+                            try {
+                                c.getOutputStream().write(k < line.length ? line[k] : 'x');
+                            } catch (java.io.IOException closedByTheServer) {
+                                // expected after 10 s
+                            }
+                        }
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "slow-clients");
+                drip.setDaemon(true);
+                drip.start();
+                Thread.sleep(1500);
+                HttpResponse<String> r = s.post("/v1/completions", "{\"model\": \"poems\", \"max_tokens\": 5, \"seed\": 1}");
+                assertEquals(200, r.statusCode(), r.body());
+                assertTrue(drip.isAlive(), "answered while the slow clients were still sending");
+                // Each slow client is disconnected once its request has taken more than 10 s (bounded: 60 s).
+                java.net.Socket first = slow.get(0);
+                first.setSoTimeout(60_000);
+                int got;
+                try {
+                    got = first.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    got = -1;                                           // closed while it was still writing
+                }
+                assertEquals(-1, got, "a slow client is closed, not answered");
+                dripping.set(false);
+            } finally {
+                for (java.net.Socket c : slow) {
+                    c.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aFullQueueAnswers429AndAClientThatHangsUpFreesItsWorker() throws Exception {
         try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--max-tokens", "10000000",

@@ -31,11 +31,22 @@ public final class NovaServer implements AutoCloseable {
     private static final Map<String, String> PAGE = Map.of("/", "index.html", "/index.html", "index.html",
             "/app.js", "app.js", "/style.css", "style.css");
 
+    /** Threads beyond those of the models' workers and queues. */
+    static final int QUICK_THREADS = 256;
+
+    /** How long a client may take to send a request (headers and body). */
+    static final int REQUEST_SECONDS = 10;
+
     static {
         // Without TCP_NODELAY a small answer waited for the client's delayed acknowledgement: 100 ms per 400-character
         // completion instead of 55 (one client, bench/lib/ServeLoad.java). Read once, when the JDK's server loads.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // A client that has not sent its whole request within REQUEST_SECONDS is disconnected: 60 clients sending a
+        // header byte a second held every thread, and an authorised completion had no answer in 40 s.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
         }
     }
 
@@ -98,9 +109,11 @@ public final class NovaServer implements AutoCloseable {
      */
     public InetSocketAddress start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
-        // One thread per request a model may hold (working or queued), and some for quick answers (429s, health,
-        // metrics, the page); connections beyond that wait for a thread, they are not dropped.
-        int n = models.stream().mapToInt(m -> m.workers() + m.queue()).sum() + 16;
+        // One thread per request a model may hold (working or queued), and QUICK_THREADS for quick answers (429s,
+        // health, metrics, the page) and for clients still sending their requests: slow senders hold a thread each
+        // until REQUEST_SECONDS, and with 16 such threads 60 of them starved an authorised completion for 8.7 s.
+        // Connections beyond that wait for a thread, they are not dropped; idle threads end after 30 s.
+        int n = models.stream().mapToInt(m -> m.workers() + m.queue()).sum() + QUICK_THREADS;
         AtomicInteger count = new AtomicInteger();
         threads = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "nova-serve-" + count.incrementAndGet());
