@@ -55,7 +55,7 @@ public final class ModelLoader {
         if (plan.parent().isPresent()) {
             return guard(fineTune(context, plan.parent().get()));
         }
-        GenerativeModel model = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "create",
+        GenerativeModel model = plugin("create",
                 () -> plan.provider().create(plan.pluginConfig(), context));
         if (model == null) {
             throw new PluginException(plan.pluginId(), "create returned null");
@@ -74,7 +74,7 @@ public final class ModelLoader {
      * @return the model at step 0
      */
     public GuardedModel importModel(ModelContext context, OpenWeights weights, String family, Path folder) {
-        GenerativeModel model = PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "openWeights().create",
+        GenerativeModel model = plugin("openWeights().create",
                 () -> weights.create(family, folder, plan.pluginConfig(), context));
         if (model == null) {
             throw new PluginException(plan.pluginId(), "openWeights().create returned null");
@@ -91,7 +91,7 @@ public final class ModelLoader {
      * @return the files, the weights first
      */
     public java.util.List<Path> importedFiles(OpenWeights weights, String family, Path folder) {
-        return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), "openWeights().files",
+        return plugin("openWeights().files",
                 () -> java.util.List.copyOf(weights.files(family, folder)));
     }
 
@@ -115,15 +115,13 @@ public final class ModelLoader {
      * @return the families, empty when it reads none
      */
     public static java.util.List<String> families(dev.nova.host.internal.discovery.PluginEntry entry) {
-        String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
-        return openWeights(entry).map(w -> PluginCalls.call(id, entry.provider().orElseThrow().getClass(),
-                "openWeights().families", () -> java.util.List.copyOf(w.families()))).orElse(java.util.List.of());
+        return openWeights(entry).map(w -> plugin(entry, "openWeights().families",
+                () -> java.util.List.copyOf(w.families()))).orElse(java.util.List.of());
     }
 
     private static java.util.Optional<OpenWeights> openWeights(dev.nova.host.internal.discovery.PluginEntry entry) {
-        String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
         var provider = entry.provider().orElseThrow();
-        return PluginCalls.call(id, provider.getClass(), "openWeights", () -> {
+        return plugin(entry, "openWeights", () -> {
             java.util.Optional<OpenWeights> w = provider.openWeights();
             return w == null ? java.util.Optional.<OpenWeights>empty() : w;
         });
@@ -141,12 +139,24 @@ public final class ModelLoader {
     public static Config importSettings(dev.nova.host.internal.discovery.PluginEntry entry, OpenWeights weights,
                                         String family, Path folder) {
         String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
-        Config c = PluginCalls.call(id, entry.provider().orElseThrow().getClass(), "openWeights().settings",
+        Config c = plugin(entry, "openWeights().settings",
                 () -> weights.settings(family, folder));
         if (c == null) {
             throw new PluginException(id, "openWeights().settings returned null");
         }
         return c;
+    }
+
+    /** A call into the plan's plugin, guarded ({@link PluginCalls}). */
+    private <T> T plugin(String what, java.util.function.Supplier<T> body) {
+        return PluginCalls.call(plan.pluginId(), plan.provider().getClass(), what, body);
+    }
+
+    /** A call into a discovered plugin, guarded ({@link PluginCalls}). */
+    private static <T> T plugin(dev.nova.host.internal.discovery.PluginEntry entry, String what,
+                                java.util.function.Supplier<T> body) {
+        String id = entry.info().map(dev.nova.api.PluginInfo::id).orElse("?");
+        return PluginCalls.call(id, entry.provider().orElseThrow().getClass(), what, body);
     }
 
     private GuardedModel guard(GenerativeModel model) {
@@ -158,10 +168,10 @@ public final class ModelLoader {
         FineTuning fineTuning = plan.fineTuning();
         String p = "plugins." + plan.pluginId();
         Config parentConfig = parent.config().hasPath(p) ? parent.config().getConfig(p) : ConfigFactory.empty();
-        GenerativeModel model = withPayload(parent, "nova.init-from: checkpoint ", in -> PluginCalls.call(plan.pluginId(),
-                plan.provider().getClass(), "fineTuning().create", () -> fineTuning.create(plan.pluginConfig(), context,
-                        new FineTuneRequest(in, parentConfig, plan.carryOptimizer(),
-                                notice -> terminal.err().println("nova: " + plan.pluginId() + ": " + notice)))));
+        GenerativeModel model = withPayload(parent, "nova.init-from: checkpoint ", in -> plugin("fineTuning().create",
+                () -> fineTuning.create(plan.pluginConfig(), context, new FineTuneRequest(in, parentConfig,
+                        plan.carryOptimizer(),
+                        notice -> terminal.err().println("nova: " + plan.pluginId() + ": " + notice)))));
         if (model == null) {
             throw new PluginException(plan.pluginId(), "fineTuning().create returned null");
         }
@@ -170,8 +180,8 @@ public final class ModelLoader {
 
     /** The model of the plan's checkpoint. */
     public GuardedModel restore(ModelContext context) {
-        return guard(withPayload(plan.checkpoint().orElseThrow(), "checkpoint ", in -> PluginCalls.call(plan.pluginId(),
-                plan.provider().getClass(), "restore", () -> plan.provider().restore(plan.pluginConfig(), context, in))));
+        return guard(withPayload(plan.checkpoint().orElseThrow(), "checkpoint ",
+                in -> plugin("restore", () -> plan.provider().restore(plan.pluginConfig(), context, in))));
     }
 
     /**
