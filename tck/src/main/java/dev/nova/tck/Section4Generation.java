@@ -64,7 +64,7 @@ interface Section4Generation extends Rules {
                     first = first == null ? a : first;
                     assertEquals(first.sampleRate(), a.sampleRate(), h.violation("4.2", "audio at different rates from"
                             + " one model: " + first + " and " + a));
-                    long expected = Math.max(1, Math.round(seconds * a.sampleRate()));
+                    long expected = Math.round(seconds * a.sampleRate());          // SPEC 4.2: round(seconds x rate)
                     assertEquals(expected, a.samples().length, h.violation("4.2", "produced " + a.samples().length
                             + " audio samples for seconds=" + seconds + " at " + a.sampleRate() + " Hz; expected "
                             + expected));
