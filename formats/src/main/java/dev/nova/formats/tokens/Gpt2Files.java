@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -173,6 +174,73 @@ public final class Gpt2Files {
             out[b] = printable ? (char) b : (char) (256 + next++);
         }
         return out;
+    }
+
+    /**
+     * Each token's text as GPT-2's files and GGUF's {@code tokenizer.ggml.tokens} write it: its bytes through
+     * {@link #bytesToUnicode}, a special token its own text.
+     *
+     * @param bpe the tokenizer
+     * @return the texts by id
+     */
+    public static List<String> tokenTexts(ByteLevelBpe bpe) {
+        char[] byteChar = bytesToUnicode();
+        List<String> out = new ArrayList<>(bpe.size());
+        int firstSpecial = bpe.size() - bpe.specials();
+        for (int t = 0; t < bpe.size(); t++) {
+            byte[] b = bpe.bytes(t);
+            if (t >= firstSpecial) {
+                out.add(new String(b, StandardCharsets.UTF_8));
+                continue;
+            }
+            char[] c = new char[b.length];
+            for (int i = 0; i < b.length; i++) {
+                c[i] = byteChar[b[i] & 0xff];
+            }
+            out.add(new String(c));
+        }
+        return out;
+    }
+
+    /**
+     * The merges in rank order (a merged token's rank is its id), each as {@code left right} in the tokens' texts: the
+     * lines of {@code merges.txt} after its version line, and GGUF's {@code tokenizer.ggml.merges}.
+     *
+     * @param bpe the tokenizer
+     * @return the merges
+     */
+    public static List<String> merges(ByteLevelBpe bpe) {
+        List<String> texts = tokenTexts(bpe);
+        List<String> out = new ArrayList<>();
+        for (int t = 0; t < bpe.size(); t++) {
+            int[] p = bpe.parts(t);
+            if (p.length == 2) {
+                out.add(texts.get(p[0]) + " " + texts.get(p[1]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes a tokenizer as Hugging Face's GPT-2 files, which {@link #read(Path)} (and {@code GPT2Tokenizer}) read back
+     * as the same tokenizer.
+     *
+     * @param bpe the tokenizer
+     * @param folder where {@code vocab.json} and {@code merges.txt} are written (replaced if there)
+     * @throws IOException if writing fails
+     */
+    public static void write(ByteLevelBpe bpe, Path folder) throws IOException {
+        List<String> texts = tokenTexts(bpe);
+        Map<String, Integer> vocab = new java.util.LinkedHashMap<>();
+        for (int t = 0; t < texts.size(); t++) {
+            vocab.put(texts.get(t), t);
+        }
+        Files.writeString(folder.resolve("vocab.json"), JSON.std.asString(vocab), StandardCharsets.UTF_8);
+        StringBuilder merges = new StringBuilder("#version: 0.2\n");
+        for (String m : merges(bpe)) {
+            merges.append(m).append('\n');
+        }
+        Files.writeString(folder.resolve("merges.txt"), merges, StandardCharsets.UTF_8);
     }
 
     private static byte[] decode(String token, int[] byteOf) {

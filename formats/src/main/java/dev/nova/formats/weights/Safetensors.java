@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -286,44 +285,7 @@ public final class Safetensors implements Closeable {
      */
     public float[] floats(String name) {
         Tensor t = tensor(name);
-        if (!t.dtype().isFloat()) {
-            throw new WeightsFileException(file, t.begin(), "tensor '" + name + "' is " + t.dtype()
-                    + ", expected F32, F16 or BF16");
-        }
-        if (t.elements() >= Integer.MAX_VALUE) {
-            throw new WeightsFileException(file, t.begin(), "tensor '" + name + "' has " + t.elements()
-                    + " elements, more than one array holds");
-        }
-        float[] out = new float[(int) t.elements()];
-        int width = t.dtype().bytes();
-        long chunk = (1L << 30) / width * width;                  // mapped a gigabyte at a time
-        int at = 0;
-        try {
-            for (long from = t.begin(); from < t.end(); from += chunk) {
-                MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, from, Math.min(chunk, t.end() - from));
-                map.order(ByteOrder.LITTLE_ENDIAN);
-                switch (t.dtype()) {
-                    case F32 -> {
-                        int n = map.remaining() / 4;
-                        map.asFloatBuffer().get(out, at, n);
-                        at += n;
-                    }
-                    case F16 -> {
-                        while (map.hasRemaining()) {
-                            out[at++] = DType.halfToFloat(map.getShort());
-                        }
-                    }
-                    default -> {
-                        while (map.hasRemaining()) {
-                            out[at++] = Float.intBitsToFloat((map.getShort() & 0xffff) << 16);
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return out;
+        return Mapped.floats(file, channel, "tensor '" + name + "'", t.dtype(), t.begin(), t.end(), t.elements());
     }
 
     @Override
@@ -336,31 +298,6 @@ public final class Safetensors implements Closeable {
     }
 
     /**
-     * A tensor to write: F32 or F16 (rounded to nearest, ties to even) from floats.
-     *
-     * @param name its name
-     * @param dtype F32 or F16
-     * @param shape its shape
-     * @param values its elements in row-major order
-     */
-    public record Values(String name, DType dtype, long[] shape, float[] values) {
-        /** Checks the values against the shape and the dtype. */
-        public Values {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            if (n != values.length) {
-                throw new IllegalArgumentException(name + ": " + values.length + " values for shape "
-                        + java.util.Arrays.toString(shape));
-            }
-            if (dtype != DType.F32 && dtype != DType.F16) {
-                throw new IllegalArgumentException(name + ": writes F32 or F16, not " + dtype);
-            }
-        }
-    }
-
-    /**
      * Writes tensors in the given order, contiguous, after a header padded with spaces to 8 bytes (as Hugging Face's
      * writer pads it).
      *
@@ -369,15 +306,15 @@ public final class Safetensors implements Closeable {
      * @param tensors the tensors
      * @throws IOException if writing fails
      */
-    public static void write(java.io.OutputStream out, Map<String, String> metadata, List<Values> tensors)
+    public static void write(java.io.OutputStream out, Map<String, String> metadata, List<TensorValues> tensors)
             throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             header.put(METADATA, metadata);
         }
         long offset = 0;
-        for (Values t : tensors) {
-            long bytes = (long) t.values().length * t.dtype().bytes();
+        for (TensorValues t : tensors) {
+            long bytes = t.bytes();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("dtype", t.dtype().name());
             List<Long> shape = new ArrayList<>();
@@ -400,19 +337,8 @@ public final class Safetensors implements Closeable {
         }
         out.write(head.array());
         ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (Values t : tensors) {
-            for (float v : t.values()) {
-                if (chunk.remaining() < 4) {
-                    out.write(chunk.array(), 0, chunk.position());
-                    chunk.clear();
-                }
-                if (t.dtype() == DType.F32) {
-                    chunk.putFloat(v);
-                } else {
-                    chunk.putShort(DType.floatToHalf(v));
-                }
-            }
+        for (TensorValues t : tensors) {
+            Mapped.write(out, t.dtype(), t.values(), chunk);
         }
-        out.write(chunk.array(), 0, chunk.position());
     }
 }

@@ -90,4 +90,28 @@ class Gpt2FilesTests {
     private String message() {
         return assertThrows(TokenizerFileException.class, () -> Gpt2Files.read(dir)).getMessage();
     }
+
+    @Test
+    void whatIsWrittenReadsBackAsTheSameTokenizerWithItsMergesInRankOrder() throws IOException {
+        write("vocab.json", "merges.txt", "Ġ t", "h e", "Ġt he", "o n");
+        ByteLevelBpe gpt2 = Gpt2Files.read(dir);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Gpt2Files.write(gpt2, out);
+        ByteLevelBpe back = Gpt2Files.read(out);
+        assertEquals(gpt2, back);
+        assertEquals(java.util.List.of("Ġ t", "h e", "Ġt he", "o n"), Gpt2Files.merges(gpt2));
+        assertEquals(Files.readString(dir.resolve("merges.txt")), Files.readString(out.resolve("merges.txt")),
+                "merges.txt as GPT-2 writes it");
+        assertEquals("<|endoftext|>", Gpt2Files.tokenTexts(gpt2).get(gpt2.size() - 1));
+        String text = "the 静夜 don't on";
+        assertArrayEquals(gpt2.encode(text), back.encode(text));
+
+        ByteLevelBpe trained = ByteLevelBpe.train("the cat sat on the mat; the cat ate the rat. ".repeat(20), 270);
+        Path own = Files.createDirectories(dir.resolve("own"));
+        Gpt2Files.write(trained, own);
+        ByteLevelBpe read = Gpt2Files.read(own);
+        assertEquals(trained.size(), read.size());
+        assertArrayEquals(trained.encode("the rat sat"), read.encode("the rat sat"));
+        assertEquals("Ā", Gpt2Files.tokenTexts(trained).get(0), "byte 0 is GPT-2's first unprintable character");
+    }
 }

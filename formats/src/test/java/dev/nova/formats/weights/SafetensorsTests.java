@@ -24,7 +24,7 @@ class SafetensorsTests {
     @TempDir
     Path dir;
 
-    private Path written(List<Safetensors.Values> tensors, Map<String, String> metadata) throws IOException {
+    private Path written(List<TensorValues> tensors, Map<String, String> metadata) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Safetensors.write(bytes, metadata, tensors);
         return Files.write(dir.resolve("model.safetensors"), bytes.toByteArray());
@@ -41,9 +41,9 @@ class SafetensorsTests {
     @Test
     void whatIsWrittenReadsBackWithItsMetadataInOrder() throws IOException {
         float[] w = {1.5f, -2.25f, 3e-8f, 65504f, Float.MIN_NORMAL, 0.1f};
-        Path f = written(List.of(new Safetensors.Values("wte", DType.F32, new long[] {2, 3}, w),
-                new Safetensors.Values("b", DType.F16, new long[] {3}, new float[] {0.5f, -1f, 0.1f}),
-                new Safetensors.Values("scalar", DType.F32, new long[0], new float[] {7f})), Map.of("format", "pt"));
+        Path f = written(List.of(new TensorValues("wte", DType.F32, new long[] {2, 3}, w),
+                new TensorValues("b", DType.F16, new long[] {3}, new float[] {0.5f, -1f, 0.1f}),
+                new TensorValues("scalar", DType.F32, new long[0], new float[] {7f})), Map.of("format", "pt"));
         long header = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         assertEquals(0, header % 8, "header padded to 8");
         assertEquals(8 + header + 7 * 4 + 3 * 2, Files.size(f), "the data follows the header, contiguous");
