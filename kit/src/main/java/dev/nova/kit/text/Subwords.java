@@ -122,6 +122,40 @@ public final class Subwords implements Tokenizer {
         return bpe.parts(token);
     }
 
+    /** How many tokens at the end are special (GPT-2's {@code <|endoftext|>}): decoded, never encoded. */
+    public int specials() {
+        return bpe.specials();
+    }
+
+    /**
+     * Each token's text as GPT-2's files and GGUF write it (bytes through GPT-2's byte-to-character table).
+     *
+     * @return the texts by id
+     */
+    public java.util.List<String> tokenTexts() {
+        return dev.nova.formats.tokens.Gpt2Files.tokenTexts(bpe);
+    }
+
+    /**
+     * The merges in rank order, each {@code left right} in the tokens' texts (GGUF's {@code tokenizer.ggml.merges}).
+     *
+     * @return the merges
+     */
+    public java.util.List<String> merges() {
+        return dev.nova.formats.tokens.Gpt2Files.merges(bpe);
+    }
+
+    /**
+     * Writes Hugging Face's GPT-2 tokenizer files ({@code vocab.json}, {@code merges.txt}), which {@link #gpt2} reads
+     * back as this tokenizer.
+     *
+     * @param folder the folder
+     * @throws IOException if writing fails
+     */
+    public void writeGpt2Files(java.nio.file.Path folder) throws IOException {
+        dev.nova.formats.tokens.Gpt2Files.write(bpe, folder);
+    }
+
     @Override
     public void save(DataOutputStream out) throws IOException {
         out.writeUTF(kind());

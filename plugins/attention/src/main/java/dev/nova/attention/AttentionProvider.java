@@ -125,6 +125,21 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
                 }
                 return model;
             }
+
+            @Override
+            public List<Format> exportFormats(String family) {
+                return family.equals("gpt2") ? List.of(Format.SAFETENSORS, Format.GGUF) : List.of();
+            }
+
+            @Override
+            public List<Path> export(String family, GenerativeModel model, Format format, Precision precision,
+                                     Path folder) {
+                if (!(model instanceof AttentionModel m)) {
+                    throw new PluginException(Attention.ID, "export was given a model of another plugin: "
+                            + model.getClass().getName());
+                }
+                return m.exportGpt2(format, precision, folder);
+            }
         });
     }
 

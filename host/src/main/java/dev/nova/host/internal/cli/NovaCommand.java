@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
                 NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
                 NovaCommand.Inspect.class, NovaCommand.ReportCmd.class, ServeCommand.class, TckCommand.class,
-                TokenizeCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
+                TokenizeCommand.class, ImportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 3 nova tck: rules not exercised,",
                 "4 nova evaluate --gates: a quality gate failed, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM.",
                 "Run 'nova help <command>' for a command's options."})

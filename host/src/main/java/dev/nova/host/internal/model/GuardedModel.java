@@ -53,6 +53,11 @@ public final class GuardedModel implements GenerativeModel {
         return model instanceof GuardedModel g ? g : new GuardedModel(pluginId, pluginClass, model);
     }
 
+    /** The plugin's own model, for a capability of the same plugin that takes it back ({@code openWeights().export}). */
+    GenerativeModel unguarded() {
+        return model;
+    }
+
     /** The plugin whose model this is. */
     public String pluginId() {
         return pluginId;

@@ -45,6 +45,11 @@ public final class ModelLoader {
         this.terminal = terminal;
     }
 
+    /** The plan's plugin. */
+    public String pluginId() {
+        return plan.pluginId();
+    }
+
     /** A context for the plan's model, with a work folder. */
     public ModelContext context(Path work) {
         return ModelContext.of(plan.host().seed(), work.toAbsolutePath(), plan.baseDirectory());
@@ -145,6 +150,62 @@ public final class ModelLoader {
             throw new PluginException(id, "openWeights().settings returned null");
         }
         return c;
+    }
+
+    /**
+     * The plan's plugin's capability for published weights, if it has one.
+     *
+     * @return the capability
+     */
+    public java.util.Optional<OpenWeights> openWeights() {
+        return openWeights(plan.plugin());
+    }
+
+    /**
+     * The families a plugin writes, each with its formats ({@code nova export}).
+     *
+     * @param weights the plan's plugin's capability
+     * @return family to formats, for the families with any
+     */
+    public java.util.Map<String, java.util.List<OpenWeights.Format>> exportFormats(OpenWeights weights) {
+        java.util.Map<String, java.util.List<OpenWeights.Format>> out = new java.util.TreeMap<>();
+        for (String family : plugin("openWeights().families", () -> java.util.List.copyOf(weights.families()))) {
+            java.util.List<OpenWeights.Format> f = plugin("openWeights().exportFormats",
+                    () -> weights.exportFormats(family));
+            if (f != null && !f.isEmpty()) {
+                out.put(family, java.util.List.copyOf(f));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Has the plugin write an opened model as published weights into an empty folder.
+     *
+     * @param weights the capability
+     * @param model the model, opened by this loader
+     * @param family the family
+     * @param format the format
+     * @param precision the precision
+     * @param folder the empty folder
+     * @return the files the plugin says it wrote, each checked to be a file in the folder
+     */
+    public java.util.List<Path> export(OpenWeights weights, OpenModel model, String family, OpenWeights.Format format,
+                                       OpenWeights.Precision precision, Path folder) {
+        java.util.List<Path> files = plugin("openWeights().export", () -> weights.export(family,
+                model.model().unguarded(), format, precision, folder));
+        if (files == null || files.isEmpty() || (format == OpenWeights.Format.GGUF && files.size() != 1)) {
+            throw new PluginException(plan.pluginId(), "openWeights().export returned " + files + "; expected the files"
+                    + " written" + (format == OpenWeights.Format.GGUF ? " (one GGUF file)" : ""));
+        }
+        for (Path f : files) {
+            Path p = folder.resolve(f).normalize();
+            if (!p.getParent().equals(folder.normalize()) || !java.nio.file.Files.isRegularFile(p)) {
+                throw new PluginException(plan.pluginId(), "openWeights().export returned " + f + ", which is not a file"
+                        + " it wrote in " + folder);
+            }
+        }
+        return java.util.List.copyOf(files);
     }
 
     /** A call into the plan's plugin, guarded ({@link PluginCalls}). */

@@ -129,6 +129,35 @@ public final class AttentionModel extends TextModel {
         Gpt2Weights.load(network, settings.layers(), file);
     }
 
+    /**
+     * Writes this model as a GPT-2 ({@code nova export}): it must have GPT-2's head (tied to the token embedding) and
+     * a byte-level BPE tokenizer ({@code bpe} or {@code gpt2}); a character model is refused, naming the setting.
+     *
+     * @param format the format
+     * @param precision F32 or F16
+     * @param folder an empty folder
+     * @return the files written
+     */
+    public java.util.List<java.nio.file.Path> exportGpt2(dev.nova.api.OpenWeights.Format format,
+                                                        dev.nova.api.OpenWeights.Precision precision,
+                                                        java.nio.file.Path folder) {
+        if (!(tokenizer instanceof dev.nova.kit.text.Subwords subwords)) {
+            throw new dev.nova.api.PluginException(Attention.ID, "this model reads characters (data.tokenizer = "
+                    + tokenizer.kind() + "); GPT-2's formats carry a byte-level BPE: train with data.tokenizer = bpe or"
+                    + " gpt2 to export");
+        }
+        if (!settings.tieWeights()) {
+            throw new dev.nova.api.PluginException(Attention.ID, "this model has its own output head"
+                    + " (model.tie-weights = false); GPT-2's head is its token embedding: train with"
+                    + " model.tie-weights = true to export");
+        }
+        dev.nova.kit.weights.Gpt2Config shape = new dev.nova.kit.weights.Gpt2Config(settings.layers(),
+                settings.heads(), settings.width(), settings.context(), tokenizer.size());
+        Map<String, String> names = Gpt2Weights.names(settings.layers(), "");
+        return dev.nova.kit.weights.Gpt2Export.write(Attention.ID, shape, hf -> names.containsKey(hf)
+                ? network.params().get(names.get(hf)) : null, subwords, format, precision, folder);
+    }
+
     /** The network (tests compare its cached sampling with full recomputation). */
     TransformerNetwork network() {
         return network;
