@@ -36,6 +36,18 @@ public interface GenerationListener {
     default void onNotice(String message) {
     }
 
+    /**
+     * A generated token with its log-probability, when the request asks for them ({@link GenerationRequest#LOGPROBS}):
+     * called before the text the token completes reaches {@link #onText}.
+     *
+     * @param sampleIndex which sample, from 0
+     * @param choice the token, its log-probability and the most likely alternatives
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    default void onToken(int sampleIndex, TokenChoice choice) {
+    }
+
     /** A listener that ignores everything. */
     GenerationListener NONE = (i, t) -> { };
 }

@@ -55,6 +55,15 @@ public record GenerationRequest(int count, long seed, Map<String, Object> option
      */
     @API(status = EXPERIMENTAL, since = "1.4")
     public static final String PROMPT_AUDIO = "prompt-audio";
+    /**
+     * Text: report each generated token's log-probability and this many most likely alternatives (an
+     * {@code Integer}, 0 to {@link TokenChoice#MAX_ALTERNATIVES}) to the listener's
+     * {@link GenerationListener#onToken}.
+     *
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static final String LOGPROBS = "logprobs";
 
     /** Checks and copies the arguments. */
     public GenerationRequest {

@@ -30,7 +30,7 @@ public record TextGeneration(int length, double temperature, int topK, double to
 
     /** The options this reads. */
     public static final List<String> OPTIONS = List.of(GenerationRequest.PROMPT, GenerationRequest.LENGTH,
-            GenerationRequest.TEMPERATURE, GenerationRequest.TOP_K, GenerationRequest.TOP_P, GenerationRequest.GREEDY);
+            GenerationRequest.TEMPERATURE, GenerationRequest.TOP_K, GenerationRequest.TOP_P, GenerationRequest.GREEDY, GenerationRequest.LOGPROBS);
 
     /**
      * Reads and checks the defaults from a plugin's {@code generate} section ({@code length}, {@code temperature},
@@ -68,6 +68,7 @@ public record TextGeneration(int length, double temperature, int topK, double to
             throw o.problem(GenerationRequest.TOP_P, "must be in (0, 1]", p);
         }
         TokenSampler sampler = new TokenSampler(t, k, p, o.flag(GenerationRequest.GREEDY).orElse(false));
+        int alternatives = o.integer(GenerationRequest.LOGPROBS, 0, dev.nova.api.TokenChoice.MAX_ALTERNATIVES).orElse(-1);
         int[] promptTokens;
         try {
             promptTokens = vocabulary.encode(pluginId, prompt, "the prompt");
@@ -90,6 +91,9 @@ public record TextGeneration(int length, double temperature, int topK, double to
             Tokenizer.Decoder decoder = vocabulary.decoder();
             for (int i = 0; i < n; i++) {
                 int next = sampler.next(logits, random);
+                if (alternatives >= 0) {
+                    request.listener().onToken(s, TokenSampler.choice(logits, next, alternatives));
+                }
                 emit(request, s, decoder.next(next), text);
                 if (i < n - 1) {
                     logits = stepper.apply(next);

@@ -31,6 +31,49 @@ public record TokenSampler(double temperature, int topK, double topP, boolean gr
     }
 
     /**
+     * A chosen token's log-probability under the model's own distribution (the softmax of the logits, in double
+     * precision, before temperature and truncation), with the most likely alternatives.
+     *
+     * @param logits unnormalised scores
+     * @param token the chosen token
+     * @param alternatives how many alternatives, most likely first (ties by lower id)
+     * @return the choice
+     * @since 1.4
+     */
+    public static dev.nova.api.TokenChoice choice(float[] logits, int token, int alternatives) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double logZ = max + Math.log(sum);
+        int k = Math.min(alternatives, logits.length);
+        int[] top = new int[k];
+        double[] topLp = new double[k];
+        int filled = 0;
+        for (int i = 0; i < logits.length; i++) {
+            // insertion into the k best so far: k is at most 20
+            int at = filled;
+            while (at > 0 && logits[top[at - 1]] < logits[i]) {
+                at--;
+            }
+            if (at < k) {
+                int end = Math.min(filled, k - 1);
+                System.arraycopy(top, at, top, at + 1, end - at);
+                top[at] = i;
+                filled = Math.min(filled + 1, k);
+            }
+        }
+        for (int j = 0; j < k; j++) {
+            topLp[j] = logits[top[j]] - logZ;
+        }
+        return new dev.nova.api.TokenChoice(token, logits[token] - logZ, top, topLp);
+    }
+
+    /**
      * Chooses a token.
      *
      * @param logits unnormalised scores

@@ -97,7 +97,9 @@ public final class NovaServer implements AutoCloseable {
         this.routes = Map.of(
                 "/v1/completions", new Route(openAi::completions, OpenAi::field),
                 "/v1/images/generations", new Route(openAi::images, OpenAi::field),
-                "/v1/generate", new Route(nova::generate, option -> "options." + option));
+                "/v1/generate", new Route(nova::generate, option -> "options." + option),
+                "/tokenize", new Route(openAi::tokenize, OpenAi::field),
+                "/detokenize", new Route(openAi::detokenize, OpenAi::field));
         this.tokenDigest = settings.token().map(NovaServer::digest).orElse(null);
     }
 
@@ -220,9 +222,9 @@ public final class NovaServer implements AutoCloseable {
             page(reply, page);
             return;
         }
-        if (!path.startsWith("/v1/") && !path.equals("/metrics")) {
+        if (!path.startsWith("/v1/") && !path.equals("/metrics") && !routes.containsKey(path)) {
             throw ApiError.status(404, "invalid_request_error", "not_found", "no endpoint " + path + "; see GET /v1/models,"
-                    + " POST /v1/completions, /v1/images/generations, /v1/generate");
+                    + " POST /v1/completions, /v1/images/generations, /v1/generate, /tokenize, /detokenize");
         }
         authorize(ex);
         if (path.equals("/metrics")) {
@@ -327,7 +329,8 @@ public final class NovaServer implements AutoCloseable {
             return "/v1/models/{id}";
         }
         return switch (path) {
-            case "/healthz", "/metrics", "/v1/models", "/v1/completions", "/v1/images/generations", "/v1/generate" -> path;
+            case "/healthz", "/metrics", "/v1/models", "/v1/completions", "/v1/images/generations", "/v1/generate",
+                 "/tokenize", "/detokenize" -> path;
             default -> "other";
         };
     }

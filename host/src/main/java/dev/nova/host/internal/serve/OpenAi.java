@@ -32,9 +32,10 @@ final class OpenAi {
      * @param stream whether to answer as server-sent events
      * @param echo whether the text starts with the prompt
      * @param usageInStream whether a streamed answer ends with a usage chunk ({@code stream_options.include_usage})
+     * @param logprobs how many alternatives each token's log-probability comes with ({@code logprobs}), -1 for none
      */
     record Completion(String prompt, int maxTokens, int n, Map<String, Object> options, long seed, List<String> stop,
-                      boolean stream, boolean echo, boolean usageInStream) {
+                      boolean stream, boolean echo, boolean usageInStream, int logprobs) {
     }
 
     /**
@@ -72,16 +73,25 @@ final class OpenAi {
         boolean stream = f.bool("stream", false);
         boolean echo = f.bool("echo", false);
         boolean usageInStream = stream && Boolean.TRUE.equals(f.object("stream_options").get("include_usage"));
+        int logprobs = -1;
+        if (f.raw().get("logprobs") != null && !Boolean.FALSE.equals(f.raw().get("logprobs"))) {
+            logprobs = f.integer("logprobs", 0, 0, dev.nova.api.TokenChoice.MAX_ALTERNATIVES);
+            if (stream) {
+                throw ApiError.field("logprobs", "logprobs with stream is not supported by nova serve; ask without"
+                        + " stream");
+            }
+            if (echo) {
+                throw ApiError.field("logprobs", "logprobs with echo (scoring the prompt) is not supported by nova"
+                        + " serve");
+            }
+            options.put(GenerationRequest.LOGPROBS, logprobs);
+        }
         unsupported(f);
-        return new Completion(prompt, maxTokens, n, options, seed, stop, stream, echo, usageInStream);
+        return new Completion(prompt, maxTokens, n, options, seed, stop, stream, echo, usageInStream, logprobs);
     }
 
     /** Fields of OpenAI's API that would change the answer and that Nova's models cannot honour. */
     private static void unsupported(Fields f) {
-        Object logprobs = f.raw().get("logprobs");
-        if (logprobs != null && !(logprobs instanceof Number n && n.intValue() == 0) && !Boolean.FALSE.equals(logprobs)) {
-            throw ApiError.field("logprobs", "logprobs is not supported by nova serve");
-        }
         if (f.integer("best_of", 1, 1, Integer.MAX_VALUE) > 1) {
             throw ApiError.field("best_of", "best_of is not supported by nova serve; use n");
         }
@@ -99,14 +109,48 @@ final class OpenAi {
     /** A completion's body. */
     static Map<String, Object> completionBody(String id, long created, String model, String fingerprint,
                                               Completion request, List<TextJob.Choice> choices,
-                                              Map<String, Object> usage) {
+                                              Map<String, Object> usage, java.util.function.IntFunction<String> token) {
         List<Object> out = new ArrayList<>();
         for (TextJob.Choice c : choices) {
             out.add(Wire.object("text", request.echo() ? request.prompt() + c.text() : c.text(), "index", c.index(),
-                    "logprobs", null, "finish_reason", c.finishReason()));
+                    "logprobs", request.logprobs() < 0 ? null : logprobs(c, token), "finish_reason", c.finishReason()));
         }
         return Wire.object("id", id, "object", "text_completion", "created", created, "model", model,
                 "system_fingerprint", fingerprint, "choices", out, "usage", usage);
+    }
+
+    /**
+     * A choice's log-probabilities in OpenAI's completions form: each token's text, its log-probability, the most likely
+     * alternatives by text, and where each token starts in the text; with {@code token_ids} (llama.cpp's ids) beside
+     * them. Tokens past a stop sequence are left out.
+     */
+    static Map<String, Object> logprobs(TextJob.Choice c, java.util.function.IntFunction<String> token) {
+        List<Object> tokens = new ArrayList<>();
+        List<Object> ids = new ArrayList<>();
+        List<Object> lps = new ArrayList<>();
+        List<Object> tops = new ArrayList<>();
+        List<Object> offsets = new ArrayList<>();
+        int at = 0;
+        for (dev.nova.api.TokenChoice t : c.tokens()) {
+            if (at >= c.text().length() && !tokens.isEmpty()) {
+                break;
+            }
+            String text = token.apply(t.token());
+            tokens.add(text);
+            ids.add(t.token());
+            lps.add(t.logprob());
+            Map<String, Object> top = new LinkedHashMap<>();
+            int[] alt = t.alternatives();
+            double[] altLp = t.alternativeLogprobs();
+            for (int i = 0; i < alt.length; i++) {
+                top.putIfAbsent(token.apply(alt[i]), altLp[i]);
+            }
+            tops.add(top);
+            offsets.add(at);
+            at += text.length();
+        }
+        return Wire.object("tokens", tokens, "token_logprobs", lps, "top_logprobs", tops, "text_offset", offsets,
+                "token_ids", ids);
     }
 
     /** A streamed completion's chunk: text of one choice, or its end ({@code finish} not null). */

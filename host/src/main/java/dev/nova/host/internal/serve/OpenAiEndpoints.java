@@ -68,6 +68,10 @@ final class OpenAiEndpoints {
     void completions(Reply reply, Fields f, Deadline deadline) throws IOException {
         ServedModel m = model(f, Modality.TEXT);
         OpenAi.Completion c = OpenAi.completion(f, settings, random::nextLong);
+        if (c.logprobs() >= 0 && m.textTokens().isEmpty()) {
+            throw ApiError.field("logprobs", "model '" + m.id() + "' does not say how it tokenizes (plugin '"
+                    + m.plugin().id() + "' has no textTokens()); it cannot give log-probabilities");
+        }
         String id = "cmpl-" + HexFormat.of().formatHex(random.generateSeed(12));
         long created = System.currentTimeMillis() / 1000;
         TextJob.Sink sink = c.stream() ? (i, t) -> reply.event(OpenAi.chunk(id, created, m.id(), i, t, null)) : null;
@@ -86,7 +90,8 @@ final class OpenAiEndpoints {
                 choices.stream().mapToLong(choice -> m.tokens(choice.text())).sum());
         if (!c.stream()) {
             reply.json(200, OpenAi.completionBody(id, created, m.id(), m.plugin().id() + "-" + m.plugin().version()
-                    + "-step" + m.step(), c, choices, usage));
+                    + "-step" + m.step(), c, choices, usage,
+                    t -> m.textTokens().map(tt -> tt.decode(new int[] {t})).orElse("")));
             return;
         }
         for (TextJob.Choice choice : choices) {
@@ -96,6 +101,51 @@ final class OpenAiEndpoints {
             reply.event(OpenAi.usageChunk(id, created, m.id(), usage));
         }
         reply.done();
+    }
+
+    /**
+     * {@code POST /tokenize} in llama.cpp server's form: {@code {"content": TEXT}} to {@code {"tokens": [ids]}}, with
+     * {@code "with_pieces": true} each as {@code {"id", "piece"}}; {@code model} chooses among served models.
+     */
+    void tokenize(Reply reply, Fields f, Deadline deadline) throws IOException {
+        ServedModel m = model(f, Modality.TEXT);
+        dev.nova.api.TextTokens tokens = tokensOf(m);
+        String content = f.string("content").orElseThrow(() -> ApiError.field("content", "content (the text to"
+                + " tokenize) is missing"));
+        int[] ids = tokens.encode(content);
+        List<Object> out = new java.util.ArrayList<>();
+        boolean pieces = f.bool("with_pieces", false);
+        for (int id : ids) {
+            out.add(pieces ? Wire.object("id", id, "piece", tokens.decode(new int[] {id})) : id);
+        }
+        reply.json(200, Wire.object("tokens", out));
+    }
+
+    /** {@code POST /detokenize} in llama.cpp server's form: {@code {"tokens": [ids]}} to {@code {"content": TEXT}}. */
+    void detokenize(Reply reply, Fields f, Deadline deadline) throws IOException {
+        ServedModel m = model(f, Modality.TEXT);
+        dev.nova.api.TextTokens tokens = tokensOf(m);
+        Object raw = f.raw().get("tokens");
+        if (!(raw instanceof List<?> list)) {
+            throw ApiError.field("tokens", "tokens must be an array of token ids, found " + Fields.describe(raw));
+        }
+        if (list.size() > settings.maxBody()) {
+            throw ApiError.field("tokens", "tokens has " + list.size() + " ids, more than this server reads");
+        }
+        int[] ids = new int[list.size()];
+        for (int i = 0; i < ids.length; i++) {
+            if (!(list.get(i) instanceof Integer id) || id < 0 || id >= tokens.size()) {
+                throw ApiError.field("tokens", "tokens[" + i + "] is " + Fields.describe(list.get(i)) + ", expected a"
+                        + " token id from 0 to " + (tokens.size() - 1));
+            }
+            ids[i] = id;
+        }
+        reply.json(200, Wire.object("content", tokens.decode(ids)));
+    }
+
+    private static dev.nova.api.TextTokens tokensOf(ServedModel m) {
+        return m.textTokens().orElseThrow(() -> ApiError.field("model", "model '" + m.id() + "' does not say how it"
+                + " tokenizes (plugin '" + m.plugin().id() + "' has no textTokens())"));
     }
 
     void images(Reply reply, Fields f, Deadline deadline) throws IOException {

@@ -56,6 +56,11 @@ public final class ServedModel implements AutoCloseable {
      * @param text a prompt or a completion
      * @return the count
      */
+    /** The model's tokens, for a text model that says how it tokenizes. */
+    Optional<dev.nova.api.TextTokens> textTokens() {
+        return tokens;
+    }
+
     int tokens(String text) {
         if (tokens.isPresent()) {
             try {

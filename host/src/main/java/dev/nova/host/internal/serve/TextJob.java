@@ -23,8 +23,16 @@ final class TextJob {
         void text(int choice, String text) throws IOException;
     }
 
-    /** A finished choice. */
-    record Choice(int index, String text, String finishReason) {
+    /**
+     * A finished choice.
+     *
+     * @param index its index
+     * @param text the text generated
+     * @param finishReason length, stop
+     * @param tokens its tokens with their log-probabilities, when asked for (those of text cut by a stop sequence
+     *     included: the caller keeps those the text holds)
+     */
+    record Choice(int index, String text, String finishReason, List<dev.nova.api.TokenChoice> tokens) {
     }
 
     /** Why generation was stopped from the listener. */
@@ -80,7 +88,7 @@ final class TextJob {
 
     private Choice one(GenerativeModel model, int index, long seed) {
         if (maxTokens == 0) {
-            return new Choice(index, "", "length");
+            return new Choice(index, "", "length", List.of());
         }
         Watch watch = new Watch(index);
         Map<String, Object> o = new LinkedHashMap<>(options);
@@ -120,7 +128,7 @@ final class TextJob {
         } catch (Halt gone) {
             throw new ClientGone();
         }
-        return new Choice(index, watch.text(), finish);
+        return new Choice(index, watch.text(), finish, List.copyOf(watch.tokens));
     }
 
     private static Halt haltIn(Throwable e) {
@@ -136,6 +144,7 @@ final class TextJob {
     private final class Watch implements GenerationListener {
         private final int index;
         private final StringBuilder text = new StringBuilder();
+        final List<dev.nova.api.TokenChoice> tokens = new ArrayList<>();
         private final int longestStop = stop.stream().mapToInt(String::length).max().orElse(0);
         private int sent;
         boolean streamed;
@@ -143,6 +152,13 @@ final class TextJob {
 
         Watch(int index) {
             this.index = index;
+        }
+
+        @Override
+        public void onToken(int sampleIndex, dev.nova.api.TokenChoice choice) {
+            if (!stopped) {
+                tokens.add(choice);
+            }
         }
 
         @Override

@@ -103,7 +103,13 @@ class ServeTests {
         public List<Sample> generate(GenerationRequest request) {
             String prompt = (String) request.options().getOrDefault(GenerationRequest.PROMPT, "");
             StringBuilder b = new StringBuilder(prompt);
-            for (String p : pieces) {
+            boolean logprobs = request.options().containsKey(GenerationRequest.LOGPROBS);
+            for (int i = 0; i < pieces.size(); i++) {
+                String p = pieces.get(i);
+                if (logprobs) {
+                    request.listener().onToken(0, new dev.nova.api.TokenChoice(i, -0.25 - i, new int[] {i, 99},
+                            new double[] {-0.25 - i, -7}));
+                }
                 request.listener().onText(0, p);
                 b.append(p);
             }
@@ -134,6 +140,32 @@ class ServeTests {
         TextJob.Sink sink = (i, t) -> sent.add(t);
         return new TextJob("fake", "P", Map.of(), 100, stop, Deadline.after(60), sink)
                 .run(new Scripted(pieces), 1, 0).get(0);
+    }
+
+    @Test
+    void logprobsAreOpenAisFormForTheTokensTheTextKeepsAndRefusedWhereNotHonoured() {
+        TextJob.Choice c = new TextJob("fake", "P", Map.of(GenerationRequest.LOGPROBS, 1), 100, List.of("cd"),
+                Deadline.after(60), null).run(new Scripted(List.of("ab", "c", "d", "ef")), 1, 0).get(0);
+        assertEquals("ab", c.text(), "the stop sequence cd ends the text");
+        List<String> texts = List.of("ab", "c", "d", "ef");
+        Map<String, Object> lp = OpenAi.logprobs(c, t -> t == 99 ? "zz" : texts.get(t));
+        assertEquals(List.of("ab"), lp.get("tokens"), "tokens past the stop sequence are left out");
+        assertEquals(List.of(-0.25), lp.get("token_logprobs"));
+        assertEquals(List.of(Map.of("ab", -0.25, "zz", -7.0)), lp.get("top_logprobs"));
+        assertEquals(List.of(0), lp.get("text_offset"));
+        assertEquals(List.of(0), lp.get("token_ids"));
+
+        ServeSettings limits = new ServeSettings("127.0.0.1", 0, java.util.Optional.empty(), 1, 1, 60, 1000, 4, 1 << 20,
+                5, List.of(), List.of());
+        OpenAi.Completion asked = OpenAi.completion(new Fields(read("{\"prompt\": \"a\", \"logprobs\": 3}")), limits,
+                () -> 1);
+        assertEquals(3, asked.logprobs());
+        assertEquals(3, asked.options().get(GenerationRequest.LOGPROBS));
+        assertEquals(-1, OpenAi.completion(new Fields(read("{\"logprobs\": null}")), limits, () -> 1).logprobs());
+        assertEquals("logprobs", assertThrows(ApiError.class, () -> OpenAi.completion(new Fields(read(
+                "{\"logprobs\": 2, \"stream\": true}")), limits, () -> 1)).param);
+        assertEquals("logprobs must be in [0, 20], found 21", assertThrows(ApiError.class, () -> OpenAi.completion(
+                new Fields(read("{\"logprobs\": 21}")), limits, () -> 1)).getMessage());
     }
 
     @Test
