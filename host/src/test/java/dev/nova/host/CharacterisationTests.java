@@ -194,7 +194,7 @@ class CharacterisationTests {
                     + " \"seed\": 7, \"temperature\": 0}"},
             new String[] {"POST", "/v1/completions", "{\"model\": \"text\", \"prompt\": \"ab\", \"max_tokens\": 30,"
                     + " \"seed\": 9, \"n\": 2, \"echo\": true, \"temperature\": 0.8, \"top_k\": 5, \"top_p\": 0.9,"
-                    + " \"stop\": [\"a\", \"zz\"], \"logprobs\": 0, \"best_of\": 1, \"suffix\": \"\"}"},
+                    + " \"stop\": [\"a\", \"zz\"], \"logprobs\": null, \"best_of\": 1, \"suffix\": \"\"}"},
             new String[] {"POST", "/v1/completions", "{\"model\": \"text\", \"max_tokens\": 0, \"seed\": 1}"},
             // completions, streamed
             new String[] {"POST", "/v1/completions", "{\"model\": \"text\", \"prompt\": \"ab\", \"max_tokens\": 6,"

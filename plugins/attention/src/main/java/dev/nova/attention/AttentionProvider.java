@@ -39,7 +39,7 @@ public final class AttentionProvider extends SettingsProvider<Settings> {
     }
 
     private static TextSource text(Settings s, ModelContext context) {
-        return s.data().source(Attention.ID, context, AttentionProvider.class.getModule(), s.context() + 1);
+        return s.data().source(Attention.ID, context, AttentionProvider.class.getModule(), s.window() + 1);
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class AttentionModel extends TextModel {
                 settings.context(), settings.dropout(), settings.tieWeights(), context.seed());
         this.training = new TrainingCore(Attention.ID, context.seed(), network.params(),
                 new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
-                .declareFlops(n -> network.trainingFlops(n, settings.context()));
+                .declareFlops(n -> network.trainingFlops(n, settings.window()));
     }
 
     /**
@@ -54,7 +54,7 @@ public final class AttentionModel extends TextModel {
      * the seed, the step and the window's index, so resume is exact and slices add up to the batch.
      */
     private TrainingLoop.Step slice(long s, int from, int to) {
-        int time = settings.context();
+        int time = settings.window();
         int n = to - from;
         long seed = training.seed();
         Windows w = Windows.random(text.get(tokenizer), time, seed, s, from, to);
@@ -92,8 +92,8 @@ public final class AttentionModel extends TextModel {
     public Map<String, Double> evaluate(EvaluationRequest request) {
         Options.of(Attention.ID, request.options(), List.of());
         int[] tokens = text.heldOutOr(request.data(), tokenizer, 2).tokens();
-        int t = Math.min(settings.context(), tokens.length - 1);
-        // Non-overlapping windows of the context, as the peer measures: every character scored once.
+        int t = Math.min(settings.window(), tokens.length - 1);
+        // Non-overlapping windows (of the context, unless train.window is shorter), as the peer measures: every character scored once.
         int windows = (tokens.length - 1) / t;
         if (settings.evalWindows() > 0) {
             windows = Math.min(windows, settings.evalWindows());

@@ -16,6 +16,8 @@ import dev.nova.kit.text.TextGeneration;
  * @param context context length
  * @param dropout dropout on the blocks' branch outputs in training
  * @param tieWeights whether the output head is the token embedding
+ * @param window tokens per training and evaluation window ({@code train.window}; 0 in the file reads as the
+ *     context): a model of a long context can be trained on shorter windows, as GPT-2 is fine-tuned
  * @param batch sequences per batch
  * @param train optimiser, schedule, clipping and decay
  * @param evalWindows held-out windows per evaluation (0 = all)
@@ -23,7 +25,7 @@ import dev.nova.kit.text.TextGeneration;
  * @param generation generation defaults ({@code generate.*})
  */
 public record Settings(TextDataSettings data, int layers, int heads, int width, int context, double dropout,
-                       boolean tieWeights, int batch, TrainSettings train, int evalWindows, int evalBatch,
+                       boolean tieWeights, int window, int batch, TrainSettings train, int evalWindows, int evalBatch,
                        TextGeneration generation) {
 
     /**
@@ -44,11 +46,17 @@ public record Settings(TextDataSettings data, int layers, int heads, int width, 
         int context = c.getInt("model.context", 2, 8192);
         double dropout = c.getDouble("model.dropout", 0.0, 1.0, false);
         boolean tie = c.getBoolean("model.tie-weights");
+        int window = c.getInt("train.window", 0, 8192);
+        if (window > context) {
+            c.add("train.window", "must be at most model.context (" + context + "), or 0 for the context, found "
+                    + window);
+        }
         int batch = c.getInt("train.batch", 1, 100_000);
         TrainSettings train = TrainSettings.read(c, "train.");
         int evalWindows = c.getInt("eval.windows", 0, Integer.MAX_VALUE);
         int evalBatch = c.getInt("eval.batch", 0, 100_000);
-        return new Settings(data, layers, heads, width, context, dropout, tie, batch, train, evalWindows,
+        return new Settings(data, layers, heads, width, context, dropout, tie,
+                window == 0 || window > context ? context : window, batch, train, evalWindows,
                 evalBatch == 0 ? batch : evalBatch, TextGeneration.read(c));
     }
 
