@@ -263,6 +263,11 @@ public final class Dense {
         private final int out;
         private final Activation activation;
 
+        /** A product without bias or activation ({@code y = x·W}), for a head made of another layer's weights. */
+        static Snapshot linear(float[] w, int in, int out) {
+            return new Snapshot(w, new float[out], in, out, Activation.IDENTITY);
+        }
+
         private Snapshot(float[] w, float[] b, int in, int out, Activation activation) {
             this.w = new NativeMatrix(w, in, out);
             this.b = b;

@@ -110,4 +110,22 @@ public final class Embedding {
     public float[] table() {
         return Buffers.floats(params.get(name));
     }
+
+    /**
+     * The table as an output head for sampling ({@code logits = h·Eᵀ}, a tied head): a snapshot of the transposed
+     * table, whose one-row products run vectorised and split across the cores like a dense layer's.
+     *
+     * @return a layer of {@code width} inputs and {@code vocab} outputs, no bias
+     * @since 1.4
+     */
+    public Dense.Snapshot headSnapshot() {
+        float[] t = table();
+        float[] transposed = new float[t.length];
+        for (int v = 0; v < vocab; v++) {
+            for (int j = 0; j < width; j++) {
+                transposed[j * vocab + v] = t[v * width + j];
+            }
+        }
+        return Dense.Snapshot.linear(transposed, width, vocab);
+    }
 }

@@ -297,7 +297,7 @@ public final class TransformerNetwork {
         private final List<Dense.Snapshot> fc = new ArrayList<>();
         private final List<Dense.Snapshot> out = new ArrayList<>();
         private final LayerNorm.Snapshot lnf = TransformerNetwork.this.lnf.snapshot();
-        private final Dense.Snapshot head = TransformerNetwork.this.head == null ? null
+        private final Dense.Snapshot head = TransformerNetwork.this.head == null ? tokens.headSnapshot()
                 : TransformerNetwork.this.head.snapshot();
 
         private Snapshot() {
@@ -412,17 +412,8 @@ public final class TransformerNetwork {
         private float[] logits() {
             p.lnf.rows(x, 1, h);
             float[] logits = new float[vocab];
-            if (p.head != null) {
-                p.head.applyRows(h, 1, logits);
-                return logits;
-            }
-            for (int v = 0; v < vocab; v++) {
-                double s = 0;
-                for (int j = 0; j < width; j++) {
-                    s += (double) h[j] * p.tok[v * width + j];
-                }
-                logits[v] = (float) s;
-            }
+            // The head (the token embedding's transpose when tied): vectorised, split across the cores.
+            p.head.applyRows(h, 1, logits);
             return logits;
         }
 
