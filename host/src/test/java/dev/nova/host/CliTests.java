@@ -78,11 +78,28 @@ class CliTests {
     /** Every command answers --help with its usage and exit 0, before checking its required parameters. */
     @Test
     void everyCommandTakesHelp() {
-        for (String command : List.of("plugins", "config", "train", "resume", "generate", "evaluate", "serve", "tck")) {
+        for (String command : List.of("plugins", "config", "train", "resume", "generate", "evaluate", "serve", "tck",
+                "tokenize", "import", "export")) {
             Result r = nova(command, "--help");
             assertEquals(0, r.code(), command + ": " + r.err());
             assertTrue(r.out().contains("Usage: nova " + command), command + ": " + r.out());
         }
+    }
+
+    /** nova export refuses, in one line and before writing anything, a plugin without the capability and bad flags. */
+    @Test
+    void exportRefusesAPluginThatWritesNoPublishedFormat() throws Exception {
+        Path run = train(10);
+        Result none = nova("export", "--plugin-path", plugins.toString(), run.toString());
+        assertEquals(2, none.code(), none.err());
+        assertEquals("nova: plugin 'uni' writes no published formats; nova export needs a plugin that does (attention"
+                + " writes gpt2)", none.err().strip());
+        Result format = nova("export", "--plugin-path", plugins.toString(), run.toString(), "--format", "onnx");
+        assertEquals(2, format.code(), format.err());
+        assertEquals("nova: --format is 'onnx', expected safetensors or gguf", format.err().strip());
+        Result precision = nova("export", run.toString(), "--precision", "q4");
+        assertEquals("nova: --precision is 'q4', expected f32 or f16", precision.err().strip());
+        assertFalse(Files.exists(run.resolve("export")), "nothing written");
     }
 
     /** nova serve refuses, in one line and before binding anything, what it cannot serve. */
