@@ -144,6 +144,42 @@ class ServePageBrowserIT {
         }
     }
 
+    /** With a token (issue 43): the page asks for it, names a wrong one, lists the models on Enter, keeps it on reload. */
+    @Test
+    void thePageWorksWithATokenTypedOnce() throws Exception {
+        Chromium.assumeInstalled();
+        Path text = dir.resolve("poems");
+        LauncherIT.Run t = LauncherIT.novaIn(dir, "train", Path.of("../conf/text-gru-quickstart.conf").toAbsolutePath()
+                .toString(), "--run-dir", text.toString(), "--set", "nova.train.steps=10", "--set",
+                "nova.train.eval-every=10", "--set", "nova.train.samples=0");
+        assertEquals(0, t.code(), t.err());
+        try (Served s = Served.start(dir, "--token", "s3cret", "poems=" + text)) {
+            ChromeDriver browser = Chromium.start(1000, 900);
+            try {
+                Wait wait = new Wait(browser);
+                browser.get(s.url);
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("This server needs a token"));
+                assertTrue(browser.findElement(By.id("token")).isDisplayed());
+                browser.findElement(By.id("token")).sendKeys("wrong" + org.openqa.selenium.Keys.ENTER);
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("The server refused that token"));
+                WebElement field = browser.findElement(By.id("token"));
+                field.clear();
+                field.sendKeys("s3cret" + org.openqa.selenium.Keys.ENTER);
+                wait.until(b -> b.findElement(By.id("status")).getText().equals("1 model"));
+                set(browser, "prompt", "And God said");
+                set(browser, "length", "30");
+                browser.findElement(By.id("go")).click();
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("Done"));
+                assertTrue(browser.findElement(By.id("output")).getAttribute("textContent").startsWith("And God said"),
+                        browser.findElement(By.id("output")).getAttribute("textContent"));
+                browser.navigate().refresh();
+                wait.until(b -> b.findElement(By.id("status")).getText().equals("1 model"));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
     /** Picks an option of a select as a user does: its value changes and the page hears a change event. */
     private static void choose(ChromeDriver browser, String id, String value) {
         ((JavascriptExecutor) browser).executeScript("const s = document.getElementById(arguments[0]);"

@@ -45,6 +45,7 @@ final class Freezing {
         }
         List<Tuning.Parameter> parameters = tuning.get().parameters();
         Set<String> frozen = new LinkedHashSet<>();
+        List<String> byPattern = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (String pattern : patterns) {
             Pattern regex = glob(pattern);
@@ -56,6 +57,7 @@ final class Freezing {
                         + " ('nova inspect CHECKPOINT --parameters' lists them with their shapes)");
             }
             frozen.addAll(hits);
+            byPattern.add(pattern + " (" + hits.size() + ")");
         }
         if (!problems.isEmpty()) {
             throw new ConfigErrors(problems);
@@ -63,8 +65,10 @@ final class Freezing {
         tuning.get().freeze(frozen);
         long values = parameters.stream().filter(p -> frozen.contains(p.name())).mapToLong(Tuning.Parameter::count).sum();
         long all = parameters.stream().mapToLong(Tuning.Parameter::count).sum();
+        // Each name while they are few; past a dozen, each pattern with what it matched (GPT-2 small's freeze of ten
+        // blocks named 122 parameters on one line).
         err.println("nova: freezing " + frozen.size() + " of " + parameters.size() + " parameters (" + values + " of "
-                + all + " values): " + String.join(", ", frozen));
+                + all + " values): " + String.join(", ", frozen.size() <= 12 ? List.copyOf(frozen) : byPattern));
     }
 
     private static String names(List<Tuning.Parameter> parameters) {

@@ -6,12 +6,15 @@ const $ = (id) => document.getElementById(id);
 let models = [];
 let controller = null;
 
+// The token typed, else the one this tab used before (kept for the tab's session only, once the server took it).
+function token() {
+  return $('token').value || sessionStorage.getItem('nova-token') || '';
+}
+
 function headers() {
   const h = { 'Content-Type': 'application/json' };
-  const token = $('token').value || sessionStorage.getItem('nova-token');
-  if (token) {
-    h.Authorization = 'Bearer ' + token;
-    sessionStorage.setItem('nova-token', token);
+  if (token()) {
+    h.Authorization = 'Bearer ' + token();
   }
   return h;
 }
@@ -26,11 +29,19 @@ async function errorOf(response) {
 }
 
 async function loadModels() {
+  const tried = token();
   const response = await fetch('v1/models', { headers: headers() });
   if (response.status === 401) {
+    sessionStorage.removeItem('nova-token');
     $('token-row').hidden = false;
-    $('status').textContent = 'This server needs a token: enter it, then choose Generate.';
+    $('status').textContent = tried
+      ? 'The server refused that token: enter the one it was started with.'
+      : 'This server needs a token: enter it, then press Enter or choose Generate.';
+    $('token').focus();
     return;
+  }
+  if (response.ok && tried) {
+    sessionStorage.setItem('nova-token', tried);
   }
   if (!response.ok) {
     $('status').textContent = 'Cannot list models: ' + await errorOf(response);
@@ -211,6 +222,10 @@ async function stream(response) {
 
 document.addEventListener('DOMContentLoaded', () => {
   $('model').addEventListener('change', showModel);
+  // A token typed (Enter, or leaving the field) lists the models at once.
+  $('token').addEventListener('change', () => loadModels().catch((e) => {
+    $('status').textContent = 'Cannot list models: ' + e.message;
+  }));
   $('form').addEventListener('submit', generate);
   $('stop').addEventListener('click', () => controller && controller.abort());
   loadModels().catch((e) => { $('status').textContent = 'Cannot list models: ' + e.message; });
