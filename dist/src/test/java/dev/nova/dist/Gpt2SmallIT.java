@@ -50,9 +50,7 @@ class Gpt2SmallIT {
         ok(LauncherIT.novaIn(dir, "import", "gpt2", hf.toString(), "--run-dir", imported.toString()));
         double importSeconds = (System.nanoTime() - t0) / 1e9;
 
-        Path corpus = Files.writeString(dir.resolve("corpus.txt"), Files.isRegularFile(Path.of("../../shared/data"
-                + "/tinyshakespeare.txt")) ? Files.readString(Path.of("../../shared/data/tinyshakespeare.txt"))
-                : "First Citizen:\nBefore we proceed any further, hear me speak.\n\n".repeat(5000));
+        Path corpus = Files.copy(LlamaCppIT.CORPUS, dir.resolve("corpus.txt"));
         Path tuned = dir.resolve("tuned");
         int steps = 4;
         // Peak RSS of the whole launcher process, from the kernel's accounting (GNU time's %M, in KiB).
@@ -87,7 +85,7 @@ class Gpt2SmallIT {
         try (Served s = Served.start(dir, "tuned=" + tuned)) {
             Path config = Files.writeString(dir.resolve("check.json"), JSON.std.asString(Map.of("server", s.url,
                     "models", List.of(Map.of("id", "tuned", "gguf", gguf.toString(), "prompts",
-                            List.of("First Citizen:\n"), "tokens", 16)))));
+                            List.of("In the beginning"), "tokens", 16)))));
             Path script = LlamaCppIT.REFS.resolve("llama-check.mjs");
             Files.copy(Path.of("src/test/node/llama-check.mjs"), script, StandardCopyOption.REPLACE_EXISTING);
             Process node = new ProcessBuilder("node", script.toString(), config.toString())

