@@ -205,6 +205,30 @@ class ReliabilityTests {
                     + harmlessInData + " in bits no content depends on)");
         }
 
+        /**
+         * The same guarantees on the path of a large model's payload (more than 16 MiB: verified once, as it streams
+         * into the plugin, and read to its end before the model is used), taken here by keeping no payload at all.
+         */
+        @Test
+        void aPayloadVerifiedAsItStreamsIsRefusedOnAnyChangeToo() throws Exception {
+            System.setProperty("nova.checkpoint.kept-payload", "0");
+            try {
+                aFlippedByteIsRefusedOrHarmlessNeverLoaded();
+            } finally {
+                System.clearProperty("nova.checkpoint.kept-payload");
+            }
+        }
+
+        @Test
+        void aPayloadVerifiedAsItStreamsIsRefusedWhenTruncatedToo() throws Exception {
+            System.setProperty("nova.checkpoint.kept-payload", "0");
+            try {
+                aTruncatedCheckpointIsRefused();
+            } finally {
+                System.clearProperty("nova.checkpoint.kept-payload");
+            }
+        }
+
         @Test
         void aTruncatedCheckpointIsRefused() throws Exception {
             Path ckpt = trained().resolve("checkpoints/latest.ckpt");

@@ -276,17 +276,52 @@ public final class ModelLoader {
                 if (attempt >= 10) {
                     throw e;
                 }
-                ckpt = Checkpoint.read(ckpt.file());
+                ckpt = Checkpoint.readForRestore(ckpt.file());
                 continue;
             }
             try (InputStream in = payload) {
-                return read.apply(in);
+                GenerativeModel model;
+                // A plugin that closes the stream it was given leaves the rest for the loader to check.
+                InputStream shielded = new java.io.FilterInputStream(in) {
+                    @Override
+                    public void close() {
+                    }
+                };
+                try {
+                    model = read.apply(shielded);
+                } catch (RuntimeException e) {
+                    // Whatever the plugin made of it, a payload that is not what the manifest says is named as such.
+                    finish(ckpt, in);
+                    throw e;
+                }
+                try {
+                    // The payload read to its end, where its size, CRC and SHA-256 are checked (a large one is
+                    // verified only here): a model of a corrupt payload is closed, never used.
+                    finish(ckpt, in);
+                } catch (RuntimeException e) {
+                    try {
+                        model.close();
+                    } catch (RuntimeException ignored) {
+                        // the refusal is what matters
+                    }
+                    throw e;
+                }
+                return model;
             } catch (CheckpointException e) {
                 // The payload is bad input (a newer format, another model's, a diverged model's): exit code 2.
                 throw new UsageException(what + ckpt.file() + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** Reads what the plugin left of a payload, so that the stream checks it whole; a mismatch is a usage error. */
+    private static void finish(Checkpoint ckpt, InputStream in) {
+        try {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw ckpt.corruptPayload(e);
         }
     }
 

@@ -83,7 +83,9 @@ public final class Planner {
         if (invocation.verb() == Invocation.Verb.RESUME && !Files.isDirectory(path)) {
             throw new UsageException("run directory " + path + " does not exist");
         }
-        return Optional.of(Checkpoint.read(path));
+        // Every command that plans with a checkpoint restores its model (through ModelLoader, which reads the payload to
+        // its end): a large payload is verified as it streams, once.
+        return Optional.of(Checkpoint.readForRestore(path));
     }
 
     /**
@@ -141,7 +143,7 @@ public final class Planner {
     private RunPlan train() {
         Path base = base(invocation);
         Optional<Checkpoint> parent = ConfigLoader.optionalString(user.config(), "nova.init-from")
-                .map(p -> Checkpoint.read(base.resolve(p)));
+                .map(p -> Checkpoint.readForRestore(base.resolve(p)));
         Config userConfig = parent.map(p -> FineTuningPlan.inherit(p, user.config(), invocation.plugin(), catalog))
                 .orElse(user.config());
         ConfigLoader.Layered layered = loader.layer(catalog, userConfig);

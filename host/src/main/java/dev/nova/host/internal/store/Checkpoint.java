@@ -60,7 +60,15 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
      * inflated and hashed once, not twice (a cold JVM hashed a 3 MB text-gru payload in about 60 ms, a third of
      * {@code nova generate}'s time outside ND4J and the plugin). Larger payloads are streamed, and checked again.
      */
-    static final int KEPT_PAYLOAD = 16 << 20;
+    static final long KEPT_PAYLOAD = 16 << 20;
+
+    /**
+     * The largest payload kept in memory when a checkpoint is read: {@link #KEPT_PAYLOAD}, or the system property
+     * {@code nova.checkpoint.kept-payload} (tests set 0 to take the path of a large model's payload).
+     */
+    static long keptPayload() {
+        return Long.getLong("nova.checkpoint.kept-payload", KEPT_PAYLOAD);
+    }
 
     /**
      * A checkpoint whose file was verified, then replaced by a newer one (a run that is training writes its checkpoints
@@ -201,7 +209,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
      * @throws UsageException if the file is missing, not a checkpoint, corrupt, truncated, or of another format
      */
     public static Checkpoint read(Path file) {
-        return read(file, KEPT_PAYLOAD);
+        return read(file, keptPayload());
     }
 
     /**
@@ -213,6 +221,23 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
      * @return the checkpoint
      */
     public static Checkpoint read(Path file, long keptPayload) {
+        return read(file, keptPayload, false);
+    }
+
+    /**
+     * Reads a checkpoint that is about to be restored: as {@link #read(Path)}, except that a payload larger than
+     * {@link #KEPT_PAYLOAD} is verified once, as it streams to the plugin ({@link #openPayload}, read to its end by
+     * the loader before the model is used), instead of a second time beforehand: at a real model's size (1.5 GB for
+     * GPT-2 small with its optimiser moments) each pass costs seconds.
+     *
+     * @param file a checkpoint file, or a run directory (its latest checkpoint is used)
+     * @return the checkpoint
+     */
+    public static Checkpoint readForRestore(Path file) {
+        return read(file, keptPayload(), true);
+    }
+
+    private static Checkpoint read(Path file, long keptPayload, boolean deferLarge) {
         Path f = Files.isDirectory(file) ? RunDirectory.latest(file) : file;
         // A run that is training replaces its checkpoints by atomic rename, and each step below opens the path
         // anew: the file is read again when it was replaced meanwhile, so that a reader never mixes the manifest of
@@ -220,7 +245,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         for (int attempt = 1; ; attempt++) {
             Object before = identity(f);
             try {
-                Checkpoint c = readOnce(f, before, keptPayload);
+                Checkpoint c = readOnce(f, before, keptPayload, deferLarge);
                 if (before.equals(identity(f))) {
                     return c;
                 }
@@ -255,7 +280,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         }
     }
 
-    private static Checkpoint readOnce(Path f, Object identity, long keptPayload) {
+    private static Checkpoint readOnce(Path f, Object identity, long keptPayload, boolean deferLarge) {
         if (!Files.isRegularFile(f)) {
             throw new UsageException("checkpoint " + f + " does not exist");
         }
@@ -265,7 +290,7 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
             if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
                 throw new UsageException("checkpoint " + f + " has format '" + format + "', expected '" + FORMAT + "'");
             }
-            byte[][] entries = StoredEntries.verify(f, m, FORMAT.equals(format), keptPayload);
+            byte[][] entries = StoredEntries.verify(f, m, FORMAT.equals(format), keptPayload, deferLarge);
             Manifest manifest = Manifest.parse(f, m);
             String text = new String(entries[0], StandardCharsets.UTF_8);
             Config config = SafeParse.hocon(text, f + " (saved config)");
@@ -299,8 +324,16 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                 }
             }
             Properties m = new Properties();
-            try (InputStream in = zip.getInputStream(zip.getEntry(MANIFEST))) {
+            ZipEntry entry = zip.getEntry(MANIFEST);
+            try (InputStream in = zip.getInputStream(entry)) {
                 byte[] bytes = StoredEntries.readBounded(in, MAX_MANIFEST, f, MANIFEST);
+                // Checked here, not only in the pass over the stored entries, which stops at a large payload
+                // (readForRestore) before the manifest's data.
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(bytes);
+                if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+                    throw corrupt(f, MANIFEST + " does not match its CRC");
+                }
                 m.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("checkpoint " + f + ": " + MANIFEST + " is malformed (" + e.getMessage() + ")");
@@ -343,6 +376,17 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         } catch (IOException | IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }
+    }
+
+    /**
+     * The refusal of this checkpoint when its payload, read to its end, is not what its manifest and zip say.
+     *
+     * @param e what reading found
+     * @return the usage error (exit code 2), naming the file
+     */
+    public UsageException corruptPayload(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("checkpoint " + file) ? new UsageException(message) : corrupt(file, message);
     }
 
     private InputStream verifying(ZipInputStream zip) {

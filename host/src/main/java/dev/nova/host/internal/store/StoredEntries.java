@@ -28,6 +28,16 @@ final class StoredEntries {
      * when it is at most {@code keptPayload} bytes and has a digest, the payload (otherwise {@code null}).
      */
     static byte[][] verify(Path f, Properties m, boolean digests, long keptPayload) throws IOException {
+        return verify(f, m, digests, keptPayload, false);
+    }
+
+    /**
+     * {@link #verify(Path, Properties, boolean, long)}; with {@code deferLarge}, a payload with a digest and larger than
+     * {@code keptPayload} is not read here (nor what follows it: the manifest's local copy, which nothing is loaded
+     * from): it is checked as it streams to the plugin ({@link Checkpoint#openPayload}), which reads it to its end.
+     */
+    static byte[][] verify(Path f, Properties m, boolean digests, long keptPayload, boolean deferLarge)
+            throws IOException {
         byte[] config = null;
         byte[] payload = null;
         Set<String> seen = new LinkedHashSet<>();
@@ -48,6 +58,9 @@ final class StoredEntries {
                         size = config.length;
                     }
                     case Checkpoint.PAYLOAD -> {
+                        if (deferLarge && digests && payloadLimit > keptPayload && config != null) {
+                            return new byte[][] {config, null};
+                        }
                         java.io.ByteArrayOutputStream kept = digests && payloadLimit <= keptPayload
                                 ? new java.io.ByteArrayOutputStream((int) payloadLimit) : null;
                         size = drain(zip, digest, payloadLimit, f, kept);
