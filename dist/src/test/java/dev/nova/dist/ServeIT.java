@@ -326,6 +326,7 @@ class ServeIT {
             HttpResponse<String> busy = s.post("/v1/completions", "{\"model\": \"poems\", \"max_tokens\": 5}");
             assertEquals(429, busy.statusCode(), busy.body());
             assertEquals("1", busy.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(busy.body().contains("model 'poems' is busy: its worker is taken; retry later"), busy.body());
             long1.close();                                              // the client goes away mid-stream
             // Ten million characters take minutes; the worker is back as soon as the next character finds the client
             // gone. Polled, bounded: a request is refused (429) only while the worker is still held.

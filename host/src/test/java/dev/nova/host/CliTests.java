@@ -153,6 +153,20 @@ class CliTests {
         assertTrue(r.out().contains("reference.conf"), r.out());
     }
 
+    /** The example --help gives for --set is a setting text-gru has (issue 43: it named one that does not exist). */
+    @Test
+    void theHelpsExampleSettingIsValid() {
+        Result help = nova("train", "--help");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--set (plugins\\.text-gru\\.[a-z.-]+=\\d+)")
+                .matcher(help.out().replaceAll("\\.\\s+", ".").replaceAll("\\s+", " "));           // picocli wraps at dots
+        assertTrue(m.find(), help.out());
+        // text-gru is not installed in these tests: its reference configuration is read from its sources.
+        com.typesafe.config.Config reference = com.typesafe.config.ConfigFactory.parseFile(Path.of("..", "plugins",
+                "text-gru", "src", "main", "resources", "reference.conf").toFile());
+        String key = m.group(1).substring(0, m.group(1).indexOf('='));
+        assertTrue(reference.hasPath(key), key + " is not a setting of text-gru");
+    }
+
     @Test
     void configErrorsExitTwoWithOriginAndNoStackTrace() throws Exception {
         Path conf = Files.writeString(dir.resolve("bad.conf"), "nova.plugin = uni\nplugins.uni.batch = lots\n");

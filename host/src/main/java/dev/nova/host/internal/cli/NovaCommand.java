@@ -92,7 +92,7 @@ public final class NovaCommand implements Runnable {
     /** Config overrides. */
     static final class Overrides {
         @Option(names = "--set", paramLabel = "PATH=VALUE",
-                description = "Override one setting, for example --set plugins.text-gru.hidden=512 (repeatable).")
+                description = "Override one setting, for example --set plugins.text-gru.model.hidden=512 (repeatable).")
         List<String> sets = new ArrayList<>();
     }
 

@@ -145,7 +145,7 @@ public final class ConfigLoader {
     private static Config parseOverride(String set) {
         int eq = set.indexOf('=');
         if (eq <= 0) {
-            throw new UsageException("--set '" + set + "': expected path=value, for example plugins.text-gru.hidden=512");
+            throw new UsageException("--set '" + set + "': expected path=value, for example plugins.text-gru.model.hidden=512");
         }
         String path = set.substring(0, eq).strip();
         String value = set.substring(eq + 1).strip();

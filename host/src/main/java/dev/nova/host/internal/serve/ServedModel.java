@@ -166,8 +166,10 @@ public final class ServedModel implements AutoCloseable {
      */
     Lease admit() {
         if (!admission.tryAcquire()) {
-            throw ApiError.later(429, "queue_full", "model '" + id + "' is busy: its " + pool.workers() + " workers and "
-                    + queue + " queue places are taken; retry later", 1);
+            throw ApiError.later(429, "queue_full", "model '" + id + "' is busy: "
+                    + (pool.workers() == 1 ? "its worker" : "its " + pool.workers() + " workers")
+                    + (queue == 0 ? "" : queue == 1 ? " and its queue place" : " and " + queue + " queue places")
+                    + (pool.workers() == 1 && queue == 0 ? " is" : " are") + " taken; retry later", 1);
         }
         return new Lease();
     }

@@ -92,7 +92,7 @@ public final class ServedModels {
                         + m.plugin().version() + ", " + m.plugin().modality().name().toLowerCase(java.util.Locale.ROOT)
                         + ", step " + m.step() + ", from " + path + "; " + m.workers() + (m.workers() == 1 ? " worker"
                         : " workers") + " (" + m.instances() + (m.instances() == 1 ? " instance" : " instances")
-                        + "), " + m.queue() + " queue places");
+                        + "), " + m.queue() + (m.queue() == 1 ? " queue place" : " queue places"));
                 m.classNotice().ifPresent(n -> terminal.err().println("nova: serve: " + n));
             }
         } catch (RuntimeException e) {
