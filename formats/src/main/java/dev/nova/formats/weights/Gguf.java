@@ -3,25 +3,19 @@ package dev.nova.formats.weights;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.io.BufferedInputStream;
-import java.io.Closeable;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +37,7 @@ import org.apiguardian.api.API;
  * @since 1.4
  */
 @API(status = EXPERIMENTAL, since = "1.4")
-public final class Gguf implements Closeable {
+public final class Gguf extends TensorFile {
 
     /** The version written (and, with 2, read). */
     public static final int VERSION = 3;
@@ -54,62 +48,31 @@ public final class Gguf implements Closeable {
     /** The most dimensions a tensor has (ggml's limit). */
     public static final int MAX_DIMS = 4;
 
-    private static final int MAGIC = 0x46554747;   // "GGUF" read little-endian
+    static final int MAGIC = 0x46554747;   // "GGUF" read little-endian
     private static final int UINT8 = 0;
     private static final int INT8 = 1;
     private static final int UINT16 = 2;
     private static final int INT16 = 3;
-    private static final int UINT32 = 4;
-    private static final int INT32 = 5;
-    private static final int FLOAT32 = 6;
-    private static final int BOOL = 7;
-    private static final int STRING = 8;
-    private static final int ARRAY = 9;
+    static final int UINT32 = 4;
+    static final int INT32 = 5;
+    static final int FLOAT32 = 6;
+    static final int BOOL = 7;
+    static final int STRING = 8;
+    static final int ARRAY = 9;
     private static final int UINT64 = 10;
     private static final int INT64 = 11;
     private static final int FLOAT64 = 12;
-    private static final int GGML_F32 = 0;
-    private static final int GGML_F16 = 1;
+    static final int GGML_F32 = 0;
+    static final int GGML_F16 = 1;
     private static final int GGML_BF16 = 30;
 
-    /**
-     * One tensor of a file.
-     *
-     * @param name its name
-     * @param dtype its element type
-     * @param shape its shape, row-major (outermost first)
-     * @param begin its first byte, from the file's start
-     * @param end one past its last byte
-     */
-    public record Tensor(String name, DType dtype, long[] shape, long begin, long end) {
-
-        /** Its number of elements. */
-        public long elements() {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
-        }
-
-        @Override
-        public String toString() {
-            return name + " " + dtype + java.util.Arrays.toString(shape);
-        }
-    }
-
-    private final Path file;
-    private final FileChannel channel;
     private final int version;
     private final Map<String, Object> metadata;
-    private final Map<String, Tensor> tensors;
 
     private Gguf(Path file, FileChannel channel, int version, Map<String, Object> metadata, Map<String, Tensor> tensors) {
-        this.file = file;
-        this.channel = channel;
+        super(file, channel, tensors);
         this.version = version;
         this.metadata = metadata;
-        this.tensors = tensors;
     }
 
     /**
@@ -121,27 +84,7 @@ public final class Gguf implements Closeable {
      * @throws UncheckedIOException if it cannot be read
      */
     public static Gguf open(Path file) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            Gguf g = read(file, channel);
-            channel = null;
-            return g;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the refusal is what matters
-                }
-            }
-        }
+        return open(file, Gguf::read);
     }
 
     /** A little-endian reader that knows its offset and the bytes left, so no declared length outruns the file. */
@@ -349,16 +292,7 @@ public final class Gguf implements Closeable {
                 }
                 tensors.put(name, new Tensor(name, (DType) d[1], (long[]) d[2], data + offset, data + offset + bytes));
             }
-            List<Tensor> byStart = new ArrayList<>(tensors.values());
-            byStart.sort(Comparator.comparingLong(Tensor::begin).thenComparingLong(Tensor::end));
-            for (int i = 1; i < byStart.size(); i++) {
-                Tensor a = byStart.get(i - 1);
-                Tensor b = byStart.get(i);
-                if (b.begin() < a.end()) {
-                    throw new WeightsFileException(file, b.begin(), "tensor '" + b.name() + "' overlaps tensor '"
-                            + a.name() + "' (bytes " + a.begin() + " to " + a.end() + "): each tensor needs its own bytes");
-                }
-            }
+            checkOverlaps(file, tensors);
             return new Gguf(file, channel, version, Collections.unmodifiableMap(metadata),
                     Collections.unmodifiableMap(tensors));
         } catch (EOFException e) {
@@ -410,11 +344,6 @@ public final class Gguf implements Closeable {
         };
     }
 
-    /** The file. */
-    public Path file() {
-        return file;
-    }
-
     /** Its version (2 or 3). */
     public int version() {
         return version;
@@ -428,214 +357,5 @@ public final class Gguf implements Closeable {
      */
     public Map<String, Object> metadata() {
         return metadata;
-    }
-
-    /** The tensors, in the header's order. */
-    public Map<String, Tensor> tensors() {
-        return tensors;
-    }
-
-    /**
-     * A tensor by name.
-     *
-     * @param name its name
-     * @return the tensor
-     * @throws WeightsFileException if there is none of that name
-     */
-    public Tensor tensor(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) {
-            throw new WeightsFileException(file, "no tensor '" + name + "' (it has " + tensors.size() + " tensors)");
-        }
-        return t;
-    }
-
-    /**
-     * A tensor's values as floats (F16 and BF16 widened exactly).
-     *
-     * @param name its name
-     * @return its elements in row-major order
-     * @throws WeightsFileException if there is none or it has 2^31 elements or more
-     */
-    public float[] floats(String name) {
-        Tensor t = tensor(name);
-        return Mapped.floats(file, channel, "tensor '" + name + "'", t.dtype(), t.begin(), t.end(), t.elements());
-    }
-
-    @Override
-    public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Typed metadata to write, in order: GGUF keys have types that readers check ({@code u32}, not any number). */
-    public static final class Metadata {
-        private final Map<String, Object[]> entries = new LinkedHashMap<>();
-
-        private Metadata put(String key, int type, Object value) {
-            if (entries.put(key, new Object[] {type, value}) != null) {
-                throw new IllegalArgumentException("metadata key '" + key + "' given twice");
-            }
-            return this;
-        }
-
-        /** A string value. */
-        public Metadata string(String key, String value) {
-            return put(key, STRING, value);
-        }
-
-        /** A 32-bit unsigned value. */
-        public Metadata u32(String key, int value) {
-            return put(key, UINT32, value);
-        }
-
-        /** A 32-bit float value. */
-        public Metadata f32(String key, float value) {
-            return put(key, FLOAT32, value);
-        }
-
-        /** A boolean value. */
-        public Metadata bool(String key, boolean value) {
-            return put(key, BOOL, value);
-        }
-
-        /** An array of strings. */
-        public Metadata strings(String key, List<String> values) {
-            return put(key, -STRING, List.copyOf(values));
-        }
-
-        /** An array of 32-bit signed values. */
-        public Metadata i32s(String key, int[] values) {
-            return put(key, -INT32, values.clone());
-        }
-    }
-
-    /**
-     * Writes a GGUF version 3 file: the metadata (with {@code general.alignment} if the caller gave none), the tensors'
-     * descriptions in order, then their data, each aligned to {@link #ALIGNMENT}.
-     *
-     * @param out where the file's bytes go (the caller makes the write atomic)
-     * @param metadata the metadata
-     * @param tensors the tensors, F32 or F16, shapes row-major
-     * @throws IOException if writing fails
-     */
-    public static void write(OutputStream out, Metadata metadata, List<TensorValues> tensors) throws IOException {
-        Le w = new Le(out);
-        Map<String, Object[]> entries = new LinkedHashMap<>(metadata.entries);
-        entries.putIfAbsent("general.alignment", new Object[] {UINT32, ALIGNMENT});
-        w.u32(MAGIC);
-        w.u32(VERSION);
-        w.u64(tensors.size());
-        w.u64(entries.size());
-        for (Map.Entry<String, Object[]> e : entries.entrySet()) {
-            w.string(e.getKey());
-            int type = (int) e.getValue()[0];
-            Object v = e.getValue()[1];
-            switch (type) {
-                case STRING -> {
-                    w.u32(STRING);
-                    w.string((String) v);
-                }
-                case UINT32 -> {
-                    w.u32(UINT32);
-                    w.u32((Integer) v);
-                }
-                case FLOAT32 -> {
-                    w.u32(FLOAT32);
-                    w.u32(Float.floatToRawIntBits((Float) v));
-                }
-                case BOOL -> {
-                    w.u32(BOOL);
-                    w.out.write((Boolean) v ? 1 : 0);
-                    w.at++;
-                }
-                case -STRING -> {
-                    List<?> list = (List<?>) v;
-                    w.u32(ARRAY);
-                    w.u32(STRING);
-                    w.u64(list.size());
-                    for (Object s : list) {
-                        w.string((String) s);
-                    }
-                }
-                case -INT32 -> {
-                    int[] a = (int[]) v;
-                    w.u32(ARRAY);
-                    w.u32(INT32);
-                    w.u64(a.length);
-                    for (int x : a) {
-                        w.u32(x);
-                    }
-                }
-                default -> throw new IllegalStateException("type " + type);
-            }
-        }
-        long offset = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (TensorValues t : tensors) {
-            if (!seen.add(t.name())) {
-                throw new IllegalArgumentException("two tensors named " + t.name());
-            }
-            if (t.shape().length < 1 || t.shape().length > MAX_DIMS) {
-                throw new IllegalArgumentException(t.name() + ": GGUF tensors have 1 to " + MAX_DIMS + " dimensions");
-            }
-            w.string(t.name());
-            w.u32(t.shape().length);
-            for (int d = t.shape().length - 1; d >= 0; d--) {
-                w.u64(t.shape()[d]);
-            }
-            w.u32(t.dtype() == DType.F32 ? GGML_F32 : GGML_F16);
-            w.u64(offset);
-            offset = align(offset + t.bytes());
-        }
-        w.pad();
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (TensorValues t : tensors) {
-            Mapped.write(out, t.dtype(), t.values(), chunk);
-            w.at += t.bytes();
-            w.pad();
-        }
-        w.out.flush();
-    }
-
-    private static long align(long n) {
-        return (n + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-    }
-
-    /** Little-endian primitives, counting bytes for the padding. */
-    private static final class Le {
-        final DataOutputStream out;
-        long at;
-
-        Le(OutputStream out) {
-            this.out = new DataOutputStream(out);
-        }
-
-        void u32(int v) throws IOException {
-            out.writeInt(Integer.reverseBytes(v));
-            at += 4;
-        }
-
-        void u64(long v) throws IOException {
-            out.writeLong(Long.reverseBytes(v));
-            at += 8;
-        }
-
-        void string(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u64(b.length);
-            out.write(b);
-            at += b.length;
-        }
-
-        void pad() throws IOException {
-            while (at % ALIGNMENT != 0) {
-                out.write(0);
-                at++;
-            }
-        }
     }
 }

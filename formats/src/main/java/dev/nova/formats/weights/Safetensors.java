@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.ob.JSONObjectException;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,10 +13,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,48 +33,17 @@ import org.apiguardian.api.API;
  * @since 1.4
  */
 @API(status = EXPERIMENTAL, since = "1.4")
-public final class Safetensors implements Closeable {
+public final class Safetensors extends TensorFile {
 
     /** The largest header read (the format's own reader allows 100 MB). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
     private static final String METADATA = "__metadata__";
 
-    /**
-     * One tensor of the file.
-     *
-     * @param name its name
-     * @param dtype its element type
-     * @param shape its shape (empty for a scalar)
-     * @param begin its first byte, from the file's start
-     * @param end one past its last byte, from the file's start
-     */
-    public record Tensor(String name, DType dtype, long[] shape, long begin, long end) {
-
-        /** Its number of elements. */
-        public long elements() {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
-        }
-
-        @Override
-        public String toString() {
-            return name + " " + dtype + java.util.Arrays.toString(shape);
-        }
-    }
-
-    private final Path file;
-    private final FileChannel channel;
-    private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
 
     private Safetensors(Path file, FileChannel channel, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        this.file = file;
-        this.channel = channel;
-        this.tensors = tensors;
+        super(file, channel, tensors);
         this.metadata = metadata;
     }
 
@@ -90,27 +56,7 @@ public final class Safetensors implements Closeable {
      * @throws UncheckedIOException if it cannot be read
      */
     public static Safetensors open(Path file) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            Safetensors s = read(file, channel);
-            channel = null;
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the refusal is what matters
-                }
-            }
-        }
+        return open(file, Safetensors::read);
     }
 
     private static Safetensors read(Path file, FileChannel channel) throws IOException {
@@ -164,16 +110,7 @@ public final class Safetensors implements Closeable {
             }
             tensors.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), data, size));
         }
-        List<Tensor> byStart = new ArrayList<>(tensors.values());
-        byStart.sort(Comparator.comparingLong(Tensor::begin).thenComparingLong(Tensor::end));
-        for (int i = 1; i < byStart.size(); i++) {
-            Tensor a = byStart.get(i - 1);
-            Tensor b = byStart.get(i);
-            if (b.begin() < a.end()) {
-                throw new WeightsFileException(file, b.begin(), "tensor '" + b.name() + "' overlaps tensor '" + a.name()
-                        + "' (bytes " + a.begin() + " to " + a.end() + "): each tensor needs its own bytes");
-            }
-        }
+        checkOverlaps(file, tensors);
         return new Safetensors(file, channel, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
@@ -246,55 +183,9 @@ public final class Safetensors implements Closeable {
         }
     }
 
-    /** The file. */
-    public Path file() {
-        return file;
-    }
-
-    /** The tensors, in the header's order. */
-    public Map<String, Tensor> tensors() {
-        return tensors;
-    }
-
     /** The header's {@code __metadata__}. */
     public Map<String, String> metadata() {
         return metadata;
-    }
-
-    /**
-     * A tensor by name.
-     *
-     * @param name its name
-     * @return the tensor
-     * @throws WeightsFileException if there is none of that name
-     */
-    public Tensor tensor(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) {
-            throw new WeightsFileException(file, "no tensor '" + name + "' (it has " + tensors.size() + " tensors)");
-        }
-        return t;
-    }
-
-    /**
-     * A floating-point tensor's values as floats, read from the mapped file (F16 and BF16 widened exactly).
-     *
-     * @param name its name
-     * @return its elements in row-major order
-     * @throws WeightsFileException if there is none, it is not F32/F16/BF16, or it has 2^31 elements or more
-     */
-    public float[] floats(String name) {
-        Tensor t = tensor(name);
-        return Mapped.floats(file, channel, "tensor '" + name + "'", t.dtype(), t.begin(), t.end(), t.elements());
-    }
-
-    @Override
-    public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -22,9 +22,9 @@ class GgufTests {
     @TempDir
     Path dir;
 
-    private Path written(Gguf.Metadata metadata, List<TensorValues> tensors) throws IOException {
+    private Path written(GgufWriter.Metadata metadata, List<TensorValues> tensors) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Gguf.write(bytes, metadata, tensors);
+        GgufWriter.write(bytes, metadata, tensors);
         return Files.write(dir.resolve("model.gguf"), bytes.toByteArray());
     }
 
@@ -71,7 +71,7 @@ class GgufTests {
     @Test
     void whatIsWrittenReadsBackTypedAlignedAndInRowMajorShapes() throws IOException {
         float[] w = {1.5f, -2.25f, 3e-8f, 65504f, Float.MIN_NORMAL, 0.1f};
-        Path f = written(new Gguf.Metadata().string("general.architecture", "gpt2").u32("gpt2.block_count", 12)
+        Path f = written(new GgufWriter.Metadata().string("general.architecture", "gpt2").u32("gpt2.block_count", 12)
                         .f32("eps", 1e-5f).bool("flag", false).strings("tokens", List.of("a", "Ġb", "静"))
                         .i32s("types", new int[] {1, 1, 3}),
                 List.of(new TensorValues("token_embd.weight", DType.F32, new long[] {2, 3}, w),
@@ -89,7 +89,7 @@ class GgufTests {
             assertArrayEquals(new long[] {2, 3}, g.tensor("token_embd.weight").shape());
             assertArrayEquals(w, g.floats("token_embd.weight"));
             assertArrayEquals(new float[] {0.5f, -1f, 0.099975586f}, g.floats("bias"));
-            for (Gguf.Tensor t : g.tensors().values()) {
+            for (TensorFile.Tensor t : g.tensors().values()) {
                 assertEquals(0, t.begin() % Gguf.ALIGNMENT, t + " aligned");
             }
         }

@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.nova.api.OpenWeights;
 import dev.nova.api.PluginException;
 import dev.nova.formats.weights.DType;
-import dev.nova.formats.weights.Gguf;
+import dev.nova.formats.weights.GgufWriter;
 import dev.nova.formats.weights.Safetensors;
 import dev.nova.formats.weights.TensorValues;
 import dev.nova.kit.text.Subwords;
@@ -162,7 +162,7 @@ public final class Gpt2Export {
     private static Path gguf(Gpt2Config shape, Map<String, long[]> shapes, Map<String, INDArray> arrays,
                              Subwords tokenizer, OpenWeights.Precision precision, Path file) throws IOException {
         boolean half = precision == OpenWeights.Precision.F16;
-        Gguf.Metadata m = new Gguf.Metadata()
+        GgufWriter.Metadata m = new GgufWriter.Metadata()
                 .string("general.architecture", "gpt2")
                 .string("general.name", "Nova GPT-2")
                 .u32("general.file_type", half ? 1 : 0)
@@ -196,7 +196,7 @@ public final class Gpt2Export {
             tensors.add(new TensorValues(ggufName(name), dtype, stored, () -> floats(arrays.get(name), conv)));
         });
         try (OutputStream out = synced(file)) {
-            Gguf.write(out, m, tensors);
+            GgufWriter.write(out, m, tensors);
         }
         return file;
     }
