@@ -33,11 +33,7 @@ class ServePageBrowserIT {
     @Test
     void thePageStreamsTextStopsAndDrawsAnImageGrid() throws Exception {
         Chromium.assumeInstalled();
-        Path text = dir.resolve("poems");
-        LauncherIT.Run t = LauncherIT.novaIn(dir, "train", Path.of("../conf/text-gru-quickstart.conf").toAbsolutePath()
-                .toString(), "--run-dir", text.toString(), "--set", "nova.train.steps=20", "--set",
-                "nova.train.eval-every=20", "--set", "nova.train.samples=0");
-        assertEquals(0, t.code(), t.err());
+        Path text = poems(20);
         Path image = dir.resolve("shapes");
         LauncherIT.Run i = LauncherIT.novaIn(dir, "train", "--plugin", "image-gru", "--run-dir", image.toString(),
                 "--set", "plugins.image-gru.data.path=builtin:shapes", "--set", "plugins.image-gru.data.image-size=10",
@@ -148,11 +144,7 @@ class ServePageBrowserIT {
     @Test
     void thePageWorksWithATokenTypedOnce() throws Exception {
         Chromium.assumeInstalled();
-        Path text = dir.resolve("poems");
-        LauncherIT.Run t = LauncherIT.novaIn(dir, "train", Path.of("../conf/text-gru-quickstart.conf").toAbsolutePath()
-                .toString(), "--run-dir", text.toString(), "--set", "nova.train.steps=10", "--set",
-                "nova.train.eval-every=10", "--set", "nova.train.samples=0");
-        assertEquals(0, t.code(), t.err());
+        Path text = poems(10);
         try (Served s = Served.start(dir, "--token", "s3cret", "poems=" + text)) {
             ChromeDriver browser = Chromium.start(1000, 900);
             try {
@@ -178,6 +170,16 @@ class ServePageBrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    /** A text-gru run of the quickstart configuration, trained {@code steps} steps. */
+    private Path poems(int steps) throws Exception {
+        Path text = dir.resolve("poems");
+        LauncherIT.Run t = LauncherIT.novaIn(dir, "train", Path.of("../conf/text-gru-quickstart.conf").toAbsolutePath()
+                .toString(), "--run-dir", text.toString(), "--set", "nova.train.steps=" + steps, "--set",
+                "nova.train.eval-every=" + steps, "--set", "nova.train.samples=0");
+        assertEquals(0, t.code(), t.err());
+        return text;
     }
 
     /** Picks an option of a select as a user does: its value changes and the page hears a change event. */

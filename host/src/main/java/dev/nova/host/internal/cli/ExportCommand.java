@@ -72,25 +72,26 @@ final class ExportCommand implements java.util.concurrent.Callable<Integer> {
         // What the plugin writes is asked before any weight is read.
         OpenWeights weights = loader.openWeights().orElse(null);
         Map<String, List<OpenWeights.Format>> writes = weights == null ? Map.of() : loader.exportFormats(weights);
-        try (OpenModel model = weights == null || writes.isEmpty() ? null : loader.open()) {
-            if (model == null) {
-                throw new UsageException("plugin '" + loader.pluginId() + "' writes no published"
-                        + " formats; nova export needs a plugin that does (attention writes gpt2)");
-            }
+        if (writes.isEmpty()) {
+            throw new UsageException("plugin '" + loader.pluginId() + "' writes no published formats; nova export needs"
+                    + " a plugin that does (attention writes gpt2)");
+        }
+        String id = loader.pluginId();
+        String fam = family != null ? family : writes.size() == 1 ? writes.keySet().iterator().next() : null;
+        if (fam == null) {
+            throw new UsageException("plugin '" + id + "' writes several families (" + String.join(", ",
+                    writes.keySet()) + "): choose one with --family");
+        }
+        if (!writes.containsKey(fam)) {
+            throw new UsageException("plugin '" + id + "' does not write '" + fam + "'; it writes "
+                    + String.join(", ", writes.keySet()));
+        }
+        if (!writes.get(fam).contains(f)) {
+            throw new UsageException("plugin '" + id + "' does not write " + fam + " as " + format + "; it writes "
+                    + lower(writes.get(fam)));
+        }
+        try (OpenModel model = loader.open()) {
             RunPlan plan = model.plan();
-            String fam = family != null ? family : writes.size() == 1 ? writes.keySet().iterator().next() : null;
-            if (fam == null) {
-                throw new UsageException("plugin '" + plan.pluginId() + "' writes several families (" + String.join(", ",
-                        writes.keySet()) + "): choose one with --family");
-            }
-            if (!writes.containsKey(fam)) {
-                throw new UsageException("plugin '" + plan.pluginId() + "' does not write '" + fam + "'; it writes "
-                        + String.join(", ", writes.keySet()));
-            }
-            if (!writes.get(fam).contains(f)) {
-                throw new UsageException("plugin '" + plan.pluginId() + "' does not write " + fam + " as " + format
-                        + "; it writes " + lower(writes.get(fam)));
-            }
             Checkpoint ckpt = plan.checkpoint().orElseThrow();
             Path target = (out != null ? out : defaultOut(ckpt.file(), fam, f, p)).toAbsolutePath().normalize();
             checkTarget(target, f);
