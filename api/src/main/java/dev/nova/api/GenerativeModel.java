@@ -74,6 +74,28 @@ public interface GenerativeModel extends AutoCloseable {
     void save(OutputStream out);
 
     /**
+     * Writes the same as {@link #save(OutputStream)} in two parts: into {@code payload} what generation and evaluation
+     * need (settings, vocabulary, parameters, step), into {@code trainingState} what only training needs (an
+     * optimiser's moments, above all: twice the parameters' size for Adam). The host stores them as two entries of a
+     * checkpoint, so that {@code nova generate}, {@code evaluate} and {@code serve} read and check the parameters
+     * alone ({@link GeneratorProvider#restore(com.typesafe.config.Config, ModelContext, java.io.InputStream,
+     * Optional)}).
+     *
+     * <p>Write {@code payload} whole before the first byte of {@code trainingState}: the host closes the payload's
+     * entry there, and a later write to it fails. A plugin that overrides this method also overrides the four-argument
+     * {@code restore}. By default everything goes into {@code payload} and {@code trainingState} stays empty.
+     *
+     * @param payload what generation and evaluation read
+     * @param trainingState what only training reads
+     * @throws CheckpointException if the state cannot be written
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    default void save(OutputStream payload, OutputStream trainingState) {
+        save(payload);
+    }
+
+    /**
      * The number of optimisation steps this model has completed, including those before a restore.
      *
      * @return the step count

@@ -90,6 +90,31 @@ public interface GeneratorProvider {
     GenerativeModel restore(Config config, ModelContext context, InputStream payload);
 
     /**
+     * Restores a model from the two parts {@link GenerativeModel#save(java.io.OutputStream, java.io.OutputStream)}
+     * wrote. Without {@code trainingState} the model is restored for generation and evaluation only: the host neither
+     * trains nor saves it, and the plugin need not allocate what only training uses (an optimiser's moments). A
+     * payload that holds its training state inline (written by {@link GenerativeModel#save(java.io.OutputStream)})
+     * comes without a {@code trainingState}; the plugin may skip what the model will not use.
+     *
+     * <p>By default, {@link #restore(Config, ModelContext, InputStream)} of the payload, which is right for a plugin
+     * that writes everything into the payload.
+     *
+     * @param config the plugin's subtree
+     * @param context what the host hands the model
+     * @param payload the first part; the host closes it
+     * @param trainingState the second part, or empty when the model is restored for generation and evaluation only;
+     *     the host closes it
+     * @return the restored model
+     * @throws CheckpointException if a part is truncated, corrupt, or written by another plugin or format
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    default GenerativeModel restore(Config config, ModelContext context, InputStream payload,
+                                    Optional<InputStream> trainingState) {
+        return restore(config, context, payload);
+    }
+
+    /**
      * A tiny configuration for the conformance kit ({@code nova tck}), training in seconds.
      *
      * <p>The plugin may write small data files into {@code scratch} and point its config there. The returned

@@ -290,8 +290,9 @@ class ReliabilityTests {
         void aFormatOneCheckpointWithoutDigestsStillLoads() throws Exception {
             Path ckpt = trained().resolve("checkpoints/latest.ckpt");
             String expected = nova("evaluate", ckpt.toString(), "--plugin-path", plugins.toString()).out();
-            Path old = rewrite(ckpt, dir.resolve("old.ckpt"), "manifest.properties", out -> {
-                java.util.Properties m = manifest(ckpt);
+            Path two = formatTwo(ckpt, dir.resolve("two.ckpt"));
+            Path old = rewrite(two, dir.resolve("old.ckpt"), "manifest.properties", out -> {
+                java.util.Properties m = manifest(two);
                 m.setProperty("format", "nova-checkpoint/1");
                 m.keySet().removeIf(k -> k.toString().startsWith("entry."));
                 m.store(out, null);
@@ -299,6 +300,96 @@ class ReliabilityTests {
             Result r = nova("evaluate", old.toString(), "--plugin-path", plugins.toString());
             assertEquals(0, r.code(), r.err());
             assertEquals(expected, r.out());
+        }
+
+        /**
+         * The training state is an entry of its own (format 3): generation and evaluation neither read nor check it,
+         * so a damaged one still samples the same model; training reads and checks it, and refuses it in one line
+         * naming the entry, as {@code inspect} does.
+         */
+        @Test
+        void aDamagedTrainingStateStillGeneratesAndIsRefusedForTraining() throws Exception {
+            Path run = trained();
+            Path ckpt = run.resolve("checkpoints/latest.ckpt");
+            String reference = nova("evaluate", ckpt.toString(), "--plugin-path", plugins.toString()).out();
+            byte[] state = entry(ckpt, "training.bin");
+            assertEquals(20, state.length, "the fixture's training state: magic, step, data position");
+            state[state.length - 1] ^= 1;
+            Path bad = rewrite(ckpt, dir.resolve("state.ckpt"), "training.bin", out -> out.write(state));
+            for (String command : List.of("evaluate", "generate")) {
+                Result r = nova(command, bad.toString(), "--plugin-path", plugins.toString());
+                assertEquals(0, r.code(), command + ": " + r.err());
+            }
+            assertEquals(reference, nova("evaluate", bad.toString(), "--plugin-path", plugins.toString()).out());
+
+            Files.copy(bad, ckpt, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Result resume = nova("resume", run.toString(), "--steps", "30", "--plugin-path", plugins.toString());
+            assertEquals(2, resume.code(), resume.err());
+            assertTrue(resume.err().startsWith("nova: checkpoint " + ckpt) && resume.err().contains("training.bin")
+                    && resume.err().contains("SHA-256"), resume.err());
+            assertOneLine(resume);
+            Result inspect = nova("inspect", bad.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, inspect.code(), inspect.err());
+            assertTrue(inspect.err().contains("training.bin"), inspect.err());
+        }
+
+        /**
+         * A checkpoint of format 2 (the plugin's whole state in its payload, written before the training state had
+         * an entry of its own) still generates and resumes, and its next checkpoint is of the current format.
+         */
+        @Test
+        void aFormatTwoCheckpointStillGeneratesAndResumesExactly() throws Exception {
+            Path run = trained();
+            Path ckpt = run.resolve("checkpoints/latest.ckpt");
+            Path twin = dir.resolve("twin");
+            copyTree(run, twin);
+            String reference = nova("evaluate", ckpt.toString(), "--plugin-path", plugins.toString()).out();
+            Path old = formatTwo(ckpt, dir.resolve("old.ckpt"));
+            Result r = nova("evaluate", old.toString(), "--plugin-path", plugins.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(reference, r.out());
+
+            Files.copy(old, ckpt, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(0, nova("resume", run.toString(), "--steps", "30", "--plugin-path", plugins.toString()).code());
+            assertEquals(0, nova("resume", twin.toString(), "--steps", "30", "--plugin-path", plugins.toString()).code());
+            assertEquals("nova-checkpoint/3", manifest(ckpt).getProperty("format"));
+            assertArrayEquals(entry(twin.resolve("checkpoints/latest.ckpt"), "payload.bin"), entry(ckpt, "payload.bin"),
+                    "resumed from either format, the same model");
+            assertArrayEquals(entry(twin.resolve("checkpoints/latest.ckpt"), "training.bin"), entry(ckpt, "training.bin"));
+        }
+
+        /** The checkpoint as format 2 wrote it: the fixture's whole state in its payload, no training state entry. */
+        private Path formatTwo(Path ckpt, Path old) throws Exception {
+            // The fixture's format-2 payload: magic, step, data position, logits.
+            var payload = new java.io.DataInputStream(new java.io.ByteArrayInputStream(entry(ckpt, "payload.bin")));
+            var state = new java.io.DataInputStream(new java.io.ByteArrayInputStream(entry(ckpt, "training.bin")));
+            payload.readInt();
+            long step = payload.readLong();
+            state.readInt();
+            state.readLong();
+            var whole = new java.io.ByteArrayOutputStream();
+            var d = new java.io.DataOutputStream(whole);
+            d.writeInt(0x46495831);
+            d.writeLong(step);
+            d.writeLong(state.readLong());
+            d.write(payload.readAllBytes());
+            byte[] inline = whole.toByteArray();
+            java.util.Properties m = manifest(ckpt);
+            m.setProperty("format", "nova-checkpoint/2");
+            m.setProperty("entry.payload.bin.sha256", HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(inline)));
+            m.setProperty("entry.payload.bin.size", Integer.toString(inline.length));
+            m.keySet().removeIf(k -> k.toString().startsWith("entry.training.bin."));
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(old))) {
+                out.putNextEntry(new ZipEntry("config.conf"));
+                out.write(entry(ckpt, "config.conf"));
+                out.putNextEntry(new ZipEntry("payload.bin"));
+                out.write(inline);
+                out.putNextEntry(new ZipEntry("manifest.properties"));
+                m.store(out, null);
+                out.closeEntry();
+            }
+            return old;
         }
 
         @Test
@@ -340,7 +431,10 @@ class ReliabilityTests {
                 int compressed = b.getInt(at + 20);
                 int local = b.getInt(at + 42);
                 int start = local + 30 + (b.getShort(local + 26) & 0xffff) + (b.getShort(local + 28) & 0xffff);
-                if (compressed > 0) {
+                String name = new String(zip, at + 46, b.getShort(at + 28) & 0xffff, StandardCharsets.UTF_8);
+                // The training state is left out: evaluate neither reads nor checks it (a change to it is refused
+                // by training: aDamagedTrainingStateStillGeneratesAndIsRefusedForTraining).
+                if (compressed > 0 && !name.equals("training.bin")) {
                     regions.add(new int[] {start, start + compressed});
                 }
                 at += 46 + (b.getShort(at + 28) & 0xffff) + (b.getShort(at + 30) & 0xffff) + (b.getShort(at + 32) & 0xffff);
@@ -801,6 +895,20 @@ class ReliabilityTests {
         Path other = dir.resolve("other");
         assertEquals(0, train(other).code());
         assertArrayEquals(payload1, entry(other.resolve("checkpoints/latest.ckpt"), "payload.bin"));
+    }
+
+    /** Copies a run folder (files and folders; the fixture's runs have no links). */
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
     }
 
     private static byte[] entry(Path zip, String name) throws IOException {

@@ -41,7 +41,7 @@ final class ArrayIo {
         INDArray c = a.isView() || a.data().length() != a.length() ? a.dup(a.ordering()) : a;
         c.shapeInfoDataBuffer().write(out);
         if (c.dataType() == DataType.FLOAT) {
-            writeFloats(c.data().asFloat(), out);
+            writeNativeFloats(c, out);
         } else {
             writeDoubles(c.data().asDouble(), out);
         }
@@ -73,6 +73,75 @@ final class ArrayIo {
         }
     }
 
+    /** {@link #writeFloats} straight from native memory, a chunk at a time (no copy of the whole array on the heap). */
+    private static void writeNativeFloats(INDArray c, DataOutputStream out) throws IOException {
+        long length = c.length();
+        out.writeUTF(MODE);
+        out.writeLong(length);
+        out.writeUTF(DataType.FLOAT.name());
+        org.bytedeco.javacpp.FloatPointer from = new org.bytedeco.javacpp.FloatPointer(c.data().addressPointer());
+        float[] chunk = new float[CHUNK];
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.BIG_ENDIAN);
+        for (long at = 0; at < length; at += CHUNK) {
+            int n = (int) Math.min(CHUNK, length - at);
+            from.position(at).get(chunk, 0, n);
+            bytes.clear();
+            bytes.asFloatBuffer().put(chunk, 0, n);
+            out.write(bytes.array(), 0, n * 4);
+        }
+    }
+
+    /**
+     * Reads an array that {@link Nd4j#write} (or {@link #write}) wrote into {@code target}, of its shape: a C-ordered
+     * float array straight into its native memory a chunk at a time (a 124M-parameter model read 1.5 s through a copy
+     * of each whole array on the heap), any other through {@link #read}.
+     *
+     * @param in the stream
+     * @param target a float or double array, not a view
+     * @param what what it is, for messages
+     * @param finite whether every value must be finite (a diverged model's parameters are refused)
+     * @throws IOException if it is truncated, not ND4J's format, of another shape, or holds a value that is not
+     *     finite when {@code finite} is set (the message names {@code what})
+     */
+    static void readInto(DataInputStream in, INDArray target, String what, boolean finite) throws IOException {
+        Header h = header(in, target, what);
+        boolean direct = h.floats() && h.order() == 'c' && target.dataType() == DataType.FLOAT
+                && target.ordering() == 'c' && !target.isView() && target.data().length() == h.n();
+        if (!direct) {
+            Object values = body(in, h, target);
+            INDArray a = values instanceof float[] f ? Nd4j.create(f, target.shape(), 'c')
+                    : Nd4j.create((double[]) values, target.shape(), 'c');
+            if (finite && (a.isNaN().any() || a.isInfinite().any())) {
+                throw notFinite(what);
+            }
+            target.assign(a);
+            return;
+        }
+        org.bytedeco.javacpp.FloatPointer into = new org.bytedeco.javacpp.FloatPointer(target.data().addressPointer());
+        float[] chunk = new float[CHUNK];
+        byte[] raw = new byte[CHUNK * 4];
+        ByteBuffer bytes = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
+        for (long at = 0; at < h.n(); at += CHUNK) {
+            int count = (int) Math.min(CHUNK, h.n() - at);
+            in.readFully(raw, 0, count * 4);
+            bytes.clear();
+            bytes.asFloatBuffer().get(chunk, 0, count);
+            if (finite) {
+                for (int i = 0; i < count; i++) {
+                    if (!Float.isFinite(chunk[i])) {
+                        throw notFinite(what);
+                    }
+                }
+            }
+            into.position(at).put(chunk, 0, count);
+        }
+    }
+
+    private static IOException notFinite(String what) {
+        return new IOException(what + " holds NaN or infinite values: the model had diverged when it was saved; use an"
+                + " earlier checkpoint");
+    }
+
     private static void writeDoubles(double[] v, DataOutputStream out) throws IOException {
         out.writeUTF(MODE);
         out.writeLong(v.length);
@@ -96,6 +165,14 @@ final class ArrayIo {
      * @throws IOException if it is truncated, not ND4J's format, or of another shape or type
      */
     static Object read(DataInputStream in, INDArray like, String what) throws IOException {
+        return body(in, header(in, like, what), like);
+    }
+
+    /** What precedes an array's elements: checked against the expected shape. */
+    private record Header(long[] shape, char order, boolean floats, long n) {
+    }
+
+    private static Header header(DataInputStream in, INDArray like, String what) throws IOException {
         long[] info = readLongs(in, what);
         int rank = info.length > 0 ? (int) info[0] : -1;
         if (rank < 0 || info.length != 2 * rank + 4) {
@@ -118,6 +195,17 @@ final class ArrayIo {
         if (!floats && !type.equals(DataType.DOUBLE.name())) {
             throw new IOException("unreadable array for " + what + " (elements of type " + type + ")");
         }
+        if (order != 'c' && order != 'f') {
+            throw new IOException("unreadable array for " + what + " (order '" + order + "')");
+        }
+        return new Header(shape, order, floats, n);
+    }
+
+    private static Object body(DataInputStream in, Header h, INDArray like) throws IOException {
+        boolean floats = h.floats();
+        long n = h.n();
+        long[] shape = h.shape();
+        char order = h.order();
         int width = floats ? 4 : 8;
         float[] f = floats ? new float[(int) n] : null;
         double[] d = floats ? null : new double[(int) n];
@@ -137,9 +225,6 @@ final class ArrayIo {
             INDArray fOrder = floats ? Nd4j.create(f, shape, 'f') : Nd4j.create(d, shape, 'f');
             INDArray c = fOrder.dup('c');
             return floats ? c.data().asFloat() : c.data().asDouble();
-        }
-        if (order != 'c') {
-            throw new IOException("unreadable array for " + what + " (order '" + order + "')");
         }
         boolean wanted = like.dataType() == DataType.FLOAT;
         if (wanted == floats) {

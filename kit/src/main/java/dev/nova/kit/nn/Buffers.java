@@ -91,6 +91,19 @@ public final class Buffers {
      * @param src the values
      * @param a a contiguous array
      */
+    /**
+     * Whether an array is float values of its own, in C order from the start of its buffer: one whose native memory
+     * is exactly its values.
+     *
+     * @param a the array
+     * @return true for such an array
+     * @since 1.4
+     */
+    public static boolean plainFloats(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.data().length() == a.length()
+                && a.offset() == 0;
+    }
+
     public static void write(float[] src, INDArray a) {
         write(src, src.length, a);
     }

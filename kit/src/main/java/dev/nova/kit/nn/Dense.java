@@ -249,7 +249,13 @@ public final class Dense {
      * @return a snapshot
      */
     public Snapshot snapshot() {
-        return new Snapshot(Buffers.floats(params.get(weight)), Buffers.floats(params.get(bias)), in, out, activation);
+        INDArray w = params.get(weight);
+        if (params.isFixed() && (long) in * out >= NativeMatrix.GEMV_ELEMENTS && Buffers.plainFloats(w)) {
+            // Parameters that never change: the products read them where they are (no second copy of the weights).
+            return new Snapshot(NativeMatrix.over(new org.bytedeco.javacpp.FloatPointer(w.data().addressPointer()), w,
+                    in, out, false), Buffers.floats(params.get(bias)), in, out, activation);
+        }
+        return new Snapshot(Buffers.floats(w), Buffers.floats(params.get(bias)), in, out, activation);
     }
 
     /**
@@ -268,8 +274,17 @@ public final class Dense {
             return new Snapshot(w, new float[out], in, out, Activation.IDENTITY);
         }
 
+        /** A product without bias or activation over a matrix as it is. */
+        static Snapshot linear(NativeMatrix w, int in, int out) {
+            return new Snapshot(w, new float[out], in, out, Activation.IDENTITY);
+        }
+
         private Snapshot(float[] w, float[] b, int in, int out, Activation activation) {
-            this.w = new NativeMatrix(w, in, out);
+            this(new NativeMatrix(w, in, out), b, in, out, activation);
+        }
+
+        private Snapshot(NativeMatrix w, float[] b, int in, int out, Activation activation) {
+            this.w = w;
             this.b = b;
             this.in = in;
             this.out = out;

@@ -119,6 +119,12 @@ public final class Embedding {
      * @since 1.4
      */
     public Dense.Snapshot headSnapshot() {
+        INDArray table = params.get(name);
+        if (params.isFixed() && (long) vocab * width >= NativeMatrix.GEMV_ELEMENTS && Buffers.plainFloats(table)) {
+            // Parameters that never change: the head reads the table where it is, as its transpose.
+            return Dense.Snapshot.linear(NativeMatrix.over(new org.bytedeco.javacpp.FloatPointer(
+                    table.data().addressPointer()), table, width, vocab, true), width, vocab);
+        }
         float[] t = table();
         float[] transposed = new float[t.length];
         for (int v = 0; v < vocab; v++) {

@@ -56,6 +56,34 @@ final class NativeMatrix {
     private final float[][] rowsOf;
     /** Matrices of this many weights or more multiply one row through {@code sgemv}. */
     static final long GEMV_ELEMENTS = 1L << 19;
+    /** The weights are stored {@code [cols, rows]} row-major (a tied head's embedding table), not {@code [rows, cols]}. */
+    private final boolean transposed;
+    /** What owns aliased weights' memory, kept reachable while this matrix is; null for a copy. */
+    private final Object owner;
+
+    /**
+     * A large matrix over weights in native memory that never change (the parameters of a model that only generates),
+     * without a copy.
+     *
+     * @param weights the first weight
+     * @param owner what owns the memory (kept reachable)
+     * @param rows rows (the length of the rows it multiplies)
+     * @param cols columns (the length of the products)
+     * @param transposed whether the memory holds {@code [cols, rows]} row-major
+     * @return the matrix
+     */
+    static NativeMatrix over(FloatPointer weights, Object owner, int rows, int cols, boolean transposed) {
+        return new NativeMatrix(weights, owner, rows, cols, transposed);
+    }
+
+    private NativeMatrix(FloatPointer weights, Object owner, int rows, int cols, boolean transposed) {
+        this.rows = rows;
+        this.cols = cols;
+        this.all = weights;
+        this.rowsOf = null;
+        this.owner = owner;
+        this.transposed = transposed;
+    }
 
     /**
      * Copies a matrix.
@@ -70,6 +98,8 @@ final class NativeMatrix {
         }
         this.rows = rows;
         this.cols = cols;
+        this.transposed = false;
+        this.owner = null;
         if ((long) rows * cols >= GEMV_ELEMENTS) {
             this.all = new FloatPointer(w);
             this.rowsOf = null;
@@ -96,7 +126,11 @@ final class NativeMatrix {
             Scratch s = SCRATCH.get().fit(Math.max(rows, cols));
             s.x.position(0).put(v, 0, rows);
             s.y.position(0).put(out, 0, cols);
-            cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1f, all, cols, s.x, 1, 1f, s.y, 1);
+            if (transposed) {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, cols, rows, 1f, all, rows, s.x, 1, 1f, s.y, 1);
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1f, all, cols, s.x, 1, 1f, s.y, 1);
+            }
             s.y.get(out, 0, cols);
             return;
         }
@@ -139,7 +173,13 @@ final class NativeMatrix {
         Scratch s = SCRATCH.get().fit(n * Math.max(rows, cols));
         s.x.position(0).put(v, 0, n * rows);
         s.y.position(0).put(out, 0, n * cols);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, cols, rows, 1f, s.x, rows, weights, cols, 1f, s.y, cols);
+        if (transposed) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, cols, rows, 1f, s.x, rows, weights, rows, 1f, s.y,
+                    cols);
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, cols, rows, 1f, s.x, rows, weights, cols, 1f, s.y,
+                    cols);
+        }
         s.y.get(out, 0, n * cols);
     }
 

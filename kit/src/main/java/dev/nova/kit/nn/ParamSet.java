@@ -34,6 +34,8 @@ public final class ParamSet {
     private final Random random;
     private final LinkedHashMap<String, INDArray> params = new LinkedHashMap<>();
     private final LinkedHashMap<String, INDArray> grads = new LinkedHashMap<>();
+    /** The parameters never change again ({@link #fix}). */
+    private boolean fixed;
     private final Scratch scratch;
 
     /**
@@ -85,9 +87,11 @@ public final class ParamSet {
             throw new IllegalArgumentException("parameter " + name + " is already defined");
         }
         if (NO_INITIAL_VALUES.get()) {
-            INDArray p = Nd4j.zeros(type, rows, cols);
+            // The values are read next; the gradient is made when something first asks for it (a model restored to
+            // generate never does: GPT-2 small's 500 MB of gradients were allocated and zeroed for nothing).
+            INDArray p = Nd4j.createUninitialized(type, rows, cols);
             params.put(name, p);
-            grads.put(name, Nd4j.zeros(type, rows, cols));
+            grads.put(name, null);
             return p;
         }
         double[] v = new double[rows * cols];
@@ -157,11 +161,22 @@ public final class ParamSet {
      * @return the array layers write into
      */
     public INDArray grad(String name) {
-        INDArray g = grads.get(name);
-        if (g == null) {
+        INDArray p = params.get(name);
+        if (p == null) {
             throw new IllegalArgumentException("no parameter " + name + "; defined: " + params.keySet());
         }
+        INDArray g = grads.get(name);
+        if (g == null) {
+            g = Nd4j.zeros(type, p.rows(), p.columns());
+            grads.put(name, g);
+        }
         return g;
+    }
+
+    /** Every gradient, made where none was yet. */
+    private java.util.Collection<INDArray> allGrads() {
+        params.keySet().forEach(this::grad);
+        return grads.values();
     }
 
     /** The names, in order. */
@@ -176,6 +191,7 @@ public final class ParamSet {
 
     /** The gradients by name, in order (unmodifiable; the arrays themselves are live). */
     public Map<String, INDArray> grads() {
+        allGrads();
         return Collections.unmodifiableMap(grads);
     }
 
@@ -201,6 +217,7 @@ public final class ParamSet {
      * @since 0.2
      */
     public void writeValues(float[] source) {
+        requireChangeable();
         copyIn(source, params.values());
     }
 
@@ -211,7 +228,7 @@ public final class ParamSet {
      * @since 0.2
      */
     public void readGradients(float[] target) {
-        copyOut(grads.values(), target);
+        copyOut(allGrads(), target);
     }
 
     /**
@@ -221,7 +238,7 @@ public final class ParamSet {
      * @since 0.2
      */
     public void writeGradients(float[] source) {
-        copyIn(source, grads.values());
+        copyIn(source, allGrads());
     }
 
     private void copyOut(Iterable<INDArray> arrays, float[] target) {
@@ -311,9 +328,35 @@ public final class ParamSet {
                 + " in the parent model and " + Arrays.toString(child) + " in the configured one");
     }
 
+    /**
+     * Declares that the parameters never change again (a model restored for generation only): snapshots for sampling
+     * may then use their memory instead of a copy ({@link #isFixed}).
+     *
+     * @since 1.4
+     */
+    public void fix() {
+        fixed = true;
+    }
+
+    /**
+     * Whether the parameters never change again ({@link #fix}).
+     *
+     * @return true once fixed
+     * @since 1.4
+     */
+    public boolean isFixed() {
+        return fixed;
+    }
+
+    private void requireChangeable() {
+        if (fixed) {
+            throw new IllegalStateException("the parameters of a model restored for generation only do not change");
+        }
+    }
+
     /** Sets every gradient to zero. */
     public void zeroGrads() {
-        grads.values().forEach(g -> g.assign(0));
+        allGrads().forEach(g -> g.assign(0));
     }
 
     /**
@@ -348,25 +391,8 @@ public final class ParamSet {
      */
     public void read(DataInputStream in) throws IOException {
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            INDArray target = e.getValue();
-            Object values = ArrayIo.read(in, target, "parameter " + e.getKey());
-            if (values instanceof float[] f && target.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
-                    && target.ordering() == 'c' && !target.isView() && target.data().length() == f.length) {
-                // Straight into the parameter's native memory, checked on the way (ND4J's create(float[]) copies
-                // element by element: a tenth of a 124M model's load).
-                for (float v : f) {
-                    if (!Float.isFinite(v)) {
-                        throw new IOException("parameter " + e.getKey() + " holds NaN or infinite values: the model had"
-                                + " diverged when it was saved; use an earlier checkpoint");
-                    }
-                }
-                Buffers.write(f, target);
-                continue;
-            }
-            INDArray a = values instanceof float[] f ? Nd4j.create(f, target.shape(), 'c')
-                    : Nd4j.create((double[]) values, target.shape(), 'c');
-            requireFinite(a, e.getKey(), "the model had diverged when it was saved; use an earlier checkpoint");
-            target.assign(a);
+            // Straight into the parameter's native memory, checked on the way.
+            ArrayIo.readInto(in, e.getValue(), "parameter " + e.getKey(), true);
         }
     }
 
@@ -400,6 +426,20 @@ public final class ParamSet {
             throw new IOException("unreadable array for " + what + " (not " + into.length + " floats)");
         }
         System.arraycopy(f, 0, into, 0, f.length);
+    }
+
+    /**
+     * Reads past one array that {@link #writeArray} or {@link Nd4j#write} wrote, checking that it has the shape of
+     * {@code like}, keeping nothing.
+     *
+     * @param in the stream
+     * @param like an array of the expected shape
+     * @param what what it is, for messages
+     * @throws IOException if it is unreadable or of another shape
+     * @since 1.4
+     */
+    public static void skipArray(DataInputStream in, INDArray like, String what) throws IOException {
+        ArrayIo.read(in, like, what);
     }
 
     /**

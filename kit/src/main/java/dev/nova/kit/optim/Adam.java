@@ -42,7 +42,9 @@ public final class Adam {
     private final TrainSettings settings;
     private final List<String> names;
     private final List<INDArray> params;
-    private final List<INDArray> grads;
+    private final ParamSet set;
+    /** The gradients, asked of the set when first needed (a model that only generates never makes them). */
+    private List<INDArray> grads;
     private final List<float[]> m = new ArrayList<>();
     private final List<float[]> v = new ArrayList<>();
     private final List<float[]> p = new ArrayList<>();
@@ -59,8 +61,31 @@ public final class Adam {
         this.settings = settings;
         this.names = set.names();
         this.params = List.copyOf(set.params().values());
-        this.grads = List.copyOf(set.grads().values());
+        this.set = set;
         this.frozen = new boolean[names.size()];
+    }
+
+    /**
+     * Whether the optimiser holds moments: it has stepped, read or carried them. One that has not behaves as one with
+     * zero moments.
+     *
+     * @return true once it holds them
+     * @since 1.4
+     */
+    public boolean hasState() {
+        return !p.isEmpty();
+    }
+
+    /**
+     * Allocates the moments, the master copy (the parameters' current values) and the gradients' copy on first use,
+     * not when the optimiser is built: a model restored for generation only never trains, and at GPT-2 small's size
+     * these are 2 GB of heap.
+     */
+    private void ensureState() {
+        if (!p.isEmpty()) {
+            return;
+        }
+        grads = List.copyOf(set.grads().values());
         for (INDArray a : params) {
             int n = (int) a.length();
             m.add(new float[n]);
@@ -82,6 +107,7 @@ public final class Adam {
      * @return the global gradient norm before clipping
      */
     public double apply(long step) {
+        ensureState();
         double sq = 0;
         for (int k = 0; k < names.size(); k++) {
             if (frozen[k]) {
@@ -150,8 +176,8 @@ public final class Adam {
      */
     public double flops() {
         long n = 0;
-        for (float[] pk : p) {
-            n += pk.length;
+        for (INDArray a : params) {
+            n += a.length();
         }
         return (double) FLOPS_PER_PARAMETER * n;
     }
@@ -200,6 +226,8 @@ public final class Adam {
      * @since 1.3
      */
     public List<String> carryMoments(Adam parent) {
+        ensureState();
+        parent.ensureState();
         List<String> carried = new ArrayList<>();
         for (int k = 0; k < names.size(); k++) {
             int j = parent.names.indexOf(names.get(k));
@@ -220,6 +248,9 @@ public final class Adam {
      * @since 0.2
      */
     public void reloadParameters() {
+        if (p.isEmpty()) {
+            return;                 // read from the parameters when first used
+        }
         for (int k = 0; k < names.size(); k++) {
             Buffers.read(params.get(k), p.get(k));
         }
@@ -232,6 +263,7 @@ public final class Adam {
      * @throws IOException if writing fails
      */
     public void write(DataOutputStream out) throws IOException {
+        ensureState();
         for (int k = 0; k < names.size(); k++) {
             long[] shape = params.get(k).shape();
             ParamSet.writeArray(m.get(k), shape, out);
@@ -247,11 +279,28 @@ public final class Adam {
      * @throws IOException if it is truncated or shaped for another model
      */
     public void read(DataInputStream in) throws IOException {
+        ensureState();
         for (int k = 0; k < names.size(); k++) {
             INDArray like = params.get(k);
             ParamSet.readArray(in, like, m.get(k), "moment of " + names.get(k));
             ParamSet.readArray(in, like, v.get(k), "moment of " + names.get(k));
             Buffers.read(like, p.get(k));
+        }
+    }
+
+    /**
+     * Reads past what {@link #write} wrote, checking each array's shape but keeping nothing: a model restored for
+     * generation from a payload that holds its moments inline.
+     *
+     * @param in the stream
+     * @throws IOException if it is truncated or shaped for another model
+     * @since 1.4
+     */
+    public void skip(DataInputStream in) throws IOException {
+        for (int k = 0; k < names.size(); k++) {
+            INDArray like = params.get(k);
+            ParamSet.skipArray(in, like, "moment of " + names.get(k));
+            ParamSet.skipArray(in, like, "moment of " + names.get(k));
         }
     }
 }

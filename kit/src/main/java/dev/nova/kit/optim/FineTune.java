@@ -56,7 +56,12 @@ public final class FineTune {
      */
     public static <M extends TrainingCore.Holder> M start(FineTuneRequest request, Function<InputStream, M> restoreParent,
                                                           Function<M, Child<M>> child) {
-        try (M parent = restoreParent.apply(request.parent())) {
+        // Without carrying, the parent's moments are never read; carried, they come apart or inline in the payload.
+        InputStream payload = !request.carryOptimizerState()
+                ? dev.nova.kit.support.Payload.apart(request.parent(), java.util.Optional.empty())
+                : request.parentTrainingState().map(s -> dev.nova.kit.support.Payload.apart(request.parent(),
+                        java.util.Optional.of(s))).orElse(request.parent());
+        try (M parent = restoreParent.apply(payload)) {
             Child<M> c = child.apply(parent);
             boolean done = false;
             try {

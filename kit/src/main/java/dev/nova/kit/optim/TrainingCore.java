@@ -86,6 +86,12 @@ public final class TrainingCore {
         default Optional<Tuning> tuning() {
             return Optional.of(training().tuning());
         }
+
+        /** Writes the optimiser's moments apart from the parameters ({@link TrainingCore#save}). */
+        @Override
+        default void save(OutputStream payload, OutputStream trainingState) {
+            save(Payload.apart(payload, trainingState));
+        }
     }
 
     private final String pluginId;
@@ -94,6 +100,8 @@ public final class TrainingCore {
     private final SliceTraining slices;
     private long seed;
     private long step;
+    /** Restored for generation and evaluation only: the optimiser's moments were not read. */
+    private boolean withoutMoments;
 
     /**
      * Creates the core of a model at step 0.
@@ -162,6 +170,7 @@ public final class TrainingCore {
      * @throws dev.nova.api.PluginException if the loss is not finite
      */
     public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        requireMoments("train");
         return TrainingLoop.run(pluginId, request, listener, optimizer, step, s -> step = s, slices.wholeBatch());
     }
 
@@ -172,6 +181,24 @@ public final class TrainingCore {
      */
     public DataParallel dataParallel() {
         return slices;
+    }
+
+    /**
+     * Whether this core was restored without its optimiser's moments (for generation and evaluation only): it then
+     * neither trains nor saves.
+     *
+     * @return true when the moments were not read
+     * @since 1.4
+     */
+    public boolean restoredWithoutMoments() {
+        return withoutMoments;
+    }
+
+    private void requireMoments(String what) {
+        if (withoutMoments) {
+            throw new PluginException(pluginId, "cannot " + what + " a model restored for generation only (its"
+                    + " optimiser state was not read); restore it with its training state");
+        }
     }
 
     /**
@@ -194,6 +221,10 @@ public final class TrainingCore {
             throw new CheckpointException(pluginId, e.getMessage());
         }
         if (carryMoments) {
+            if (parent.withoutMoments) {
+                throw new CheckpointException(pluginId, "the parent model was restored without its optimiser state,"
+                        + " which carrying the optimiser state needs");
+            }
             optimizer.carryMoments(parent.optimizer);
         } else {
             optimizer.reloadParameters();
@@ -248,6 +279,9 @@ public final class TrainingCore {
      * @throws IOException if writing fails
      */
     public void write(DataOutputStream out) throws IOException {
+        if (withoutMoments) {
+            throw new IOException("the model was restored for generation only (its optimiser state was not read)");
+        }
         new TrainingState(seed, step).write(out, params, optimizer);
     }
 
@@ -274,10 +308,21 @@ public final class TrainingCore {
      * @throws dev.nova.api.PluginException if writing fails
      */
     public void save(OutputStream out, long magic, int format, Payload.Body header) {
-        Payload.write(pluginId, out, magic, format, d -> {
+        if (!(out instanceof Payload.Output apart)) {
+            Payload.write(pluginId, out, magic, format, d -> {
+                header.write(d);
+                write(d);
+            });
+            return;
+        }
+        // The host stores the two parts as two entries: generation reads and checks the parameters alone.
+        requireMoments("save");
+        TrainingState state = new TrainingState(seed, step);
+        Payload.write(pluginId, apart, magic, format, d -> {
             header.write(d);
-            write(d);
+            state.writeApart(d, params);
         });
+        Payload.write(pluginId, apart.trainingState(), magic, format, d -> state.writeMoments(d, optimizer));
     }
 
     /**
@@ -295,12 +340,37 @@ public final class TrainingCore {
      */
     public static <M extends Holder> M restore(String pluginId, InputStream payload, long magic, int[] formats,
                                                Payload.Reader<M> header) {
-        return Payload.read(pluginId, payload, magic, formats, (format, in) -> {
+        // A plain stream restores everything; the host's says whether the training state comes, and from where.
+        Optional<InputStream> stateApart = payload instanceof Payload.Input i ? i.trainingState() : Optional.empty();
+        boolean forTraining = !(payload instanceof Payload.Input) || stateApart.isPresent();
+        boolean[] apart = new boolean[1];
+        M restored = Payload.read(pluginId, payload, magic, formats, (format, in) -> {
             // Every parameter is read from the payload below: drawing initial values first only costs time (8 s of
             // a 124M-parameter model's 23 s load).
             M model = dev.nova.kit.nn.ParamSet.withoutInitialValues(() -> header.read(format, in));
-            model.training().read(in);
+            TrainingCore core = model.training();
+            TrainingState.Read read = TrainingState.read(in, core.params, core.optimizer, forTraining);
+            core.seed = read.state().seed();
+            core.step = read.state().step();
+            apart[0] = read.apart();
+            core.withoutMoments = !forTraining || (read.apart() && stateApart.isEmpty());
+            if (core.withoutMoments) {
+                core.params.fix();          // it never trains: sampling may use the parameters' memory as it is
+            }
             return model;
         });
+        if (apart[0] && stateApart.isPresent()) {
+            TrainingCore core = restored.training();
+            try {
+                Payload.read(pluginId, stateApart.get(), magic, formats, (format, in) -> {
+                    new TrainingState(core.seed, core.step).readMoments(in, core.optimizer);
+                    return core;
+                });
+            } catch (RuntimeException e) {
+                restored.close();
+                throw e;
+            }
+        }
+        return restored;
     }
 }

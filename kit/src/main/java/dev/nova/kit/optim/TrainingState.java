@@ -50,4 +50,106 @@ public record TrainingState(long seed, long step) {
         optimizer.read(in);
         return new TrainingState(seed, step);
     }
+
+    /**
+     * What is written in the step's place when the optimiser's moments are kept apart from the parameters
+     * ({@link #writeApart}); the step follows it. A step is never negative, so a payload says which layout it has.
+     */
+    static final long APART = -2;
+
+    /**
+     * Writes the state without the optimiser's moments, which {@link #writeMoments} writes elsewhere.
+     *
+     * @param out the payload
+     * @param params the parameters
+     * @throws IOException if writing fails
+     * @since 1.4
+     */
+    public void writeApart(DataOutputStream out, ParamSet params) throws IOException {
+        out.writeLong(seed);
+        out.writeLong(APART);
+        out.writeLong(step);
+        params.write(out);
+    }
+
+    /**
+     * Writes the optimiser's moments, after the seed and step they belong to.
+     *
+     * @param out the training state's stream
+     * @param optimizer the optimiser
+     * @throws IOException if writing fails
+     * @since 1.4
+     */
+    public void writeMoments(DataOutputStream out, Adam optimizer) throws IOException {
+        out.writeLong(seed);
+        out.writeLong(step);
+        // An optimiser that never stepped (an imported model, a fresh run) has zero moments: none are written.
+        out.writeBoolean(optimizer.hasState());
+        if (optimizer.hasState()) {
+            optimizer.write(out);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} or {@link #writeApart} wrote into the parameters; inline moments are read into the
+     * optimiser when {@code moments} is true, and passed over otherwise.
+     *
+     * @param in the payload
+     * @param params the parameters, read in place (shapes checked)
+     * @param optimizer the optimiser
+     * @param moments whether to keep inline moments
+     * @return the seed and step read, and whether the moments are kept apart
+     * @throws IOException if it is truncated or does not fit the model
+     * @since 1.4
+     */
+    public static Read read(DataInputStream in, ParamSet params, Adam optimizer, boolean moments) throws IOException {
+        long seed = in.readLong();
+        long step = in.readLong();
+        boolean apart = step == APART;
+        if (apart) {
+            step = in.readLong();
+        }
+        if (step < 0) {
+            throw new IOException("step " + step + " is negative");
+        }
+        params.read(in);
+        if (!apart) {
+            if (moments) {
+                optimizer.read(in);
+            } else {
+                optimizer.skip(in);
+            }
+        }
+        return new Read(new TrainingState(seed, step), apart);
+    }
+
+    /**
+     * Reads what {@link #writeMoments} wrote into the optimiser, checking that it belongs to this state.
+     *
+     * @param in the training state's stream
+     * @param optimizer the optimiser, read in place (read the parameters first)
+     * @throws IOException if it is truncated, does not fit the model, or belongs to another step or seed
+     * @since 1.4
+     */
+    public void readMoments(DataInputStream in, Adam optimizer) throws IOException {
+        long s = in.readLong();
+        long t = in.readLong();
+        if (s != seed || t != step) {
+            throw new IOException("the training state is of step " + t + " (seed " + s + "), the parameters of step "
+                    + step + " (seed " + seed + ")");
+        }
+        if (in.readBoolean()) {
+            optimizer.read(in);
+        }
+    }
+
+    /**
+     * What {@link #read(DataInputStream, ParamSet, Adam, boolean)} found.
+     *
+     * @param state the seed and step
+     * @param apart whether the optimiser's moments are kept apart ({@link #writeApart})
+     * @since 1.4
+     */
+    public record Read(TrainingState state, boolean apart) {
+    }
 }

@@ -137,4 +137,81 @@ public final class Payload {
             throw new CheckpointException(pluginId, "payload is unreadable: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * A payload stream that carries the stream for the model's training state beside it
+     * ({@link dev.nova.api.GenerativeModel#save(OutputStream, OutputStream)}): what kit's
+     * {@code TrainingCore.Holder} hands its model's {@code save(OutputStream)}, so that kit writes the optimiser's
+     * moments apart from the parameters without the model knowing.
+     *
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static final class Output extends java.io.FilterOutputStream {
+        private final OutputStream trainingState;
+
+        private Output(OutputStream payload, OutputStream trainingState) {
+            super(payload);
+            this.trainingState = trainingState;
+        }
+
+        /** The stream for the training state. */
+        public OutputStream trainingState() {
+            return trainingState;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+    }
+
+    /**
+     * A payload stream that says whether the model is restored with its training state, and carries that state's
+     * stream when it was written apart ({@link dev.nova.api.GeneratorProvider#restore(com.typesafe.config.Config,
+     * dev.nova.api.ModelContext, InputStream, java.util.Optional)}).
+     *
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static final class Input extends java.io.FilterInputStream {
+        private final java.util.Optional<InputStream> trainingState;
+
+        private Input(InputStream payload, java.util.Optional<InputStream> trainingState) {
+            super(payload);
+            this.trainingState = trainingState;
+        }
+
+        /** The training state's stream, or empty when the model is restored for generation and evaluation only. */
+        public java.util.Optional<InputStream> trainingState() {
+            return trainingState;
+        }
+    }
+
+    /**
+     * A payload stream whose training state goes to {@code trainingState}.
+     *
+     * @param payload the payload's stream
+     * @param trainingState the training state's stream
+     * @return the stream to hand the model's {@code save(OutputStream)}
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static OutputStream apart(OutputStream payload, OutputStream trainingState) {
+        return new Output(payload, java.util.Objects.requireNonNull(trainingState, "trainingState"));
+    }
+
+    /**
+     * A payload stream restored with the training state in {@code trainingState}, or for generation and evaluation
+     * only when it is empty.
+     *
+     * @param payload the payload's stream
+     * @param trainingState the training state's stream, or empty
+     * @return the stream to hand the provider's restoring code
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public static InputStream apart(InputStream payload, java.util.Optional<InputStream> trainingState) {
+        return new Input(payload, java.util.Objects.requireNonNull(trainingState, "trainingState"));
+    }
 }

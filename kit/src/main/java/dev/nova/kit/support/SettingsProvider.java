@@ -132,6 +132,16 @@ public abstract class SettingsProvider<S> implements GeneratorProvider {
     }
 
     /**
+     * Hands {@link #restoreModel} the payload as a {@link Payload#apart(InputStream, Optional)} stream, which kit's
+     * {@code TrainingCore.restore} reads the training state through (or leaves it out, for generation only).
+     */
+    @Override
+    public final GenerativeModel restore(Config given, ModelContext context, InputStream payload,
+                                         Optional<InputStream> trainingState) {
+        return restoreModel(config.read(given, reader), context, Payload.apart(payload, trainingState));
+    }
+
+    /**
      * The fine-tuning capability when the plugin declares its {@linkplain #architectureSettings() architecture
      * settings}: it checks the configuration and the architecture against the parent's, then hands the settings to
      * {@link #fineTuneModel}.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,6 +60,45 @@ class SamplingKernelsTests {
                         rows + "x" + cols + " column " + k);
             }
             assertArrayEquals(tail, Arrays.copyOfRange(out, cols, cols + 3), "values past the product");
+        }
+    }
+
+    /**
+     * A matrix over weights where they are (a model that only generates: no copy), stored as they are or as their
+     * transpose (a tied head over its embedding table), gives the products of the plain loops, one row and several.
+     */
+    @Test
+    void matricesOverNativeWeightsEqualPlainLoops() {
+        int rows = 768;
+        int cols = 700;                                 // 537,600 weights: the size that multiplies through BLAS
+        float[] w = randoms(rows * cols, 7);
+        float[] t = new float[w.length];
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < cols; k++) {
+                t[k * rows + i] = w[i * cols + k];
+            }
+        }
+        org.bytedeco.javacpp.FloatPointer plain = new org.bytedeco.javacpp.FloatPointer(w);
+        org.bytedeco.javacpp.FloatPointer transposed = new org.bytedeco.javacpp.FloatPointer(t);
+        int n = 3;
+        float[] v = randoms(n * rows, 8);
+        float[] start = randoms(n * cols, 9);
+        for (NativeMatrix m : List.of(NativeMatrix.over(plain, w, rows, cols, false),
+                NativeMatrix.over(transposed, t, rows, cols, true))) {
+            float[] one = Arrays.copyOf(start, cols);
+            m.addProduct(v, one);
+            float[] batched = start.clone();
+            m.addProducts(v, n, batched);
+            for (int r = 0; r < n; r++) {
+                double[] expected = reference(v, r * rows, w, rows, cols, start, r * cols);
+                for (int k = 0; k < cols; k++) {
+                    double tolerance = 1e-4 * Math.max(1, Math.abs(expected[k]));
+                    assertEquals(expected[k], batched[r * cols + k], tolerance, "row " + r + " column " + k);
+                    if (r == 0) {
+                        assertEquals(expected[k], one[k], tolerance, "one row, column " + k);
+                    }
+                }
+            }
         }
     }
 

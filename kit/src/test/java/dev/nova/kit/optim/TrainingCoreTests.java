@@ -99,4 +99,97 @@ class TrainingCoreTests {
                 read.getMessage());
         assertArrayEquals(before, b.values(), "the model is unchanged");
     }
+
+    /** The quadratic model as a plugin's model: saved and restored through the payload framing. */
+    private static final class Model implements TrainingCore.Holder {
+        final Quadratic q;
+
+        Model(long seed) {
+            q = new Quadratic(seed);
+        }
+
+        @Override
+        public TrainingCore training() {
+            return q.core;
+        }
+
+        @Override
+        public java.util.List<dev.nova.api.Sample> generate(dev.nova.api.GenerationRequest request) {
+            return List.of();
+        }
+
+        @Override
+        public java.util.Map<String, Double> evaluate(dev.nova.api.EvaluationRequest request) {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public void save(java.io.OutputStream out) {
+            q.core.save(out, MAGIC, 1, d -> d.writeUTF("quadratic"));
+        }
+
+        static Model restore(java.io.InputStream in) {
+            return TrainingCore.restore("quadratic", in, MAGIC, new int[] {1}, (format, d) -> {
+                d.readUTF();
+                return new Model(99);
+            });
+        }
+    }
+
+    private static final long MAGIC = 0x5155414452L;
+
+    /**
+     * Saved in two parts (API 1.4), the moments go into the training state: restored with it, training goes on
+     * exactly; restored without it, the parameters are the same, the optimiser never allocates its moments, and the
+     * model refuses to train or save.
+     */
+    @Test
+    void theTrainingStateWrittenApartResumesExactlyAndIsLeftOutForGeneration() {
+        Model a = new Model(11);
+        a.q.core.train(TrainingRequest.of(3), e -> { });
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        a.save(payload, state);
+        ByteArrayOutputStream inline = new ByteArrayOutputStream();
+        a.save(inline);
+        assertTrue(payload.size() < inline.size() / 2, "the moments are not in the payload: " + payload.size()
+                + " of " + inline.size() + " bytes");
+
+        Model b = Model.restore(dev.nova.kit.support.Payload.apart(new ByteArrayInputStream(payload.toByteArray()),
+                java.util.Optional.of(new ByteArrayInputStream(state.toByteArray()))));
+        assertEquals(11, b.q.core.seed());
+        assertEquals(3, b.q.core.step());
+        a.q.core.train(TrainingRequest.of(2), e -> { });
+        b.q.core.train(TrainingRequest.of(2), e -> { });
+        assertArrayEquals(a.q.values(), b.q.values(), "the moments travel in the training state");
+
+        for (byte[] bytes : List.of(payload.toByteArray(), inline.toByteArray())) {
+            Model g = Model.restore(dev.nova.kit.support.Payload.apart(new ByteArrayInputStream(bytes),
+                    java.util.Optional.empty()));
+            assertEquals(3, g.q.core.step());
+            assertTrue(g.q.core.restoredWithoutMoments());
+            assertTrue(g.q.params.isFixed());
+            dev.nova.api.PluginException train = assertThrows(dev.nova.api.PluginException.class,
+                    () -> g.q.core.train(TrainingRequest.of(1), e -> { }));
+            assertTrue(train.getMessage().contains("restored for generation only"), train.getMessage());
+            assertThrows(dev.nova.api.PluginException.class, () -> g.save(new ByteArrayOutputStream(),
+                    new ByteArrayOutputStream()));
+        }
+    }
+
+    /** An optimiser that never stepped (an imported model) writes no moments: they are zero, and read back as zero. */
+    @Test
+    void aFreshOptimiserWritesNoMoments() {
+        Model fresh = new Model(11);
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        fresh.save(payload, state);
+        assertTrue(state.size() < 40, state.size() + " bytes");
+        Model b = Model.restore(dev.nova.kit.support.Payload.apart(new ByteArrayInputStream(payload.toByteArray()),
+                java.util.Optional.of(new ByteArrayInputStream(state.toByteArray()))));
+        Model c = new Model(11);
+        b.q.core.train(TrainingRequest.of(2), e -> { });
+        c.q.core.train(TrainingRequest.of(2), e -> { });
+        assertArrayEquals(c.q.values(), b.q.values());
+    }
 }

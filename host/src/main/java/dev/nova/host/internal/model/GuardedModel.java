@@ -108,6 +108,11 @@ public final class GuardedModel implements GenerativeModel {
     }
 
     @Override
+    public void save(OutputStream payload, OutputStream trainingState) {
+        run("save", () -> model.save(payload, trainingState));
+    }
+
+    @Override
     public long step() {
         return call("step", model::step);
     }

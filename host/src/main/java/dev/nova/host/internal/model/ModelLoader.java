@@ -20,7 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The one door into a plugin's model: makes the model a plan runs, a fresh one from the plugin's configuration, a
@@ -229,20 +230,35 @@ public final class ModelLoader {
         FineTuning fineTuning = plan.fineTuning();
         String p = "plugins." + plan.pluginId();
         Config parentConfig = parent.config().hasPath(p) ? parent.config().getConfig(p) : ConfigFactory.empty();
-        GenerativeModel model = withPayload(parent, "nova.init-from: checkpoint ", in -> plugin("fineTuning().create",
-                () -> fineTuning.create(plan.pluginConfig(), context, new FineTuneRequest(in, parentConfig,
-                        plan.carryOptimizer(),
-                        notice -> terminal.err().println("nova: " + plan.pluginId() + ": " + notice)))));
+        // The parent's training state is read only when its optimiser state is carried.
+        boolean state = plan.carryOptimizer();
+        GenerativeModel model = withPayload(parent, "nova.init-from: checkpoint ", state, (in, training) ->
+                plugin("fineTuning().create", () -> fineTuning.create(plan.pluginConfig(), context,
+                        new FineTuneRequest(in, parentConfig, plan.carryOptimizer(),
+                                notice -> terminal.err().println("nova: " + plan.pluginId() + ": " + notice),
+                                training))));
         if (model == null) {
             throw new PluginException(plan.pluginId(), "fineTuning().create returned null");
         }
         return model;
     }
 
-    /** The model of the plan's checkpoint. */
+    /** The model of the plan's checkpoint, with its training state: to train on. */
     public GuardedModel restore(ModelContext context) {
-        return guard(withPayload(plan.checkpoint().orElseThrow(), "checkpoint ",
-                in -> plugin("restore", () -> plan.provider().restore(plan.pluginConfig(), context, in))));
+        return restore(context, true);
+    }
+
+    /**
+     * The model of the plan's checkpoint, with its training state (to train on) or without it (to generate and
+     * evaluate: the training state is neither read nor checked).
+     */
+    private GuardedModel restore(ModelContext context, boolean forTraining) {
+        Checkpoint checkpoint = plan.checkpoint().orElseThrow();
+        return guard(withPayload(checkpoint, "checkpoint ", forTraining, (in, training) -> plugin("restore", () ->
+                forTraining && training.isEmpty()
+                        // an earlier format's payload holds everything
+                        ? plan.provider().restore(plan.pluginConfig(), context, in)
+                        : plan.provider().restore(plan.pluginConfig(), context, in, training))));
     }
 
     /**
@@ -254,7 +270,7 @@ public final class ModelLoader {
     public OpenModel open() {
         Path work = scratch();
         try {
-            return new OpenModel(plan, restore(context(work)), work);
+            return new OpenModel(plan, restore(context(work), false), work);
         } catch (RuntimeException e) {
             deleteQuietly(work);
             throw e;
@@ -265,39 +281,45 @@ public final class ModelLoader {
      * Hands a checkpoint's payload to the plugin: read again when a run that is training replaced the file since the
      * plan read it; a payload the plugin refuses is bad input (exit code 2), named by the file.
      */
-    private static GenerativeModel withPayload(Checkpoint checkpoint, String what,
-                                               Function<InputStream, GenerativeModel> read) {
+    private static GenerativeModel withPayload(Checkpoint checkpoint, String what, boolean withTrainingState,
+                                               BiFunction<InputStream, Optional<InputStream>, GenerativeModel> read) {
         Checkpoint ckpt = checkpoint;
         for (int attempt = 1; ; attempt++) {
             InputStream payload;
+            Optional<InputStream> state;
             try {
                 payload = ckpt.openPayload();
+                try {
+                    state = withTrainingState ? ckpt.openTrainingState() : Optional.empty();
+                } catch (RuntimeException e) {
+                    payload.close();
+                    throw e;
+                }
             } catch (Checkpoint.ReplacedException e) {
                 if (attempt >= 10) {
                     throw e;
                 }
                 ckpt = Checkpoint.readForRestore(ckpt.file());
                 continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            try (InputStream in = payload) {
+            try (InputStream in = payload; InputStream training = state.orElse(InputStream.nullInputStream())) {
                 GenerativeModel model;
-                // A plugin that closes the stream it was given leaves the rest for the loader to check.
-                InputStream shielded = new java.io.FilterInputStream(in) {
-                    @Override
-                    public void close() {
-                    }
-                };
+                Checkpoint c = ckpt;
                 try {
-                    model = read.apply(shielded);
+                    model = read.apply(shielded(in), state.map(s -> shielded(training)));
                 } catch (RuntimeException e) {
                     // Whatever the plugin made of it, a payload that is not what the manifest says is named as such.
-                    finish(ckpt, in);
+                    finish(c, in);
+                    finish(c, training);
                     throw e;
                 }
                 try {
-                    // The payload read to its end, where its size, CRC and SHA-256 are checked (a large one is
-                    // verified only here): a model of a corrupt payload is closed, never used.
+                    // The payload and training state read to their ends, where their sizes, CRCs and SHA-256 are
+                    // checked (a large one is verified only here): a model of a corrupt payload is closed, never used.
                     finish(ckpt, in);
+                    finish(ckpt, training);
                 } catch (RuntimeException e) {
                     try {
                         model.close();
@@ -314,6 +336,15 @@ public final class ModelLoader {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** The stream, its {@code close()} ignored: a plugin that closes it leaves the rest for the loader to check. */
+    private static InputStream shielded(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** Reads what the plugin left of a payload, so that the stream checks it whole; a mismatch is a usage error. */

@@ -82,8 +82,11 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         }
     }
 
-    /** The format written in every manifest. */
-    public static final String FORMAT = "nova-checkpoint/2";
+    /** The format written in every manifest: format 2 and the training state apart ({@value #TRAINING}). */
+    public static final String FORMAT = "nova-checkpoint/3";
+
+    /** The second format: entry digests, the plugin's state in one entry. Still read. */
+    static final String FORMAT_2 = "nova-checkpoint/2";
 
     /** The first format: no entry digests (zip CRCs are still checked). Still read. */
     static final String FORMAT_1 = "nova-checkpoint/1";
@@ -91,7 +94,14 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
     static final String MANIFEST = "manifest.properties";
     static final String CONFIG = "config.conf";
     static final String PAYLOAD = "payload.bin";
-    static final Set<String> ENTRIES = Set.of(MANIFEST, CONFIG, PAYLOAD);
+    /** What only training reads ({@link dev.nova.api.GenerativeModel#save(OutputStream, OutputStream)}), since format 3. */
+    static final String TRAINING = "training.bin";
+    static final Set<String> ENTRIES = Set.of(MANIFEST, CONFIG, PAYLOAD, TRAINING);
+
+    /** The entries a checkpoint of the format must hold. */
+    static Set<String> entries(String format) {
+        return FORMAT.equals(format) ? ENTRIES : Set.of(MANIFEST, CONFIG, PAYLOAD);
+    }
 
     /** The largest manifest read, in bytes. */
     static final int MAX_MANIFEST = 1 << 20;
@@ -124,9 +134,11 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
      * @param file the target
      * @param manifest the manifest (format, API and entry digests are added)
      * @param config the effective configuration
-     * @param payload writes the plugin's payload into the given stream
+     * @param payload writes the plugin's payload into the first stream, then its training state into the second
+     *     (the payload's entry is closed at the first byte of the training state)
      */
-    public static void write(Path file, Manifest manifest, Config config, Consumer<OutputStream> payload) {
+    public static void write(Path file, Manifest manifest, Config config,
+                             java.util.function.BiConsumer<OutputStream, OutputStream> payload) {
         Properties m = manifest.toProperties();
         m.setProperty("format", FORMAT);
         m.setProperty("api", ApiVersion.CURRENT.toString());
@@ -151,15 +163,28 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                 zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
                 zip.putNextEntry(new ZipEntry(PAYLOAD));
                 PayloadStream stream = new PayloadStream(zip);
+                PayloadStream training = new PayloadStream(zip);
+                // The training state's entry starts at its first byte, where the payload's ends: they are written
+                // one after the other, as zip entries are.
+                PayloadStream.Handover handover = new PayloadStream.Handover(stream, training, () -> {
+                    zip.closeEntry();
+                    record(m, PAYLOAD, stream.sha256(), stream.size());
+                    zip.putNextEntry(new ZipEntry(TRAINING));
+                });
                 try {
-                    payload.accept(stream);
+                    payload.accept(handover.first(), handover.second());
+                    handover.finish();
                 } catch (RuntimeException | Error e) {
                     stream.rethrowSinkFailure();
+                    training.rethrowSinkFailure();
+                    handover.rethrow();
                     throw e;
                 }
                 stream.rethrowSinkFailure();                    // also when the plugin swallowed it
+                training.rethrowSinkFailure();
+                handover.rethrow();
                 zip.closeEntry();
-                record(m, PAYLOAD, stream.sha256(), stream.size());
+                record(m, TRAINING, training.sha256(), training.size());
 
                 zip.putNextEntry(new ZipEntry(MANIFEST));
                 StringWriter w = new StringWriter();
@@ -287,10 +312,10 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         try {
             Properties m = readManifest(f);
             String format = m.getProperty("format");
-            if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
+            if (!FORMAT.equals(format) && !FORMAT_2.equals(format) && !FORMAT_1.equals(format)) {
                 throw new UsageException("checkpoint " + f + " has format '" + format + "', expected '" + FORMAT + "'");
             }
-            byte[][] entries = StoredEntries.verify(f, m, FORMAT.equals(format), keptPayload, deferLarge);
+            byte[][] entries = StoredEntries.verify(f, m, !FORMAT_1.equals(format), keptPayload, deferLarge);
             Manifest manifest = Manifest.parse(f, m);
             String text = new String(entries[0], StandardCharsets.UTF_8);
             Config config = SafeParse.hocon(text, f + " (saved config)");
@@ -338,6 +363,13 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
             } catch (IllegalArgumentException e) {
                 throw new UsageException("checkpoint " + f + ": " + MANIFEST + " is malformed (" + e.getMessage() + ")");
             }
+            if (FORMAT.equals(m.getProperty("format")) && !names.contains(TRAINING)) {
+                throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: missing " + TRAINING);
+            }
+            if (!FORMAT.equals(m.getProperty("format")) && names.contains(TRAINING)) {
+                throw new UsageException("checkpoint " + f + " is not a Nova checkpoint: unexpected entry '" + TRAINING
+                        + "' in format '" + m.getProperty("format") + "'");
+            }
             return m;
         }
     }
@@ -368,11 +400,60 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                 if (PAYLOAD.equals(e.getName())) {
                     // Buffered: a payload read a few bytes at a time (ND4J's Nd4j.read reads every float as four
                     // single bytes) went through the inflater and the digest byte by byte, 0.3 s for a 1 MB model.
-                    return new BufferedInputStream(verifying(zip), 1 << 16);
+                    return verifying(zip, PAYLOAD);
                 }
             }
             zip.close();
             throw corrupt(file, "no " + PAYLOAD + " entry");
+        } catch (IOException | IllegalArgumentException e) {
+            throw corrupt(file, e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the plugin's training state is stored apart from its payload (format 3): a checkpoint of an earlier
+     * format holds everything in its payload.
+     *
+     * @return true for format 3
+     */
+    public boolean hasTrainingState() {
+        return FORMAT.equals(manifest.get("format").orElse(null));
+    }
+
+    /**
+     * Opens the plugin's training state ({@value #TRAINING}), which only training reads: a stream over the stored
+     * entry, found through the zip's directory (the payload before it is not read), that checks the entry's size and
+     * SHA-256 as it is read to its end.
+     *
+     * @return the stream, or empty for a checkpoint of an earlier format ({@link #hasTrainingState()})
+     * @throws ReplacedException if the file was replaced since it was read and verified (read it again)
+     */
+    public java.util.Optional<InputStream> openTrainingState() {
+        if (!hasTrainingState()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            ZipFile zip = new ZipFile(file.toFile());
+            if (!identity.equals(identity(file))) {
+                zip.close();
+                throw new ReplacedException(file);
+            }
+            ZipEntry entry = zip.getEntry(TRAINING);
+            if (entry == null) {
+                zip.close();
+                throw corrupt(file, "no " + TRAINING + " entry");
+            }
+            InputStream in = new FilterInputStream(zip.getInputStream(entry)) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        zip.close();
+                    }
+                }
+            };
+            return java.util.Optional.of(verifying(in, TRAINING));
         } catch (IOException | IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }
@@ -389,19 +470,18 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         return message.startsWith("checkpoint " + file) ? new UsageException(message) : corrupt(file, message);
     }
 
-    private InputStream verifying(ZipInputStream zip) {
-        String expected = manifest.get("entry." + PAYLOAD + ".sha256").orElse(null);
-        long limit = expected == null ? Long.MAX_VALUE : payloadSize();
-        MessageDigest digest = Sha256.digest();
-        return new FilterInputStream(zip) {
+    /**
+     * The entry's bytes read ahead on a thread of their own ({@link ReadAhead}), their size checked as they come and
+     * their SHA-256 computed on another thread, compared with the manifest's at the end: a mismatch is the failure of
+     * the read that reaches the end.
+     */
+    private InputStream verifying(InputStream zip, String entry) {
+        String expected = manifest.get("entry." + entry + ".sha256").orElse(null);
+        long limit = expected == null ? Long.MAX_VALUE
+                : Manifest.longValue(file, manifest.properties(), "entry." + entry + ".size", -1);
+        String what = PAYLOAD.equals(entry) ? "payload" : "entry " + entry;
+        InputStream bounded = new FilterInputStream(zip) {
             long read;
-            boolean checked;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -409,36 +489,28 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
                 if (n > 0) {
                     read += n;
                     if (read > limit) {
-                        throw new IOException("checkpoint " + file + ": payload is longer than its manifest says");
-                    }
-                    digest.update(b, off, n);
-                } else if (n < 0 && expected != null && !checked) {
-                    checked = true;
-                    if (!expected.equalsIgnoreCase(HexFormat.of().formatHex(digest.digest()))) {
-                        throw new IOException("checkpoint " + file + ": payload does not match the SHA-256 in its manifest");
+                        throw new IOException("checkpoint " + file + ": " + what + " is longer than its manifest says");
                     }
                 }
                 return n;
             }
+        };
+        ReadAhead.Check check = expected == null ? null : new ReadAhead.Check() {
+            private final MessageDigest digest = Sha256.digest();
 
             @Override
-            public long skip(long n) throws IOException {
-                byte[] buf = new byte[8192];
-                long done = 0;
-                while (done < n) {
-                    int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                    if (r < 0) {
-                        break;
-                    }
-                    done += r;
-                }
-                return done;
+            public void update(byte[] bytes, int length) {
+                digest.update(bytes, 0, length);
             }
 
             @Override
-            public boolean markSupported() {
-                return false;
+            public void finish() throws IOException {
+                if (!expected.equalsIgnoreCase(HexFormat.of().formatHex(digest.digest()))) {
+                    throw new IOException("checkpoint " + file + ": " + what + " does not match the SHA-256 in its"
+                            + " manifest");
+                }
             }
         };
+        return new ReadAhead(bounded, entry, check);
     }
 }

@@ -24,7 +24,7 @@ final class StoredEntries {
 
     /**
      * Streams through every entry as stored (local headers and data, which is what a later read gets), checking
-     * CRCs, sizes and, for format 2, the SHA-256 of the configuration and payload; returns the configuration and,
+     * CRCs, sizes and, from format 2, the SHA-256 of the configuration, the payload and (format 3) the training state; returns the configuration and,
      * when it is at most {@code keptPayload} bytes and has a digest, the payload (otherwise {@code null}).
      */
     static byte[][] verify(Path f, Properties m, boolean digests, long keptPayload) throws IOException {
@@ -33,8 +33,9 @@ final class StoredEntries {
 
     /**
      * {@link #verify(Path, Properties, boolean, long)}; with {@code deferLarge}, a payload with a digest and larger than
-     * {@code keptPayload} is not read here (nor what follows it: the manifest's local copy, which nothing is loaded
-     * from): it is checked as it streams to the plugin ({@link Checkpoint#openPayload}), which reads it to its end.
+     * {@code keptPayload} is not read here, nor is the training state (nor what follows them: the manifest's local
+     * copy, which nothing is loaded from): each is checked as it streams to the plugin ({@link Checkpoint#openPayload},
+     * {@link Checkpoint#openTrainingState}), which reads it to its end.
      */
     static byte[][] verify(Path f, Properties m, boolean digests, long keptPayload, boolean deferLarge)
             throws IOException {
@@ -63,8 +64,17 @@ final class StoredEntries {
                         }
                         java.io.ByteArrayOutputStream kept = digests && payloadLimit <= keptPayload
                                 ? new java.io.ByteArrayOutputStream((int) payloadLimit) : null;
-                        size = drain(zip, digest, payloadLimit, f, kept);
+                        size = drain(zip, digest, payloadLimit, f, kept, Checkpoint.PAYLOAD);
                         payload = kept == null ? null : kept.toByteArray();
+                    }
+                    case Checkpoint.TRAINING -> {
+                        long limit = declaredSize(f, m, Checkpoint.TRAINING);
+                        if (deferLarge && config != null) {
+                            // Read by training alone, and checked as it streams to the plugin (openTrainingState):
+                            // generation and evaluation neither read nor check it.
+                            return new byte[][] {config, payload};
+                        }
+                        size = drain(zip, digest, limit, f, null, Checkpoint.TRAINING);
                     }
                     default -> {
                         readBounded(zip, Checkpoint.MAX_MANIFEST, f, Checkpoint.MANIFEST);
@@ -76,7 +86,7 @@ final class StoredEntries {
                 }
             }
         }
-        if (!seen.equals(Checkpoint.ENTRIES) || config == null) {
+        if (!seen.equals(Checkpoint.entries(m.getProperty("format"))) || config == null) {
             throw Checkpoint.corrupt(f, "an entry is missing from the stored data");
         }
         return new byte[][] {config, payload};
@@ -123,14 +133,14 @@ final class StoredEntries {
         return out.toByteArray();
     }
 
-    private static long drain(InputStream in, MessageDigest digest, long limit, Path f, java.io.OutputStream kept)
-            throws IOException {
+    private static long drain(InputStream in, MessageDigest digest, long limit, Path f, java.io.OutputStream kept,
+                              String entry) throws IOException {
         byte[] buf = new byte[1 << 16];
         long total = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
             total += n;
             if (total > limit) {
-                throw new UsageException("checkpoint " + f + " is corrupt: entry " + Checkpoint.PAYLOAD
+                throw new UsageException("checkpoint " + f + " is corrupt: entry " + entry
                         + " is larger than its manifest says (" + limit + " bytes)");
             }
             digest.update(buf, 0, n);
