@@ -60,6 +60,22 @@ final class ArrayIo {
         writeFloats(values, out);
     }
 
+    /** {@link #write(float[], long[], DataOutputStream)} of zeros, a chunk of zero bytes at a time. */
+    static void writeZeros(long[] shape, DataOutputStream out) throws IOException {
+        Nd4j.getShapeInfoProvider().createShapeInformation(shape, 'c', DataType.FLOAT).getFirst().write(out);
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        out.writeUTF(MODE);
+        out.writeLong(n);
+        out.writeUTF(DataType.FLOAT.name());
+        byte[] zeros = new byte[CHUNK * 4];
+        for (long at = 0; at < n; at += CHUNK) {
+            out.write(zeros, 0, (int) Math.min(CHUNK, n - at) * 4);
+        }
+    }
+
     private static void writeFloats(float[] v, DataOutputStream out) throws IOException {
         out.writeUTF(MODE);
         out.writeLong(v.length);

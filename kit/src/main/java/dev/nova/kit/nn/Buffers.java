@@ -46,6 +46,49 @@ public final class Buffers {
     }
 
     /**
+     * Copies {@code n} values of {@code a}, from its {@code from}-th, into the start of {@code dst} (as floats): a part
+     * of a large array, without a copy of the whole.
+     *
+     * @param a a contiguous array (float or double)
+     * @param from the first value
+     * @param dst receives the values
+     * @param n how many
+     * @since 1.4
+     */
+    public static void readPart(INDArray a, long from, float[] dst, int n) {
+        if (a.dataType() == DataType.FLOAT) {
+            new FloatPointer(a.data().addressPointer()).position(from).get(dst, 0, n);
+        } else {
+            double[] d = new double[n];
+            new DoublePointer(a.data().addressPointer()).position(from).get(d, 0, n);
+            for (int i = 0; i < n; i++) {
+                dst[i] = (float) d[i];
+            }
+        }
+    }
+
+    /**
+     * Copies the first {@code n} values of {@code src} into {@code a} from its {@code from}-th value.
+     *
+     * @param src the values
+     * @param n how many
+     * @param a a contiguous array (float or double)
+     * @param from where the first goes
+     * @since 1.4
+     */
+    public static void writePart(float[] src, int n, INDArray a, long from) {
+        if (a.dataType() == DataType.FLOAT) {
+            new FloatPointer(a.data().addressPointer()).position(from).put(src, 0, n);
+        } else {
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = src[i];
+            }
+            new DoublePointer(a.data().addressPointer()).position(from).put(d, 0, n);
+        }
+    }
+
+    /**
      * Copies {@code dst.length} values of {@code a} into {@code dst}.
      *
      * @param a a contiguous array

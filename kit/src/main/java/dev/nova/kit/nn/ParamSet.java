@@ -36,6 +36,8 @@ public final class ParamSet {
     private final LinkedHashMap<String, INDArray> grads = new LinkedHashMap<>();
     /** The parameters never change again ({@link #fix}). */
     private boolean fixed;
+    /** The parameters an optimiser keeps fixed ({@link #markFrozen}). */
+    private final java.util.Set<String> frozen = new java.util.HashSet<>();
     private final Scratch scratch;
 
     /**
@@ -329,6 +331,37 @@ public final class ParamSet {
     }
 
     /**
+     * Records that an optimiser keeps these parameters fixed: a network may then leave out the parts of its backward
+     * pass that only they need ({@link #isFrozen}). Their gradients are then left as they were.
+     *
+     * @param names the parameters' names
+     * @since 1.4
+     */
+    public void markFrozen(java.util.Collection<String> names) {
+        frozen.addAll(names);
+    }
+
+    /**
+     * Whether every parameter whose name starts with {@code prefix} is frozen ({@link #markFrozen}).
+     *
+     * @param prefix a name, or the start of names ({@code "block.3."})
+     * @return true when there is at least one such parameter and all are frozen
+     * @since 1.4
+     */
+    public boolean isFrozen(String prefix) {
+        boolean any = false;
+        for (String name : params.keySet()) {
+            if (name.startsWith(prefix)) {
+                if (!frozen.contains(name)) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
      * Declares that the parameters never change again (a model restored for generation only): snapshots for sampling
      * may then use their memory instead of a copy ({@link #isFixed}).
      *
@@ -426,6 +459,18 @@ public final class ParamSet {
             throw new IOException("unreadable array for " + what + " (not " + into.length + " floats)");
         }
         System.arraycopy(f, 0, into, 0, f.length);
+    }
+
+    /**
+     * Writes what {@link #writeArray} writes for values that are all zero, without an array of them.
+     *
+     * @param shape the shape
+     * @param out the stream
+     * @throws IOException if writing fails
+     * @since 1.4
+     */
+    public static void writeZeros(long[] shape, DataOutputStream out) throws IOException {
+        ArrayIo.writeZeros(shape, out);
     }
 
     /**

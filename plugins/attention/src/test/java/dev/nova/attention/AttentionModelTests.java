@@ -134,5 +134,17 @@ class AttentionModelTests {
             assertTrue(count.ran() > 0);
             assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one step, tie-weights = " + tie);
         }
+        // Fine-tuning the upper block: the backward pass stops above the frozen embeddings and lower block, and the
+        // optimiser updates the rest; the declared FLOPs follow.
+        for (String tie : List.of("true", "false")) {
+            var model = provider.create(config("the quick brown fox. ".repeat(60),
+                    "model { context = 40, layers = 2, tie-weights = " + tie + " }"), context());
+            var tuning = model.tuning().orElseThrow();
+            tuning.freeze(tuning.parameters().stream().map(p -> p.name())
+                    .filter(n -> n.endsWith("-embedding") || n.startsWith("block.0.")).toList());
+            Flops.StepCount count = Flops.countStep(model);
+            assertTrue(count.ran() > 0);
+            assertEquals(count.ran(), count.declared(), 0.0, "model FLOPs of one fine-tuning step, tie-weights = " + tie);
+        }
     }
 }

@@ -116,12 +116,33 @@ public final class TransformerNetwork {
      */
     public double trainingFlops(int batch, int time) {
         long rows = (long) batch * time;
-        double total = head != null ? head.trainingFlops(rows, true) : 3 * Flops.product(rows, vocab, width);
-        for (Block b : blocks) {
-            total += b.attention.trainingFlops(batch, time) + b.fc.trainingFlops(rows, true)
+        int lowest = lowestTrained();
+        boolean embeddings = lowest < 0;
+        double total = head != null ? head.trainingFlops(rows, true)
+                : (embeddings ? 3 : 2) * Flops.product(rows, vocab, width);
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            double pass = b.attention.trainingFlops(batch, time) + b.fc.trainingFlops(rows, true)
                     + b.out.trainingFlops(rows, true);
+            // A block below the backward pass's end runs forward only: a third of its products.
+            total += i < lowest ? pass / 3 : pass;
         }
         return total;
+    }
+
+    /**
+     * Where the backward pass ends: -1 when an embedding trains (it runs to the bottom); otherwise the lowest block
+     * with a parameter that trains (the number of blocks when none does): below it, nothing needs a gradient.
+     */
+    private int lowestTrained() {
+        if (!params.isFrozen("token-embedding") || !params.isFrozen("position-embedding")) {
+            return -1;
+        }
+        int lowest = 0;
+        while (lowest < blocks.size() && params.isFrozen("block." + lowest + ".")) {
+            lowest++;
+        }
+        return lowest;
     }
 
     private static INDArray masked(INDArray a, double[] mask) {
@@ -189,12 +210,24 @@ public final class TransformerNetwork {
     private double crossEntropy(int[] idx, int[] labels, int batch, int time, Dropout.Masks masks, boolean gradients) {
         int n = batch * time;
         INDArray logits = forward(idx, batch, time, masks);
-        double[] grad = gradients ? new double[n * vocab] : null;
-        double loss = Losses.softmaxCrossEntropy(Buffers.doubles(logits), vocab, labels, grad, 1.0 / n) / n;
+        double loss;
+        if (params.type() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            // The gradient in place of the logits: no double copies (824 MB at GPT-2 small's 4 x 256 tokens).
+            float[] values = Buffers.floats(logits);
+            loss = Losses.softmaxCrossEntropyInPlace(values, vocab, labels, gradients, 1.0 / n) / n;
+            if (gradients) {
+                Buffers.write(values, logits);
+            }
+        } else {
+            double[] grad = gradients ? new double[n * vocab] : null;
+            loss = Losses.softmaxCrossEntropy(Buffers.doubles(logits), vocab, labels, grad, 1.0 / n) / n;
+            if (gradients) {
+                Buffers.write(grad, logits);
+            }
+        }
         if (!gradients) {
             return loss;
         }
-        Buffers.write(grad, logits);
         INDArray[] buffers = stream(batch, time);
         INDArray dh;
         if (head != null) {
@@ -204,12 +237,19 @@ public final class TransformerNetwork {
             Flops.gemm(logits, tokens.weights(), dh, false, false, 1.0, 0.0);
         }
         INDArray dx = buffers[1].assign(lnf.backward(dh));
-        for (int i = blocks.size() - 1; i >= 0; i--) {
+        // Below the lowest block that trains, with both embeddings frozen (a fine-tune of the last blocks), nothing
+        // needs a gradient: the backward pass stops there (GPT-2 small, last 2 of 12 blocks: see issue 46's note).
+        int lowest = lowestTrained();
+        boolean embeddings = lowest < 0;
+        for (int i = blocks.size() - 1; i >= Math.max(lowest, 0); i--) {
             Block b = blocks.get(i);
             INDArray dBranch = masked(dx, b.mlpMask);
             dx.addi(b.ln2.backward(b.fc.backward(b.out.backward(dBranch, true), true)));
             dBranch = masked(dx, b.attentionMask);
             dx.addi(b.ln1.backward(b.attention.backward(dBranch)));
+        }
+        if (!embeddings) {
+            return loss;
         }
         tokens.backward(idx, dx);
         if (head == null) {

@@ -33,6 +33,38 @@ class TransformerNetworkTests {
         assertEquals(net.params().size(), checked);
     }
 
+    /**
+     * With the embeddings and the lower blocks frozen (a fine-tune of the last block), the backward pass stops above
+     * them: the gradients that train are the full pass's, to the bit, and the frozen ones are not computed (in float,
+     * as training runs).
+     */
+    @ParameterizedTest(name = "tied head {0}")
+    @ValueSource(booleans = {false, true})
+    void aBackwardPassStopsAboveWhatIsFrozen(boolean tie) {
+        TransformerNetwork full = new TransformerNetwork(5, 3, 2, 4, 4, 0.0, tie, 7, DataType.FLOAT);
+        TransformerNetwork cut = new TransformerNetwork(5, 3, 2, 4, 4, 0.0, tie, 7, DataType.FLOAT);
+        List<String> frozen = cut.params().names().stream()
+                .filter(n -> n.startsWith("token-embedding") || n.startsWith("position-embedding")
+                        || n.startsWith("block.0.") || n.startsWith("block.1.")).toList();
+        cut.params().markFrozen(frozen);
+        assertEquals(full.lossAndGradients(IDX, LAB, 2, 4, null), cut.lossAndGradients(IDX, LAB, 2, 4, null));
+        int compared = 0;
+        for (String name : full.params().names()) {
+            float[] want = dev.nova.kit.nn.Buffers.floats(full.params().grad(name));
+            float[] got = dev.nova.kit.nn.Buffers.floats(cut.params().grad(name));
+            if (frozen.contains(name)) {
+                if (name.startsWith("block.0.") && name.endsWith(".w")) {
+                    assertEquals(0, java.util.stream.IntStream.range(0, got.length).filter(i -> got[i] != 0).count(),
+                            name + " was not computed");
+                }
+            } else {
+                assertArrayEquals(want, got, name);
+                compared++;
+            }
+        }
+        assertEquals(full.params().names().size() - frozen.size(), compared);
+    }
+
     @Test
     void dropoutIsReproducibleAndOffInEvaluation() {
         TransformerNetwork net = new TransformerNetwork(5, 2, 2, 4, 4, 0.3, false, 7, DataType.DOUBLE);
