@@ -43,11 +43,23 @@ public record ConfigProblem(String path, String message) {
                 .entrySet()) {
             String path = e.getKey();
             if (!known(reference, path)) {
-                problems.add(new ConfigProblem(path, "is not a known setting; known: "
-                        + String.join(", ", new java.util.TreeSet<>(reference.root().keySet()))));
+                problems.add(new ConfigProblem(path, "is not a known setting; known" + knownAt(reference, path)));
             }
         }
         return problems;
+    }
+
+    /** The keys beside an unknown one: those of its deepest parent the reference defines as an object. */
+    private static String knownAt(Config reference, String path) {
+        List<String> parts = com.typesafe.config.ConfigUtil.splitPath(path);
+        for (int i = parts.size() - 1; i >= 1; i--) {
+            String prefix = com.typesafe.config.ConfigUtil.joinPath(parts.subList(0, i));
+            if (reference.hasPath(prefix) && reference.getValue(prefix).valueType() == ConfigValueType.OBJECT) {
+                return " keys under " + prefix + ": " + String.join(", ",
+                        new java.util.TreeSet<>(reference.getObject(prefix).keySet()));
+            }
+        }
+        return ": " + String.join(", ", new java.util.TreeSet<>(reference.root().keySet()));
     }
 
     private static boolean known(Config reference, String path) {

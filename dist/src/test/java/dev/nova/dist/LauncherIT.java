@@ -147,6 +147,24 @@ class LauncherIT {
                 && l.contains("nova-runtime")), "ND4J should load from the runtime jar");
     }
 
+    /**
+     * Configuration problems are one per line, each naming its origin and key; a key unknown to both the host's check
+     * and a kit plugin's own is reported once, with the keys of its own level (before: two problems on one line, the
+     * second listing the plugin's top-level keys).
+     */
+    @Test
+    void configurationProblemsAreOnePerLineAndEachKeyOnce() throws Exception {
+        Run r = nova("train", "--plugin", "text-gru", "--run-dir", dir.resolve("typo").toString(),
+                "--set", "plugins.text-gru.model.hiden=3", "--set", "nova.train.stepz=3");
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of("nova: 2 configuration problems:",
+                "nova:   --set nova.train.stepz: nova.train.stepz is not a known setting; did you mean 'nova.train.steps'?",
+                "nova:   --set plugins.text-gru.model.hiden: plugins.text-gru.model.hiden is not a known setting; did you"
+                        + " mean 'plugins.text-gru.model.hidden'?"), r.err().lines().toList());
+        assertFalse(Files.exists(dir.resolve("typo")));
+    }
+
     @Test
     void pluginFailuresAreOneLineWithExitOne() throws Exception {
         Run r = nova("train", "--plugin", "nd", "--plugin-path", plugins.toString(), "--run-dir", dir.resolve("run").toString());

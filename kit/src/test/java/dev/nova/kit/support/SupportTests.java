@@ -136,4 +136,15 @@ class SupportTests {
             assertEquals(0, lag1, 4 / Math.sqrt(n), "purpose " + purpose);
         }
     }
+
+    /** An unknown key is reported with the keys of its own level, not the subtree's top level. */
+    @Test
+    void anUnknownNestedKeyListsTheKeysBesideIt() {
+        var reference = ConfigFactory.parseString("model { hidden = 8, layers = 1 }, train { steps = 1 }");
+        List<ConfigProblem> problems = ConfigProblem.unknownKeys(
+                ConfigFactory.parseString("model.hiden = 3, tran = 1"), reference);
+        assertEquals(List.of(new ConfigProblem("model.hiden", "is not a known setting; known keys under model: hidden,"
+                        + " layers"), new ConfigProblem("tran", "is not a known setting; known: model, train")),
+                problems);
+    }
 }

@@ -92,6 +92,12 @@ public final class Cli {
             if (ex instanceof OutputClosedException) {
                 return OutputClosedException.EXIT_CODE;
             }
+            if (ex instanceof dev.nova.host.internal.config.ConfigErrors errors && errors.problems().size() > 1) {
+                // Every problem on its own line, each naming its origin and key.
+                terminal.err().println("nova: " + errors.problems().size() + " configuration problems:");
+                errors.problems().forEach(p -> terminal.err().println("nova:   " + oneLine(p)));
+                return USAGE;
+            }
             if (ex instanceof UsageException) {
                 terminal.err().println("nova: " + oneLine(ex.getMessage()));
                 return USAGE;

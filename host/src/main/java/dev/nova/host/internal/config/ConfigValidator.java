@@ -39,6 +39,8 @@ final class ConfigValidator {
     static void validate(Config effective, Config reference, PluginCatalog catalog, Optional<Start> start) {
         List<String> problems = new ArrayList<>();
         Set<String> pluginIds = catalog.loaded().keySet();
+        // The keys reported unknown here: a plugin's own check of the same key is not reported a second time.
+        Set<String> unknown = new java.util.HashSet<>();
 
         for (Map.Entry<String, ConfigValue> e : effective.root().entrySet()) {
             String key = e.getKey();
@@ -67,6 +69,7 @@ final class ConfigValidator {
                     || (parts.get(0).equals("plugins") && parts.size() > 1 && pluginIds.contains(parts.get(1)));
             if (owned && !known(reference, parts)) {
                 problems.add(at(leaf.getValue()) + ": " + path + " is not a known setting" + suggestion(reference, parts));
+                unknown.add(path);
             }
         }
 
@@ -104,7 +107,7 @@ final class ConfigValidator {
             }
             GeneratorProvider provider = p.getValue().provider().orElseThrow();
             Optional<Path> base = start.filter(s -> s.pluginId().equals(p.getKey())).map(Start::baseDirectory);
-            pluginChecks(effective, p.getKey(), provider, base, problems);
+            pluginChecks(effective, p.getKey(), provider, base, problems, unknown);
         }
         if (!problems.isEmpty()) {
             throw new ConfigErrors(problems);
@@ -118,7 +121,7 @@ final class ConfigValidator {
     static void validateSaved(Config saved, String pluginId, GeneratorProvider provider, Path baseDirectory) {
         List<String> problems = new ArrayList<>();
         hostRanges(saved, problems);
-        pluginChecks(saved, pluginId, provider, Optional.of(baseDirectory), problems);
+        pluginChecks(saved, pluginId, provider, Optional.of(baseDirectory), problems, Set.of());
         if (!problems.isEmpty()) {
             throw new ConfigErrors(problems);
         }
@@ -129,7 +132,7 @@ final class ConfigValidator {
      * problem it finds with the origin of its value.
      */
     private static void pluginChecks(Config effective, String pluginId, GeneratorProvider provider, Optional<Path> base,
-                                     List<String> problems) {
+                                     List<String> problems, Set<String> reported) {
         String root = "plugins." + pluginId;
         Config sub = effective.hasPath(root) ? effective.getConfig(root) : com.typesafe.config.ConfigFactory.empty();
         List<ConfigProblem> found;
@@ -145,6 +148,9 @@ final class ConfigValidator {
         }
         for (ConfigProblem cp : found) {
             String full = root + "." + cp.path();
+            if (reported.contains(full)) {
+                continue;
+            }
             String origin = effective.hasPath(full) ? at(effective.getValue(full)) : "plugin '" + pluginId + "'";
             problems.add(origin + ": " + full + " " + cp.message());
         }
