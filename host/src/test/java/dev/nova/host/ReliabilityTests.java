@@ -393,6 +393,28 @@ class ReliabilityTests {
         }
 
         @Test
+        void evaluateRefusesARunWhoseTrainingDataChangedUnlessGivenData() throws Exception {
+            Path text = Files.writeString(dir.resolve("corpus.txt"), "ab ab ba ba. aaa bbb.\n".repeat(20));
+            Path run = dir.resolve("run-changed");
+            assertEquals(0, train(run, "--set", "plugins.uni.text-file=corpus.txt").code());
+            assertEquals(0, nova("evaluate", run.toString(), "--plugin-path", plugins.toString()).code());
+            String before = sha256(text);
+            Files.writeString(text, "ab ab ba ba.\n".repeat(20));              // shortened, as a user might
+            Result r = nova("evaluate", run.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("nova: the training data changed since checkpoint") && r.err().contains(before)
+                    && r.err().contains(sha256(text)) && r.err().contains("text-file (" + text) && r.err().contains("--data"),
+                    r.err());
+            assertOneLine(r);
+            Result given = nova("evaluate", run.toString(), "--data", text.toString(), "--plugin-path", plugins.toString());
+            assertEquals(0, given.code(), given.err());
+            Files.delete(text);
+            Result gone = nova("evaluate", run.toString(), "--plugin-path", plugins.toString());
+            assertEquals(2, gone.code(), gone.err());
+            assertTrue(gone.err().contains("is gone"), gone.err());
+        }
+
+        @Test
         void inspectVerifiesAndPrintsProvenance() throws Exception {
             Path text = Files.writeString(dir.resolve("corpus.txt"), "ab ab ba ba. aaa bbb.\n".repeat(20));
             Path run = dir.resolve("run-file");

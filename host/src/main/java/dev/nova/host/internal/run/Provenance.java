@@ -75,6 +75,51 @@ final class Provenance {
         return p;
     }
 
+    /**
+     * The data settings whose file or folder is no longer what a checkpoint recorded: for each, one phrase naming the
+     * setting, the path and both fingerprints. A setting recorded without a digest (unreadable then) is left out.
+     *
+     * @param recorded the checkpoint's manifest
+     * @return the changes, empty when the data are as they were
+     */
+    static List<String> changedData(java.util.SortedMap<String, String> recorded) {
+        List<String> changes = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : recorded.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith("data.") || !key.endsWith(".sha256") || e.getValue().startsWith("unreadable")) {
+                continue;
+            }
+            String setting = key.substring(0, key.length() - ".sha256".length());
+            String where = recorded.get(setting);
+            if (where == null) {
+                continue;
+            }
+            Path f = Path.of(where);
+            String then = e.getValue() + " (" + recorded.getOrDefault(setting + ".size", "?") + " bytes)";
+            if (!Files.exists(f)) {
+                changes.add(setting.substring("data.".length()) + " (" + f + ") had SHA-256 " + then + " and is gone");
+                continue;
+            }
+            Properties now = new Properties();
+            try {
+                if (Files.isRegularFile(f)) {
+                    now.setProperty(setting + ".size", Long.toString(Files.size(f)));
+                    now.setProperty(key, Sha256.of(f));
+                } else {
+                    fingerprintFolder(f, setting, now);
+                }
+            } catch (IOException | java.io.UncheckedIOException ex) {
+                changes.add(setting.substring("data.".length()) + " (" + f + ") cannot be read: " + ex.getMessage());
+                continue;
+            }
+            if (!e.getValue().equals(now.getProperty(key))) {
+                changes.add(setting.substring("data.".length()) + " (" + f + ") had SHA-256 " + then + ", now "
+                        + now.getProperty(key) + " (" + now.getProperty(setting + ".size") + " bytes)");
+            }
+        }
+        return changes;
+    }
+
     /** The settings that name existing data files or folders, by key. */
     static Map<String, Path> dataPaths(Config pluginConfig, Path base) {
         Map<String, Path> out = new TreeMap<>();
