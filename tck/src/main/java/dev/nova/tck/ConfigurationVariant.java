@@ -84,6 +84,12 @@ public final class ConfigurationVariant implements GeneratorProvider {
     }
 
     @Override
+    public GenerativeModel restore(Config config, ModelContext context, InputStream payload,
+                                   Optional<InputStream> trainingState) {
+        return provider.restore(config, context, payload, trainingState);
+    }
+
+    @Override
     public Optional<Config> conformanceConfig(Path scratch) {
         return provider.conformanceConfig(scratch).map(settings::withFallback);
     }

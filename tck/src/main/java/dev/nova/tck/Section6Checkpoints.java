@@ -248,4 +248,33 @@ interface Section6Checkpoints extends Rules {
         assertEquals(losses, h.train(there, 3).stream().map(StepEvent::loss).toList(), h.violation("6.8",
                 "restored in another place, the model trained to other losses than restored in place"));
     }
+
+    @Test
+    default void required_spec6_9_aModelSavedInTwoPartsRestoresFromBothAndGeneratesFromThePayload() {
+        Harness h = harness();
+        GenerativeModel straight = h.fresh();
+        h.train(straight, Harness.WARM_UP_STEPS);
+        java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
+        h.call("6.9", "save", () -> {
+            straight.save(payload, state);
+            return null;
+        });
+        byte[] whole = h.save(straight);                      // saving changes nothing (6.7)
+        List<Double> expected = h.train(straight, 3).stream().map(StepEvent::loss).toList();
+
+        GenerativeModel resumed = h.keep(h.call("6.9", "restore", () -> h.provider().restore(h.config(), h.context(),
+                new ByteArrayInputStream(payload.toByteArray()),
+                Optional.of(new ByteArrayInputStream(state.toByteArray())))));
+        List<Double> actual = h.train(resumed, 3).stream().map(StepEvent::loss).toList();
+        assertEquals(expected, actual, h.violation("6.9", "restored from its payload and training state, the model's"
+                + " next losses were " + actual + "; an uninterrupted model had " + expected));
+
+        GenerativeModel forGeneration = h.keep(h.call("6.9", "restore", () -> h.provider().restore(h.config(),
+                h.context(), new ByteArrayInputStream(payload.toByteArray()), Optional.empty())));
+        List<Sample> samples = h.generate(h.restore(whole), h.request(2, 13));
+        List<Sample> generated = h.generate(forGeneration, h.request(2, 13));
+        assertEquals(samples, generated, h.violation("6.9", "restored from its payload alone, the model generated "
+                + describe(generated) + "; restored from its whole payload, " + describe(samples)));
+    }
 }

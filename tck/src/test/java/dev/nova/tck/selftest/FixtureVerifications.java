@@ -219,6 +219,10 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.METRIC_IS_NAN; }
     }
 
+    static final class TwoPartsLoseState extends Text {
+        @Override Flaw flaw() { return Flaw.TWO_PARTS_LOSE_STATE; }
+    }
+
     static final class GenerationAdvancesTraining extends Text {
         @Override Flaw flaw() { return Flaw.GENERATION_ADVANCES_TRAINING; }
     }

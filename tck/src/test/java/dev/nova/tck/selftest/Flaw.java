@@ -87,5 +87,7 @@ enum Flaw {
     /** The audio continues the prompt but does not include it (rule 4.11). */
     DROPS_AUDIO_PROMPT,
     /** The audio includes the prompt, then starts afresh from silence instead of from the prompt (rule 4.11). */
-    IGNORES_AUDIO_PROMPT
+    IGNORES_AUDIO_PROMPT,
+    /** Saved in two parts, the data cursor is written as 0: the one-part save is exact, the two-part one not (6.9). */
+    TWO_PARTS_LOSE_STATE
 }
