@@ -192,4 +192,37 @@ class TrainingCoreTests {
         c.q.core.train(TrainingRequest.of(2), e -> { });
         assertArrayEquals(c.q.values(), b.q.values());
     }
+
+    /**
+     * Fine-tuning with the optimiser state carried reads the parent's moments from its training state apart: the child
+     * trains as one carried from a one-part payload; without the training state it cannot carry, and says so.
+     */
+    @Test
+    void carriedMomentsComeFromTheParentsTrainingStateApart() {
+        Model parent = new Model(11);
+        parent.q.core.train(TrainingRequest.of(3), e -> { });
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        parent.save(payload, state);
+        ByteArrayOutputStream inline = new ByteArrayOutputStream();
+        parent.save(inline);
+        java.util.function.Function<Model, FineTune.Child<Model>> child =
+                p -> new FineTune.Child<>(new Model(5), dev.nova.kit.nn.Growth.none(0), "");
+        Model apart = FineTune.start(new dev.nova.api.FineTuneRequest(new ByteArrayInputStream(payload.toByteArray()),
+                com.typesafe.config.ConfigFactory.empty(), true, n -> { },
+                java.util.Optional.of(new ByteArrayInputStream(state.toByteArray()))), Model::restore, child);
+        Model whole = FineTune.start(new dev.nova.api.FineTuneRequest(new ByteArrayInputStream(inline.toByteArray()),
+                com.typesafe.config.ConfigFactory.empty(), true, n -> { }), Model::restore, child);
+        Model fresh = FineTune.start(new dev.nova.api.FineTuneRequest(new ByteArrayInputStream(inline.toByteArray()),
+                com.typesafe.config.ConfigFactory.empty(), false, n -> { }), Model::restore, child);
+        apart.q.core.train(TrainingRequest.of(2), e -> { });
+        whole.q.core.train(TrainingRequest.of(2), e -> { });
+        fresh.q.core.train(TrainingRequest.of(2), e -> { });
+        assertArrayEquals(whole.q.values(), apart.q.values());
+        assertTrue(!java.util.Arrays.equals(fresh.q.values(), apart.q.values()), "the moments were carried");
+
+        assertThrows(dev.nova.api.CheckpointException.class, () -> FineTune.start(new dev.nova.api.FineTuneRequest(
+                new ByteArrayInputStream(payload.toByteArray()), com.typesafe.config.ConfigFactory.empty(), true,
+                n -> { }), Model::restore, child));
+    }
 }
