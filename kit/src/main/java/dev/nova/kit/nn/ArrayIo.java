@@ -34,6 +34,19 @@ final class ArrayIo {
      * @throws IOException if writing fails
      */
     static void write(INDArray a, DataOutputStream out) throws IOException {
+        write(a, out, null);
+    }
+
+    /**
+     * {@link #write(INDArray, DataOutputStream)}, refusing a value that is not finite on the way when {@code finite}
+     * names the array (one pass over the values, not a search for NaN and another for infinities before it).
+     *
+     * @param a the array
+     * @param out the stream
+     * @param finite what the array is, for the message, or {@code null} to write any value
+     * @throws IOException if writing fails, or a value is not finite
+     */
+    static void write(INDArray a, DataOutputStream out, String finite) throws IOException {
         if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
             Nd4j.write(a, out);
             return;
@@ -41,10 +54,20 @@ final class ArrayIo {
         INDArray c = a.isView() || a.data().length() != a.length() ? a.dup(a.ordering()) : a;
         c.shapeInfoDataBuffer().write(out);
         if (c.dataType() == DataType.FLOAT) {
-            writeNativeFloats(c, out);
+            writeNativeFloats(c, out, finite);
         } else {
-            writeDoubles(c.data().asDouble(), out);
+            double[] d = c.data().asDouble();
+            for (double v : d) {
+                if (finite != null && !Double.isFinite(v)) {
+                    throw diverged(finite);
+                }
+            }
+            writeDoubles(d, out);
         }
+    }
+
+    private static IOException diverged(String what) {
+        return new IOException(what + " holds NaN or infinite values: the model has diverged and is not saved");
     }
 
     /**
@@ -90,7 +113,7 @@ final class ArrayIo {
     }
 
     /** {@link #writeFloats} straight from native memory, a chunk at a time (no copy of the whole array on the heap). */
-    private static void writeNativeFloats(INDArray c, DataOutputStream out) throws IOException {
+    private static void writeNativeFloats(INDArray c, DataOutputStream out, String finite) throws IOException {
         long length = c.length();
         out.writeUTF(MODE);
         out.writeLong(length);
@@ -101,6 +124,13 @@ final class ArrayIo {
         for (long at = 0; at < length; at += CHUNK) {
             int n = (int) Math.min(CHUNK, length - at);
             from.position(at).get(chunk, 0, n);
+            if (finite != null) {
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(chunk[i])) {
+                        throw diverged(finite);
+                    }
+                }
+            }
             bytes.clear();
             bytes.asFloatBuffer().put(chunk, 0, n);
             out.write(bytes.array(), 0, n * 4);

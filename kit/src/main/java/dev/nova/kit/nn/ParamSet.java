@@ -400,18 +400,7 @@ public final class ParamSet {
      */
     public void write(DataOutputStream out) throws IOException {
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            requireFinite(e.getValue(), e.getKey(), "the model has diverged and is not saved");
-            ArrayIo.write(e.getValue(), out);
-        }
-    }
-
-    private static boolean finite(INDArray a) {
-        return !a.isNaN().any() && !a.isInfinite().any();
-    }
-
-    private static void requireFinite(INDArray a, String name, String consequence) throws IOException {
-        if (!finite(a)) {
-            throw new IOException("parameter " + name + " holds NaN or infinite values: " + consequence);
+            ArrayIo.write(e.getValue(), out, "parameter " + e.getKey());      // checked finite as it is written
         }
     }
 

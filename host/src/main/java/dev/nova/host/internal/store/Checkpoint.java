@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -470,47 +469,12 @@ public record Checkpoint(Path file, Manifest manifest, Config config, Object ide
         return message.startsWith("checkpoint " + file) ? new UsageException(message) : corrupt(file, message);
     }
 
-    /**
-     * The entry's bytes read ahead on a thread of their own ({@link ReadAhead}), their size checked as they come and
-     * their SHA-256 computed on another thread, compared with the manifest's at the end: a mismatch is the failure of
-     * the read that reaches the end.
-     */
+    /** The entry's bytes, read ahead and checked against the manifest's size and SHA-256 ({@link ReadAhead#verified}). */
     private InputStream verifying(InputStream zip, String entry) {
         String expected = manifest.get("entry." + entry + ".sha256").orElse(null);
         long limit = expected == null ? Long.MAX_VALUE
                 : Manifest.longValue(file, manifest.properties(), "entry." + entry + ".size", -1);
-        String what = PAYLOAD.equals(entry) ? "payload" : "entry " + entry;
-        InputStream bounded = new FilterInputStream(zip) {
-            long read;
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    read += n;
-                    if (read > limit) {
-                        throw new IOException("checkpoint " + file + ": " + what + " is longer than its manifest says");
-                    }
-                }
-                return n;
-            }
-        };
-        ReadAhead.Check check = expected == null ? null : new ReadAhead.Check() {
-            private final MessageDigest digest = Sha256.digest();
-
-            @Override
-            public void update(byte[] bytes, int length) {
-                digest.update(bytes, 0, length);
-            }
-
-            @Override
-            public void finish() throws IOException {
-                if (!expected.equalsIgnoreCase(HexFormat.of().formatHex(digest.digest()))) {
-                    throw new IOException("checkpoint " + file + ": " + what + " does not match the SHA-256 in its"
-                            + " manifest");
-                }
-            }
-        };
-        return new ReadAhead(bounded, entry, check);
+        return ReadAhead.verified(zip, "checkpoint " + file + ": " + (PAYLOAD.equals(entry) ? "payload" : "entry "
+                + entry), entry, expected, limit);
     }
 }

@@ -47,6 +47,51 @@ final class ReadAhead extends InputStream {
     private boolean ended;
     private volatile boolean closed;
 
+    /**
+     * A checkpoint entry's bytes read ahead: its size checked as they come (a longer entry stops at the first byte
+     * past {@code limit}), its SHA-256 computed on a thread of its own and compared with {@code sha256} at the end.
+     *
+     * @param entry the entry's stream
+     * @param what names it in messages ("checkpoint F: payload")
+     * @param name the entry's name, for the threads
+     * @param sha256 the expected digest in hex, or {@code null} for none (format 1)
+     * @param limit its declared size
+     * @return the stream
+     */
+    static ReadAhead verified(InputStream entry, String what, String name, String sha256, long limit) {
+        InputStream bounded = new java.io.FilterInputStream(entry) {
+            long read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    read += n;
+                    if (read > limit) {
+                        throw new IOException(what + " is longer than its manifest says");
+                    }
+                }
+                return n;
+            }
+        };
+        Check check = sha256 == null ? null : new Check() {
+            private final java.security.MessageDigest digest = dev.nova.host.internal.support.Sha256.digest();
+
+            @Override
+            public void update(byte[] bytes, int length) {
+                digest.update(bytes, 0, length);
+            }
+
+            @Override
+            public void finish() throws IOException {
+                if (!sha256.equalsIgnoreCase(java.util.HexFormat.of().formatHex(digest.digest()))) {
+                    throw new IOException(what + " does not match the SHA-256 in its manifest");
+                }
+            }
+        };
+        return new ReadAhead(bounded, name, check);
+    }
+
     ReadAhead(InputStream source, String name, Check check) {
         this.source = source;
         this.check = check;
