@@ -35,6 +35,10 @@ class EmbedIT {
                         String text = m.text("And God said", 60, 7, (sample, chunk) -> streamed.append(chunk));
                         System.out.println(m.plugin().id() + " at step " + m.step());
                         System.out.println("streamed " + streamed.length());
+                        dev.nova.api.TextTokens tokens = m.textTokens().orElseThrow();
+                        int[] ids = tokens.encode("And God said");
+                        System.out.println("TOKENS " + tokens.kind() + ":" + java.util.Arrays.toString(ids)
+                                + ":" + tokens.decode(ids));
                         System.out.println("TEXT:" + text);
                     }
                 }
@@ -79,5 +83,13 @@ class EmbedIT {
                 "--length", "60", "--seed", "7");
         assertEquals(0, cli.code(), cli.err());
         assertEquals(cli.out().strip(), text, "what nova generate prints for the same options");
+        // The model's tokens are those nova tokenize --run prints, and decode back to the text.
+        Path prompt = Files.writeString(dir.resolve("prompt.txt"), "And God said");
+        LauncherIT.Run tokenize = LauncherIT.novaIn(dir, "tokenize", prompt.toString(), "--run", runDir.toString());
+        assertEquals(0, tokenize.code(), tokenize.err());
+        String ids = "[" + String.join(", ", tokenize.out().strip().split(" ")) + "]";
+        for (String out : List.of(modulePath, classPath)) {
+            assertTrue(out.contains("TOKENS chars:" + ids + ":And God said"), out + "\nexpected " + ids);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.Sample;
+import dev.nova.api.TextTokens;
 import dev.nova.host.internal.config.ConfigSource;
 import dev.nova.host.internal.di.ModelComponent;
 import dev.nova.host.internal.media.SampleFormat;
@@ -142,7 +143,8 @@ public final class NovaModel implements AutoCloseable {
      * One text sample (text models).
      *
      * @param prompt the text it starts with (empty for none)
-     * @param length characters to generate after the prompt
+     * @param length tokens to generate after the prompt: characters for a {@code chars} model, subword tokens for
+     *     {@code bpe} and {@code gpt2} ones ({@link #textTokens()})
      * @param seed the sampling seed: the same seed gives the same text
      * @param listener receives the text as it is produced ({@link GenerationListener#NONE} for none)
      * @return the sample, prompt included
@@ -162,6 +164,25 @@ public final class NovaModel implements AutoCloseable {
             return t.text();
         }
         throw new IllegalStateException("plugin '" + plugin.id() + "' is a " + plugin.modality() + " model: use generate");
+    }
+
+    /**
+     * How the model's text becomes tokens and back, for a text model that says so (every text plugin on Nova's kit):
+     * the tokens {@code length} counts, what {@code nova tokenize --run} prints. Safe to use from any thread, also
+     * while the model generates.
+     *
+     * @return the model's tokens, or empty when the plugin does not say how its text becomes tokens (or makes images
+     *     or sounds)
+     * @throws IllegalStateException after {@link #close}
+     * @since 1.4
+     */
+    public Optional<TextTokens> textTokens() {
+        if (closed) {
+            throw new IllegalStateException("the model of " + plugin.id() + " is closed");
+        }
+        // Not leased: TextTokens is safe for concurrent use (its contract), so it never waits for a generation. The
+        // host's guarded view: a plugin's failure is its PluginException, whatever it threw.
+        return pool.first().model().textTokens();
     }
 
     /**
