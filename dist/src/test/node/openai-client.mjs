@@ -30,5 +30,17 @@ try {
   error = { status: e.status, param: e.param, code: e.code, message: e.message, type: e.constructor.name };
 }
 
+// A stream the model refuses before its first token (a prompt character its vocabulary lacks): the client's error
+// with the status and field, as for a plain request, not a 200 whose first event is an error.
+let refused = null;
+try {
+  const s = await client.completions.create({ ...request, prompt: 'And God said \u263A', stream: true });
+  for await (const chunk of s) {
+    refused = { chunk };
+  }
+} catch (e) {
+  refused = { status: e.status ?? null, param: e.param, code: e.code, type: e.constructor.name };
+}
+
 console.log(JSON.stringify({ models, plain: plain.choices[0].text, plainFinish: plain.choices[0].finish_reason,
-  plainUsage: plain.usage, streamed, finish, usage, error }));
+  plainUsage: plain.usage, streamed, finish, usage, error, refused }));

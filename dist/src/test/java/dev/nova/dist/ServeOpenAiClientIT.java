@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code nova serve} with the official OpenAI client library for Node ({@code openai} from the npm registry),
  * unchanged: model list, a plain completion and a streamed one give what {@code nova generate} prints, an unknown model
- * is the client's 404 error naming the field. Skipped, saying why, without Node or the client; {@code .ci/run} installs
- * the client into {@code target/openai-client} ({@code npm install openai@6.30.1}).
+ * is the client's 404 error naming the field, and a stream refused before its first token is the client's 400.
+ * Skipped, saying why, without Node or the client; {@code .ci/run} installs the client into
+ * {@code target/openai-client} ({@code npm install openai@6.30.1}).
  */
 class ServeOpenAiClientIT {
 
@@ -65,6 +66,11 @@ class ServeOpenAiClientIT {
             assertEquals("model", error.get("param"));
             assertEquals("model_not_found", error.get("code"));
             assertEquals("NotFoundError", error.get("type"));
+            // Refused before the first token: a 400 naming the field, not 200 and an error event (issue 43).
+            Map<?, ?> refused = (Map<?, ?>) r.get("refused");
+            assertEquals(400, refused.get("status"), refused.toString());
+            assertEquals("prompt", refused.get("param"), refused.toString());
+            assertEquals("BadRequestError", refused.get("type"), refused.toString());
         }
     }
 }

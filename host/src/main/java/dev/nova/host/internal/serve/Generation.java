@@ -24,31 +24,34 @@ final class Generation {
      * @param m the model
      * @param prompt the prompt
      * @param options generation options
-     * @param maxTokens characters per choice, or -1 for the plugin's default
+     * @param maxTokens tokens per choice (the model's), or -1 for the plugin's default
      * @param stop stop sequences
      * @param n choices
      * @param seed the seed
      * @param deadline the request's deadline
      * @param sink where text goes as it is produced, or null
-     * @param started called once a worker is held, before generation (a stream's headers, say)
      * @return the choices
      */
     List<TextJob.Choice> text(ServedModel m, String prompt, Map<String, Object> options, int maxTokens,
-                              List<String> stop, int n, long seed, Deadline deadline, TextJob.Sink sink,
-                              Started started) throws java.io.IOException {
+                              List<String> stop, int n, long seed, Deadline deadline,
+                              TextJob.Sink sink) {
         try (ServedModel.Lease lease = m.admit()) {
             var worker = lease.worker(deadline);
-            started.run();
-            List<TextJob.Choice> choices = new TextJob(m.plugin().id(), prompt, options, maxTokens, stop, deadline, sink)
-                    .run(worker, n, seed);
+            TextJob job = new TextJob(m.plugin().id(), prompt, options, maxTokens, stop, deadline, sink);
+            List<TextJob.Choice> choices;
+            try {
+                choices = job.run(worker, n, seed);
+            } catch (RuntimeException e) {
+                // What was generated before a stream's client left or the request ran past its deadline counts too.
+                long partial = job.generated().stream().mapToLong(m::tokens).sum();
+                if (partial > 0) {
+                    metrics.tokens(m.id(), partial);
+                }
+                throw e;
+            }
             metrics.tokens(m.id(), choices.stream().mapToLong(choice -> m.tokens(choice.text())).sum());
             return choices;
         }
-    }
-
-    /** What runs once a worker is held. */
-    interface Started {
-        void run() throws java.io.IOException;
     }
 
     /**

@@ -68,13 +68,13 @@ final class NovaEndpoints {
                     settings.maxTokens());
         }
         String prompt = p == null ? "" : (String) p;
+        if (stream) {
+            // The headers go with the first text: a plugin that refuses an option before it is answered with 400.
+            reply.eventsOnFirst(null);
+        }
         TextJob.Sink sink = stream ? (i, t) -> reply.event(Wire.object("index", i, "text", t)) : null;
         List<TextJob.Choice> choices = generation.text(m, prompt, options, maxTokens, List.of(), n, seed, deadline,
-                sink, () -> {
-                    if (stream) {
-                        reply.startEvents();
-                    }
-                });
+                sink);
         List<Object> samples = new ArrayList<>();
         choices.forEach(c -> samples.add(SampleFormat.TEXT.fields(new Sample.Text(prompt + c.text()))));
         Map<String, Object> body = Wire.object("model", m.id(), "seed", seed, "samples", samples);

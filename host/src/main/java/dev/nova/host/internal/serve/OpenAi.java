@@ -90,8 +90,21 @@ final class OpenAi {
         return new Completion(prompt, maxTokens, n, options, seed, stop, stream, echo, usageInStream, logprobs);
     }
 
-    /** Fields of OpenAI's API that would change the answer and that Nova's models cannot honour. */
+    /**
+     * Fields of OpenAI's API that would change the answer and that Nova's models cannot honour: refused by name, never
+     * ignored (an answer that silently differs from what was asked is worse than a 400). Their neutral values (a
+     * penalty of 0, an empty {@code logit_bias}, {@code best_of} 1), which some clients send on every request, pass.
+     */
     private static void unsupported(Fields f) {
+        for (String penalty : List.of("frequency_penalty", "presence_penalty")) {
+            if (f.number(penalty, -2, false, 2).filter(v -> v != 0).isPresent()) {
+                throw ApiError.field(penalty, penalty + " is not supported by nova serve (its samplers have no"
+                        + " repetition penalty); leave it out or send 0");
+            }
+        }
+        if (!f.object("logit_bias").isEmpty()) {
+            throw ApiError.field("logit_bias", "logit_bias is not supported by nova serve; leave it out");
+        }
         if (f.integer("best_of", 1, 1, Integer.MAX_VALUE) > 1) {
             throw ApiError.field("best_of", "best_of is not supported by nova serve; use n");
         }

@@ -74,18 +74,19 @@ final class OpenAiEndpoints {
         }
         String id = "cmpl-" + HexFormat.of().formatHex(random.generateSeed(12));
         long created = System.currentTimeMillis() / 1000;
+        if (c.stream()) {
+            // The headers go with the first text: a plugin that refuses an option before it is answered with 400.
+            reply.eventsOnFirst(() -> {
+                if (c.echo() && !c.prompt().isEmpty()) {
+                    for (int i = 0; i < c.n(); i++) {
+                        reply.event(OpenAi.chunk(id, created, m.id(), i, c.prompt(), null));
+                    }
+                }
+            });
+        }
         TextJob.Sink sink = c.stream() ? (i, t) -> reply.event(OpenAi.chunk(id, created, m.id(), i, t, null)) : null;
         List<TextJob.Choice> choices = generation.text(m, c.prompt(), c.options(), c.maxTokens(), c.stop(), c.n(),
-                c.seed(), deadline, sink, () -> {
-                    if (c.stream()) {
-                        reply.startEvents();
-                        if (c.echo() && !c.prompt().isEmpty()) {
-                            for (int i = 0; i < c.n(); i++) {
-                                reply.event(OpenAi.chunk(id, created, m.id(), i, c.prompt(), null));
-                            }
-                        }
-                    }
-                });
+                c.seed(), deadline, sink);
         Map<String, Object> usage = OpenAi.usage(m.tokens(c.prompt()),
                 choices.stream().mapToLong(choice -> m.tokens(choice.text())).sum());
         if (!c.stream()) {

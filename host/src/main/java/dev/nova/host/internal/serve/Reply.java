@@ -12,6 +12,12 @@ final class Reply {
     private final HttpExchange exchange;
     private int status;
     private boolean events;
+    private Preface preface;
+
+    /** What a deferred event stream sends right after its headers. */
+    interface Preface {
+        void send() throws IOException;
+    }
 
     Reply(HttpExchange exchange) {
         this.exchange = exchange;
@@ -94,6 +100,15 @@ final class Reply {
         exchange.sendResponseHeaders(200, 0);
     }
 
+    /**
+     * Makes the answer a {@code text/event-stream} whose headers go out with its first event, preceded by
+     * {@code preface}'s events (an echoed prompt): until then nothing is sent, so a request the plugin refuses before
+     * its first token is still answered with its own status (400 and a JSON error), not 200 and an error event.
+     */
+    void eventsOnFirst(Preface preface) {
+        this.preface = preface == null ? () -> { } : preface;
+    }
+
     /** Sends one event, {@code data: <json>}, and flushes it to the client. */
     void event(Object json) throws IOException {
         data(Wire.write(json));
@@ -104,7 +119,17 @@ final class Reply {
         data("[DONE]");
     }
 
+    private void startDeferred() throws IOException {
+        if (preface != null && !events) {
+            Preface p = preface;
+            preface = null;
+            startEvents();
+            p.send();
+        }
+    }
+
     private void data(String text) throws IOException {
+        startDeferred();
         OutputStream out = exchange.getResponseBody();
         out.write(("data: " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -65,6 +65,7 @@ final class TextJob {
     private final List<String> stop;
     private final Deadline deadline;
     private final Sink sink;
+    private final List<Watch> watches = new ArrayList<>();
 
     TextJob(String pluginId, String prompt, Map<String, Object> options, int maxTokens, List<String> stop,
             Deadline deadline, Sink sink) {
@@ -75,6 +76,14 @@ final class TextJob {
         this.stop = stop;
         this.deadline = deadline;
         this.sink = sink;
+    }
+
+    /**
+     * The text generated so far for each choice begun: all of it once {@link #run} returned, and what there was when
+     * it failed (the client went away, the deadline passed).
+     */
+    List<String> generated() {
+        return watches.stream().map(Watch::text).toList();
     }
 
     /** Generates choices {@code 0..n-1} on a worker's model (guarded by its pool: whatever the plugin throws names it). */
@@ -91,6 +100,7 @@ final class TextJob {
             return new Choice(index, "", "length", List.of());
         }
         Watch watch = new Watch(index);
+        watches.add(watch);
         Map<String, Object> o = new LinkedHashMap<>(options);
         if (!prompt.isEmpty()) {
             o.put(GenerationRequest.PROMPT, prompt);

@@ -168,6 +168,31 @@ class ServeTests {
                 new Fields(read("{\"logprobs\": 21}")), limits, () -> 1)).getMessage());
     }
 
+    /**
+     * OpenAI fields Nova cannot honour are refused by name, never ignored; their neutral values, which some clients
+     * send on every request, pass (issue 43, 8: frequency_penalty was ignored while logprobs was refused).
+     */
+    @Test
+    void fieldsNovaCannotHonourAreRefusedByNameTheirNeutralValuesPass() {
+        ServeSettings limits = new ServeSettings("127.0.0.1", 0, java.util.Optional.empty(), 1, 1, 60, 1000, 4, 1 << 20,
+                5, List.of(), List.of());
+        for (String neutral : List.of("{\"frequency_penalty\": 0, \"presence_penalty\": 0.0, \"logit_bias\": {}}",
+                "{\"best_of\": 1, \"suffix\": \"\"}")) {
+            OpenAi.completion(new Fields(read(neutral)), limits, () -> 1);
+        }
+        for (String field : List.of("frequency_penalty", "presence_penalty")) {
+            ApiError e = assertThrows(ApiError.class, () -> OpenAi.completion(new Fields(read("{\"" + field
+                    + "\": 0.5}")), limits, () -> 1));
+            assertEquals(400, e.status);
+            assertEquals(field, e.param);
+            assertTrue(e.getMessage().startsWith(field + " is not supported by nova serve"), e.getMessage());
+            assertEquals(field, assertThrows(ApiError.class, () -> OpenAi.completion(new Fields(read("{\"" + field
+                    + "\": 3}")), limits, () -> 1)).param, "out of OpenAI's range [-2, 2]");
+        }
+        assertEquals("logit_bias", assertThrows(ApiError.class, () -> OpenAi.completion(new Fields(read(
+                "{\"logit_bias\": {\"50256\": -100}}")), limits, () -> 1)).param);
+    }
+
     @Test
     void aStopSequenceSplitAcrossPiecesEndsTheTextBeforeItAndIsNeverSent() {
         List<String> sent = new ArrayList<>();
@@ -196,9 +221,11 @@ class ServeTests {
             calls[0]++;
             throw new IOException("Broken pipe");
         };
-        assertThrows(TextJob.ClientGone.class, () -> new TextJob("fake", "", Map.of(), 100, List.of(),
-                Deadline.after(60), gone).run(new Scripted(List.of("a", "b", "c")), 1, 0));
+        TextJob job = new TextJob("fake", "", Map.of(), 100, List.of(), Deadline.after(60), gone);
+        assertThrows(TextJob.ClientGone.class, () -> job.run(new Scripted(List.of("a", "b", "c")), 1, 0));
         assertEquals(1, calls[0]);
+        // What was generated before the client left still counts (nova_generated_tokens_total; issue 43).
+        assertEquals(List.of("a"), job.generated());
     }
 
     @Test
