@@ -269,6 +269,28 @@ class CliTests {
         assertTrue(e.out().startsWith("loss "), e.out());
     }
 
+    /**
+     * generate and evaluate of a run directory say on standard error which checkpoint they read (its latest, with its
+     * step, and where its best held-out one is); of a checkpoint file, nothing (issue 43).
+     */
+    @Test
+    void generateAndEvaluateOfARunDirectorySayWhichCheckpointTheyRead() throws Exception {
+        Path run = train(20);
+        Path latest = run.resolve("checkpoints").resolve("latest.ckpt");
+        Path best = run.resolve("checkpoints").resolve("best.ckpt");
+        for (String verb : List.of("generate", "evaluate")) {
+            Result r = nova(verb, run.toString(), "--plugin-path", plugins.toString());
+            assertEquals(0, r.code(), r.err());
+            String said = r.err().lines().filter(l -> l.startsWith("nova: reading ")).findFirst().orElse(r.err());
+            assertTrue(said.startsWith("nova: reading " + latest + " (the run's latest checkpoint, step 20"), said);
+            assertTrue(said.endsWith(Files.isSameFile(latest, best) ? ", also its best held-out one)"
+                    : "; its best held-out one is " + best + ")"), said);
+            Result file = nova(verb, latest.toString(), "--plugin-path", plugins.toString());
+            assertEquals(0, file.code(), file.err());
+            assertTrue(file.err().lines().noneMatch(l -> l.startsWith("nova: reading ")), file.err());
+        }
+    }
+
     @Test
     void pluginErrorsExitOneNamingThePlugin() throws Exception {
         Path run = train(10);

@@ -320,7 +320,17 @@ public abstract sealed class SampleFormat permits SampleFormat.Text, SampleForma
 
         @Override
         public String wrote(List<Sample> samples, Path file) {
-            return "wrote " + samples.size() + (samples.size() == 1 ? " image to " : " images to ") + file;
+            // The size says what a sample is: a conditional image model's sample is a column of one image per class
+            // (8 samples of 10 classes are 80 pictures in 8 images of 28x280), and "wrote 8 images" for a grid of 80
+            // pictures read as a miscount.
+            java.util.Set<String> sizes = new java.util.LinkedHashSet<>();
+            for (Sample s : samples) {
+                Sample.Image i = (Sample.Image) s;
+                sizes.add(i.width() + "x" + i.height());
+            }
+            return "wrote " + samples.size() + (samples.size() == 1 ? " image" : " images") + " ("
+                    + String.join(", ", sizes) + " pixels" + (samples.size() == 1 ? "" : sizes.size() == 1 ? " each" : "")
+                    + ") to " + file;
         }
 
         @Override

@@ -73,9 +73,31 @@ public final class SampleQuality {
             }
         }
         Map<String, Double> out = new LinkedHashMap<>(index.of(texts));
-        index.of(TextQuality.passages(heldOut, lengths)).forEach((k, v) -> out.put(REAL + k, v));
+        long wanted = lengths.stream().mapToLong(Integer::longValue).sum();
+        long available = heldOut.codePointCount(0, heldOut.length());
+        if (wanted > available) {
+            // The passages would overlap (or repeat): real text's distinct-n and repetition fall with the overlap, not
+            // with any property of text (distinct-1 0.76 with 10 passages, 0.17 with 100 on one 3,904-character tail).
+            // Not a number, rather than a wrong one; the summary says why.
+            TextQuality.NAMES.forEach(k -> out.put(REAL + k, Double.NaN));
+            long fit = available / Math.max(1, lengths.get(0));
+            realCaveat = "real: not measured: the held-out text has " + available + " characters, fewer than the "
+                    + wanted + " of the samples, so its passages would overlap; " + (fit > 0 ? "ask for fewer"
+                    + " samples (--samples " + fit + ") or hold out more text" : "it is shorter than one sample: hold"
+                    + " out more text or ask for shorter samples (nova.quality.length)");
+        } else {
+            index.of(TextQuality.passages(heldOut, lengths)).forEach((k, v) -> out.put(REAL + k, v));
+            realCaveat = "real: passages of the held-out text of the same lengths";
+        }
+        wordUnit = index.wordUnit();
         return out;
     }
+
+    /** What the last text measure's real figures are, or why there are none. */
+    private String realCaveat = "real: passages of the held-out text of the same lengths";
+
+    /** What the last text measure's word metrics count. */
+    private String wordUnit = "words";
 
     /**
      * Whether this modality's sample quality reports a metric (one of its own, or its {@value #REAL} counterpart): what a
@@ -150,8 +172,9 @@ public final class SampleQuality {
                     + " images against the held-out ones)%nreference extractor: %s%n", samples, samples, seed, seconds,
                     extractor);
         }
-        return String.format("sample quality: %d samples of %d characters, seed %d, %.1f s (real: passages of the"
-                + " held-out text of the same lengths)%n", samples, length, seed, seconds);
+        return String.format("sample quality: %d samples of %d characters, seed %d, %.1f s (%s)%n%s", samples, length,
+                seed, seconds, realCaveat, wordUnit.equals("words") ? "" : "word metrics: " + wordUnit
+                        + System.lineSeparator());
     }
 
     /** The reference extractor of the last image measure, for reports; empty for text. */

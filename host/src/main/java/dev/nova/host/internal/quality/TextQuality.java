@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@value #COPY_CHARS}: the share of the samples' 8-character windows found in the training text, and
  *       {@value #COPY_WORDS} the same for 4-word windows (words: runs of letters, digits and apostrophes, compared in
- *       lower case);</li>
+ *       lower case; in scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan) each character
+ *       is a word, so that a line of Chinese is not one word: {@link #wordUnit} says when that is what the figures
+ *       count);</li>
  *   <li>{@value #LONGEST_COPY}: the longest run of characters of any sample that occurs in the training text;</li>
  *   <li>{@code distinct-1} to {@code distinct-4}: distinct word n-grams over all n-grams of all samples (Li et al.
  *       2016: low is repetitive, generic output);</li>
@@ -40,10 +42,15 @@ public final class TextQuality {
 
     static final int CHARS = 8;
     static final int WORDS = 4;
-    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}']+");
+    /** Scripts written without spaces between words: each of their characters is a word. */
+    private static final String UNSPACED = "\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsThai}\\p{IsLao}\\p{IsKhmer}"
+            + "\\p{IsMyanmar}\\p{IsTibetan}";
+    private static final Pattern WORD = Pattern.compile("[" + UNSPACED + "]|[[\\p{L}\\p{N}\\p{M}']&&[^" + UNSPACED + "]]+");
+    private static final Pattern UNSPACED_CHAR = Pattern.compile("[" + UNSPACED + "]");
 
     private final long[] training;
     private final long[] trainingWords;
+    private final String wordUnit;
 
     /**
      * Indexes a training text.
@@ -53,6 +60,37 @@ public final class TextQuality {
     public TextQuality(String trainingText) {
         this.training = Grams.codePoints(trainingText);
         this.trainingWords = words(trainingText);
+        this.wordUnit = wordUnit(trainingText);
+    }
+
+    /**
+     * What the word metrics count in a text: {@code "words"}, or, when most of its letters are of scripts written
+     * without spaces, a sentence saying that its words are characters, for the line above the figures.
+     *
+     * @param text the training text
+     * @return {@code "words"} or the sentence
+     */
+    static String wordUnit(String text) {
+        long letters = text.codePoints().filter(Character::isLetter).count();
+        long unspaced = UNSPACED_CHAR.matcher(text).results().count();
+        if (letters == 0 || unspaced * 2 < letters) {
+            return "words";
+        }
+        Character.UnicodeScript script = text.codePoints().filter(cp -> UNSPACED_CHAR.matcher(Character.toString(cp))
+                .matches()).mapToObj(Character.UnicodeScript::of).collect(java.util.stream.Collectors.groupingBy(
+                        x -> x, java.util.stream.Collectors.counting())).entrySet().stream()
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(Character.UnicodeScript.HAN);
+        String name = script.name().charAt(0) + script.name().substring(1).toLowerCase(Locale.ROOT);
+        return "words of " + name + " text are its characters (a script written without spaces)";
+    }
+
+    /**
+     * What the word metrics of this training text count: see {@link #wordUnit(String)}.
+     *
+     * @return {@code "words"} or the sentence
+     */
+    public String wordUnit() {
+        return wordUnit;
     }
 
     /**

@@ -70,7 +70,11 @@ final class Html {
                 case '&' -> out.append("&amp;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c);
+                // A control character (a terminal escape code from the data, say) is shown as its picture (U+241B for
+                // ESC), never passed into the page, where it is invalid HTML and invisible; line breaks and tabs stay.
+                case '\n', '\r', '\t' -> out.append(c);
+                default -> out.append(c < 0x20 ? (char) (0x2400 + c) : c == 0x7f ? '\u2421'
+                        : c >= 0x80 && c < 0xa0 ? '\ufffd' : c);
             }
         }
         return out.toString();

@@ -47,6 +47,14 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
      */
     static RunRecord read(Path dir) {
         Path metrics = dir.resolve("metrics.jsonl");
+        if (!Files.exists(dir)) {
+            throw new UsageException("report: " + dir + " does not exist; give run folders (nova train writes them,"
+                    + " runs/<plugin>-<time> by default)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("report: " + dir + " is a file, not a run folder; give the folder that holds its"
+                    + " metrics.jsonl");
+        }
         if (!Files.isRegularFile(metrics)) {
             throw new UsageException("report: " + dir + " is not a run folder (it has no metrics.jsonl)");
         }

@@ -5,6 +5,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.model.OpenModel;
+import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.quality.SampleQuality;
@@ -23,6 +24,7 @@ public final class Evaluator {
     private final RunPlan plan;
     private final ModelLoader loader;
     private final Terminal terminal;
+    private final Invocation invocation;
 
     /**
      * Creates the evaluator.
@@ -30,10 +32,12 @@ public final class Evaluator {
      * @param plan the plan (its checkpoint)
      * @param loader restores the model
      * @param terminal where the metrics go
+     * @param invocation the command: whether it named a run directory (said which checkpoint it reads) or a file
      */
     @Inject
-    public Evaluator(RunPlan plan, ModelLoader loader, Terminal terminal) {
+    public Evaluator(RunPlan plan, ModelLoader loader, Terminal terminal, Invocation invocation) {
         this.plan = plan;
+        this.invocation = invocation;
         this.loader = loader;
         this.terminal = terminal;
     }
@@ -70,6 +74,7 @@ public final class Evaluator {
             requireUnchangedData();
         }
         try (OpenModel open = loader.open()) {
+            WhichCheckpoint.say(invocation, plan, terminal);
             GuardedModel model = open.model();
             Map<String, Double> m = model.evaluate(request);
             m.forEach((k, v) -> terminal.out().printf("%-24s %.6f%n", k, v));
@@ -139,10 +144,16 @@ public final class Evaluator {
         out.printf("%-24s %12s %12s%n", "metric", "samples", "real");
         q.forEach((k, v) -> {
             if (!k.startsWith(SampleQuality.REAL)) {
-                out.printf("%-24s %12.6f %12.6f%n", k, v, q.getOrDefault(SampleQuality.REAL + k, Double.NaN));
+                double real = q.getOrDefault(SampleQuality.REAL + k, Double.NaN);
+                out.printf("%-24s %12s %12s%n", k, figure(v), figure(real));
             }
         });
         return q;
+    }
+
+    /** A figure of the quality table; one that could not be measured (NaN) as {@code n/a}. */
+    private static String figure(Double v) {
+        return v == null || v.isNaN() ? "n/a" : String.format("%.6f", v);
     }
 
     private int verdicts(Gates gates, Map<String, Double> all) {

@@ -7,6 +7,7 @@ import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.media.SampleFormat;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.model.OpenModel;
+import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.support.OutputClosedException;
 import dev.nova.host.internal.support.Terminal;
@@ -27,6 +28,7 @@ public final class Sampler {
     private final RunPlan plan;
     private final ModelLoader loader;
     private final Terminal terminal;
+    private final Invocation invocation;
 
     /**
      * Creates the sampler.
@@ -34,10 +36,12 @@ public final class Sampler {
      * @param plan the plan (its checkpoint)
      * @param loader restores the model
      * @param terminal where samples and notices go
+     * @param invocation the command: whether it named a run directory (said which checkpoint it reads) or a file
      */
     @Inject
-    public Sampler(RunPlan plan, ModelLoader loader, Terminal terminal) {
+    public Sampler(RunPlan plan, ModelLoader loader, Terminal terminal, Invocation invocation) {
         this.plan = plan;
+        this.invocation = invocation;
         this.loader = loader;
         this.terminal = terminal;
     }
@@ -89,6 +93,7 @@ public final class Sampler {
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
         GenerationRequest req = new GenerationRequest(request.count(), request.seed(), request.options(), stream);
         try (OpenModel model = loader.open()) {
+            WhichCheckpoint.say(invocation, plan, terminal);
             List<Sample> samples;
             try {
                 samples = model.model().generate(req);

@@ -59,6 +59,91 @@ class QualityTests {
         assertEquals(3, TextQuality.words("It's a -- dog.").length);
     }
 
+    /**
+     * In scripts written without spaces each character is a word (issue 43, 3): a line of Chinese was one word, so
+     * copy-rate-4w was 0 and distinct-4 1.0 for every model; the report of the figures says what they count.
+     */
+    @Test
+    void wordsOfScriptsWithoutSpacesAreCharacters() {
+        assertEquals(5, TextQuality.words("床前明月光").length);
+        assertEquals(7, TextQuality.words("床前明月光, the moon").length, "five characters, then two words");
+        assertEquals(2, TextQuality.words("cafe\u0301 ok").length, "a combining mark stays in its word");
+        String poem = "床前明月光，疑是地上霜。举头望明月，低头思故乡。";
+        TextQuality q = new TextQuality(poem);
+        Map<String, Double> copied = q.of(List.of("举头望明月"));
+        assertEquals(1.0, copied.get(TextQuality.COPY_WORDS), 1e-12, "a copied line of Chinese is copied 4-grams");
+        assertEquals(0.2, q.of(List.of("明月明月明月明月明月")).get("distinct-1"), 1e-12, "2 distinct characters of 10");
+        assertTrue(q.wordUnit().startsWith("words of Han text are its characters"), q.wordUnit());
+        assertEquals("words", new TextQuality(TRAINING).wordUnit());
+    }
+
+    /**
+     * Real-text floors are not numbers when the samples need more text than is held out (issue 43, 3): the passages
+     * would overlap, and real distinct-1 fell from 0.76 to 0.17 between 10 and 100 samples of one short tail.
+     */
+    @Test
+    void realFloorsAreNotMeasuredWhenThePassagesWouldOverlap() {
+        String heldOut = "a b c d e f g h i j k l m n o p q r s t u v w x y z ".repeat(4);      // 208 characters
+        dev.nova.api.GenerativeModel model = new FixedText(TRAINING, heldOut, "the cat sat on the log and the mat");
+        SampleQuality quality = new SampleQuality("fixed", dev.nova.api.Modality.TEXT);
+        Map<String, Double> few = quality.measure(model, 2, 34, 1);
+        assertFalse(few.get(SampleQuality.REAL + "distinct-1").isNaN(), few.toString());
+        assertTrue(quality.summary(2, 34, 1, 0).contains("real: passages of the held-out text"));
+        Map<String, Double> many = quality.measure(model, 10, 34, 1);
+        assertTrue(many.get(SampleQuality.REAL + "distinct-1").isNaN(), many.toString());
+        assertFalse(many.get("distinct-1").isNaN(), "the samples' own figures stand");
+        String summary = quality.summary(10, 34, 1, 0);
+        assertTrue(summary.contains("real: not measured: the held-out text has 208 characters, fewer than the 340 of"
+                + " the samples") && summary.contains("--samples 6"), summary);
+    }
+
+    /** A text model that generates one fixed continuation and offers its training and held-out texts. */
+    private record FixedText(String training, String heldOut, String sample) implements dev.nova.api.GenerativeModel {
+        @Override
+        public List<dev.nova.api.Sample> generate(dev.nova.api.GenerationRequest request) {
+            List<dev.nova.api.Sample> out = new java.util.ArrayList<>();
+            for (int i = 0; i < request.count(); i++) {
+                out.add(new dev.nova.api.Sample.Text(sample));
+            }
+            return out;
+        }
+
+        @Override
+        public java.util.Optional<dev.nova.api.ReferenceData> referenceData() {
+            return java.util.Optional.of(new dev.nova.api.ReferenceData() {
+                @Override
+                public java.util.Optional<String> text(Split split) {
+                    return java.util.Optional.of(split == Split.TRAINING ? training : heldOut);
+                }
+
+                @Override
+                public String fingerprint() {
+                    return "fixed";
+                }
+            });
+        }
+
+        @Override
+        public dev.nova.api.TrainingResult train(dev.nova.api.TrainingRequest request,
+                                                 dev.nova.api.TrainingListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, Double> evaluate(dev.nova.api.EvaluationRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void save(java.io.OutputStream out) {
+        }
+
+        @Override
+        public long step() {
+            return 0;
+        }
+    }
+
     @Test
     void heldOutPassagesHaveTheSamplesLengthsAndSpanTheText() {
         List<String> p = TextQuality.passages("abcdefghij", List.of(3, 3, 3));

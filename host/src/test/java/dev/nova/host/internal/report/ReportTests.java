@@ -82,6 +82,8 @@ class ReportTests {
         assertTrue(html.contains("run &lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;"), html);
         assertTrue(html.contains(Html.escape(run.toAbsolutePath().toString())), "the folder's path, escaped");
         assertTrue(html.contains("id=\"run-run &lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\""), "attributes escaped too");
+        // A terminal escape code from the data is shown as the picture of ESC, never put into the page (issue 43, 5).
+        assertEquals("\u241b[31mred\u241b[0m\nnext\tline", Html.escape("\u001b[31mred\u001b[0m\nnext\tline"));
     }
 
     @Test
@@ -101,6 +103,21 @@ class ReportTests {
         assertTrue(e.getMessage().contains("is a directory"), "--out is checked before the runs are read: "
                 + e.getMessage());
         assertTrue(Files.isDirectory(folder), "and the folder is left alone");
+    }
+
+    /** A path that is missing, a file, or a folder without records: each said as what it is (issue 43, 8). */
+    @Test
+    void whatIsNotARunFolderIsSaidAsWhatItIs() throws Exception {
+        Path missing = dir.resolve("no-such-run");
+        assertEquals("report: " + missing + " does not exist; give run folders (nova train writes them,"
+                + " runs/<plugin>-<time> by default)", assertThrows(UsageException.class,
+                        () -> RunRecord.read(missing)).getMessage());
+        Path file = Files.writeString(dir.resolve("notes.txt"), "x");
+        assertTrue(assertThrows(UsageException.class, () -> RunRecord.read(file)).getMessage()
+                .endsWith(file + " is a file, not a run folder; give the folder that holds its metrics.jsonl"));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals("report: " + empty + " is not a run folder (it has no metrics.jsonl)",
+                assertThrows(UsageException.class, () -> RunRecord.read(empty)).getMessage());
     }
 
     @Test
