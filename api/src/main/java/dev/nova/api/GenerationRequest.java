@@ -39,7 +39,10 @@ public record GenerationRequest(int count, long seed, Map<String, Object> option
     public static final String TOP_P = "top-p";
     /** Always take the most likely token (a {@code Boolean}). */
     public static final String GREEDY = "greedy";
-    /** The class to condition on, for conditional image and (API 1.4) audio models (an {@code Integer}). */
+    /**
+     * The class to condition on, for conditional image and (API 1.4) audio models: its index (an {@code Integer}) or,
+     * from API 1.4, its name (a {@code String}) for a model that names its classes.
+     */
     public static final String LABEL = "label";
     /**
      * Audio: seconds to generate after the prompt (a {@code Double}, &gt; 0).

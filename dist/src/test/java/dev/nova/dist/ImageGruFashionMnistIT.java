@@ -55,7 +55,7 @@ class ImageGruFashionMnistIT {
         assertEquals(0, r.code(), r.err());
         assertEquals(2 * 30 + 2, ImageIO.read(grid.toFile()).getWidth());
         LauncherIT.Run bad = LauncherIT.novaIn(dir, "generate", run.toString(), "--option", "class=12");
-        assertTrue(bad.code() != 0 && bad.err().contains("option class must be a class index in [0, 9]"), bad.err());
+        assertTrue(bad.code() != 0 && bad.err().contains("option class must be a class of the model, by name or index (0 = "), bad.err());
     }
 
     @Test

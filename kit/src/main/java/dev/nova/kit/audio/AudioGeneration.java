@@ -20,7 +20,7 @@ import org.apiguardian.api.API;
  * section ({@code seconds}, {@code temperature}, {@code top-k}, {@code top-p}). A prompt ({@link
  * GenerationRequest#PROMPT_AUDIO}, at any rate) is resampled to the model's rate and fed first; the sample starts with
  * it. Without a prompt the model starts from silence. A model conditioned on classes takes {@link
- * GenerationRequest#LABEL} (a class index; without it, sample {@code j} is of class {@code j mod classes}).
+ * GenerationRequest#LABEL} (a class index or name; without it, sample {@code j} is of class {@code j mod classes}).
  *
  * @param seconds default seconds to generate
  * @param temperature default softmax temperature
@@ -68,7 +68,7 @@ public record AudioGeneration(double seconds, double temperature, int topK, doub
      * Generates the request's samples from a model conditioned on classes.
      *
      * @param pluginId for messages
-     * @param request the request (unknown options are refused; {@code label} is a class index)
+     * @param request the request (unknown options are refused; {@code label} is a class index or name)
      * @param rate the model's sample rate
      * @param classes the model's class names (empty: not conditioned, and {@code label} is refused)
      * @param steppers a new model state per sample of a class (-1 when not conditioned): feeds one level, returns the
@@ -87,15 +87,8 @@ public record AudioGeneration(double seconds, double temperature, int topK, doub
         Options o = Options.of(pluginId, request.options(), known);
         int label = -1;
         if (!classes.isEmpty() && request.options().containsKey(GenerationRequest.LABEL)) {
-            label = o.integer(GenerationRequest.LABEL, Integer.MIN_VALUE, Integer.MAX_VALUE).orElseThrow();
-            if (label < 0 || label >= classes.size()) {
-                StringBuilder names = new StringBuilder();
-                for (int c = 0; c < classes.size(); c++) {
-                    names.append(c == 0 ? "" : ", ").append(c).append(" = ").append(classes.get(c));
-                }
-                throw new dev.nova.api.InvalidOptionException(pluginId, GenerationRequest.LABEL, "option label " + label
-                        + " is not a class of the model; its classes are " + names);
-            }
+            // A class by name ("us") or index, as image models take it.
+            label = o.classIndex(GenerationRequest.LABEL, classes).orElseThrow();
         }
         double s = o.number(GenerationRequest.SECONDS).orElse(seconds);
         if (!(s > 0 && s <= MAX_SECONDS)) {

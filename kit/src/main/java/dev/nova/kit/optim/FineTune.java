@@ -65,7 +65,9 @@ public final class FineTune {
             Child<M> c = child.apply(parent);
             boolean done = false;
             try {
-                c.model().training().initFrom(parent.training(), c.growth(), request.carryOptimizerState());
+                List<String> grown = c.model().training().initFrom(parent.training(), c.growth(),
+                        request.carryOptimizerState());
+                c.model().training().rememberGrowth(grown, c.growth(), request.notices());
                 done = true;
             } finally {
                 if (!done) {

@@ -102,6 +102,11 @@ public final class TrainingCore {
     private long step;
     /** Restored for generation and evaluation only: the optimiser's moments were not read. */
     private boolean withoutMoments;
+    // Fine-tuning: the parameters that grew rows the parent never had (new characters or classes), how many rows, and
+    // where to say that freezing them leaves those rows untrained.
+    private List<String> grown = List.of();
+    private int grownRows;
+    private java.util.function.Consumer<String> notices = n -> { };
 
     /**
      * Creates the core of a model at step 0.
@@ -234,6 +239,21 @@ public final class TrainingCore {
     }
 
     /**
+     * Remembers what {@link #initFrom} grew, so that freezing one of those parameters says that its new rows keep
+     * their initial values (a frozen embedding never learns the characters added to its vocabulary).
+     *
+     * @param grownParameters the parameters that grew
+     * @param growth the growth
+     * @param notices where to say it (the fine-tuning request's)
+     * @since 1.4
+     */
+    public void rememberGrowth(List<String> grownParameters, Growth growth, java.util.function.Consumer<String> notices) {
+        this.grown = List.copyOf(grownParameters);
+        this.grownRows = growth.size() - growth.parentSize();
+        this.notices = notices;
+    }
+
+    /**
      * The model's parameters by name, and their freezing ({@link Tuning}).
      *
      * @return the capability, over this core's parameters and optimiser
@@ -262,6 +282,15 @@ public final class TrainingCore {
                     optimizer.freeze(names);
                 } catch (IllegalArgumentException e) {
                     throw new PluginException(pluginId, e.getMessage());
+                }
+                List<String> untrained = grown.stream().filter(names::contains).toList();
+                if (!untrained.isEmpty() && grownRows > 0) {
+                    notices.accept("warning: freezing " + String.join(", ", untrained) + " keeps the " + grownRows
+                            + (grownRows == 1 ? " row" : " rows") + " grown for what the parent never saw (new"
+                            + " characters or classes) at " + (grownRows == 1 ? "its initial values: it is" : "their"
+                            + " initial values: they are") + " never trained; leave " + (untrained.size() == 1 ? "it"
+                            : "them")
+                            + " out of nova.finetune.freeze to train them");
                 }
             }
 

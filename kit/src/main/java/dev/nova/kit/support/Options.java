@@ -174,6 +174,40 @@ public final class Options {
     }
 
     /**
+     * A class option of a conditional model: a class's name, or its index in {@code [0, classes.size())} (a whole
+     * number, or its digits). Image and audio models take the same forms ({@code --label}, {@code "label"} in
+     * {@code /v1/generate}), and a wrong one is refused naming every class with its index.
+     *
+     * @param key the option
+     * @param classes the model's class names, in index order
+     * @return the class's index, or empty
+     * @since 1.4
+     */
+    @API(status = EXPERIMENTAL, since = "1.4")
+    public Optional<Integer> classIndex(String key, List<String> classes) {
+        Object v = values.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        int index = -1;
+        if (v instanceof String name && classes.contains(name)) {
+            index = classes.indexOf(name);
+        } else if (v instanceof String text && text.trim().matches("\\d{1,9}")) {
+            index = Integer.parseInt(text.trim());
+        } else if (v instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+            index = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, number.longValue()));
+        }
+        if (index < 0 || index >= classes.size()) {
+            StringBuilder named = new StringBuilder();
+            for (int c = 0; c < classes.size(); c++) {
+                named.append(c == 0 ? "" : ", ").append(c).append(" = ").append(classes.get(c));
+            }
+            throw problem(key, "must be a class of the model, by name or index (" + named + ")", v);
+        }
+        return Optional.of(index);
+    }
+
+    /**
      * A yes/no option ({@code true}/{@code false}, or a {@code Boolean}).
      *
      * @param key the option

@@ -230,8 +230,12 @@ public record Vocabulary(int[] codePoints) implements Tokenizer {
         return new dev.nova.kit.nn.Growth(index, size());
     }
 
+    /** The most added characters a message lists; the rest are counted. */
+    public static final int LISTED = 24;
+
     /**
-     * The characters of this vocabulary that another lacks, printable, for a message.
+     * The characters of this vocabulary that another lacks, printable, for a message: the first {@link #LISTED}, then
+     * how many more (a Chinese corpus adds thousands: listing each made a 17.5 KB line).
      *
      * @param parent the smaller vocabulary
      * @return the characters, quoted and separated by spaces, with escapes for control characters
@@ -240,13 +244,21 @@ public record Vocabulary(int[] codePoints) implements Tokenizer {
     @API(status = EXPERIMENTAL, since = "1.3")
     public String describeAdded(Vocabulary parent) {
         StringBuilder b = new StringBuilder();
+        int listed = 0;
+        int more = 0;
         for (int cp : codePoints) {
             if (parent.index(cp) < 0) {
+                if (listed == LISTED) {
+                    more++;
+                    continue;
+                }
+                listed++;
                 b.append(b.length() == 0 ? "" : " ").append(Character.isISOControl(cp) || Character.isWhitespace(cp)
-                        ? String.format("U+%04X", cp) : "'" + new String(Character.toChars(cp)) + "'");
+                        || !Character.isDefined(cp) ? String.format("U+%04X", cp)
+                        : "'" + new String(Character.toChars(cp)) + "'");
             }
         }
-        return b.toString();
+        return more == 0 ? b.toString() : b + " and " + more + " more";
     }
 
     @Override

@@ -51,6 +51,14 @@ class FineTuneTests {
         Vocabulary grown = parentVocabulary.grow("a b\u00e9c");
         assertArrayEquals(new int[] {' ', 'a', 'b', 'c', '\u00e9'}, grown.codePoints(), "the union, in code point order");
         assertEquals("U+0020 '\u00e9'", grown.describeAdded(parentVocabulary));
+        // Thousands of new characters (a Chinese corpus) are listed up to a bound, then counted (issue 43, 5).
+        StringBuilder chinese = new StringBuilder();
+        for (int cp = 0x4E00; cp < 0x4E00 + 2832; cp++) {
+            chinese.appendCodePoint(cp);
+        }
+        String many = parentVocabulary.grow(chinese.toString()).describeAdded(parentVocabulary);
+        assertTrue(many.startsWith("'\u4e00' '\u4e01' ") && many.endsWith(" and " + (2832 - Vocabulary.LISTED)
+                + " more") && many.length() < 200, many);
         Growth growth = grown.growthFrom(parentVocabulary);
         assertArrayEquals(new int[] {1, 2, 3}, growth.index(), "a, b, c moved up by the space");
         ParamSet parent = model(3, 1);

@@ -59,6 +59,8 @@ class AudioGruConditioningTests {
         List<Sample> noise = m.generate(label(2));
         assertNotEquals(tone, noise, "classes 0 and 2 with one seed gave the same sound");
         assertEquals(tone, m.generate(label(0)));
+        // A class by name, as image models take it (issue 43, 6).
+        assertEquals(tone, m.generate(GenerationRequest.of(2, 11).with(GenerationRequest.LABEL, "tone")));
         List<Sample> cycling = m.generate(GenerationRequest.of(3, 11));
         assertEquals(tone.get(0), cycling.get(0), "without a label, sample j is of class j mod classes");
 
@@ -69,8 +71,8 @@ class AudioGruConditioningTests {
         assertEquals(losses(m, 3), losses(back, 3), "training resumes exactly");
 
         PluginException e = assertThrows(PluginException.class, () -> m.generate(label(3)));
-        assertTrue(e.getMessage().contains("label 3 is not a class of the model; its classes are 0 = tone, 1 = chirp,"
-                + " 2 = noise"), e.getMessage());
+        assertTrue(e.getMessage().contains("option label must be a class of the model, by name or index (0 = tone,"
+                + " 1 = chirp, 2 = noise), found 3"), e.getMessage());
         CheckpointException c = assertThrows(CheckpointException.class, () -> provider.restore(config("none"), context(),
                 new ByteArrayInputStream(payload.toByteArray())));
         assertTrue(c.getMessage().contains("conditioned on classes [tone, chirp, noise]")

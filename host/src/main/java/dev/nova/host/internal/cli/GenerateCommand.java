@@ -52,8 +52,9 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--greedy", description = "Always take the most likely token.")
     boolean greedy;
 
-    @Option(names = "--label", description = "Class to condition on (conditional image models; audio models with model.conditioning = class).")
-    Integer label;
+    @Option(names = "--label", paramLabel = "CLASS", description = "Class to condition on, by name or index"
+            + " (conditional image models; audio models with model.conditioning = class).")
+    String label;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Any other plugin option (repeatable).")
     Map<String, String> more = new LinkedHashMap<>();
@@ -114,6 +115,8 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
             Object value = spec.findOption(o.flag()).getValue();
             if (o == GenerationOption.PROMPT_AUDIO && value != null) {
                 value = Wave.read((Path) value, o.flag());
+            } else if (o == GenerationOption.LABEL && value instanceof String s && s.matches("\\d{1,9}")) {
+                value = Integer.valueOf(s);            // an index as the API's Integer; a name as its String
             } else if (o == GenerationOption.GREEDY) {
                 value = Boolean.TRUE.equals(value) ? Boolean.TRUE : null;
             }

@@ -181,24 +181,13 @@ public final class ImageGruModel implements TrainingCore.Holder {
         };
     }
 
-    /** The class an option names, by index or by name. */
+    /** The class an option names, by index or by name (kit's one reading of a class option, as audio models read it). */
     private int classOption(Options o) {
         Object v = o.value(CLASS).orElse(null);
         if (network.classes() == 0) {
             throw o.problem(CLASS, "cannot be given: this model is unconditional (model.conditional = false)", v);
         }
-        int index = -1;
-        if (v instanceof String name && classNames.contains(name)) {
-            index = classNames.indexOf(name);
-        } else if (v instanceof String text && text.trim().matches("\\d{1,9}")) {
-            index = Integer.parseInt(text.trim());
-        } else if (v instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
-            index = (int) Math.min(Integer.MAX_VALUE, number.longValue());
-        }
-        if (index < 0 || index >= network.classes()) {
-            throw o.problem(CLASS, "must be a class index in [0, " + (network.classes() - 1) + "] or one of " + classNames, v);
-        }
-        return index;
+        return o.classIndex(CLASS, classNames).orElseThrow(() -> o.problem(CLASS, "must be given", null));
     }
 
     private double[] priorCode(Random r, double temperature) {
