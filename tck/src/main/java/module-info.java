@@ -15,6 +15,8 @@ module dev.nova.tck {
     requires static com.fasterxml.jackson.jr.ob;
     // Rule 6.4 sees the files the code under test writes through Flight Recorder's file-write events.
     requires jdk.jfr;
+    // Rule 1.5 times the provider in CPU time of the constructing thread (ThreadMXBean).
+    requires java.management;
 
     exports dev.nova.tck;
     // nova tck's entry (and the perturbation sweep): for the launcher, not for plugins.

@@ -86,6 +86,7 @@ final class Harness {
     private final String rule;
     private final boolean certifying;
     private Optional<ConformanceProfile> profile;
+    private final java.util.function.BiFunction<Optional<ConformanceProfile>, Path, Optional<ConformanceProfile>> legacy;
     private Config config;
 
     /**
@@ -98,6 +99,22 @@ final class Harness {
      *     reported as not exercised ({@code nova tck}, whose exit code says so)
      */
     Harness(Path sandbox, Supplier<GeneratorProvider> providers, String rule, boolean certifying) throws IOException {
+        this(sandbox, providers, rule, certifying, (declared, scratch) -> declared);
+    }
+
+    /**
+     * Prepares one rule's run, with a test class's deprecated fact hooks layered over the provider's profile.
+     *
+     * @param sandbox the rule's private root
+     * @param providers makes a new provider of the plugin under test
+     * @param rule the rule being run (empty when the test is not a rule)
+     * @param certifying whether a rule whose fact is missing fails
+     * @param legacy the profile the rules use, from the provider's ({@link LegacyHooks#layer})
+     */
+    Harness(Path sandbox, Supplier<GeneratorProvider> providers, String rule, boolean certifying,
+            java.util.function.BiFunction<Optional<ConformanceProfile>, Path, Optional<ConformanceProfile>> legacy)
+            throws IOException {
+        this.legacy = legacy;
         this.rule = rule;
         this.certifying = certifying;
         this.sandbox = sandbox;
@@ -155,6 +172,7 @@ final class Harness {
             if (profile == null) {
                 fail(violation("2.2", "conformance() returned null instead of an Optional"));
             }
+            profile = legacy.apply(profile, scratch);
         }
         return profile;
     }

@@ -53,18 +53,25 @@ interface Section1Metadata extends Rules {
     @Test
     default void optional_spec1_5_providerIsCheapToConstruct() {
         Harness h = harness();
+        // The limit applies to the constructing thread's CPU time, which other processes on the machine do not
+        // inflate (wall time did: a correct plugin's provider took 270-1490 ms on a busy 2-core machine, and the rule
+        // warned on every run); the wall time is reported beside it.
         long start = System.nanoTime();
+        long cpu = ColdStart.cpuNanos();
         GeneratorProvider warm = h.newProvider();
         warm.info();
+        long cpuMs = (ColdStart.cpuNanos() - cpu) / 1_000_000;
         long ms = (System.nanoTime() - start) / 1_000_000;
-        should(() -> assertTrue(ms < 250, h.violation("1.5", "constructing the provider and calling info() took " + ms + " ms")));
+        should(() -> assertTrue(cpuMs < 250, h.violation("1.5", "constructing the provider and calling info() took "
+                + cpuMs + " ms of CPU time (" + ms + " ms wall-clock)")));
         // Cold, as a host meets it: in a JVM of its own, every class initialiser it reaches running for the first time.
         java.util.Optional<ColdStart.Result> cold = ColdStart.measure(warm, h.sandbox());
         cold.flatMap(ColdStart.Result::failure).ifPresent(f -> should(() -> fail(h.violation("1.5", "constructing the"
                 + " provider in a JVM of its own failed: " + f))));
-        cold.filter(c -> c.failure().isEmpty()).ifPresent(c -> should(() -> assertTrue(c.millis() < 250,
+        cold.filter(c -> c.failure().isEmpty()).ifPresent(c -> should(() -> assertTrue(c.cpuMillis() < 250,
                 h.violation("1.5", "constructing the provider cold (in a JVM of its own, as a host meets it) and"
-                        + " calling info() took " + c.millis() + " ms"))));
+                        + " calling info() took " + c.cpuMillis() + " ms of CPU time (" + c.millis()
+                        + " ms wall-clock)"))));
     }
 
     @Test

@@ -121,9 +121,10 @@ interface Section5Training extends Rules {
     @Test
     default void required_spec5_7_textLossesAreNonNegativeNats() {
         Harness h = harness();
-        applicableOnlyIf(h.info().modality() == Modality.TEXT, "only a text model's loss is the negative log of a"
-                + " probability; a " + h.info().modality().toString().toLowerCase(java.util.Locale.ROOT) + " model's"
-                + " likelihood may be a density, whose loss can be negative");
+        applicableOnlyIf(h.info().modality() == Modality.TEXT, "the SPEC fixes the loss's unit (nats of a"
+                + " probability, never below 0) for text models only; an " + h.info().modality().toString()
+                .toLowerCase(java.util.Locale.ROOT) + " model's loss may be of a density (an image's, a sound's),"
+                + " which can be negative");
         GenerativeModel m = h.fresh();
         for (StepEvent e : h.train(m, Harness.WARM_UP_STEPS)) {
             assertTrue(!(e.loss() < 0), h.violation("5.7", "step " + e.step() + " reported loss " + e.loss()

@@ -54,6 +54,44 @@ final class FixtureVerifications {
         }
     }
 
+    /**
+     * A test class as TCK 0.3 documented it (issue 44): the provider declares only its configuration, and the class
+     * overrides the fact hooks the kit removed in 0.4 and two bounds. It must still compile against this kit, its facts
+     * must still be used, and the bounds ignored.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    static final class LegacyHooksText extends GeneratorVerification {
+        @Override
+        protected GeneratorProvider provider() {
+            return new BareTextProvider();
+        }
+
+        @Override
+        protected java.util.Optional<String> vocabulary() {
+            return java.util.Optional.of(FixtureModel.VOCABULARY);
+        }
+
+        @Override
+        protected java.util.Optional<java.util.Map.Entry<String, Object>> invalidSetting() {
+            return java.util.Optional.of(java.util.Map.entry("learning-rate", -1.0));
+        }
+
+        @Override
+        protected java.util.Optional<java.util.Map.Entry<String, Object>> incompatibleSetting() {
+            return java.util.Optional.of(java.util.Map.entry("hidden", 5));
+        }
+
+        @Override
+        protected int lossDropSteps() {
+            return 1_000;
+        }
+
+        @Override
+        protected long cancellationBoundMillis() {
+            return 60_000;
+        }
+    }
+
     /** Declares no facts, but opts every rule that needs one out with a reason. */
     static final class BareTextOptedOut extends GeneratorVerification {
         @Override
