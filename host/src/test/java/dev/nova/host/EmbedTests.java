@@ -2,6 +2,7 @@ package dev.nova.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
@@ -27,7 +28,14 @@ class EmbedTests {
         Path run = dir.resolve("run");
         assertEquals(0, InProcess.nova("train", conf.toString(), "--plugin-path", plugins.toString(), "--run-dir",
                 run.toString()).code());
-        try (NovaModel model = NovaModel.open(run, plugins)) {
+        // Its plugin folder moved (the run records where it was): the advice names this API's argument, not the
+        // launcher's option (issue 43).
+        Path moved = Files.move(plugins, dir.resolve("moved-plugins"));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> NovaModel.open(run));
+        assertTrue(missing.getMessage().contains("plugin 'uni-image'") && missing.getMessage().contains(
+                "NovaModel.open(runOrCheckpoint, pluginPath)") && !missing.getMessage().contains("--plugin-path")
+                && !missing.getMessage().contains("nova plugins"), missing.getMessage());
+        try (NovaModel model = NovaModel.open(run, moved)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> model.text("", 10, 1, GenerationListener.NONE));
             assertEquals("plugin 'uni-image' makes images, not text: use generate", e.getMessage());

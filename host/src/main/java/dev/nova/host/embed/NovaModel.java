@@ -39,9 +39,10 @@ import org.apiguardian.api.API;
  * }
  * }</pre>
  *
- * <p>Threads: a model is safe to share. Calls run at once when the plugin says its model is thread-safe
- * ({@link GenerativeModel#isThreadSafe()}); otherwise they are serialised, one at a time. Give each thread a model of
- * its own (open the run again) for parallel generation with a plugin that is not thread-safe.
+ * <p>Threads: a model is safe to share. Generations run at once when the plugin says its model is thread-safe
+ * ({@link GenerativeModel#isThreadSafe()}: the attention plugin's is), an evaluation alone; otherwise calls are
+ * serialised, one at a time. Give each thread a model of its own (open the run again) for parallel generation with
+ * a plugin that is not thread-safe.
  *
  * <p>Class path and module path: on the module path, {@code requires dev.nova.host} and put Nova's {@code lib} folder on
  * it (with {@code --add-modules ALL-MODULE-PATH}); on the class path, put the jars of that folder on it. Plugin folders
@@ -60,6 +61,9 @@ public final class NovaModel implements AutoCloseable {
     private final ModelPool pool;
     private final PluginInfo plugin;
     private volatile boolean closed;
+    // A thread-safe model's one instance serves generations at once (GenerativeModel.isThreadSafe covers generate
+    // alone); an evaluation waits for them and runs alone.
+    private final java.util.concurrent.locks.ReadWriteLock calls = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private NovaModel(ModelPool pool) {
         this.pool = pool;
@@ -96,10 +100,20 @@ public final class NovaModel implements AutoCloseable {
             // One instance: calls share it at once when the plugin's model is thread-safe, one at a time otherwise.
             return new NovaModel(ModelPool.open(c.modelLoader()::open, 1, Integer.MAX_VALUE));
         } catch (UsageException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            throw new IllegalArgumentException(forApplications(e.getMessage()), e);
         } catch (RunFailedException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The launcher's message with its advice in this API's terms: an application has no {@code --plugin-path} option
+     * and no {@code nova plugins} command, but the {@code pluginPath} argument.
+     */
+    static String forApplications(String message) {
+        return message.replace("with --plugin-path DIR", "as the pluginPath of NovaModel.open(runOrCheckpoint, pluginPath)")
+                .replace("--plugin-path DIR", "the pluginPath of NovaModel.open(runOrCheckpoint, pluginPath)")
+                .replace(" (see 'nova plugins')", "");
     }
 
     /** The plugin that wrote the model: id, version, modality. */
@@ -123,8 +137,11 @@ public final class NovaModel implements AutoCloseable {
      */
     public List<Sample> generate(GenerationRequest request) {
         Objects.requireNonNull(request, "request");
+        calls.readLock().lock();
         try (ModelPool.Lease lease = lease()) {
             return lease.model().generate(request);
+        } finally {
+            calls.readLock().unlock();
         }
     }
 
@@ -192,8 +209,11 @@ public final class NovaModel implements AutoCloseable {
      * @return the metrics by name
      */
     public Map<String, Double> evaluate(EvaluationRequest request) {
+        calls.writeLock().lock();
         try (ModelPool.Lease lease = lease()) {
             return lease.model().evaluate(request);
+        } finally {
+            calls.writeLock().unlock();
         }
     }
 

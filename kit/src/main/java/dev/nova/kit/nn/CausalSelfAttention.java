@@ -37,8 +37,9 @@ public final class CausalSelfAttention {
 
     /**
      * What one (batch, time) shape's forward pass keeps for the backward pass: the heads' queries, keys and values,
-     * the attention weights (native for the products, Java for the softmax's gradient) and the concatenated heads
-     * (the output projection's input). Everything else lives for one call, in the model's {@link Scratch}.
+     * the attention weights (once, native: the softmax's gradient reads them into the model's scratch, shared by the
+     * layers; a Java copy per layer cost 48 MB a layer at GPT-2's shape, 576 MB for 12 layers) and the concatenated
+     * heads (the output projection's input). Everything else lives for one call, in the model's {@link Scratch}.
      */
     private final class Work {
         final int batch;
@@ -48,7 +49,6 @@ public final class CausalSelfAttention {
         final INDArray v;
         final INDArray s;
         final INDArray heads2d;
-        final Vec pJ;
 
         Work(int batch, int time) {
             this.batch = batch;
@@ -60,7 +60,6 @@ public final class CausalSelfAttention {
             v = Nd4j.create(type, bh, time, headSize);
             s = Nd4j.create(type, bh, time, time);
             heads2d = Nd4j.create(type, (long) batch * time, width);
-            pJ = Vec.of(type, bh * time * time);
         }
     }
 
@@ -153,7 +152,7 @@ public final class CausalSelfAttention {
         kJ.write(w.k);
         vJ.write(w.v);
         CausalProducts.lowerProduct(w.q, w.k, w.s, bh, time, hs);
-        Vec p = w.pJ.read(w.s);
+        Vec p = scratch.vec("attention.p", bh * time * time).read(w.s);
         double scale = 1 / Math.sqrt(hs);
         float[] pf = p.floats();
         if (pf != null) {
@@ -272,7 +271,7 @@ public final class CausalSelfAttention {
         CausalProducts.lowerProduct(dyA, w.v, dpA, bh, time, hs);
         CausalProducts.lowerTransposedTimes(w.s, dyA, dvA, bh, time, hs);
         // Through the softmax: dS = P ⊙ (dP − Σ_u dP⊙P) / √hs (P is zero above the diagonal, so dS is too).
-        Vec p = w.pJ;
+        Vec p = scratch.vec("attention.p", bh * time * time).read(w.s);
         Vec dp = scratch.vec("attention.weights", bh * time * time).read(dpA);
         double scale = 1 / Math.sqrt(hs);
         float[] pf = p.floats();

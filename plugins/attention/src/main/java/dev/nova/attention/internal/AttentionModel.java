@@ -64,6 +64,17 @@ public final class AttentionModel extends TextModel {
                 (long) time * n);
     }
 
+    /**
+     * Generation is safe from several threads at once: each call samples from a snapshot of its own (the parameters
+     * read, not written; a model restored for generation aliases their native memory) with a stepper and key/value
+     * caches of its own, and the tokenizer is safe for concurrent use. So {@code nova serve --workers N} and an
+     * embedding application share one loaded model instead of loading it N times (TCK rule 7.1 holds it to that).
+     */
+    @Override
+    public boolean isThreadSafe() {
+        return true;
+    }
+
     @Override
     public List<Sample> generate(GenerationRequest request) {
         // A prompt longer than the context slides through the window like generated text: only its last part
