@@ -279,15 +279,16 @@ class CliTests {
         Path latest = run.resolve("checkpoints").resolve("latest.ckpt");
         Path best = run.resolve("checkpoints").resolve("best.ckpt");
         for (String verb : List.of("generate", "evaluate")) {
+            String did = verb.equals("generate") ? "nova: samples from " : "nova: evaluated ";
             Result r = nova(verb, run.toString(), "--plugin-path", plugins.toString());
             assertEquals(0, r.code(), r.err());
-            String said = r.err().lines().filter(l -> l.startsWith("nova: reading ")).findFirst().orElse(r.err());
-            assertTrue(said.startsWith("nova: reading " + latest + " (the run's latest checkpoint, step 20"), said);
+            String said = r.err().lines().filter(l -> l.startsWith(did)).findFirst().orElse(r.err());
+            assertTrue(said.startsWith(did + latest + " (the run's latest checkpoint, step 20"), said);
             assertTrue(said.endsWith(Files.isSameFile(latest, best) ? ", also its best held-out one)"
                     : "; its best held-out one is " + best + ")"), said);
             Result file = nova(verb, latest.toString(), "--plugin-path", plugins.toString());
             assertEquals(0, file.code(), file.err());
-            assertTrue(file.err().lines().noneMatch(l -> l.startsWith("nova: reading ")), file.err());
+            assertTrue(file.err().lines().noneMatch(l -> l.startsWith(did)), file.err());
         }
     }
 

@@ -74,7 +74,6 @@ public final class Evaluator {
             requireUnchangedData();
         }
         try (OpenModel open = loader.open()) {
-            WhichCheckpoint.say(invocation, plan, terminal);
             GuardedModel model = open.model();
             Map<String, Double> m = model.evaluate(request);
             m.forEach((k, v) -> terminal.out().printf("%-24s %.6f%n", k, v));
@@ -91,6 +90,7 @@ public final class Evaluator {
             if (checks.quality() || gates.needQuality(m.keySet())) {
                 all.putAll(quality(model, checks, request.seed()));
             }
+            WhichCheckpoint.say(invocation, plan, terminal, "evaluated");
         }
         return checks.gates() ? verdicts(gates, all) : 0;
     }

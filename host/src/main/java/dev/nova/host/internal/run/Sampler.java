@@ -93,7 +93,6 @@ public final class Sampler {
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
         GenerationRequest req = new GenerationRequest(request.count(), request.seed(), request.options(), stream);
         try (OpenModel model = loader.open()) {
-            WhichCheckpoint.say(invocation, plan, terminal);
             List<Sample> samples;
             try {
                 samples = model.model().generate(req);
@@ -117,6 +116,7 @@ public final class Sampler {
                     }
                 }
             }
+            WhichCheckpoint.say(invocation, plan, terminal, "samples from");
             return samples;
         }
     }

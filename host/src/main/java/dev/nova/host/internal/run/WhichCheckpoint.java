@@ -11,15 +11,23 @@ import java.nio.file.Path;
 
 /**
  * Says which checkpoint of a run directory {@code generate} and {@code evaluate} read: its latest, which need not be
- * its best held-out one. Said on standard error once the model is loaded (a refusal or failure before that stays one
- * line); nothing when a checkpoint file was named.
+ * its best held-out one. Said on standard error once the command's work is done (a refusal or failure stays one line,
+ * and text on a terminal is not interrupted); nothing when a checkpoint file was named.
  */
 final class WhichCheckpoint {
 
     private WhichCheckpoint() {
     }
 
-    static void say(Invocation invocation, RunPlan plan, Terminal terminal) {
+    /**
+     * Says which checkpoint was read, when the command named a run directory.
+     *
+     * @param invocation the command
+     * @param plan its plan (the checkpoint)
+     * @param terminal where it goes (standard error)
+     * @param what what was done with it: {@code "samples from"}, {@code "evaluated"}
+     */
+    static void say(Invocation invocation, RunPlan plan, Terminal terminal, String what) {
         if (invocation.checkpoint().isEmpty() || !Files.isDirectory(invocation.checkpoint().get())
                 || plan.checkpoint().isEmpty()) {
             return;
@@ -34,7 +42,7 @@ final class WhichCheckpoint {
         } else {
             also = "; its best held-out one is " + best;
         }
-        terminal.err().println("nova: reading " + latest.file() + " (the run's latest checkpoint, step "
+        terminal.err().println("nova: " + what + " " + latest.file() + " (the run's latest checkpoint, step "
                 + latest.step() + also + ")");
     }
 
