@@ -48,6 +48,24 @@ class EnvironmentIT {
                 + " 256: raise the limit, for example with 'ulimit -n 4096'"), hard.err());
     }
 
+    /**
+     * A limit on the address space (ulimit -v) too low for the JVM and the native libraries is one line naming the
+     * setting (issue 42, 7: under 5 GB training printed OpenBLAS's pthread_create failures, then hung at exit); a soft
+     * limit below it is raised to the hard one first.
+     */
+    @Test
+    void aLowLimitOnAddressSpaceIsOneLineAndASoftOneIsRaised() throws Exception {
+        Run hard = shell("ulimit -v 5242880 && exec bash \"$NOVA\" plugins");
+        assertEquals(1, hard.code(), String.join("\n", hard.err()) + hard.out());
+        assertEquals(1, hard.err().size(), hard.err().toString());
+        assertTrue(hard.err().get(0).startsWith("nova: error: this process may reserve only 5120 MB of address space"
+                + " (ulimit -v); Nova's JVM and native libraries reserve about ") && hard.err().get(0).endsWith(
+                "raise the limit, for example with 'ulimit -v unlimited'"), hard.err().get(0));
+        Run soft = shell("ulimit -Sv 5242880 && exec bash \"$NOVA\" plugins");
+        assertEquals(0, soft.code(), String.join("\n", soft.err()));
+        assertTrue(soft.out().contains("text-gru"), soft.out());
+    }
+
     /** A small maximum heap of the user's own starts (issue 42, 7: the launcher's -Xms128m was above it). */
     @Test
     void aSmallUserHeapStillStarts() throws Exception {
