@@ -3,6 +3,7 @@ package dev.nova.attention.internal;
 import dev.nova.kit.nn.Dropout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.kit.nn.GradientCheck;
 import java.util.ArrayList;
@@ -131,6 +132,30 @@ class TransformerNetworkTests {
         for (int k = 0; k < 10; k++) {
             int token = (3 * k + 1) % 7;
             assertArrayEquals(fresh.step(token), used.step(token), "step " + k);
+        }
+    }
+
+    /**
+     * Fixed parameters (a model restored for generation only) keep one snapshot for every request: the same object,
+     * sampling as a fresh snapshot of unfixed parameters does, from steppers that do not share state. A model that can
+     * still train gets a snapshot of its parameters as they are at each request.
+     */
+    @Test
+    void fixedParametersShareOneSnapshotThatSamplesAsAFreshOne() {
+        TransformerNetwork net = new TransformerNetwork(7, 2, 2, 8, 6, 0.0, false, 11);
+        TransformerNetwork.Snapshot fresh = net.snapshot();
+        assertTrue(fresh != net.snapshot(), "a trainable model snapshots each request");
+        net.params().fix();
+        TransformerNetwork.Snapshot shared = net.snapshot();
+        assertTrue(shared == net.snapshot(), "one snapshot of fixed parameters");
+        TransformerNetwork.Stepper a = shared.stepper();
+        TransformerNetwork.Stepper b = shared.stepper();
+        TransformerNetwork.Stepper reference = fresh.stepper();
+        for (int k = 0; k < 10; k++) {
+            int token = (5 * k + 2) % 7;
+            float[] expected = reference.step(token);
+            assertArrayEquals(expected, a.step(token), "step " + k);
+            assertArrayEquals(expected, b.step(token), "a second stepper of the shared snapshot, step " + k);
         }
     }
 
