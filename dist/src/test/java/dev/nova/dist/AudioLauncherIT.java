@@ -89,9 +89,15 @@ class AudioLauncherIT {
                 new AudioFormat(16000, 16, 1, true, false), tone.length), javax.sound.sampled.AudioFileFormat.Type.WAVE,
                 prompt.toFile());
         Path continued = dir.resolve("continued.wav");
+        Path drawn = dir.resolve("continued.svg");
         LauncherIT.Run cont = LauncherIT.novaIn(dir, "generate", run.toString(), "--prompt-wav", prompt.toString(),
-                "--seconds", "0.25", "--out", continued.toString());
+                "--seconds", "0.25", "--out", continued.toString(), "--spectrogram", drawn.toString());
         assertEquals(0, cont.code(), cont.err());
+        // the spectrogram has its axes and marks where the prompt ends (issue 43, 6)
+        assertTrue(cont.err().contains("spectrogram to " + drawn + " (the prompt ends at 0.50 s, marked)"), cont.err());
+        String svg = Files.readString(drawn);
+        assertTrue(svg.contains(">seconds</text>") && svg.contains(">kHz</text>") && svg.contains("prompt ends at 0.50 s")
+                && svg.contains("data:image/png;base64,"), svg.substring(0, Math.min(400, svg.length())));
         try (AudioInputStream in = wav(continued)) {
             assertEquals(2000 + 1000, in.getFrameLength(), "0.5 s of prompt at 4 kHz, then 0.25 s");
         }

@@ -165,6 +165,30 @@ class LauncherIT {
         assertFalse(Files.exists(dir.resolve("typo")));
     }
 
+    /**
+     * A corpus captured from a terminal trains, with one warning naming its escape codes and where the first one is
+     * (issue 43, 5: before, nothing was said and the codes reached the samples and the report).
+     */
+    @Test
+    void escapeCodesInTheTrainingTextAreOneWarning() throws Exception {
+        StringBuilder corpus = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            corpus.append(i % 50 == 7 ? "$ make\n\u001b[32mok\u001b[0m build " + i + "\n" : "line " + i + " of a plain log\n");
+        }
+        Path data = Files.writeString(dir.resolve("session.log"), corpus.toString());
+        Run r = nova("train", "--plugin", "text-gru", "--run-dir", dir.resolve("escapes").toString(),
+                "--set", "plugins.text-gru.data.path=" + data, "--set", "plugins.text-gru.model.hidden=16",
+                "--set", "plugins.text-gru.model.embedding=8", "--set", "plugins.text-gru.eval.batches=1",
+                "--set", "nova.train.steps=2", "--set", "nova.train.eval-every=2", "--set", "nova.train.samples=0");
+
+        assertEquals(0, r.code(), r.err());
+        List<String> warnings = r.err().lines().filter(l -> l.contains("control character")).toList();
+        assertEquals(1, warnings.size(), r.err());
+        // the first is in line 9 of the file; how many fall in the training split is the plugin's split
+        assertTrue(warnings.get(0).matches("nova: warning: the training text holds (\\d+) control characters \\(ESC"
+                + " \u00d7\\1\\), the first at character \\d+ \\(line 9\\): terminal escape codes.*"), warnings.get(0));
+    }
+
     @Test
     void pluginFailuresAreOneLineWithExitOne() throws Exception {
         Run r = nova("train", "--plugin", "nd", "--plugin-path", plugins.toString(), "--run-dir", dir.resolve("run").toString());

@@ -18,7 +18,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * {@code nova report} in a real browser (Debian's headless Chromium through Selenium): a text run, an image run, an
  * audio run (its WAV samples play: the browser decodes them to their length) and two
- * runs compared render with no console error, every chart has a point per record, every image decodes; a screenshot of
+ * runs compared render with no console error, every chart has a point per record, the charts stand in a grid below the
+ * run's summary, every image decodes; a screenshot of
  * each page is kept in {@code dist/target/report-screenshots}. Skipped, saying why, where the browser is not
  * installed ({@code .ci/run} installs it).
  */
@@ -106,6 +107,17 @@ class ReportBrowserIT {
                 "a training point per progress record");
         assertEquals(evaluationRecords(run), loss.findElements(By.cssSelector("circle.pt[data-series='1']")).size(),
                 "a held-out point per evaluation");
+        // small multiples: at this width the charts stand side by side, nothing runs off the page, and the summary
+        // comes first (issue 43, 7)
+        List<WebElement> charts = browser.findElements(By.cssSelector("section.run figure.chart"));
+        assertTrue(charts.size() >= 2, charts.size() + " charts");
+        assertEquals(charts.get(0).getLocation().getY(), charts.get(1).getLocation().getY(), "two charts in a row");
+        assertTrue(charts.get(1).getLocation().getX() > charts.get(0).getLocation().getX() + 200, "side by side");
+        assertTrue(((Number) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth"
+                + " <= window.innerWidth ? 1 : 0")).intValue() == 1, "nothing wider than the window");
+        WebElement cards = browser.findElement(By.cssSelector("section.run div.cards"));
+        assertTrue(cards.getLocation().getY() < charts.get(0).getLocation().getY(), "the summary first");
+        assertTrue(cards.getText().contains("held-out loss"), cards.getText());
         List<WebElement> images = browser.findElements(By.tagName("img"));
         for (WebElement img : images) {
             Object width = ((JavascriptExecutor) browser).executeScript("return arguments[0].complete"

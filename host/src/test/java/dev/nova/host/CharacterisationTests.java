@@ -408,7 +408,10 @@ class CharacterisationTests {
                 .replaceAll("\"(items_per_s|elapsed_s|model_flops_per_s)\":[-0-9.Ee]+", "\"$1\":T")
                 .replaceAll("\\| [0-9.]+k? items/s \\| eta [^\n]*", "| T items/s | eta T")
                 .replaceAll("(sample quality: [^\n]*, seed \\d+), [0-9.]+ s", "$1, T s")
-                .replaceAll("(?m)^<svg [^\n]*<title>Throughput</title>[^\n]*$", "<svg>(throughput: clock readings)</svg>")
+                .replaceAll("(?m)^<figure class=\"chart\"><svg [^\n]*<title>Throughput</title>[^\n]*$",
+                        "<svg>(throughput: clock readings)</svg>")
+                .replaceAll("(<div class=\"k\">steps</div><div class=\"v\">\\d+</div><div class=\"d\">)in [^<]*", "$1in T")
+                .replaceAll("<td>(\\d+ s|\\d+ min \\d+ s|\\d+ h \\d+ min)</td>", "<td>T</td>")
                 .replaceAll("<td>(java|os|plugin-sha256|entry\\.config\\.conf\\.sha256|entry\\.config\\.conf\\.size)"
                         + "</td><td>[^<]*</td>", "<td>$1</td><td>MASKED</td>");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nova.host.FixturePlugins.Spec;
 import dev.nova.host.InProcess.Result;
+import dev.nova.host.internal.config.ConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,7 +207,10 @@ class CliTests {
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/latest.ckpt")));
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/best.ckpt")));
         assertTrue(Files.size(run.resolve("loss.png")) > 1000, "loss curve drawn");
-        assertTrue(Files.readString(run.resolve("config.conf")).contains("learning-rate"));
+        String config = Files.readString(run.resolve("config.conf"));
+        assertTrue(config.contains("learning-rate"));
+        assertTrue(config.contains("# nova host reference.conf: "), "each value's origin");
+        assertFalse(config.contains(ConfigLoader.INTERNAL_MARK), "the loader's own markers are not for a reader");
         List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertEquals(6, metrics.size(), String.join("\n", metrics));
         assertTrue(metrics.get(0).startsWith("{\"step\":5,\"loss\":"), metrics.get(0));

@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import dev.nova.host.FixturePlugins.Spec;
 import dev.nova.host.internal.config.ConfigErrors;
 import dev.nova.host.internal.config.ConfigLoader;
+import dev.nova.host.internal.config.Origins;
 import dev.nova.host.internal.discovery.PluginCatalog;
 import dev.nova.host.internal.discovery.PluginDiscovery;
 import java.nio.file.Files;
@@ -50,6 +51,17 @@ class ConfigLoaderTests {
         assertEquals(0.25, c.getDouble("plugins.uni.learning-rate"), "the run file wins over the reference");
         assertEquals("abab abab aaaa bbbb. ab ba.", c.getString("plugins.uni.text"), "the reference fills the rest");
         assertEquals(1234, c.getLong("nova.seed"), "the host reference is layered too");
+    }
+
+    /** A value an option sets names that option as its origin (issue 43, 7: the report said --set nova.init-from). */
+    @Test
+    void aValueAnOptionSetsNamesTheOptionAsItsOrigin() throws Exception {
+        Config c = ConfigLoader.load(catalog, Optional.empty(), List.of("nova.plugin=uni",
+                ConfigLoader.fromOption("--init-from", "nova.init-from", "\"/runs/parent\""), "plugins.uni.batch=8"));
+
+        assertEquals("/runs/parent", c.getString("nova.init-from"));
+        assertEquals("--init-from", Origins.format(c.getValue("nova.init-from").origin()));
+        assertEquals("--set plugins.uni.batch", Origins.format(c.getValue("plugins.uni.batch").origin()));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.nova.api.Cancellation;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.Tuning;
+import dev.nova.host.internal.config.ConfigLoader;
 import dev.nova.host.internal.config.ConfigSource;
 import dev.nova.host.internal.di.HostComponent;
 import dev.nova.host.internal.discovery.PluginCatalog;
@@ -214,8 +215,8 @@ public final class NovaCommand implements Runnable {
             int shards = shards(clusterShards);
             List<String> sets = new ArrayList<>(overrides.sets);
             if (initFrom != null) {
-                sets.add(0, "nova.init-from=" + com.typesafe.config.ConfigUtil.quoteString(initFrom.toAbsolutePath()
-                        .toString()));
+                sets.add(0, ConfigLoader.fromOption("--init-from", "nova.init-from",
+                        com.typesafe.config.ConfigUtil.quoteString(initFrom.toAbsolutePath().toString())));
             }
             HostComponent c = nova.component(Invocation.train(Optional.ofNullable(runFile), Optional.ofNullable(plugin),
                     Optional.ofNullable(runDir), shards, sets, pluginPath.get()));

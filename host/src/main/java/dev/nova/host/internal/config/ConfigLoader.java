@@ -142,21 +142,51 @@ public final class ConfigLoader {
         return merged;
     }
 
-    private static Config parseOverride(String set) {
+    /**
+     * The origin comment the loader keeps on a default written as a real number (so that {@code 0.0} is not taken for
+     * a whole number); it says nothing to a reader, and the run's {@code config.conf} leaves it out.
+     */
+    public static final String INTERNAL_MARK = RealNumbers.REAL;
+
+    /**
+     * An override that a command-line option sets, so that the run's configuration names that option as its origin
+     * ({@code --init-from}, not {@code --set nova.init-from}).
+     *
+     * @param option the option, starting with {@code --}
+     * @param path the setting
+     * @param value its HOCON value
+     * @return an entry for {@link #userLayers}'s overrides
+     */
+    public static String fromOption(String option, String path, String value) {
+        if (!option.startsWith("--") || option.contains(" ")) {
+            throw new IllegalArgumentException("not an option: " + option);
+        }
+        return option + " " + path + "=" + value;
+    }
+
+    private static Config parseOverride(String entry) {
+        String set = entry;
+        String origin = null;
+        // an option's override (fromOption): "--option path=value", where a path never starts with "--"
+        if (entry.startsWith("--") && entry.indexOf(' ') > 0 && entry.indexOf(' ') < entry.indexOf('=')) {
+            origin = entry.substring(0, entry.indexOf(' '));
+            set = entry.substring(entry.indexOf(' ') + 1);
+        }
         int eq = set.indexOf('=');
         if (eq <= 0) {
             throw new UsageException("--set '" + set + "': expected path=value, for example plugins.text-gru.model.hidden=512");
         }
         String path = set.substring(0, eq).strip();
         String value = set.substring(eq + 1).strip();
-        SafeParse.checkDepth(value, "--set " + path);
-        ConfigParseOptions opts = ConfigParseOptions.defaults().setOriginDescription("--set " + path);
+        SafeParse.checkDepth(value, origin != null ? origin : "--set " + path);
+        String description = origin != null ? origin : "--set " + path;
+        ConfigParseOptions opts = ConfigParseOptions.defaults().setOriginDescription(description);
         try {
             return ConfigFactory.parseString(path + " = " + value, opts);
         } catch (ConfigException e) {
             // Not valid HOCON (for example a path with spaces): take the value as a plain string.
             try {
-                return ConfigFactory.parseMap(Map.of(path, value), "--set " + path);
+                return ConfigFactory.parseMap(Map.of(path, value), description);
             } catch (ConfigException e2) {
                 throw new UsageException("--set '" + set + "': " + oneLine(e));
             }

@@ -30,8 +30,8 @@ public final class Origins {
         if (d.startsWith("merge of ")) {
             d = d.substring("merge of ".length()).split(",")[0];
         }
-        // An override is one line; its line number says nothing.
-        if (d.startsWith("--set ")) {
+        // An override (--set, or an option such as --init-from) is one line; its line number says nothing.
+        if (d.startsWith("--")) {
             d = d.replaceFirst(": \\d+$", "");
         }
         return d;

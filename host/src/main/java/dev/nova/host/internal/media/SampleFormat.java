@@ -407,18 +407,15 @@ public abstract sealed class SampleFormat permits SampleFormat.Text, SampleForma
 
         @Override
         public String html(byte[] bytes, String caption, UnaryOperator<String> escape) {
-            return "<audio controls title=\"" + escape.apply(caption) + "\" src=\"data:audio/wav;base64," + base64(bytes)
-                    + "\"></audio>";
+            String player = "<audio controls title=\"" + escape.apply(caption) + "\" src=\"data:audio/wav;base64,"
+                    + base64(bytes) + "\"></audio>";
+            try {
+                // what the file holds, seen: its spectrogram with axes, under the player
+                dev.nova.formats.wav.Wav.Sound sound = dev.nova.formats.wav.Wav.parse(caption, bytes);
+                return player + "<br>" + Wave.spectrogramSvg(new Sample.Audio(sound.rate(), sound.samples()), 0);
+            } catch (dev.nova.formats.wav.FormatException | IllegalArgumentException notWav) {
+                return player;
+            }
         }
-    }
-
-    /**
-     * The first sound's spectrogram, when samples hold a sound ({@code nova generate --spectrogram}).
-     *
-     * @param samples what a model generated
-     * @return the spectrogram as an image, or empty when there is no sound
-     */
-    public static Optional<Sample.Image> spectrogram(List<Sample> samples) {
-        return SOUNDS.select(samples).stream().findFirst().map(s -> Wave.spectrogram((Sample.Audio) s));
     }
 }

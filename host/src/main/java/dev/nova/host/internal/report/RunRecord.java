@@ -27,14 +27,14 @@ import java.util.stream.Stream;
  * @param name the folder's name
  * @param dir the folder
  * @param config the effective configuration as written, with origins
- * @param progress each progress record: step, loss, items per second
+ * @param progress each training record whose loss is finite
  * @param evaluations each evaluation's metrics, by step
  * @param samples each evaluation's sample files, by step
  * @param manifest the latest checkpoint's manifest, or empty when the run has none
  * @param lineage the run's ancestors, nearest first
  * @param extractor the reference feature extractor its image metrics were measured with, or empty
  */
-record RunRecord(String name, Path dir, String config, List<double[]> progress,
+record RunRecord(String name, Path dir, String config, List<ProgressRecord.Training> progress,
                  SortedMap<Long, Map<String, Double>> evaluations, SortedMap<Long, Path> samples,
                  SortedMap<String, String> manifest, List<String> lineage, String extractor) {
 
@@ -58,7 +58,7 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
         if (!Files.isRegularFile(metrics)) {
             throw new UsageException("report: " + dir + " is not a run folder (it has no metrics.jsonl)");
         }
-        List<double[]> progress = new ArrayList<>();
+        List<ProgressRecord.Training> progress = new ArrayList<>();
         SortedMap<Long, Map<String, Double>> evaluations = new TreeMap<>();
         List<ProgressRecord> records;
         try {
@@ -70,7 +70,7 @@ record RunRecord(String name, Path dir, String config, List<double[]> progress,
             if (record instanceof ProgressRecord.Evaluation e) {
                 evaluations.put(e.step(), e.metrics());
             } else if (record instanceof ProgressRecord.Training t && Double.isFinite(t.loss())) {
-                progress.add(new double[] {t.step(), t.loss(), t.itemsPerSecond()});
+                progress.add(t);
             }
         }
         SortedMap<Long, Path> samples = new TreeMap<>();

@@ -9,6 +9,7 @@ import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.RunPlan;
 import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.quality.SampleQuality;
+import dev.nova.host.internal.support.Figures;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
@@ -76,7 +77,7 @@ public final class Evaluator {
         try (OpenModel open = loader.open()) {
             GuardedModel model = open.model();
             Map<String, Double> m = model.evaluate(request);
-            m.forEach((k, v) -> terminal.out().printf("%-24s %.6f%n", k, v));
+            m.forEach((k, v) -> terminal.out().printf("%-24s %s%n", k, Figures.format(v, 6)));
             m.forEach((k, v) -> {
                 if (v == null || !Double.isFinite(v)) {
                     throw new RunFailedException("the model of " + plan.checkpoint().orElseThrow().file() + " gives "
@@ -153,7 +154,7 @@ public final class Evaluator {
 
     /** A figure of the quality table; one that could not be measured (NaN) as {@code n/a}. */
     private static String figure(Double v) {
-        return v == null || v.isNaN() ? "n/a" : String.format("%.6f", v);
+        return v == null ? "n/a" : Figures.format(v, 6);
     }
 
     private int verdicts(Gates gates, Map<String, Double> all) {

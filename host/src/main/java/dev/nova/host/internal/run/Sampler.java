@@ -5,10 +5,12 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.Sample;
 import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.media.SampleFormat;
+import dev.nova.host.internal.media.Wave;
 import dev.nova.host.internal.model.ModelLoader;
 import dev.nova.host.internal.model.OpenModel;
 import dev.nova.host.internal.plan.Invocation;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.support.AtomicFiles;
 import dev.nova.host.internal.support.OutputClosedException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.support.UsageException;
@@ -84,10 +86,10 @@ public final class Sampler {
                     + format.plural() + ", written as " + format.extension().toUpperCase(java.util.Locale.ROOT)
                     + "; name the file ." + format.extension());
         }
-        if (spectrogram.isPresent() && SampleFormat.ofFile(spectrogram.get()).filter(f -> f != SampleFormat.IMAGES)
-                .isPresent()) {
-            throw new UsageException("--spectrogram " + spectrogram.get() + ": a spectrogram is written as PNG; name"
-                    + " the file .png");
+        if (spectrogram.isPresent() && !spectrogram.get().getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .matches(".+\\.(png|svg)")) {
+            throw new UsageException("--spectrogram " + spectrogram.get() + ": a spectrogram is written as SVG (with"
+                    + " axes) or PNG (the picture alone); name the file .svg or .png");
         }
         String prompt = request.options().getOrDefault(GenerationRequest.PROMPT, "").toString();
         TextStream stream = new TextStream(terminal, text ? prompt : null, terminal.interactive() && !raw);
@@ -109,16 +111,34 @@ public final class Sampler {
                 write(format, format.select(samples), gridFile == null ? Path.of("samples." + format.extension())
                         : gridFile, eachDir);
                 if (spectrogram.isPresent()) {
-                    Optional<Sample.Image> picture = SampleFormat.spectrogram(samples);
-                    if (picture.isPresent()) {
-                        SampleFormat.IMAGES.write(List.of(picture.get()), spectrogram.get(), true);
-                        terminal.err().println("nova: wrote the first sample's spectrogram to " + spectrogram.get());
-                    }
+                    spectrogram(samples, request, spectrogram.get());
                 }
             }
             WhichCheckpoint.say(invocation, plan, terminal, "samples from");
             return samples;
         }
+    }
+
+    /**
+     * Draws the first sound's spectrogram, its prompt's end marked: as SVG with axes (seconds, kHz), or as the PNG
+     * picture alone.
+     */
+    private void spectrogram(List<Sample> samples, GenerationRequest request, Path file) {
+        Optional<Sample.Audio> first = SampleFormat.SOUNDS.select(samples).stream().findFirst()
+                .map(s -> (Sample.Audio) s);
+        if (first.isEmpty()) {
+            return;
+        }
+        double prompt = request.options().get(GenerationRequest.PROMPT_AUDIO) instanceof Sample.Audio p
+                ? p.seconds() : 0;
+        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+            AtomicFiles.write(Wave.spectrogramSvg(first.get(), prompt).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    file);
+        } else {
+            SampleFormat.IMAGES.write(List.of(Wave.spectrogram(first.get(), prompt)), file, true);
+        }
+        terminal.err().println("nova: wrote the first sample's spectrogram to " + file + (prompt > 0
+                ? String.format(java.util.Locale.ROOT, " (the prompt ends at %.2f s, marked)", prompt) : ""));
     }
 
     /** Writes the samples into one file, and one file each when asked; says so on standard error. */

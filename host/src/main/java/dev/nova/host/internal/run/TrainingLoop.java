@@ -10,11 +10,13 @@ import dev.nova.api.TrainingResult;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.model.GuardedModel;
 import dev.nova.host.internal.plan.RunPlan;
+import dev.nova.host.internal.quality.ControlCharacters;
 import dev.nova.host.internal.quality.Gates;
 import dev.nova.host.internal.quality.SampleQuality;
 import dev.nova.host.internal.store.MetricsLog;
 import dev.nova.host.internal.store.ProgressRecord;
 import dev.nova.host.internal.store.RunDirectory;
+import dev.nova.host.internal.support.Figures;
 import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.UsageException;
 import java.io.IOException;
@@ -89,6 +91,9 @@ final class TrainingLoop {
     void run(GuardedModel model, double bestSoFar, Cancellation cancel) {
         HostSettings s = plan.host();
         String id = plan.pluginId();
+        if (model.step() == 0) {
+            ControlCharacters.of(model).ifPresent(w -> err.println("nova: warning: " + w));
+        }
         Divergence watch = new Divergence(s.divergenceFactor(),
                 plan.checkpoint().map(c -> c.manifest().referenceLoss()).orElse(Double.NaN));
         double best = bestSoFar;
@@ -258,7 +263,7 @@ final class TrainingLoop {
 
     private static String format(Map<String, Double> m) {
         StringBuilder b = new StringBuilder();
-        m.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format("%.4f", v)));
+        m.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(Figures.format(v, 4)));
         return b.toString();
     }
 
@@ -267,9 +272,9 @@ final class TrainingLoop {
         StringBuilder b = new StringBuilder();
         q.forEach((k, v) -> {
             if (!k.startsWith(SampleQuality.REAL)) {
-                b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format("%.4f", v))
-                        .append(" (real ").append(String.format("%.4f", q.getOrDefault(SampleQuality.REAL + k,
-                                Double.NaN))).append(')');
+                b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(Figures.format(v, 4))
+                        .append(" (real ").append(Figures.format(q.getOrDefault(SampleQuality.REAL + k, Double.NaN), 4))
+                        .append(')');
             }
         });
         return b.toString();

@@ -4,8 +4,9 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.nova.api.Cancellation;
 import dev.nova.api.GenerationListener;
 import dev.nova.api.GenerationRequest;
-import dev.nova.api.OpenWeights;
 import dev.nova.api.InvalidOptionException;
+import dev.nova.api.OpenWeights;
+import dev.nova.host.internal.config.ConfigLoader;
 import dev.nova.host.internal.config.HostSettings;
 import dev.nova.host.internal.media.Png;
 import dev.nova.host.internal.model.GuardedModel;
@@ -115,9 +116,12 @@ public final class TrainingRun {
     }
 
     private void writeConfig(RunDirectory run) {
-        AtomicFiles.write(("# Effective configuration of this run, with the origin of each value.\n"
-                + plan.config().root().render(ConfigRenderOptions.defaults().setOriginComments(true)
-                        .setJson(false))).getBytes(StandardCharsets.UTF_8), run.config());
+        // The origin of each value, for a reader; the markers the loader keeps for itself are not for one.
+        String rendered = plan.config().root().render(ConfigRenderOptions.defaults().setOriginComments(true)
+                .setJson(false)).replaceAll("(?m)^[ \\t]*# " + java.util.regex.Pattern.quote(ConfigLoader.INTERNAL_MARK)
+                + "\\R", "");
+        AtomicFiles.write(("# Effective configuration of this run, with the origin of each value.\n" + rendered)
+                .getBytes(StandardCharsets.UTF_8), run.config());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.nova.host.internal.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,40 @@ class WaveTests {
         }
         assertEquals(127 - 32, brightest, "1000 Hz is bin 32 of 128 up to 4000 Hz, drawn from the bottom");
         assertTrue(s.pixels()[10 * s.width() + column] < 0.3f, "far from the tone: dark");
+    }
+
+    /**
+     * The spectrogram has axes in seconds and kHz at round values and marks where a prompt ends, in SVG and in the PNG
+     * picture (issue 43, 6).
+     */
+    @Test
+    void aSpectrogramHasAxesAndMarksThePromptsEnd() {
+        Sample.Audio sound = new Sample.Audio(8000, new float[8000 * 5]);
+        String svg = Wave.spectrogramSvg(sound, 3.36);
+        for (String tick : List.of(">0</text>", ">1</text>", ">4</text>", ">5</text>", ">seconds</text>", ">kHz</text>",
+                ">2</text>")) {
+            assertTrue(svg.contains(tick), tick + " in " + svg.substring(svg.indexOf("\"/>") + 3));
+        }
+        assertTrue(svg.contains("prompt ends at 3.36 s"), "the prompt's end is marked");
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("class=\"prompt-end\" x1=\"([0-9.]+)\"")
+                .matcher(svg);
+        assertTrue(line.find());
+        assertEquals(54 + 3.36 / 5 * (626 - 54), Double.parseDouble(line.group(1)), 0.1, "at 3.36 of 5 seconds");
+        assertFalse(Wave.spectrogramSvg(sound, 0).contains("prompt-end"), "no prompt, no mark");
+
+        float[] tone = new float[8000 * 5];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 1000 * i / 8000.0));
+        }
+        Sample.Image bare = Wave.spectrogram(new Sample.Audio(8000, tone));
+        Sample.Image marked = Wave.spectrogram(new Sample.Audio(8000, tone), 3.36);
+        int column = (int) Math.round(3.36 * 8000 / 64);
+        assertEquals(1f, marked.pixels()[column], "the prompt's end is a bright column");
+        int changed = 0;
+        for (int i = 0; i < bare.pixels().length; i++) {
+            changed += bare.pixels()[i] != marked.pixels()[i] ? 1 : 0;
+        }
+        assertTrue(changed > 64 && changed <= 128, changed + " pixels of one column changed");
     }
 
     @Test
