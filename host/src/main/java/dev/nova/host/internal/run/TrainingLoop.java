@@ -192,7 +192,8 @@ final class TrainingLoop {
                         + " written; continue with 'nova resume " + run.root() + "'");
             } else {
                 err.println("nova: done at step " + model.step() + "; best held-out loss "
-                        + String.format("%.4f", best) + "; checkpoints in " + run.checkpoints());
+                        + String.format("%.4f", best) + "; checkpoints in " + run.checkpoints()
+                        + checkpoints.lastWrite());
             }
         }
     }
