@@ -254,6 +254,101 @@ interface Section4Generation extends Rules {
     }
 
     /**
+     * The documented limits of the sampling options ({@link GenerationRequest}'s Javadoc), beyond the values a
+     * profile declares, for text and audio plugins: {@code top-k} 1 and {@code greedy} take the most likely token, so
+     * their samples do not depend on the seed and are the same; {@code top-p} near 0 keeps the most likely token alone
+     * (seed-independent too); {@code top-k} at and above the number of tokens and {@code top-p} 1 keep every token and
+     * are values the API documents, accepted wherever the option is; a text plugin's {@code temperature} 0.001 gives
+     * valid samples. An option the plugin refuses at every value tried (a {@code PluginException} naming it) is not
+     * offered, which the API allows; one refused at a documented value and accepted at another is a violation.
+     */
+    @Test
+    default void required_spec4_12_sampleOptionsHoldAtTheirDocumentedLimits() {
+        Harness h = harness();
+        applicableOnlyIf(h.info().modality() == Modality.TEXT || h.info().modality() == Modality.AUDIO,
+                "the sampling options are for text and audio plugins");
+        GenerativeModel m = h.warm();
+        // the number of tokens: the declared vocabulary's characters, or a byte-level model's 256 at least
+        int tokens = h.anyCharacter() ? 256 : h.vocabulary().map(v -> v.codePointCount(0, v.length())).orElse(256);
+        Map<Object, List<Sample>> topK = limits(h, m, GenerationRequest.TOP_K, List.of(1, tokens, tokens + 1000));
+        Map<Object, List<Sample>> greedy = limits(h, m, GenerationRequest.GREEDY, List.of(Boolean.TRUE));
+        Map<Object, List<Sample>> topP = limits(h, m, GenerationRequest.TOP_P, List.of(1.0, 1e-9));
+        if (h.isText()) {
+            Map<Object, List<Sample>> cold = limits(h, m, GenerationRequest.TEMPERATURE, List.of(1e-3));
+            assertTrue(!cold.isEmpty(), h.violation("4.12", "temperature = 0.001 was refused; temperature is any value"
+                    + " > 0"));
+        }
+        List<Map.Entry<String, List<Sample>>> mostLikely = new java.util.ArrayList<>();
+        if (topK.containsKey(1)) {
+            mostLikely.add(Map.entry("top-k = 1", topK.get(1)));
+        }
+        if (greedy.containsKey(Boolean.TRUE)) {
+            mostLikely.add(Map.entry("greedy = true", greedy.get(Boolean.TRUE)));
+        }
+        if (topP.containsKey(1e-9)) {
+            mostLikely.add(Map.entry("top-p = 1e-9", topP.get(1e-9)));
+        }
+        for (Map.Entry<String, List<Sample>> e : mostLikely) {
+            String key = e.getKey().substring(0, e.getKey().indexOf(' '));
+            Object value = key.equals(GenerationRequest.TOP_K) ? (Object) 1 : key.equals(GenerationRequest.GREEDY)
+                    ? (Object) Boolean.TRUE : (Object) 1e-9;
+            List<Sample> other = h.call("4.12", "generate with " + e.getKey() + " and seed 22",
+                    () -> m.generate(limitRequest(h, 22).with(key, value)));
+            assertEquals(e.getValue(), other, h.violation("4.12", e.getKey() + " takes the most likely token, yet seeds"
+                    + " 21 and 22 gave " + describe(e.getValue()) + " and " + describe(other)));
+            assertEquals(mostLikely.get(0).getValue(), e.getValue(), h.violation("4.12", mostLikely.get(0).getKey()
+                    + " and " + e.getKey() + " both take the most likely token, yet gave " + describe(mostLikely.get(0)
+                    .getValue()) + " and " + describe(e.getValue())));
+        }
+    }
+
+    /** The request of rule 4.12: three samples (text of the kit's length; audio of 0.05 s). */
+    private static GenerationRequest limitRequest(Harness h, long seed) {
+        GenerationRequest r = h.request(3, seed);
+        return h.info().modality() == Modality.AUDIO ? r.with(GenerationRequest.SECONDS, 0.05) : r;
+    }
+
+    /**
+     * Asks for samples at each documented value of an option: the samples of each value accepted, by value. A refusal
+     * must name the option; refusing one documented value while accepting another fails rule 4.12.
+     */
+    private static Map<Object, List<Sample>> limits(Harness h, GenerativeModel m, String key, List<Object> values) {
+        Map<Object, List<Sample>> accepted = new java.util.LinkedHashMap<>();
+        Map<Object, String> refused = new java.util.LinkedHashMap<>();
+        for (Object value : values) {
+            String what = key + " = " + value;
+            try {
+                List<Sample> s = m.generate(limitRequest(h, 21).with(key, value));
+                assertTrue(s != null && s.size() == 3, h.violation("4.12", what + " gave " + (s == null ? null
+                        : describe(s)) + " for count 3"));
+                for (Sample one : s) {
+                    assertTrue(h.isOfModality(one), h.violation("4.12", what + " gave " + one + " from a "
+                            + h.info().modality() + " plugin"));
+                    if (one instanceof Sample.Text t && h.isText() && !h.anyCharacter()) {
+                        assertEquals(Harness.SAMPLE_LENGTH, t.text().codePointCount(0, t.text().length()),
+                                h.violation("4.12", what + " gave \"" + t.text() + "\" for length "
+                                        + Harness.SAMPLE_LENGTH));
+                    }
+                }
+                accepted.put(value, s);
+            } catch (PluginException e) {
+                assertTrue(String.valueOf(e.getMessage()).contains(key), h.violation("4.12", what + " was refused"
+                        + " without naming the option: " + e.getMessage()));
+                refused.put(value, e.getMessage());
+            } catch (RuntimeException e) {
+                fail(h.violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": "
+                        + e.getMessage()));
+            }
+        }
+        if (!accepted.isEmpty() && !refused.isEmpty()) {
+            Map.Entry<Object, String> r = refused.entrySet().iterator().next();
+            fail(h.violation("4.12", key + " = " + r.getKey() + " was refused (" + r.getValue() + ") though the API"
+                    + " documents it, while " + key + " = " + accepted.keySet().iterator().next() + " was accepted"));
+        }
+        return accepted;
+    }
+
+    /**
      * Audio plugins continue a prompt (API 1.4, {@link GenerationRequest#PROMPT_AUDIO}) given at their own rate:
      * each sample starts with the prompt, then has {@code round(seconds × rate)} more values, and the continuation
      * depends on the prompt (two prompts that end differently, with the same seed, give different continuations).

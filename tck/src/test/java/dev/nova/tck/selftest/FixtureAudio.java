@@ -54,7 +54,7 @@ final class FixtureAudio {
      * drawn from the bigram, the first after the prompt's last value.
      */
     static List<Sample> generate(String exceptionId, Flaw flaw, GenerationRequest request, long seed, int count,
-                                 double temperature, Bigram model) {
+                                 double temperature, Bigram model, FixtureModel.Truncation truncation) {
         double seconds = request.option(GenerationRequest.SECONDS, Double.class).orElse(0.05);
         if (!(seconds > 0 && seconds <= 60)) {
             throw new InvalidOptionException(exceptionId, GenerationRequest.SECONDS,
@@ -79,12 +79,7 @@ final class FixtureAudio {
                     : level(prompt[prompt.length - 1]);
             float[] sound = java.util.Arrays.copyOf(prompt, kept + n);
             for (int k = 0; k < n; k++) {
-                double[] p = model.next(previous, temperature);
-                double u = r.nextDouble();
-                int i = 0;
-                for (double acc = p[0]; acc < u && i < p.length - 1; acc += p[++i]) {
-                    // walk the cumulative distribution
-                }
+                int i = truncation.draw(model.next(previous, temperature), r.nextDouble());
                 previous = i;
                 // AUDIO_DRIFTS_OUT_OF_RANGE adds an offset that grows by 1/1024 a sample (an integrator that does
                 // not leak): within range for the first 128 samples, past 1 in a second

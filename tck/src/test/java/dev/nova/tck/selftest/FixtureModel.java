@@ -210,6 +210,55 @@ final class FixtureModel implements GenerativeModel {
     }
 
     /** The next-character distribution after character index {@code prev}. */
+    /**
+     * The sampling options of the API: keep the {@code topK} most likely tokens (0: all), then the smallest set whose
+     * probability reaches {@code topP}, or take the most likely token ({@code greedy}).
+     */
+    record Truncation(int topK, double topP, boolean greedy) {
+
+        /** Draws a token from a distribution with the uniform {@code u}. */
+        int draw(double[] p, double u) {
+            Integer[] order = new Integer[p.length];
+            for (int i = 0; i < p.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+            if (greedy) {
+                return order[0];
+            }
+            int keep = topK > 0 ? Math.min(topK, p.length) : p.length;
+            double mass = 0;
+            int kept = 0;
+            while (kept < keep && (kept == 0 || mass < topP)) {
+                mass += p[order[kept++]];
+            }
+            double acc = 0;
+            for (int k = 0; k < kept; k++) {
+                acc += p[order[k]] / mass;
+                if (u < acc) {
+                    return order[k];
+                }
+            }
+            return order[kept - 1];
+        }
+    }
+
+    private Truncation truncation(GenerationRequest request, int tokens) {
+        int topK = request.option(GenerationRequest.TOP_K, Integer.class).orElse(0);
+        java.util.Optional<Double> givenTopP = request.option(GenerationRequest.TOP_P, Double.class);
+        double topP = givenTopP.orElse(1.0);
+        boolean greedy = request.option(GenerationRequest.GREEDY, Boolean.class).orElse(false);
+        if (topK < 0 || flaw == Flaw.TOP_K_ABOVE_TOKENS_REFUSED && topK > tokens) {
+            throw new InvalidOptionException(exceptionId, GenerationRequest.TOP_K, "option top-k must be in [0, "
+                    + (flaw == Flaw.TOP_K_ABOVE_TOKENS_REFUSED ? tokens + "]" : "inf)") + ", found " + topK);
+        }
+        if (givenTopP.isPresent() && !(topP > 0 && (topP <= 1 && flaw != Flaw.TOP_P_ONE_REFUSED || topP < 1))) {
+            throw new InvalidOptionException(exceptionId, GenerationRequest.TOP_P, "option top-p must be in (0, 1"
+                    + (flaw == Flaw.TOP_P_ONE_REFUSED ? ")" : "]") + ", found " + topP);
+        }
+        return new Truncation(flaw == Flaw.TOP_K_ONE_IGNORED ? 0 : topK, topP, greedy);
+    }
+
     private double[] softmax(int prev, double temperature) {
         int v = vocabulary.length();
         double max = Double.NEGATIVE_INFINITY;
@@ -348,7 +397,10 @@ final class FixtureModel implements GenerativeModel {
         double temperature;
         String prompt;
         int length;
+        Truncation truncation;
         try {
+            truncation = truncation(request, modality == Modality.AUDIO ? FixtureAudio.LEVELS.length()
+                    : vocabulary.length());
             temperature = request.option(GenerationRequest.TEMPERATURE, Double.class).orElse(1.0);
             prompt = request.option(GenerationRequest.PROMPT, String.class).orElse("");
             length = request.option(GenerationRequest.LENGTH, Integer.class).orElse(12);
@@ -400,7 +452,7 @@ final class FixtureModel implements GenerativeModel {
         int count = flaw == Flaw.ONE_SAMPLE_SHORT ? request.count() - 1
                 : flaw == Flaw.CAPS_COUNT_AT_FOUR ? Math.min(4, request.count()) : request.count();
         if (modality == Modality.AUDIO) {
-            return FixtureAudio.generate(exceptionId, flaw, request, seed, count, temperature, this::softmax);
+            return FixtureAudio.generate(exceptionId, flaw, request, seed, count, temperature, this::softmax, truncation);
         }
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {
@@ -414,12 +466,7 @@ final class FixtureModel implements GenerativeModel {
                 }
                 int prev = prompt.isEmpty() ? vocabulary.indexOf(' ') : Math.max(0, vocabulary.indexOf(prompt.charAt(prompt.length() - 1)));
                 for (int k = 0; k < length; k++) {
-                    double[] p = softmax(prev, temperature);
-                    double u = r.nextDouble();
-                    int i = 0;
-                    for (double acc = p[0]; acc < u && i < p.length - 1; acc += p[++i]) {
-                        // walk the cumulative distribution
-                    }
+                    int i = truncation.draw(softmax(prev, temperature), r.nextDouble());
                     prev = i;
                     char c = flaw == Flaw.TOKENS_OUTSIDE_VOCABULARY && k == length - 1 ? '#' : vocabulary.charAt(i);
                     b.append(c);

@@ -245,6 +245,18 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.ACCEPTS_UNKNOWN_PROMPT; }
     }
 
+    static final class TopKOneIgnored extends Text {
+        @Override Flaw flaw() { return Flaw.TOP_K_ONE_IGNORED; }
+    }
+
+    static final class TopPOneRefused extends Audio {
+        @Override Flaw flaw() { return Flaw.TOP_P_ONE_REFUSED; }
+    }
+
+    static final class TopKAboveTokensRefused extends Text {
+        @Override Flaw flaw() { return Flaw.TOP_K_ABOVE_TOKENS_REFUSED; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

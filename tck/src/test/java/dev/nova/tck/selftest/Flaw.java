@@ -89,5 +89,12 @@ enum Flaw {
     /** The audio includes the prompt, then starts afresh from silence instead of from the prompt (rule 4.11). */
     IGNORES_AUDIO_PROMPT,
     /** Saved in two parts, the data cursor is written as 0: the one-part save is exact, the two-part one not (6.9). */
-    TWO_PARTS_LOSE_STATE
+    TWO_PARTS_LOSE_STATE,
+    // TCK 0.7
+    /** top-k is accepted and ignored: top-k = 1 still samples (rule 4.12). */
+    TOP_K_ONE_IGNORED,
+    /** top-p = 1 is refused as out of range, (0, 1) instead of the documented (0, 1] (rule 4.12). */
+    TOP_P_ONE_REFUSED,
+    /** top-k above the number of tokens is refused, though it keeps every token as 0 does (rule 4.12). */
+    TOP_K_ABOVE_TOKENS_REFUSED
 }
