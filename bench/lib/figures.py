@@ -45,6 +45,22 @@ def rss(out, side):
     return int(open(f"{out}/{side}.rss").read().split()[-1]) / 1024
 
 
+def others(out):
+    """The CPU other processes took while each side ran (bench/lib/common.sh's measure): a text for the round's
+    line, and the figures: CPU seconds and their share of what the machine could give over the side's wall time."""
+    figures, parts = {}, []
+    for side in ("nova", "torch"):
+        try:
+            cpu, wall, cores = open(f"{out}/{side}.others").read().split()
+        except OSError:
+            continue
+        share = float(cpu) / max(1e-9, float(wall) * int(cores))
+        figures[f"others_{side}"] = float(cpu)
+        figures[f"others_share_{side}"] = share
+        parts.append(f"{'Nova' if side == 'nova' else 'PyTorch'} {float(cpu):.1f} CPU s ({100 * share:.1f}%)")
+    return (" | others took " + ", ".join(parts) if parts else ""), figures
+
+
 def emit(line, figures):
     print(line)
     print("json " + json.dumps(figures, allow_nan=True))

@@ -45,16 +45,16 @@ else
   # 5000 characters: a shorter sample mostly measures the JIT compiling the sampling loop (2000 characters
   # measured 1246 chars/s where 10000 measured 1793 on one model, one machine).
   gen="${GEN:-5000}"
-  /usr/bin/time -f "%M" -o "$out/nova.rss" "$root/nova" train "$root/conf/attention-parity.conf" \
+  measure nova "$root/nova" train "$root/conf/attention-parity.conf" \
     --set plugins.attention.data.path="$corpus" --set nova.train.steps="$steps" --set nova.train.eval-every="$steps" \
     --run-dir "$out/run" >"$out/nova.log" 2>&1
   t0=$(date +%s.%N); "$root/nova" generate "$out/run" --length 100 --seed 1 >/dev/null 2>&1; t1=$(date +%s.%N)
   "$root/nova" generate "$out/run" --length $((gen + 100)) --seed 1 >/dev/null 2>&1; t2=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$out/torch.rss" "$PY" "$shared/peers/attention_text.py" --corpus "$corpus" \
+  measure torch "$PY" "$shared/peers/attention_text.py" --corpus "$corpus" \
     --steps "$steps" --bench_gen 200 >"$out/torch.log" 2>&1
   python3 - "$out" "$t0" "$t1" "$t2" "$gen" <<'PY'
 import json, sys
-from figures import emit, mfu, nova_run, peer, rss
+from figures import emit, mfu, nova_run, others, peer, rss
 out, t0, t1, t2, gen = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])
 # Exclude the first 5 steps from timing, as the peer does.
 a, b, ev = nova_run(out, 5)
@@ -68,7 +68,7 @@ line = (f"attention parity steps={b['step']} | Nova {nova_tps:.0f} tok/s, PyTorc
       f"peak RSS Nova {rss(out, 'nova'):.0f} MiB, PyTorch {rss(out, 'torch'):.0f} MiB | batch-1 sampling Nova "
       f"{nova_gen:.0f} chars/s (KV cache), PyTorch {tgen:.0f} chars/s (no cache), ratio {nova_gen / tgen:.1f}")
 text, m = mfu(b, nova_tps, torch['tokens_per_s'])
-emit(line + text, dict(workload="attention", steps=b["step"], unit="tokens/s", nova=nova_tps, torch=torch["tokens_per_s"],
+emit(line + text + others(out)[0], dict(**others(out)[1], workload="attention", steps=b["step"], unit="tokens/s", nova=nova_tps, torch=torch["tokens_per_s"],
      ratio=nova_tps / torch["tokens_per_s"], quality="held-out nats/char", quality_nova=ev["loss"],
      quality_torch=torch["heldout_nats_per_char"], rss_nova=rss(out, "nova"), rss_torch=rss(out, "torch"),
      sampling_nova=nova_gen, sampling_torch=tgen, **m))

@@ -10,16 +10,16 @@ steps="${1:-1407}"
 needs_fashion_mnist
 data="$fashion_mnist"
 start_round
-/usr/bin/time -f "%M" -o "$out/nova.rss" "$root/nova" train "$root/conf/image-gru-parity.conf" \
+measure nova "$root/nova" train "$root/conf/image-gru-parity.conf" \
   --set nova.train.steps="$steps" --set nova.train.eval-every="$steps" --set nova.train.log-every=10 \
   --run-dir "$out/run" >"$out/nova.log" 2>&1
 
-/usr/bin/time -f "%M" -o "$out/torch.rss" "$PY" "$shared/peers/dense_gru_image.py" --data_dir "$data" \
+measure torch "$PY" "$shared/peers/dense_gru_image.py" --data_dir "$data" \
   --max_steps "$steps" --png "$out/torch-samples.png" >"$out/torch.log" 2>&1
 
 python3 - "$out" <<'PY'
 import json, sys
-from figures import emit, fashion_mnist_rate, mfu, peer, rss
+from figures import emit, fashion_mnist_rate, mfu, others, peer, rss
 out = sys.argv[1]
 a, b, ev, nova_ips = fashion_mnist_rate(out)
 torch = peer(out)
@@ -29,7 +29,7 @@ line = (f"image-gru steps={b['step']} | Nova {nova_ips:.0f} images/s, PyTorch {t
       f"({(ev['loss'] / t - 1) * 100:+.2f}%) | diversity ratio Nova {ev.get('diversity-ratio', float('nan')):.3f} | "
       f"peak RSS Nova {rss(out, 'nova'):.0f} MiB, PyTorch {rss(out, 'torch'):.0f} MiB")
 text, m = mfu(b, nova_ips, torch['images_per_s'])
-emit(line + text, dict(workload="image-gru", steps=b["step"], unit="images/s", nova=nova_ips,
+emit(line + text + others(out)[0], dict(**others(out)[1], workload="image-gru", steps=b["step"], unit="images/s", nova=nova_ips,
      torch=torch["images_per_s"], ratio=nova_ips / torch["images_per_s"], quality="test NLL nats/image",
      quality_nova=ev["loss"], quality_torch=t, rss_nova=rss(out, "nova"), rss_torch=rss(out, "torch"), **m))
 PY

@@ -9,19 +9,19 @@ gen=10000
 needs_corpus
 start_round
 # Nova: train, then time batch-1 sampling as the difference of two generate runs (cancels JVM start-up).
-/usr/bin/time -f "%M" -o "$out/nova.rss" "$root/nova" train "$root/conf/text-gru-parity.conf" \
+measure nova "$root/nova" train "$root/conf/text-gru-parity.conf" \
   --set nova.train.steps="$steps" --set nova.train.eval-every="$steps" --set nova.train.log-every=10 \
   --set nova.train.samples=0 --run-dir "$out/run" >"$out/nova.log" 2>&1
 t0=$(date +%s.%N); "$root/nova" generate "$out/run" --length 100 --seed 1 >/dev/null 2>&1; t1=$(date +%s.%N)
 "$root/nova" generate "$out/run" --length $((gen + 100)) --seed 1 >/dev/null 2>&1; t2=$(date +%s.%N)
 
 # PyTorch peer.
-/usr/bin/time -f "%M" -o "$out/torch.rss" "$PY" "$shared/peers/gru_text.py" --corpus "$corpus" --steps "$steps" \
+measure torch "$PY" "$shared/peers/gru_text.py" --corpus "$corpus" --steps "$steps" \
   --bench_gen "$gen" >"$out/torch.log" 2>&1
 
 python3 - "$out" "$t0" "$t1" "$t2" "$gen" <<'PY'
 import json, sys
-from figures import emit, mfu, nova_run, peer, rss
+from figures import emit, mfu, nova_run, others, peer, rss
 out, t0, t1, t2, gen = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])
 # Exclude the first 10 steps from timing, as the peer does.
 a, b, ev = nova_run(out, 10)
@@ -35,7 +35,7 @@ line = (f"text-gru steps={b['step']} | Nova {nova_tps:.0f} tok/s, PyTorch {torch
       f"batch-1 sampling Nova {nova_gen:.0f} chars/s, PyTorch {torch['gen_chars_per_s']:.0f} chars/s, "
       f"ratio {nova_gen / torch['gen_chars_per_s']:.2f}")
 text, m = mfu(b, nova_tps, torch['tokens_per_s'])
-emit(line + text, dict(workload="text-gru", steps=b["step"], unit="tokens/s", nova=nova_tps, torch=torch["tokens_per_s"],
+emit(line + text + others(out)[0], dict(**others(out)[1], workload="text-gru", steps=b["step"], unit="tokens/s", nova=nova_tps, torch=torch["tokens_per_s"],
      ratio=nova_tps / torch["tokens_per_s"], quality="held-out nats/char", quality_nova=ev["loss"],
      quality_torch=torch["heldout_nats_per_char"], rss_nova=rss(out, "nova"), rss_torch=rss(out, "torch"),
      sampling_nova=nova_gen, sampling_torch=torch["gen_chars_per_s"], **m))

@@ -47,7 +47,9 @@ for r in $(seq 1 "$rounds"); do
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   output="$(bash "$script" "${args[@]}")"
   line="$(grep -v '^logs: \|^json ' <<<"$output" | tail -1)"
-  echo "round $r/$rounds (load $load): $line"
+  busy="$(grep '^json ' <<<"$output" | tail -1 | cut -c6- | python3 -c 'import json,sys; d=json.loads(sys.stdin.read())
+s=max(d.get("others_share_nova", 0), d.get("others_share_torch", 0)); print(" BUSY: left out of the medians" if s > 0.05 else "")')"
+  echo "round $r/$rounds (load $load): $line$busy"
   grep '^json ' <<<"$output" | tail -1 | cut -c6- | python3 -c \
     'import json,sys; d=json.loads(sys.stdin.read()); d["round"]=int(sys.argv[1]); d["load"]=sys.argv[2]; print(json.dumps(d))' \
     "$r" "$load" >>"$json"
@@ -55,13 +57,25 @@ done
 [ -n "${ROUNDS_JSON:-}" ] && cat "$json" >>"$ROUNDS_JSON"
 python3 - "$workload" "$json" <<'PY'
 import json, statistics, sys
-name, rows = sys.argv[1], [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-if not rows:
+name, every = sys.argv[1], [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+if not every:
     sys.exit(f"bench: no figures in the rounds of {name}")
+# A round where other processes took more than 5% of the machine while either side ran is left out: a busy machine
+# flatters Nova (PyTorch's OpenMP threads suffer far more from it).
+busy = lambda r: max(r.get("others_share_nova", 0), r.get("others_share_torch", 0)) > 0.05
+rows = [r for r in every if not busy(r)]
+left = [r for r in every if busy(r)]
+if left:
+    print(f"{name}: left out {len(left)} of {len(every)} rounds where other processes took more than 5% of the CPU: "
+          + ", ".join(f"round {r['round']} ({100 * max(r.get('others_share_nova', 0), r.get('others_share_torch', 0)):.1f}%)"
+                      for r in left))
+if not rows:
+    sys.exit(f"bench: every round of {name} ran beside other work; no figures (run it on a quiet machine)")
 med = lambda k: statistics.median(r[k] for r in rows)
 ratios = [r["ratio"] for r in rows]
 print(f"{name}: training speed Nova/PyTorch median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max "
       f"{max(ratios):.2f}) over {len(rows)} interleaved rounds; MFU median Nova {100 * med('mfu_nova'):.1f}%, PyTorch "
       f"{100 * med('mfu_torch'):.1f}% of {med('peak_gflops'):.0f} GFLOP/s; peak RSS max Nova "
-      f"{max(r['rss_nova'] for r in rows):.0f} MiB, PyTorch {max(r['rss_torch'] for r in rows):.0f} MiB")
+      f"{max(r['rss_nova'] for r in rows):.0f} MiB, PyTorch {max(r['rss_torch'] for r in rows):.0f} MiB; others' CPU"
+      f" at most {100 * max(max(r.get('others_share_nova', 0), r.get('others_share_torch', 0)) for r in rows):.1f}%")
 PY
