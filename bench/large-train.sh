@@ -41,22 +41,8 @@ import json, os, resource, shutil, statistics, subprocess, sys, time
 root, work, rounds, steps, peer, data = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 shape = {"layers": 12, "heads": 12, "width": 768, "context": 1024, "batch": 1}
 
-def busy():
-    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / os.sysconf("SC_CLK_TCK")
-
-def run(cmd):
-    c0, b0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), busy(), time.monotonic()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-    t1, c1, b1 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN), busy()
-    if p.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()[-2000:]}")
-    own = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
-    rss = int(p.stderr.strip().splitlines()[-1]) / 1024 / 1024
-    return p, t1 - t0, rss, max(0.0, (b1 - b0) - own)
-
-def span(v, fmt="{:.2f}"):
-    return f"{fmt.format(statistics.median(v))} (min {fmt.format(min(v))}, max {fmt.format(max(v))})"
+sys.path.insert(0, os.path.join(root, "bench", "lib"))
+from sides import run, span  # noqa: E402
 
 run_dir = os.path.join(work, "run")
 nova_cmd = [os.path.join(root, "nova"), "train", "--plugin", "attention", "--run-dir", run_dir,

@@ -52,22 +52,8 @@ import os, resource, shutil, statistics, subprocess, sys, time
 root, work, rounds, base_name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 sides = [("base " + base_name, os.path.join(work, "base", "nova")), ("this", os.path.join(root, "nova"))]
 
-def busy():
-    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / os.sysconf("SC_CLK_TCK")
-
-def run(cmd):
-    c0, b0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), busy(), time.monotonic()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-    t1, c1, b1 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN), busy()
-    if p.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()[-2000:]}")
-    own = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
-    rss = int(p.stderr.strip().splitlines()[-1]) / 1024 / 1024
-    return t1 - t0, rss, max(0.0, (b1 - b0) - own)
-
-def span(v, fmt="{:.2f}"):
-    return f"{fmt.format(statistics.median(v))} (min {fmt.format(min(v))}, max {fmt.format(max(v))})"
+sys.path.insert(0, os.path.join(root, "bench", "lib"))
+from sides import run, span  # noqa: E402
 
 figures = {name: {"import": [], "generate": [], "rss": [], "inspect": [], "others": []} for name, _ in sides}
 for r in range(rounds):
@@ -75,12 +61,12 @@ for r in range(rounds):
         run_dir = os.path.join(work, "run-" + name.split()[0])
         shutil.rmtree(run_dir, ignore_errors=True)
         f = figures[name]
-        t, _, o1 = run([nova, "import", "gpt2", os.path.join(work, "124m-hf"), "--run-dir", run_dir])
+        _, t, _, o1 = run([nova, "import", "gpt2", os.path.join(work, "124m-hf"), "--run-dir", run_dir])
         f["import"].append(t)
-        t, rss, o2 = run([nova, "generate", run_dir, "--length", "1"])
+        _, t, rss, o2 = run([nova, "generate", run_dir, "--length", "1"])
         f["generate"].append(t)
         f["rss"].append(rss)
-        t, _, o3 = run([nova, "inspect", run_dir])
+        _, t, _, o3 = run([nova, "inspect", run_dir])
         f["inspect"].append(t)
         f["others"].append(o1 + o2 + o3)
         print(f"round {r + 1} {name}: import {f['import'][-1]:.1f} s, generate --length 1 {f['generate'][-1]:.2f} s"
