@@ -37,9 +37,10 @@ public final class CausalSelfAttention {
 
     /**
      * What one (batch, time) shape's forward pass keeps for the backward pass: the heads' queries, keys and values,
-     * the attention weights (once, native: the softmax's gradient reads them into the model's scratch, shared by the
-     * layers; a Java copy per layer cost 48 MB a layer at GPT-2's shape, 576 MB for 12 layers) and the concatenated
-     * heads (the output projection's input). Everything else lives for one call, in the model's {@link Scratch}.
+     * the attention weights (once, native, packed as {@link CausalProducts} lays them out: the softmax's gradient
+     * reads them into the model's scratch, shared by the layers; a Java copy per layer cost 48 MB a layer at GPT-2's
+     * shape, and the whole {@code T × T} 48 MB where the packed triangle takes 25) and the concatenated heads (the
+     * output projection's input). Everything else lives for one call, in the model's {@link Scratch}.
      */
     private final class Work {
         final int batch;
@@ -58,7 +59,7 @@ public final class CausalSelfAttention {
             q = Nd4j.create(type, bh, time, headSize);
             k = Nd4j.create(type, bh, time, headSize);
             v = Nd4j.create(type, bh, time, headSize);
-            s = Nd4j.create(type, bh, time, time);
+            s = Nd4j.create(type, bh, CausalProducts.packed(time));
             heads2d = Nd4j.create(type, (long) batch * time, width);
         }
     }
@@ -152,14 +153,17 @@ public final class CausalSelfAttention {
         kJ.write(w.k);
         vJ.write(w.v);
         CausalProducts.lowerProduct(w.q, w.k, w.s, bh, time, hs);
-        Vec p = scratch.vec("attention.p", bh * time * time).read(w.s);
+        int size = CausalProducts.packed(time);
+        Vec p = scratch.vec("attention.p", bh * size).read(w.s);
         double scale = 1 / Math.sqrt(hs);
         float[] pf = p.floats();
         if (pf != null) {
             float scaleF = (float) scale;
             Parallel.forParts(bh * time, 16, (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
-                    softmaxRow(pf, r * time, r % time + 1, time, scaleF);
+                    int t = r % time;
+                    softmaxRow(pf, r / time * size + CausalProducts.rowAt(t, time), t + 1,
+                            CausalProducts.rowLength(t, time), scaleF);
                 }
             });
         } else {
@@ -183,12 +187,14 @@ public final class CausalSelfAttention {
         return proj.forward(w.heads2d);
     }
 
-    /** Softmax of each row's first {@code t + 1} scores (scaled), zero after them: the double path. */
+    /** Softmax of each packed row's first {@code t + 1} scores (scaled), zero after them: the double path. */
     private static void softmax(Vec p, int bh, int time, double scale) {
+        int size = CausalProducts.packed(time);
         Parallel.forParts(bh * time, 16, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int t = r % time;
-                int o = r * time;
+                int o = r / time * size + CausalProducts.rowAt(t, time);
+                int length = CausalProducts.rowLength(t, time);
                 double max = Double.NEGATIVE_INFINITY;
                 for (int u = 0; u <= t; u++) {
                     max = Math.max(max, p.get(o + u) * scale);
@@ -202,7 +208,7 @@ public final class CausalSelfAttention {
                 for (int u = 0; u <= t; u++) {
                     p.set(o + u, p.get(o + u) / z);
                 }
-                for (int u = t + 1; u < time; u++) {
+                for (int u = t + 1; u < length; u++) {
                     p.set(o + u, 0);
                 }
             }
@@ -210,10 +216,11 @@ public final class CausalSelfAttention {
     }
 
     /**
-     * The float path of {@link #softmax} for one row, in the order {@link AttentionSnapshot.Cache#step} computes it: scaled scores,
-     * their maximum, {@link FloatMath#exp} of the differences, their sum, then each over the sum.
+     * The float path of {@link #softmax} for one row of {@code length} values at {@code o}, its first {@code n} the
+     * scores, in the order {@link AttentionSnapshot.Cache#step} computes it: scaled scores, their maximum,
+     * {@link FloatMath#exp} of the differences, their sum, then each over the sum; zeros after them.
      */
-    static void softmaxRow(float[] p, int o, int n, int time, float scale) {
+    static void softmaxRow(float[] p, int o, int n, int length, float scale) {
         int end = o + n;
         float max = Float.NEGATIVE_INFINITY;
         for (int i = o; i < end; i++) {
@@ -231,7 +238,7 @@ public final class CausalSelfAttention {
         for (int i = o; i < end; i++) {
             p[i] *= inv;
         }
-        java.util.Arrays.fill(p, end, o + time, 0f);
+        java.util.Arrays.fill(p, end, o + length, 0f);
     }
 
     /**
@@ -266,13 +273,14 @@ public final class CausalSelfAttention {
         });
         INDArray dyA = scratch.array("attention.heads", bh, time, hs);
         dy.write(dyA);
-        INDArray dpA = scratch.array("attention.weights", bh, time, time);
+        int size = CausalProducts.packed(time);
+        INDArray dpA = scratch.array("attention.weights", bh, size);
         INDArray dvA = scratch.array("attention.dv", bh, time, hs);
         CausalProducts.lowerProduct(dyA, w.v, dpA, bh, time, hs);
         CausalProducts.lowerTransposedTimes(w.s, dyA, dvA, bh, time, hs);
         // Through the softmax: dS = P ⊙ (dP − Σ_u dP⊙P) / √hs (P is zero above the diagonal, so dS is too).
-        Vec p = scratch.vec("attention.p", bh * time * time).read(w.s);
-        Vec dp = scratch.vec("attention.weights", bh * time * time).read(dpA);
+        Vec p = scratch.vec("attention.p", bh * size).read(w.s);
+        Vec dp = scratch.vec("attention.weights", bh * size).read(dpA);
         double scale = 1 / Math.sqrt(hs);
         float[] pf = p.floats();
         float[] dpf = dp.floats();
@@ -280,8 +288,9 @@ public final class CausalSelfAttention {
             float scaleF = (float) scale;
             Parallel.forParts(bh * time, 16, (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
-                    int o = r * time;
-                    int end = o + r % time + 1;
+                    int t = r % time;
+                    int o = r / time * size + CausalProducts.rowAt(t, time);
+                    int end = o + t + 1;
                     float dot = 0;
                     for (int i = o; i < end; i++) {
                         dot += dpf[i] * pf[i];
@@ -289,19 +298,20 @@ public final class CausalSelfAttention {
                     for (int i = o; i < end; i++) {
                         dpf[i] = pf[i] * (dpf[i] - dot) * scaleF;
                     }
-                    java.util.Arrays.fill(dpf, end, o + time, 0f);
+                    java.util.Arrays.fill(dpf, end, o + CausalProducts.rowLength(t, time), 0f);
                 }
             });
         } else {
             Parallel.forParts(bh * time, 16, (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
                     int t = r % time;
-                    int o = r * time;
+                    int o = r / time * size + CausalProducts.rowAt(t, time);
+                    int length = CausalProducts.rowLength(t, time);
                     double dot = 0;
                     for (int u = 0; u <= t; u++) {
                         dot += dp.get(o + u) * p.get(o + u);
                     }
-                    for (int u = 0; u < time; u++) {
+                    for (int u = 0; u < length; u++) {
                         dp.set(o + u, u <= t ? p.get(o + u) * (dp.get(o + u) - dot) * scale : 0);
                     }
                 }

@@ -1,6 +1,7 @@
 package dev.nova.kit.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,8 +10,45 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The blocked per-head products against plain loops, at lengths below, at and across block boundaries. */
+/**
+ * The blocked per-head products against plain loops, at lengths below, at and across block boundaries, with the
+ * {@code [T, T]} operands packed.
+ */
 class CausalProductsTests {
+
+    /** Head h's {@code [T, T]} matrices of {@code full}, each row to the end of its block, one after another. */
+    private static double[] pack(double[] full, int heads, int time) {
+        int size = CausalProducts.packed(time);
+        double[] packed = new double[heads * size];
+        for (int h = 0; h < heads; h++) {
+            for (int t = 0; t < time; t++) {
+                System.arraycopy(full, (h * time + t) * time, packed, h * size + CausalProducts.rowAt(t, time),
+                        CausalProducts.rowLength(t, time));
+            }
+        }
+        return packed;
+    }
+
+    @ParameterizedTest(name = "T = {0}")
+    @CsvSource({"1", "31", "32", "33", "64", "70", "1024"})
+    void aPackedMatrixHoldsEachRowToItsBlocksEndAndNothingElse(int time) {
+        int expected = 0;
+        for (int s = 0; s < time; s += CausalProducts.BLOCK) {
+            int e = Math.min(time, s + CausalProducts.BLOCK);
+            expected += (e - s) * e;
+        }
+        assertEquals(expected, CausalProducts.packed(time));
+        int next = 0;
+        for (int t = 0; t < time; t++) {
+            assertEquals(next, CausalProducts.rowAt(t, time), "row " + t);
+            assertTrue(CausalProducts.rowLength(t, time) > t, "row " + t + " holds its diagonal");
+            next += CausalProducts.rowLength(t, time);
+        }
+        assertEquals(CausalProducts.packed(time), next);
+        if (time == 1024) {
+            assertEquals(0.516, (double) CausalProducts.packed(time) / (time * time), 1e-3);
+        }
+    }
 
     private static double[] randoms(int n, long seed, boolean lowerTriangular, int time) {
         Random r = new Random(seed);
@@ -37,15 +75,15 @@ class CausalProductsTests {
         double[] p = randoms(heads * time * time, 3, true, time);
         double tolerance = type == DataType.FLOAT ? 1e-4 : 1e-12;
 
-        INDArray scores = Nd4j.create(type, heads, time, time);
+        int size = CausalProducts.packed(time);
+        INDArray packedP = Nd4j.create(pack(p, heads, time), new long[] {heads, size}, DataType.DOUBLE).castTo(type);
+        INDArray scores = Nd4j.create(type, heads, size);
         CausalProducts.lowerProduct(array(type, a, heads, time, d), array(type, b, heads, time, d), scores, heads, time,
                 d);
         INDArray times = Nd4j.create(type, heads, time, d);
-        CausalProducts.lowerTimes(array(type, p, heads, time, time), array(type, b, heads, time, d), times, heads, time,
-                d);
+        CausalProducts.lowerTimes(packedP, array(type, b, heads, time, d), times, heads, time, d);
         INDArray transposed = Nd4j.create(type, heads, time, d);
-        CausalProducts.lowerTransposedTimes(array(type, p, heads, time, time), array(type, b, heads, time, d),
-                transposed, heads, time, d);
+        CausalProducts.lowerTransposedTimes(packedP, array(type, b, heads, time, d), transposed, heads, time, d);
 
         for (int h = 0; h < heads; h++) {
             for (int t = 0; t < time; t++) {
@@ -54,7 +92,7 @@ class CausalProductsTests {
                     for (int j = 0; j < d; j++) {
                         s += a[(h * time + t) * d + j] * b[(h * time + u) * d + j];
                     }
-                    assertEquals(s, scores.getDouble(h, t, u), tolerance, "a·bᵀ at " + h + ", " + t + ", " + u);
+                    assertEquals(s, scores.getDouble(h, CausalProducts.rowAt(t, time) + u), tolerance, "a·bᵀ at " + h + ", " + t + ", " + u);
                 }
                 for (int j = 0; j < d; j++) {
                     double pv = 0;
