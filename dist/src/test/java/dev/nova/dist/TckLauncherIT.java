@@ -100,7 +100,7 @@ class TckLauncherIT {
 
     /**
      * One verdict from both entry points: for fixtures across the rule areas (the 6.4 check through Flight Recorder,
-     * standard output, threads, state leaks, text and audio prompts, a declared-but-missing fact), nova tck on the fixture's jar fails
+     * standard output, threads, state leaks, text and audio prompts, labels, reference data, a declared-but-missing fact), nova tck on the fixture's jar fails
      * exactly the rules the in-build kit fails on the same fixture (tck/src/test/resources/fixture-matrix.txt, which
      * SelfTests asserts through EngineTestKit).
      */
@@ -115,7 +115,8 @@ class TckLauncherIT {
         }
         for (String fixture : List.of("CorrectText", "WritesToWorkingDirectory", "WritesToHome", "PrintsToStdout",
                 "LeaksThread", "GenerationAdvancesTraining", "AcceptsUnknownPrompt", "IgnoresShapeOnRestore",
-                "StreamsExtraText", "ProviderStartsThread", "StopsAtFirstProblem", "CorrectAudio", "IgnoresAudioPrompt")) {
+                "StreamsExtraText", "ProviderStartsThread", "StopsAtFirstProblem", "CorrectAudio", "IgnoresAudioPrompt",
+                "LabelRefusalNamesClass", "ReferenceImagesOtherSize")) {
             String[] f = matrix.get(fixture);
             Path folder = dir.resolve("matrix-" + fixture);
             String cls = "Flawed" + fixture;

@@ -12,6 +12,7 @@ import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.Modality;
 import dev.nova.api.PluginException;
+import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,9 @@ interface Section4Generation extends Rules {
             }
         } else if (h.info().modality() == Modality.AUDIO) {
             Sample.Audio first = null;
-            for (double seconds : new double[] {0.05, 0.1}) {
+            java.util.List<Double> durations = new java.util.ArrayList<>(List.of(0.05, 0.1));
+            for (int d = 0; d < durations.size(); d++) {
+                double seconds = durations.get(d);
                 for (Sample s : h.generate(m, h.request(2, 5).with(GenerationRequest.SECONDS, seconds))) {
                     assertTrue(s instanceof Sample.Audio, h.violation("4.2", "an audio plugin produced " + s));
                     Sample.Audio a = (Sample.Audio) s;
@@ -68,6 +71,13 @@ interface Section4Generation extends Rules {
                     assertEquals(expected, a.samples().length, h.violation("4.2", "produced " + a.samples().length
                             + " audio samples for seconds=" + seconds + " at " + a.sampleRate() + " Hz; expected "
                             + expected));
+                }
+                if (d == 0) {
+                    // Durations that are not a whole number of samples at the model's rate: 0.4 and 0.6 of a sample
+                    // past 0.05 s, which round down and up (a floor or a ceiling gets one of them wrong).
+                    long whole = Math.round(0.05 * first.sampleRate());
+                    durations.add((whole + 0.4) / first.sampleRate());
+                    durations.add((whole + 0.6) / first.sampleRate());
                 }
             }
         } else {
@@ -299,6 +309,72 @@ interface Section4Generation extends Rules {
             assertEquals(mostLikely.get(0).getValue(), e.getValue(), h.violation("4.12", mostLikely.get(0).getKey()
                     + " and " + e.getKey() + " both take the most likely token, yet gave " + describe(mostLikely.get(0)
                     .getValue()) + " and " + describe(e.getValue())));
+        }
+    }
+
+    /**
+     * The class option at the limits its documentation sets ({@link GenerationRequest#LABEL} indexes
+     * {@link ReferenceData#classes()}), for a model that offers reference data: a conditional model takes the first
+     * and the last class by index and (API 1.4) the last by name, the name giving the samples of its index; the two
+     * classes give different samples; one past the last class and -1 are refused with a {@code PluginException}
+     * naming {@code label}. A model that is not conditional refuses a label, naming it.
+     */
+    @Test
+    default void required_spec4_13_labelsHoldAtTheirLimits() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        Optional<ReferenceData> offered = h.call("4.13", "referenceData()", m::referenceData);
+        applicableOnlyIf(offered != null && offered.isPresent(), "the model offers no reference data"
+                + " (GenerativeModel.referenceData()), which says whether it is conditional and on which classes");
+        ReferenceData data = offered.get();
+        boolean conditional = h.call("4.13", "referenceData().conditional()", data::conditional);
+        List<String> classes = h.call("4.13", "referenceData().classes()", data::classes);
+        if (!conditional) {
+            labelRefused(h, m, 0, "the model is not conditional (ReferenceData.conditional() is false): a label it"
+                    + " cannot honour gives samples of another class than asked");
+            return;
+        }
+        assertTrue(classes != null && !classes.isEmpty(), h.violation("4.13", "ReferenceData.conditional() is true"
+                + " but classes() is empty: the label indexes classes()"));
+        int last = classes.size() - 1;
+        List<Sample> first = labelled(h, m, 0);
+        List<Sample> lastByIndex = labelled(h, m, last);
+        List<Sample> lastByName = labelled(h, m, classes.get(last));
+        assertEquals(lastByIndex, lastByName, h.violation("4.13", "label \"" + classes.get(last) + "\" (the name of"
+                + " class " + last + ") and label " + last + " gave " + describe(lastByName) + " and "
+                + describe(lastByIndex) + " for seed 31"));
+        if (last > 0) {
+            assertTrue(!first.equals(lastByIndex), h.violation("4.13", "labels 0 and " + last + " gave the same samples"
+                    + " for seed 31: " + describe(first) + "; an accepted label has no effect"));
+        }
+        labelRefused(h, m, classes.size(), "one past the last of " + classes.size() + " classes " + classes);
+        labelRefused(h, m, -1, "no class has index -1");
+    }
+
+    /** Samples of one class (rule 4.13): three, seed 31; audio of 0.05 s. */
+    private static List<Sample> labelled(Harness h, GenerativeModel m, Object label) {
+        String what = "generate with label = " + (label instanceof String ? "\"" + label + "\"" : label);
+        List<Sample> s = h.call("4.13", what, () -> m.generate(limitRequest(h, 31).with(GenerationRequest.LABEL, label)));
+        assertTrue(s != null && s.size() == 3, h.violation("4.13", what + " gave " + (s == null ? null : describe(s))
+                + " for count 3"));
+        for (Sample one : s) {
+            assertTrue(h.isOfModality(one), h.violation("4.13", what + " gave " + one + " from a "
+                    + h.info().modality() + " plugin"));
+        }
+        return s;
+    }
+
+    /** A label the model must refuse (rule 4.13), with a {@code PluginException} naming {@code label}. */
+    private static void labelRefused(Harness h, GenerativeModel m, int label, String why) {
+        try {
+            List<Sample> s = m.generate(limitRequest(h, 31).with(GenerationRequest.LABEL, label));
+            fail(h.violation("4.13", "label = " + label + " was accepted (" + why + ") and gave " + describe(s)));
+        } catch (PluginException e) {
+            assertTrue(String.valueOf(e.getMessage()).contains(GenerationRequest.LABEL), h.violation("4.13", "label = "
+                    + label + " was refused without naming the option label: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(h.violation("8.1", "label = " + label + " threw undocumented " + e.getClass().getName() + ": "
+                    + e.getMessage()));
         }
     }
 

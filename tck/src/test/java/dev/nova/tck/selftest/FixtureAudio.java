@@ -70,7 +70,9 @@ final class FixtureAudio {
             prompt = given.get().samples();
         }
         // WRONG_AUDIO_LENGTH counts the level it starts from as the first one generated.
-        int n = (int) Math.max(1, Math.round(seconds * RATE)) - (flaw == Flaw.WRONG_AUDIO_LENGTH ? 1 : 0);
+        // AUDIO_LENGTH_TRUNCATED: the cast a plugin writes for a duration, a floor where the API says round.
+        long rounded = flaw == Flaw.AUDIO_LENGTH_TRUNCATED ? (long) (seconds * RATE) : Math.round(seconds * RATE);
+        int n = (int) Math.max(1, rounded) - (flaw == Flaw.WRONG_AUDIO_LENGTH ? 1 : 0);
         int kept = flaw == Flaw.DROPS_AUDIO_PROMPT ? 0 : prompt.length;
         List<Sample> out = new ArrayList<>();
         for (int s = 0; s < count; s++) {

@@ -9,6 +9,7 @@ import dev.nova.api.GenerativeModel;
 import dev.nova.api.InvalidOptionException;
 import dev.nova.api.Modality;
 import dev.nova.api.PluginException;
+import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
 import dev.nova.api.StepEvent;
 import dev.nova.api.TrainingListener;
@@ -37,6 +38,10 @@ final class FixtureModel implements GenerativeModel {
     static final String VOCABULARY = "abcde ";
     static final String TEXT = "abba cab dead bead ace babe aabb eeee ";
     static final int SIDE = 4;
+    /** The image model's classes: it is conditional on them (a class shifts every pixel). */
+    static final List<String> CLASSES = List.of("dark", "light");
+    /** Real images per split of the image model's reference data. */
+    private static final int REFERENCE_IMAGES = 8;
     private static final int MAGIC = 0x54434b31;
 
     private final String id;
@@ -60,6 +65,8 @@ final class FixtureModel implements GenerativeModel {
     private long position;
 
     private int generations;
+    /** REFERENCE_DRAW_VARIES: one generator for every draw of reference images. */
+    private final Random referenceDraws = new Random(5);
     private Thread leaked;
     /** The context's work directory (STATE_IN_WORK_DIRECTORY keeps its weights there). */
     Path workDirectory;
@@ -397,6 +404,7 @@ final class FixtureModel implements GenerativeModel {
         double temperature;
         String prompt;
         int length;
+        int label;
         Truncation truncation;
         try {
             truncation = truncation(request, modality == Modality.AUDIO ? FixtureAudio.LEVELS.length()
@@ -404,7 +412,7 @@ final class FixtureModel implements GenerativeModel {
             temperature = request.option(GenerationRequest.TEMPERATURE, Double.class).orElse(1.0);
             prompt = request.option(GenerationRequest.PROMPT, String.class).orElse("");
             length = request.option(GenerationRequest.LENGTH, Integer.class).orElse(12);
-            request.option(GenerationRequest.LABEL, Integer.class);
+            label = label(request);
         } catch (IllegalArgumentException e) {
             if (flaw == Flaw.THROWS_UNDOCUMENTED_EXCEPTION) {
                 throw e;
@@ -476,13 +484,117 @@ final class FixtureModel implements GenerativeModel {
             } else {
                 float[] px = new float[SIDE * SIDE];
                 for (int i = 0; i < px.length; i++) {
-                    double v = sigmoid(logits[i]) + 0.05 * temperature * r.nextGaussian();
+                    double v = sigmoid(logits[i]) + 0.05 * temperature * r.nextGaussian()
+                            + (label > 0 && flaw != Flaw.LABEL_IGNORED ? 0.3 * label : 0);
                     px[i] = (float) (flaw == Flaw.PIXELS_OUT_OF_RANGE ? v + 0.5 : Math.max(0, Math.min(1, v)));
                 }
                 out.add(new Sample.Image(SIDE, SIDE, px));
             }
         }
         return out;
+    }
+
+    /**
+     * The class a request asks for, by index or name; -1 for none. The image model is conditional on
+     * {@link #CLASSES}; the text model is not and refuses a label; the audio model reads it as an index and ignores it.
+     */
+    @SuppressWarnings("deprecation")  // the audio model's reading, as before: a wrongly typed label is the IllegalArgumentException above
+    private int label(GenerationRequest request) {
+        Object v = request.options().get(GenerationRequest.LABEL);
+        if (v == null) {
+            return -1;
+        }
+        if (modality == Modality.AUDIO) {
+            request.option(GenerationRequest.LABEL, Integer.class);
+            return -1;
+        }
+        if (modality == Modality.TEXT) {
+            throw new InvalidOptionException(exceptionId, GenerationRequest.LABEL, "option label: the model is not"
+                    + " conditional, found " + v);
+        }
+        // LABEL_REFUSAL_NAMES_CLASS: the plugin's own name for the option, as a plugin that renames label would.
+        String key = flaw == Flaw.LABEL_REFUSAL_NAMES_CLASS ? "class" : GenerationRequest.LABEL;
+        int index;
+        if (v instanceof String name) {
+            index = CLASSES.indexOf(name);
+        } else if (v instanceof Integer i) {
+            index = i;
+        } else {
+            throw new InvalidOptionException(exceptionId, key, "option " + key + " must be a class index or name, found "
+                    + v);
+        }
+        if (index < 0 || index >= CLASSES.size()) {
+            if (flaw == Flaw.LABEL_PAST_LAST_ACCEPTED && v instanceof Integer) {
+                return Math.max(0, Math.min(CLASSES.size() - 1, index));
+            }
+            throw new InvalidOptionException(exceptionId, key, "option " + key + " must be 0 to " + (CLASSES.size() - 1)
+                    + " or one of " + CLASSES + ", found " + v);
+        }
+        return index;
+    }
+
+    /**
+     * The text model's data and the image model's real images (each a noisy copy of the training target, shifted by
+     * its class), drawn without replacement by the seed; none for audio.
+     */
+    @Override
+    public Optional<ReferenceData> referenceData() {
+        if (modality == Modality.AUDIO) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReferenceData() {
+            @Override
+            public Optional<String> text(Split split) {
+                if (modality != Modality.TEXT) {
+                    return Optional.empty();
+                }
+                // REFERENCE_TEXT_NOT_AS_READ: the raw file's case, where the model reads lower case.
+                return Optional.of(flaw == Flaw.REFERENCE_TEXT_NOT_AS_READ ? text.toUpperCase(java.util.Locale.ROOT)
+                        : text);
+            }
+
+            @Override
+            public List<LabelledImage> images(Split split, int count, long seed) {
+                if (modality != Modality.IMAGE) {
+                    return List.of();
+                }
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < REFERENCE_IMAGES; i++) {
+                    order.add(i);
+                }
+                // REFERENCE_DRAW_VARIES: the draw takes a generator shared across calls instead of the seed alone.
+                java.util.Collections.shuffle(order, flaw == Flaw.REFERENCE_DRAW_VARIES ? referenceDraws
+                        : new Random(seed * 31 + split.ordinal()));
+                int side = flaw == Flaw.REFERENCE_IMAGES_OTHER_SIZE ? SIDE * 2 : SIDE;
+                List<LabelledImage> out = new ArrayList<>();
+                for (int i : order.subList(0, Math.min(count, REFERENCE_IMAGES))) {
+                    Random r = new Random(i * 7919L + split.ordinal());
+                    int label = i % CLASSES.size();
+                    float[] px = new float[side * side];
+                    for (int k = 0; k < px.length; k++) {
+                        double v = target(k % (SIDE * SIDE)) * 0.8 + 0.3 * label + 0.05 * r.nextGaussian();
+                        px[k] = (float) Math.max(0, Math.min(1, v));
+                    }
+                    out.add(new LabelledImage(new Sample.Image(side, side, px), label));
+                }
+                return out;
+            }
+
+            @Override
+            public List<String> classes() {
+                return modality == Modality.IMAGE ? CLASSES : List.of();
+            }
+
+            @Override
+            public boolean conditional() {
+                return modality == Modality.IMAGE;
+            }
+
+            @Override
+            public String fingerprint() {
+                return "fixture " + modality + " " + text.hashCode();
+            }
+        });
     }
 
     @Override

@@ -257,6 +257,34 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.TOP_K_ABOVE_TOKENS_REFUSED; }
     }
 
+    static final class LabelPastLastAccepted extends Image {
+        @Override Flaw flaw() { return Flaw.LABEL_PAST_LAST_ACCEPTED; }
+    }
+
+    static final class LabelRefusalNamesClass extends Image {
+        @Override Flaw flaw() { return Flaw.LABEL_REFUSAL_NAMES_CLASS; }
+    }
+
+    static final class LabelIgnored extends Image {
+        @Override Flaw flaw() { return Flaw.LABEL_IGNORED; }
+    }
+
+    static final class ReferenceTextNotAsRead extends Text {
+        @Override Flaw flaw() { return Flaw.REFERENCE_TEXT_NOT_AS_READ; }
+    }
+
+    static final class ReferenceDrawVaries extends Image {
+        @Override Flaw flaw() { return Flaw.REFERENCE_DRAW_VARIES; }
+    }
+
+    static final class ReferenceImagesOtherSize extends Image {
+        @Override Flaw flaw() { return Flaw.REFERENCE_IMAGES_OTHER_SIZE; }
+    }
+
+    static final class AudioLengthTruncated extends Audio {
+        @Override Flaw flaw() { return Flaw.AUDIO_LENGTH_TRUNCATED; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

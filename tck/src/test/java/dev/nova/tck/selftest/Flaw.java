@@ -96,5 +96,19 @@ enum Flaw {
     /** top-p = 1 is refused as out of range, (0, 1) instead of the documented (0, 1] (rule 4.12). */
     TOP_P_ONE_REFUSED,
     /** top-k above the number of tokens is refused, though it keeps every token as 0 does (rule 4.12). */
-    TOP_K_ABOVE_TOKENS_REFUSED
+    TOP_K_ABOVE_TOKENS_REFUSED,
+    /** A label one past the last class is taken as the last class (clamped) instead of refused (rule 4.13). */
+    LABEL_PAST_LAST_ACCEPTED,
+    /** A label outside the classes is refused naming the plugin's own option, class, not label (rule 4.13). */
+    LABEL_REFUSAL_NAMES_CLASS,
+    /** A label is accepted and ignored: every class gives the same samples (rule 4.13). */
+    LABEL_IGNORED,
+    /** The reference text is the raw file (upper case) where the model reads it lower-cased (rule 11.1). */
+    REFERENCE_TEXT_NOT_AS_READ,
+    /** Reference images are drawn from a generator shared across calls, not a fixed function of the seed (11.1). */
+    REFERENCE_DRAW_VARIES,
+    /** Reference images at the data's size, twice the size the model generates (rule 11.1). */
+    REFERENCE_IMAGES_OTHER_SIZE,
+    /** Audio of {@code (int) (seconds × rate)} samples, a floor where the API says round (rule 4.2 at 0.6 of a sample). */
+    AUDIO_LENGTH_TRUNCATED
 }

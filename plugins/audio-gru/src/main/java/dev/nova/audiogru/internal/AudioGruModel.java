@@ -98,10 +98,11 @@ public final class AudioGruModel implements TrainingCore.Holder {
         for (AudioSource.Clip c : clips) {
             int offset = 0;
             if (!classes.isEmpty()) {
-                int k = c.label() < 0 ? -1 : classes.indexOf(dataClasses.get(c.label()));
+                int k = c.label() < 0 ? -1 : classIndex(dataClasses.get(c.label()));
                 if (k < 0) {
                     throw new PluginException(AudioGru.ID, where + ": " + c.name() + " is not in a folder named after"
-                            + " one of the model's classes " + classes + " (model.conditioning = class)");
+                            + " one of the model's classes " + classes + " or its index, 0 to " + (classes.size() - 1)
+                            + " (model.conditioning = class)");
                 }
                 offset = k * MuLaw.LEVELS;
             }
@@ -110,6 +111,19 @@ public final class AudioGruModel implements TrainingCore.Holder {
             }
         }
         return out;
+    }
+
+    /**
+     * The model's class a data folder names: by name, or by index as the label option takes it ({@code 0} is the
+     * first class); -1 for neither.
+     */
+    private int classIndex(String folder) {
+        int k = classes.indexOf(folder);
+        if (k < 0 && folder.matches("\\d{1,9}")) {
+            int index = Integer.parseInt(folder);
+            k = index < classes.size() ? index : -1;
+        }
+        return k;
     }
 
     /** The classes the model is conditioned on (empty when it is not). */

@@ -56,7 +56,8 @@ public final class ImageGruModel implements TrainingCore.Holder {
     /** Evaluation option: importance samples of the IWAE bound. */
     public static final String IMPORTANCE_SAMPLES = ImageEvaluation.IMPORTANCE_SAMPLES;
 
-    private static final List<String> OPTIONS = List.of(MODE, CLASS, ROWS, GenerationRequest.TEMPERATURE,
+    private static final List<String> OPTIONS = List.of(MODE, CLASS, GenerationRequest.LABEL, ROWS,
+            GenerationRequest.TEMPERATURE,
             ImageInputs.INPUT, ImageInputs.FROM, ImageInputs.TO, STEPS);
 
     private final Settings settings;
@@ -155,16 +156,11 @@ public final class ImageGruModel implements TrainingCore.Holder {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        // The API's label option (GenerationRequest.LABEL, a class index: what the host's quality metrics pass) is
-        // this plugin's class option.
-        if (request.options().containsKey(GenerationRequest.LABEL)) {
-            if (request.options().containsKey(CLASS)) {
-                throw new dev.nova.api.InvalidOptionException(ImageGru.ID, GenerationRequest.LABEL,
-                        "give class or label, not both");
-            }
-            java.util.Map<String, Object> renamed = new java.util.LinkedHashMap<>(request.options());
-            renamed.put(CLASS, renamed.remove(GenerationRequest.LABEL));
-            request = new GenerationRequest(request.count(), request.seed(), renamed, request.listener());
+        // The API's label option (GenerationRequest.LABEL: what the host's quality metrics pass) is this plugin's
+        // class option under its API name; a problem with it names the key the user gave (TCK rule 4.13).
+        if (request.options().containsKey(GenerationRequest.LABEL) && request.options().containsKey(CLASS)) {
+            throw new dev.nova.api.InvalidOptionException(ImageGru.ID, GenerationRequest.LABEL,
+                    "give class or label, not both");
         }
         Options o = options(request);
         String mode = o.text(MODE).orElse("prior");
@@ -181,13 +177,19 @@ public final class ImageGruModel implements TrainingCore.Holder {
         };
     }
 
+    /** The key the request gives the class under: {@code label} (the API's) or {@code class} (this plugin's). */
+    private static String classKey(Options o) {
+        return o.has(GenerationRequest.LABEL) ? GenerationRequest.LABEL : CLASS;
+    }
+
     /** The class an option names, by index or by name (kit's one reading of a class option, as audio models read it). */
     private int classOption(Options o) {
-        Object v = o.value(CLASS).orElse(null);
+        String key = classKey(o);
+        Object v = o.value(key).orElse(null);
         if (network.classes() == 0) {
-            throw o.problem(CLASS, "cannot be given: this model is unconditional (model.conditional = false)", v);
+            throw o.problem(key, "cannot be given: this model is unconditional (model.conditional = false)", v);
         }
-        return o.classIndex(CLASS, classNames).orElseThrow(() -> o.problem(CLASS, "must be given", null));
+        return o.classIndex(key, classNames).orElseThrow(() -> o.problem(key, "must be given", null));
     }
 
     private double[] priorCode(Random r, double temperature) {
@@ -203,7 +205,7 @@ public final class ImageGruModel implements TrainingCore.Holder {
         RowGruNetwork.Sampler sampler = network.sampler();
         int size = settings.data().imageSize();
         List<Sample> out = new ArrayList<>();
-        boolean oneClass = o.has(CLASS);
+        boolean oneClass = o.has(classKey(o));
         int label = oneClass ? classOption(o) : 0;
         for (int s = 0; s < request.count(); s++) {
             Random r = Seeds.sample(request.seed(), s);
@@ -241,7 +243,7 @@ public final class ImageGruModel implements TrainingCore.Holder {
     /** Images read from a path, given the class the class option names (the model needs one per image). */
     private ImageSet labelled(Options o, ImageSet set) {
         if (network.classes() > 0) {
-            if (!o.has(CLASS)) {
+            if (!o.has(classKey(o))) {
                 throw o.problem(CLASS, "is needed with images given by path (the class of those images)", null);
             }
             int label = classOption(o);
