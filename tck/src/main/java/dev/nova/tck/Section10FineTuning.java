@@ -228,4 +228,75 @@ interface Section10FineTuning extends Rules {
                     + " changed in a data-parallel step (applyUpdate)"));
         }
     }
+
+    /**
+     * What {@link Tuning}'s Javadoc promises beyond freezing's effect (10.4): the parameters in a fixed order, the same
+     * after training and in a restored model; {@code values} a copy of {@code count()} values, refusing an unknown name
+     * by naming it; {@code freeze} refusing an unknown name by naming it and freezing nothing, and adding to what is
+     * frozen already; freezing not saved in the payload.
+     */
+    @Test
+    default void required_spec10_5_tuningKeepsItsPromises() {
+        Harness h = harness();
+        GenerativeModel m = h.warm();
+        Optional<Tuning> t = h.call("10.5", "tuning", m::tuning);
+        applicableOnlyIf(t != null && t.isPresent(), "the plugin's models do not declare their parameters"
+                + " (GenerativeModel.tuning() is empty)");
+        Tuning tuning = t.get();
+        List<Tuning.Parameter> parameters = h.call("10.5", "tuning().parameters", tuning::parameters);
+        assertTrue(parameters != null && !parameters.isEmpty(), h.violation("10.5", "tuning().parameters() is empty"));
+        assertEquals(parameters.size(), parameters.stream().map(Tuning.Parameter::name).distinct().count(),
+                h.violation("10.5", "tuning().parameters() names a parameter twice: " + parameters));
+        for (Tuning.Parameter p : parameters) {
+            float[] v = h.call("10.5", "tuning().values(" + p.name() + ")", () -> tuning.values(p.name()));
+            assertTrue(v != null && v.length == p.count(), h.violation("10.5", "values(" + p.name() + ") gave "
+                    + (v == null ? null : v.length + " values") + " for a parameter of shape " + p + " (" + p.count()
+                    + " values)"));
+            float[] kept = v.clone();
+            Arrays.fill(v, Float.NaN);
+            float[] again = h.call("10.5", "tuning().values(" + p.name() + ")", () -> tuning.values(p.name()));
+            assertTrue(Arrays.equals(kept, again), h.violation("10.5", "values(" + p.name() + ") is not a copy: writing"
+                    + " into the array it returned changed what the next call returns"));
+        }
+        String unknown = "no-such-parameter.tck";
+        refusesNaming(h, "values(\"" + unknown + "\")", unknown, () -> tuning.values(unknown));
+        refusesNaming(h, "freeze([\"" + unknown + "\"])", unknown, () -> {
+            tuning.freeze(List.of(unknown));
+            return null;
+        });
+        assertEquals(java.util.Set.of(), tuning.frozen(), h.violation("10.5", "a refused freeze of " + unknown + " left "
+                + tuning.frozen() + " frozen: a refused call changes nothing"));
+        String first = parameters.get(0).name();
+        h.call("10.5", "tuning().freeze", () -> {
+            tuning.freeze(List.of(first));
+            tuning.freeze(List.of());
+            return null;
+        });
+        assertEquals(java.util.Set.of(first), tuning.frozen(), h.violation("10.5", "freeze([" + first + "]) then"
+                + " freeze([]) left " + tuning.frozen() + " frozen: freezing adds to what is frozen already"));
+        h.train(m, 1);
+        assertEquals(parameters, h.call("10.5", "tuning().parameters", tuning::parameters), h.violation("10.5",
+                "the parameters changed in a step of training; their order is fixed"));
+        GenerativeModel restored = h.restore(h.save(m));
+        Optional<Tuning> rt = h.call("10.5", "tuning", restored::tuning);
+        assertTrue(rt != null && rt.isPresent(), h.violation("10.5", "a restored model does not declare its parameters"
+                + " where the saved one did"));
+        assertEquals(parameters, h.call("10.5", "tuning().parameters", () -> rt.get().parameters()), h.violation(
+                "10.5", "the restored model's parameters differ from the saved model's: names are stable in the payload"));
+        assertEquals(java.util.Set.of(), rt.get().frozen(), h.violation("10.5", "the restored model has " + rt.get()
+                .frozen() + " frozen: freezing is not saved in the payload (the host freezes again after a restore)"));
+    }
+
+    /** A call the plugin must refuse with a {@code PluginException} whose message names {@code name} (rule 10.5). */
+    private static void refusesNaming(Harness h, String what, String name, java.util.function.Supplier<?> call) {
+        try {
+            call.get();
+            fail(h.violation("10.5", what + " was accepted; a name that is not a parameter's is refused"));
+        } catch (PluginException e) {
+            assertTrue(String.valueOf(e.getMessage()).contains(name), h.violation("10.5", what + " was refused without"
+                    + " naming " + name + ": " + e.getMessage()));
+        } catch (RuntimeException e) {
+            fail(h.violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": " + e.getMessage()));
+        }
+    }
 }

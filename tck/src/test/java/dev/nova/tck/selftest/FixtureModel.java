@@ -65,6 +65,9 @@ final class FixtureModel implements GenerativeModel {
     private long position;
 
     private int generations;
+    /** TUNING_VALUES_NOT_A_COPY: the last values handed out, and the step they were made at. */
+    private float[] valuesCache;
+    private long valuesStep = -1;
     /** REFERENCE_DRAW_VARIES: one generator for every draw of reference images. */
     private final Random referenceDraws = new Random(5);
     private Thread leaked;
@@ -203,6 +206,9 @@ final class FixtureModel implements GenerativeModel {
             }
             if (flaw != Flaw.SAVE_LOSES_STATE) {
                 System.arraycopy(saved, 0, m.logits, 0, saved.length);
+            }
+            if (flaw == Flaw.FREEZE_SAVED) {
+                m.frozen = in.readBoolean();
             }
         } catch (EOFException e) {
             if (flaw != Flaw.ACCEPTS_TRUNCATED_PAYLOAD && flaw != Flaw.ACCEPTS_FOREIGN_PAYLOAD) {
@@ -706,6 +712,9 @@ final class FixtureModel implements GenerativeModel {
                     d.writeDouble(l);
                 }
             }
+            if (flaw == Flaw.FREEZE_SAVED) {
+                d.writeBoolean(frozen);
+            }
             d.flush();
         } catch (IOException e) {
             throw new CheckpointException(exceptionId, "cannot write payload: " + e.getMessage(), e);
@@ -808,17 +817,27 @@ final class FixtureModel implements GenerativeModel {
             @Override
             public float[] values(String name) {
                 check(name);
+                // TUNING_VALUES_NOT_A_COPY: the values of a step made once and handed out as they are.
+                if (flaw == Flaw.TUNING_VALUES_NOT_A_COPY && valuesStep == step && valuesCache != null) {
+                    return valuesCache;
+                }
                 float[] out = new float[logits.length];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = (float) logits[i];
                 }
-                return out;
+                valuesStep = step;
+                valuesCache = out;
+                return flaw == Flaw.TUNING_VALUES_NOT_A_COPY ? out : out.clone();
             }
 
             @Override
             public void freeze(java.util.Collection<String> names) {
-                names.forEach(this::check);
-                frozen = frozen || !names.isEmpty();
+                if (flaw != Flaw.FREEZE_UNKNOWN_IGNORED) {
+                    names.forEach(this::check);
+                }
+                boolean any = names.stream().anyMatch("logits"::equals);
+                // FREEZE_REPLACES: each call sets what is frozen instead of adding to it.
+                frozen = flaw == Flaw.FREEZE_REPLACES ? any : frozen || any;
             }
 
             @Override

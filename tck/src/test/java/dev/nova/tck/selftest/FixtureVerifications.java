@@ -285,6 +285,22 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.AUDIO_LENGTH_TRUNCATED; }
     }
 
+    static final class TuningValuesNotACopy extends Text {
+        @Override Flaw flaw() { return Flaw.TUNING_VALUES_NOT_A_COPY; }
+    }
+
+    static final class FreezeReplaces extends Image {
+        @Override Flaw flaw() { return Flaw.FREEZE_REPLACES; }
+    }
+
+    static final class FreezeUnknownIgnored extends Text {
+        @Override Flaw flaw() { return Flaw.FREEZE_UNKNOWN_IGNORED; }
+    }
+
+    static final class FreezeSaved extends Image {
+        @Override Flaw flaw() { return Flaw.FREEZE_SAVED; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

@@ -110,5 +110,13 @@ enum Flaw {
     /** Reference images at the data's size, twice the size the model generates (rule 11.1). */
     REFERENCE_IMAGES_OTHER_SIZE,
     /** Audio of {@code (int) (seconds × rate)} samples, a floor where the API says round (rule 4.2 at 0.6 of a sample). */
-    AUDIO_LENGTH_TRUNCATED
+    AUDIO_LENGTH_TRUNCATED,
+    /** tuning().values hands out one array per step, so a caller writing into it changes the next answer (10.5). */
+    TUNING_VALUES_NOT_A_COPY,
+    /** freeze sets what is frozen instead of adding to it: freeze([]) unfreezes (rule 10.5). */
+    FREEZE_REPLACES,
+    /** freeze ignores names that are not a parameter's, as a pattern matching nothing would (rule 10.5). */
+    FREEZE_UNKNOWN_IGNORED,
+    /** Freezing is written into the payload: a restored model comes back frozen (rule 10.5). */
+    FREEZE_SAVED
 }
