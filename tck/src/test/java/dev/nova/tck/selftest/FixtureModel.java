@@ -65,6 +65,11 @@ final class FixtureModel implements GenerativeModel {
     private long position;
 
     private int generations;
+    /**
+     * SCHEDULE_RESTARTS_ON_RESTORE: the step the learning-rate schedule counts from, the restore's (a counter of the
+     * schedule's own that the payload does not hold); 0 otherwise.
+     */
+    private long scheduleFrom;
     /** TUNING_VALUES_NOT_A_COPY: the last values handed out, and the step they were made at. */
     private float[] valuesCache;
     private long valuesStep = -1;
@@ -192,6 +197,9 @@ final class FixtureModel implements GenerativeModel {
             }
             m.step = in.readLong();
             m.position = in.readLong();
+            if (flaw == Flaw.SCHEDULE_RESTARTS_ON_RESTORE) {
+                m.scheduleFrom = m.step;
+            }
             double[] saved = new double[m.logits.length];
             DataInputStream weights = in;
             if (flaw == Flaw.STATE_IN_WORK_DIRECTORY) {
@@ -299,7 +307,7 @@ final class FixtureModel implements GenerativeModel {
             synchronized (FixtureModel.class) {
                 if (cachedStep == step && cachedGrad != null && cachedGrad.length == logits.length) {
                     position += tokens() ? batch : 1;
-                    update(cachedGrad.clone(), step, true);
+                    update(cachedGrad.clone(), step - scheduleFrom, true);
                     return cachedLoss;
                 }
             }
@@ -338,7 +346,7 @@ final class FixtureModel implements GenerativeModel {
                 cachedGrad = grad.clone();
             }
         }
-        update(grad, step, true);
+        update(grad, step - scheduleFrom, true);
         return loss;
     }
 

@@ -301,6 +301,10 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.FREEZE_SAVED; }
     }
 
+    static final class ScheduleRestartsOnRestore extends Text {
+        @Override Flaw flaw() { return Flaw.SCHEDULE_RESTARTS_ON_RESTORE; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

@@ -118,5 +118,10 @@ enum Flaw {
     /** freeze ignores names that are not a parameter's, as a pattern matching nothing would (rule 10.5). */
     FREEZE_UNKNOWN_IGNORED,
     /** Freezing is written into the payload: a restored model comes back frozen (rule 10.5). */
-    FREEZE_SAVED
+    FREEZE_SAVED,
+    /**
+     * The learning-rate schedule counts from the restore, not from step 0: invisible at the defaults (no warm-up or
+     * decay), a warm-up again after every restore under the profile's optimiser settings (rule 6.5).
+     */
+    SCHEDULE_RESTARTS_ON_RESTORE
 }
