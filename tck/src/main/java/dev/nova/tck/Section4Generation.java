@@ -14,6 +14,7 @@ import dev.nova.api.Modality;
 import dev.nova.api.PluginException;
 import dev.nova.api.ReferenceData;
 import dev.nova.api.Sample;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -349,6 +350,68 @@ interface Section4Generation extends Rules {
         }
         labelRefused(h, m, classes.size(), "one past the last of " + classes.size() + " classes " + classes);
         labelRefused(h, m, -1, "no class has index -1");
+    }
+
+    /**
+     * A text model's tokens as {@link dev.nova.api.TextTokens}' Javadoc promises them (API 1.4), when it offers them:
+     * a kind and a size; samples and a prompt encode to tokens in {@code [0, size())} that decode to the same text; a
+     * token out of range is refused on decoding, and (at a configuration whose tokens are characters) a character
+     * outside the vocabulary on encoding, each with a {@code PluginException}.
+     */
+    @Test
+    default void required_spec4_14_textTokensRoundTrip() {
+        Harness h = harness();
+        applicableOnlyIf(h.isText(), "not a text plugin");
+        GenerativeModel m = h.warm();
+        Optional<dev.nova.api.TextTokens> offered = h.call("4.14", "textTokens()", m::textTokens);
+        applicableOnlyIf(offered != null && offered.isPresent(), "the model does not say how its text becomes tokens"
+                + " (GenerativeModel.textTokens() is empty)");
+        dev.nova.api.TextTokens tokens = offered.get();
+        String kind = h.call("4.14", "textTokens().kind()", tokens::kind);
+        int size = h.call("4.14", "textTokens().size()", tokens::size);
+        assertTrue(kind != null && !kind.isBlank() && size > 0, h.violation("4.14", "textTokens() says kind \"" + kind
+                + "\" and size " + size));
+        List<String> texts = new java.util.ArrayList<>();
+        for (Sample s : h.generate(m, h.request(3, 51))) {
+            texts.add(((Sample.Text) s).text());
+        }
+        h.vocabulary().filter(v -> !h.anyCharacter()).ifPresent(v -> texts.add(v));
+        if (h.anyCharacter()) {
+            texts.add("Caf\u00e9 \u4e2d\u6587 \ud83d\ude00  end\n");
+        }
+        for (String text : texts) {
+            int[] ids = h.call("4.14", "textTokens().encode(\"" + text + "\")", () -> tokens.encode(text));
+            for (int id : ids) {
+                assertTrue(id >= 0 && id < size, h.violation("4.14", "encode(\"" + text + "\") gave token " + id
+                        + " outside [0, " + size + ")"));
+            }
+            String back = h.call("4.14", "textTokens().decode", () -> tokens.decode(ids));
+            assertEquals(text, back, h.violation("4.14", "\"" + text + "\" encoded to " + Arrays.toString(ids)
+                    + " decodes to \"" + back + "\""));
+        }
+        try {
+            String out = tokens.decode(new int[] {size});
+            fail(h.violation("4.14", "decode([" + size + "]) gave \"" + out + "\"; a token out of [0, " + size + ")"
+                    + " is refused"));
+        } catch (PluginException e) {
+            // documented
+        } catch (RuntimeException e) {
+            fail(h.violation("8.1", "decode([" + size + "]) threw undocumented " + e.getClass().getName() + ": "
+                    + e.getMessage()));
+        }
+        if (!h.anyCharacter() && h.vocabulary().isPresent()) {
+            String outside = outsideVocabulary(h.vocabulary().get());
+            try {
+                int[] ids = tokens.encode(outside);
+                fail(h.violation("4.14", "encode(\"" + outside + "\"), a character outside the vocabulary, gave "
+                        + Arrays.toString(ids) + "; a character the model lacks is refused"));
+            } catch (PluginException e) {
+                // documented
+            } catch (RuntimeException e) {
+                fail(h.violation("8.1", "encode of a character outside the vocabulary threw undocumented "
+                        + e.getClass().getName() + ": " + e.getMessage()));
+            }
+        }
     }
 
     /** Samples of one class (rule 4.13): three, seed 31; audio of 0.05 s. */

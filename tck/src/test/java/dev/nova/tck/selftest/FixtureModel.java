@@ -547,6 +547,61 @@ final class FixtureModel implements GenerativeModel {
         return index;
     }
 
+    /** The text model's tokens: its characters, in vocabulary order. */
+    @Override
+    public Optional<dev.nova.api.TextTokens> textTokens() {
+        if (modality != Modality.TEXT) {
+            return Optional.empty();
+        }
+        return Optional.of(new dev.nova.api.TextTokens() {
+            @Override
+            public String kind() {
+                return "chars";
+            }
+
+            @Override
+            public int size() {
+                return vocabulary.length();
+            }
+
+            @Override
+            public int[] encode(String text) {
+                java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
+                for (int i = 0; i < text.length(); i++) {
+                    int id = vocabulary.indexOf(text.charAt(i));
+                    if (id < 0) {
+                        // ENCODE_DROPS_UNKNOWN: a character the model lacks is left out, as a lenient tokenizer does.
+                        if (flaw == Flaw.ENCODE_DROPS_UNKNOWN) {
+                            continue;
+                        }
+                        throw new PluginException(exceptionId, "the text holds '" + text.charAt(i) + "', which is not"
+                                + " in the vocabulary \"" + vocabulary + "\"");
+                    }
+                    out.add(id);
+                }
+                return out.build().toArray();
+            }
+
+            @Override
+            public String decode(int[] tokens) {
+                StringBuilder b = new StringBuilder();
+                for (int t : tokens) {
+                    if (t < 0 || t >= vocabulary.length()) {
+                        // DECODE_OUT_OF_RANGE_UNCHECKED: an unknown token shown as the replacement character.
+                        if (flaw == Flaw.DECODE_OUT_OF_RANGE_UNCHECKED) {
+                            b.append('\ufffd');
+                            continue;
+                        }
+                        throw new PluginException(exceptionId, "token " + t + " is not in [0, " + vocabulary.length()
+                                + ")");
+                    }
+                    b.append(vocabulary.charAt(t));
+                }
+                return b.toString();
+            }
+        });
+    }
+
     /**
      * The text model's data and the image model's real images (each a noisy copy of the training target, shifted by
      * its class), drawn without replacement by the seed; none for audio.

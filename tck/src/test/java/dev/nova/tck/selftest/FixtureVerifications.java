@@ -305,6 +305,14 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.SCHEDULE_RESTARTS_ON_RESTORE; }
     }
 
+    static final class EncodeDropsUnknown extends Text {
+        @Override Flaw flaw() { return Flaw.ENCODE_DROPS_UNKNOWN; }
+    }
+
+    static final class DecodeOutOfRangeUnchecked extends Text {
+        @Override Flaw flaw() { return Flaw.DECODE_OUT_OF_RANGE_UNCHECKED; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

@@ -123,5 +123,9 @@ enum Flaw {
      * The learning-rate schedule counts from the restore, not from step 0: invisible at the defaults (no warm-up or
      * decay), a warm-up again after every restore under the profile's optimiser settings (rule 6.5).
      */
-    SCHEDULE_RESTARTS_ON_RESTORE
+    SCHEDULE_RESTARTS_ON_RESTORE,
+    /** textTokens().encode leaves out a character the vocabulary lacks instead of refusing it (rule 4.14). */
+    ENCODE_DROPS_UNKNOWN,
+    /** textTokens().decode renders a token out of range as U+FFFD instead of refusing it (rule 4.14). */
+    DECODE_OUT_OF_RANGE_UNCHECKED
 }

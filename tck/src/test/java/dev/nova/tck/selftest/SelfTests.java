@@ -229,7 +229,7 @@ class SelfTests {
             "required_spec10_3_aGrownVocabularyKeepsTheOldRows()",
             "required_spec4_4_textUsesOnlyTheVocabulary()", "required_spec4_5_promptIsAPrefix()",
             "required_spec4_7_aPromptOutsideTheVocabularyIsRejected()", "required_spec4_8_temperatureChangesTheSamples()",
-            "required_spec4_9_streamedTextIsTheSample()",
+            "required_spec4_14_textTokensRoundTrip()", "required_spec4_9_streamedTextIsTheSample()",
             "required_spec5_7_textLossesAreNonNegativeNats()", "untested_spec1_2_idIsWellFormed()",
             "untested_spec1_4_versionAndDescriptionArePresent()");
 
