@@ -1,5 +1,6 @@
 package dev.nova.tck;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -390,6 +391,29 @@ final class Harness {
             throw new AssertionError(violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": "
                     + e.getMessage()), e);
         }
+    }
+
+    /**
+     * A call the plugin must refuse with a {@code PluginException} (whose message names {@code name}, unless null):
+     * accepting it fails {@code rule}, saying what it gave and {@code expected}; another exception fails rule 8.1.
+     */
+    <T> void refuses(String rule, String what, String name, String expected, Supplier<T> call) {
+        T got;
+        try {
+            got = call.get();
+        } catch (PluginException e) {
+            assertTrue(name == null || String.valueOf(e.getMessage()).contains(name), violation(rule, what
+                    + " was refused without naming " + name + ": " + e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            fail(violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": " + e.getMessage()));
+            return;
+        }
+        String shown = got instanceof List<?> l && l.stream().allMatch(x -> x instanceof Sample)
+                ? describe(l.stream().map(Sample.class::cast).toList())
+                : got instanceof int[] ids ? java.util.Arrays.toString(ids)
+                : got instanceof String text ? "\"" + text + "\"" : String.valueOf(got);
+        fail(violation(rule, what + " was accepted and gave " + shown + "; " + expected));
     }
 
     // ---- verdicts ----------------------------------------------------------------------------------------

@@ -259,8 +259,9 @@ interface Section10FineTuning extends Rules {
                     + " into the array it returned changed what the next call returns"));
         }
         String unknown = "no-such-parameter.tck";
-        refusesNaming(h, "values(\"" + unknown + "\")", unknown, () -> tuning.values(unknown));
-        refusesNaming(h, "freeze([\"" + unknown + "\"])", unknown, () -> {
+        String none = "a name that is not a parameter's is refused";
+        h.refuses("10.5", "values(\"" + unknown + "\")", unknown, none, () -> tuning.values(unknown));
+        h.refuses("10.5", "freeze([\"" + unknown + "\"])", unknown, none, () -> {
             tuning.freeze(List.of(unknown));
             return null;
         });
@@ -287,16 +288,35 @@ interface Section10FineTuning extends Rules {
                 .frozen() + " frozen: freezing is not saved in the payload (the host freezes again after a restore)"));
     }
 
-    /** A call the plugin must refuse with a {@code PluginException} whose message names {@code name} (rule 10.5). */
-    private static void refusesNaming(Harness h, String what, String name, java.util.function.Supplier<?> call) {
-        try {
-            call.get();
-            fail(h.violation("10.5", what + " was accepted; a name that is not a parameter's is refused"));
-        } catch (PluginException e) {
-            assertTrue(String.valueOf(e.getMessage()).contains(name), h.violation("10.5", what + " was refused without"
-                    + " naming " + name + ": " + e.getMessage()));
-        } catch (RuntimeException e) {
-            fail(h.violation("8.1", what + " threw undocumented " + e.getClass().getName() + ": " + e.getMessage()));
+    /**
+     * {@link FineTuning#architecture()} as its Javadoc promises: paths of the plugin's subtree, "each present in the
+     * plugin's reference configuration", none twice; and the setting the profile declares incompatible (it shapes the
+     * parameters: rule 10.2) is one of them, since the host takes and compares exactly these from the parent's saved
+     * configuration.
+     */
+    @Test
+    default void required_spec10_6_architectureNamesTheShapeSettings() {
+        Harness h = harness();
+        FineTuning f = fineTuning("10.6");
+        List<String> paths = h.call("10.6", "fineTuning().architecture()", f::architecture);
+        assertTrue(paths != null, h.violation("10.6", "fineTuning().architecture() is null"));
+        assertEquals(paths.size(), paths.stream().distinct().count(), h.violation("10.6", "architecture() names a"
+                + " setting twice: " + paths));
+        Config reference = h.reference();
+        exercisedOnlyIf(reference != null, "the plugin has no reference.conf (rule 2.1)");
+        for (String path : paths) {
+            boolean present;
+            try {
+                present = reference.hasPath(path);
+            } catch (com.typesafe.config.ConfigException e) {
+                present = false;
+            }
+            assertTrue(present, h.violation("10.6", "architecture() names '" + path + "', which the plugin's"
+                    + " reference.conf does not define (plugins." + h.info().id() + "." + path + "): the host reads it"
+                    + " from every parent's configuration"));
         }
+        h.incompatibleSetting().ifPresent(other -> assertTrue(paths.contains(other.getKey()), h.violation("10.6",
+                "the profile's incompatible setting " + other.getKey() + " shapes the parameters, yet architecture() "
+                        + paths + " leaves it out: the host neither takes it from the parent nor refuses a change")));
     }
 }

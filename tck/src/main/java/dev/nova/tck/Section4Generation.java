@@ -389,28 +389,12 @@ interface Section4Generation extends Rules {
             assertEquals(text, back, h.violation("4.14", "\"" + text + "\" encoded to " + Arrays.toString(ids)
                     + " decodes to \"" + back + "\""));
         }
-        try {
-            String out = tokens.decode(new int[] {size});
-            fail(h.violation("4.14", "decode([" + size + "]) gave \"" + out + "\"; a token out of [0, " + size + ")"
-                    + " is refused"));
-        } catch (PluginException e) {
-            // documented
-        } catch (RuntimeException e) {
-            fail(h.violation("8.1", "decode([" + size + "]) threw undocumented " + e.getClass().getName() + ": "
-                    + e.getMessage()));
-        }
+        h.refuses("4.14", "decode([" + size + "])", null, "a token out of [0, " + size + ") is refused",
+                () -> tokens.decode(new int[] {size}));
         if (!h.anyCharacter() && h.vocabulary().isPresent()) {
             String outside = outsideVocabulary(h.vocabulary().get());
-            try {
-                int[] ids = tokens.encode(outside);
-                fail(h.violation("4.14", "encode(\"" + outside + "\"), a character outside the vocabulary, gave "
-                        + Arrays.toString(ids) + "; a character the model lacks is refused"));
-            } catch (PluginException e) {
-                // documented
-            } catch (RuntimeException e) {
-                fail(h.violation("8.1", "encode of a character outside the vocabulary threw undocumented "
-                        + e.getClass().getName() + ": " + e.getMessage()));
-            }
+            h.refuses("4.14", "encode(\"" + outside + "\")", null, "a character outside the vocabulary is refused",
+                    () -> tokens.encode(outside));
         }
     }
 
@@ -429,16 +413,8 @@ interface Section4Generation extends Rules {
 
     /** A label the model must refuse (rule 4.13), with a {@code PluginException} naming {@code label}. */
     private static void labelRefused(Harness h, GenerativeModel m, int label, String why) {
-        try {
-            List<Sample> s = m.generate(limitRequest(h, 31).with(GenerationRequest.LABEL, label));
-            fail(h.violation("4.13", "label = " + label + " was accepted (" + why + ") and gave " + describe(s)));
-        } catch (PluginException e) {
-            assertTrue(String.valueOf(e.getMessage()).contains(GenerationRequest.LABEL), h.violation("4.13", "label = "
-                    + label + " was refused without naming the option label: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            fail(h.violation("8.1", "label = " + label + " threw undocumented " + e.getClass().getName() + ": "
-                    + e.getMessage()));
-        }
+        h.refuses("4.13", "label = " + label, GenerationRequest.LABEL, "it is refused: " + why,
+                () -> m.generate(limitRequest(h, 31).with(GenerationRequest.LABEL, label)));
     }
 
     /** The request of rule 4.12: three samples (text of the kit's length; audio of 0.05 s). */

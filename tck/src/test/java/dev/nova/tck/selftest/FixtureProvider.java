@@ -143,7 +143,8 @@ class FixtureProvider implements GeneratorProvider {
         return Optional.of(new FineTuning() {
             @Override
             public List<String> architecture() {
-                return List.of("hidden");
+                // ARCHITECTURE_NAMES_STALE_PATH: a setting's old name left in the list after a rename.
+                return flaw == Flaw.ARCHITECTURE_NAMES_STALE_PATH ? List.of("hidden", "model.hidden") : List.of("hidden");
             }
 
             @Override

@@ -313,6 +313,10 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.DECODE_OUT_OF_RANGE_UNCHECKED; }
     }
 
+    static final class ArchitectureNamesStalePath extends Image {
+        @Override Flaw flaw() { return Flaw.ARCHITECTURE_NAMES_STALE_PATH; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

@@ -127,5 +127,7 @@ enum Flaw {
     /** textTokens().encode leaves out a character the vocabulary lacks instead of refusing it (rule 4.14). */
     ENCODE_DROPS_UNKNOWN,
     /** textTokens().decode renders a token out of range as U+FFFD instead of refusing it (rule 4.14). */
-    DECODE_OUT_OF_RANGE_UNCHECKED
+    DECODE_OUT_OF_RANGE_UNCHECKED,
+    /** fineTuning().architecture() still names a setting by its old path, which reference.conf no longer has (10.6). */
+    ARCHITECTURE_NAMES_STALE_PATH
 }
