@@ -888,9 +888,11 @@ final class FixtureModel implements GenerativeModel {
                 for (int i = 0; i < out.length; i++) {
                     out[i] = (float) logits[i];
                 }
-                valuesStep = step;
-                valuesCache = out;
-                return flaw == Flaw.TUNING_VALUES_NOT_A_COPY ? out : out.clone();
+                if (flaw == Flaw.TUNING_VALUES_NOT_A_COPY) {
+                    valuesStep = step;
+                    valuesCache = out;
+                }
+                return out;
             }
 
             @Override
