@@ -18,7 +18,7 @@ import org.apiguardian.api.API;
 public record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
 
     /** The API version this build of Nova implements. */
-    public static final ApiVersion CURRENT = new ApiVersion(1, 4);
+    public static final ApiVersion CURRENT = new ApiVersion(1, 5);
 
     /** Checks that both parts are non-negative. */
     public ApiVersion {

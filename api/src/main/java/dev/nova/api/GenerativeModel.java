@@ -159,6 +159,19 @@ public interface GenerativeModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * This text model's capability to generate several requests together, if it has one: what a server uses to serve
+     * concurrent requests with one forward pass per token for all of them. Each request's samples stay exactly those of
+     * {@link #generate} for it.
+     *
+     * @return the capability, or empty (the default: the host generates requests one after another)
+     * @since 1.5
+     */
+    @API(status = EXPERIMENTAL, since = "1.5")
+    default Optional<Batching> batching() {
+        return Optional.empty();
+    }
+
     /** Releases native memory and threads; the model is unusable afterwards. */
     @Override
     default void close() {

@@ -330,6 +330,25 @@ public final class Dense {
             activate(y, n * out);
         }
 
+        /**
+         * Applies the layer to rows of separate arrays, each to the bit what {@link #applyRows applyRows(x[s], 1,
+         * y[s])} gives it (below half a million weights; above, as BLAS's batched product rounds), reading the
+         * weights once for all of them: several sequences decoded together.
+         *
+         * @param x {@code n} arrays of at least {@code in} values
+         * @param n how many rows
+         * @param y {@code n} arrays that receive {@code out} values each in their first values
+         */
+        public void applyEach(float[][] x, int n, float[][] y) {
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(b, 0, y[r], 0, out);
+            }
+            w.addEach(x, n, y);
+            for (int r = 0; r < n; r++) {
+                activate(y[r], out);
+            }
+        }
+
         private void activate(float[] y, int n) {
             if (activation == Activation.GELU) {
                 Activation.gelu(y, n);

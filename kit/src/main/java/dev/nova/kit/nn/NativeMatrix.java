@@ -183,6 +183,68 @@ final class NativeMatrix {
         s.y.get(out, 0, n * cols);
     }
 
+    /**
+     * Adds {@code v[s]·W} to {@code out[s]} for {@code n} rows of separate arrays, each to the bit what {@link
+     * #addProduct} gives it (the batched decoding of a server: a sequence's text must not depend on the others). The
+     * Java rows are read once for all the rows, in blocks of columns that stay in the first-level cache; each output
+     * still sums its terms in row order, on one thread or split by columns across the cores. A large matrix
+     * multiplies all the rows through one {@code sgemm}, which reads the weights once but rounds as BLAS's
+     * blocked sums do, not as the one-row {@code sgemv}.
+     *
+     * @param v {@code n} arrays of {@code rows} values (the first of longer arrays)
+     * @param n how many rows
+     * @param out {@code n} arrays of {@code cols} values, added to (the first of longer arrays)
+     */
+    void addEach(float[][] v, int n, float[][] out) {
+        if (n == 1) {
+            addProduct(v[0], out[0]);
+            return;
+        }
+        for (int s = 0; s < n; s++) {
+            if (v[s].length < rows || out[s].length < cols) {
+                throw new IllegalArgumentException("a " + v[s].length + " by " + rows + "x" + cols + " product into "
+                        + out[s].length);
+            }
+        }
+        if (rowsOf == null) {
+            float[] flat = new float[n * rows];
+            float[] result = new float[n * cols];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(v[s], 0, flat, s * rows, rows);
+                System.arraycopy(out[s], 0, result, s * cols, cols);
+            }
+            addProducts(flat, n, result);
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(result, s * cols, out[s], 0, cols);
+            }
+            return;
+        }
+        if ((long) n * rows * cols < PARALLEL_ELEMENTS) {
+            addEach(v, n, out, 0, cols);
+            return;
+        }
+        Parallel.forParts(cols, EACH_BLOCK, (from, to) -> addEach(v, n, out, from, to));
+    }
+
+    /** Columns per block of {@link #addEach}: a block of every output row stays in the first-level cache. */
+    private static final int EACH_BLOCK = 128;
+
+    private void addEach(float[][] v, int n, float[][] out, int from, int to) {
+        for (int b = from; b < to; b += EACH_BLOCK) {
+            int e = Math.min(to, b + EACH_BLOCK);
+            for (int r = 0; r < rows; r++) {
+                float[] row = rowsOf[r];
+                for (int s = 0; s < n; s++) {
+                    float a = v[s][r];
+                    float[] o = out[s];
+                    for (int i = b; i < e; i++) {
+                        o[i] += a * row[i];
+                    }
+                }
+            }
+        }
+    }
+
     private FloatPointer native_() {
         FloatPointer w = all;
         if (w == null) {

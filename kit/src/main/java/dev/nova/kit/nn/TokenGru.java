@@ -407,6 +407,33 @@ public final class TokenGru {
         public Stepper stepper() {
             return new Stepper(this);
         }
+
+        /**
+         * Feeds one character to each of several steppers of this snapshot together (a server's batch), each to the
+         * bit what its own {@link Stepper#step} returns (below half a million weights per matrix).
+         *
+         * @param steppers the steppers
+         * @param tokens one character each
+         * @return each one's next-character logits
+         * @since 1.5
+         */
+        public float[][] step(java.util.List<Stepper> steppers, int[] tokens) {
+            int n = steppers.size();
+            java.util.List<GruSnapshot.Stepper> states = new java.util.ArrayList<>(n);
+            float[][] projected = new float[n][];
+            for (int i = 0; i < n; i++) {
+                Stepper st = steppers.get(i);
+                if (st.p != this) {
+                    throw new IllegalArgumentException("a stepper of another snapshot");
+                }
+                states.add(st.state);
+                projected[i] = inputTable[tokens[i]];
+            }
+            float[][] top = gru.stepProjectedEach(states, projected);
+            float[][] logits = new float[n][head.out()];
+            head.applyEach(top, n, logits);
+            return logits;
+        }
     }
 
     /** Samples the network one character at a time, carrying the GRU state forward: O(1) work per character. */

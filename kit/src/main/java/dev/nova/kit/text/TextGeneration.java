@@ -1,6 +1,8 @@
 package dev.nova.kit.text;
 
+import dev.nova.api.Batching;
 import dev.nova.api.GenerationRequest;
+import dev.nova.api.GenerativeModel;
 import dev.nova.api.Sample;
 import dev.nova.kit.support.Checks;
 import dev.nova.kit.support.Options;
@@ -58,6 +60,80 @@ public record TextGeneration(int length, double temperature, int topK, double to
      */
     public List<Sample> generate(String pluginId, GenerationRequest request, Tokenizer vocabulary,
                                  Supplier<IntFunction<float[]>> steppers) {
+        Plan plan = plan(pluginId, request, vocabulary);
+        List<Sample> samples = new ArrayList<>();
+        for (int s = 0; s < request.count(); s++) {
+            Sequence sequence = new Sequence(plan, request, s);
+            if (!sequence.done()) {
+                IntFunction<float[]> stepper = steppers.get();
+                while (!sequence.done()) {
+                    sequence.accept(stepper.apply(sequence.input()));
+                }
+            }
+            samples.add(sequence.sample());
+        }
+        return samples;
+    }
+
+    /**
+     * Generation of several requests together ({@link GenerativeModel#batching()}): each step feeds one token of
+     * every active sequence through {@code lanes} at once. A sequence runs exactly as {@link #generate} runs it (the
+     * same options checks, prompt, draws and listener calls), so its text equals {@code generate}'s whenever {@code
+     * lanes} gives each sequence the logits its stepper would.
+     *
+     * @param pluginId for messages
+     * @param vocabulary the model's tokenizer
+     * @param lanes a new set of lanes per batch (taken when the batch opens: the parameters it samples from)
+     * @param onAdd called with each request as it is added, before its options are read (a notice about it)
+     * @param <S> a sequence's model state
+     * @return the capability
+     * @since 1.5
+     */
+    public <S> Batching batching(String pluginId, Tokenizer vocabulary, Supplier<Lanes<S>> lanes,
+                                 java.util.function.Consumer<GenerationRequest> onAdd) {
+        return () -> new TextBatch<>(pluginId, this, vocabulary, lanes.get(), onAdd);
+    }
+
+    /**
+     * Several sequences' model states, stepped together: a plugin's half of {@link #batching}.
+     *
+     * @param <S> one sequence's state (its caches or recurrent state)
+     * @since 1.5
+     */
+    @API(status = EXPERIMENTAL, since = "1.5")
+    public interface Lanes<S> {
+
+        /**
+         * A new sequence's state, as a fresh stepper of {@link #generate} starts.
+         *
+         * @return the state
+         */
+        S open();
+
+        /**
+         * Feeds {@code tokens[i]} to {@code states.get(i)} for every i, one forward pass for all of them.
+         *
+         * @param states the sequences' states
+         * @param tokens one token each
+         * @return each sequence's next-token logits, as its own stepper would have returned them
+         */
+        float[][] step(List<S> states, int[] tokens);
+
+        /**
+         * Frees a state that left the batch (by default nothing: the garbage collector does).
+         *
+         * @param state the state
+         */
+        default void close(S state) {
+        }
+    }
+
+    /** A request's options, read and checked once for all its samples. */
+    record Plan(String prompt, int[] promptTokens, int start, int length, TokenSampler sampler, int alternatives,
+                Tokenizer vocabulary) {
+    }
+
+    Plan plan(String pluginId, GenerationRequest request, Tokenizer vocabulary) {
         Options o = Options.of(pluginId, request.options(), OPTIONS);
         String prompt = o.text(GenerationRequest.PROMPT).orElse("");
         int n = o.integer(GenerationRequest.LENGTH, 0, 10_000_000).orElse(length);
@@ -78,34 +154,80 @@ public record TextGeneration(int length, double temperature, int topK, double to
                     e.getMessage().substring(("plugin '" + pluginId + "': ").length()));
         }
         // Without a prompt, a sample starts after a newline (or the first token of a text without one).
-        int start = vocabulary.startToken();
-        List<Sample> samples = new ArrayList<>();
-        for (int s = 0; s < request.count(); s++) {
-            Random random = Seeds.sample(request.seed(), s);
-            IntFunction<float[]> stepper = steppers.get();
-            float[] logits = promptTokens.length == 0 ? stepper.apply(start) : null;
-            for (int tok : promptTokens) {
-                logits = stepper.apply(tok);
-            }
-            StringBuilder text = new StringBuilder(prompt);
-            Tokenizer.Decoder decoder = vocabulary.decoder();
-            for (int i = 0; i < n; i++) {
-                int next = sampler.next(logits, random);
-                if (alternatives >= 0) {
-                    request.listener().onToken(s, TokenSampler.choice(logits, next, alternatives));
-                }
-                emit(request, s, decoder.next(next), text);
-                if (i < n - 1) {
-                    logits = stepper.apply(next);
-                }
-            }
-            emit(request, s, decoder.finish(), text);
-            samples.add(new Sample.Text(text.toString()));
-        }
-        return samples;
+        return new Plan(prompt, promptTokens, vocabulary.startToken(), n, sampler, alternatives, vocabulary);
     }
 
-    private static void emit(GenerationRequest request, int sample, String piece, StringBuilder text) {
+    /**
+     * One sample being generated: which token to feed next, and what to do with the logits that come back (feed the
+     * prompt's next token, or draw a token, stream its text and feed it). The sequential and the batched generation
+     * both drive this, so they cannot differ.
+     */
+    static final class Sequence {
+        private final Plan plan;
+        private final GenerationRequest request;
+        private final int index;
+        private final Random random;
+        private final Tokenizer.Decoder decoder;
+        private final StringBuilder text;
+        private final int[] first;
+        private int fed;
+        private int generated;
+        private int last;
+        private boolean done;
+
+        Sequence(Plan plan, GenerationRequest request, int index) {
+            this.plan = plan;
+            this.request = request;
+            this.index = index;
+            this.random = Seeds.sample(request.seed(), index);
+            this.decoder = plan.vocabulary().decoder();
+            this.text = new StringBuilder(plan.prompt());
+            this.first = plan.promptTokens().length == 0 ? new int[] {plan.start()} : plan.promptTokens();
+            if (plan.length() == 0) {
+                finish();
+            }
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        /** The token to feed now. */
+        int input() {
+            return fed < first.length ? first[fed] : last;
+        }
+
+        /** Takes the logits after {@link #input()}: the prompt goes on, or a token is drawn and streamed. */
+        void accept(float[] logits) {
+            if (fed < first.length) {
+                fed++;
+                if (fed < first.length) {
+                    return;
+                }
+            }
+            int next = plan.sampler().next(logits, random);
+            if (plan.alternatives() >= 0) {
+                request.listener().onToken(index, TokenSampler.choice(logits, next, plan.alternatives()));
+            }
+            emit(request, index, decoder.next(next), text);
+            generated++;
+            last = next;
+            if (generated == plan.length()) {
+                finish();
+            }
+        }
+
+        private void finish() {
+            emit(request, index, decoder.finish(), text);
+            done = true;
+        }
+
+        Sample sample() {
+            return new Sample.Text(text.toString());
+        }
+    }
+
+    static void emit(GenerationRequest request, int sample, String piece, StringBuilder text) {
         if (!piece.isEmpty()) {
             text.append(piece);
             request.listener().onText(sample, piece);

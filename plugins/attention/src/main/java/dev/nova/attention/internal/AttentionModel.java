@@ -77,9 +77,44 @@ public final class AttentionModel extends TextModel {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        // A prompt longer than the context slides through the window like generated text: only its last part
-        // conditions the sample (the window policy is TransformerNetwork.Stepper's).
         TransformerNetwork.Snapshot weights = network.snapshot();
+        noticeLongPrompt(request);
+        // One stepper for all the samples (they run one after another): its caches' native buffers are made once per
+        // request, not once per sample.
+        TransformerNetwork.Stepper stepper = weights.stepper();
+        return settings.generation().generate(Attention.ID, request, tokenizer, () -> {
+                    stepper.reset();
+                    return stepper::step;
+                });
+    }
+
+    /**
+     * Requests generated together (a server's concurrent requests): one forward pass per token for every sequence,
+     * each with key/value caches of its own, over one snapshot of the parameters per batch.
+     */
+    @Override
+    public java.util.Optional<dev.nova.api.Batching> batching() {
+        return java.util.Optional.of(settings.generation().batching(Attention.ID, tokenizer, () -> {
+            TransformerNetwork.Snapshot weights = network.snapshot();
+            return new dev.nova.kit.text.TextGeneration.Lanes<TransformerNetwork.Stepper>() {
+                @Override
+                public TransformerNetwork.Stepper open() {
+                    return weights.stepper();
+                }
+
+                @Override
+                public float[][] step(List<TransformerNetwork.Stepper> lanes, int[] tokens) {
+                    return weights.step(lanes, tokens);
+                }
+            };
+        }, this::noticeLongPrompt));
+    }
+
+    /**
+     * A prompt longer than the context slides through the window like generated text: only its last part conditions
+     * the sample (the window policy is TransformerNetwork.Stepper's); the listener is told.
+     */
+    private void noticeLongPrompt(GenerationRequest request) {
         if (request.options().get(GenerationRequest.PROMPT) instanceof String prompt) {
             boolean chars = tokenizer instanceof Vocabulary;
             int n = chars ? prompt.codePointCount(0, prompt.length()) : tokenizer.encode(Attention.ID, prompt, "the prompt").length;
@@ -90,13 +125,6 @@ public final class AttentionModel extends TextModel {
                         + " at most");
             }
         }
-        // One stepper for all the samples (they run one after another): its caches' native buffers are made once per
-        // request, not once per sample.
-        TransformerNetwork.Stepper stepper = weights.stepper();
-        return settings.generation().generate(Attention.ID, request, tokenizer, () -> {
-                    stepper.reset();
-                    return stepper::step;
-                });
     }
 
     @Override

@@ -377,6 +377,62 @@ public final class TransformerNetwork {
         public Stepper stepper() {
             return new Stepper(this);
         }
+
+        /**
+         * Feeds one token to each of several steppers of this snapshot together (a server's batch): the products
+         * read each weight once for all of them, and each stepper's logits are to the bit those of its own {@link
+         * Stepper#step} (below half a million weights per matrix; above, BLAS's batched product rounds its own way).
+         *
+         * @param lanes the steppers
+         * @param tokens one token each
+         * @return each stepper's next-token logits
+         */
+        public float[][] step(List<Stepper> lanes, int[] tokens) {
+            int n = lanes.size();
+            float[][] xs = new float[n][];
+            float[][] hs = new float[n][];
+            float[][] ys = new float[n][];
+            float[][] hidden = new float[n][];
+            for (int l = 0; l < n; l++) {
+                Stepper st = lanes.get(l);
+                if (st.p != this) {
+                    throw new IllegalArgumentException("a stepper of another snapshot");
+                }
+                st.cropIfFull();
+                st.window[st.size] = tokens[l];
+                int token = tokens[l];
+                int at = st.size;
+                for (int j = 0; j < width; j++) {
+                    st.x[j] = tok[token * width + j] + pos[at * width + j];
+                }
+                xs[l] = st.x;
+                hs[l] = st.h;
+                ys[l] = st.y;
+                hidden[l] = st.hidden;
+            }
+            for (int i = 0; i < blocks.size(); i++) {
+                for (int l = 0; l < n; l++) {
+                    Stepper st = lanes.get(l);
+                    ln1.get(i).rows(st.x, 1, st.h);
+                    st.caches.get(i).steps(st.h, 1, st.y);
+                    Stepper.add(st.x, st.y, width);
+                    ln2.get(i).rows(st.x, 1, st.h);
+                }
+                fc.get(i).applyEach(hs, n, hidden);
+                out.get(i).applyEach(hidden, n, ys);
+                for (int l = 0; l < n; l++) {
+                    Stepper.add(xs[l], ys[l], width);
+                }
+            }
+            float[][] logits = new float[n][vocab];
+            for (int l = 0; l < n; l++) {
+                Stepper st = lanes.get(l);
+                st.size++;
+                lnf.rows(st.x, 1, st.h);
+            }
+            head.applyEach(hs, n, logits);
+            return logits;
+        }
     }
 
     /**
@@ -427,6 +483,14 @@ public final class TransformerNetwork {
          * @return the next token's logits
          */
         public float[] step(int token) {
+            cropIfFull();
+            window[size] = token;
+            feed(1, true);
+            return logits();
+        }
+
+        /** A full window is cut to its last half first, its caches recomputed. */
+        private void cropIfFull() {
             if (size == context) {
                 int keep = context / 2;
                 System.arraycopy(window, context - keep, window, 0, keep);
@@ -435,9 +499,6 @@ public final class TransformerNetwork {
                 // characters generated between two crops, which halved the sampling speed).
                 feed(keep, false);
             }
-            window[size] = token;
-            feed(1, true);
-            return logits();
         }
 
         /**

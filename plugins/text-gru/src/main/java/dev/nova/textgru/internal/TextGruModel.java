@@ -62,6 +62,28 @@ public final class TextGruModel extends TextModel {
         return settings.generation().generate(TextGru.ID, request, tokenizer, () -> weights.stepper()::step);
     }
 
+    /**
+     * Requests generated together (a server's concurrent requests): one step of the recurrent products for every
+     * sequence, each with a state of its own, over one snapshot of the parameters per batch.
+     */
+    @Override
+    public java.util.Optional<dev.nova.api.Batching> batching() {
+        return java.util.Optional.of(settings.generation().batching(TextGru.ID, tokenizer, () -> {
+            TokenGru.Snapshot weights = network.snapshot();
+            return new dev.nova.kit.text.TextGeneration.Lanes<TokenGru.Stepper>() {
+                @Override
+                public TokenGru.Stepper open() {
+                    return weights.stepper();
+                }
+
+                @Override
+                public float[][] step(List<TokenGru.Stepper> lanes, int[] tokens) {
+                    return weights.step(lanes, tokens);
+                }
+            };
+        }, r -> { }));
+    }
+
     @Override
     public Map<String, Double> evaluate(EvaluationRequest request) {
         Options.of(TextGru.ID, request.options(), List.of());
