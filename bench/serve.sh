@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# nova serve under load (issue 28): K = 4 x workers concurrent clients (loopback only, bounded in time) against the
-# text-gru and attention reference models (conf/*-parity.conf sizes; trained briefly here, as speed does not depend on
-# training), each sending plain /v1/completions of MAX_TOKENS characters one after another. Prints requests/s,
-# characters/s served, p50/p99 latency, 429s (waited out and retried), errors, lost requests and the server's peak
-# RSS; and the ratio of the characters/s served to nova generate's single-stream rate x workers, from interleaved
-# rounds (generate, serve, generate, serve, ...), median with min and max.
+# nova serve under load (issues 28 and 45): K = 4 x workers concurrent clients (loopback only, bounded in time) against
+# the text-gru and attention reference models (conf/*-parity.conf sizes; trained briefly here, as speed does not depend
+# on training), each sending plain /v1/completions of MAX_TOKENS characters one after another. Each round measures
+# nova generate's single-stream rate, then the server generating requests one after another on its workers
+# (--batch 1), then the server batching them (--batch B, the default 16): requests/s, characters/s served, p50/p99
+# latency, 429s (waited out and retried), errors, lost requests and the server's peak RSS. Prints, from interleaved
+# rounds (generate, serve --batch 1, serve --batch B, ...), the median with min and max of: the characters/s served
+# over one stream's (issue 45: >= 3 batched), and the batched p99 over the unbatched one.
 #
 #   bench/serve.sh [ROUNDS] [SECONDS] [MAX_TOKENS]      (3 rounds of 30 s, 400 characters by default; runs are kept
-#                                                        in $NOVA_SERVE_RUNS or /tmp/nova-serve)
+#                                                        in $NOVA_SERVE_RUNS or /tmp/nova-serve; NOVA_SERVE_BATCH=B)
 # Needs ../shared/data/tinyshakespeare.txt (the parity configs' data). Run on a machine with nothing else running.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,6 +18,7 @@ rounds="${1:-3}"
 seconds="${2:-30}"
 tokens="${3:-400}"
 workers="${NOVA_SERVE_WORKERS:-2}"
+batch="${NOVA_SERVE_BATCH:-16}"
 clients=$((4 * workers))
 out="${NOVA_SERVE_RUNS:-/tmp/nova-serve}"
 mkdir -p "$out"
@@ -37,8 +40,8 @@ generate_rate() {
 }
 
 serve_round() {
-  local plugin="$1" log="$out/serve-$plugin.log" pid url line rss
-  ./nova serve "$plugin=$out/$plugin" --port 0 --workers "$workers" --max-tokens "$tokens" >"$log" 2>&1 &
+  local plugin="$1" b="$2" log="$out/serve-$plugin.log" pid url line rss
+  ./nova serve "$plugin=$out/$plugin" --port 0 --workers "$workers" --batch "$b" --max-tokens "$tokens" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do
     url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$log" || true)
@@ -53,17 +56,28 @@ serve_round() {
   echo "$line | peak RSS $rss MiB"
 }
 
+median() {
+  sort -n | awk '{ a[NR] = $1 } END { printf "median %s (min %s, max %s, %d rounds)", a[int((NR + 1) / 2)], a[1], a[NR], NR }'
+}
+
 for plugin in text-gru attention; do
-  ratios=()
+  one=(); batched=(); p99=()
   for r in $(seq 1 "$rounds"); do
     single=$(generate_rate "$out/$plugin" 20000)
-    line=$(serve_round "$plugin")
-    served=$(sed -E 's/.* ([0-9]+) chars\/s.*/\1/' <<<"$line")
-    ratio=$(awk -v s="$served" -v g="$single" -v w="$workers" 'BEGIN { printf "%.2f", s / (g * w) }')
-    ratios+=("$ratio")
-    echo "$plugin round $r: nova generate $single chars/s | serve, $workers workers: $line | ratio $ratio"
+    line1=$(serve_round "$plugin" 1)
+    lineb=$(serve_round "$plugin" "$batch")
+    s1=$(sed -E 's/.* ([0-9]+) chars\/s.*/\1/' <<<"$line1")
+    sb=$(sed -E 's/.* ([0-9]+) chars\/s.*/\1/' <<<"$lineb")
+    q1=$(sed -E 's/.*p99 ([0-9.]+) s.*/\1/' <<<"$line1")
+    qb=$(sed -E 's/.*p99 ([0-9.]+) s.*/\1/' <<<"$lineb")
+    one+=("$(awk -v s="$s1" -v g="$single" 'BEGIN { printf "%.2f", s / g }')")
+    batched+=("$(awk -v s="$sb" -v g="$single" 'BEGIN { printf "%.2f", s / g }')")
+    p99+=("$(awk -v a="$qb" -v b="$q1" 'BEGIN { printf "%.2f", a / b }')")
+    echo "$plugin round $r: nova generate $single chars/s"
+    echo "  serve, $workers workers, --batch 1: $line1"
+    echo "  serve, $workers workers, --batch $batch: $lineb"
   done
-  printf '%s\n' "${ratios[@]}" | sort -n | awk -v p="$plugin" -v w="$workers" '{ a[NR] = $1 }
-    END { printf "%s: served chars/s / (generate chars/s x %d workers): median %s (min %s, max %s, %d rounds)\n",
-          p, w, a[int((NR + 1) / 2)], a[1], a[NR], NR }'
+  echo "$plugin: chars/s served / one stream's, --batch 1: $(printf '%s\n' "${one[@]}" | median)"
+  echo "$plugin: chars/s served / one stream's, --batch $batch: $(printf '%s\n' "${batched[@]}" | median)"
+  echo "$plugin: p99 latency, --batch $batch / --batch 1: $(printf '%s\n' "${p99[@]}" | median)"
 done

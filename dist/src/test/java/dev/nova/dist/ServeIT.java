@@ -316,9 +316,99 @@ class ServeIT {
         }
     }
 
+    /**
+     * Concurrent completions are generated together in the model's batch (issue 45): streamed and plain, with a prompt
+     * and without, one choice and two, started together so that they join the batch at different steps; each choice is
+     * still what {@code nova generate --seed} prints for its seed.
+     */
+    @Test
+    void concurrentCompletionsAreGeneratedTogetherEachAsItWouldBeAlone() throws Exception {
+        record Ask(String prompt, int length, long seed, int n, boolean stream) {
+        }
+        List<Ask> asks = List.of(new Ask("And God said", 80, 11, 1, true), new Ask("", 50, 12, 2, false),
+                new Ask("The", 120, 13, 1, true), new Ask("In the beginning", 30, 14, 2, true),
+                new Ask("Let", 90, 15, 1, false), new Ask("And", 70, 16, 1, true));
+        try (Served s = Served.start(dir, "--batch", "4", "--max-tokens", "1000", "poems=" + text)) {
+            assertTrue(s.stderr().contains("generates up to 4 requests together"), s.stderr());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(asks.size());
+            try {
+                List<java.util.concurrent.Future<List<String>>> answers = new java.util.ArrayList<>();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                for (Ask a : asks) {
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        String body = "{\"model\": \"poems\", \"prompt\": " + JSON.std.asString(a.prompt())
+                                + ", \"max_tokens\": " + a.length() + ", \"seed\": " + a.seed() + ", \"n\": " + a.n()
+                                + ", \"stream\": " + a.stream() + "}";
+                        List<StringBuilder> texts = new java.util.ArrayList<>();
+                        for (int i = 0; i < a.n(); i++) {
+                            texts.add(new StringBuilder());
+                        }
+                        if (a.stream()) {
+                            try (Served.Stream st = s.stream("/v1/completions", body)) {
+                                for (String data; !(data = st.next()).equals("[DONE]"); ) {
+                                    Map<String, Object> chunk = json(data);
+                                    int i = ((Number) at(chunk, "choices", 0, "index")).intValue();
+                                    texts.get(i).append((String) at(chunk, "choices", 0, "text"));
+                                }
+                            }
+                        } else {
+                            HttpResponse<String> r = s.post("/v1/completions", body);
+                            assertEquals(200, r.statusCode(), r.body());
+                            for (int i = 0; i < a.n(); i++) {
+                                texts.get(i).append((String) at(json(r.body()), "choices", i, "text"));
+                            }
+                        }
+                        return texts.stream().map(StringBuilder::toString).toList();
+                    }));
+                }
+                go.countDown();
+                for (int k = 0; k < asks.size(); k++) {
+                    Ask a = asks.get(k);
+                    List<String> got = answers.get(k).get(180, TimeUnit.SECONDS);
+                    for (int i = 0; i < a.n(); i++) {
+                        String alone = generated(a.prompt(), a.length(), a.seed() + i);
+                        assertEquals(alone.substring(a.prompt().length()), got.get(i), "request " + k + ", choice " + i);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertTrue(s.get("/metrics").body().contains("nova_batch_sequences{model=\"poems\"} 0"));
+        }
+    }
+
+    /** A batch full of streams answers 429 beyond it; a client that hangs up leaves the batch at once. */
+    @Test
+    void aFullBatchAnswers429AndAClientThatHangsUpLeavesIt() throws Exception {
+        try (Served s = Served.start(dir, "--batch", "2", "--queue", "0", "--max-tokens", "10000000",
+                "poems=" + text)) {
+            Served.Stream long1 = s.stream("/v1/completions",
+                    "{\"model\": \"poems\", \"max_tokens\": 10000000, \"stream\": true, \"seed\": 1}");
+            assertNotNull(long1.next(), "the first stream started");
+            try (Served.Stream long2 = s.stream("/v1/completions",
+                    "{\"model\": \"poems\", \"max_tokens\": 10000000, \"stream\": true, \"seed\": 2}")) {
+                assertNotNull(long2.next(), "the second stream started");
+                HttpResponse<String> busy = s.post("/v1/completions", "{\"model\": \"poems\", \"max_tokens\": 5}");
+                assertEquals(429, busy.statusCode(), busy.body());
+                assertTrue(busy.body().contains("model 'poems' is busy: the 2 requests of its batch are taken; retry"
+                        + " later"), busy.body());
+                assertTrue(s.get("/metrics").body().contains("nova_batch_sequences{model=\"poems\"} 2"));
+                long1.close();                                          // the client goes away mid-stream
+                int status = 429;
+                for (int i = 0; i < 600 && status == 429; i++) {
+                    Thread.sleep(100);
+                    status = s.post("/v1/completions", "{\"model\": \"poems\", \"max_tokens\": 5}").statusCode();
+                }
+                assertEquals(200, status, "the batch had room once the first client went away");
+                assertNotNull(long2.next(), "the other stream goes on");
+            }
+        }
+    }
+
     @Test
     void aFullQueueAnswers429AndAClientThatHangsUpFreesItsWorker() throws Exception {
-        try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--max-tokens", "10000000",
+        try (Served s = Served.start(dir, "--workers", "1", "--queue", "0", "--batch", "1", "--max-tokens", "10000000",
                 "poems=" + text)) {
             Served.Stream long1 = s.stream("/v1/completions",
                     "{\"model\": \"poems\", \"max_tokens\": 10000000, \"stream\": true, \"seed\": 1}");

@@ -61,6 +61,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             + " beyond them the server answers 429.")
     Integer queue;
 
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Generate up to N text requests"
+            + " (choices) together, one forward pass per token for all of them, when the model's plugin can; each"
+            + " request's text is what it is alone. 1 generates requests one after another on the workers"
+            + " (default ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "Longest a request may take, waiting included (default ${DEFAULT-VALUE}).")
     int timeout;
@@ -92,6 +98,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         check(workers >= 1 && workers <= 64, "--workers must be in [1, 64], found " + workers);
         int q = queue == null ? 4 * workers : queue;
         check(q >= 0 && q <= 10_000, "--queue must be in [0, 10000], found " + q);
+        check(batch >= 1 && batch <= 256, "--batch must be in [1, 256], found " + batch);
         check(port >= 0 && port <= 65_535, "--port must be in [0, 65535], found " + port);
         check(timeout >= 1, "--timeout must be at least 1 second, found " + timeout);
         check(maxTokens >= 1, "--max-tokens must be at least 1, found " + maxTokens);
@@ -110,7 +117,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         ServeSettings settings = new ServeSettings(host, port, tok, workers, q, timeout, maxTokens, maxCount, maxBody,
                 grace, allowHosts, allowOrigins);
         Png.encodeInMemory();
-        ServedModels served = ServedModels.open(models, workers, q, path -> {
+        ServedModels served = ServedModels.open(models, workers, q, batch, path -> {
             HostComponent c = nova.component(Invocation.read(path, pluginPath.get()));
             return c.modelLoader().open();
         }, nova.terminal);

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * A plugin's model as the host holds it: every method, and every method of every capability it offers
- * ({@link #tuning()}, {@link #referenceData()} and its features, {@link #dataParallel()}, {@link #textTokens()}), runs with the plugin's class
+ * ({@link #tuning()}, {@link #referenceData()} and its features, {@link #dataParallel()}, {@link #textTokens()},
+ * {@link #batching()}), runs with the plugin's class
  * loader as the thread's context loader and turns anything the plugin throws into a {@code PluginException} that
  * names the plugin and the call ({@link PluginCalls#call}). The loader in this package is the only maker of models,
  * so host code calls a model directly and cannot forget the guard.
@@ -143,8 +144,75 @@ public final class GuardedModel implements GenerativeModel {
     }
 
     @Override
+    public Optional<dev.nova.api.Batching> batching() {
+        return present(call("batching", model::batching)).map(GuardedBatching::new);
+    }
+
+    @Override
     public void close() {
         run("close", model::close);
+    }
+
+    private final class GuardedBatching implements dev.nova.api.Batching {
+        private final dev.nova.api.Batching batching;
+
+        GuardedBatching(dev.nova.api.Batching batching) {
+            this.batching = batching;
+        }
+
+        @Override
+        public Batch open() {
+            Batch b = call("batching().open", batching::open);
+            if (b == null) {
+                throw new dev.nova.api.PluginException(pluginId, "batching().open returned null");
+            }
+            return new Batch() {
+                @Override
+                public Entry add(GenerationRequest request) {
+                    Entry e = call("batching().add", () -> b.add(request));
+                    if (e == null) {
+                        throw new dev.nova.api.PluginException(pluginId, "batching().add returned null");
+                    }
+                    return new Entry() {
+                        @Override
+                        public boolean isDone() {
+                            return Boolean.TRUE.equals(call("batching() entry isDone", e::isDone));
+                        }
+
+                        @Override
+                        public List<Sample> samples() {
+                            List<Sample> out = call("batching() entry samples", e::samples);
+                            return out == null ? List.of() : out;
+                        }
+
+                        @Override
+                        public RuntimeException failure() {
+                            return call("batching() entry failure", e::failure);
+                        }
+
+                        @Override
+                        public void cancel() {
+                            run("batching() entry cancel", e::cancel);
+                        }
+                    };
+                }
+
+                @Override
+                public int step() {
+                    return call("batching().step", b::step);
+                }
+
+                @Override
+                public int active() {
+                    return call("batching().active", b::active);
+                }
+
+                @Override
+                public void close() {
+                    run("batching().close", b::close);
+                }
+            };
+        }
     }
 
     private final class GuardedTokens implements TextTokens {

@@ -36,11 +36,19 @@ final class Generation {
                               List<String> stop, int n, long seed, Deadline deadline,
                               TextJob.Sink sink) {
         try (ServedModel.Lease lease = m.admit()) {
-            var worker = lease.worker(deadline);
             TextJob job = new TextJob(m.plugin().id(), prompt, options, maxTokens, stop, deadline, sink);
             List<TextJob.Choice> choices;
             try {
-                choices = job.run(worker, n, seed);
+                if (m.batcher().isPresent()) {
+                    try {
+                        choices = job.runBatched(m.batcher().get(), n, seed);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw ApiError.status(503, "server_error", "shutting_down", "the server is stopping");
+                    }
+                } else {
+                    choices = job.run(lease.worker(deadline), n, seed);
+                }
             } catch (RuntimeException e) {
                 // What was generated before a stream's client left or the request ran past its deadline counts too.
                 long partial = job.generated().stream().mapToLong(m::tokens).sum();

@@ -79,6 +79,13 @@ final class Metrics {
         for (ServedModel m : models) {
             gauge(b, "nova_workers", m.id(), m.workers());
         }
+        if (models.stream().anyMatch(m -> m.batcher().isPresent())) {
+            head(b, "nova_batch_sequences", "gauge", "Sequences generated together in the model's batch now, by"
+                    + " model (models that batch).");
+        }
+        for (ServedModel m : models) {
+            m.batcher().ifPresent(batcher -> gauge(b, "nova_batch_sequences", m.id(), batcher.active()));
+        }
         return b.toString();
     }
 

@@ -115,7 +115,7 @@ public final class NovaServer implements AutoCloseable {
         // health, metrics, the page) and for clients still sending their requests: slow senders hold a thread each
         // until REQUEST_SECONDS, and with 16 such threads 60 of them starved an authorised completion for 8.7 s.
         // Connections beyond that wait for a thread, they are not dropped; idle threads end after 30 s.
-        int n = models.stream().mapToInt(m -> m.workers() + m.queue()).sum() + QUICK_THREADS;
+        int n = models.stream().mapToInt(m -> m.slots() + m.queue()).sum() + QUICK_THREADS;
         AtomicInteger count = new AtomicInteger();
         threads = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "nova-serve-" + count.incrementAndGet());

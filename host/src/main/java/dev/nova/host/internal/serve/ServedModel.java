@@ -34,8 +34,10 @@ public final class ServedModel implements AutoCloseable {
     private final Optional<String> classNotice;
     private final Optional<dev.nova.api.TextTokens> tokens;
 
+    private final Optional<Batcher> batcher;
+
     private ServedModel(String id, Path source, ModelPool pool, int queue, List<String> classes, boolean conditional,
-                        Optional<String> classNotice) {
+                        Optional<String> classNotice, int batch) {
         this.id = id;
         this.source = source;
         this.pool = pool;
@@ -45,8 +47,21 @@ public final class ServedModel implements AutoCloseable {
         this.classes = classes;
         this.conditional = conditional;
         this.classNotice = classNotice;
-        this.admission = new Semaphore(pool.workers() + queue);
         this.tokens = plugin.modality() == Modality.TEXT ? pool.first().model().textTokens() : Optional.empty();
+        Optional<dev.nova.api.Batching> batching = batch > 1 && plugin.modality() == Modality.TEXT
+                ? pool.first().model().batching() : Optional.empty();
+        this.batcher = batching.map(b -> new Batcher(id, b, batch));
+        this.admission = new Semaphore(slots() + queue);
+    }
+
+    /** The model's batch, when its plugin generates requests together and the server batches. */
+    Optional<Batcher> batcher() {
+        return batcher;
+    }
+
+    /** The requests generated at once: the batch's sequences, or the workers. */
+    int slots() {
+        return batcher.map(Batcher::capacity).orElse(pool.workers());
     }
 
     /**
@@ -80,9 +95,10 @@ public final class ServedModel implements AutoCloseable {
      * @param opener restores one instance (verified as every load)
      * @param workers workers
      * @param queue requests that may wait for a worker
+     * @param batch the most sequences a text model that batches generates together (1: none)
      * @return the served model
      */
-    static ServedModel open(String id, Path source, Supplier<OpenModel> opener, int workers, int queue) {
+    static ServedModel open(String id, Path source, Supplier<OpenModel> opener, int workers, int queue, int batch) {
         ModelPool pool = ModelPool.open(opener, workers, workers);
         try {
             GuardedModel m = pool.first().model();
@@ -103,7 +119,7 @@ public final class ServedModel implements AutoCloseable {
                             + "); " + (format == SampleFormat.IMAGES ? "image prompts" : "labels") + " take class numbers");
                 }
             }
-            return new ServedModel(id, source, pool, queue, List.copyOf(classes), conditional, notice);
+            return new ServedModel(id, source, pool, queue, List.copyOf(classes), conditional, notice, batch);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -166,6 +182,10 @@ public final class ServedModel implements AutoCloseable {
      */
     Lease admit() {
         if (!admission.tryAcquire()) {
+            if (batcher.isPresent()) {
+                throw ApiError.later(429, "queue_full", "model '" + id + "' is busy: the " + slots() + " requests of its"
+                        + " batch" + (queue == 0 ? "" : " and " + queue + " waiting") + " are taken; retry later", 1);
+            }
             throw ApiError.later(429, "queue_full", "model '" + id + "' is busy: "
                     + (pool.workers() == 1 ? "its worker" : "its " + pool.workers() + " workers")
                     + (queue == 0 ? "" : queue == 1 ? " and its queue place" : " and " + queue + " queue places")
@@ -218,6 +238,7 @@ public final class ServedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        batcher.ifPresent(Batcher::close);
         pool.close();
     }
 }

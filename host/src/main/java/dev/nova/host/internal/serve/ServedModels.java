@@ -60,11 +60,13 @@ public final class ServedModels {
      * @param specs {@code [NAME=]PATH} each
      * @param workers workers per model
      * @param queue queue places per model
+     * @param batch the most sequences a text model that batches generates together (1: none)
      * @param opener restores one instance of a run or checkpoint
      * @param terminal where each model is announced
      * @return the models
      */
-    public static ServedModels open(List<String> specs, int workers, int queue, Function<Path, OpenModel> opener,
+    public static ServedModels open(List<String> specs, int workers, int queue, int batch,
+                                    Function<Path, OpenModel> opener,
                                     Terminal terminal) {
         Map<String, Path> named = new LinkedHashMap<>();
         for (String spec : specs) {
@@ -86,13 +88,14 @@ public final class ServedModels {
             for (Map.Entry<String, Path> e : named.entrySet()) {
                 Path path = e.getValue();
                 ServedModel m = ServedModel.open(e.getKey(), path,
-                        () -> opener.apply(path), workers, queue);
+                        () -> opener.apply(path), workers, queue, batch);
                 out.add(m);
                 terminal.err().println("nova: serve: model '" + m.id() + "': " + m.plugin().id() + " "
                         + m.plugin().version() + ", " + m.plugin().modality().name().toLowerCase(java.util.Locale.ROOT)
                         + ", step " + m.step() + ", from " + path + "; " + m.workers() + (m.workers() == 1 ? " worker"
                         : " workers") + " (" + m.instances() + (m.instances() == 1 ? " instance" : " instances")
-                        + "), " + m.queue() + (m.queue() == 1 ? " queue place" : " queue places"));
+                        + "), " + m.queue() + (m.queue() == 1 ? " queue place" : " queue places")
+                        + m.batcher().map(b -> "; generates up to " + b.capacity() + " requests together").orElse(""));
                 m.classNotice().ifPresent(n -> terminal.err().println("nova: serve: " + n));
             }
         } catch (RuntimeException e) {

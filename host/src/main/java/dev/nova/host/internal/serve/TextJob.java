@@ -95,12 +95,107 @@ final class TextJob {
         return out;
     }
 
-    private Choice one(GenerativeModel model, int index, long seed) {
+    /**
+     * Generates choices {@code 0..n-1} in the model's batch, alongside other requests: each choice is the same
+     * request as {@link #run} makes, so the same text. Text is sent from this (the request's) thread as the batch
+     * produces it; a client that goes away or a deadline that passes cancels the choices, which leave the batch before
+     * its next step.
+     */
+    List<Choice> runBatched(Batcher batcher, int n, long seed) throws InterruptedException {
         if (maxTokens == 0) {
-            return new Choice(index, "", "length", List.of());
+            List<Choice> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                out.add(new Choice(i, "", "length", List.of()));
+            }
+            return out;
         }
-        Watch watch = new Watch(index);
-        watches.add(watch);
+        java.util.concurrent.LinkedBlockingQueue<Object> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        Object done = new Object();
+        Sink relay = (choice, text) -> events.add(new Object[] {choice, text});
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Watch watch = new Watch(i, relay);
+            watches.add(watch);
+            requests.add(request(seed + i, watch));
+        }
+        Batcher.Ticket ticket = batcher.submit(requests, () -> events.add(done));
+        try {
+            while (true) {
+                Object e = events.poll(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (e == done) {
+                    break;
+                }
+                if (e == null) {
+                    ticket.cancel();
+                    throw ApiError.status(504, "server_error", "timeout", "generation ran past the request timeout of "
+                            + deadline.seconds() + " s");
+                }
+                forward((Object[]) e, ticket);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            ticket.cancel();
+            throw e;
+        }
+        if (ticket.failure() != null) {
+            throw ticket.failure();
+        }
+        List<Choice> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Watch watch = watches.get(i);
+            dev.nova.api.Batching.Entry entry = ticket.entry(i);
+            String finish = ended(entry.failure());
+            List<Sample> samples = entry.samples();
+            if (entry.failure() == null && !watch.streamed && !samples.isEmpty()
+                    && samples.get(0) instanceof Sample.Text t) {
+                String all = t.text();
+                watch.take(all.startsWith(prompt) ? all.substring(prompt.length()) : all);
+            }
+            if (watch.stopped) {
+                finish = "stop";
+            }
+            watch.flush();
+            for (Object e; (e = events.poll()) != null; ) {
+                if (e != done) {
+                    forward((Object[]) e, ticket);
+                }
+            }
+            out.add(new Choice(i, watch.text(), finish, List.copyOf(watch.tokens)));
+        }
+        return out;
+    }
+
+    /** Sends a piece of a choice's text to the client; a client that went away cancels the ticket. */
+    private void forward(Object[] event, Batcher.Ticket ticket) {
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.text((Integer) event[0], (String) event[1]);
+        } catch (IOException gone) {
+            ticket.cancel();
+            throw new ClientGone();
+        }
+    }
+
+    /** How a batched choice ended: its finish reason, or what its failure means for the request. */
+    private String ended(RuntimeException failure) {
+        if (failure == null) {
+            return "length";
+        }
+        Halt halt = haltIn(failure);
+        if (halt == null) {
+            throw failure instanceof dev.nova.api.PluginException p ? p
+                    : new dev.nova.api.PluginException(pluginId, "batched generation failed: " + failure, failure);
+        }
+        return switch (halt.reason) {
+            case STOP -> "stop";
+            case GONE -> throw new ClientGone();
+            case TIMEOUT -> throw ApiError.status(504, "server_error", "timeout", "generation ran past the request"
+                    + " timeout of " + deadline.seconds() + " s");
+        };
+    }
+
+    private GenerationRequest request(long seed, Watch watch) {
         Map<String, Object> o = new LinkedHashMap<>(options);
         if (!prompt.isEmpty()) {
             o.put(GenerationRequest.PROMPT, prompt);
@@ -108,7 +203,16 @@ final class TextJob {
         if (maxTokens > 0) {
             o.put(GenerationRequest.LENGTH, maxTokens);
         }
-        GenerationRequest request = new GenerationRequest(1, seed, o, watch);
+        return new GenerationRequest(1, seed, o, watch);
+    }
+
+    private Choice one(GenerativeModel model, int index, long seed) {
+        if (maxTokens == 0) {
+            return new Choice(index, "", "length", List.of());
+        }
+        Watch watch = new Watch(index, sink);
+        watches.add(watch);
+        GenerationRequest request = request(seed, watch);
         String finish = "length";
         try {
             List<Sample> samples = model.generate(request);
@@ -153,6 +257,7 @@ final class TextJob {
     /** Collects one choice's text, finds stop sequences, streams what is safe to send. */
     private final class Watch implements GenerationListener {
         private final int index;
+        private final Sink out;
         private final StringBuilder text = new StringBuilder();
         final List<dev.nova.api.TokenChoice> tokens = new ArrayList<>();
         private final int longestStop = stop.stream().mapToInt(String::length).max().orElse(0);
@@ -160,8 +265,9 @@ final class TextJob {
         boolean streamed;
         boolean stopped;
 
-        Watch(int index) {
+        Watch(int index, Sink out) {
             this.index = index;
+            this.out = out;
         }
 
         @Override
@@ -183,7 +289,7 @@ final class TextJob {
         }
 
         /** Adds text; true when a stop sequence ended it. */
-        boolean take(String piece) {
+        synchronized boolean take(String piece) {
             if (stopped) {
                 return true;
             }
@@ -210,14 +316,14 @@ final class TextJob {
             return false;
         }
 
-        void flush() {
+        synchronized void flush() {
             send(text.length());
         }
 
         private void send(int upTo) {
-            if (upTo > sent && sink != null) {
+            if (upTo > sent && out != null) {
                 try {
-                    sink.text(index, text.substring(sent, upTo));
+                    out.text(index, text.substring(sent, upTo));
                 } catch (IOException e) {
                     throw new Halt(Reason.GONE);
                 }
@@ -225,7 +331,7 @@ final class TextJob {
             }
         }
 
-        String text() {
+        synchronized String text() {
             return text.toString();
         }
     }
