@@ -48,7 +48,7 @@ class TckLauncherIT {
         Path pkg = Files.createDirectories(src.resolve("dev/nova/tck/selftest"));
         List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "--module-path", LauncherIT.LIB.toString(),
                 "-proc:none", "-nowarn"));
-        for (String name : List.of("Flaw", "FixtureModel", "FixtureAudio", "FixtureProvider", providerClass)) {
+        for (String name : List.of("Flaw", "FixtureModel", "FixtureAudio", "FixtureBatching", "FixtureProvider", providerClass)) {
             Path f = pkg.resolve(name + ".java");
             if (generated != null && name.equals(providerClass)) {
                 Files.writeString(f, generated);

@@ -547,6 +547,12 @@ final class FixtureModel implements GenerativeModel {
         return index;
     }
 
+    /** The text model batches its requests (rule 7.2). */
+    @Override
+    public Optional<dev.nova.api.Batching> batching() {
+        return modality == Modality.TEXT ? Optional.of(new FixtureBatching(exceptionId, this, flaw)) : Optional.empty();
+    }
+
     /** The text model's tokens: its characters, in vocabulary order. */
     @Override
     public Optional<dev.nova.api.TextTokens> textTokens() {

@@ -317,6 +317,18 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.ARCHITECTURE_NAMES_STALE_PATH; }
     }
 
+    static final class BatchSeedsByPosition extends Text {
+        @Override Flaw flaw() { return Flaw.BATCH_SEEDS_BY_POSITION; }
+    }
+
+    static final class BatchListenerFailureEndsAll extends Text {
+        @Override Flaw flaw() { return Flaw.BATCH_LISTENER_FAILURE_ENDS_ALL; }
+    }
+
+    static final class BatchCancelIgnored extends Text {
+        @Override Flaw flaw() { return Flaw.BATCH_CANCEL_IGNORED; }
+    }
+
     static final class IgnoresTemperature extends Text {
         @Override Flaw flaw() { return Flaw.IGNORES_TEMPERATURE; }
     }

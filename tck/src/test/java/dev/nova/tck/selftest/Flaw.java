@@ -129,5 +129,11 @@ enum Flaw {
     /** textTokens().decode renders a token out of range as U+FFFD instead of refusing it (rule 4.14). */
     DECODE_OUT_OF_RANGE_UNCHECKED,
     /** fineTuning().architecture() still names a setting by its old path, which reference.conf no longer has (10.6). */
-    ARCHITECTURE_NAMES_STALE_PATH
+    ARCHITECTURE_NAMES_STALE_PATH,
+    /** A request in a batch is seeded by its position there: the first alone is right, later ones not (rule 7.2). */
+    BATCH_SEEDS_BY_POSITION,
+    /** A listener's exception ends every request in the batch, not its own alone (rule 7.2). */
+    BATCH_LISTENER_FAILURE_ENDS_ALL,
+    /** A cancelled request goes on until it ends (rule 7.2). */
+    BATCH_CANCEL_IGNORED
 }
