@@ -50,7 +50,7 @@ public final class ServedModel implements AutoCloseable {
         this.tokens = plugin.modality() == Modality.TEXT ? pool.first().model().textTokens() : Optional.empty();
         Optional<dev.nova.api.Batching> batching = batch > 1 && plugin.modality() == Modality.TEXT
                 ? pool.first().model().batching() : Optional.empty();
-        this.batcher = batching.map(b -> new Batcher(id, b, batch));
+        this.batcher = batching.map(b -> new Batcher(id, b, batch, pool.workers()));
         this.admission = new Semaphore(slots() + queue);
     }
 

@@ -95,7 +95,8 @@ public final class ServedModels {
                         + ", step " + m.step() + ", from " + path + "; " + m.workers() + (m.workers() == 1 ? " worker"
                         : " workers") + " (" + m.instances() + (m.instances() == 1 ? " instance" : " instances")
                         + "), " + m.queue() + (m.queue() == 1 ? " queue place" : " queue places")
-                        + m.batcher().map(b -> "; generates up to " + b.capacity() + " requests together").orElse(""));
+                        + m.batcher().map(b -> "; generates up to " + b.capacity() + " requests together"
+                                + (b.threads() == 1 ? "" : " in " + b.threads() + " batches")).orElse(""));
                 m.classNotice().ifPresent(n -> terminal.err().println("nova: serve: " + n));
             }
         } catch (RuntimeException e) {

@@ -111,7 +111,8 @@ final class TextJob {
         }
         java.util.concurrent.LinkedBlockingQueue<Object> events = new java.util.concurrent.LinkedBlockingQueue<>();
         Object done = new Object();
-        Sink relay = (choice, text) -> events.add(new Object[] {choice, text});
+        // Streamed text goes through the queue to this thread; a plain request's text is only collected.
+        Sink relay = sink == null ? null : (choice, text) -> events.add(new Object[] {choice, text});
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Watch watch = new Watch(i, relay);
