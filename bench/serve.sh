@@ -10,6 +10,9 @@
 #
 #   bench/serve.sh [ROUNDS] [SECONDS] [MAX_TOKENS]      (3 rounds of 30 s, 400 characters by default; runs are kept
 #                                                        in $NOVA_SERVE_RUNS or /tmp/nova-serve; NOVA_SERVE_BATCH=B)
+# NOVA_SERVE_GPT2=RUN adds a run of GPT-2 small's shape (for example one step of conf-like settings: 12 x 12 x 768,
+# context 1024, data.tokenizer = gpt2), served with $NOVA_SERVE_GPT2_TOKENS (32) tokens per request; figures are then
+# tokens, not characters. NOVA_SERVE_ONLY=gpt2 serves it alone.
 # Needs ../shared/data/tinyshakespeare.txt (the parity configs' data). Run on a machine with nothing else running.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +32,8 @@ for plugin in text-gru attention; do
   [ -d "$out/$plugin/checkpoints" ] || ./nova train "conf/$plugin-parity.conf" --run-dir "$out/$plugin" \
       --set nova.train.steps=100 --set nova.train.eval-every=100 --set nova.train.samples=0 >/dev/null 2>&1
 done
+models="${NOVA_SERVE_ONLY:-text-gru attention${NOVA_SERVE_GPT2:+ gpt2}}"
+run_of() { if [ "$1" = gpt2 ]; then echo "$NOVA_SERVE_GPT2"; else echo "$out/$1"; fi; }
 
 # Characters per second of one nova generate stream: (L - 1) / (t(L) - t(1)), so that JVM start and model load cancel.
 generate_rate() {
@@ -40,8 +45,8 @@ generate_rate() {
 }
 
 serve_round() {
-  local plugin="$1" b="$2" log="$out/serve-$plugin.log" pid url line rss
-  ./nova serve "$plugin=$out/$plugin" --port 0 --workers "$workers" --batch "$b" --max-tokens "$tokens" >"$log" 2>&1 &
+  local plugin="$1" b="$2" n="$3" log="$out/serve-$plugin.log" pid url line rss
+  ./nova serve "$plugin=$(run_of "$plugin")" --port 0 --workers "$workers" --batch "$b" --max-tokens "$n" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do
     url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$log" || true)
@@ -49,7 +54,7 @@ serve_round() {
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.1
   done
-  line=$(java bench/lib/ServeLoad.java "$url" "$plugin" "$clients" "$seconds" "$tokens")
+  line=$(java bench/lib/ServeLoad.java "$url" "$plugin" "$clients" "$seconds" "$n")
   jpid=$(pgrep -P "$pid" java || echo "$pid")
   rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$jpid/status" 2>/dev/null || echo "?")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
@@ -60,12 +65,14 @@ median() {
   sort -n | awk '{ a[NR] = $1 } END { printf "median %s (min %s, max %s, %d rounds)", a[int((NR + 1) / 2)], a[1], a[NR], NR }'
 }
 
-for plugin in text-gru attention; do
+for plugin in $models; do
   one=(); batched=(); p99=()
+  n="$tokens"; length=20000
+  if [ "$plugin" = gpt2 ]; then n="${NOVA_SERVE_GPT2_TOKENS:-32}"; length=200; fi
   for r in $(seq 1 "$rounds"); do
-    single=$(generate_rate "$out/$plugin" 20000)
-    line1=$(serve_round "$plugin" 1)
-    lineb=$(serve_round "$plugin" "$batch")
+    single=$(generate_rate "$(run_of "$plugin")" "$length")
+    line1=$(serve_round "$plugin" 1 "$n")
+    lineb=$(serve_round "$plugin" "$batch" "$n")
     s1=$(sed -E 's/.* ([0-9]+) chars\/s.*/\1/' <<<"$line1")
     sb=$(sed -E 's/.* ([0-9]+) chars\/s.*/\1/' <<<"$lineb")
     q1=$(sed -E 's/.*p99 ([0-9.]+) s.*/\1/' <<<"$line1")
