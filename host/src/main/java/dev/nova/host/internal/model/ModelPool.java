@@ -62,6 +62,17 @@ public final class ModelPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The instance a worker (or a batch thread) of index {@code i} owns: its own for a model that is not thread-safe,
+     * the one shared instance otherwise.
+     *
+     * @param i from 0 to {@link #workers()} - 1
+     * @return the instance
+     */
+    public OpenModel instance(int i) {
+        return opened.get(threadSafe ? 0 : i % opened.size());
+    }
+
     /** The first instance: the plugin, the plan, the model's step and capabilities, for describing the model. */
     public OpenModel first() {
         return opened.get(0);

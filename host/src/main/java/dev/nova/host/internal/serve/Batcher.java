@@ -20,7 +20,6 @@ import java.util.List;
 final class Batcher implements AutoCloseable {
 
     private final String modelId;
-    private final Batching batching;
     private final int capacity;
     private final Deque<Ticket> waiting = new ArrayDeque<>();
     private final List<Loop> loops = new ArrayList<>();
@@ -32,19 +31,18 @@ final class Batcher implements AutoCloseable {
      * reading a large model's weights once per step for all its sequences, and the threads add the cores.
      *
      * @param modelId the model, for the threads' names
-     * @param batching the model's capability (guarded)
+     * @param batching thread i's capability (guarded): of the instance its worker would own
      * @param capacity the most sequences stepped together, over all threads
      * @param threads how many batches run side by side
      */
-    Batcher(String modelId, Batching batching, int capacity, int threads) {
+    Batcher(String modelId, java.util.function.IntFunction<Batching> batching, int capacity, int threads) {
         this.modelId = modelId;
-        this.batching = batching;
         this.capacity = capacity;
         int n = Math.max(1, Math.min(threads, capacity));
         for (int i = 0; i < n; i++) {
             // Capacity split as evenly as it goes: 16 over 3 threads is 6, 5, 5.
-            loops.add(new Loop(capacity / n + (i < capacity % n ? 1 : 0), n == 1 ? "nova-batch-" + modelId
-                    : "nova-batch-" + modelId + "-" + (i + 1)));
+            loops.add(new Loop(batching.apply(i), capacity / n + (i < capacity % n ? 1 : 0), n == 1
+                    ? "nova-batch-" + modelId : "nova-batch-" + modelId + "-" + (i + 1)));
         }
         loops.forEach(l -> l.thread.start());
     }
@@ -111,6 +109,7 @@ final class Batcher implements AutoCloseable {
 
     /** One thread and its batch. */
     private final class Loop {
+        private final Batching batching;
         private final int capacity;
         private final Thread thread;
         private final List<Ticket> running = new ArrayList<>();
@@ -118,7 +117,8 @@ final class Batcher implements AutoCloseable {
         private int sequences;
         private volatile int active;
 
-        Loop(int capacity, String name) {
+        Loop(Batching batching, int capacity, String name) {
+            this.batching = batching;
             this.capacity = capacity;
             this.thread = new Thread(this::run, name);
             thread.setDaemon(true);

@@ -50,7 +50,10 @@ public final class ServedModel implements AutoCloseable {
         this.tokens = plugin.modality() == Modality.TEXT ? pool.first().model().textTokens() : Optional.empty();
         Optional<dev.nova.api.Batching> batching = batch > 1 && plugin.modality() == Modality.TEXT
                 ? pool.first().model().batching() : Optional.empty();
-        this.batcher = batching.map(b -> new Batcher(id, b, batch, pool.workers()));
+        // Each batch thread drives the instance its worker would own: a model that is not thread-safe is never
+        // called from two threads at once.
+        this.batcher = batching.map(b -> new Batcher(id, i -> i == 0 ? b
+                : pool.instance(i).model().batching().orElseThrow(), batch, pool.workers()));
         this.admission = new Semaphore(slots() + queue);
     }
 
