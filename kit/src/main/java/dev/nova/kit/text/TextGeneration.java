@@ -126,6 +126,29 @@ public record TextGeneration(int length, double temperature, int topK, double to
          */
         default void close(S state) {
         }
+
+        /**
+         * Lanes of two functions, as a snapshot of the parameters offers them ({@code Lanes.of(weights::stepper,
+         * weights::step)}).
+         *
+         * @param open makes a new sequence's state
+         * @param step feeds one token to each state
+         * @param <S> a sequence's state
+         * @return the lanes
+         */
+        static <S> Lanes<S> of(Supplier<S> open, java.util.function.BiFunction<List<S>, int[], float[][]> step) {
+            return new Lanes<>() {
+                @Override
+                public S open() {
+                    return open.get();
+                }
+
+                @Override
+                public float[][] step(List<S> states, int[] tokens) {
+                    return step.apply(states, tokens);
+                }
+            };
+        }
     }
 
     /** A request's options, read and checked once for all its samples. */

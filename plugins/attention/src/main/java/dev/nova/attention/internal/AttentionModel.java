@@ -96,17 +96,7 @@ public final class AttentionModel extends TextModel {
     public java.util.Optional<dev.nova.api.Batching> batching() {
         return java.util.Optional.of(settings.generation().batching(Attention.ID, tokenizer, () -> {
             TransformerNetwork.Snapshot weights = network.snapshot();
-            return new dev.nova.kit.text.TextGeneration.Lanes<TransformerNetwork.Stepper>() {
-                @Override
-                public TransformerNetwork.Stepper open() {
-                    return weights.stepper();
-                }
-
-                @Override
-                public float[][] step(List<TransformerNetwork.Stepper> lanes, int[] tokens) {
-                    return weights.step(lanes, tokens);
-                }
-            };
+            return dev.nova.kit.text.TextGeneration.Lanes.of(weights::stepper, weights::step);
         }, this::noticeLongPrompt));
     }
 

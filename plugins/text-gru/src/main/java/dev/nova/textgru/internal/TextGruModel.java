@@ -70,17 +70,7 @@ public final class TextGruModel extends TextModel {
     public java.util.Optional<dev.nova.api.Batching> batching() {
         return java.util.Optional.of(settings.generation().batching(TextGru.ID, tokenizer, () -> {
             TokenGru.Snapshot weights = network.snapshot();
-            return new dev.nova.kit.text.TextGeneration.Lanes<TokenGru.Stepper>() {
-                @Override
-                public TokenGru.Stepper open() {
-                    return weights.stepper();
-                }
-
-                @Override
-                public float[][] step(List<TokenGru.Stepper> lanes, int[] tokens) {
-                    return weights.step(lanes, tokens);
-                }
-            };
+            return dev.nova.kit.text.TextGeneration.Lanes.of(weights::stepper, weights::step);
         }, r -> { }));
     }
 
