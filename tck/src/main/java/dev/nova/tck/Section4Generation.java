@@ -405,7 +405,8 @@ interface Section4Generation extends Rules {
     /**
      * Audio plugins continue a prompt (API 1.4, {@link GenerationRequest#PROMPT_AUDIO}) given at their own rate:
      * each sample starts with the prompt, then has {@code round(seconds × rate)} more values, and the continuation
-     * depends on the prompt (two prompts that end differently, with the same seed, give different continuations).
+     * depends on the prompt (two prompts that end differently, with the same seed, give different continuations);
+     * a prompt at another rate (twice the model's, two thirds of it) starts each sample resampled to the model's.
      */
     @Test
     default void required_spec4_11_anAudioPromptIsContinued() {
@@ -452,5 +453,47 @@ interface Section4Generation extends Rules {
         }
         assertTrue(differ, h.violation("4.11", "two prompts that end differently gave the same continuations with the"
                 + " same seed: the generation does not continue the prompt"));
+        // At another rate ("at any rate: the plugin resamples it"): twice the model's, and two thirds of it.
+        for (int promptRate : new int[] {2 * rate, (int) Math.round(rate * 2.0 / 3)}) {
+            promptAtAnotherRate(h, m, rate, promptRate, more);
+        }
+    }
+
+    /**
+     * Rule 4.11 at another rate: a tone of period 16 prompt samples given at {@code promptRate} starts each sample
+     * resampled to the model's rate: {@code round(length × rate / promptRate)} values (one either way), which follow
+     * the tone (correlation at least 0.9 over their middle half, away from a filter's edges).
+     */
+    private static void promptAtAnotherRate(Harness h, GenerativeModel m, int rate, int promptRate, long more) {
+        int length = 16 * Math.max(2, (int) Math.round(0.02 * promptRate / 16));
+        float[] prompt = new float[length];
+        for (int k = 0; k < length; k++) {
+            prompt[k] = (float) (0.6 * Math.sin(2 * Math.PI * (k - 1) / 16));
+        }
+        GenerationRequest r = h.request(1, 5).with(GenerationRequest.SECONDS, 0.05)
+                .with(GenerationRequest.PROMPT_AUDIO, new Sample.Audio(promptRate, prompt));
+        String what = "a prompt of " + length + " samples at " + promptRate + " Hz (the model's rate is " + rate + ")";
+        List<Sample> got = h.call("4.11", "generate with " + what, () -> m.generate(r));
+        assertTrue(got.size() == 1 && got.get(0) instanceof Sample.Audio a && a.sampleRate() == rate,
+                h.violation("4.11", what + " gave " + describe(got)));
+        float[] v = ((Sample.Audio) got.get(0)).samples();
+        long expected = Math.round(length * (double) rate / promptRate);
+        long start = v.length - more;
+        assertTrue(Math.abs(start - expected) <= 1, h.violation("4.11", what + " and seconds=0.05 gave " + v.length
+                + " samples, " + start + " before the " + more + " generated; the prompt resampled to the model's rate"
+                + " is " + expected + " (one either way)"));
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (long j = start / 4; j < 3 * start / 4; j++) {
+            double ideal = 0.6 * Math.sin(2 * Math.PI * (j * (double) promptRate / rate - 1) / 16);
+            sxy += ideal * v[(int) j];
+            sxx += ideal * ideal;
+            syy += (double) v[(int) j] * v[(int) j];
+        }
+        double correlation = sxy / Math.sqrt(sxx * syy + 1e-30);
+        assertTrue(correlation >= 0.9, h.violation("4.11", what + ": the sample's first " + start + " values do not"
+                + " follow the prompt's tone at the model's rate (correlation " + String.format(java.util.Locale.ROOT,
+                "%.2f", correlation) + "): the prompt was not resampled"));
     }
 }

@@ -63,11 +63,9 @@ final class FixtureAudio {
         float[] prompt = new float[0];
         Optional<Sample.Audio> given = request.option(GenerationRequest.PROMPT_AUDIO, Sample.Audio.class);
         if (given.isPresent()) {
-            if (given.get().sampleRate() != RATE) {
-                throw new InvalidOptionException(exceptionId, GenerationRequest.PROMPT_AUDIO, "the fixture continues"
-                        + " prompts at " + RATE + " Hz, found " + given.get().sampleRate() + " Hz");
-            }
-            prompt = given.get().samples();
+            // AUDIO_PROMPT_RATE_IGNORED: the prompt's values taken as if at the model's rate.
+            prompt = flaw == Flaw.AUDIO_PROMPT_RATE_IGNORED ? given.get().samples()
+                    : resample(given.get().samples(), given.get().sampleRate());
         }
         // WRONG_AUDIO_LENGTH counts the level it starts from as the first one generated.
         // AUDIO_LENGTH_TRUNCATED: the cast a plugin writes for a duration, a floor where the API says round.
@@ -90,5 +88,23 @@ final class FixtureAudio {
             out.add(new Sample.Audio(RATE, sound));
         }
         return out;
+    }
+
+    /** Linear interpolation to the fixture's rate: {@code round(length × RATE / from)} values. */
+    private static float[] resample(float[] x, int from) {
+        if (from == RATE || x.length == 0) {
+            return x;
+        }
+        int n = (int) Math.round(x.length * (double) RATE / from);
+        float[] y = new float[n];
+        for (int j = 0; j < n; j++) {
+            double t = j * (double) from / RATE;
+            int i = (int) Math.floor(t);
+            double f = t - i;
+            float a = x[Math.min(i, x.length - 1)];
+            float b = x[Math.min(i + 1, x.length - 1)];
+            y[j] = (float) (a + f * (b - a));
+        }
+        return y;
     }
 }

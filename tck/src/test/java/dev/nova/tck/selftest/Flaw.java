@@ -135,5 +135,7 @@ enum Flaw {
     /** A listener's exception ends every request in the batch, not its own alone (rule 7.2). */
     BATCH_LISTENER_FAILURE_ENDS_ALL,
     /** A cancelled request goes on until it ends (rule 7.2). */
-    BATCH_CANCEL_IGNORED
+    BATCH_CANCEL_IGNORED,
+    /** A prompt at another rate is taken as if at the model's, not resampled (rule 4.11). */
+    AUDIO_PROMPT_RATE_IGNORED
 }
