@@ -332,8 +332,8 @@ public final class Dense {
 
         /**
          * Applies the layer to rows of separate arrays, each to the bit what {@link #applyRows applyRows(x[s], 1,
-         * y[s])} gives it (below half a million weights; above, as BLAS's batched product rounds), reading the
-         * weights once for all of them: several sequences decoded together.
+         * y[s])} gives it (sixteen rows or more of a matrix of half a million weights or more go through one BLAS
+         * {@code sgemm}, which rounds its own way): several sequences decoded together.
          *
          * @param x {@code n} arrays of at least {@code in} values
          * @param n how many rows

@@ -62,9 +62,9 @@ public final class GruSnapshot {
     }
 
     /**
-     * Feeds one input to each of several steppers of this snapshot together (a server's batch): each product reads
-     * the weights once for all of them, and each stepper's new state is to the bit what its own {@link
-     * Stepper#stepProjected} gives (below half a million weights per matrix).
+     * Feeds one input to each of several steppers of this snapshot together (a server's batch): each stepper's new
+     * state is to the bit what its own {@link
+     * Stepper#stepProjected} gives (for fewer than sixteen steppers, or matrices below half a million weights).
      *
      * @param steppers the steppers
      * @param projected each one's input as its first-layer projection (not modified)

@@ -190,8 +190,8 @@ final class NativeMatrix {
      * weights once for all rows would not pay here: these matrices stay in the cache, and the one-row product runs
      * at the rate of the core's vector units already (on the 2-core EPYC of 2026-12-07, 256 x 768: 13 µs a row, 15
      * multiply-adds a nanosecond; a loop over the rows inside a loop over the weights took 2.5-3 times as long). A
-     * large matrix, whose one-row products stream it from memory, multiplies all the rows through one {@code sgemm},
-     * which reads it once but rounds as BLAS's blocked sums do, not as the one-row {@code sgemv}.
+     * large matrix multiplies {@link #EACH_GEMM_ROWS} rows or more through one {@code sgemm}, which reads it once but
+     * rounds as BLAS's blocked sums do, not as the one-row {@code sgemv}; fewer rows are its one-row products.
      *
      * @param v {@code n} arrays of {@code rows} values (the first of longer arrays)
      * @param n how many rows
@@ -204,6 +204,16 @@ final class NativeMatrix {
      */
     static final long EACH_PARALLEL_ELEMENTS = 1L << 21;
 
+    /**
+     * Rows from which {@link #addEach} multiplies a large matrix through one {@code sgemm} instead of one {@code sgemv}
+     * a row. OpenBLAS 0.3.19 packs the whole matrix at every {@code sgemm}, so below this the one-row products are
+     * faster, and they are the one-row products to the bit. On the 2-core EPYC of 2026-12-07, ms per product, sgemm
+     * against n sgemv: GPT-2 small's 768 x 2304 at 4 rows 0.82 / 0.30, 8 rows 1.36 / 0.61, 16 rows 1.48 / 1.25; 3072 x
+     * 768 at 8 rows 1.90 / 1.01; its tied head (768 x 50257) at 4 rows 18.6 / 14.7, 8 rows 24.5 / 28.9, 16 rows 23.9 /
+     * 59.4.
+     */
+    static final int EACH_GEMM_ROWS = 16;
+
     void addEach(float[][] v, int n, float[][] out) {
         if (n == 1) {
             addProduct(v[0], out[0]);
@@ -215,9 +225,7 @@ final class NativeMatrix {
                         + out[s].length);
             }
         }
-        if (rowsOf == null && n <= 2) {
-            // sgemm packs the whole matrix on every call: for one or two rows, the one-row products are faster
-            // (GPT-2 small's blocks: 2 rows 35 ms through sgemm against 33 one row after the other; 8 rows 61 ms).
+        if (rowsOf == null && n < EACH_GEMM_ROWS) {
             for (int s = 0; s < n; s++) {
                 addProduct(v[s], out[s]);
             }

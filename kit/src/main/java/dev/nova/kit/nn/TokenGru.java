@@ -410,7 +410,8 @@ public final class TokenGru {
 
         /**
          * Feeds one character to each of several steppers of this snapshot together (a server's batch), each to the
-         * bit what its own {@link Stepper#step} returns (below half a million weights per matrix).
+         * bit what its own {@link Stepper#step} returns (for fewer than sixteen steppers, or matrices below half a million
+         * weights).
          *
          * @param steppers the steppers
          * @param tokens one character each

@@ -381,7 +381,8 @@ public final class TransformerNetwork {
         /**
          * Feeds one token to each of several steppers of this snapshot together (a server's batch): the products
          * read each weight once for all of them, and each stepper's logits are to the bit those of its own {@link
-         * Stepper#step} (below half a million weights per matrix; above, BLAS's batched product rounds its own way).
+         * Stepper#step} (for fewer than sixteen steppers, or matrices below half a million weights; sixteen rows or more
+         * of a larger matrix go through one BLAS {@code sgemm}, which rounds its own way).
          *
          * @param lanes the steppers
          * @param tokens one token each
