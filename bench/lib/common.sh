@@ -47,7 +47,7 @@ start_round() {
   peer_at_its_best
 }
 
-# The peer must run at its best: PyTorch's own 1024^3 product under a quarter of the machine's peak means it runs on a
+# The peer must run at its best: PyTorch's own 1024^3 product under a tenth of the machine's peak means it runs on a
 # BLAS that flatters Nova (Debian's python3-torch takes the reference BLAS, libblas3, when no OpenBLAS is installed:
 # 5 GFLOP/s on the 2-core EPYC, PyTorch's VAE 12x slower than Nova). NOVA_BENCH_ANY_PEER=1 runs it anyway.
 peer_at_its_best() {
@@ -57,8 +57,8 @@ a = torch.randn(1024, 1024); b = torch.randn(1024, 1024); torch.mm(a, b)
 best = min((lambda t: (torch.mm(a, b), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(5))
 print(f"{2 * 1024 ** 3 / best / 1e9:.1f}")' 2>/dev/null || echo 0)"
   echo "bench: PyTorch's 1024^3 product ${torch_gflops} GFLOP/s (machine peak ${PEAK_GFLOPS})" >&2
-  if awk -v t="$torch_gflops" -v p="$PEAK_GFLOPS" 'BEGIN { exit !(t < p / 4) }' && [ "${NOVA_BENCH_ANY_PEER:-0}" != 1 ]; then
-    echo "bench: PyTorch multiplies at ${torch_gflops} GFLOP/s, under a quarter of this machine's ${PEAK_GFLOPS}: the" \
+  if awk -v t="$torch_gflops" -v p="$PEAK_GFLOPS" 'BEGIN { exit !(t < p / 10) }' && [ "${NOVA_BENCH_ANY_PEER:-0}" != 1 ]; then
+    echo "bench: PyTorch multiplies at ${torch_gflops} GFLOP/s, under a tenth of this machine's ${PEAK_GFLOPS}: the" \
       "peer is not at its best (on Debian, install libopenblas0-pthread: python3-torch otherwise takes the reference" \
       "BLAS); NOVA_BENCH_ANY_PEER=1 runs it anyway" >&2
     exit 2
