@@ -10,6 +10,7 @@ import dev.nova.api.PluginException;
 import dev.nova.attention.internal.Attention;
 import dev.nova.attention.internal.Gpt2Weights;
 import dev.nova.attention.internal.TransformerNetwork;
+import dev.nova.attention.internal.TransformerSnapshot;
 import dev.nova.kit.weights.Gpt2Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class Gpt2WeightsTests {
                 "every position of the three sequences");
         // Sampling's path: the key/value-cached stepper over the longest sequence, token by token.
         int[] longest = ((List<?>) sequences.get(2)).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-        TransformerNetwork.Stepper stepper = network.snapshot().stepper();
+        TransformerSnapshot.Stepper stepper = network.snapshot().stepper();
         List<?> rows = (List<?>) logits.get(2);
         for (int t = 0; t < longest.length; t++) {
             float[] step = stepper.step(longest[t]);

@@ -77,11 +77,11 @@ public final class AttentionModel extends TextModel {
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        TransformerNetwork.Snapshot weights = network.snapshot();
+        TransformerSnapshot weights = network.snapshot();
         noticeLongPrompt(request);
         // One stepper for all the samples (they run one after another): its caches' native buffers are made once per
         // request, not once per sample.
-        TransformerNetwork.Stepper stepper = weights.stepper();
+        TransformerSnapshot.Stepper stepper = weights.stepper();
         return settings.generation().generate(Attention.ID, request, tokenizer, () -> {
                     stepper.reset();
                     return stepper::step;
@@ -95,14 +95,14 @@ public final class AttentionModel extends TextModel {
     @Override
     public java.util.Optional<dev.nova.api.Batching> batching() {
         return java.util.Optional.of(settings.generation().batching(Attention.ID, tokenizer, () -> {
-            TransformerNetwork.Snapshot weights = network.snapshot();
+            TransformerSnapshot weights = network.snapshot();
             return dev.nova.kit.text.TextGeneration.Lanes.of(weights::stepper, weights::step);
         }, this::noticeLongPrompt));
     }
 
     /**
      * A prompt longer than the context slides through the window like generated text: only its last part conditions
-     * the sample (the window policy is TransformerNetwork.Stepper's); the listener is told.
+     * the sample (the window policy is TransformerSnapshot.Stepper's); the listener is told.
      */
     private void noticeLongPrompt(GenerationRequest request) {
         if (request.options().get(GenerationRequest.PROMPT) instanceof String prompt) {

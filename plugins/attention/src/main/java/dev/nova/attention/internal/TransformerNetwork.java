@@ -40,7 +40,7 @@ public final class TransformerNetwork {
     private final Dense head;
 
     /** One block's layers and what its forward pass keeps. */
-    private final class Block {
+    final class Block {
         final LayerNorm ln1;
         final CausalSelfAttention attention;
         final LayerNorm ln2;
@@ -297,7 +297,7 @@ public final class TransformerNetwork {
 
     /**
      * The logits after the last position of one sequence, recomputed over the whole of it (the reference that
-     * {@link Stepper} must equal).
+     * {@link TransformerSnapshot.Stepper} must equal).
      *
      * @param idx the sequence, at most the context long
      * @return the next token's logits
@@ -326,16 +326,16 @@ public final class TransformerNetwork {
      *
      * @return the snapshot
      */
-    public Snapshot snapshot() {
+    public TransformerSnapshot snapshot() {
         if (!params.isFixed()) {
-            return new Snapshot();
+            return new TransformerSnapshot(this);
         }
-        Snapshot s = shared;
+        TransformerSnapshot s = shared;
         if (s == null) {
             synchronized (this) {
                 s = shared;
                 if (s == null) {
-                    s = new Snapshot();
+                    s = new TransformerSnapshot(this);
                     shared = s;
                 }
             }
@@ -344,204 +344,35 @@ public final class TransformerNetwork {
     }
 
     /** The snapshot of fixed parameters, made at the first request. */
-    private volatile Snapshot shared;
+    private volatile TransformerSnapshot shared;
 
-    /** A copy of the parameters for generating one token at a time. */
-    public final class Snapshot {
-        private final float[] tok = Buffers.floats(tokens.weights());
-        private final float[] pos = Buffers.floats(positions.weights());
-        private final List<LayerNorm.Snapshot> ln1 = new ArrayList<>();
-        private final List<AttentionSnapshot> attention = new ArrayList<>();
-        private final List<LayerNorm.Snapshot> ln2 = new ArrayList<>();
-        private final List<Dense.Snapshot> fc = new ArrayList<>();
-        private final List<Dense.Snapshot> out = new ArrayList<>();
-        private final LayerNorm.Snapshot lnf = TransformerNetwork.this.lnf.snapshot();
-        private final Dense.Snapshot head = TransformerNetwork.this.head == null ? tokens.headSnapshot()
-                : TransformerNetwork.this.head.snapshot();
-
-        private Snapshot() {
-            for (Block b : blocks) {
-                ln1.add(b.ln1.snapshot());
-                attention.add(b.attention.snapshot());
-                ln2.add(b.ln2.snapshot());
-                fc.add(b.fc.snapshot());
-                out.add(b.out.snapshot());
-            }
-        }
-
-        /**
-         * A stepper with empty caches.
-         *
-         * @return the stepper
-         */
-        public Stepper stepper() {
-            return new Stepper(this);
-        }
-
-        /**
-         * Feeds one token to each of several steppers of this snapshot together (a server's batch): the products
-         * read each weight once for all of them, and each stepper's logits are to the bit those of its own {@link
-         * Stepper#step} (for fewer than sixteen steppers, or matrices below half a million weights; sixteen rows or more
-         * of a larger matrix go through one BLAS {@code sgemm}, which rounds its own way).
-         *
-         * @param lanes the steppers
-         * @param tokens one token each
-         * @return each stepper's next-token logits
-         */
-        public float[][] step(List<Stepper> lanes, int[] tokens) {
-            int n = lanes.size();
-            float[][] xs = new float[n][];
-            float[][] hs = new float[n][];
-            float[][] ys = new float[n][];
-            float[][] hidden = new float[n][];
-            for (int l = 0; l < n; l++) {
-                Stepper st = lanes.get(l);
-                if (st.p != this) {
-                    throw new IllegalArgumentException("a stepper of another snapshot");
-                }
-                st.cropIfFull();
-                st.window[st.size] = tokens[l];
-                int token = tokens[l];
-                int at = st.size;
-                for (int j = 0; j < width; j++) {
-                    st.x[j] = tok[token * width + j] + pos[at * width + j];
-                }
-                xs[l] = st.x;
-                hs[l] = st.h;
-                ys[l] = st.y;
-                hidden[l] = st.hidden;
-            }
-            for (int i = 0; i < blocks.size(); i++) {
-                for (int l = 0; l < n; l++) {
-                    Stepper st = lanes.get(l);
-                    ln1.get(i).rows(st.x, 1, st.h);
-                    st.caches.get(i).steps(st.h, 1, st.y);
-                    Stepper.add(st.x, st.y, width);
-                    ln2.get(i).rows(st.x, 1, st.h);
-                }
-                fc.get(i).applyEach(hs, n, hidden);
-                out.get(i).applyEach(hidden, n, ys);
-                for (int l = 0; l < n; l++) {
-                    Stepper.add(xs[l], ys[l], width);
-                }
-            }
-            float[][] logits = new float[n][vocab];
-            for (int l = 0; l < n; l++) {
-                Stepper st = lanes.get(l);
-                st.size++;
-                lnf.rows(st.x, 1, st.h);
-            }
-            head.applyEach(hs, n, logits);
-            return logits;
-        }
+    // What a snapshot copies (TransformerSnapshot).
+    int vocab() {
+        return vocab;
     }
 
-    /**
-     * Feeds one token at a time through key/value caches: each token costs one position's work. The window holds
-     * at most the context; a token that would overflow it first cuts the window to its last half and recomputes the
-     * caches for it (so a long sample costs O(context) per token on average, and the positions stay within the
-     * learned ones). Its buffers are allocated once: a step allocates only the logits it returns.
-     */
-    public final class Stepper {
-        private final Snapshot p;
-        private final List<AttentionSnapshot.Cache> caches = new ArrayList<>();
-        private final int[] window = new int[context];
-        private int size;
-        /** The residual stream, a normalised copy, a sublayer's output, the MLP's hidden rows: up to context rows. */
-        private final float[] x;
-        private final float[] h;
-        private final float[] y;
-        private final float[] hidden;
+    int width() {
+        return width;
+    }
 
-        private Stepper(Snapshot p) {
-            this.p = p;
-            for (AttentionSnapshot a : p.attention) {
-                caches.add(a.cache(context));
-            }
-            this.x = new float[context * width];
-            this.h = new float[context * width];
-            this.y = new float[context * width];
-            this.hidden = new float[context * (p.fc.isEmpty() ? 0 : p.fc.get(0).out())];
-        }
+    Embedding tokens() {
+        return tokens;
+    }
 
-        /** Forgets every token fed, keeping the buffers (native memory included) for the next sequence. */
-        public void reset() {
-            size = 0;
-            for (AttentionSnapshot.Cache c : caches) {
-                c.clear();
-            }
-        }
+    Embedding positions() {
+        return positions;
+    }
 
-        /** The tokens the caches hold, oldest first. */
-        public List<Integer> window() {
-            return java.util.Arrays.stream(window, 0, size).boxed().toList();
-        }
+    List<Block> blocks() {
+        return blocks;
+    }
 
-        /**
-         * Feeds a token.
-         *
-         * @param token the token
-         * @return the next token's logits
-         */
-        public float[] step(int token) {
-            cropIfFull();
-            window[size] = token;
-            feed(1, true);
-            return logits();
-        }
+    LayerNorm finalNorm() {
+        return lnf;
+    }
 
-        /** A full window is cut to its last half first, its caches recomputed. */
-        private void cropIfFull() {
-            if (size == context) {
-                int keep = context / 2;
-                System.arraycopy(window, context - keep, window, 0, keep);
-                reset();
-                // The kept window in one batched pass (one position at a time, the re-fills cost as much as the
-                // characters generated between two crops, which halved the sampling speed).
-                feed(keep, false);
-            }
-        }
-
-        /**
-         * Runs the {@code n} tokens at {@code window[size..size+n)} through the blocks, appending them to the caches.
-         * Without {@code last}, the last block's MLP is skipped: it feeds only the logits.
-         */
-        private void feed(int n, boolean last) {
-            int at = size;
-            for (int r = 0; r < n; r++) {
-                int token = window[at + r];
-                for (int j = 0; j < width; j++) {
-                    x[r * width + j] = p.tok[token * width + j] + p.pos[(at + r) * width + j];
-                }
-            }
-            int rows = n * width;
-            for (int i = 0; i < blocks.size(); i++) {
-                p.ln1.get(i).rows(x, n, h);
-                caches.get(i).steps(h, n, y);
-                add(x, y, rows);
-                if (last || i < blocks.size() - 1) {
-                    p.ln2.get(i).rows(x, n, h);
-                    p.fc.get(i).applyRows(h, n, hidden);
-                    p.out.get(i).applyRows(hidden, n, y);
-                    add(x, y, rows);
-                }
-            }
-            size += n;
-        }
-
-        /** The logits after the last position fed (in the first row of x). */
-        private float[] logits() {
-            p.lnf.rows(x, 1, h);
-            float[] logits = new float[vocab];
-            // The head (the token embedding's transpose when tied): vectorised, split across the cores.
-            p.head.applyRows(h, 1, logits);
-            return logits;
-        }
-
-        private static void add(float[] x, float[] y, int n) {
-            for (int j = 0; j < n; j++) {
-                x[j] += y[j];
-            }
-        }
+    /** The output head, or null when it is the token embedding (tied). */
+    Dense head() {
+        return head;
     }
 }

@@ -99,7 +99,7 @@ class TransformerNetworkTests {
     @Test
     void cachedSamplingEqualsFullRecomputation() {
         TransformerNetwork net = new TransformerNetwork(7, 2, 2, 8, 6, 0.0, false, 11);
-        TransformerNetwork.Stepper stepper = net.snapshot().stepper();
+        TransformerSnapshot.Stepper stepper = net.snapshot().stepper();
         List<Integer> cached = new ArrayList<>();
         List<Integer> recomputed = new ArrayList<>();
         float[] logits = stepper.step(3);
@@ -121,14 +121,14 @@ class TransformerNetworkTests {
     @Test
     void aResetStepperEqualsAFreshOne() {
         TransformerNetwork net = new TransformerNetwork(7, 2, 2, 8, 6, 0.0, false, 11);
-        TransformerNetwork.Snapshot weights = net.snapshot();
-        TransformerNetwork.Stepper used = weights.stepper();
+        TransformerSnapshot weights = net.snapshot();
+        TransformerSnapshot.Stepper used = weights.stepper();
         for (int k = 0; k < 15; k++) {
             used.step(k % 7);
         }
         used.reset();
         assertEquals(List.of(), used.window());
-        TransformerNetwork.Stepper fresh = weights.stepper();
+        TransformerSnapshot.Stepper fresh = weights.stepper();
         for (int k = 0; k < 10; k++) {
             int token = (3 * k + 1) % 7;
             assertArrayEquals(fresh.step(token), used.step(token), "step " + k);
@@ -143,14 +143,14 @@ class TransformerNetworkTests {
     @Test
     void fixedParametersShareOneSnapshotThatSamplesAsAFreshOne() {
         TransformerNetwork net = new TransformerNetwork(7, 2, 2, 8, 6, 0.0, false, 11);
-        TransformerNetwork.Snapshot fresh = net.snapshot();
+        TransformerSnapshot fresh = net.snapshot();
         assertTrue(fresh != net.snapshot(), "a trainable model snapshots each request");
         net.params().fix();
-        TransformerNetwork.Snapshot shared = net.snapshot();
+        TransformerSnapshot shared = net.snapshot();
         assertTrue(shared == net.snapshot(), "one snapshot of fixed parameters");
-        TransformerNetwork.Stepper a = shared.stepper();
-        TransformerNetwork.Stepper b = shared.stepper();
-        TransformerNetwork.Stepper reference = fresh.stepper();
+        TransformerSnapshot.Stepper a = shared.stepper();
+        TransformerSnapshot.Stepper b = shared.stepper();
+        TransformerSnapshot.Stepper reference = fresh.stepper();
         for (int k = 0; k < 10; k++) {
             int token = (5 * k + 2) % 7;
             float[] expected = reference.step(token);
