@@ -143,7 +143,17 @@ final class Batcher implements AutoCloseable {
                         }
                     }
                     if (batch == null && !joining.isEmpty()) {
-                        batch = batching.open();
+                        try {
+                            batch = batching.open();
+                        } catch (RuntimeException e) {
+                            // The model cannot open a batch: the requests that came for it end with that; the thread
+                            // stays to serve the next ones.
+                            for (Ticket t : joining) {
+                                t.fail(e);
+                                settled(t);
+                            }
+                            continue;
+                        }
                     }
                     for (Ticket t : joining) {
                         t.join(batch);

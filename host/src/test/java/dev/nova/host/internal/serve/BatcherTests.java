@@ -29,9 +29,15 @@ class BatcherTests {
         final List<Long> added = Collections.synchronizedList(new ArrayList<>());
         final List<Integer> widths = Collections.synchronizedList(new ArrayList<>());
         volatile RuntimeException failNextStep;
+        volatile RuntimeException failNextOpen;
 
         @Override
         public Batch open() {
+            RuntimeException f = failNextOpen;
+            if (f != null) {
+                failNextOpen = null;
+                throw f;
+            }
             return new Batch() {
                 final List<Run> runs = new ArrayList<>();
 
@@ -176,6 +182,24 @@ class BatcherTests {
             assertTrue(second.await(30, TimeUnit.SECONDS));
             assertNull(served.failure());
             assertEquals(0, b.active());
+        }
+    }
+
+    /** The model cannot open a batch: the request that came for it fails with that, and the thread serves the next. */
+    @Test
+    void aBatchThatCannotOpenFailsItsRequestAndTheThreadServesTheNext() throws Exception {
+        Scripted model = new Scripted();
+        RuntimeException refused = new PluginException("scripted", "cannot allocate the batch's caches");
+        model.failNextOpen = refused;
+        try (Batcher b = new Batcher("m", i -> model, 2, 1)) {
+            CountDownLatch first = new CountDownLatch(1);
+            Batcher.Ticket failed = submit(b, first, 3);
+            assertTrue(first.await(30, TimeUnit.SECONDS));
+            assertSame(refused, failed.failure());
+            CountDownLatch second = new CountDownLatch(1);
+            Batcher.Ticket served = submit(b, second, 3, 2);
+            assertTrue(second.await(30, TimeUnit.SECONDS));
+            assertNull(served.failure());
         }
     }
 
