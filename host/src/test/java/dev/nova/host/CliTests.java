@@ -84,6 +84,14 @@ class CliTests {
             Result r = nova(command, "--help");
             assertEquals(0, r.code(), command + ": " + r.err());
             assertTrue(r.out().contains("Usage: nova " + command), command + ": " + r.out());
+            // The CLI builds only the command its arguments name; help, with or without --debug first, lists all.
+            Result help = nova("help", command);
+            assertEquals(0, help.code(), command + ": " + help.err());
+            assertTrue(help.out().contains("Usage: nova " + command), command + ": " + help.out());
+            for (String first : List.of("--help", "help")) {
+                String listing = nova("--debug", first).out();
+                assertTrue(listing.lines().anyMatch(l -> l.strip().startsWith(command + " ")), first + ": " + listing);
+            }
         }
     }
 

@@ -8,7 +8,9 @@ import dev.nova.host.internal.support.RunFailedException;
 import dev.nova.host.internal.support.UsageException;
 import dev.nova.host.internal.support.Terminal;
 import dev.nova.host.internal.run.ClusterEngine;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 
@@ -78,6 +80,10 @@ public final class Cli {
 
     private static int execute(Terminal terminal, Optional<ClusterEngine> engine, boolean debug, String... args) {
         CommandLine cl = new CommandLine(new NovaCommand(terminal, engine));
+        List<Class<?>> named = NovaCommand.SUBCOMMANDS.stream().filter(c -> names(c).contains(commandName(args))).toList();
+        // The help command describes the others, so it comes with all of them.
+        (named.isEmpty() || named.contains(CommandLine.HelpCommand.class) ? NovaCommand.SUBCOMMANDS : named)
+                .forEach(cl::addSubcommand);
         cl.setOut(new java.io.PrintWriter(terminal.out(), true));
         cl.setErr(new java.io.PrintWriter(terminal.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -118,6 +124,18 @@ public final class Cli {
         int code = cl.execute(args);
         terminal.out().flush();
         return code;
+    }
+
+    /** The first argument that is not one of the root command's options (all of which are flags), or "". */
+    private static String commandName(String... args) {
+        return Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    }
+
+    private static List<String> names(Class<?> command) {
+        CommandLine.Command annotation = command.getAnnotation(CommandLine.Command.class);
+        List<String> names = new ArrayList<>(List.of(annotation.aliases()));
+        names.add(annotation.name());
+        return names;
     }
 
     /**

@@ -39,14 +39,20 @@ import picocli.CommandLine.Parameters;
 /** The {@code nova} command line. */
 @Command(name = "nova", mixinStandardHelpOptions = true, versionProvider = NovaCommand.Version.class,
         description = "Trains and samples generative models; plugins are found on the module path and under --plugin-path.",
-        subcommands = {NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class, NovaCommand.Train.class,
-                NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
-                NovaCommand.Inspect.class, NovaCommand.ReportCmd.class, ServeCommand.class, TckCommand.class,
-                TokenizeCommand.class, ImportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 3 nova tck: rules not exercised,",
                 "4 nova evaluate --gates: a quality gate failed, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM.",
                 "Run 'nova help <command>' for a command's options."})
 public final class NovaCommand implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. Not in the annotation: picocli builds the model of every
+     * subcommand it is given by reflection, which took about a third of a short command's start-up, so {@link Cli}
+     * gives it only the one the arguments name (all of them for help, a typo's suggestion, or no command).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(NovaCommand.Plugins.class, NovaCommand.ConfigCmd.class,
+            NovaCommand.Train.class, NovaCommand.Resume.class, GenerateCommand.class, NovaCommand.Evaluate.class,
+            NovaCommand.Inspect.class, NovaCommand.ReportCmd.class, ServeCommand.class, TckCommand.class,
+            TokenizeCommand.class, ImportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
