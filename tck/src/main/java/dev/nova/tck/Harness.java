@@ -60,6 +60,8 @@ final class Harness {
     static final int REPLICA_STEPS = 20;
     /** Relative tolerance of the data-parallel rules: float rounding of sums taken in another order. */
     static final double PARALLEL_TOLERANCE = 1e-5;
+    /** Rule 3.6: how far a loss trained on other threads may be from one trained on an ordinary thread. */
+    static final double THREADS_TOLERANCE = 1e-5;
     /** Rule 4.1's counts: one, the first few, and more than a small batch. */
     static final int[] COUNTS = {1, 2, 3, 7};
     /**

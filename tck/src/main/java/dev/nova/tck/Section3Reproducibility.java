@@ -83,6 +83,60 @@ interface Section3Reproducibility extends Rules {
     }
 
     /**
+     * Training is a function of the configuration and the seed, not of the threads it runs on: from a thread of a
+     * fork-join pool of 1 and of 3 threads (the way Java scopes the threads of a parallel stream or of a kit's
+     * parallel loop), two fresh models train to the same losses and then give the same samples, and those losses are
+     * the ones trained from an ordinary thread (a relative {@value Harness#THREADS_TOLERANCE}: sums split in other places
+     * round differently). Catches a batch cut into one slice per thread that drops the remainder, random streams
+     * drawn per thread, and results that depend on which thread finishes first. A run resumed on a machine with other
+     * cores continues the same training. (ND4J's native threads are set once per process; this rule does not vary
+     * them.)
+     */
+    @Test
+    default void required_spec3_6_theThreadsDoNotChangeTraining() {
+        Harness h = harness();
+        List<Double> reference = h.train(h.fresh(), Harness.WARM_UP_STEPS).stream().map(StepEvent::loss).toList();
+        for (int threads : new int[] {1, 3}) {
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+            try {
+                List<List<Double>> losses = new java.util.ArrayList<>();
+                List<List<Sample>> samples = new java.util.ArrayList<>();
+                for (int k = 0; k < 2; k++) {
+                    pool.submit(() -> {
+                        GenerativeModel m = h.fresh();
+                        losses.add(h.train(m, Harness.WARM_UP_STEPS).stream().map(StepEvent::loss).toList());
+                        samples.add(h.generate(m, h.request(2, 1)));
+                    }).get();
+                }
+                String where = "in a fork-join pool of " + threads + (threads == 1 ? " thread" : " threads");
+                assertEquals(losses.get(0), losses.get(1), h.violation("3.6", "two models with seed " + Harness.SEED
+                        + " trained to different losses " + where));
+                assertEquals(samples.get(0), samples.get(1), h.violation("3.6", "two models with seed " + Harness.SEED
+                        + " trained " + where + " gave different samples"));
+                for (int i = 0; i < reference.size(); i++) {
+                    double a = losses.get(0).get(i);
+                    double b = reference.get(i);
+                    assertTrue(Double.compare(a, b) == 0 || Math.abs(a - b) <= Harness.THREADS_TOLERANCE * Math.max(Math.abs(b), 1e-12), h.violation("3.6",
+                            "trained " + where + ", step " + (i + 1) + "'s loss is " + a + ", from an ordinary thread "
+                            + b + ": the threads changed the training (losses " + losses.get(0) + " against "
+                            + reference + ")"));
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof AssertionError failure) {
+                    throw failure;
+                }
+                throw new AssertionError(h.violation("3.6", "training in a fork-join pool failed: " + e.getCause()),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(h.violation("3.6", "interrupted"), e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
      * The samples of one request are different draws, as samples of different seeds are (3.2): three samples of one
      * request are three different samples. Catches a model that restarts one random stream for every sample.
      */

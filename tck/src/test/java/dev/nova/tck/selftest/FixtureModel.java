@@ -316,7 +316,12 @@ final class FixtureModel implements GenerativeModel {
         double loss = 0;
         if (tokens()) {
             int v = vocabulary.length();
-            for (int b = 0; b < batch; b++) {
+            int used = batch;
+            if (flaw == Flaw.THREAD_SLICES_DROP_REMAINDER && java.util.concurrent.ForkJoinTask.inForkJoinPool()) {
+                int threads = java.util.concurrent.ForkJoinTask.getPool().getParallelism();
+                used = batch / threads * threads;
+            }
+            for (int b = 0; b < used; b++) {
                 int prev = vocabulary.indexOf(text.charAt((int) (position % text.length())));
                 int c = vocabulary.indexOf(text.charAt((int) ((position + 1) % text.length())));
                 position++;
@@ -326,9 +331,9 @@ final class FixtureModel implements GenerativeModel {
                     grad[prev * v + i] += p[i] - (i == c ? 1 : 0);
                 }
             }
-            loss /= batch;
+            loss /= used;
             for (int i = 0; i < grad.length; i++) {
-                grad[i] /= batch;
+                grad[i] /= used;
             }
         } else {
             for (int i = 0; i < logits.length; i++) {

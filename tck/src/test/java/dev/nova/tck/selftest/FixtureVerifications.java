@@ -329,6 +329,10 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.BATCH_CANCEL_IGNORED; }
     }
 
+    static final class ThreadSlicesDropRemainder extends Text {
+        @Override Flaw flaw() { return Flaw.THREAD_SLICES_DROP_REMAINDER; }
+    }
+
     static final class AudioPromptRateIgnored extends Audio {
         @Override Flaw flaw() { return Flaw.AUDIO_PROMPT_RATE_IGNORED; }
     }

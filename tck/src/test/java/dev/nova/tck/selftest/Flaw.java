@@ -137,5 +137,10 @@ enum Flaw {
     /** A cancelled request goes on until it ends (rule 7.2). */
     BATCH_CANCEL_IGNORED,
     /** A prompt at another rate is taken as if at the model's, not resampled (rule 4.11). */
-    AUDIO_PROMPT_RATE_IGNORED
+    AUDIO_PROMPT_RATE_IGNORED,
+    /**
+     * Called from a fork-join pool, training cuts the batch into one slice per thread of the pool and drops the
+     * remainder (16 windows over 3 threads: 15); from an ordinary thread it takes one slice, all of it (rule 3.6).
+     */
+    THREAD_SLICES_DROP_REMAINDER
 }
