@@ -18,7 +18,9 @@ import org.apiguardian.api.API;
  * step 0 with a fresh optimiser (unless {@link FineTuneRequest#carryOptimizerState()}), its own seed, and the parent's
  * parameters: where the new data has characters or classes the parent never saw, the plugin grows the parameters
  * they index (new rows initialised as a fresh model's, every existing row kept) and says so through
- * {@link FineTuneRequest#notices()}.
+ * {@link FineTuneRequest#notices()}. The parent's characters and classes keep their indices and the new ones follow, so
+ * that a label given to the parent names the same class in the child ({@link ReferenceData#classes()} begins with the
+ * parent's).
  *
  * <p>The conformance kit certifies it (section 10 of its specification): fine-tuning from the plugin's own
  * checkpoint with a zero learning rate on the parent's data evaluates exactly as the parent; a configuration of

@@ -54,12 +54,23 @@ final class EvaluationData {
      * @return the two folders
      */
     static Path[] images(Path folder) {
+        return images(folder, "0", "1");
+    }
+
+    /**
+     * {@link #images(Path)} with class folders of other names (rule 10.7: classes a parent never saw).
+     *
+     * @param folder where to write
+     * @param classes the names of the two class folders
+     * @return the two folders
+     */
+    static Path[] images(Path folder, String... classes) {
         Path board = folder.resolve("checkerboard");
         Path frame = folder.resolve("frame");
         int n = 28;
         try {
             for (int k = 0; k < 8; k++) {
-                String cls = Integer.toString(k % 2);
+                String cls = classes[k % 2];
                 Files.createDirectories(board.resolve(cls));
                 Files.createDirectories(frame.resolve(cls));
                 byte[] a = new byte[n * n];
@@ -87,13 +98,24 @@ final class EvaluationData {
      * @return the two folders
      */
     static Path[] audio(Path folder) {
+        return audio(folder, "0", "1");
+    }
+
+    /**
+     * {@link #audio(Path)} with class folders of other names (rule 10.7: classes a parent never saw).
+     *
+     * @param folder where to write
+     * @param classes the names of the two class folders
+     * @return the two folders
+     */
+    static Path[] audio(Path folder, String... classes) {
         Path sine = folder.resolve("sine");
         Path square = folder.resolve("square");
         int rate = 8000;
         int n = rate / 4;
         try {
             for (int k = 0; k < 4; k++) {
-                String cls = Integer.toString(k % 2);
+                String cls = classes[k % 2];
                 Files.createDirectories(sine.resolve(cls));
                 Files.createDirectories(square.resolve(cls));
                 double hz = 300 + 100 * k;

@@ -319,4 +319,75 @@ interface Section10FineTuning extends Rules {
                 "the profile's incompatible setting " + other.getKey() + " shapes the parameters, yet architecture() "
                         + paths + " leaves it out: the host neither takes it from the parent nor refuses a change")));
     }
+
+    /**
+     * The classes of image and audio models grow as 10.3's vocabulary does, and a class keeps its index: the parent
+     * fine-tuned on data the kit writes in the plugin's modality (two class folders whose names sort before any
+     * letter, so that sorting the classes would move the parent's) keeps every parameter that did not grow, and each
+     * that grew holds its parent's values; a conditional model grows, and its classes are its parent's in the parent's
+     * order followed by the new ones, so that a label given to the parent names the same class in the child.
+     */
+    @Test
+    default void required_spec10_7_grownClassesKeepTheParentsRowsAndIndices() {
+        Harness h = harness();
+        applicableOnlyIf(!h.isText(), "class growth concerns image and audio plugins (text grows its vocabulary, 10.3)");
+        FineTuning f = fineTuning("10.7");
+        Optional<String> setting = h.profile().flatMap(dev.nova.api.ConformanceProfile::dataSetting);
+        h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
+        GenerativeModel parent = h.warm();
+        Tuning pt = tuning("10.7", parent, "rule 10.7 compares");
+        Map<String, float[]> before = values("10.7", pt);
+        List<String> parentClasses = classes("10.7", parent);
+        boolean conditional = conditional("10.7", parent);
+        String[] added = {"0-new", "1-new"};
+        Path data = h.info().modality() == dev.nova.api.Modality.IMAGE
+                ? EvaluationData.images(h.base().resolve("grown-classes"), added)[0]
+                : EvaluationData.audio(h.base().resolve("grown-classes"), added)[0];
+        Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(data.toString()));
+        GenerativeModel child = fineTune("10.7", f, grown, h.save(parent));
+        Map<String, float[]> after = values("10.7", tuning("10.7", child, "rule 10.7 compares"));
+        boolean grew = false;
+        for (Map.Entry<String, float[]> e : before.entrySet()) {
+            float[] c = after.get(e.getKey());
+            assertTrue(c != null, h.violation("10.7", "the model fine-tuned on data with classes " + List.of(added)
+                    + " has no parameter " + e.getKey()));
+            if (c.length == e.getValue().length) {
+                assertTrue(Arrays.equals(c, e.getValue()), h.violation("10.7", "parameter " + e.getKey()
+                        + " did not grow for data with new classes " + List.of(added) + ", and differs from its"
+                        + " parent's"));
+            } else {
+                grew = true;
+                assertTrue(contains(c, e.getValue()), h.violation("10.7", "parameter " + e.getKey() + " grew from "
+                        + e.getValue().length + " to " + c.length + " values for the new classes " + List.of(added)
+                        + " and lost some of its parent's values"));
+            }
+        }
+        if (conditional) {
+            assertTrue(grew, h.violation("10.7", "no parameter grew for data with the classes " + List.of(added)
+                    + ", which the conditional parent " + parentClasses + " never saw"));
+            List<String> childClasses = classes("10.7", child);
+            List<String> expected = new java.util.ArrayList<>(parentClasses);
+            expected.addAll(List.of(added));
+            assertEquals(expected, childClasses, h.violation("10.7", "the parent's classes were " + parentClasses
+                    + "; fine-tuned on data with the classes " + List.of(added) + " the model's are " + childClasses
+                    + ", where the parent's keep their indices (a label of the parent names the same class) and the"
+                    + " new ones follow"));
+        }
+    }
+
+    /** A model's class names from its reference data; empty when it offers none. */
+    private List<String> classes(String rule, GenerativeModel m) {
+        Harness h = harness();
+        Optional<dev.nova.api.ReferenceData> data = h.call(rule, "referenceData()", m::referenceData);
+        return data == null || data.isEmpty() ? List.of()
+                : h.call(rule, "referenceData().classes()", () -> data.get().classes());
+    }
+
+    /** Whether a model's reference data says it is class-conditional; false when it offers none. */
+    private boolean conditional(String rule, GenerativeModel m) {
+        Harness h = harness();
+        Optional<dev.nova.api.ReferenceData> data = h.call(rule, "referenceData()", m::referenceData);
+        return data != null && data.isPresent()
+                && h.call(rule, "referenceData().conditional()", () -> data.get().conditional());
+    }
 }

@@ -117,6 +117,7 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
                 .withGenerationOption("rows", "bernoulli")
                 .withGenerationOption("mode", "reconstruct")
                 .withIncompatibleSetting("model.hidden", 8)
+                .withDataSetting("data.path")
                 .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
     }
 

@@ -78,6 +78,7 @@ public final class VaeProvider extends SettingsProvider<Settings> {
                 .withGenerationOption("temperature", 0.5, 2.0)
                 .withGenerationOption("mode", "reconstruct")
                 .withIncompatibleSetting("model.latent", 3)
+                .withDataSetting("data.path")
                 .withOptimizerSettings(dev.nova.kit.optim.TrainSettings.engagedForConformance()));
     }
 

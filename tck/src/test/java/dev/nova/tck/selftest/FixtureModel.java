@@ -38,8 +38,10 @@ final class FixtureModel implements GenerativeModel {
     static final String VOCABULARY = "abcde ";
     static final String TEXT = "abba cab dead bead ace babe aabb eeee ";
     static final int SIDE = 4;
-    /** The image model's classes: it is conditional on them (a class shifts every pixel). */
+    /** The image model's classes: it is conditional on them (a class shifts every pixel by its row of logits). */
     static final List<String> CLASSES = List.of("dark", "light");
+    /** The image model's pixel logits; its class rows follow them. */
+    private static final int PIXELS = SIDE * SIDE;
     /** Real images per split of the image model's reference data. */
     private static final int REFERENCE_IMAGES = 8;
     private static final int MAGIC = 0x54434b31;
@@ -58,6 +60,8 @@ final class FixtureModel implements GenerativeModel {
     private final double[] logits;
     /** The characters the text model knows (the default's, grown by a fine-tuning run's corpus), in token order. */
     private final String vocabulary;
+    /** The image model's classes (the default's, grown by a fine-tuning run's class folders), in label order. */
+    private final List<String> classes;
     /** The training text. */
     private final String text;
     private boolean frozen;
@@ -90,6 +94,11 @@ final class FixtureModel implements GenerativeModel {
     }
 
     FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed, String known) {
+        this(id, exceptionId, modality, flaw, config, seed, known, CLASSES);
+    }
+
+    FixtureModel(String id, String exceptionId, Modality modality, Flaw flaw, Config config, long seed, String known,
+                 List<String> knownClasses) {
         this.id = id;
         this.exceptionId = exceptionId;
         this.hidden = config.getInt("hidden");
@@ -114,11 +123,41 @@ final class FixtureModel implements GenerativeModel {
         StringBuilder v = new StringBuilder(known);
         text.chars().filter(c -> v.indexOf(String.valueOf((char) c)) < 0).forEach(c -> v.append((char) c));
         this.vocabulary = v.toString();
-        this.logits = new double[tokens() ? vocabulary.length() * vocabulary.length() : SIDE * SIDE];
+        this.classes = modality == Modality.IMAGE ? classes(exceptionId, flaw, config, knownClasses) : List.of();
+        this.logits = new double[tokens() ? vocabulary.length() * vocabulary.length() : PIXELS + classes.size()];
         Random r = new Random(seed);
-        for (int i = 0; i < logits.length; i++) {
+        for (int i = 0; i < (tokens() ? logits.length : PIXELS); i++) {
             logits[i] = (float) (r.nextGaussian() * 0.5);
         }
+        for (int k = 0; k < classes.size(); k++) {
+            logits[PIXELS + k] = 0.3 * k;                 // class k shifts every pixel by 0.3 k (0: none)
+        }
+        if (modality == Modality.AUDIO && config.hasPath("audio-folder") && !config.getString("audio-folder").isEmpty()
+                && !Files.isDirectory(Path.of(config.getString("audio-folder")))) {
+            throw new PluginException(exceptionId, "audio-folder " + config.getString("audio-folder")
+                    + " is not a folder");
+        }
+    }
+
+    /**
+     * The known classes, then the class folders of {@code image-folder} they lack, in name order (CLASSES_SORTED_ON_GROWTH:
+     * all of them sorted by name, so that new names move the known ones).
+     */
+    private static List<String> classes(String exceptionId, Flaw flaw, Config config, List<String> known) {
+        List<String> all = new ArrayList<>(known);
+        String folder = config.hasPath("image-folder") ? config.getString("image-folder") : "";
+        if (!folder.isEmpty()) {
+            try (java.util.stream.Stream<Path> sub = Files.list(Path.of(folder))) {
+                sub.filter(Files::isDirectory).map(f -> f.getFileName().toString()).sorted()
+                        .filter(c -> !all.contains(c)).forEach(all::add);
+            } catch (IOException e) {
+                throw new PluginException(exceptionId, "cannot read image-folder " + folder + ": " + e.getMessage());
+            }
+            if (flaw == Flaw.CLASSES_SORTED_ON_GROWTH) {
+                java.util.Collections.sort(all);
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** Whether the model is a bigram over tokens: characters (text) or levels (audio). */
@@ -144,9 +183,9 @@ final class FixtureModel implements GenerativeModel {
      * the old rows where they were, at step 0.
      */
     FixtureModel fineTuned(Config config, long seed, java.util.function.Consumer<String> notices) {
-        FixtureModel child = new FixtureModel(id, exceptionId, modality, flaw, config, seed, vocabulary);
+        FixtureModel child = new FixtureModel(id, exceptionId, modality, flaw, config, seed, vocabulary, classes);
         child.workDirectory = workDirectory;
-        boolean grew = child.vocabulary.length() > vocabulary.length();
+        boolean grew = child.vocabulary.length() > vocabulary.length() || child.classes.size() > classes.size();
         if (flaw == Flaw.FINE_TUNE_FORGETS_PARAMETERS || (grew && flaw == Flaw.GROWS_BY_REINITIALISING)) {
             return child;
         }
@@ -160,6 +199,14 @@ final class FixtureModel implements GenerativeModel {
             }
             if (grew) {
                 notices.accept("added " + (w - v) + " characters to the vocabulary");
+            }
+        } else if (modality == Modality.IMAGE) {
+            System.arraycopy(logits, 0, child.logits, 0, PIXELS);
+            for (int k = 0; k < classes.size(); k++) {             // each class's row goes where its name is
+                child.logits[PIXELS + child.classes.indexOf(classes.get(k))] = logits[PIXELS + k];
+            }
+            if (grew) {
+                notices.accept("added " + (child.classes.size() - classes.size()) + " classes");
             }
         } else {
             System.arraycopy(logits, 0, child.logits, 0, logits.length);
@@ -185,6 +232,15 @@ final class FixtureModel implements GenerativeModel {
         FixtureModel m = new FixtureModel(id, exceptionId, modality, flaw, config, 0);
         try {
             int savedHidden = in.readInt();
+            if (savedHidden == -2) {
+                // grown classes: their names follow, then the hidden size
+                List<String> known = new ArrayList<>();
+                for (int k = in.readInt(); k > 0; k--) {
+                    known.add(in.readUTF());
+                }
+                m = new FixtureModel(id, exceptionId, modality, flaw, config, 0, VOCABULARY, known);
+                savedHidden = in.readInt();
+            }
             if (savedHidden < 0) {
                 // a grown vocabulary: its characters follow, then the hidden size
                 String known = in.readUTF();
@@ -336,7 +392,7 @@ final class FixtureModel implements GenerativeModel {
                 grad[i] /= used;
             }
         } else {
-            for (int i = 0; i < logits.length; i++) {
+            for (int i = 0; i < PIXELS; i++) {
                 double p = sigmoid(logits[i]);
                 double t = target(i);
                 loss -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
@@ -501,10 +557,10 @@ final class FixtureModel implements GenerativeModel {
                 }
                 out.add(new Sample.Text(b.toString()));
             } else {
-                float[] px = new float[SIDE * SIDE];
+                float[] px = new float[PIXELS];
                 for (int i = 0; i < px.length; i++) {
                     double v = sigmoid(logits[i]) + 0.05 * temperature * r.nextGaussian()
-                            + (label > 0 && flaw != Flaw.LABEL_IGNORED ? 0.3 * label : 0);
+                            + (label > 0 && flaw != Flaw.LABEL_IGNORED ? logits[PIXELS + label] : 0);
                     px[i] = (float) (flaw == Flaw.PIXELS_OUT_OF_RANGE ? v + 0.5 : Math.max(0, Math.min(1, v)));
                 }
                 out.add(new Sample.Image(SIDE, SIDE, px));
@@ -535,19 +591,19 @@ final class FixtureModel implements GenerativeModel {
         String key = flaw == Flaw.LABEL_REFUSAL_NAMES_CLASS ? "class" : GenerationRequest.LABEL;
         int index;
         if (v instanceof String name) {
-            index = CLASSES.indexOf(name);
+            index = classes.indexOf(name);
         } else if (v instanceof Integer i) {
             index = i;
         } else {
             throw new InvalidOptionException(exceptionId, key, "option " + key + " must be a class index or name, found "
                     + v);
         }
-        if (index < 0 || index >= CLASSES.size()) {
+        if (index < 0 || index >= classes.size()) {
             if (flaw == Flaw.LABEL_PAST_LAST_ACCEPTED && v instanceof Integer) {
-                return Math.max(0, Math.min(CLASSES.size() - 1, index));
+                return Math.max(0, Math.min(classes.size() - 1, index));
             }
-            throw new InvalidOptionException(exceptionId, key, "option " + key + " must be 0 to " + (CLASSES.size() - 1)
-                    + " or one of " + CLASSES + ", found " + v);
+            throw new InvalidOptionException(exceptionId, key, "option " + key + " must be 0 to " + (classes.size() - 1)
+                    + " or one of " + classes + ", found " + v);
         }
         return index;
     }
@@ -649,7 +705,7 @@ final class FixtureModel implements GenerativeModel {
                 List<LabelledImage> out = new ArrayList<>();
                 for (int i : order.subList(0, Math.min(count, REFERENCE_IMAGES))) {
                     Random r = new Random(i * 7919L + split.ordinal());
-                    int label = i % CLASSES.size();
+                    int label = i % classes.size();
                     float[] px = new float[side * side];
                     for (int k = 0; k < px.length; k++) {
                         double v = target(k % (SIDE * SIDE)) * 0.8 + 0.3 * label + 0.05 * r.nextGaussian();
@@ -662,7 +718,7 @@ final class FixtureModel implements GenerativeModel {
 
             @Override
             public List<String> classes() {
-                return modality == Modality.IMAGE ? CLASSES : List.of();
+                return classes;
             }
 
             @Override
@@ -701,7 +757,7 @@ final class FixtureModel implements GenerativeModel {
             if (modality == Modality.AUDIO) {
                 loss = bigramLoss(text);
             } else {
-                for (int i = 0; i < logits.length; i++) {
+                for (int i = 0; i < PIXELS; i++) {
                     double p = sigmoid(logits[i]);
                     loss -= target(i) * Math.log(p) + (1 - target(i)) * Math.log(1 - p);
                 }
@@ -766,6 +822,13 @@ final class FixtureModel implements GenerativeModel {
             if (!vocabulary.equals(VOCABULARY) && modality == Modality.TEXT) {
                 d.writeInt(-1);
                 d.writeUTF(vocabulary);
+            }
+            if (modality == Modality.IMAGE && !classes.equals(CLASSES)) {
+                d.writeInt(-2);
+                d.writeInt(classes.size());
+                for (String c : classes) {
+                    d.writeUTF(c);
+                }
             }
             d.writeInt(hidden);
             d.writeLong(step);
@@ -849,7 +912,7 @@ final class FixtureModel implements GenerativeModel {
                     }
                 }
             } else {
-                for (int i = 0; i < logits.length; i++) {
+                for (int i = 0; i < PIXELS; i++) {
                     double p = sigmoid(logits[i]);
                     double t = target(i);
                     loss -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
@@ -885,7 +948,7 @@ final class FixtureModel implements GenerativeModel {
             @Override
             public List<Parameter> parameters() {
                 int v = vocabulary.length();
-                return List.of(new Parameter("logits", tokens() ? new long[] {v, v} : new long[] {SIDE, SIDE}));
+                return List.of(new Parameter("logits", tokens() ? new long[] {v, v} : new long[] {PIXELS + classes.size()}));
             }
 
             @Override

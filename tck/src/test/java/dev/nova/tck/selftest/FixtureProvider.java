@@ -130,11 +130,12 @@ class FixtureProvider implements GeneratorProvider {
                 .withIncompatibleSetting("hidden", 5)
                 .withOptimizerSettings(ConfigFactory.parseString("gradient-clip = 0.05, warmup-steps = 5, decay-steps = 15"));
         if (modality == Modality.AUDIO) {                     // no vocabulary, no training file: a built-in tone
-            return Optional.of(profile.withInvalidGenerationOption(GenerationRequest.SECONDS, -1.0));
+            return Optional.of(profile.withInvalidGenerationOption(GenerationRequest.SECONDS, -1.0)
+                    .withDataSetting("audio-folder"));
         }
         return Optional.of(profile.withVocabulary(FixtureModel.VOCABULARY)
                 .withInvalidGenerationOption(GenerationRequest.TEMPERATURE, -1.0)
-                .withDataSetting("text-file"));
+                .withDataSetting(modality == Modality.IMAGE ? "image-folder" : "text-file"));
     }
 
     /** Fine-tuning: the parent's logits, the vocabulary grown by the new text's characters. */

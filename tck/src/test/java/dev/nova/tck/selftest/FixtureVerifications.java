@@ -333,6 +333,14 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.THREAD_SLICES_DROP_REMAINDER; }
     }
 
+    static final class ClassesSortedOnGrowth extends Image {
+        @Override Flaw flaw() { return Flaw.CLASSES_SORTED_ON_GROWTH; }
+    }
+
+    static final class ClassesGrowByReinitialising extends Image {
+        @Override Flaw flaw() { return Flaw.GROWS_BY_REINITIALISING; }
+    }
+
     static final class AudioPromptRateIgnored extends Audio {
         @Override Flaw flaw() { return Flaw.AUDIO_PROMPT_RATE_IGNORED; }
     }

@@ -142,5 +142,10 @@ enum Flaw {
      * Called from a fork-join pool, training cuts the batch into one slice per thread of the pool and drops the
      * remainder (16 windows over 3 threads: 15); from an ordinary thread it takes one slice, all of it (rule 3.6).
      */
-    THREAD_SLICES_DROP_REMAINDER
+    THREAD_SLICES_DROP_REMAINDER,
+    /**
+     * Fine-tuned on class folders, the classes are sorted by name, the parent's with the new ones: class rows go with
+     * their names, but a parent's label names another class in the child (rule 10.7).
+     */
+    CLASSES_SORTED_ON_GROWTH
 }
