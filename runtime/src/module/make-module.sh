@@ -34,8 +34,11 @@ path="$(IFS=:; echo "${deps[*]}")"
 mapfile -t requires < <(java --module-path "$path" --list-modules | grep -F " file:" | sed -E 's/^([^@ ]+).*/\1/')
 [ "${#requires[@]}" = "${#deps[@]}" ] || fail "${#deps[@]} dependency jars but ${#requires[@]} modules: ${requires[*]}"
 
-# The JDK modules its classes use (an automatic module read them all), as jdeps finds them in the bytecode.
-jdk="$(jdeps --ignore-missing-deps --multi-release 17 --print-module-deps -q "$jar")" || fail "jdeps failed on $jar"
+# The JDK modules its classes use (an automatic module read them all), as jdeps finds them in the bytecode: every
+# one named, not the reduced set (java.sql for java.logging): a layer built over a class-path JVM's boot layer (Spark's
+# executors) did not pass on java.sql's implied readability of java.logging.
+jdk="$(jdeps --ignore-missing-deps --multi-release 17 --list-deps -q "$jar" | sed -n -E 's/^ +([a-z][a-z0-9.]*)$/\1/p' \
+  | paste -sd, -)" || fail "jdeps failed on $jar"
 [ -n "$jdk" ] || fail "jdeps found no JDK modules in $jar"
 
 unzip -Z1 "$jar" >"$work/entries"
