@@ -10,15 +10,17 @@
 # every module it depends on, reads the JDK modules its classes use, exports and opens every package, and offers the
 # same services.
 #
-#   make-module.sh SHADED_JAR VERSION DEPENDENCIES_FILE   (the jar's dependencies, one ':'-separated line, as
-#                                                          maven-dependency-plugin's build-classpath writes them)
+#   make-module.sh SHADED_JAR VERSION DEPENDENCIES_FILE TIMESTAMP
+#     DEPENDENCIES_FILE: the jar's dependencies, one ':'-separated line, as maven-dependency-plugin's build-classpath
+#     writes them; TIMESTAMP: the build's project.build.outputTimestamp (ISO-8601), the date of the new entry, so that
+#     the jar is the same bytes at every build (.ci/run checks it)
 #
 # An explicit module must declare each service it loads (`uses`); an automatic one could load any. The services
 # ND4J and DL4J load are found in the bytecode: the class constant before each call of ServiceLoader.load or of
 # their own loadService helpers. A call whose service cannot be found that way fails the build, so a DL4J upgrade
 # that loads a new service cannot pass unnoticed.
 set -euo pipefail
-jar="$1"; version="$2"; IFS=: read -r -a classpath <"$3" || [ "${#classpath[@]}" -gt 0 ]   # (no newline at its end)
+jar="$1"; version="$2"; timestamp="$4"; IFS=: read -r -a classpath <"$3" || [ "${#classpath[@]}" -gt 0 ]   # (no newline at its end)
 work="$(mktemp -d "${TMPDIR:-/tmp}/nova-runtime-module.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "make-module: $*" >&2; exit 1; }
@@ -89,6 +91,6 @@ javac -nowarn -Xlint:none -d "$work/out" --module-path "$path" --patch-module de
   "$work/src/dev.nova.runtime/module-info.java" 2>"$work/javac.log" \
   || { cat "$work/javac.log" >&2; fail "module-info.java did not compile (kept: none; see above)"; }
 # jar --update records the packages (ModulePackages), so the JVM reads them instead of scanning the jar.
-jar --update --file "$jar" --module-version "$version" -C "$work/out" module-info.class
+jar --update --file "$jar" --module-version "$version" --date="$timestamp" -C "$work/out" module-info.class
 echo "make-module: $(basename "$jar") is the module dev.nova.runtime: $(wc -l <"$work/packages") packages," \
   "$(wc -l <"$work/uses") services used, $(wc -l <"$work/provides") provided, ${#requires[@]} modules required"
