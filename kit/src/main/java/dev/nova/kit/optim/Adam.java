@@ -162,28 +162,44 @@ public final class Adam {
             Parallel.forRange(mk.length, (from, end) -> {
                 // A part at a time between the native arrays and the heap: no copy of the whole parameters or
                 // gradients is kept (1 GB at GPT-2 small's size), and the arithmetic is the same, value by value.
-                float[] pc = new float[Math.min(PART, end - from)];
-                float[] gc = new float[pc.length];
+                // The moments' parts are copied too, so that every array of the loop is read at the same index:
+                // with m and v read at at + j beside the parts at j, the JIT could not rule out that two of the
+                // arrays were one and left the loop scalar (1.09M parameters, the VAE's: 3.4-4.5 ms against
+                // 0.6-1.6 with the copies, one thread).
+                int size = Math.min(PART, end - from);
+                float[] pc = new float[size];
+                float[] gc = new float[size];
+                float[] mc = new float[size];
+                float[] vc = new float[size];
                 for (int at = from; at < end; at += PART) {
                     int n = Math.min(PART, end - at);
                     Buffers.readPart(parameter, at, pc, n);
                     Buffers.readPart(gradient, at, gc, n);
-                    for (int j = 0; j < n; j++) {
-                        int i = at + j;
-                        float pi = pc[j] * decay;
-                        float gi = gc[j] * scale + l2 * pi;
-                        float mi = b1 * mk[i] + (1 - b1) * gi;
-                        float vi = b2 * vk[i] + (1 - b2) * gi * gi;
-                        mk[i] = mi;
-                        vk[i] = vi;
-                        pc[j] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invBc2 + eps);
-                    }
+                    System.arraycopy(mk, at, mc, 0, n);
+                    System.arraycopy(vk, at, vc, 0, n);
+                    update(pc, gc, mc, vc, n, decay, scale, l2, b1, b2, stepSize, invBc2, eps);
+                    System.arraycopy(mc, 0, mk, at, n);
+                    System.arraycopy(vc, 0, vk, at, n);
                     Buffers.writePart(pc, n, parameter, at);
                 }
             });
         }
         Flops.ran((long) flops());
         return norm;
+    }
+
+    /** Adam's update of {@code n} values, each array read and written at the same index (so it runs vectorised). */
+    private static void update(float[] p, float[] g, float[] m, float[] v, int n, float decay, float scale, float l2,
+                               float b1, float b2, float stepSize, float invBc2, float eps) {
+        for (int j = 0; j < n; j++) {
+            float pi = p[j] * decay;
+            float gi = g[j] * scale + l2 * pi;
+            float mi = b1 * m[j] + (1 - b1) * gi;
+            float vi = b2 * v[j] + (1 - b2) * gi * gi;
+            m[j] = mi;
+            v[j] = vi;
+            p[j] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invBc2 + eps);
+        }
     }
 
     /**
