@@ -165,6 +165,19 @@ public final class Dense {
             yJ.write(p.y);
             return p.y;
         }
+        if (activation == Activation.RELU && yJ.floats() != null) {
+            // Float ReLU: the bias as a rank-1 gemm (one rounding of y + b, as the double path below gives), then a
+            // loop the JIT vectorises over the floats (the VAE's hidden layers; the same bits as the generic path).
+            Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
+            float[] yf = yJ.read(p.y).floats();
+            Parallel.forRange(yJ.length(), (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    yf[i] = yf[i] > 0 ? yf[i] : 0f;
+                }
+            });
+            yJ.write(p.y);
+            return p.y;
+        }
         Vec y = yJ.read(p.y);
         double[] bv = Buffers.doubles(b);
         Activation act = activation;
@@ -220,6 +233,14 @@ public final class Dense {
                 Parallel.forRange(g.length(), (from, to) -> {
                     for (int i = from; i < to; i++) {
                         gf[i] *= df[i];
+                    }
+                });
+            } else if (act == Activation.RELU && g.floats() != null && y.floats() != null) {
+                float[] gf = g.floats();
+                float[] yf = y.floats();
+                Parallel.forRange(g.length(), (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        gf[i] *= yf[i] > 0 ? 1f : 0f;            // g · 0 keeps its sign, as the double path's did
                     }
                 });
             } else {
