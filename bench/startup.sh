@@ -24,11 +24,18 @@ trap 'rm -rf "$out"' EXIT
   --set nova.train.steps=20 --set nova.train.eval-every=20 --set nova.train.samples=0 >/dev/null 2>&1
 launchers=("$root/nova")
 [ -n "$other" ] && launchers+=("$other/nova")
+# Each launcher gets a JavaCPP cache of its own, filled before the rounds: JavaCPP extracts ND4J's native libraries
+# (374 MB) again whenever their jar entries' dates differ from the cached files', so two checkouts whose runtime jars
+# were dated differently, sharing ~/.javacpp, re-extracted at every alternate start (2.4-3.1 s a generate instead of 1).
 seconds() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
+run() { local i="$1"; shift; NOVA_JAVA_OPTS="-Dorg.bytedeco.javacpp.cachedir=$out/javacpp-$i" "${launchers[$i]}" "$@"; }
+for i in "${!launchers[@]}"; do
+  run "$i" generate "$out/run" --length 1 --seed 1 >/dev/null 2>&1
+done
 for r in $(seq 1 "$rounds"); do
   for i in "${!launchers[@]}"; do
-    echo "$i plugins $(seconds "${launchers[$i]}" plugins)" >>"$out/times"
-    echo "$i generate $(seconds "${launchers[$i]}" generate "$out/run" --length 100 --seed 1)" >>"$out/times"
+    echo "$i plugins $(seconds run "$i" plugins)" >>"$out/times"
+    echo "$i generate $(seconds run "$i" generate "$out/run" --length 100 --seed 1)" >>"$out/times"
   done
 done
 python3 - "$out/times" "$(cut -d' ' -f1-3 /proc/loadavg)" "$root" "$other" <<'PY'

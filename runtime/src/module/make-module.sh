@@ -43,7 +43,10 @@ jdk="$(jdeps --ignore-missing-deps --multi-release 17 --list-deps -q "$jar" | se
   | paste -sd, -)" || fail "jdeps failed on $jar"
 [ -n "$jdk" ] || fail "jdeps found no JDK modules in $jar"
 
-unzip -Z1 "$jar" >"$work/entries"
+# The JDK's jar tool throughout (not unzip: a machine with Java and Maven alone builds Nova).
+jar tf "$jar" >"$work/entries"
+mkdir -p "$work/services"
+(cd "$work/services" && jar xf "$jar" META-INF/services)
 grep -E '\.class$' "$work/entries" | grep -v -E '(^|/)module-info\.class$' | sed -E 's|/[^/]+$||' | sort -u \
   | tr / . >"$work/packages"
 
@@ -52,7 +55,7 @@ grep -E '\.class$' "$work/entries" | grep -v -E '(^|/)module-info\.class$' | sed
 while read -r entry; do
   service="${entry#META-INF/services/}"
   grep -qx "${service//.//}.class" "$work/entries" || continue
-  impls="$(unzip -p "$jar" "$entry" | sed -e 's/#.*//' -e 's/[[:space:]]//g' | grep -v '^$' \
+  impls="$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$work/services/$entry" | grep -v '^$' \
     | while read -r impl; do grep -qx "${impl//.//}.class" "$work/entries" && echo "$impl"; done | paste -sd, -)"
   [ -n "$impls" ] && echo "    provides $service with ${impls//,/, };" >>"$work/provides"
 done < <(grep -E '^META-INF/services/[^/]+$' "$work/entries")
@@ -62,7 +65,8 @@ done < <(grep -E '^META-INF/services/[^/]+$' "$work/entries")
 # were given (their callers are found in turn); a call anywhere else without a class constant fails the build.
 passing='^(org/nd4j/common/config/ND4JClassLoading|org/deeplearning4j/config/DL4JClassLoading|org/nd4j/shade/jackson/databind/(ObjectMapper|ObjectMapper\$2|cfg/MapperBuilder|cfg/MapperBuilder\$1))$'
 mkdir -p "$work/classes"
-(cd "$work/classes" && unzip -q "$jar" '*.class')
+grep -E '\.class$' "$work/entries" >"$work/class-entries"
+(cd "$work/classes" && jar xf "$jar" @"$work/class-entries")
 while read -r class; do
   class="${class#./}"; class="${class%.class}"
   javap -c -p "$work/classes/$class.class" | awk -v where="$class" '
@@ -91,6 +95,9 @@ javac -nowarn -Xlint:none -d "$work/out" --module-path "$path" --patch-module de
   "$work/src/dev.nova.runtime/module-info.java" 2>"$work/javac.log" \
   || { cat "$work/javac.log" >&2; fail "module-info.java did not compile (kept: none; see above)"; }
 # jar --update records the packages (ModulePackages), so the JVM reads them instead of scanning the jar.
+# --date dates every entry (the jar tool writes the descriptor anew, at the current time, whatever the file's date):
+# the jar is the same bytes at every build. (JavaCPP extracts ND4J's native libraries again when their entries' dates
+# change, once after an upgrade: about 374 MB.)
 jar --update --file "$jar" --module-version "$version" --date="$timestamp" -C "$work/out" module-info.class
 echo "make-module: $(basename "$jar") is the module dev.nova.runtime: $(wc -l <"$work/packages") packages," \
   "$(wc -l <"$work/uses") services used, $(wc -l <"$work/provides") provided, ${#requires[@]} modules required"
