@@ -150,20 +150,33 @@ interface Section10FineTuning extends Rules {
         Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(text.toString()));
         GenerativeModel child = fineTune("10.3", f, grown, h.save(parent));
         Map<String, float[]> after = values("10.3", tuning("10.3", child, "rule 10.3 compares"));
+        boolean grew = keptWhileGrowing("10.3", before, after, "for a corpus with the new character '" + added + "'");
+        assertTrue(grew, h.violation("10.3", "no parameter grew for a corpus with the new character '" + added + "'"));
+    }
+
+    /**
+     * Rules 10.3 and 10.7: every parent parameter is in the child; one that kept its size kept its values to the bit,
+     * one that grew holds all its parent's values.
+     *
+     * @return whether any parameter grew
+     */
+    private boolean keptWhileGrowing(String rule, Map<String, float[]> before, Map<String, float[]> after, String why) {
+        Harness h = harness();
         boolean grew = false;
         for (Map.Entry<String, float[]> e : before.entrySet()) {
             float[] c = after.get(e.getKey());
-            assertTrue(c != null, h.violation("10.3", "the grown model has no parameter " + e.getKey()));
+            assertTrue(c != null, h.violation(rule, "the model fine-tuned " + why + " has no parameter " + e.getKey()));
             if (c.length == e.getValue().length) {
-                assertTrue(Arrays.equals(c, e.getValue()), h.violation("10.3", "parameter " + e.getKey()
-                        + " did not grow, and differs from its parent's"));
+                assertTrue(Arrays.equals(c, e.getValue()), h.violation(rule, "parameter " + e.getKey()
+                        + " did not grow " + why + ", and differs from its parent's"));
             } else {
                 grew = true;
-                assertTrue(contains(c, e.getValue()), h.violation("10.3", "parameter " + e.getKey() + " grew from "
-                        + e.getValue().length + " to " + c.length + " values and lost some of its parent's values"));
+                assertTrue(contains(c, e.getValue()), h.violation(rule, "parameter " + e.getKey() + " grew from "
+                        + e.getValue().length + " to " + c.length + " values " + why + " and lost some of its"
+                        + " parent's values"));
             }
         }
-        assertTrue(grew, h.violation("10.3", "no parameter grew for a corpus with the new character '" + added + "'"));
+        return grew;
     }
 
     /** Whether every value of {@code part} is in {@code whole}, as often as it is in {@code part}. */
@@ -346,22 +359,7 @@ interface Section10FineTuning extends Rules {
         Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(data.toString()));
         GenerativeModel child = fineTune("10.7", f, grown, h.save(parent));
         Map<String, float[]> after = values("10.7", tuning("10.7", child, "rule 10.7 compares"));
-        boolean grew = false;
-        for (Map.Entry<String, float[]> e : before.entrySet()) {
-            float[] c = after.get(e.getKey());
-            assertTrue(c != null, h.violation("10.7", "the model fine-tuned on data with classes " + List.of(added)
-                    + " has no parameter " + e.getKey()));
-            if (c.length == e.getValue().length) {
-                assertTrue(Arrays.equals(c, e.getValue()), h.violation("10.7", "parameter " + e.getKey()
-                        + " did not grow for data with new classes " + List.of(added) + ", and differs from its"
-                        + " parent's"));
-            } else {
-                grew = true;
-                assertTrue(contains(c, e.getValue()), h.violation("10.7", "parameter " + e.getKey() + " grew from "
-                        + e.getValue().length + " to " + c.length + " values for the new classes " + List.of(added)
-                        + " and lost some of its parent's values"));
-            }
-        }
+        boolean grew = keptWhileGrowing("10.7", before, after, "for data with the new classes " + List.of(added));
         if (conditional) {
             assertTrue(grew, h.violation("10.7", "no parameter grew for data with the classes " + List.of(added)
                     + ", which the conditional parent " + parentClasses + " never saw"));
