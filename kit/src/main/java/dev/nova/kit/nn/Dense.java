@@ -167,7 +167,9 @@ public final class Dense {
         }
         if (activation == Activation.RELU && yJ.floats() != null) {
             // Float ReLU: the bias as a rank-1 gemm (one rounding of y + b, as the double path below gives), then a
-            // loop the JIT vectorises over the floats (the VAE's hidden layers; the same bits as the generic path).
+            // plain loop over the floats (the VAE's hidden layers; the same bits as the generic path). The
+            // conditional likely stays scalar (C2 vectorises a select only with its CMove flags); Math.max would
+            // vectorise, but gives NaN where this gives 0.
             Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
             float[] yf = yJ.read(p.y).floats();
             Parallel.forRange(yJ.length(), (from, to) -> {

@@ -80,7 +80,8 @@ public final class Cli {
 
     private static int execute(Terminal terminal, Optional<ClusterEngine> engine, boolean debug, String... args) {
         CommandLine cl = new CommandLine(new NovaCommand(terminal, engine));
-        List<Class<?>> named = NovaCommand.SUBCOMMANDS.stream().filter(c -> names(c).contains(commandName(args))).toList();
+        String command = commandName(args);
+        List<Class<?>> named = NovaCommand.SUBCOMMANDS.stream().filter(c -> names(c).contains(command)).toList();
         // The help command describes the others, so it comes with all of them.
         (named.isEmpty() || named.contains(CommandLine.HelpCommand.class) ? NovaCommand.SUBCOMMANDS : named)
                 .forEach(cl::addSubcommand);
