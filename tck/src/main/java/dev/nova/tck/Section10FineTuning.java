@@ -12,8 +12,10 @@ import dev.nova.api.DataParallel;
 import dev.nova.api.EvaluationRequest;
 import dev.nova.api.FineTuneRequest;
 import dev.nova.api.FineTuning;
+import dev.nova.api.GenerationRequest;
 import dev.nova.api.GenerativeModel;
 import dev.nova.api.PluginException;
+import dev.nova.api.Sample;
 import dev.nova.api.Tuning;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,9 +56,33 @@ interface Section10FineTuning extends Rules {
     }
 
     private GenerativeModel fineTune(String rule, FineTuning f, Config config, byte[] parent) {
+        return fineTune(rule, f, config, parent, new java.util.ArrayList<>());
+    }
+
+    /** {@link #fineTune(String, FineTuning, Config, byte[])}, collecting the notices the plugin gives. */
+    private GenerativeModel fineTune(String rule, FineTuning f, Config config, byte[] parent, List<String> notices) {
         Harness h = harness();
         return h.keep(h.call(rule, "fineTuning().create", () -> f.create(config, h.context(),
-                FineTuneRequest.of(new ByteArrayInputStream(parent), h.config()))));
+                new FineTuneRequest(new ByteArrayInputStream(parent), h.config(), false, notices::add))));
+    }
+
+    /**
+     * Rules 10.3 and 10.7: {@link FineTuneRequest#notices()} "receives one-line messages for the user (what grew, and
+     * by which characters or classes)": a model that grew said so, in lines, naming each of {@code added} (a character
+     * by itself or as its code point, U+XXXX).
+     */
+    private void announced(String rule, List<String> notices, List<String> added, String why) {
+        Harness h = harness();
+        for (String n : notices) {
+            assertTrue(n != null && n.indexOf('\n') < 0 && n.indexOf('\r') < 0, h.violation(rule, "a notice of the"
+                    + " model fine-tuned " + why + " is not one line: " + n));
+        }
+        for (String a : added) {
+            String code = a.codePointCount(0, a.length()) == 1 ? String.format("U+%04X", a.codePointAt(0)) : a;
+            assertTrue(notices.stream().anyMatch(n -> n.contains(a) || n.contains(code)), h.violation(rule,
+                    "the model fine-tuned " + why + " grew, but no notice (FineTuneRequest.notices) names '" + a
+                    + "': the user is not told what the model now knows; its notices: " + notices));
+        }
     }
 
     private Map<String, float[]> values(String rule, Tuning t) {
@@ -148,10 +174,12 @@ interface Section10FineTuning extends Rules {
             throw new UncheckedIOException(e);
         }
         Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(text.toString()));
-        GenerativeModel child = fineTune("10.3", f, grown, h.save(parent));
+        List<String> notices = new java.util.ArrayList<>();
+        GenerativeModel child = fineTune("10.3", f, grown, h.save(parent), notices);
         Map<String, float[]> after = values("10.3", tuning("10.3", child, "rule 10.3 compares"));
         boolean grew = keptWhileGrowing("10.3", before, after, "for a corpus with the new character '" + added + "'");
         assertTrue(grew, h.violation("10.3", "no parameter grew for a corpus with the new character '" + added + "'"));
+        announced("10.3", notices, List.of(added), "for a corpus with the new character '" + added + "'");
     }
 
     /**
@@ -357,10 +385,12 @@ interface Section10FineTuning extends Rules {
                 ? EvaluationData.images(h.base().resolve("grown-classes"), added)[0]
                 : EvaluationData.audio(h.base().resolve("grown-classes"), added)[0];
         Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(data.toString()));
-        GenerativeModel child = fineTune("10.7", f, grown, h.save(parent));
+        List<String> notices = new java.util.ArrayList<>();
+        GenerativeModel child = fineTune("10.7", f, grown, h.save(parent), notices);
         Map<String, float[]> after = values("10.7", tuning("10.7", child, "rule 10.7 compares"));
         boolean grew = keptWhileGrowing("10.7", before, after, "for data with the new classes " + List.of(added));
         if (conditional) {
+            announced("10.7", notices, List.of(added), "for data with the new classes " + List.of(added));
             assertTrue(grew, h.violation("10.7", "no parameter grew for data with the classes " + List.of(added)
                     + ", which the conditional parent " + parentClasses + " never saw"));
             List<String> childClasses = classes("10.7", child);
@@ -371,6 +401,102 @@ interface Section10FineTuning extends Rules {
                     + ", where the parent's keep their indices (a label of the parent names the same class) and the"
                     + " new ones follow"));
         }
+    }
+
+    /**
+     * The other side of 10.3 and 10.7: a child whose data has fewer characters or classes than its parent keeps its
+     * parent's. Fine-tuned on data that holds a strict subset of what the parent knows (a text of the profile's
+     * vocabulary without its first character; image or audio data in one class folder, named as the parent's last
+     * class), the model before it trains is its parent: no parameter changed size or value, its samples for the same
+     * request and seed are the parent's (a conditional model's for the kept class, named), its text tokens encode as
+     * the parent's, and its classes are the parent's, in the parent's order.
+     */
+    @Test
+    default void required_spec10_8_fewerTokensOrClassesKeepTheParents() {
+        Harness h = harness();
+        FineTuning f = fineTuning("10.8");
+        Optional<String> setting = h.profile().flatMap(dev.nova.api.ConformanceProfile::dataSetting);
+        GenerativeModel parent;
+        Config subset;
+        GenerationRequest request = h.request(2, 11);
+        String what;
+        if (h.isText()) {
+            applicableOnlyIf(!h.anyCharacter(), "at this configuration the model's tokens are bytes: its vocabulary"
+                    + " is every byte, whatever the data");
+            Optional<String> vocabulary = h.vocabulary();
+            h.requireFact(vocabulary.isPresent(), "no vocabulary declared (ConformanceProfile.withVocabulary)");
+            h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
+            String kept = vocabulary.get().substring(vocabulary.get().offsetByCodePoints(0, 1));
+            exercisedOnlyIf(kept.codePointCount(0, kept.length()) >= 2, "the profile's vocabulary "
+                    + vocabulary.get() + " has fewer than three characters");
+            parent = h.warm();
+            Path text = h.base().resolve("subset-corpus.txt");
+            String reversed = new StringBuilder(kept).reverse().toString();
+            try {
+                Files.writeString(text, (kept + " " + reversed + " ").repeat(60), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            subset = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(text.toString()));
+            what = "a text without the character '" + vocabulary.get().substring(0, vocabulary.get().length()
+                    - kept.length()) + "' of the parent's vocabulary";
+        } else {
+            parent = h.warm();
+            List<String> parentClasses = classes("10.8", parent);
+            applicableOnlyIf(conditional("10.8", parent) && parentClasses.size() >= 2, "the model is not conditional"
+                    + " on classes (referenceData().conditional()), so data with fewer classes is no different");
+            h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
+            String last = parentClasses.get(parentClasses.size() - 1);
+            Path data = h.info().modality() == dev.nova.api.Modality.IMAGE
+                    ? EvaluationData.images(h.base().resolve("subset-classes"), last, last)[0]
+                    : EvaluationData.audio(h.base().resolve("subset-classes"), last, last)[0];
+            subset = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(data.toString()));
+            request = request.with(GenerationRequest.LABEL, last);
+            what = "data of the class '" + last + "' alone, one of the parent's " + parentClasses;
+        }
+        Optional<Tuning> pt = h.call("10.8", "tuning", parent::tuning);
+        Map<String, float[]> before = pt != null && pt.isPresent() ? values("10.8", pt.get()) : Map.of();
+        List<Sample> parentSamples = h.generate(parent, request);
+        byte[] payload = h.save(parent);
+        Config config = subset;
+        GenerativeModel child = h.keep(h.call("10.8", "fineTuning().create on " + what, () -> f.create(config,
+                h.context(), FineTuneRequest.of(new ByteArrayInputStream(payload), h.config()))));
+        Optional<Tuning> ct = h.call("10.8", "tuning", child::tuning);
+        if (!before.isEmpty() && ct != null && ct.isPresent()) {
+            Map<String, float[]> after = values("10.8", ct.get());
+            for (Map.Entry<String, float[]> e : before.entrySet()) {
+                float[] c = after.get(e.getKey());
+                assertTrue(c != null, h.violation("10.8", "the model fine-tuned on " + what + " has no parameter "
+                        + e.getKey()));
+                assertEquals(e.getValue().length, c.length, h.violation("10.8", "parameter " + e.getKey() + " has "
+                        + c.length + " values in the model fine-tuned on " + what + ", " + e.getValue().length
+                        + " in its parent: the parent's characters and classes are kept, whatever the data holds"));
+                assertTrue(Arrays.equals(e.getValue(), c), h.violation("10.8", "parameter " + e.getKey() + " of the"
+                        + " model fine-tuned on " + what + " differs from its parent's before it trains"));
+            }
+        }
+        if (!h.isText()) {
+            List<String> parentClasses = classes("10.8", parent);
+            List<String> childClasses = classes("10.8", child);
+            assertEquals(parentClasses, childClasses, h.violation("10.8", "the parent's classes were " + parentClasses
+                    + "; fine-tuned on " + what + " the model's are " + childClasses + ": a class keeps its index"
+                    + " (a label of the parent names the same class), whatever the data holds"));
+        } else {
+            Optional<dev.nova.api.TextTokens> a = h.call("10.8", "textTokens()", parent::textTokens);
+            Optional<dev.nova.api.TextTokens> b = h.call("10.8", "textTokens()", child::textTokens);
+            if (a != null && a.isPresent() && b != null && b.isPresent()) {
+                String all = h.vocabulary().orElseThrow();
+                int[] x = h.call("10.8", "textTokens().encode", () -> a.get().encode(all));
+                int[] y = h.call("10.8", "textTokens().encode", () -> b.get().encode(all));
+                assertTrue(Arrays.equals(x, y), h.violation("10.8", "the parent's vocabulary \"" + all + "\" encodes"
+                        + " as " + Arrays.toString(x) + " by the parent, as " + Arrays.toString(y) + " by the model"
+                        + " fine-tuned on " + what + ": a character keeps its token"));
+            }
+        }
+        List<Sample> childSamples = h.generate(child, request);
+        assertEquals(parentSamples, childSamples, h.violation("10.8", "before it trains, the model fine-tuned on "
+                + what + " gives other samples than its parent for the same request and seed: "
+                + Harness.describe(childSamples) + " against " + Harness.describe(parentSamples)));
     }
 
     /** A model's class names from its reference data; empty when it offers none. */

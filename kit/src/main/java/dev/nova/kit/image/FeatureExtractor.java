@@ -96,8 +96,9 @@ public final class FeatureExtractor implements ReferenceData.Features {
     public static FeatureExtractor of(String pluginId, ImageSet.Split split, String fingerprint, Path cache) {
         ImageSet train = split.train();
         if (train.labels() == null || train.classes().size() < 2) {
-            throw new PluginException(pluginId, train.source() + " has no classes: the reference feature extractor is a"
-                    + " classifier trained on labelled images");
+            throw new PluginException(pluginId, train.source() + " has " + (train.labels() == null ? "no classes"
+                    : "one class") + ": the reference feature extractor is a classifier trained on images of two"
+                    + " classes or more");
         }
         String key = fingerprint.substring(0, Math.min(32, fingerprint.length())) + "-v" + VERSION;
         Path file = cache.resolve(key + ".bin");

@@ -159,7 +159,8 @@ public final class ImageData {
 
     /**
      * Reads every PNG/JPEG under a folder (name order), as grey-scale images of the given size. The name of an
-     * image's parent folder, relative to {@code dir}, is its class when there is more than one such folder.
+     * image's parent folder, relative to {@code dir}, is its class, unless every image is at the top of {@code dir}
+     * (then the images have no classes); one class folder holding every image is data of one class.
      *
      * @param pluginId for messages
      * @param dir the folder
@@ -187,7 +188,9 @@ public final class ImageData {
             labels[i] = classIndex.computeIfAbsent(cls, k -> classIndex.size());
             System.arraycopy(readImage(pluginId, f, size), 0, px, i * size * size, size * size);
         }
-        boolean labelled = classIndex.size() > 1;
+        // One class folder holding every image is a class too (a fine-tuning run's data of one class); images all at
+        // the top of the folder have none.
+        boolean labelled = classIndex.size() > 1 || !classIndex.containsKey("");
         return new ImageSet(files.size(), size, px, labelled ? labels : null,
                 labelled ? new ArrayList<>(classIndex.keySet()) : List.of(), dir.toString());
     }

@@ -58,6 +58,15 @@ class ImageDataTests {
     }
 
     @Test
+    void oneClassFolderIsDataOfOneClass() throws IOException {
+        png(dir.resolve("cats/a.png"), 10, Color.GRAY, "png");
+        png(dir.resolve("cats/b.png"), 10, Color.WHITE, "png");
+        ImageSet s = ImageData.readFolder("vae", dir, 10);
+        assertEquals(List.of("cats"), s.classes());
+        assertEquals(List.of(0, 0), java.util.Arrays.stream(s.labels()).boxed().toList());
+    }
+
+    @Test
     void aBrokenImageIsAnErrorNamingTheFile() throws IOException {
         png(dir.resolve("a.png"), 10, Color.GRAY, "png");
         Path bad = Files.write(dir.resolve("b.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});

@@ -52,7 +52,7 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
     protected GenerativeModel newModel(Settings s, ModelContext context) {
         ImageSource data = source(s, context);
         // Read the data now: a bad path fails before training starts, and the classes shape the model.
-        List<String> classes = s.conditional() ? trainingClasses(data) : List.of();
+        List<String> classes = s.conditional() ? trainingClasses(data, 2) : List.of();
         if (!s.conditional()) {
             data.get();
         }
@@ -74,18 +74,25 @@ public final class ImageGruProvider extends SettingsProvider<Settings> {
             if (!s.conditional()) {
                 return new FineTune.Child<>(new ImageGruModel(s, context, data, List.of()), Growth.none(0), "");
             }
-            FineTune.Classes classes = FineTune.classes(parent.classNames(), trainingClasses(data));
+            FineTune.Classes classes = FineTune.classes(parent.classNames(), trainingClasses(data, 1));
             ImageGruModel child = new ImageGruModel(s, context, data, classes.all());
             return new FineTune.Child<>(child, child.classGrowth(classes.growth()), classes.notice());
         });
     }
 
-    /** The classes of the training data of a class-conditional model; refused when it has none. */
-    private static List<String> trainingClasses(ImageSource data) {
+    /**
+     * The classes of the training data of a class-conditional model; refused when it has none, or fewer than
+     * {@code least} (a new model needs two; a fine-tuned one adds its data's to its parent's, so one will do).
+     */
+    private static List<String> trainingClasses(ImageSource data, int least) {
         ImageSet train = data.get().train();
-        if (train.labels() == null || train.classes().size() < 2) {
+        if (train.labels() == null) {
             throw new PluginException(ImageGru.ID, data.location() + " has no classes (an IDX folder without label"
                     + " files, or an image folder without class sub-folders); set model.conditional = false");
+        }
+        if (train.classes().size() < least) {
+            throw new PluginException(ImageGru.ID, data.location() + " has one class, " + train.classes() + "; a"
+                    + " class-conditional model needs at least two class sub-folders (or set model.conditional = false)");
         }
         return train.classes();
     }

@@ -15,7 +15,7 @@ public final class BareTextProvider extends FixtureProvider {
 
     /** The rules that need a fact this provider does not declare. */
     static final List<String> RULES_NEEDING_FACTS = List.of("2.4", "2.5", "2.6", "4.4", "4.7", "5.8", "6.6", "9.6", "10.2",
-            "10.3");
+            "10.3", "10.8");
 
     private final boolean optOut;
 

@@ -183,10 +183,32 @@ final class FixtureModel implements GenerativeModel {
      * the old rows where they were, at step 0.
      */
     FixtureModel fineTuned(Config config, long seed, java.util.function.Consumer<String> notices) {
-        FixtureModel child = new FixtureModel(id, exceptionId, modality, flaw, config, seed, vocabulary, classes);
+        FixtureModel child = new FixtureModel(id, exceptionId, modality, flaw, config, seed,
+                flaw == Flaw.VOCABULARY_SHRINKS_TO_DATA ? inText(vocabulary, trainingText(exceptionId, config))
+                        : vocabulary,
+                flaw == Flaw.CLASSES_SHRINK_TO_DATA ? inFolders(exceptionId, classes, config) : classes);
         child.workDirectory = workDirectory;
         boolean grew = child.vocabulary.length() > vocabulary.length() || child.classes.size() > classes.size();
         if (flaw == Flaw.FINE_TUNE_FORGETS_PARAMETERS || (grew && flaw == Flaw.GROWS_BY_REINITIALISING)) {
+            return child;
+        }
+        if (flaw == Flaw.VOCABULARY_SHRINKS_TO_DATA && modality == Modality.TEXT) {
+            int v = vocabulary.length();
+            int w = child.vocabulary.length();
+            for (int r = 0; r < w; r++) {                          // each character's row and column by character
+                int pr = vocabulary.indexOf(child.vocabulary.charAt(r));
+                for (int c = 0; c < w; c++) {
+                    int pc = vocabulary.indexOf(child.vocabulary.charAt(c));
+                    if (pr >= 0 && pc >= 0) {
+                        child.logits[r * w + c] = logits[pr * v + pc];
+                    }
+                }
+            }
+            String added = child.vocabulary.chars().filter(c -> vocabulary.indexOf(c) < 0)
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+            if (!added.isEmpty()) {
+                notices.accept("added " + added.length() + " characters to the vocabulary: " + added);
+            }
             return child;
         }
         if (modality == Modality.TEXT) {
@@ -197,21 +219,38 @@ final class FixtureModel implements GenerativeModel {
                     child.logits[r * w + c] = logits[r * v + c];
                 }
             }
-            if (grew) {
-                notices.accept("added " + (w - v) + " characters to the vocabulary");
+            if (grew && flaw != Flaw.GROWTH_UNANNOUNCED) {
+                notices.accept("added " + (w - v) + " characters to the vocabulary: " + child.vocabulary.substring(v));
             }
         } else if (modality == Modality.IMAGE) {
             System.arraycopy(logits, 0, child.logits, 0, PIXELS);
             for (int k = 0; k < classes.size(); k++) {             // each class's row goes where its name is
-                child.logits[PIXELS + child.classes.indexOf(classes.get(k))] = logits[PIXELS + k];
+                int to = child.classes.indexOf(classes.get(k));
+                if (to >= 0) {                                     // (CLASSES_SHRINK_TO_DATA: a dropped class has none)
+                    child.logits[PIXELS + to] = logits[PIXELS + k];
+                }
             }
-            if (grew) {
-                notices.accept("added " + (child.classes.size() - classes.size()) + " classes");
+            if (grew && flaw != Flaw.GROWTH_UNANNOUNCED) {
+                notices.accept("added " + (child.classes.size() - classes.size()) + " classes: " + String.join(", ",
+                        child.classes.subList(classes.size(), child.classes.size())));
             }
         } else {
             System.arraycopy(logits, 0, child.logits, 0, logits.length);
         }
         return child;
+    }
+
+    /** VOCABULARY_SHRINKS_TO_DATA: the characters of {@code known} that {@code text} has, in their order. */
+    private static String inText(String known, String text) {
+        StringBuilder kept = new StringBuilder();
+        known.chars().filter(c -> text.indexOf(c) >= 0).forEach(c -> kept.append((char) c));
+        return kept.toString();
+    }
+
+    /** CLASSES_SHRINK_TO_DATA: the classes of {@code known} that {@code image-folder} has folders of, when it is set. */
+    private static List<String> inFolders(String exceptionId, List<String> known, Config config) {
+        List<String> folders = classes(exceptionId, Flaw.NONE, config, List.of());
+        return folders.isEmpty() ? known : known.stream().filter(folders::contains).toList();
     }
 
     static FixtureModel read(String id, String exceptionId, Modality modality, Flaw flaw, Config config,

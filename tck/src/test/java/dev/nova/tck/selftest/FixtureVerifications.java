@@ -337,6 +337,22 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.CLASSES_SORTED_ON_GROWTH; }
     }
 
+    static final class VocabularyShrinksToData extends Text {
+        @Override Flaw flaw() { return Flaw.VOCABULARY_SHRINKS_TO_DATA; }
+    }
+
+    static final class ClassesShrinkToData extends Image {
+        @Override Flaw flaw() { return Flaw.CLASSES_SHRINK_TO_DATA; }
+    }
+
+    static final class GrowthUnannounced extends Text {
+        @Override Flaw flaw() { return Flaw.GROWTH_UNANNOUNCED; }
+    }
+
+    static final class ClassesUnannounced extends Image {
+        @Override Flaw flaw() { return Flaw.GROWTH_UNANNOUNCED; }
+    }
+
     static final class ClassesGrowByReinitialising extends Image {
         @Override Flaw flaw() { return Flaw.GROWS_BY_REINITIALISING; }
     }

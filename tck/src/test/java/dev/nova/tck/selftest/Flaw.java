@@ -147,5 +147,17 @@ enum Flaw {
      * Fine-tuned on class folders, the classes are sorted by name, the parent's with the new ones: class rows go with
      * their names, but a parent's label names another class in the child (rule 10.7).
      */
-    CLASSES_SORTED_ON_GROWTH
+    CLASSES_SORTED_ON_GROWTH,
+    /**
+     * Fine-tuned on a text, the vocabulary is the text's characters alone: rows go with their characters, but a parent's
+     * character the text lacks is dropped and the others move (rule 10.8).
+     */
+    VOCABULARY_SHRINKS_TO_DATA,
+    /**
+     * Fine-tuned on class folders, the classes are the folders' alone: rows go with their names, but a parent's class the
+     * data lacks is dropped and the others move (rule 10.8).
+     */
+    CLASSES_SHRINK_TO_DATA,
+    /** Fine-tuning grows the vocabulary or the classes as it should, and tells the user nothing (rules 10.3, 10.7). */
+    GROWTH_UNANNOUNCED
 }
