@@ -107,6 +107,11 @@ public final class ConfigurationVariant implements GeneratorProvider {
         return provider.fineTuning();
     }
 
+    @Override
+    public Optional<dev.nova.api.OpenWeights> openWeights() {
+        return provider.openWeights();
+    }
+
     /** The provider a variant wraps, or the provider itself: its class and module are the plugin's. */
     static GeneratorProvider unwrap(GeneratorProvider p) {
         return p instanceof ConfigurationVariant v ? v.provider : p;

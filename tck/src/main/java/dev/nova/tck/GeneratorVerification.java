@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The rules of the Nova compatibility kit ({@code tck/SPEC.md}) as JUnit 5 tests: extend it once per plugin and
  * implement {@link #provider()}.
  *
- * <p>Each SPEC section is one interface of this package ({@code Section1Metadata} to {@code Section11ReferenceData})
+ * <p>Each SPEC section is one interface of this package ({@code Section1Metadata} to {@code Section12OpenWeights})
  * whose rules are its default test methods, in SPEC order. Every fact a rule needs (the tiny configuration, the
  * vocabulary, an invalid setting, ...) comes from the provider's {@link GeneratorProvider#conformance conformance
  * profile} and nowhere else, so {@code nova tck} and a plugin's own build give the same verdict. Method names carry
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @API(status = EXPERIMENTAL, since = "0.1")
 public abstract class GeneratorVerification implements Section1Metadata, Section2Configuration,
         Section3Reproducibility, Section4Generation, Section5Training, Section6Checkpoints, Section7Concurrency,
-        Section8Errors, Section9DataParallel, Section10FineTuning, Section11ReferenceData {
+        Section8Errors, Section9DataParallel, Section10FineTuning, Section11ReferenceData, Section12OpenWeights {
 
     private static final Pattern RULE = Pattern.compile("_spec(\\d+)_(\\d+)_");
 

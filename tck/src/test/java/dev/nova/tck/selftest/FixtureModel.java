@@ -240,6 +240,82 @@ final class FixtureModel implements GenerativeModel {
         return child;
     }
 
+    /**
+     * Open weights (rule 12.1), a family of the fixture's own in Hugging Face's layout: {@code model.safetensors}, one
+     * F64 tensor of the logits (the model's own values: it computes in double), and {@code config.json} with the
+     * vocabulary and the hidden size.
+     */
+    List<Path> exportTo(Path folder) {
+        byte[] header = ("{\"logits\":{\"dtype\":\"F64\",\"shape\":[" + logits.length + "],\"data_offsets\":[0,"
+                + 8L * logits.length + "]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length + 8 * logits.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header);
+        for (double l : logits) {
+            b.putDouble(l);
+        }
+        try {
+            Path weights = Files.write(folder.resolve("model.safetensors"), b.array());
+            Path config = Files.writeString(folder.resolve("config.json"), com.typesafe.config.ConfigValueFactory
+                    .fromMap(Map.of("vocabulary", vocabulary, "hidden", hidden))
+                    .render(com.typesafe.config.ConfigRenderOptions.concise()));
+            if (flaw == Flaw.EXPORT_LEAVES_PART_FILE) {
+                Files.write(folder.resolve("model.safetensors.part"), b.array());
+            }
+            return List.of(weights, config);
+        } catch (IOException e) {
+            throw new PluginException(exceptionId, "cannot write " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The settings of a folder {@link #exportTo} wrote: its hidden size. */
+    static Config importedSettings(String exceptionId, Path folder) {
+        return readConfigJson(exceptionId, folder).withOnlyPath("hidden");
+    }
+
+    private static Config readConfigJson(String exceptionId, Path folder) {
+        Path file = folder.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new PluginException(exceptionId, file + " not found: a fixture folder has config.json and"
+                    + " model.safetensors");
+        }
+        try {
+            return com.typesafe.config.ConfigFactory.parseFile(file.toFile());
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new PluginException(exceptionId, file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A text model holding the weights of a folder {@link #exportTo} wrote, at step 0. */
+    static FixtureModel imported(String id, String exceptionId, Flaw flaw, Config config, long seed, Path folder) {
+        String vocabulary = readConfigJson(exceptionId, folder).getString("vocabulary");
+        FixtureModel m = new FixtureModel(id, exceptionId, Modality.TEXT, flaw, config, seed, vocabulary);
+        Path weights = folder.resolve("model.safetensors");
+        java.nio.ByteBuffer b;
+        try {
+            b = java.nio.ByteBuffer.wrap(Files.readAllBytes(weights)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new PluginException(exceptionId, weights + ": " + e.getMessage(), e);
+        }
+        long header = b.remaining() >= 8 ? b.getLong() : -1;
+        if (header < 0 || header > b.remaining()) {
+            throw new PluginException(exceptionId, weights + ": not a safetensors file (header of " + header + " bytes)");
+        }
+        b.position(8 + (int) header);
+        int n = m.logits.length;
+        if (b.remaining() < 8L * n && flaw != Flaw.IMPORT_ACCEPTS_TRUNCATED) {
+            throw new PluginException(exceptionId, weights + ": holds " + b.remaining() / 8 + " of the " + n
+                    + " logits of tensor 'logits'");
+        }
+        int v = vocabulary.length();
+        for (int i = 0; i < n; i++) {
+            double x = b.remaining() >= 8 ? b.getDouble() : 0;
+            int to = flaw == Flaw.IMPORT_TRANSPOSED ? (i % v) * v + i / v : i;
+            m.logits[to] = x;
+        }
+        return m;
+    }
+
     /** VOCABULARY_SHRINKS_TO_DATA: the characters of {@code known} that {@code text} has, in their order. */
     private static String inText(String known, String text) {
         StringBuilder kept = new StringBuilder();

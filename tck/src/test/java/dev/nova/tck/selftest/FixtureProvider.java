@@ -13,6 +13,7 @@ import dev.nova.api.GeneratorProvider;
 import dev.nova.api.InvalidConfigException;
 import dev.nova.api.Modality;
 import dev.nova.api.ModelContext;
+import dev.nova.api.OpenWeights;
 import dev.nova.api.PluginInfo;
 import dev.nova.api.VersionRange;
 import java.io.DataInputStream;
@@ -158,6 +159,52 @@ class FixtureProvider implements GeneratorProvider {
                 }
                 FixtureModel p = (FixtureModel) restore(request.parentConfig(), context, request.parent());
                 return p.fineTuned(c, context.seed(), request.notices());
+            }
+        });
+    }
+
+    /**
+     * Open weights (rule 12.1), text only: a family of the fixture's own, {@code fixture-bigram}, written and read in
+     * Hugging Face's layout (see {@link FixtureModel#exportTo}).
+     */
+    @Override
+    public Optional<OpenWeights> openWeights() {
+        if (modality != Modality.TEXT) {
+            return Optional.empty();
+        }
+        return Optional.of(new OpenWeights() {
+            @Override
+            public List<String> families() {
+                return List.of("fixture-bigram");
+            }
+
+            @Override
+            public Config settings(String family, Path folder) {
+                return FixtureModel.importedSettings(exceptionId(), folder);
+            }
+
+            @Override
+            public List<Path> files(String family, Path folder) {
+                return List.of(folder.resolve("model.safetensors"), folder.resolve("config.json"));
+            }
+
+            @Override
+            public GenerativeModel create(String family, Path folder, Config config, ModelContext context) {
+                FixtureModel m = FixtureModel.imported(id(), exceptionId(), flaw, config.withFallback(reference()),
+                        context.seed(), folder);
+                m.workDirectory = context.workDirectory();
+                return m;
+            }
+
+            @Override
+            public List<Format> exportFormats(String family) {
+                return List.of(Format.SAFETENSORS);
+            }
+
+            @Override
+            public List<Path> export(String family, GenerativeModel model, Format format, Precision precision,
+                                     Path folder) {
+                return ((FixtureModel) model).exportTo(folder);
             }
         });
     }

@@ -353,6 +353,18 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.GROWTH_UNANNOUNCED; }
     }
 
+    static final class ExportLeavesPartFile extends Text {
+        @Override Flaw flaw() { return Flaw.EXPORT_LEAVES_PART_FILE; }
+    }
+
+    static final class ImportTransposed extends Text {
+        @Override Flaw flaw() { return Flaw.IMPORT_TRANSPOSED; }
+    }
+
+    static final class ImportAcceptsTruncated extends Text {
+        @Override Flaw flaw() { return Flaw.IMPORT_ACCEPTS_TRUNCATED; }
+    }
+
     static final class ClassesGrowByReinitialising extends Image {
         @Override Flaw flaw() { return Flaw.GROWS_BY_REINITIALISING; }
     }

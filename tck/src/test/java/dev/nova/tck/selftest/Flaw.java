@@ -159,5 +159,11 @@ enum Flaw {
      */
     CLASSES_SHRINK_TO_DATA,
     /** Fine-tuning grows the vocabulary or the classes as it should, and tells the user nothing (rules 10.3, 10.7). */
-    GROWTH_UNANNOUNCED
+    GROWTH_UNANNOUNCED,
+    /** Export writes a second copy of the weights as a part file it does not return (rule 12.1). */
+    EXPORT_LEAVES_PART_FILE,
+    /** Import reads the bigram matrix transposed: the imported model is another model (rule 12.1). */
+    IMPORT_TRANSPOSED,
+    /** Import takes logits missing from a truncated weights file as zeros (rule 12.1). */
+    IMPORT_ACCEPTS_TRUNCATED
 }

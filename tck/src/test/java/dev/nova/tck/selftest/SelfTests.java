@@ -215,12 +215,14 @@ class SelfTests {
         image.add("required_spec4_11_anAudioPromptIsContinued()");
         image.add("required_spec4_12_sampleOptionsHoldAtTheirDocumentedLimits()");    // sampling options: text, audio
         image.add("required_spec7_2_batchedGenerationMatchesGenerate()");   // only the text fixture batches
+        image.add("required_spec12_1_exportedWeightsImportAsTheSameModel()");   // and reads open weights
         assertEquals(sorted(image), skipped(FixtureVerifications.CorrectImage.class));
         List<String> audio = new java.util.ArrayList<>(TEXT_RULES);
         audio.add("required_spec11_1_referenceDataAgreesWithTheModel()");    // the audio fixture offers no reference
         audio.add("required_spec4_13_labelsHoldAtTheirLimits()");             // data, which says which labels it takes
         audio.add("required_spec7_2_batchedGenerationMatchesGenerate()");
         audio.add("required_spec10_8_fewerTokensOrClassesKeepTheParents()");  // no classes: nothing to keep
+        audio.add("required_spec12_1_exportedWeightsImportAsTheSameModel()");
         assertEquals(sorted(audio), skipped(FixtureVerifications.CorrectAudio.class));
     }
 
