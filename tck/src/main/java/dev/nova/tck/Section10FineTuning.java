@@ -499,6 +499,65 @@ interface Section10FineTuning extends Rules {
                 + Harness.describe(childSamples) + " against " + Harness.describe(parentSamples)));
     }
 
+    /**
+     * {@link FineTuneRequest#carryOptimizerState()}, on and off, from a parent saved in one part and in two: carried,
+     * the optimiser's state comes from wherever the parent's checkpoint holds it (inline in the payload, or apart,
+     * {@link FineTuneRequest#parentTrainingState()}), and the two train alike; not carried, it is never read, wherever
+     * it is; either way the model starts at step 0. Where the parent's two-part save writes a training state apart
+     * (its optimiser has state), carrying it changes how the child trains.
+     */
+    @Test
+    default void required_spec10_9_carriedOptimizerStateComesFromEitherPart() {
+        Harness h = harness();
+        FineTuning f = fineTuning("10.9");
+        GenerativeModel parent = h.warm();
+        byte[] inline = h.save(parent);
+        java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
+        h.call("10.9", "save(payload, trainingState)", () -> {
+            parent.save(payload, state);
+            return null;
+        });
+        byte[] apartPayload = payload.toByteArray();
+        byte[] apartState = state.toByteArray();
+        record Run(List<Double> losses, List<Sample> samples) {
+        }
+        java.util.function.BiFunction<String, FineTuneRequest, Run> run = (what, request) -> {
+            GenerativeModel child = h.keep(h.call("10.9", "fineTuning().create (" + what + ")",
+                    () -> f.create(h.config(), h.context(), request)));
+            assertEquals(0L, child.step(), h.violation("10.9", "the model fine-tuned " + what + " starts at step "
+                    + child.step() + ", not 0"));
+            List<Double> losses = h.train(child, 3).stream().map(dev.nova.api.StepEvent::loss).toList();
+            return new Run(losses, h.generate(child, h.request(2, 13)));
+        };
+        java.util.function.Consumer<String> ignore = n -> { };
+        Run onInline = run.apply("carrying the optimiser state of a one-part checkpoint", new FineTuneRequest(
+                new ByteArrayInputStream(inline), h.config(), true, ignore));
+        Run onApart = run.apply("carrying the optimiser state written apart", new FineTuneRequest(
+                new ByteArrayInputStream(apartPayload), h.config(), true, ignore,
+                Optional.of(new ByteArrayInputStream(apartState))));
+        Run offInline = run.apply("without the optimiser state, from a one-part checkpoint", new FineTuneRequest(
+                new ByteArrayInputStream(inline), h.config(), false, ignore));
+        Run offApart = run.apply("without the optimiser state, from a two-part checkpoint", new FineTuneRequest(
+                new ByteArrayInputStream(apartPayload), h.config(), false, ignore,
+                Optional.of(new ByteArrayInputStream(apartState))));
+        assertEquals(onInline, onApart, h.violation("10.9", "carrying the optimiser state, the model fine-tuned from a"
+                + " two-part checkpoint (the state in FineTuneRequest.parentTrainingState) trains to " + onApart.losses()
+                + ", from the same parent saved in one part to " + onInline.losses() + ": the state written apart"
+                + " was not carried as the inline one was"));
+        assertEquals(offApart, offInline, h.violation("10.9", "not carrying the optimiser state, the model fine-tuned"
+                + " from a one-part checkpoint trains to " + offInline.losses() + ", from the same parent saved in"
+                + " two parts to " + offApart.losses() + ": a state that is not to be carried was read from where"
+                + " it was"));
+        if (apartState.length > 0) {
+            assertTrue(!onInline.losses().equals(offInline.losses()) || !onInline.samples().equals(offInline.samples()),
+                    h.violation("10.9", "the parent's two-part save writes an optimiser state ("
+                            + apartState.length + " bytes), yet the model fine-tuned carrying it trains to the same"
+                            + " losses " + onInline.losses() + " and samples as one that starts its optimiser afresh:"
+                            + " carryOptimizerState is ignored"));
+        }
+    }
+
     /** A model's class names from its reference data; empty when it offers none. */
     private List<String> classes(String rule, GenerativeModel m) {
         Harness h = harness();

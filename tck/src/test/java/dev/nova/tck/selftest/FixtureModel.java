@@ -65,6 +65,11 @@ final class FixtureModel implements GenerativeModel {
     /** The training text. */
     private final String text;
     private boolean frozen;
+    /** The optimiser's momentum (0: plain gradient descent, no state) and its velocity, the optimiser's state. */
+    private final double momentum;
+    private double[] velocity;
+    /** Set while {@link #save(OutputStream, OutputStream)} writes the velocity apart from the payload. */
+    private boolean velocityApart;
     private long step;
     private long position;
 
@@ -125,6 +130,8 @@ final class FixtureModel implements GenerativeModel {
         this.vocabulary = v.toString();
         this.classes = modality == Modality.IMAGE ? classes(exceptionId, flaw, config, knownClasses) : List.of();
         this.logits = new double[tokens() ? vocabulary.length() * vocabulary.length() : PIXELS + classes.size()];
+        this.momentum = config.hasPath("momentum") ? config.getDouble("momentum") : 0;
+        this.velocity = new double[logits.length];
         Random r = new Random(seed);
         for (int i = 0; i < (tokens() ? logits.length : PIXELS); i++) {
             logits[i] = (float) (r.nextGaussian() * 0.5);
@@ -182,7 +189,18 @@ final class FixtureModel implements GenerativeModel {
      * A model that starts from this one's parameters (fine-tuning): its vocabulary grown by its corpus's characters,
      * the old rows where they were, at step 0.
      */
-    FixtureModel fineTuned(Config config, long seed, java.util.function.Consumer<String> notices) {
+    FixtureModel fineTuned(Config config, long seed, java.util.function.Consumer<String> notices, boolean carry) {
+        FixtureModel child = fineTunedParameters(config, seed, notices);
+        // The optimiser's state comes along when asked for (FineTuneRequest.carryOptimizerState), for a parameter of
+        // the parent's size (CARRY_IGNORED: never; CARRY_WHEN_OFF: always).
+        boolean take = flaw == Flaw.CARRY_WHEN_OFF || carry && flaw != Flaw.CARRY_IGNORED;
+        if (take && child.velocity.length == velocity.length) {
+            child.velocity = velocity.clone();
+        }
+        return child;
+    }
+
+    private FixtureModel fineTunedParameters(Config config, long seed, java.util.function.Consumer<String> notices) {
         FixtureModel child = new FixtureModel(id, exceptionId, modality, flaw, config, seed,
                 flaw == Flaw.VOCABULARY_SHRINKS_TO_DATA ? inText(vocabulary, trainingText(exceptionId, config))
                         : vocabulary,
@@ -329,6 +347,29 @@ final class FixtureModel implements GenerativeModel {
         return folders.isEmpty() ? known : known.stream().filter(folders::contains).toList();
     }
 
+    /** The velocity's count and values; a count of 0 (plain gradient descent, or written apart) and none. */
+    private void writeVelocity(DataOutputStream d, boolean apart) throws IOException {
+        boolean written = momentum != 0 && !apart;
+        d.writeInt(written ? velocity.length : 0);
+        if (written) {
+            for (double x : velocity) {
+                d.writeDouble(x);
+            }
+        }
+    }
+
+    /** Reads what {@link #writeVelocity} wrote: a count of 0 leaves the velocity as it is. */
+    void readVelocity(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n != 0 && n != velocity.length) {
+            throw new CheckpointException(exceptionId, "the optimiser state holds " + n + " values for "
+                    + velocity.length + " logits");
+        }
+        for (int i = 0; i < n; i++) {
+            velocity[i] = in.readDouble();
+        }
+    }
+
     static FixtureModel read(String id, String exceptionId, Modality modality, Flaw flaw, Config config,
                              DataInputStream in) throws IOException {
         int magic;
@@ -386,6 +427,7 @@ final class FixtureModel implements GenerativeModel {
             if (flaw != Flaw.SAVE_LOSES_STATE) {
                 System.arraycopy(saved, 0, m.logits, 0, saved.length);
             }
+            m.readVelocity(in);
             if (flaw == Flaw.FREEZE_SAVED) {
                 m.frozen = in.readBoolean();
             }
@@ -552,8 +594,15 @@ final class FixtureModel implements GenerativeModel {
                 scale = norm > clip ? clip / norm : 1;
             }
         }
+        if (momentum == 0) {
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) (logits[i] - rate * scale * grad[i]);
+            }
+            return;
+        }
         for (int i = 0; i < logits.length; i++) {
-            logits[i] = (float) (logits[i] - rate * scale * grad[i]);
+            velocity[i] = momentum * velocity[i] + rate * scale * grad[i];
+            logits[i] = (float) (logits[i] - velocity[i]);
         }
     }
 
@@ -917,7 +966,22 @@ final class FixtureModel implements GenerativeModel {
     @Override
     public void save(OutputStream payload, OutputStream trainingState) {
         if (flaw != Flaw.TWO_PARTS_LOSE_STATE) {
-            save(payload);
+            // With momentum, the optimiser's state (the velocity) goes apart: generation reads the payload alone.
+            velocityApart = momentum != 0;
+            try {
+                save(payload);
+            } finally {
+                velocityApart = false;
+            }
+            if (momentum != 0) {
+                try {
+                    DataOutputStream d = new DataOutputStream(trainingState);
+                    writeVelocity(d, false);
+                    d.flush();
+                } catch (IOException e) {
+                    throw new CheckpointException(exceptionId, "cannot write the training state: " + e.getMessage(), e);
+                }
+            }
             return;
         }
         long kept = position;
@@ -964,6 +1028,7 @@ final class FixtureModel implements GenerativeModel {
                     d.writeDouble(l);
                 }
             }
+            writeVelocity(d, velocityApart);
             if (flaw == Flaw.FREEZE_SAVED) {
                 d.writeBoolean(frozen);
             }

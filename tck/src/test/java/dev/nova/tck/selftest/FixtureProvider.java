@@ -157,8 +157,12 @@ class FixtureProvider implements GeneratorProvider {
                 if (!problems.isEmpty() && flaw != Flaw.ACCEPTS_OTHER_ARCHITECTURE) {
                     throw new InvalidConfigException(exceptionId(), problems);
                 }
-                FixtureModel p = (FixtureModel) restore(request.parentConfig(), context, request.parent());
-                return p.fineTuned(c, context.seed(), request.notices());
+                // The parent's training state, apart or inline, is read only to carry it (CARRY_IGNORES_STATE_APART:
+                // the part apart never).
+                java.util.Optional<InputStream> state = flaw == Flaw.CARRY_IGNORES_STATE_APART
+                        ? java.util.Optional.empty() : request.parentTrainingState();
+                FixtureModel p = (FixtureModel) restore(request.parentConfig(), context, request.parent(), state);
+                return p.fineTuned(c, context.seed(), request.notices(), request.carryOptimizerState());
             }
         });
     }
@@ -231,6 +235,24 @@ class FixtureProvider implements GeneratorProvider {
         long seed = flaw == Flaw.TRAINS_NONDETERMINISTICALLY ? System.nanoTime() : context.seed();
         FixtureModel m = new FixtureModel(id(), exceptionId(), modality, flaw, c, seed);
         m.workDirectory = context.workDirectory();
+        return m;
+    }
+
+    /** The payload, then the velocity from the training state written apart (see {@link FixtureModel#save}). */
+    @Override
+    public GenerativeModel restore(Config config, ModelContext context, InputStream payload,
+                                   Optional<InputStream> trainingState) {
+        FixtureModel m = (FixtureModel) restore(config, context, payload);
+        if (trainingState.isPresent()) {
+            try {
+                byte[] state = trainingState.get().readAllBytes();
+                if (state.length > 0) {               // empty without momentum: the optimiser has no state
+                    m.readVelocity(new DataInputStream(new java.io.ByteArrayInputStream(state)));
+                }
+            } catch (IOException e) {
+                throw new CheckpointException(exceptionId(), "training state is truncated or unreadable (" + e + ")", e);
+            }
+        }
         return m;
     }
 

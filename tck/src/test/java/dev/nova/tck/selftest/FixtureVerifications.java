@@ -365,6 +365,18 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.IMPORT_ACCEPTS_TRUNCATED; }
     }
 
+    static final class CarryIgnored extends Text {
+        @Override Flaw flaw() { return Flaw.CARRY_IGNORED; }
+    }
+
+    static final class CarryWhenOff extends Text {
+        @Override Flaw flaw() { return Flaw.CARRY_WHEN_OFF; }
+    }
+
+    static final class CarryIgnoresStateApart extends Text {
+        @Override Flaw flaw() { return Flaw.CARRY_IGNORES_STATE_APART; }
+    }
+
     static final class ClassesGrowByReinitialising extends Image {
         @Override Flaw flaw() { return Flaw.GROWS_BY_REINITIALISING; }
     }

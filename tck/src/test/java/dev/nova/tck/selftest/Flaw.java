@@ -165,5 +165,11 @@ enum Flaw {
     /** Import reads the bigram matrix transposed: the imported model is another model (rule 12.1). */
     IMPORT_TRANSPOSED,
     /** Import takes logits missing from a truncated weights file as zeros (rule 12.1). */
-    IMPORT_ACCEPTS_TRUNCATED
+    IMPORT_ACCEPTS_TRUNCATED,
+    /** Fine-tuning never carries the optimiser's state, asked to or not (rule 10.9). */
+    CARRY_IGNORED,
+    /** Fine-tuning carries the optimiser's state from a payload that holds it, even when not asked to (rule 10.9). */
+    CARRY_WHEN_OFF,
+    /** Fine-tuning carries the state held in the payload, and ignores the training state written apart (rule 10.9). */
+    CARRY_IGNORES_STATE_APART
 }
