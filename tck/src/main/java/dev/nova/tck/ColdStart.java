@@ -57,23 +57,15 @@ final class ColdStart {
         if (!module.isNamed() || module.getLayer() == null || !tck.isNamed() || tck.getLayer() == null) {
             return Optional.empty();
         }
-        Set<Path> path = new LinkedHashSet<>();
-        location(module.getLayer().configuration(), module.getName()).ifPresent(path::add);
-        if (path.isEmpty()) {
+        Optional<List<String>> jvm = jvm(provider, ColdStart.class);
+        if (jvm.isEmpty()) {
             return Optional.empty();
         }
-        collect(module.getLayer().configuration(), path);
-        collect(tck.getLayer().configuration(), path);
         try {
             Path args = Files.createTempFile(scratch, "cold-start", ".args");
             List<String> lines = new ArrayList<>();
             lines.add("-Xshare:auto");
-            lines.add("--module-path");
-            lines.add(quote(String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())));
-            lines.add("--add-modules");
-            lines.add(module.getName());
-            lines.add("-m");
-            lines.add(tck.getName() + "/" + ColdStart.class.getName());
+            lines.addAll(jvm.get());
             lines.add(provider.getClass().getName());
             Files.write(args, lines, StandardCharsets.UTF_8);
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -98,6 +90,98 @@ final class ColdStart {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * The arguments (for a {@code java @file}) that run {@code main}, a class of this kit, in a JVM of its own that can
+     * load the provider's class: the module path of the provider's layer and the kit's, the provider's module added (and
+     * patched with the classes' own location when they were patched into it, as a build's test classes are); or, where
+     * both are on the class path, that class path.
+     *
+     * @param provider a provider of the plugin under test
+     * @param main the class to run
+     * @return the arguments, the provider's class name not included; empty when the provider's module has no
+     *     location on disk
+     */
+    static Optional<List<String>> jvm(GeneratorProvider provider, Class<?> main) {
+        Class<?> type = ConfigurationVariant.unwrap(provider).getClass();
+        Module module = type.getModule();
+        Module tck = ColdStart.class.getModule();
+        List<String> lines = new ArrayList<>();
+        if (!module.isNamed() && !tck.isNamed()) {
+            String classPath = System.getProperty("java.class.path", "");
+            if (classPath.isEmpty()) {
+                return Optional.empty();
+            }
+            lines.add("-cp");
+            lines.add(quote(classPath));
+            lines.add(main.getName());
+            return Optional.of(lines);
+        }
+        if (!module.isNamed() || module.getLayer() == null || tck.isNamed() && tck.getLayer() == null) {
+            return Optional.empty();
+        }
+        Set<Path> path = new LinkedHashSet<>();
+        Optional<Path> home = location(module.getLayer().configuration(), module.getName());
+        if (home.isEmpty()) {
+            return Optional.empty();
+        }
+        path.add(home.get());
+        collect(module.getLayer().configuration(), path);
+        if (tck.isNamed()) {
+            collect(tck.getLayer().configuration(), path);
+        }
+        lines.add("--module-path");
+        lines.add(quote(String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())));
+        lines.add("--add-modules");
+        lines.add(module.getName());
+        if (!tck.isNamed()) {
+            // A plugin's build: its module on the module path, the kit and the tests on the class path.
+            String classPath = System.getProperty("java.class.path", "");
+            if (classPath.isEmpty()) {
+                return Optional.empty();
+            }
+            lines.add("-cp");
+            lines.add(quote(classPath));
+            lines.add(main.getName());
+            return Optional.of(lines);
+        }
+        Optional<Path> source = codeSource(type);
+        if (source.isPresent() && !source.get().equals(home.get())) {
+            lines.add("--patch-module");
+            lines.add(quote(module.getName() + "=" + source.get()));
+        }
+        lines.add("-m");
+        lines.add(tck.getName() + "/" + main.getName());
+        return Optional.of(lines);
+    }
+
+    /** Where a class was loaded from, when it is a file or folder on disk. */
+    private static Optional<Path> codeSource(Class<?> type) {
+        try {
+            java.security.CodeSource cs = type.getProtectionDomain().getCodeSource();
+            return cs == null || cs.getLocation() == null ? Optional.empty()
+                    : Optional.of(Path.of(cs.getLocation().toURI())).filter(Files::exists);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The named provider, as a host finds it (the service loader) or, for a provider that is not a service of its
+     * module (a build's test class), by its public no-argument constructor.
+     *
+     * @param name the provider's class name
+     * @return the provider
+     * @throws ReflectiveOperationException if it is neither
+     */
+    static GeneratorProvider provider(String name) throws ReflectiveOperationException {
+        for (ServiceLoader.Provider<GeneratorProvider> p : ServiceLoader.load(GeneratorProvider.class).stream().toList()) {
+            if (p.type().getName().equals(name)) {
+                return p.get();
+            }
+        }
+        return (GeneratorProvider) Class.forName(name).getConstructor().newInstance();
     }
 
     private static String quote(String s) {

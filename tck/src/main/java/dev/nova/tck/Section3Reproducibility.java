@@ -137,6 +137,47 @@ interface Section3Reproducibility extends Rules {
     }
 
     /**
+     * Training is a function of the configuration and the seed, not of the native threads: a fresh model trained 5
+     * steps in a JVM of its own with {@code OMP_NUM_THREADS} = 1 and = 3 (ND4J's and OpenBLAS's pools, which read it
+     * once per process) gives this JVM's losses, within the relative {@value Harness#THREADS_TOLERANCE} of 3.6. Catches
+     * work split by the native thread count that drops or doubles a part, and state drawn per thread.
+     */
+    @Test
+    default void required_spec3_7_nativeThreadsDoNotChangeTraining() {
+        Harness h = harness();
+        List<Double> reference = h.train(h.fresh(), Harness.WARM_UP_STEPS).stream().map(StepEvent::loss).toList();
+        for (int threads : new int[] {1, 3}) {
+            java.nio.file.Path folder;
+            try {
+                folder = java.nio.file.Files.createDirectories(h.sandbox().resolve("native-threads-" + threads));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            java.util.Optional<NativeThreads.Result> run = NativeThreads.train(h.provider(), h.config(), Harness.SEED,
+                    Harness.WARM_UP_STEPS, folder, h.base(), threads);
+            Harness.exercisedOnlyIf(run.isPresent(), "the provider's class cannot be loaded in a JVM of its own (it is"
+                    + " neither in a module with a location on disk nor on a class path)");
+            Harness.exercisedOnlyIf(!run.get().unconstructible(), "the provider is not a service of its module and"
+                    + " has no public constructor without arguments, so a JVM of its own cannot construct it ("
+                    + run.get().failure().orElse("") + ")");
+            String where = "in a JVM of its own with OMP_NUM_THREADS=" + threads;
+            assertTrue(run.get().failure().isEmpty(), h.violation("3.7", "training " + where + " failed: "
+                    + run.get().failure().orElse("")));
+            List<Double> losses = run.get().losses();
+            assertEquals(reference.size(), losses.size(), h.violation("3.7", "trained " + where + ", the model"
+                    + " reported " + losses.size() + " losses for " + reference.size() + " steps"));
+            for (int i = 0; i < reference.size(); i++) {
+                double a = losses.get(i);
+                double b = reference.get(i);
+                assertTrue(Double.compare(a, b) == 0 || Math.abs(a - b) <= Harness.THREADS_TOLERANCE
+                        * Math.max(Math.abs(b), 1e-12), h.violation("3.7", "trained " + where + ", step " + (i + 1)
+                        + "'s loss is " + a + ", in the kit's JVM " + b + ": the native threads changed the training"
+                        + " (losses " + losses + " against " + reference + ")"));
+            }
+        }
+    }
+
+    /**
      * The samples of one request are different draws, as samples of different seeds are (3.2): three samples of one
      * request are three different samples. Catches a model that restarts one random stream for every sample.
      */

@@ -32,8 +32,8 @@ class ConformanceTests {
 
         List<Outcome> text = outcomes.stream().filter(o -> o.plugin().equals("fixture-text")).toList();
         List<Outcome> image = outcomes.stream().filter(o -> o.plugin().equals("fixture-image")).toList();
-        assertEquals(72, text.size());
-        assertEquals(72, image.size());
+        assertEquals(73, text.size());
+        assertEquals(73, image.size());
         assertEquals("CONFORMANT", Conformance.verdict(text), text.toString());
         assertEquals(List.of("1.2", "1.4", "4.3", "4.11", "10.7"), text.stream().filter(o -> o.status() == Status.NOT_APPLICABLE)
                 .map(Outcome::rule).toList());

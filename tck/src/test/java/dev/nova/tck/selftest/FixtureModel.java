@@ -534,6 +534,11 @@ final class FixtureModel implements GenerativeModel {
                 int threads = java.util.concurrent.ForkJoinTask.getPool().getParallelism();
                 used = batch / threads * threads;
             }
+            String omp = flaw == Flaw.NATIVE_THREAD_SLICES_DROP_REMAINDER ? System.getenv("OMP_NUM_THREADS") : null;
+            if (omp != null && !omp.isBlank()) {       // one slice per native thread, the remainder dropped
+                int threads = Integer.parseInt(omp.strip());
+                used = batch / threads * threads;
+            }
             for (int b = 0; b < used; b++) {
                 int prev = vocabulary.indexOf(text.charAt((int) (position % text.length())));
                 int c = vocabulary.indexOf(text.charAt((int) ((position + 1) % text.length())));

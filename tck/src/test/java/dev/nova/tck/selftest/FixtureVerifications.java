@@ -137,12 +137,23 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.RACY_SCRATCH; }
     }
 
+    /** The correct fixtures are public classes a JVM of its own can construct (rule 3.7 trains them in one). */
     static final class CorrectText extends Text {
         @Override Flaw flaw() { return Flaw.NONE; }
+
+        @Override
+        protected GeneratorProvider provider() {
+            return new CorrectTextProvider();
+        }
     }
 
     static final class CorrectImage extends Image {
         @Override Flaw flaw() { return Flaw.NONE; }
+
+        @Override
+        protected GeneratorProvider provider() {
+            return new CorrectImageProvider();
+        }
     }
 
     static final class IgnoresSeed extends Text {
@@ -377,6 +388,15 @@ final class FixtureVerifications {
         @Override Flaw flaw() { return Flaw.CARRY_IGNORES_STATE_APART; }
     }
 
+    static final class NativeThreadSlicesDropRemainder extends Text {
+        @Override Flaw flaw() { return Flaw.NATIVE_THREAD_SLICES_DROP_REMAINDER; }
+
+        @Override
+        protected GeneratorProvider provider() {
+            return new NativeThreadSlicesProvider();
+        }
+    }
+
     static final class ClassesGrowByReinitialising extends Image {
         @Override Flaw flaw() { return Flaw.GROWS_BY_REINITIALISING; }
     }
@@ -491,6 +511,11 @@ final class FixtureVerifications {
 
     static final class CorrectAudio extends Audio {
         @Override Flaw flaw() { return Flaw.NONE; }
+
+        @Override
+        protected GeneratorProvider provider() {
+            return new CorrectAudioProvider();
+        }
     }
 
     static final class IgnoresSeedAudio extends Audio {

@@ -171,5 +171,10 @@ enum Flaw {
     /** Fine-tuning carries the optimiser's state from a payload that holds it, even when not asked to (rule 10.9). */
     CARRY_WHEN_OFF,
     /** Fine-tuning carries the state held in the payload, and ignores the training state written apart (rule 10.9). */
-    CARRY_IGNORES_STATE_APART
+    CARRY_IGNORES_STATE_APART,
+    /**
+     * The batch is cut into one slice per native thread ({@code OMP_NUM_THREADS}, when set) and the remainder dropped:
+     * 15 of 16 windows over 3 threads (rule 3.7).
+     */
+    NATIVE_THREAD_SLICES_DROP_REMAINDER
 }
