@@ -109,14 +109,7 @@ final class ColdStart {
         Module tck = ColdStart.class.getModule();
         List<String> lines = new ArrayList<>();
         if (!module.isNamed() && !tck.isNamed()) {
-            String classPath = System.getProperty("java.class.path", "");
-            if (classPath.isEmpty()) {
-                return Optional.empty();
-            }
-            lines.add("-cp");
-            lines.add(quote(classPath));
-            lines.add(main.getName());
-            return Optional.of(lines);
+            return onClassPath(lines, main);
         }
         if (!module.isNamed() || module.getLayer() == null || tck.isNamed() && tck.getLayer() == null) {
             return Optional.empty();
@@ -137,14 +130,7 @@ final class ColdStart {
         lines.add(module.getName());
         if (!tck.isNamed()) {
             // A plugin's build: its module on the module path, the kit and the tests on the class path.
-            String classPath = System.getProperty("java.class.path", "");
-            if (classPath.isEmpty()) {
-                return Optional.empty();
-            }
-            lines.add("-cp");
-            lines.add(quote(classPath));
-            lines.add(main.getName());
-            return Optional.of(lines);
+            return onClassPath(lines, main);
         }
         Optional<Path> source = codeSource(type);
         if (source.isPresent() && !source.get().equals(home.get())) {
@@ -153,6 +139,18 @@ final class ColdStart {
         }
         lines.add("-m");
         lines.add(tck.getName() + "/" + main.getName());
+        return Optional.of(lines);
+    }
+
+    /** {@code lines} followed by this JVM's class path and {@code main}; empty when there is no class path. */
+    private static Optional<List<String>> onClassPath(List<String> lines, Class<?> main) {
+        String classPath = System.getProperty("java.class.path", "");
+        if (classPath.isEmpty()) {
+            return Optional.empty();
+        }
+        lines.add("-cp");
+        lines.add(quote(classPath));
+        lines.add(main.getName());
         return Optional.of(lines);
     }
 

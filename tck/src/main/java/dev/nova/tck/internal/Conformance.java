@@ -44,7 +44,7 @@ public final class Conformance {
     private static final Pattern RULE = Pattern.compile("(required|optional|untested)_spec(\\d+)_(\\d+)_(\\w+)");
 
     /** The version of the kit, in reports. */
-    public static final String VERSION = "0.6";
+    public static final String VERSION = "0.7";
 
     private Conformance() {
     }
