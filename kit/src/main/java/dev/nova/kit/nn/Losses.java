@@ -119,7 +119,7 @@ public final class Losses {
             for (int i = from; i < to; i++) {
                 double l = logits[i];
                 double e = Math.exp(-Math.abs(l));
-                part += Math.max(l, 0) - targets[i] * l + Math.log1p(e);
+                part += Math.max(l, 0) - targets[i] * l + log1p(e);
                 if (gradient != null) {
                     double sig = (l >= 0 ? 1 : e) / (1 + e);
                     gradient[i] = (sig - targets[i]) * scale;
@@ -127,6 +127,21 @@ public final class Losses {
             }
             return part;
         });
+    }
+
+    /**
+     * {@code log(1 + e)} for {@code e} in [0, 1], within 4 ulps of {@link Math#log1p}: {@code log(u) · e / (u − 1)} with
+     * {@code u = 1 + e} (the rounding error of {@code u} cancels in the quotient; Goldberg, "What every computer
+     * scientist should know about floating-point arithmetic", theorem 4). {@code Math.log1p} is fdlibm's in Java, with no
+     * intrinsic; {@code Math.log} is the JIT's: a VAE's loss over 100k pixels took 2.6-2.9 ms with the former, 2.0-2.2
+     * with this (one thread, interleaved, a busy machine).
+     *
+     * @param e the argument, in [0, 1]
+     * @return {@code log(1 + e)}
+     */
+    static double log1p(double e) {
+        double u = 1 + e;
+        return u == 1 ? e : Math.log(u) * (e / (u - 1));
     }
 
     /**

@@ -79,6 +79,16 @@ class LossesTests {
     }
 
     @Test
+    void theLossesLog1pIsWithinFourUlpsOfTheJdks() {
+        Random r = new Random(7);
+        for (int k = 0; k < 200_000; k++) {
+            double e = k < 3 ? new double[] {0, 1, Double.MIN_VALUE}[k] : Math.exp(-Math.abs(r.nextGaussian() * 12));
+            double ref = Math.log1p(e);
+            assertEquals(ref, Losses.log1p(e), 4 * Math.ulp(ref), "log1p(" + e + ")");
+        }
+    }
+
+    @Test
     void gaussianWithFixedSigma() {
         double[] means = randoms(8, 4, 1);
         float[] x = targets(8, 5);
