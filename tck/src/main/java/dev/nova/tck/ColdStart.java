@@ -66,7 +66,7 @@ final class ColdStart {
             List<String> lines = new ArrayList<>();
             lines.add("-Xshare:auto");
             lines.addAll(jvm.get());
-            lines.add(provider.getClass().getName());
+            lines.add(ConfigurationVariant.unwrap(provider).getClass().getName());
             Files.write(args, lines, StandardCharsets.UTF_8);
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Process p = new ProcessBuilder(java.toString(), "@" + args).redirectErrorStream(true).start();

@@ -112,9 +112,21 @@ public final class ConfigurationVariant implements GeneratorProvider {
         return provider.openWeights();
     }
 
-    /** The provider a variant wraps, or the provider itself: its class and module are the plugin's. */
+    /**
+     * The plugin's own provider inside a variant or a perturbation wrapper (or the provider itself): its class and
+     * module are the plugin's.
+     */
     static GeneratorProvider unwrap(GeneratorProvider p) {
-        return p instanceof ConfigurationVariant v ? v.provider : p;
+        GeneratorProvider q = p;
+        while (true) {
+            if (q instanceof ConfigurationVariant v) {
+                q = v.provider;
+            } else if (q instanceof dev.nova.tck.internal.Perturbations.Wrapper w) {
+                q = w.wrapped();                       // nova tck --perturb's wrapper
+            } else {
+                return q;
+            }
+        }
     }
 
     /** Whether a provider is a variant whose samples may hold any character. */

@@ -87,8 +87,26 @@ public final class Perturbations {
         return new PerturbedProvider(correct, p);
     }
 
+    /**
+     * A provider that passes its calls to the plugin's own: the kit looks through it for the plugin's class and module
+     * (its reference.conf for 2.1, the provider a JVM of its own constructs for 1.5 and 3.7).
+     */
+    public interface Wrapper {
+        /**
+         * The provider wrapped.
+         *
+         * @return the plugin's provider
+         */
+        GeneratorProvider wrapped();
+    }
+
     /** A provider whose models pass every call to a correct model and perturb one kind of result. */
-    private record PerturbedProvider(GeneratorProvider correct, Perturbation p) implements GeneratorProvider {
+    private record PerturbedProvider(GeneratorProvider correct, Perturbation p) implements GeneratorProvider, Wrapper {
+        @Override
+        public GeneratorProvider wrapped() {
+            return correct;
+        }
+
         @Override
         public PluginInfo info() {
             return correct.info();
