@@ -66,37 +66,6 @@ interface Section10FineTuning extends Rules {
                 new FineTuneRequest(new ByteArrayInputStream(parent), h.config(), false, notices::add))));
     }
 
-    /**
-     * Rules 10.3 and 10.7: {@link FineTuneRequest#notices()} "receives one-line messages for the user (what grew, and
-     * by which characters or classes)": a model that grew said so, in lines, naming each of {@code added} (a character
-     * by itself or as its code point, U+XXXX).
-     */
-    private void announced(String rule, List<String> notices, List<String> added, String why) {
-        Harness h = harness();
-        for (String n : notices) {
-            assertTrue(n != null && n.indexOf('\n') < 0 && n.indexOf('\r') < 0, h.violation(rule, "a notice of the"
-                    + " model fine-tuned " + why + " is not one line: " + n));
-        }
-        for (String a : added) {
-            String code = a.codePointCount(0, a.length()) == 1 ? String.format("U+%04X", a.codePointAt(0)) : a;
-            assertTrue(notices.stream().anyMatch(n -> n.contains(a) || n.contains(code)), h.violation(rule,
-                    "the model fine-tuned " + why + " grew, but no notice (FineTuneRequest.notices) names '" + a
-                    + "': the user is not told what the model now knows; its notices: " + notices));
-        }
-    }
-
-    private Map<String, float[]> values(String rule, Tuning t) {
-        Harness h = harness();
-        Map<String, float[]> out = new java.util.LinkedHashMap<>();
-        for (Tuning.Parameter p : h.call(rule, "tuning().parameters", t::parameters)) {
-            float[] v = h.call(rule, "tuning().values", () -> t.values(p.name()));
-            assertEquals(p.count(), v.length, h.violation(rule, "values(\"" + p.name() + "\") has " + v.length
-                    + " values, the parameter declares " + p.count()));
-            out.put(p.name(), v);
-        }
-        return out;
-    }
-
     @Test
     default void required_spec10_1_aModelFineTunedFromItsOwnCheckpointStartsAsItsParent() {
         Harness h = harness();
@@ -114,8 +83,8 @@ interface Section10FineTuning extends Rules {
         Optional<Tuning> pt = parent.tuning();
         Optional<Tuning> ct = child.tuning();
         if (pt.isPresent() && ct.isPresent()) {
-            Map<String, float[]> pv = values("10.1", pt.get());
-            Map<String, float[]> cv = values("10.1", ct.get());
+            Map<String, float[]> pv = FineTuningChecks.values(h, "10.1", pt.get());
+            Map<String, float[]> cv = FineTuningChecks.values(h, "10.1", ct.get());
             assertEquals(pv.keySet(), cv.keySet(), h.violation("10.1", "the fine-tuned model's parameters are "
                     + cv.keySet() + ", its parent's " + pv.keySet()));
             pv.forEach((name, v) -> assertTrue(Arrays.equals(v, cv.get(name)), h.violation("10.1", "parameter " + name
@@ -164,7 +133,7 @@ interface Section10FineTuning extends Rules {
         h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
         GenerativeModel parent = h.warm();
         Tuning pt = tuning("10.3", parent, "rule 10.3 compares");
-        Map<String, float[]> before = values("10.3", pt);
+        Map<String, float[]> before = FineTuningChecks.values(h, "10.3", pt);
         String added = Harness.outsideVocabulary(vocabulary.get());
         Path text = h.base().resolve("grown-corpus.txt");
         try {
@@ -176,54 +145,10 @@ interface Section10FineTuning extends Rules {
         Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(text.toString()));
         List<String> notices = new java.util.ArrayList<>();
         GenerativeModel child = fineTune("10.3", f, grown, h.save(parent), notices);
-        Map<String, float[]> after = values("10.3", tuning("10.3", child, "rule 10.3 compares"));
-        boolean grew = keptWhileGrowing("10.3", before, after, "for a corpus with the new character '" + added + "'");
+        Map<String, float[]> after = FineTuningChecks.values(h, "10.3", tuning("10.3", child, "rule 10.3 compares"));
+        boolean grew = FineTuningChecks.keptWhileGrowing(h, "10.3", before, after, "for a corpus with the new character '" + added + "'");
         assertTrue(grew, h.violation("10.3", "no parameter grew for a corpus with the new character '" + added + "'"));
-        announced("10.3", notices, List.of(added), "for a corpus with the new character '" + added + "'");
-    }
-
-    /**
-     * Rules 10.3 and 10.7: every parent parameter is in the child; one that kept its size kept its values to the bit,
-     * one that grew holds all its parent's values.
-     *
-     * @return whether any parameter grew
-     */
-    private boolean keptWhileGrowing(String rule, Map<String, float[]> before, Map<String, float[]> after, String why) {
-        Harness h = harness();
-        boolean grew = false;
-        for (Map.Entry<String, float[]> e : before.entrySet()) {
-            float[] c = after.get(e.getKey());
-            assertTrue(c != null, h.violation(rule, "the model fine-tuned " + why + " has no parameter " + e.getKey()));
-            if (c.length == e.getValue().length) {
-                assertTrue(Arrays.equals(c, e.getValue()), h.violation(rule, "parameter " + e.getKey()
-                        + " did not grow " + why + ", and differs from its parent's"));
-            } else {
-                grew = true;
-                assertTrue(contains(c, e.getValue()), h.violation(rule, "parameter " + e.getKey() + " grew from "
-                        + e.getValue().length + " to " + c.length + " values " + why + " and lost some of its"
-                        + " parent's values"));
-            }
-        }
-        return grew;
-    }
-
-    /** Whether every value of {@code part} is in {@code whole}, as often as it is in {@code part}. */
-    private static boolean contains(float[] whole, float[] part) {
-        float[] w = whole.clone();
-        float[] p = part.clone();
-        Arrays.sort(w);
-        Arrays.sort(p);
-        int i = 0;
-        for (float x : p) {
-            while (i < w.length && Float.compare(w[i], x) < 0) {
-                i++;
-            }
-            if (i == w.length || Float.compare(w[i], x) != 0) {
-                return false;
-            }
-            i++;
-        }
-        return true;
+        FineTuningChecks.announced(h, "10.3", notices, List.of(added), "for a corpus with the new character '" + added + "'");
     }
 
     @Test
@@ -242,9 +167,9 @@ interface Section10FineTuning extends Rules {
         });
         assertEquals(java.util.Set.of(frozen), t.get().frozen(), h.violation("10.4", "frozen() is " + t.get().frozen()
                 + " after freezing " + frozen));
-        Map<String, float[]> before = values("10.4", t.get());
+        Map<String, float[]> before = FineTuningChecks.values(h, "10.4", t.get());
         h.train(m, 3);
-        Map<String, float[]> after = values("10.4", t.get());
+        Map<String, float[]> after = FineTuningChecks.values(h, "10.4", t.get());
         assertTrue(Arrays.equals(before.get(frozen), after.get(frozen)), h.violation("10.4", "frozen parameter " + frozen
                 + " changed in 3 steps of train"));
         if (parameters.size() > 1) {
@@ -289,14 +214,14 @@ interface Section10FineTuning extends Rules {
         assertEquals(parameters.size(), parameters.stream().map(Tuning.Parameter::name).distinct().count(),
                 h.violation("10.5", "tuning().parameters() names a parameter twice: " + parameters));
         for (Tuning.Parameter p : parameters) {
-            float[] v = h.call("10.5", "tuning().values(" + p.name() + ")", () -> tuning.values(p.name()));
-            assertTrue(v != null && v.length == p.count(), h.violation("10.5", "values(" + p.name() + ") gave "
+            float[] v = h.call("10.5", "tuning().FineTuningChecks.values(h, " + p.name() + ")", () -> tuning.values(p.name()));
+            assertTrue(v != null && v.length == p.count(), h.violation("10.5", "FineTuningChecks.values(h, " + p.name() + ") gave "
                     + (v == null ? null : v.length + " values") + " for a parameter of shape " + p + " (" + p.count()
                     + " values)"));
             float[] kept = v.clone();
             Arrays.fill(v, Float.NaN);
-            float[] again = h.call("10.5", "tuning().values(" + p.name() + ")", () -> tuning.values(p.name()));
-            assertTrue(Arrays.equals(kept, again), h.violation("10.5", "values(" + p.name() + ") is not a copy: writing"
+            float[] again = h.call("10.5", "tuning().FineTuningChecks.values(h, " + p.name() + ")", () -> tuning.values(p.name()));
+            assertTrue(Arrays.equals(kept, again), h.violation("10.5", "FineTuningChecks.values(h, " + p.name() + ") is not a copy: writing"
                     + " into the array it returned changed what the next call returns"));
         }
         String unknown = "no-such-parameter.tck";
@@ -377,9 +302,9 @@ interface Section10FineTuning extends Rules {
         h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
         GenerativeModel parent = h.warm();
         Tuning pt = tuning("10.7", parent, "rule 10.7 compares");
-        Map<String, float[]> before = values("10.7", pt);
-        List<String> parentClasses = classes("10.7", parent);
-        boolean conditional = conditional("10.7", parent);
+        Map<String, float[]> before = FineTuningChecks.values(h, "10.7", pt);
+        List<String> parentClasses = FineTuningChecks.classes(h, "10.7", parent);
+        boolean conditional = FineTuningChecks.conditional(h, "10.7", parent);
         String[] added = {"0-new", "1-new"};
         Path data = h.info().modality() == dev.nova.api.Modality.IMAGE
                 ? EvaluationData.images(h.base().resolve("grown-classes"), added)[0]
@@ -387,13 +312,13 @@ interface Section10FineTuning extends Rules {
         Config grown = h.config().withValue(setting.get(), ConfigValueFactory.fromAnyRef(data.toString()));
         List<String> notices = new java.util.ArrayList<>();
         GenerativeModel child = fineTune("10.7", f, grown, h.save(parent), notices);
-        Map<String, float[]> after = values("10.7", tuning("10.7", child, "rule 10.7 compares"));
-        boolean grew = keptWhileGrowing("10.7", before, after, "for data with the new classes " + List.of(added));
+        Map<String, float[]> after = FineTuningChecks.values(h, "10.7", tuning("10.7", child, "rule 10.7 compares"));
+        boolean grew = FineTuningChecks.keptWhileGrowing(h, "10.7", before, after, "for data with the new classes " + List.of(added));
         if (conditional) {
-            announced("10.7", notices, List.of(added), "for data with the new classes " + List.of(added));
+            FineTuningChecks.announced(h, "10.7", notices, List.of(added), "for data with the new classes " + List.of(added));
             assertTrue(grew, h.violation("10.7", "no parameter grew for data with the classes " + List.of(added)
                     + ", which the conditional parent " + parentClasses + " never saw"));
-            List<String> childClasses = classes("10.7", child);
+            List<String> childClasses = FineTuningChecks.classes(h, "10.7", child);
             List<String> expected = new java.util.ArrayList<>(parentClasses);
             expected.addAll(List.of(added));
             assertEquals(expected, childClasses, h.violation("10.7", "the parent's classes were " + parentClasses
@@ -442,8 +367,8 @@ interface Section10FineTuning extends Rules {
                     - kept.length()) + "' of the parent's vocabulary";
         } else {
             parent = h.warm();
-            List<String> parentClasses = classes("10.8", parent);
-            applicableOnlyIf(conditional("10.8", parent) && parentClasses.size() >= 2, "the model is not conditional"
+            List<String> parentClasses = FineTuningChecks.classes(h, "10.8", parent);
+            applicableOnlyIf(FineTuningChecks.conditional(h, "10.8", parent) && parentClasses.size() >= 2, "the model is not conditional"
                     + " on classes (referenceData().conditional()), so data with fewer classes is no different");
             h.requireFact(setting.isPresent(), "no data setting declared (ConformanceProfile.withDataSetting)");
             String last = parentClasses.get(parentClasses.size() - 1);
@@ -455,7 +380,7 @@ interface Section10FineTuning extends Rules {
             what = "data of the class '" + last + "' alone, one of the parent's " + parentClasses;
         }
         Optional<Tuning> pt = h.call("10.8", "tuning", parent::tuning);
-        Map<String, float[]> before = pt != null && pt.isPresent() ? values("10.8", pt.get()) : Map.of();
+        Map<String, float[]> before = pt != null && pt.isPresent() ? FineTuningChecks.values(h, "10.8", pt.get()) : Map.of();
         List<Sample> parentSamples = h.generate(parent, request);
         byte[] payload = h.save(parent);
         Config config = subset;
@@ -463,7 +388,7 @@ interface Section10FineTuning extends Rules {
                 h.context(), FineTuneRequest.of(new ByteArrayInputStream(payload), h.config()))));
         Optional<Tuning> ct = h.call("10.8", "tuning", child::tuning);
         if (!before.isEmpty() && ct != null && ct.isPresent()) {
-            Map<String, float[]> after = values("10.8", ct.get());
+            Map<String, float[]> after = FineTuningChecks.values(h, "10.8", ct.get());
             for (Map.Entry<String, float[]> e : before.entrySet()) {
                 float[] c = after.get(e.getKey());
                 assertTrue(c != null, h.violation("10.8", "the model fine-tuned on " + what + " has no parameter "
@@ -476,8 +401,8 @@ interface Section10FineTuning extends Rules {
             }
         }
         if (!h.isText()) {
-            List<String> parentClasses = classes("10.8", parent);
-            List<String> childClasses = classes("10.8", child);
+            List<String> parentClasses = FineTuningChecks.classes(h, "10.8", parent);
+            List<String> childClasses = FineTuningChecks.classes(h, "10.8", child);
             assertEquals(parentClasses, childClasses, h.violation("10.8", "the parent's classes were " + parentClasses
                     + "; fine-tuned on " + what + " the model's are " + childClasses + ": a class keeps its index"
                     + " (a label of the parent names the same class), whatever the data holds"));
@@ -558,19 +483,4 @@ interface Section10FineTuning extends Rules {
         }
     }
 
-    /** A model's class names from its reference data; empty when it offers none. */
-    private List<String> classes(String rule, GenerativeModel m) {
-        Harness h = harness();
-        Optional<dev.nova.api.ReferenceData> data = h.call(rule, "referenceData()", m::referenceData);
-        return data == null || data.isEmpty() ? List.of()
-                : h.call(rule, "referenceData().classes()", () -> data.get().classes());
-    }
-
-    /** Whether a model's reference data says it is class-conditional; false when it offers none. */
-    private boolean conditional(String rule, GenerativeModel m) {
-        Harness h = harness();
-        Optional<dev.nova.api.ReferenceData> data = h.call(rule, "referenceData()", m::referenceData);
-        return data != null && data.isPresent()
-                && h.call(rule, "referenceData().conditional()", () -> data.get().conditional());
-    }
 }
