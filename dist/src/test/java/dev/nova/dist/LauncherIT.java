@@ -189,6 +189,32 @@ class LauncherIT {
                 + " \u00d7\\1\\), the first at character \\d+ \\(line 9\\): terminal escape codes.*"), warnings.get(0));
     }
 
+    /**
+     * Sampling a text-gru run reads its checkpoint in Java alone: ND4J (a third of a second of native libraries, most of
+     * {@code nova generate}'s start-up) never loads, and the samples are those of the network restored whole (the
+     * same seed through {@code nova serve}'s batch of one would differ in nothing: the TCK's rules compare the two
+     * restores); evaluating the same run does build the network, and loads ND4J.
+     */
+    @Test
+    void generatingFromATextGruRunNeverLoadsNd4j() throws Exception {
+        Path run = dir.resolve("sampled");
+        Run trained = nova("train", "--plugin", "text-gru", "--run-dir", run.toString(),
+                "--set", "plugins.text-gru.data.path=builtin:kjv-genesis", "--set", "plugins.text-gru.model.hidden=16",
+                "--set", "plugins.text-gru.model.embedding=8", "--set", "plugins.text-gru.eval.batches=1",
+                "--set", "nova.train.steps=3", "--set", "nova.train.eval-every=3", "--set", "nova.train.samples=0");
+        assertEquals(0, trained.code(), trained.err());
+
+        Run sampled = nova("generate", run.toString(), "--length", "40", "--seed", "5");
+        assertEquals(0, sampled.code(), sampled.err());
+        assertTrue(sampled.out().strip().length() >= 20, sampled.out());
+        assertFalse(loadedAnyNd4j(sampled), "nova generate loaded ND4J classes");
+        assertEquals(sampled.out(), nova("generate", run.toString(), "--length", "40", "--seed", "5").out());
+
+        Run evaluated = nova("evaluate", run.toString());
+        assertEquals(0, evaluated.code(), evaluated.err());
+        assertTrue(loadedAnyNd4j(evaluated), "the positive control: evaluating builds the network");
+    }
+
     @Test
     void pluginFailuresAreOneLineWithExitOne() throws Exception {
         Run r = nova("train", "--plugin", "nd", "--plugin-path", plugins.toString(), "--run-dir", dir.resolve("run").toString());

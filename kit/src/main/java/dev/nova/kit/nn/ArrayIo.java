@@ -22,6 +22,10 @@ final class ArrayIo {
     private static final String MODE = "MIXED_DATA_TYPES";
     /** Elements converted at a time. */
     private static final int CHUNK = 1 << 16;
+    /** The element types' names as ND4J writes them ({@link DataType#name()}), so that reading needs no ND4J class. */
+    private static final String FLOAT = "FLOAT";
+    private static final String DOUBLE = "DOUBLE";
+    private static final String LONG = "LONG";
 
     private ArrayIo() {
     }
@@ -150,11 +154,11 @@ final class ArrayIo {
      *     finite when {@code finite} is set (the message names {@code what})
      */
     static void readInto(DataInputStream in, INDArray target, String what, boolean finite) throws IOException {
-        Header h = header(in, target, what);
+        Header h = header(in, target.shape(), what);
         boolean direct = h.floats() && h.order() == 'c' && target.dataType() == DataType.FLOAT
                 && target.ordering() == 'c' && !target.isView() && target.data().length() == h.n();
         if (!direct) {
-            Object values = body(in, h, target);
+            Object values = body(in, h, target.dataType() == DataType.FLOAT);
             INDArray a = values instanceof float[] f ? Nd4j.create(f, target.shape(), 'c')
                     : Nd4j.create((double[]) values, target.shape(), 'c');
             if (finite && (a.isNaN().any() || a.isInfinite().any())) {
@@ -211,14 +215,54 @@ final class ArrayIo {
      * @throws IOException if it is truncated, not ND4J's format, or of another shape or type
      */
     static Object read(DataInputStream in, INDArray like, String what) throws IOException {
-        return body(in, header(in, like, what), like);
+        return body(in, header(in, like.shape(), what), like.dataType() == DataType.FLOAT);
+    }
+
+    /**
+     * Reads a float array that {@link Nd4j#write} (or {@link #write}) wrote, of the given shape, into a Java array in C
+     * order, in Java alone: no ND4J class is initialised and no native memory is touched, so that a model restored
+     * only to generate can start without ND4J.
+     *
+     * @param in the stream
+     * @param shape the expected shape
+     * @param what what it is, for messages
+     * @param finite whether every value must be finite
+     * @return the values in C order (doubles narrowed to floats)
+     * @throws IOException if it is truncated, not ND4J's format, of another shape, or holds a value that is not finite
+     *     when {@code finite} is set (the message names {@code what})
+     */
+    static float[] readFloats(DataInputStream in, long[] shape, String what, boolean finite) throws IOException {
+        float[] values = (float[]) body(in, header(in, shape, what), true);
+        if (finite) {
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    throw notFinite(what);
+                }
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Reads past an array that {@link Nd4j#write} (or {@link #write}) wrote, checking its header against the shape,
+     * in Java alone (see {@link #readFloats}).
+     *
+     * @param in the stream
+     * @param shape the expected shape
+     * @param what what it is, for messages
+     * @throws IOException if it is truncated, not ND4J's format or of another shape
+     */
+    static void skip(DataInputStream in, long[] shape, String what) throws IOException {
+        Header h = header(in, shape, what);
+        long bytes = h.n() * (h.floats() ? 4 : 8);
+        in.skipNBytes(bytes);
     }
 
     /** What precedes an array's elements: checked against the expected shape. */
     private record Header(long[] shape, char order, boolean floats, long n) {
     }
 
-    private static Header header(DataInputStream in, INDArray like, String what) throws IOException {
+    private static Header header(DataInputStream in, long[] expected, String what) throws IOException {
         long[] info = readLongs(in, what);
         int rank = info.length > 0 ? (int) info[0] : -1;
         if (rank < 0 || info.length != 2 * rank + 4) {
@@ -226,19 +270,23 @@ final class ArrayIo {
         }
         long[] shape = Arrays.copyOfRange(info, 1, 1 + rank);
         char order = (char) info[info.length - 1];
-        if (!Arrays.equals(shape, like.shape())) {
+        if (!Arrays.equals(shape, expected)) {
             throw new IOException(what + " has shape " + Arrays.toString(shape) + ", the configured model needs "
-                    + Arrays.toString(like.shape()));
+                    + Arrays.toString(expected));
+        }
+        long length = 1;
+        for (long d : expected) {
+            length *= d;
         }
         String mode = in.readUTF();
         long n = in.readLong();
         String type = in.readUTF();
-        if (!mode.equals(MODE) || n != like.length()) {
+        if (!mode.equals(MODE) || n != length) {
             throw new IOException("unreadable array for " + what + " (" + mode + ", " + n + " elements for shape "
                     + Arrays.toString(shape) + ")");
         }
-        boolean floats = type.equals(DataType.FLOAT.name());
-        if (!floats && !type.equals(DataType.DOUBLE.name())) {
+        boolean floats = type.equals(FLOAT);
+        if (!floats && !type.equals(DOUBLE)) {
             throw new IOException("unreadable array for " + what + " (elements of type " + type + ")");
         }
         if (order != 'c' && order != 'f') {
@@ -247,15 +295,14 @@ final class ArrayIo {
         return new Header(shape, order, floats, n);
     }
 
-    private static Object body(DataInputStream in, Header h, INDArray like) throws IOException {
+    /** The elements, in C order, as floats or doubles as {@code wantFloats} says. */
+    private static Object body(DataInputStream in, Header h, boolean wantFloats) throws IOException {
         boolean floats = h.floats();
         long n = h.n();
-        long[] shape = h.shape();
-        char order = h.order();
         int width = floats ? 4 : 8;
         float[] f = floats ? new float[(int) n] : null;
         double[] d = floats ? null : new double[(int) n];
-        byte[] chunk = new byte[CHUNK * width];
+        byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(n, 1)) * width];
         ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
         for (int from = 0; from < n; from += CHUNK) {
             int count = (int) Math.min(CHUNK, n - from);
@@ -267,16 +314,57 @@ final class ArrayIo {
                 bytes.asDoubleBuffer().get(d, from, count);
             }
         }
-        if (order == 'f') {
-            INDArray fOrder = floats ? Nd4j.create(f, shape, 'f') : Nd4j.create(d, shape, 'f');
-            INDArray c = fOrder.dup('c');
-            return floats ? c.data().asFloat() : c.data().asDouble();
+        if (h.order() == 'f') {
+            int[] from = fortranToC(h.shape());
+            if (floats) {
+                float[] c = new float[f.length];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = f[from[i]];
+                }
+                f = c;
+            } else {
+                double[] c = new double[d.length];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = d[from[i]];
+                }
+                d = c;
+            }
         }
-        boolean wanted = like.dataType() == DataType.FLOAT;
-        if (wanted == floats) {
+        if (wantFloats == floats) {
             return floats ? f : d;
         }
         return floats ? toDoubles(f) : toFloats(d);
+    }
+
+    /** For each element in C order, its index in Fortran order. */
+    private static int[] fortranToC(long[] shape) {
+        int n = 1;
+        for (long s : shape) {
+            n *= (int) s;
+        }
+        int[] from = new int[n];
+        int rank = shape.length;
+        int[] index = new int[rank];
+        long[] fStride = new long[rank];
+        long stride = 1;
+        for (int k = 0; k < rank; k++) {
+            fStride[k] = stride;
+            stride *= shape[k];
+        }
+        for (int i = 0; i < n; i++) {
+            long at = 0;
+            for (int k = 0; k < rank; k++) {
+                at += index[k] * fStride[k];
+            }
+            from[i] = (int) at;
+            for (int k = rank - 1; k >= 0; k--) {       // the next index in C order: the last dimension fastest
+                if (++index[k] < shape[k]) {
+                    break;
+                }
+                index[k] = 0;
+            }
+        }
+        return from;
     }
 
     private static double[] toDoubles(float[] f) {
@@ -299,7 +387,7 @@ final class ArrayIo {
         String mode = in.readUTF();
         long n = in.readLong();
         String type = in.readUTF();
-        if (!mode.equals(MODE) || !type.equals(DataType.LONG.name()) || n < 0 || n > 2 * 32 + 4) {
+        if (!mode.equals(MODE) || !type.equals(LONG) || n < 0 || n > 2 * 32 + 4) {
             throw new IOException("unreadable array for " + what + " (a header of " + mode + ", " + n + " " + type + ")");
         }
         long[] v = new long[(int) n];

@@ -292,6 +292,20 @@ public final class Dense {
         private final int out;
         private final Activation activation;
 
+        /**
+         * A layer's snapshot from its parameters' values.
+         *
+         * @param w {@code [in, out]} row-major (copied)
+         * @param b {@code out} values (copied)
+         * @param in input width
+         * @param out output width
+         * @param activation the activation
+         * @return the snapshot
+         */
+        static Snapshot of(float[] w, float[] b, int in, int out, Activation activation) {
+            return new Snapshot(w, b.clone(), in, out, activation);
+        }
+
         /** A product without bias or activation ({@code y = x·W}), for a head made of another layer's weights. */
         static Snapshot linear(float[] w, int in, int out) {
             return new Snapshot(w, new float[out], in, out, Activation.IDENTITY);

@@ -62,16 +62,38 @@ public final class Gru {
         this.layers = layers;
         this.dropout = dropout;
         Init init = Init.uniform(1 / Math.sqrt(hidden));
-        for (int l = 0; l < layers; l++) {
-            int in = l == 0 ? input : hidden;
-            params.add(name("wx", l), in, 3 * hidden, init);
-            params.add(name("bx", l), 1, 3 * hidden, init);
-            params.add(name("wh", l), hidden, 3 * hidden, init);
-            params.add(name("bh", l), 1, 3 * hidden, init);
+        for (ParamLayout.Entry e : layout(prefix, input, hidden, layers).entries()) {
+            params.add(e.name(), e.rows(), e.cols(), init);
         }
     }
 
+    /**
+     * The parameters a stack registers, in order: {@code <prefix><l>.wx [in, 3·hidden]}, {@code .bx [1, 3·hidden]},
+     * {@code .wh [hidden, 3·hidden]}, {@code .bh [1, 3·hidden]} per layer {@code l}.
+     *
+     * @param prefix the prefix of the names
+     * @param input input width
+     * @param hidden state width
+     * @param layers layers
+     * @return the layout
+     * @since 1.5
+     */
+    public static ParamLayout layout(String prefix, int input, int hidden, int layers) {
+        ParamLayout layout = ParamLayout.empty();
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? input : hidden;
+            layout = layout.with(name(prefix, "wx", l), in, 3 * hidden).with(name(prefix, "bx", l), 1, 3 * hidden)
+                    .with(name(prefix, "wh", l), hidden, 3 * hidden).with(name(prefix, "bh", l), 1, 3 * hidden);
+        }
+        return layout;
+    }
+
     private String name(String kind, int layer) {
+        return name(prefix, kind, layer);
+    }
+
+    /** The name of layer {@code layer}'s parameter {@code kind} ({@code wx}, {@code bx}, {@code wh}, {@code bh}). */
+    static String name(String prefix, String kind, int layer) {
         return prefix + layer + "." + kind;
     }
 
@@ -479,16 +501,6 @@ public final class Gru {
      * @return the snapshot
      */
     public GruSnapshot snapshot() {
-        NativeMatrix[] wx = new NativeMatrix[layers];
-        float[][] bx = new float[layers][];
-        NativeMatrix[] wh = new NativeMatrix[layers];
-        float[][] bh = new float[layers][];
-        for (int l = 0; l < layers; l++) {
-            wx[l] = new NativeMatrix(Buffers.floats(params.get(name("wx", l))), l == 0 ? input : hidden, 3 * hidden);
-            bx[l] = Buffers.floats(params.get(name("bx", l)));
-            wh[l] = new NativeMatrix(Buffers.floats(params.get(name("wh", l))), hidden, 3 * hidden);
-            bh[l] = Buffers.floats(params.get(name("bh", l)));
-        }
-        return new GruSnapshot(hidden, wx, bx, wh, bh);
+        return GruSnapshot.of(name -> Buffers.floats(params.get(name)), prefix, input, hidden, layers);
     }
 }

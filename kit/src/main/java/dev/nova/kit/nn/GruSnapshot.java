@@ -31,6 +31,31 @@ public final class GruSnapshot {
     }
 
     /**
+     * A snapshot of a stack's parameters given as arrays by name ({@link Gru#layout}'s names).
+     *
+     * @param values each parameter's values, C order, by name (copied)
+     * @param prefix the prefix of the names
+     * @param input input width
+     * @param hidden state width
+     * @param layers layers
+     * @return the snapshot
+     */
+    static GruSnapshot of(java.util.function.Function<String, float[]> values, String prefix, int input, int hidden,
+                          int layers) {
+        NativeMatrix[] wx = new NativeMatrix[layers];
+        float[][] bx = new float[layers][];
+        NativeMatrix[] wh = new NativeMatrix[layers];
+        float[][] bh = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            wx[l] = new NativeMatrix(values.apply(Gru.name(prefix, "wx", l)), l == 0 ? input : hidden, 3 * hidden);
+            bx[l] = values.apply(Gru.name(prefix, "bx", l)).clone();
+            wh[l] = new NativeMatrix(values.apply(Gru.name(prefix, "wh", l)), hidden, 3 * hidden);
+            bh[l] = values.apply(Gru.name(prefix, "bh", l)).clone();
+        }
+        return new GruSnapshot(hidden, wx, bx, wh, bh);
+    }
+
+    /**
      * The first layer's input projection {@code x·Wx0 + bx0}, which a caller may tabulate (per token, say).
      *
      * @param x {@code input} values

@@ -29,7 +29,12 @@ public final class TokenGru {
     private final Embedding embedding;
     /** Conditioned: the tokens' embedding shared by the classes, and the classes' ({@code [classes, width]}). */
     private final Embedding shared;
-    private final String classEmbedding = "class-embedding";
+    private static final String EMBEDDING = "embedding";
+    private static final String CLASS_EMBEDDING = "class-embedding";
+    private static final String GRU = "gru.";
+    private static final String HEAD_WEIGHTS = "output.w";
+    private static final String HEAD_BIAS = "output.b";
+    private final String classEmbedding = CLASS_EMBEDDING;
     private final Gru gru;
     private final Dense head;
 
@@ -85,15 +90,15 @@ public final class TokenGru {
         this.inputTokens = inputs;
         this.params = new ParamSet(type, seed);
         if (inputs == outputs) {
-            this.embedding = new Embedding(params, "embedding", inputs, embedding);
+            this.embedding = new Embedding(params, EMBEDDING, inputs, embedding);
             this.shared = null;
         } else {
-            this.shared = new Embedding(params, "embedding", outputs, embedding);
+            this.shared = new Embedding(params, EMBEDDING, outputs, embedding);
             params.add(classEmbedding, inputs / outputs, embedding, Init.zeros());
             this.embedding = new Embedding(new ParamSet(type, seed), "combined", inputs, embedding);
         }
-        this.gru = new Gru(params, "gru.", embedding, hidden, layers, dropout);
-        this.head = new Dense(params, "output.w", "output.b", hidden, vocab, Activation.IDENTITY);
+        this.gru = new Gru(params, GRU, embedding, hidden, layers, dropout);
+        this.head = new Dense(params, HEAD_WEIGHTS, HEAD_BIAS, hidden, vocab, Activation.IDENTITY);
     }
 
     /**
@@ -152,18 +157,74 @@ public final class TokenGru {
         if (shared == null) {
             return;
         }
-        int width = shared.width();
-        double[] tokens = Buffers.doubles(shared.weights());
-        double[] classes = Buffers.doubles(params.get(classEmbedding));
-        double[] table = new double[inputTokens * width];
-        for (int t = 0; t < inputTokens; t++) {
-            int token = (t % vocab) * width;
-            int cls = (t / vocab) * width;
+        Buffers.write(combined(Buffers.doubles(shared.weights()), Buffers.doubles(params.get(classEmbedding)),
+                inputTokens, vocab, shared.width()), embedding.weights());
+    }
+
+    /** Every input token's embedding: its output token's plus its class's ({@code [inputs, width]}). */
+    private static double[] combined(double[] tokens, double[] classes, int inputs, int outputs, int width) {
+        double[] table = new double[inputs * width];
+        for (int t = 0; t < inputs; t++) {
+            int token = (t % outputs) * width;
+            int cls = (t / outputs) * width;
             for (int i = 0; i < width; i++) {
                 table[t * width + i] = tokens[token + i] + classes[cls + i];
             }
         }
-        Buffers.write(table, embedding.weights());
+        return table;
+    }
+
+    /**
+     * The parameters a network of this shape holds, in order, known without building it: what a payload's parameters
+     * are read against in Java alone when a model is restored only to generate ({@link #snapshot(java.util.Map, int,
+     * int, Shape)}).
+     *
+     * @param inputs input tokens ({@code outputs} times the classes)
+     * @param outputs output tokens
+     * @param shape embedding width, layers and GRU width
+     * @return the layout, equal to {@code params().layout()} of the network the constructor builds
+     * @since 1.5
+     */
+    public static ParamLayout layout(int inputs, int outputs, Shape shape) {
+        ParamLayout layout = inputs == outputs ? ParamLayout.empty().with(EMBEDDING, inputs, shape.embedding())
+                : ParamLayout.empty().with(EMBEDDING, outputs, shape.embedding())
+                        .with(CLASS_EMBEDDING, inputs / outputs, shape.embedding());
+        return layout.with(Gru.layout(GRU, shape.embedding(), shape.hidden(), shape.layers()))
+                .with(HEAD_WEIGHTS, shape.hidden(), outputs).with(HEAD_BIAS, 1, outputs);
+    }
+
+    /**
+     * A snapshot for sampling from parameter values read without building the network ({@link #layout}), in Java
+     * alone: the same, to the bit, as {@link #snapshot()} of the network holding those values.
+     *
+     * @param values each parameter's values in C order, by name (as {@link ParamLayout#read} gives them)
+     * @param inputs input tokens ({@code outputs} times the classes)
+     * @param outputs output tokens
+     * @param shape embedding width, layers and GRU width
+     * @return the snapshot
+     * @since 1.5
+     */
+    public static Snapshot snapshot(java.util.Map<String, float[]> values, int inputs, int outputs, Shape shape) {
+        int width = shape.embedding();
+        float[] table = values.get(EMBEDDING);
+        if (inputs != outputs) {
+            double[] sums = combined(toDoubles(table), toDoubles(values.get(CLASS_EMBEDDING)), inputs, outputs, width);
+            table = new float[sums.length];
+            for (int i = 0; i < sums.length; i++) {
+                table[i] = (float) sums[i];
+            }
+        }
+        return new Snapshot(inputs, GruSnapshot.of(values::get, GRU, width, shape.hidden(), shape.layers()),
+                Dense.Snapshot.of(values.get(HEAD_WEIGHTS), values.get(HEAD_BIAS), shape.hidden(), outputs,
+                        Activation.IDENTITY), table, width);
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /** Conditioned: sums the table's gradient back into the tokens' embedding and the classes'. */
@@ -380,17 +441,17 @@ public final class TokenGru {
      */
     public Snapshot snapshot() {
         combine();
-        return new Snapshot(gru.snapshot(), head.snapshot(), embedding.table(), embedding.width());
+        return new Snapshot(inputTokens, gru.snapshot(), head.snapshot(), embedding.table(), embedding.width());
     }
 
     /** The parameters copied into plain arrays, with the first layer's input projection tabulated per character. */
-    public final class Snapshot {
+    public static final class Snapshot {
         private final GruSnapshot gru;
         private final Dense.Snapshot head;
         /** Row c: embedding of c times the first layer's input weights, plus its bias. */
         private final float[][] inputTable;
 
-        private Snapshot(GruSnapshot gru, Dense.Snapshot head, float[] emb, int width) {
+        private Snapshot(int inputTokens, GruSnapshot gru, Dense.Snapshot head, float[] emb, int width) {
             this.gru = gru;
             this.head = head;
             inputTable = new float[inputTokens][];

@@ -342,11 +342,21 @@ public final class Adam {
      * @since 1.4
      */
     public void skip(DataInputStream in) throws IOException {
-        for (int k = 0; k < names.size(); k++) {
-            INDArray like = params.get(k);
-            ParamSet.skipArray(in, like, "moment of " + names.get(k));
-            ParamSet.skipArray(in, like, "moment of " + names.get(k));
-        }
+        skip(in, set.layout());
+    }
+
+    /**
+     * Reads past what {@link #write} wrote for parameters of this layout, checking each array's shape but keeping
+     * nothing, in Java alone (no ND4J class is initialised): a model restored for generation without building its
+     * network ({@link TrainingCore.Deferred}).
+     *
+     * @param in the stream
+     * @param layout the parameters' names and shapes
+     * @throws IOException if it is truncated or shaped for another model
+     * @since 1.5
+     */
+    public static void skip(DataInputStream in, dev.nova.kit.nn.ParamLayout layout) throws IOException {
+        layout.skip(in, 2, "moment of");
     }
 
     private static boolean zero(float[] a) {

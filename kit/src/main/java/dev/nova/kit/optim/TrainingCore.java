@@ -94,6 +94,33 @@ public final class TrainingCore {
         }
     }
 
+    /**
+     * A model that builds its network on first use ({@link DeferredNetwork}), so that one restored only to generate
+     * reads its parameters as plain arrays ({@link TrainingState#readValues}) and samples from them without ND4J:
+     * {@link #restore} hands it the values instead of asking for its core. It builds the core from them if asked
+     * later (to evaluate, say): {@link TrainingCore#restoreForGeneration}.
+     *
+     * @since 1.5
+     */
+    @API(status = EXPERIMENTAL, since = "1.5")
+    public interface Deferred extends Holder {
+
+        /**
+         * The names and shapes of the parameters, known from the payload's header alone (nothing built).
+         *
+         * @return the layout, as the core's {@link ParamSet#layout()} will be
+         */
+        dev.nova.kit.nn.ParamLayout layout();
+
+        /**
+         * Takes what a restore for generation only read: the model samples from the values, and builds its core from
+         * them only when something else is asked of it.
+         *
+         * @param read the seed, the step and the parameters' values
+         */
+        void restoredForGeneration(TrainingState.Values read);
+    }
+
     private final String pluginId;
     private final ParamSet params;
     private final Adam optimizer;
@@ -327,6 +354,28 @@ public final class TrainingCore {
     }
 
     /**
+     * Sets this core, just built without initial values ({@link ParamSet#withoutInitialValues}), to what a restore for
+     * generation only read ({@link Deferred}): the parameters, the seed and the step; it then neither trains nor saves,
+     * as a core restored for generation never does.
+     *
+     * @param read what the restore read
+     * @throws IllegalArgumentException if the values do not fit the parameters
+     * @since 1.5
+     */
+    public void restoreForGeneration(TrainingState.Values read) {
+        if (!params.layout().entries().stream().map(dev.nova.kit.nn.ParamLayout.Entry::name).toList()
+                .equals(List.copyOf(read.values().keySet()))) {
+            throw new IllegalArgumentException("values for " + read.values().keySet() + ", parameters "
+                    + params.names());
+        }
+        read.values().forEach((name, v) -> dev.nova.kit.nn.Buffers.write(v, params.get(name)));
+        seed = read.state().seed();
+        step = read.state().step();
+        withoutMoments = true;
+        params.fix();
+    }
+
+    /**
      * Writes a model's payload: the {@link Payload} frame around the model's own header (its architecture,
      * vocabulary or classes) followed by this core's state.
      *
@@ -376,8 +425,13 @@ public final class TrainingCore {
         M restored = Payload.read(pluginId, payload, magic, formats, (format, in) -> {
             // Every parameter is read from the payload below: drawing initial values first only costs time (8 s of
             // a 124M-parameter model's 23 s load).
-            M model = dev.nova.kit.nn.ParamSet.withoutInitialValues(() -> header.read(format, in));
-            TrainingCore core = model.training();
+            M model = ParamSet.withoutInitialValues(() -> header.read(format, in));
+            if (!forTraining && model instanceof Deferred deferred) {
+                // Generation only: the parameters as plain arrays, the network (and ND4J) left for later, if ever.
+                deferred.restoredForGeneration(TrainingState.readValues(in, deferred.layout()));
+                return model;
+            }
+            TrainingCore core = ParamSet.withoutInitialValues(model::training);
             TrainingState.Read read = TrainingState.read(in, core.params, core.optimizer, forTraining);
             core.seed = read.state().seed();
             core.step = read.state().step();

@@ -124,6 +124,44 @@ public record TrainingState(long seed, long step) {
     }
 
     /**
+     * Reads what {@link #write} or {@link #writeApart} wrote for parameters of the given layout, in Java alone (no ND4J
+     * class is initialised): the parameters into plain arrays, inline moments passed over. What a model restored only
+     * to generate reads when it builds its network on first use ({@link TrainingCore.Deferred}).
+     *
+     * @param in the payload
+     * @param layout the parameters' names and shapes
+     * @return the seed and step read, and the parameters' values by name
+     * @throws IOException if it is truncated or does not fit the layout (the message names the parameter)
+     * @since 1.5
+     */
+    public static Values readValues(DataInputStream in, dev.nova.kit.nn.ParamLayout layout) throws IOException {
+        long seed = in.readLong();
+        long step = in.readLong();
+        boolean apart = step == APART;
+        if (apart) {
+            step = in.readLong();
+        }
+        if (step < 0) {
+            throw new IOException("step " + step + " is negative");
+        }
+        java.util.Map<String, float[]> values = layout.read(in);
+        if (!apart) {
+            Adam.skip(in, layout);
+        }
+        return new Values(new TrainingState(seed, step), values);
+    }
+
+    /**
+     * What {@link #readValues} found.
+     *
+     * @param state the seed and step
+     * @param values each parameter's values in C order, by name, in the layout's order
+     * @since 1.5
+     */
+    public record Values(TrainingState state, java.util.Map<String, float[]> values) {
+    }
+
+    /**
      * Reads what {@link #writeMoments} wrote into the optimiser, checking that it belongs to this state.
      *
      * @param in the training state's stream

@@ -81,4 +81,45 @@ class ArrayIoTests {
                 new DataInputStream(new ByteArrayInputStream(junk)), Nd4j.create(DataType.FLOAT, 4, 5), "parameter w"));
         assertTrue(e instanceof java.io.EOFException || e.getMessage().contains("parameter w"), e.getMessage());
     }
+
+    @Test
+    void javaAloneReadsEveryLayoutNd4jWritesAsNd4jReadsIt() throws IOException {
+        // C and Fortran order, floats and doubles (narrowed), one chunk and several, a view: what the ND4J path reads.
+        List<INDArray> arrays = List.of(random(11, DataType.FLOAT, 1, 7), random(12, DataType.FLOAT, 300, 700),
+                random(13, DataType.FLOAT, 4, 6).dup('f'), random(14, DataType.DOUBLE, 3, 9),
+                random(15, DataType.DOUBLE, 5, 2).dup('f'), random(16, DataType.FLOAT, 2, 3, 4).dup('f'));
+        for (INDArray a : arrays) {
+            byte[] bytes = nd4j(a);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            float[] read = ArrayIo.readFloats(in, a.shape(), "x", true);
+            assertArrayEquals(a.castTo(DataType.FLOAT).dup('c').data().asFloat(), read,
+                    java.util.Arrays.toString(a.shape()) + " " + a.ordering() + " " + a.dataType());
+            assertEquals(-1, in.read(), "read to the array's end and no further");
+            DataInputStream skipped = new DataInputStream(new ByteArrayInputStream(bytes));
+            ArrayIo.skip(skipped, a.shape(), "x");
+            assertEquals(-1, skipped.read(), "skipped to the array's end and no further");
+        }
+    }
+
+    @Test
+    void javaAloneNamesAnotherShapeATruncationAndValuesThatAreNotFinite() throws IOException {
+        byte[] bytes = nd4j(random(17, DataType.FLOAT, 4, 5));
+        IOException shape = assertThrows(IOException.class, () -> ArrayIo.readFloats(
+                new DataInputStream(new ByteArrayInputStream(bytes)), new long[] {5, 4}, "parameter w", true));
+        assertEquals("parameter w has shape [4, 5], the configured model needs [5, 4]", shape.getMessage());
+        byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+        assertThrows(java.io.EOFException.class, () -> ArrayIo.readFloats(
+                new DataInputStream(new ByteArrayInputStream(cut)), new long[] {4, 5}, "parameter w", true));
+        assertThrows(java.io.EOFException.class, () -> ArrayIo.skip(
+                new DataInputStream(new ByteArrayInputStream(cut)), new long[] {4, 5}, "parameter w"));
+        INDArray nan = random(18, DataType.FLOAT, 4, 5);
+        nan.putScalar(2, 3, Float.NaN);
+        byte[] diverged = nd4j(nan);
+        IOException e = assertThrows(IOException.class, () -> ArrayIo.readFloats(
+                new DataInputStream(new ByteArrayInputStream(diverged)), new long[] {4, 5}, "parameter w", true));
+        assertTrue(e.getMessage().startsWith("parameter w holds NaN or infinite values"), e.getMessage());
+        float[] kept = ArrayIo.readFloats(new DataInputStream(new ByteArrayInputStream(diverged)), new long[] {4, 5},
+                "moment of w", false);
+        assertTrue(Float.isNaN(kept[2 * 5 + 3]));
+    }
 }

@@ -125,4 +125,37 @@ class TokenGruTests {
         }
         return -(logits[label] - max - Math.log(sum));
     }
+
+    /**
+     * A model restored only to generate reads its parameters in Java alone against the network's layout, and samples
+     * from a snapshot of those values: the same layout the constructor registers, the same logits to the bit.
+     */
+    @Test
+    void theLayoutIsTheNetworksAndItsValuesSampleAsTheNetworkDoes() throws java.io.IOException {
+        for (int classes : new int[] {1, 3}) {
+            TokenGru net = new TokenGru(5 * classes, 5, 3, 2, 4, 0.0, 7, DataType.FLOAT);
+            TokenGru.Shape shape = new TokenGru.Shape(3, 2, 4);
+            assertEquals(net.params().layout(), TokenGru.layout(5 * classes, 5, shape));
+            if (classes > 1) {
+                net.params().get("class-embedding").getRow(1).addi(0.25);
+                net.params().get("class-embedding").getRow(2).subi(0.5);
+            }
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            net.params().write(new java.io.DataOutputStream(bytes));
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+            Map<String, float[]> values = TokenGru.layout(5 * classes, 5, shape).read(in);
+            assertEquals(-1, in.read());
+            TokenGru.Stepper ours = TokenGru.snapshot(values, 5 * classes, 5, shape).stepper();
+            TokenGru.Stepper network = net.snapshot().stepper();
+            int[] tokens = {0, 3, 1, 4, 2, 2, 0, 1};
+            for (int k = 0; k < tokens.length; k++) {
+                int token = tokens[k] + 5 * (k % classes);
+                assertTrue(java.util.Arrays.equals(network.step(token), ours.step(token)),
+                        classes + " classes, step " + k);
+            }
+        }
+        IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ParamLayout.empty().with("w", 1, 2).with("w", 2, 1));
+        assertEquals("parameter w is already defined", twice.getMessage());
+    }
 }

@@ -177,6 +177,104 @@ class TrainingCoreTests {
         }
     }
 
+    /** The quadratic model built on first use ({@link TrainingCore.Deferred}): it counts its builds. */
+    private static final class Lazy implements TrainingCore.Deferred {
+        final java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+        final DeferredNetwork<Quadratic> net = new DeferredNetwork<>(() -> {
+            builds.incrementAndGet();
+            return new Quadratic(99);
+        }, q -> q.core);
+        TrainingState.Values read;
+
+        @Override
+        public TrainingCore training() {
+            return net.get().core;
+        }
+
+        @Override
+        public long step() {
+            return net.step();
+        }
+
+        @Override
+        public dev.nova.kit.nn.ParamLayout layout() {
+            return dev.nova.kit.nn.ParamLayout.empty().with("w", 1, 4);
+        }
+
+        @Override
+        public void restoredForGeneration(TrainingState.Values values) {
+            read = values;
+            net.restoredForGeneration(values);
+        }
+
+        @Override
+        public java.util.List<dev.nova.api.Sample> generate(dev.nova.api.GenerationRequest request) {
+            return List.of();
+        }
+
+        @Override
+        public java.util.Map<String, Double> evaluate(dev.nova.api.EvaluationRequest request) {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public void save(java.io.OutputStream out) {
+            training().save(out, MAGIC, 1, d -> d.writeUTF("quadratic"));
+        }
+
+        static Lazy restore(java.io.InputStream in) {
+            return TrainingCore.restore("quadratic", in, MAGIC, new int[] {1}, (format, d) -> {
+                d.readUTF();
+                return new Lazy();
+            });
+        }
+    }
+
+    /**
+     * A model built on first use, restored only to generate, gets the payload's values as plain arrays (from a
+     * payload with its moments apart or inline) and builds nothing; asked for its core later, it builds it from those
+     * values, as a core restored for generation. Restored with its training state, it builds at once and resumes exactly.
+     */
+    @Test
+    void aDeferredModelRestoredToGenerateReadsPlainValuesAndBuildsOnlyWhenAsked() {
+        Model a = new Model(11);
+        a.q.core.train(TrainingRequest.of(3), e -> { });
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        a.save(payload, state);
+        ByteArrayOutputStream inline = new ByteArrayOutputStream();
+        a.save(inline);
+        for (byte[] bytes : List.of(payload.toByteArray(), inline.toByteArray())) {
+            Lazy g = Lazy.restore(dev.nova.kit.support.Payload.apart(new ByteArrayInputStream(bytes),
+                    java.util.Optional.empty()));
+            assertEquals(0, g.builds.get(), "nothing built to generate");
+            assertEquals(3, g.step());
+            assertEquals(11, g.read.state().seed());
+            assertArrayEquals(a.q.values(), g.read.values().get("w"));
+            assertEquals(0, g.builds.get(), "the step is the restored one");
+            TrainingCore core = g.training();
+            assertEquals(1, g.builds.get());
+            assertEquals(3, core.step());
+            assertEquals(11, core.seed());
+            assertArrayEquals(a.q.values(), g.net.get().values());
+            assertTrue(core.restoredWithoutMoments());
+            assertThrows(dev.nova.api.PluginException.class, () -> core.train(TrainingRequest.of(1), e -> { }));
+            g.training();
+            assertEquals(1, g.builds.get(), "built once");
+        }
+        Lazy full = Lazy.restore(dev.nova.kit.support.Payload.apart(new ByteArrayInputStream(payload.toByteArray()),
+                java.util.Optional.of(new ByteArrayInputStream(state.toByteArray()))));
+        assertEquals(1, full.builds.get());
+        a.q.core.train(TrainingRequest.of(2), e -> { });
+        full.training().train(TrainingRequest.of(2), e -> { });
+        assertArrayEquals(a.q.values(), full.net.get().values(), "restored with its state, it resumes exactly");
+        byte[] cut = java.util.Arrays.copyOf(payload.toByteArray(), payload.size() - 10);
+        dev.nova.api.CheckpointException e = assertThrows(dev.nova.api.CheckpointException.class,
+                () -> Lazy.restore(dev.nova.kit.support.Payload.apart(new ByteArrayInputStream(cut),
+                        java.util.Optional.empty())));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
     /** An optimiser that never stepped (an imported model) writes no moments: they are zero, and read back as zero. */
     @Test
     void aFreshOptimiserWritesNoMoments() {
