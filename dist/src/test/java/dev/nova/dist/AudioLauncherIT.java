@@ -1,6 +1,7 @@
 package dev.nova.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ class AudioLauncherIT {
         LauncherIT.Run gen = LauncherIT.novaIn(dir, "generate", run.toString(), "-n", "2", "--seconds", "0.5",
                 "--seed", "3", "--out", out.toString(), "--each", dir.resolve("each").toString());
         assertEquals(0, gen.code(), gen.err());
+        assertFalse(LauncherIT.loadedAnyNd4j(gen), "sampling reads the checkpoint in Java alone: no ND4J class loads");
         assertTrue(gen.err().contains("nova: wrote 2 samples, half a second apart (0.50 s each at 4000 Hz) to " + out),
                 gen.err());
         try (AudioInputStream in = wav(out)) {
@@ -105,6 +107,7 @@ class AudioLauncherIT {
         LauncherIT.Run eval = LauncherIT.novaIn(dir, "evaluate", run.toString());
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("bits-per-sample"), eval.out());
+        assertTrue(LauncherIT.loadedAnyNd4j(eval), "evaluating builds the network");
         LauncherIT.Run bad = LauncherIT.novaIn(dir, "generate", run.toString(), "--prompt-wav",
                 Files.writeString(dir.resolve("not.wav"), "text").toString());
         assertEquals(2, bad.code(), bad.err());

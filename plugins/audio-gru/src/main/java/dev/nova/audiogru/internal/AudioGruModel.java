@@ -10,6 +10,7 @@ import dev.nova.kit.audio.AudioSource;
 import dev.nova.kit.audio.MuLaw;
 import dev.nova.kit.nn.TokenGru;
 import dev.nova.kit.optim.Adam;
+import dev.nova.kit.optim.DeferredNetwork;
 import dev.nova.kit.optim.TrainingCore;
 import dev.nova.kit.optim.TrainingLoop;
 import dev.nova.kit.support.Options;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * ({@code model.conditioning = class}), every level of a file of class {@code c} is fed as {@code level + 256·c}: the
  * level's embedding plus the class's (kit's {@link TokenGru} conditioning), at every step.
  */
-public final class AudioGruModel implements TrainingCore.Holder {
+public final class AudioGruModel implements TrainingCore.Deferred {
 
     /** The first bytes of every payload: "NOVAAGRU". */
     public static final long PAYLOAD_MAGIC = 0x4e4f5641_41475255L;
@@ -39,9 +40,11 @@ public final class AudioGruModel implements TrainingCore.Holder {
 
     private final Settings settings;
     private final ModelContext context;
-    private final TokenGru network;
     private final Supplier<AudioSource.AudioSet> data;
-    private final TrainingCore training;
+    /** The network and its training core, built on first use (never, for a model restored only to generate). */
+    private final DeferredNetwork<Net> net = new DeferredNetwork<>(this::build, Net::training);
+    /** Restored for generation only: the parameters' snapshot, sampled without building the network. */
+    private volatile TokenGru.Snapshot restored;
     /** The classes the model is conditioned on, in input order; empty when it is not. */
     private final List<String> classes;
     private Corpus corpus;
@@ -60,12 +63,40 @@ public final class AudioGruModel implements TrainingCore.Holder {
         this.context = context;
         this.data = data;
         this.classes = List.copyOf(classes);
-        this.network = new TokenGru(MuLaw.LEVELS * Math.max(1, classes.size()), MuLaw.LEVELS, settings.embedding(),
-                settings.layers(), settings.hidden(), settings.dropout(), context.seed(),
-                org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        this.training = new TrainingCore(AudioGru.ID, context.seed(), network.params(),
-                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(), this::slice)
+    }
+
+    /** The network and its training core. */
+    private record Net(TokenGru network, TrainingCore training) {
+    }
+
+    private int inputs() {
+        return MuLaw.LEVELS * Math.max(1, classes.size());
+    }
+
+    private TokenGru.Shape shape() {
+        return new TokenGru.Shape(settings.embedding(), settings.layers(), settings.hidden());
+    }
+
+    private Net build() {
+        TokenGru network = new TokenGru(inputs(), MuLaw.LEVELS, settings.embedding(), settings.layers(),
+                settings.hidden(), settings.dropout(), context.seed(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        TrainingCore[] core = new TrainingCore[1];
+        core[0] = new TrainingCore(AudioGru.ID, context.seed(), network.params(),
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(),
+                (s, from, to) -> slice(network, core[0].seed(), s, from, to))
                 .declareFlops(n -> network.trainingFlops(n, settings.sequenceLength()));
+        return new Net(network, core[0]);
+    }
+
+    @Override
+    public dev.nova.kit.nn.ParamLayout layout() {
+        return TokenGru.layout(inputs(), MuLaw.LEVELS, shape());
+    }
+
+    @Override
+    public void restoredForGeneration(dev.nova.kit.optim.TrainingState.Values read) {
+        net.restoredForGeneration(read);
+        restored = TokenGru.snapshot(read.values(), inputs(), MuLaw.LEVELS, shape());
     }
 
     /** The training levels (every training file's, one after another) and the held-out ones after them. */
@@ -160,15 +191,16 @@ public final class AudioGruModel implements TrainingCore.Holder {
     }
 
     /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
-    private TrainingLoop.Step slice(long s, int from, int to) {
+    private TrainingLoop.Step slice(TokenGru network, long runSeed, long s, int from, int to) {
         int time = settings.sequenceLength();
         return new TrainingLoop.Step(network.trainSlice(corpus(), time, settings.warmup(), settings.dropout(),
-                training.seed(), s, from, to), (long) time * (to - from));
+                runSeed, s, from, to), (long) time * (to - from));
     }
 
     @Override
     public List<Sample> generate(GenerationRequest request) {
-        TokenGru.Snapshot weights = network.snapshot();
+        TokenGru.Snapshot fixed = restored;
+        TokenGru.Snapshot weights = fixed != null ? fixed : net.get().network().snapshot();
         return settings.generation().generate(AudioGru.ID, request, settings.data().sampleRate(), classes, c -> {
             TokenGru.Stepper stepper = weights.stepper();
             int offset = Math.max(0, c) * MuLaw.LEVELS;
@@ -201,7 +233,7 @@ public final class AudioGruModel implements TrainingCore.Holder {
         if (tokens.length < 2) {
             throw new PluginException(AudioGru.ID, source + " is too short to evaluate: " + tokens.length + " samples");
         }
-        TokenGru.HeldOut held = network.heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
+        TokenGru.HeldOut held = net.get().network().heldOutLoss(tokens, settings.sequenceLength(), settings.batch(),
                 settings.evalBatches(), warmup);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(GenerativeModel.LOSS, held.meanNats());
@@ -237,7 +269,7 @@ public final class AudioGruModel implements TrainingCore.Holder {
 
     @Override
     public void save(OutputStream out) {
-        training.save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
+        training().save(out, PAYLOAD_MAGIC, PAYLOAD_FORMAT, d -> {
             new TokenGru.Shape(settings.embedding(), settings.layers(), settings.hidden()).write(d);
             d.writeInt(settings.data().sampleRate());
             d.writeInt(classes.size());                          // format 2: the classes, in input order
@@ -249,7 +281,12 @@ public final class AudioGruModel implements TrainingCore.Holder {
 
     @Override
     public TrainingCore training() {
-        return training;
+        return net.get().training();
+    }
+
+    @Override
+    public long step() {
+        return net.step();
     }
 
     /** The context the model was made with. */
