@@ -118,7 +118,9 @@ public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config
     }
 
     /**
-     * Checks one format's files (or writes them, for the current format under {@value #WRITE_PROPERTY}).
+     * Checks one format's files (or writes them, for the current format under {@value #WRITE_PROPERTY}): the payload
+     * restored whole and restored for generation only (no training state) both come back at the step it was saved and
+     * generate the same.
      *
      * @param format the format whose files to check
      * @param currentFormat the format the plugin writes now
@@ -157,5 +159,13 @@ public record GoldenPayloads(Path dir, GeneratorProvider provider, Config config
         }
         assertEquals(steps, restored.step(), "the restored model's step");
         compare.accept(Files.readString(expected, StandardCharsets.UTF_8), fingerprint.apply(restored));
+        // Restored for generation and evaluation only (API 1.4: no training state), as nova generate and nova serve
+        // restore it: the same step and the same fingerprint (kit's models then sample without building a network).
+        GenerativeModel forGeneration;
+        try (InputStream in = Files.newInputStream(payload)) {
+            forGeneration = provider.restore(config, context, in, java.util.Optional.empty());
+        }
+        assertEquals(steps, forGeneration.step(), "the step of the model restored for generation only");
+        compare.accept(Files.readString(expected, StandardCharsets.UTF_8), fingerprint.apply(forGeneration));
     }
 }
