@@ -184,20 +184,6 @@ final class NativeMatrix {
     }
 
     /**
-     * Adds {@code v[s]·W} to {@code out[s]} for {@code n} rows of separate arrays, each to the bit what {@link
-     * #addProduct} gives it (a server's batched decoding: a sequence's text must not depend on the others). Each row
-     * is the one-row product itself, the rows split across the cores when there is enough work; reading the
-     * weights once for all rows would not pay here: these matrices stay in the cache, and the one-row product runs
-     * at the rate of the core's vector units already (on the 2-core EPYC of 2026-12-07, 256 x 768: 13 µs a row, 15
-     * multiply-adds a nanosecond; a loop over the rows inside a loop over the weights took 2.5-3 times as long). A
-     * large matrix multiplies {@link #EACH_GEMM_ROWS} rows or more through one {@code sgemm}, which reads it once but
-     * rounds as BLAS's blocked sums do, not as the one-row {@code sgemv}; fewer rows are its one-row products.
-     *
-     * @param v {@code n} arrays of {@code rows} values (the first of longer arrays)
-     * @param n how many rows
-     * @param out {@code n} arrays of {@code cols} values, added to (the first of longer arrays)
-     */
-    /**
      * Rows times weights from which {@link #addEach} splits its rows across the cores: a hand-off costs 20-30 µs on the
      * 2-core EPYC, as much as two 256 x 768 rows (2 rows: 43 µs split, 22 one after the other; 16 rows: 106 against
      * 188).
@@ -214,6 +200,21 @@ final class NativeMatrix {
      */
     static final int EACH_GEMM_ROWS = 16;
 
+    /**
+     * Adds {@code v[s]·W} to {@code out[s]} for {@code n} rows of separate arrays, each to the bit what {@link
+     * #addProduct} gives it (a server's batched decoding: a sequence's text must not depend on the others). Each output
+     * sums its terms in row order, as the one-row product does, but up to four rows share one pass over the weights:
+     * each weight is loaded once for all of them (256 x 768 on the 2-core EPYC, 4 rows: 55-60 µs against 75-88 µs for
+     * four one-row products, {@code java Each.java} of issue 45's note; before 2026-12-07 each row was its own pass, as
+     * a loop over the rows inside a loop over the weights, unvectorised, took 2.5-3 times as long). The rows split
+     * across the cores when there is enough work. A large matrix multiplies {@link #EACH_GEMM_ROWS} rows or more
+     * through one {@code sgemm}, which reads it once but rounds as BLAS's blocked sums do, not as the one-row {@code
+     * sgemv}; fewer rows are its one-row products.
+     *
+     * @param v {@code n} arrays of {@code rows} values (the first of longer arrays)
+     * @param n how many rows
+     * @param out {@code n} arrays of {@code cols} values, added to (the first of longer arrays)
+     */
     void addEach(float[][] v, int n, float[][] out) {
         if (n == 1) {
             addProduct(v[0], out[0]);
@@ -245,17 +246,63 @@ final class NativeMatrix {
             return;
         }
         if ((long) n * rows * cols < EACH_PARALLEL_ELEMENTS) {
-            for (int s = 0; s < n; s++) {
-                addProduct(v[s], out[s], 0, cols);
-            }
+            addGrouped(v, out, 0, n);
             return;
         }
         // Split by rows, never by columns within a row: each output sums its terms in row order either way.
-        Parallel.forParts(n, 1, (from, to) -> {
-            for (int s = from; s < to; s++) {
-                addProduct(v[s], out[s], 0, cols);
+        Parallel.forParts(n, 1, (from, to) -> addGrouped(v, out, from, to));
+    }
+
+    /** Rows {@code [from, to)} of {@link #addEach}, four (then two, then one) to a pass over the weights. */
+    private void addGrouped(float[][] v, float[][] out, int from, int to) {
+        int s = from;
+        for (; s + 4 <= to; s += 4) {
+            addFour(v[s], v[s + 1], v[s + 2], v[s + 3], out[s], out[s + 1], out[s + 2], out[s + 3]);
+        }
+        for (; s + 2 <= to; s += 2) {
+            addTwo(v[s], v[s + 1], out[s], out[s + 1]);
+        }
+        if (s < to) {
+            addProduct(v[s], out[s], 0, cols);
+        }
+    }
+
+    /**
+     * Four one-row products in one pass over the weights: each output's terms added in row order, as {@link
+     * #addProduct} adds them (the same values to the bit); the outputs are separate arrays, which the JIT vectorises.
+     */
+    private void addFour(float[] v0, float[] v1, float[] v2, float[] v3, float[] o0, float[] o1, float[] o2,
+                         float[] o3) {
+        int c = cols;
+        for (int r = 0; r < rows; r++) {
+            float a0 = v0[r];
+            float a1 = v1[r];
+            float a2 = v2[r];
+            float a3 = v3[r];
+            float[] row = rowsOf[r];
+            for (int i = 0; i < c; i++) {
+                float w = row[i];
+                o0[i] += a0 * w;
+                o1[i] += a1 * w;
+                o2[i] += a2 * w;
+                o3[i] += a3 * w;
             }
-        });
+        }
+    }
+
+    /** Two one-row products in one pass over the weights ({@link #addFour}). */
+    private void addTwo(float[] v0, float[] v1, float[] o0, float[] o1) {
+        int c = cols;
+        for (int r = 0; r < rows; r++) {
+            float a0 = v0[r];
+            float a1 = v1[r];
+            float[] row = rowsOf[r];
+            for (int i = 0; i < c; i++) {
+                float w = row[i];
+                o0[i] += a0 * w;
+                o1[i] += a1 * w;
+            }
+        }
     }
 
     private FloatPointer native_() {

@@ -28,7 +28,7 @@ class NativeMatrixTests {
         int[][] shapes = {{64, 192}, {128, 65}, {256, 768}, {384, 700}, {3, 1}};
         for (int[] shape : shapes) {
             NativeMatrix m = new NativeMatrix(random(r, shape[0] * shape[1]), shape[0], shape[1]);
-            for (int n : new int[] {1, 2, 3, 8, 13}) {
+            for (int n : new int[] {1, 2, 3, 4, 5, 6, 8, 13}) {
                 float[][] v = new float[n][];
                 float[][] out = new float[n][];
                 float[][] expected = new float[n][];
