@@ -103,6 +103,20 @@ public record TrainingState(long seed, long step) {
      * @since 1.4
      */
     public static Read read(DataInputStream in, ParamSet params, Adam optimizer, boolean moments) throws IOException {
+        Read read = header(in);
+        params.read(in);
+        if (!read.apart()) {
+            if (moments) {
+                optimizer.read(in);
+            } else {
+                optimizer.skip(in);
+            }
+        }
+        return read;
+    }
+
+    /** The seed, then the step, after {@link #APART} when the moments are kept apart. */
+    private static Read header(DataInputStream in) throws IOException {
         long seed = in.readLong();
         long step = in.readLong();
         boolean apart = step == APART;
@@ -111,14 +125,6 @@ public record TrainingState(long seed, long step) {
         }
         if (step < 0) {
             throw new IOException("step " + step + " is negative");
-        }
-        params.read(in);
-        if (!apart) {
-            if (moments) {
-                optimizer.read(in);
-            } else {
-                optimizer.skip(in);
-            }
         }
         return new Read(new TrainingState(seed, step), apart);
     }
@@ -135,20 +141,12 @@ public record TrainingState(long seed, long step) {
      * @since 1.5
      */
     public static Values readValues(DataInputStream in, dev.nova.kit.nn.ParamLayout layout) throws IOException {
-        long seed = in.readLong();
-        long step = in.readLong();
-        boolean apart = step == APART;
-        if (apart) {
-            step = in.readLong();
-        }
-        if (step < 0) {
-            throw new IOException("step " + step + " is negative");
-        }
+        Read read = header(in);
         java.util.Map<String, float[]> values = layout.read(in);
-        if (!apart) {
+        if (!read.apart()) {
             Adam.skip(in, layout);
         }
-        return new Values(new TrainingState(seed, step), values);
+        return new Values(read.state(), values);
     }
 
     /**
