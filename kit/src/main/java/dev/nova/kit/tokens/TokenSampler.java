@@ -99,7 +99,11 @@ public record TokenSampler(double temperature, int topK, double topP, boolean gr
         for (int i = 0; i < n; i++) {
             p[i] = Math.exp(logits[i] / temperature - max);
         }
-        int[] order = descending(p);
+        // The tokens in descending order of probability, ties in index order (a stable sort), decide the draw; only
+        // the values take part in its arithmetic, so the values are sorted (a primitive sort, 5-20 times faster than
+        // sorting indices by their values) and the one token drawn is found among its equals afterwards.
+        double[] sorted = p.clone();
+        java.util.Arrays.sort(sorted);                        // ascending: position i of the order is n - 1 - i
         double total = 0;
         for (double x : p) {
             total += x;
@@ -108,7 +112,7 @@ public record TokenSampler(double temperature, int topK, double topP, boolean gr
         if (topP < 1) {
             double acc = 0;
             for (int i = 0; i < keep; i++) {
-                acc += p[order[i]] / total;
+                acc += sorted[n - 1 - i] / total;
                 if (acc >= topP) {
                     keep = i + 1;
                     break;
@@ -117,16 +121,38 @@ public record TokenSampler(double temperature, int topK, double topP, boolean gr
         }
         double kept = 0;
         for (int i = 0; i < keep; i++) {
-            kept += p[order[i]];
+            kept += sorted[n - 1 - i];
         }
         double u = random.nextDouble() * kept;
+        int at = keep - 1;
         for (int i = 0; i < keep; i++) {
-            u -= p[order[i]];
+            u -= sorted[n - 1 - i];
             if (u <= 0) {
-                return order[i];
+                at = i;
+                break;
             }
         }
-        return order[keep - 1];
+        return tokenAt(p, sorted, at);
+    }
+
+    /**
+     * The token at position {@code at} of the descending order with ties in index order: among the tokens of its
+     * value, the one whose rank by index is its position's rank among that value's positions.
+     */
+    private static int tokenAt(double[] p, double[] sorted, int at) {
+        int n = p.length;
+        double v = sorted[n - 1 - at];
+        int first = at;
+        while (first > 0 && Double.compare(sorted[n - first], v) == 0) {
+            first--;
+        }
+        int rank = at - first;
+        for (int t = 0; t < n; t++) {
+            if (Double.compare(p[t], v) == 0 && rank-- == 0) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("no token of probability " + v);
     }
 
     /**
