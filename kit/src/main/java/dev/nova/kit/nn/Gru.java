@@ -62,39 +62,13 @@ public final class Gru {
         this.layers = layers;
         this.dropout = dropout;
         Init init = Init.uniform(1 / Math.sqrt(hidden));
-        for (ParamLayout.Entry e : layout(prefix, input, hidden, layers).entries()) {
+        for (ParamLayout.Entry e : GruSnapshot.layout(prefix, input, hidden, layers).entries()) {
             params.add(e.name(), e.rows(), e.cols(), init);
         }
     }
 
-    /**
-     * The parameters a stack registers, in order: {@code <prefix><l>.wx [in, 3·hidden]}, {@code .bx [1, 3·hidden]},
-     * {@code .wh [hidden, 3·hidden]}, {@code .bh [1, 3·hidden]} per layer {@code l}.
-     *
-     * @param prefix the prefix of the names
-     * @param input input width
-     * @param hidden state width
-     * @param layers layers
-     * @return the layout
-     * @since 1.5
-     */
-    public static ParamLayout layout(String prefix, int input, int hidden, int layers) {
-        ParamLayout layout = ParamLayout.empty();
-        for (int l = 0; l < layers; l++) {
-            int in = l == 0 ? input : hidden;
-            layout = layout.with(name(prefix, "wx", l), in, 3 * hidden).with(name(prefix, "bx", l), 1, 3 * hidden)
-                    .with(name(prefix, "wh", l), hidden, 3 * hidden).with(name(prefix, "bh", l), 1, 3 * hidden);
-        }
-        return layout;
-    }
-
     private String name(String kind, int layer) {
-        return name(prefix, kind, layer);
-    }
-
-    /** The name of layer {@code layer}'s parameter {@code kind} ({@code wx}, {@code bx}, {@code wh}, {@code bh}). */
-    static String name(String prefix, String kind, int layer) {
-        return prefix + layer + "." + kind;
+        return GruSnapshot.name(prefix, kind, layer);
     }
 
     /** State width. */

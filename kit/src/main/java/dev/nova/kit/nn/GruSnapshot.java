@@ -31,7 +31,33 @@ public final class GruSnapshot {
     }
 
     /**
-     * A snapshot of a stack's parameters given as arrays by name ({@link Gru#layout}'s names).
+     * The parameters a {@link Gru} stack registers and a snapshot reads, in order: {@code <prefix><l>.wx [in,
+     * 3·hidden]}, {@code .bx [1, 3·hidden]}, {@code .wh [hidden, 3·hidden]}, {@code .bh [1, 3·hidden]} per layer
+     * {@code l}.
+     *
+     * @param prefix the prefix of the names
+     * @param input input width
+     * @param hidden state width
+     * @param layers layers
+     * @return the layout
+     */
+    static ParamLayout layout(String prefix, int input, int hidden, int layers) {
+        ParamLayout layout = ParamLayout.empty();
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? input : hidden;
+            layout = layout.with(name(prefix, "wx", l), in, 3 * hidden).with(name(prefix, "bx", l), 1, 3 * hidden)
+                    .with(name(prefix, "wh", l), hidden, 3 * hidden).with(name(prefix, "bh", l), 1, 3 * hidden);
+        }
+        return layout;
+    }
+
+    /** The name of layer {@code layer}'s parameter {@code kind} ({@code wx}, {@code bx}, {@code wh}, {@code bh}). */
+    static String name(String prefix, String kind, int layer) {
+        return prefix + layer + "." + kind;
+    }
+
+    /**
+     * A snapshot of a stack's parameters given as arrays by name ({@link #layout}'s names).
      *
      * @param values each parameter's values, C order, by name (copied)
      * @param prefix the prefix of the names
@@ -47,10 +73,10 @@ public final class GruSnapshot {
         NativeMatrix[] wh = new NativeMatrix[layers];
         float[][] bh = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            wx[l] = new NativeMatrix(values.apply(Gru.name(prefix, "wx", l)), l == 0 ? input : hidden, 3 * hidden);
-            bx[l] = values.apply(Gru.name(prefix, "bx", l)).clone();
-            wh[l] = new NativeMatrix(values.apply(Gru.name(prefix, "wh", l)), hidden, 3 * hidden);
-            bh[l] = values.apply(Gru.name(prefix, "bh", l)).clone();
+            wx[l] = new NativeMatrix(values.apply(name(prefix, "wx", l)), l == 0 ? input : hidden, 3 * hidden);
+            bx[l] = values.apply(name(prefix, "bx", l)).clone();
+            wh[l] = new NativeMatrix(values.apply(name(prefix, "wh", l)), hidden, 3 * hidden);
+            bh[l] = values.apply(name(prefix, "bh", l)).clone();
         }
         return new GruSnapshot(hidden, wx, bx, wh, bh);
     }

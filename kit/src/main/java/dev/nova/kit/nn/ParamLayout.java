@@ -15,7 +15,7 @@ import org.apiguardian.api.API;
  * the model: what a payload's parameters are read against when the model is restored only to generate, in Java alone
  * ({@link #read}), so that sampling a small model never starts ND4J (its native libraries take a third of a second
  * to load, most of {@code nova generate}'s start-up). A network states its layout beside its constructor (kit's
- * {@link TokenGru#layout}); its tests check it against the set the constructor builds ({@link ParamSet#layout()}).
+ * {@link TokenGru#layout}); its tests check it against the set the constructor builds ({@link #of(ParamSet)}).
  *
  * @since 1.5
  */
@@ -51,6 +51,20 @@ public final class ParamLayout {
     /** A layout of no parameters, to add to ({@link #with}). */
     public static ParamLayout empty() {
         return new ParamLayout(List.of());
+    }
+
+    /**
+     * The names and shapes of a set's parameters, in order.
+     *
+     * @param set the parameters
+     * @return their layout
+     */
+    public static ParamLayout of(ParamSet set) {
+        ParamLayout layout = empty();
+        for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : set.params().entrySet()) {
+            layout = layout.with(e.getKey(), (int) e.getValue().rows(), (int) e.getValue().columns());
+        }
+        return layout;
     }
 
     /**

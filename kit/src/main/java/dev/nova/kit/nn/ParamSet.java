@@ -181,20 +181,6 @@ public final class ParamSet {
         return grads.values();
     }
 
-    /**
-     * The names and shapes of the parameters, in order.
-     *
-     * @return the layout
-     * @since 1.5
-     */
-    public ParamLayout layout() {
-        ParamLayout layout = ParamLayout.empty();
-        for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            layout = layout.with(e.getKey(), (int) e.getValue().rows(), (int) e.getValue().columns());
-        }
-        return layout;
-    }
-
     /** The names, in order. */
     public List<String> names() {
         return List.copyOf(params.keySet());

@@ -182,14 +182,14 @@ public final class TokenGru {
      * @param inputs input tokens ({@code outputs} times the classes)
      * @param outputs output tokens
      * @param shape embedding width, layers and GRU width
-     * @return the layout, equal to {@code params().layout()} of the network the constructor builds
+     * @return the layout, equal to {@code ParamLayout.of(params())} of the network the constructor builds
      * @since 1.5
      */
     public static ParamLayout layout(int inputs, int outputs, Shape shape) {
         ParamLayout layout = inputs == outputs ? ParamLayout.empty().with(EMBEDDING, inputs, shape.embedding())
                 : ParamLayout.empty().with(EMBEDDING, outputs, shape.embedding())
                         .with(CLASS_EMBEDDING, inputs / outputs, shape.embedding());
-        return layout.with(Gru.layout(GRU, shape.embedding(), shape.hidden(), shape.layers()))
+        return layout.with(GruSnapshot.layout(GRU, shape.embedding(), shape.hidden(), shape.layers()))
                 .with(HEAD_WEIGHTS, shape.hidden(), outputs).with(HEAD_BIAS, 1, outputs);
     }
 

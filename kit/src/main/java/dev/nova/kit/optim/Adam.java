@@ -342,7 +342,7 @@ public final class Adam {
      * @since 1.4
      */
     public void skip(DataInputStream in) throws IOException {
-        skip(in, set.layout());
+        skip(in, dev.nova.kit.nn.ParamLayout.of(set));
     }
 
     /**

@@ -5,7 +5,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import dev.nova.kit.nn.ParamSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
@@ -83,29 +82,11 @@ public final class DeferredNetwork<N> {
     }
 
     /**
-     * Whether the network was built.
-     *
-     * @return true once {@link #get} ran
-     */
-    public synchronized boolean isBuilt() {
-        return built != null;
-    }
-
-    /**
      * The steps done: the restored step while nothing is built, else the core's.
      *
      * @return the step
      */
     public synchronized long step() {
         return built == null && pending != null ? pending.state().step() : core.apply(get()).step();
-    }
-
-    /**
-     * What a restore for generation only read, while the network is not built.
-     *
-     * @return the values, or empty once built or when none were read
-     */
-    public synchronized Optional<TrainingState.Values> pending() {
-        return Optional.ofNullable(pending);
     }
 }

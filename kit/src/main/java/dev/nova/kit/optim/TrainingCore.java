@@ -108,7 +108,7 @@ public final class TrainingCore {
         /**
          * The names and shapes of the parameters, known from the payload's header alone (nothing built).
          *
-         * @return the layout, as the core's {@link ParamSet#layout()} will be
+         * @return the layout, as {@code ParamLayout.of} the core's parameters will be
          */
         dev.nova.kit.nn.ParamLayout layout();
 
@@ -363,8 +363,7 @@ public final class TrainingCore {
      * @since 1.5
      */
     public void restoreForGeneration(TrainingState.Values read) {
-        if (!params.layout().entries().stream().map(dev.nova.kit.nn.ParamLayout.Entry::name).toList()
-                .equals(List.copyOf(read.values().keySet()))) {
+        if (!params.names().equals(List.copyOf(read.values().keySet()))) {
             throw new IllegalArgumentException("values for " + read.values().keySet() + ", parameters "
                     + params.names());
         }
