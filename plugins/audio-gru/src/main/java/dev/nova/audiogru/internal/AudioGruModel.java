@@ -80,12 +80,11 @@ public final class AudioGruModel implements TrainingCore.Deferred {
     private Net build() {
         TokenGru network = new TokenGru(inputs(), MuLaw.LEVELS, settings.embedding(), settings.layers(),
                 settings.hidden(), settings.dropout(), context.seed(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        TrainingCore[] core = new TrainingCore[1];
-        core[0] = new TrainingCore(AudioGru.ID, context.seed(), network.params(),
+        TrainingCore core = new TrainingCore(AudioGru.ID, context.seed(), network.params(),
                 new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(),
-                (s, from, to) -> slice(network, core[0].seed(), s, from, to))
+                (s, from, to) -> slice(network, s, from, to))
                 .declareFlops(n -> network.trainingFlops(n, settings.sequenceLength()));
-        return new Net(network, core[0]);
+        return new Net(network, core);
     }
 
     @Override
@@ -191,10 +190,10 @@ public final class AudioGruModel implements TrainingCore.Deferred {
     }
 
     /** Windows {@code [from, to)} of step {@code s}: offsets and dropout masks are pure functions of seed and step. */
-    private TrainingLoop.Step slice(TokenGru network, long runSeed, long s, int from, int to) {
+    private TrainingLoop.Step slice(TokenGru network, long s, int from, int to) {
         int time = settings.sequenceLength();
         return new TrainingLoop.Step(network.trainSlice(corpus(), time, settings.warmup(), settings.dropout(),
-                runSeed, s, from, to), (long) time * (to - from));
+                training().seed(), s, from, to), (long) time * (to - from));
     }
 
     @Override

@@ -58,21 +58,21 @@ public final class TextGruModel extends TextModel implements TrainingCore.Deferr
     private Net build() {
         TokenGru network = new TokenGru(tokenizer.size(), settings.embedding(), settings.layers(), settings.hidden(),
                 settings.dropout(), seed);
-        TrainingCore[] core = new TrainingCore[1];
-        core[0] = new TrainingCore(TextGru.ID, seed, network.params(), new Adam(settings.train(), network.params()),
-                s -> settings.batch(), List.of(), (s, from, to) -> slice(network, core[0].seed(), s, from, to))
+        TrainingCore core = new TrainingCore(TextGru.ID, seed, network.params(),
+                new Adam(settings.train(), network.params()), s -> settings.batch(), List.of(),
+                (s, from, to) -> slice(network, s, from, to))
                 .declareFlops(n -> network.trainingFlops(n, settings.sequenceLength()));
-        return new Net(network, core[0]);
+        return new Net(network, core);
     }
 
     /**
      * Windows {@code [from, to)} of step {@code s}: each window's offset and dropout masks are pure functions of
      * the seed, the step and the window's index, so resume is exact and slices add up to the batch.
      */
-    private TrainingLoop.Step slice(TokenGru network, long runSeed, long s, int from, int to) {
+    private TrainingLoop.Step slice(TokenGru network, long s, int from, int to) {
         int time = settings.sequenceLength();
         return new TrainingLoop.Step(network.trainSlice(text.get(tokenizer), time, settings.dropout(),
-                runSeed, s, from, to), (long) time * (to - from));
+                training().seed(), s, from, to), (long) time * (to - from));
     }
 
     private TokenGru.Shape shape() {
