@@ -367,7 +367,8 @@ final class ArrayIo {
         return from;
     }
 
-    private static double[] toDoubles(float[] f) {
+    /** Floats widened to doubles. */
+    static double[] toDoubles(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];
@@ -375,7 +376,8 @@ final class ArrayIo {
         return d;
     }
 
-    private static float[] toFloats(double[] d) {
+    /** Doubles narrowed to floats. */
+    static float[] toFloats(double[] d) {
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {
             f[i] = (float) d[i];

@@ -34,7 +34,6 @@ public final class TokenGru {
     private static final String GRU = "gru.";
     private static final String HEAD_WEIGHTS = "output.w";
     private static final String HEAD_BIAS = "output.b";
-    private final String classEmbedding = CLASS_EMBEDDING;
     private final Gru gru;
     private final Dense head;
 
@@ -94,7 +93,7 @@ public final class TokenGru {
             this.shared = null;
         } else {
             this.shared = new Embedding(params, EMBEDDING, outputs, embedding);
-            params.add(classEmbedding, inputs / outputs, embedding, Init.zeros());
+            params.add(CLASS_EMBEDDING, inputs / outputs, embedding, Init.zeros());
             this.embedding = new Embedding(new ParamSet(type, seed), "combined", inputs, embedding);
         }
         this.gru = new Gru(params, GRU, embedding, hidden, layers, dropout);
@@ -157,7 +156,7 @@ public final class TokenGru {
         if (shared == null) {
             return;
         }
-        Buffers.write(combined(Buffers.doubles(shared.weights()), Buffers.doubles(params.get(classEmbedding)),
+        Buffers.write(combined(Buffers.doubles(shared.weights()), Buffers.doubles(params.get(CLASS_EMBEDDING)),
                 inputTokens, vocab, shared.width()), embedding.weights());
     }
 
@@ -208,23 +207,12 @@ public final class TokenGru {
         int width = shape.embedding();
         float[] table = values.get(EMBEDDING);
         if (inputs != outputs) {
-            double[] sums = combined(toDoubles(table), toDoubles(values.get(CLASS_EMBEDDING)), inputs, outputs, width);
-            table = new float[sums.length];
-            for (int i = 0; i < sums.length; i++) {
-                table[i] = (float) sums[i];
-            }
+            table = ArrayIo.toFloats(combined(ArrayIo.toDoubles(table), ArrayIo.toDoubles(values.get(CLASS_EMBEDDING)),
+                    inputs, outputs, width));
         }
         return new Snapshot(inputs, GruSnapshot.of(values::get, GRU, width, shape.hidden(), shape.layers()),
                 Dense.Snapshot.of(values.get(HEAD_WEIGHTS), values.get(HEAD_BIAS), shape.hidden(), outputs,
                         Activation.IDENTITY), table, width);
-    }
-
-    private static double[] toDoubles(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     /** Conditioned: sums the table's gradient back into the tokens' embedding and the classes'. */
@@ -245,7 +233,7 @@ public final class TokenGru {
             }
         }
         Buffers.write(tokens, shared.gradient());
-        Buffers.write(classes, params.grad(classEmbedding));
+        Buffers.write(classes, params.grad(CLASS_EMBEDDING));
     }
 
     private double crossEntropy(Windows w, double[][] initial, Dropout.Masks masks, boolean gradients) {
