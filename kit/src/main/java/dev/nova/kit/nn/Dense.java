@@ -40,6 +40,13 @@ public final class Dense {
         final INDArray y;
         final Vec yJ;
         final Vec preJ;
+        /** The parts a pass over the output is split into: whole rows, about {@link Parallel#GRAIN} values. */
+        final int grain;
+        /** The bias as floats, read once per forward pass (float layers). */
+        final float[] biasJ;
+        /** Each part's column sums of the output's gradient, and their total: the bias gradient (float layers). */
+        final float[][] sums;
+        final float[] biasGrad;
         INDArray dx;
         INDArray x;
 
@@ -50,6 +57,11 @@ public final class Dense {
             yJ = activation == Activation.IDENTITY || activation.derivativeNeedsInput() ? null
                     : Vec.of(params.type(), batch * out);
             preJ = activation.derivativeNeedsInput() ? Vec.of(params.type(), batch * out) : null;
+            grain = Math.max(1, Parallel.GRAIN / out) * out;
+            boolean floats = params.type() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
+            biasJ = floats ? new float[out] : null;
+            sums = floats ? new float[(batch * out + grain - 1) / grain][out] : null;
+            biasGrad = floats ? new float[out] : null;
         }
 
         /** The output's Java copy: the pass's own, or for GELU the model's scratch. */
@@ -151,33 +163,41 @@ public final class Dense {
         INDArray w = params.get(weight);
         INDArray b = params.get(bias);
         Flops.gemm(x, w, p.y, false, false, 1.0, 0.0);
-        if (activation == Activation.IDENTITY) {
-            Nd4j.gemm(p.ones, b, p.y, true, false, 1.0, 1.0);
-            return p.y;
-        }
         Vec yJ = p.output();
         INDArray yNd = p.y;
         float[] yf = yJ.floats();
-        if (yf != null && (activation == Activation.GELU || activation == Activation.RELU)) {
-            // Float GELU and ReLU: the bias as a rank-1 gemm (one rounding of y + b, as the double path below gives),
-            // then a vectorised kernel, each part read from the native output, activated and written back by the
-            // thread that owns it. ReLU is Math.max (which C2 vectorises; the conditional it replaced stayed a
-            // branch, mispredicted on half of a layer's signs: 5 against 250-330 µs per 64 k values): the same
-            // values, except that a NaN stays NaN, as in PyTorch, where the branch made it 0.
-            Nd4j.gemm(p.ones, b, yNd, true, false, 1.0, 1.0);
+        if (yf != null && (activation == Activation.IDENTITY || activation == Activation.GELU
+                || activation == Activation.RELU)) {
+            // Float layers: each part of whole rows is read from the native output, given its bias, activated and
+            // written back by the thread that owns it. y + b is one float addition, the bits the rank-1 gemm
+            // (ones' · b, beta 1) gave, without its call (6 of them took 0.4-0.8 ms of a VAE step of about 8).
+            // ReLU is Math.max (which C2 vectorises; the conditional it replaced stayed a branch, mispredicted on
+            // half of a layer's signs: 5 against 250-330 us per 64 k values): the same values, except that a NaN
+            // stays NaN, as in PyTorch, where the branch made it 0.
+            float[] bf = Buffers.read(b, p.biasJ);
             float[] df = p.preJ != null ? p.preJ.floats() : null;
-            boolean gelu = activation == Activation.GELU;
-            Parallel.forRange(yJ.length(), (from, to) -> {
+            Activation act = activation;
+            int n = out;
+            Parallel.forRange(yJ.length(), p.grain, (from, to) -> {
                 yJ.read(yNd, from, from, to - from);
-                if (gelu) {
+                for (int r = from; r < to; r += n) {
+                    for (int c = 0; c < n; c++) {
+                        yf[r + c] += bf[c];
+                    }
+                }
+                if (act == Activation.GELU) {
                     Activation.gelu(yf, df, from, to);
-                } else {
+                } else if (act == Activation.RELU) {
                     for (int i = from; i < to; i++) {
                         yf[i] = Math.max(yf[i], 0f);
                     }
                 }
                 yJ.write(from, to - from, yNd, from);
             });
+            return yNd;
+        }
+        if (activation == Activation.IDENTITY) {
+            Nd4j.gemm(p.ones, b, yNd, true, false, 1.0, 1.0);
             return yNd;
         }
         double[] bv = Buffers.doubles(b);
@@ -224,21 +244,27 @@ public final class Dense {
             // Made on the first backward pass (evaluation needs none).
             p.dx = Nd4j.create(params.type(), p.batch, in);
         }
-        if (activation != Activation.IDENTITY) {
-            Vec g = params.scratch().vec("dense.gradient", p.batch * out);
+        Vec g = params.scratch().vec("dense.gradient", p.batch * out);
+        float[] gf = g.floats();
+        boolean identity = activation == Activation.IDENTITY;
+        if (!identity || gf != null) {
             INDArray dyc = Buffers.contiguous(dy);
             Vec y = p.yJ;
             Vec pre = p.preJ;
             Activation act = activation;
-            float[] gf = g.floats();
             float[] df = pre != null ? pre.floats() : null;
             float[] yf = y != null ? y.floats() : null;
             INDArray into = p.y;
-            // Each part read, scaled and written back (into the output's buffer: the output is spent once its
-            // gradient is read) by the thread that owns it.
-            Parallel.forRange(g.length(), (from, to) -> {
+            float[][] sums = p.sums;
+            int n = out;
+            // Each part of whole rows read, scaled by the derivative and written back (into the output's buffer:
+            // the output is spent once its gradient is read) by the thread that owns it; float layers also sum
+            // the part's columns there for the bias gradient.
+            Parallel.forRange(g.length(), p.grain, (from, to) -> {
                 g.read(dyc, from, from, to - from);
-                if (gf != null && df != null) {
+                if (identity) {
+                    // Read only for the bias gradient below.
+                } else if (gf != null && df != null) {
                     for (int i = from; i < to; i++) {
                         gf[i] *= df[i];
                     }
@@ -254,12 +280,37 @@ public final class Dense {
                         g.set(i, g.get(i) * (pre != null ? pre.get(i) : act.derivative(y.get(i))));
                     }
                 }
-                g.write(from, to - from, into, from);
+                if (gf != null) {
+                    float[] s = sums[from / p.grain];
+                    java.util.Arrays.fill(s, 0f);
+                    for (int r = from; r < to; r += n) {
+                        for (int c = 0; c < n; c++) {
+                            s[c] += gf[r + c];
+                        }
+                    }
+                }
+                if (!identity) {
+                    g.write(from, to - from, into, from);
+                }
             });
-            dPre = into;
+            if (!identity) {
+                dPre = into;
+            }
         }
         Flops.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
-        Nd4j.gemm(p.ones, dPre, params.grad(bias), false, false, 1.0, 0.0);
+        if (gf != null) {
+            // The bias gradient: the parts' column sums, added in part order (the same sum on any number of threads).
+            float[] total = p.biasGrad;
+            java.util.Arrays.fill(total, 0f);
+            for (float[] s : p.sums) {
+                for (int c = 0; c < out; c++) {
+                    total[c] += s[c];
+                }
+            }
+            Buffers.write(total, params.grad(bias));
+        } else {
+            Nd4j.gemm(p.ones, dPre, params.grad(bias), false, false, 1.0, 0.0);
+        }
         if (!inputGradient) {
             return null;
         }

@@ -62,6 +62,36 @@ class LayerGradientTests {
         assertEquals(12 + 3 + 20, GradientCheck.doubles().verify(arrays, analytic, loss));
     }
 
+    /**
+     * The float layer (bias, activation and the bias gradient in Java, part by part) follows the double path that
+     * the test above verifies, at a size split into several parts of whole rows (and a last part shorter than the
+     * others), for every activation.
+     */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void floatDenseFollowsTheCheckedDoublePath(Activation activation) {
+        int batch = 131;
+        int in = 7;
+        int out = 300;
+        assertTrue(batch * out > 2 * Parallel.GRAIN, "several parts");
+        ParamSet pd = new ParamSet(DataType.DOUBLE, 3);
+        Dense dd = new Dense(pd, "d", in, out, activation);
+        ParamSet pf = ParamSet.floats(4);
+        Dense df = new Dense(pf, "d", in, out, activation);
+        for (String name : pd.names()) {
+            pf.get(name).assign(pd.get(name).castTo(DataType.FLOAT));
+        }
+        double[] x = randoms(batch * in, 1);
+        double[] c = randoms(batch * out, 2);
+        assertClose(Buffers.doubles(dd.forward(Buffers.matrix(DataType.DOUBLE, x, batch, in))),
+                Buffers.doubles(df.forward(Buffers.matrix(DataType.FLOAT, x, batch, in))), "output");
+        assertClose(Buffers.doubles(dd.backward(Buffers.matrix(DataType.DOUBLE, c, batch, out), true)),
+                Buffers.doubles(df.backward(Buffers.matrix(DataType.FLOAT, c, batch, out), true)), "input gradient");
+        for (String name : pd.names()) {
+            assertClose(Buffers.doubles(pd.grad(name)), Buffers.doubles(pf.grad(name)), name + " gradient");
+        }
+    }
+
     @Test
     void layerNormMatchesFiniteDifferences() {
         ParamSet p = new ParamSet(DataType.DOUBLE, 3);
