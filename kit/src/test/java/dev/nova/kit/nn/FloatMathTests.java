@@ -31,4 +31,15 @@ class FloatMathTests {
             assertEquals(Math.tanh(x), FloatMath.tanh(FloatMath.tanhDomain(x)), 4e-7, "tanh(" + x + ")");
         }
     }
+
+    @Test
+    void log1pOnZeroToOneIsWithinTwoTenMillionthsOfMathLog1p() {
+        for (float e = 0; e <= 1; e += 1 / 65536f) {
+            double exact = Math.log1p(e);
+            assertEquals(exact, FloatMath.log1p(e), 2e-7 * Math.max(exact, Float.MIN_NORMAL), "log1p(" + e + ")");
+        }
+        assertEquals(0f, FloatMath.log1p(0f));
+        assertEquals(Math.log(2), FloatMath.log1p(1f), 2e-7);
+        assertEquals(1e-30f, FloatMath.log1p(1e-30f), 1e-37f, "a tiny argument is its own logarithm");
+    }
 }

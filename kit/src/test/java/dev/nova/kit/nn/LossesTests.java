@@ -78,6 +78,55 @@ class LossesTests {
         checkGradient(logits, grad, l -> Losses.bernoulliLogits(l, x, 12, 4, null, 0, null));
     }
 
+    /**
+     * The float form follows the double one on logits of every size, ±0 and ±80 among them (its tails: σ's
+     * quotient picked by the sign, e^−|l| far below float's epsilon), items of 50 values split over two threads.
+     */
+    @Test
+    void bernoulliInFloatFollowsTheDoubleForm() {
+        int n = 50 * 40;
+        double[] logits = randoms(n, 11, 6);
+        logits[0] = 0;
+        logits[1] = -0.0;
+        logits[2] = 80;
+        logits[3] = -80;
+        logits[4] = 1e-30;
+        float[] lf = new float[n];
+        for (int i = 0; i < n; i++) {
+            lf[i] = (float) logits[i];
+            logits[i] = lf[i];
+        }
+        float[] x = targets(n, 12);
+        x[2] = 0;
+        x[3] = 1;
+        double[] grad = new double[n];
+        double[] each = new double[40];
+        double loss = Losses.bernoulliLogits(logits, x, n, 50, grad, 1.0 / 40, each);
+        float[] gradF = new float[n];
+        double[] eachF = new double[40];
+        double lossF = Losses.bernoulliLogits(lf, x, n, 50, gradF, 1f / 40, eachF);
+        assertEquals(loss, lossF, 1e-6 * loss);
+        for (int k = 0; k < 40; k++) {
+            assertEquals(each[k], eachF[k], 1e-6 * each[k], "item " + k);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(grad[i], gradF[i], 2e-7 / 40, "gradient " + i);
+        }
+        assertEquals(0.5f / 40 - x[0] / 40, gradF[0], 1e-9, "σ(0) = 1/2");
+        assertEquals(0.5f / 40 - x[1] / 40, gradF[1], 1e-9, "σ(-0) = 1/2");
+        assertEquals(-1f / 40, gradF[3], 1e-12, "σ(-80) - 1");
+        assertEquals(160 - 2 * Math.log(2), lossF - Losses.bernoulliLogits(withoutTails(lf), x, n, 50, null, 0, null),
+                1e-3, "80 against a target of 0 and -80 against 1 cost 80 nats each (0 costs log 2)");
+    }
+
+    /** The logits with entries 2 and 3 set to 0 (so the difference of two losses isolates them). */
+    private static float[] withoutTails(float[] l) {
+        float[] c = l.clone();
+        c[2] = 0;
+        c[3] = 0;
+        return c;
+    }
+
     @Test
     void theLossesLog1pIsWithinFourUlpsOfTheJdks() {
         Random r = new Random(7);

@@ -35,6 +35,9 @@ public final class VaeNetwork {
     private final List<Dense> encoder = new ArrayList<>();
     private final List<Dense> decoder = new ArrayList<>();
     private final Map<Long, INDArray> inputs = new HashMap<>();
+    /** The decoder's logits and their gradient on the heap (float training; grown to the largest batch). */
+    private float[] logitsJ = new float[0];
+    private float[] gradientJ = new float[0];
 
     /**
      * Creates a network with PyTorch's default initialisation, drawn from {@code seed} alone.
@@ -153,21 +156,34 @@ public final class VaeNetwork {
         INDArray zNd = Buffers.matrix(params.type(), z, batch, latent);
         INDArray logitsNd = run(decoder, zNd);
         int n = batch * dim;
-        double[] logits = Buffers.read(logitsNd, new double[n]);
-        double[] dl = new double[n];
         double rec;
-        if (!gaussian) {
-            rec = Losses.bernoulliLogits(logits, images, n, dim, dl, 1.0 / batch, null);
+        if (!gaussian && params.type() == DataType.FLOAT) {
+            // Float logits and gradient straight between the heap and the output's buffer: the loss in float
+            // arithmetic (Losses' float form), no double copies of 100 k pixels.
+            if (logitsJ.length < n) {
+                logitsJ = new float[n];
+                gradientJ = new float[n];
+            }
+            float[] logits = logitsJ;
+            Buffers.readPart(logitsNd, 0, logits, n);
+            rec = Losses.bernoulliLogits(logits, images, n, dim, gradientJ, 1f / batch, null);
+            Buffers.write(gradientJ, n, logitsNd);
         } else {
-            double[] means = sigmoid(logits);
-            rec = Losses.gaussian(means, images, n, dim, sigma, dl, 1.0 / batch, null);
-            Parallel.forRange(n, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    dl[i] *= means[i] * (1 - means[i]);
-                }
-            });
+            double[] logits = Buffers.read(logitsNd, new double[n]);
+            double[] dl = new double[n];
+            if (!gaussian) {
+                rec = Losses.bernoulliLogits(logits, images, n, dim, dl, 1.0 / batch, null);
+            } else {
+                double[] means = sigmoid(logits);
+                rec = Losses.gaussian(means, images, n, dim, sigma, dl, 1.0 / batch, null);
+                Parallel.forRange(n, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        dl[i] *= means[i] * (1 - means[i]);
+                    }
+                });
+            }
+            Buffers.write(dl, logitsNd);
         }
-        Buffers.write(dl, logitsNd);
         double[] dz = Buffers.doubles(back(decoder, logitsNd, true));
 
         // Through z = μ + σ·ε into the stats, plus the KL term's own gradient.
