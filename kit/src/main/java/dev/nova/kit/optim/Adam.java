@@ -118,14 +118,20 @@ public final class Adam {
         ensureState();
         double clip = settings.gradientClip();
         boolean clipping = clip > 0;
+        Parts parts = new Parts();
+        double[] partial = new double[parts.count];
         double sq = 0;
         if (clipping) {
             // The scale depends on the norm of every gradient: a pass of its own before any update.
-            for (int k = 0; k < names.size(); k++) {
-                if (!frozen[k]) {
-                    sq += squares(grads.get(k));
+            Parallel.forRange(parts.count, 1, (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    float[] gc = SCRATCH.get()[1];
+                    int n = parts.to[t] - parts.from[t];
+                    read(parts.gradients[t], grads.get(parts.param[t]), parts.from[t], gc, n);
+                    partial[t] = squares(gc, n);
                 }
-            }
+            });
+            sq = parts.total(partial);
         }
         float scale = 1f;
         if (clipping) {
@@ -147,66 +153,121 @@ public final class Adam {
         float invBc2 = (float) (1 / bc2);
         float eps = (float) EPS;
         float gradientScale = scale;
-        for (int k = 0; k < names.size(); k++) {
-            if (frozen[k]) {
-                continue;
-            }
-            INDArray parameter = params.get(k);
-            INDArray gradient = grads.get(k);
-            float[] mk = m.get(k);
-            float[] vk = v.get(k);
-            boolean matrix = parameter.rows() > 1;
-            float decay = matrix ? decayAll : 1f;
-            float l2 = matrix ? l2All : 0f;
-            // Without clipping the norm is only reported: each part's sum of squares is taken in the update's pass
-            // over it, in the order and parts of squares() (the same norm to the bit, one read of the gradient less).
-            double[] partial = clipping ? null : new double[(mk.length + PART - 1) / PART];
-            Pointer pp = floats(parameter);
-            Pointer gp = floats(gradient);
-            Parallel.forRange(mk.length, PART, (from, end) -> {
-                // A part at a time between the native arrays and the heap: no copy of the whole parameters or
-                // gradients is kept (1 GB at GPT-2 small's size), and the arithmetic is the same, value by value.
-                // The moments' parts are copied too, so that every array of the loop is read at the same index:
-                // with m and v read at at + j beside the parts at j, the JIT could not rule out that two of the
-                // arrays were one and left the loop scalar (per 1M values, one thread, quiet: 2.8 ms against
-                // 0.72-0.81 with the copies). The parts are the thread's own, reused from step to step: a fresh
-                // 256 KB for every part cost more than the update (the VAE's 1.09 M parameters: 2.2 ms a step).
+        // Every parameter's parts in one fork and join (one per parameter cost the VAE's twelve a wake-up of the
+        // pool's threads each). A part at a time between the native arrays and the heap: no copy of the whole
+        // parameters or gradients is kept (1 GB at GPT-2 small's size), and the arithmetic is the same, value by
+        // value. The moments' parts are copied too, so that every array of the loop is read at the same index: with
+        // m and v read at at + j beside the parts at j, the JIT could not rule out that two of the arrays were one
+        // and left the loop scalar (per 1M values, one thread, quiet: 2.8 ms against 0.72-0.81 with the copies).
+        // The parts are the thread's own, reused from step to step: a fresh 256 KB for every part cost more than
+        // the update (the VAE's 1.09 M parameters: 2.2 ms a step). Without clipping the norm is only reported:
+        // each part's sum of squares is taken here, in the parts and order of the clipping pass above (the same
+        // norm to the bit, one read of the gradient less).
+        Parallel.forRange(parts.count, 1, (t0, t1) -> {
+            for (int p = t0; p < t1; p++) {
+                int k = parts.param[p];
+                INDArray parameter = params.get(k);
+                boolean matrix = parameter.rows() > 1;
+                float decay = matrix ? decayAll : 1f;
+                float l2 = matrix ? l2All : 0f;
                 float[][] part = SCRATCH.get();
                 float[] pc = part[0];
                 float[] gc = part[1];
                 float[] mc = part[2];
                 float[] vc = part[3];
-                int n = end - from;
-                read(pp, parameter, from, pc, n);
-                read(gp, gradient, from, gc, n);
-                if (partial != null) {
-                    double s = 0;
-                    for (int i = 0; i < n; i++) {
-                        s += (double) gc[i] * gc[i];
-                    }
-                    partial[from / PART] = s;
+                float[] mk = m.get(k);
+                float[] vk = v.get(k);
+                int from = parts.from[p];
+                int n = parts.to[p] - from;
+                read(parts.parameters[p], parameter, from, pc, n);
+                read(parts.gradients[p], grads.get(k), from, gc, n);
+                if (!clipping) {
+                    partial[p] = squares(gc, n);
                 }
                 System.arraycopy(mk, from, mc, 0, n);
                 System.arraycopy(vk, from, vc, 0, n);
                 update(pc, gc, mc, vc, n, decay, gradientScale, l2, b1, b2, stepSize, invBc2, eps);
                 System.arraycopy(mc, 0, mk, from, n);
                 System.arraycopy(vc, 0, vk, from, n);
-                if (pp != null) {
-                    new FloatPointer(pp).position(from).put(pc, 0, n);
+                if (parts.parameters[p] != null) {
+                    new FloatPointer(parts.parameters[p]).position(from).put(pc, 0, n);
                 } else {
                     Buffers.writePart(pc, n, parameter, from);
                 }
-            });
-            if (partial != null) {
-                double s = 0;
-                for (double x : partial) {
-                    s += x;
-                }
-                sq += s;
             }
+        });
+        if (!clipping) {
+            sq = parts.total(partial);
         }
         Flops.ran((long) flops());
         return Math.sqrt(sq);
+    }
+
+    /** The parts of every parameter that is not frozen, in order: {@link #PART} values each, the last shorter. */
+    private final class Parts {
+        final int count;
+        final int[] param;
+        final int[] from;
+        final int[] to;
+        /** Each part's parameter's and gradient's float address ({@link #floats}), or null. */
+        final Pointer[] parameters;
+        final Pointer[] gradients;
+
+        Parts() {
+            int c = 0;
+            for (int k = 0; k < names.size(); k++) {
+                if (!frozen[k]) {
+                    c += (m.get(k).length + PART - 1) / PART;
+                }
+            }
+            count = c;
+            param = new int[c];
+            from = new int[c];
+            to = new int[c];
+            parameters = new Pointer[c];
+            gradients = new Pointer[c];
+            int p = 0;
+            for (int k = 0; k < names.size(); k++) {
+                if (frozen[k]) {
+                    continue;
+                }
+                int length = m.get(k).length;
+                Pointer pp = floats(params.get(k));
+                Pointer gp = floats(grads.get(k));
+                for (int at = 0; at < length; at += PART) {
+                    param[p] = k;
+                    from[p] = at;
+                    to[p] = Math.min(length, at + PART);
+                    parameters[p] = pp;
+                    gradients[p] = gp;
+                    p++;
+                }
+            }
+        }
+
+        /** The squared norm from each part's sum of squares: a parameter's parts added in order, then the parameters. */
+        double total(double[] partial) {
+            double sq = 0;
+            int p = 0;
+            while (p < count) {
+                int k = param[p];
+                double s = 0;
+                for (; p < count && param[p] == k; p++) {
+                    s += partial[p];
+                }
+                sq += s;
+            }
+            return sq;
+        }
+    }
+
+    /** The sum of the first {@code n} values' squares, in order, in double. */
+    private static double squares(float[] g, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) g[i] * g[i];
+        }
+        return s;
     }
 
     /**
@@ -224,20 +285,6 @@ public final class Adam {
         } else {
             Buffers.readPart(a, from, dst, n);
         }
-    }
-
-    /** The sum of a gradient's squares, a part at a time, the parts summed in order. */
-    private static double squares(INDArray gradient) {
-        return Parallel.sum((int) gradient.length(), PART, (from, to) -> {
-            float[] gc = SCRATCH.get()[1];
-            int n = to - from;
-            Buffers.readPart(gradient, from, gc, n);
-            double s = 0;
-            for (int i = 0; i < n; i++) {
-                s += (double) gc[i] * gc[i];
-            }
-            return s;
-        });
     }
 
     /** Adam's update of {@code n} values, each array read and written at the same index (so it runs vectorised). */
