@@ -38,6 +38,12 @@ public final class VaeNetwork {
     /** The decoder's logits and their gradient on the heap (float training; grown to the largest batch). */
     private float[] logitsJ = new float[0];
     private float[] gradientJ = new float[0];
+    /**
+     * The training batch's latent codes: the decoder's input, kept by its first layer for the backward pass, made
+     * again only when the batch size changes (not one native array a step). Apart from the images' arrays, so that
+     * the codes never overwrite the encoder's input before its backward pass.
+     */
+    private INDArray codes;
 
     /**
      * Creates a network with PyTorch's default initialisation, drawn from {@code seed} alone.
@@ -153,7 +159,11 @@ public final class VaeNetwork {
         double[] eps = new double[batch * latent];
         double[] z = new double[batch * latent];
         GaussianLatent.sample(stats, batch, latent, noise, z, eps);
-        INDArray zNd = Buffers.matrix(params.type(), z, batch, latent);
+        if (codes == null || codes.rows() != batch) {
+            codes = Nd4j.create(params.type(), batch, latent);
+        }
+        INDArray zNd = codes;
+        Buffers.write(z, zNd);
         INDArray logitsNd = run(decoder, zNd);
         int n = batch * dim;
         double rec;
