@@ -189,10 +189,19 @@ public final class RowGruNetwork {
         INDArray logitsNd = head.forward(dz != null ? gru.forward(rows0, size, batch, initial, (dev.nova.kit.nn.Dropout.Masks) null)
                 : gru.infer(rows0, size, batch, initial));
         int n = size * batch * size;
-        double[] logits = Buffers.read(logitsNd, new double[n]);
         double[] rows = new double[size * batch];
-        double[] grad = dz != null ? new double[n] : null;
-        Losses.bernoulliLogits(logits, rowTargets(images, batch), n, size, grad, gradScale, rows);
+        float[] gradF = null;
+        double[] grad = null;
+        if (dz != null && params.type() == DataType.FLOAT) {
+            // Training in float: the loss in float arithmetic (Losses' float form), no double copies of the logits.
+            float[] logits = Buffers.read(logitsNd, new float[n]);
+            gradF = new float[n];
+            Losses.bernoulliLogits(logits, rowTargets(images, batch), n, size, gradF, (float) gradScale, rows);
+        } else {
+            double[] logits = Buffers.read(logitsNd, new double[n]);
+            grad = dz != null ? new double[n] : null;
+            Losses.bernoulliLogits(logits, rowTargets(images, batch), n, size, grad, gradScale, rows);
+        }
         double[] perImage = new double[batch];
         for (int t = 0; t < size; t++) {
             for (int b = 0; b < batch; b++) {
@@ -200,7 +209,11 @@ public final class RowGruNetwork {
             }
         }
         if (dz != null) {
-            Buffers.write(grad, logitsNd);
+            if (gradF != null) {
+                Buffers.write(gradF, logitsNd);
+            } else {
+                Buffers.write(grad, logitsNd);
+            }
             gru.backward(head.backward(logitsNd, true), false);
             double[][] dInitial = gru.initialGradient();
             double[] dh0 = new double[batch * layers * hidden];
