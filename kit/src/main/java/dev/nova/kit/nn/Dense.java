@@ -44,8 +44,7 @@ public final class Dense {
         final int grain;
         /** The bias as floats, read once per forward pass (float layers). */
         final float[] biasJ;
-        /** Each part's column sums of the output's gradient, and their total: the bias gradient (float layers). */
-        final float[][] sums;
+        /** The bias gradient: the column sums of the output's gradient (float layers). */
         final float[] biasGrad;
         INDArray dx;
         INDArray x;
@@ -60,7 +59,6 @@ public final class Dense {
             grain = Math.max(1, Parallel.GRAIN / out) * out;
             boolean floats = params.type() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
             biasJ = floats ? new float[out] : null;
-            sums = floats ? new float[(batch * out + grain - 1) / grain][out] : null;
             biasGrad = floats ? new float[out] : null;
         }
 
@@ -255,11 +253,8 @@ public final class Dense {
             float[] df = pre != null ? pre.floats() : null;
             float[] yf = y != null ? y.floats() : null;
             INDArray into = p.y;
-            float[][] sums = p.sums;
-            int n = out;
             // Each part of whole rows read, scaled by the derivative and written back (into the output's buffer:
-            // the output is spent once its gradient is read) by the thread that owns it; float layers also sum
-            // the part's columns there for the bias gradient.
+            // the output is spent once its gradient is read) by the thread that owns it.
             Parallel.forRange(g.length(), p.grain, (from, to) -> {
                 g.read(dyc, from, from, to - from);
                 if (identity) {
@@ -280,15 +275,6 @@ public final class Dense {
                         g.set(i, g.get(i) * (pre != null ? pre.get(i) : act.derivative(y.get(i))));
                     }
                 }
-                if (gf != null) {
-                    float[] s = sums[from / p.grain];
-                    java.util.Arrays.fill(s, 0f);
-                    for (int r = from; r < to; r += n) {
-                        for (int c = 0; c < n; c++) {
-                            s[c] += gf[r + c];
-                        }
-                    }
-                }
                 if (!identity) {
                     g.write(from, to - from, into, from);
                 }
@@ -299,14 +285,20 @@ public final class Dense {
         }
         Flops.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
         if (gf != null) {
-            // The bias gradient: the parts' column sums, added in part order (the same sum on any number of threads).
+            // The bias gradient: each column summed over the rows in order, the columns split across the threads
+            // (the same sums on any number of threads, and no buffer beyond the gradient's own).
             float[] total = p.biasGrad;
-            java.util.Arrays.fill(total, 0f);
-            for (float[] s : p.sums) {
-                for (int c = 0; c < out; c++) {
-                    total[c] += s[c];
+            int rows = p.batch;
+            int n = out;
+            Parallel.forParts(out, 64, (c0, c1) -> {
+                java.util.Arrays.fill(total, c0, c1, 0f);
+                for (int r = 0; r < rows; r++) {
+                    int o = r * n;
+                    for (int c = c0; c < c1; c++) {
+                        total[c] += gf[o + c];
+                    }
                 }
-            }
+            });
             Buffers.write(total, params.grad(bias));
         } else {
             Nd4j.gemm(p.ones, dPre, params.grad(bias), false, false, 1.0, 0.0);
