@@ -26,6 +26,13 @@ public final class Dense {
     private final int in;
     private final int out;
     private final Activation activation;
+    /**
+     * The most parts a pass over the output is split into. Each part keeps its column sums for the bias gradient
+     * (added in part order afterwards: the same sums on any number of threads), so a GPT-2-sized MLP layer (8 k rows x
+     * 3 072) holds 64 x 3 072 floats, not one row of sums per 16 k values (1 639 of them, 20 MB). Summing the columns
+     * in a pass of their own instead cost 5-10% of a VAE step (a store per addition the JIT could not vectorise).
+     */
+    private static final int MAX_PARTS = 64;
     private final ShapeCache<Pass> passes = new ShapeCache<>();
     private Pass last;
 
@@ -40,11 +47,15 @@ public final class Dense {
         final INDArray y;
         final Vec yJ;
         final Vec preJ;
-        /** The parts a pass over the output is split into: whole rows, about {@link Parallel#GRAIN} values. */
+        /**
+         * The parts a pass over the output is split into: whole rows, about {@link Parallel#GRAIN} values, and at
+         * most {@code MAX_PARTS} parts (so that the parts' column sums stay small for large layers).
+         */
         final int grain;
         /** The bias as floats, read once per forward pass (float layers). */
         final float[] biasJ;
-        /** The bias gradient: the column sums of the output's gradient (float layers). */
+        /** Each part's column sums of the output's gradient, and their total: the bias gradient (float layers). */
+        final float[][] sums;
         final float[] biasGrad;
         INDArray dx;
         INDArray x;
@@ -56,9 +67,10 @@ public final class Dense {
             yJ = activation == Activation.IDENTITY || activation.derivativeNeedsInput() ? null
                     : Vec.of(params.type(), batch * out);
             preJ = activation.derivativeNeedsInput() ? Vec.of(params.type(), batch * out) : null;
-            grain = Math.max(1, Parallel.GRAIN / out) * out;
+            grain = Math.max(Math.max(1, Parallel.GRAIN / out), (batch + MAX_PARTS - 1) / MAX_PARTS) * out;
             boolean floats = params.type() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
             biasJ = floats ? new float[out] : null;
+            sums = floats ? new float[(batch * out + grain - 1) / grain][out] : null;
             biasGrad = floats ? new float[out] : null;
         }
 
@@ -253,8 +265,11 @@ public final class Dense {
             float[] df = pre != null ? pre.floats() : null;
             float[] yf = y != null ? y.floats() : null;
             INDArray into = p.y;
+            float[][] sums = p.sums;
+            int n = out;
             // Each part of whole rows read, scaled by the derivative and written back (into the output's buffer:
-            // the output is spent once its gradient is read) by the thread that owns it.
+            // the output is spent once its gradient is read) by the thread that owns it; float layers also sum
+            // the part's columns there for the bias gradient.
             Parallel.forRange(g.length(), p.grain, (from, to) -> {
                 g.read(dyc, from, from, to - from);
                 if (identity) {
@@ -275,6 +290,15 @@ public final class Dense {
                         g.set(i, g.get(i) * (pre != null ? pre.get(i) : act.derivative(y.get(i))));
                     }
                 }
+                if (gf != null) {
+                    float[] s = sums[from / p.grain];
+                    java.util.Arrays.fill(s, 0f);
+                    for (int r = from; r < to; r += n) {
+                        for (int c = 0; c < n; c++) {
+                            s[c] += gf[r + c];
+                        }
+                    }
+                }
                 if (!identity) {
                     g.write(from, to - from, into, from);
                 }
@@ -285,20 +309,14 @@ public final class Dense {
         }
         Flops.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
         if (gf != null) {
-            // The bias gradient: each column summed over the rows in order, the columns split across the threads
-            // (the same sums on any number of threads, and no buffer beyond the gradient's own).
+            // The bias gradient: the parts' column sums, added in part order (the same sum on any number of threads).
             float[] total = p.biasGrad;
-            int rows = p.batch;
-            int n = out;
-            Parallel.forParts(out, 64, (c0, c1) -> {
-                java.util.Arrays.fill(total, c0, c1, 0f);
-                for (int r = 0; r < rows; r++) {
-                    int o = r * n;
-                    for (int c = c0; c < c1; c++) {
-                        total[c] += gf[o + c];
-                    }
+            java.util.Arrays.fill(total, 0f);
+            for (float[] s : p.sums) {
+                for (int c = 0; c < out; c++) {
+                    total[c] += s[c];
                 }
-            });
+            }
             Buffers.write(total, params.grad(bias));
         } else {
             Nd4j.gemm(p.ones, dPre, params.grad(bias), false, false, 1.0, 0.0);

@@ -70,10 +70,18 @@ class LayerGradientTests {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void floatDenseFollowsTheCheckedDoublePath(Activation activation) {
-        int batch = 131;
-        int in = 7;
-        int out = 300;
-        assertTrue(batch * out > 2 * Parallel.GRAIN, "several parts");
+        assertTrue(131 * 300 > 2 * Parallel.GRAIN, "several parts");
+        floatDenseFollowsTheDoublePath(activation, 131, 7, 300);
+    }
+
+    /** Rows enough that the parts are bounded by their count, not by their size (a large layer's split). */
+    @Test
+    void aLargeFloatDenseFollowsTheCheckedDoublePath() {
+        assertTrue(301 / 4 > 64, "more rows than 64 parts of Parallel.GRAIN values hold");
+        floatDenseFollowsTheDoublePath(Activation.RELU, 301, 3, Parallel.GRAIN / 4);
+    }
+
+    private static void floatDenseFollowsTheDoublePath(Activation activation, int batch, int in, int out) {
         ParamSet pd = new ParamSet(DataType.DOUBLE, 3);
         Dense dd = new Dense(pd, "d", in, out, activation);
         ParamSet pf = ParamSet.floats(4);
