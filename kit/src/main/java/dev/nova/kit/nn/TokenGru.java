@@ -156,21 +156,8 @@ public final class TokenGru {
         if (shared == null) {
             return;
         }
-        Buffers.write(combined(Buffers.doubles(shared.weights()), Buffers.doubles(params.get(CLASS_EMBEDDING)),
+        Buffers.write(ClassTable.combined(Buffers.doubles(shared.weights()), Buffers.doubles(params.get(CLASS_EMBEDDING)),
                 inputTokens, vocab, shared.width()), embedding.weights());
-    }
-
-    /** Every input token's embedding: its output token's plus its class's ({@code [inputs, width]}). */
-    private static double[] combined(double[] tokens, double[] classes, int inputs, int outputs, int width) {
-        double[] table = new double[inputs * width];
-        for (int t = 0; t < inputs; t++) {
-            int token = (t % outputs) * width;
-            int cls = (t / outputs) * width;
-            for (int i = 0; i < width; i++) {
-                table[t * width + i] = tokens[token + i] + classes[cls + i];
-            }
-        }
-        return table;
     }
 
     /**
@@ -207,7 +194,7 @@ public final class TokenGru {
         int width = shape.embedding();
         float[] table = values.get(EMBEDDING);
         if (inputs != outputs) {
-            table = ArrayIo.toFloats(combined(ArrayIo.toDoubles(table), ArrayIo.toDoubles(values.get(CLASS_EMBEDDING)),
+            table = ArrayIo.toFloats(ClassTable.combined(ArrayIo.toDoubles(table), ArrayIo.toDoubles(values.get(CLASS_EMBEDDING)),
                     inputs, outputs, width));
         }
         return new Snapshot(inputs, GruSnapshot.of(values::get, GRU, width, shape.hidden(), shape.layers()),
@@ -221,17 +208,9 @@ public final class TokenGru {
             return;
         }
         int width = shared.width();
-        double[] g = Buffers.doubles(embedding.gradient());
         double[] tokens = new double[vocab * width];
         double[] classes = new double[(inputTokens / vocab) * width];
-        for (int t = 0; t < inputTokens; t++) {
-            int token = (t % vocab) * width;
-            int cls = (t / vocab) * width;
-            for (int i = 0; i < width; i++) {
-                tokens[token + i] += g[t * width + i];
-                classes[cls + i] += g[t * width + i];
-            }
-        }
+        ClassTable.separate(Buffers.doubles(embedding.gradient()), inputTokens, vocab, width, tokens, classes);
         Buffers.write(tokens, shared.gradient());
         Buffers.write(classes, params.grad(CLASS_EMBEDDING));
     }
