@@ -57,6 +57,10 @@ public final class Dense {
         /** Each part's column sums of the output's gradient, and their total: the bias gradient (float layers). */
         final float[][] sums;
         final float[] biasGrad;
+        /** The pass's three products, each with its native context kept (see {@link Product}). */
+        final Product forward = new Product();
+        final Product weightGradient = new Product();
+        final Product inputGradient = new Product();
         INDArray dx;
         INDArray x;
 
@@ -172,7 +176,7 @@ public final class Dense {
         last = p;
         INDArray w = params.get(weight);
         INDArray b = params.get(bias);
-        Flops.gemm(x, w, p.y, false, false, 1.0, 0.0);
+        p.forward.run(x, w, p.y, false, false, 1.0, 0.0);
         Vec yJ = p.output();
         INDArray yNd = p.y;
         float[] yf = yJ.floats();
@@ -307,7 +311,7 @@ public final class Dense {
                 dPre = into;
             }
         }
-        Flops.gemm(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
+        p.weightGradient.run(p.x, dPre, params.grad(weight), true, false, 1.0, 0.0);
         if (gf != null) {
             // The bias gradient: the parts' column sums, added in part order (the same sum on any number of threads).
             float[] total = p.biasGrad;
@@ -324,7 +328,7 @@ public final class Dense {
         if (!inputGradient) {
             return null;
         }
-        Flops.gemm(dPre, params.get(weight), p.dx, false, true, 1.0, 0.0);
+        p.inputGradient.run(dPre, params.get(weight), p.dx, false, true, 1.0, 0.0);
         return p.dx;
     }
 

@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import dev.nova.kit.nn.GruBuffers.Layer;
 import dev.nova.kit.nn.GruBuffers.Work;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A stack of GRU layers with backpropagation through time; {@link #snapshot()} for one-step sampling.
@@ -137,13 +136,9 @@ public final class Gru {
             }
         });
         sums.write(w.tokenSums);
-        Flops.gemm(w.embedding.weights(), w.tokenSums, params.grad(name("wx", 0)), true, false, 1.0, 0.0);
+        w.tokenWeightGradient.run(w.embedding.weights(), w.tokenSums, params.grad(name("wx", 0)), true, false, 1.0, 0.0);
         Nd4j.gemm(w.vocabOnes, w.tokenSums, params.grad(name("bx", 0)), false, false, 1.0, 0.0);
-        Flops.gemm(w.tokenSums, params.get(name("wx", 0)), w.embedding.gradient(), false, true, 1.0, 0.0);
-    }
-
-    private static INDArray rows(INDArray a, long from, long to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        w.tokenInputGradient.run(w.tokenSums, params.get(name("wx", 0)), w.embedding.gradient(), false, true, 1.0, 0.0);
     }
 
     private Work work(int time, int batch) {
@@ -333,13 +328,13 @@ public final class Gru {
         int[] xRows = l == 0 ? w.tokens : null;
         if (xRows != null) {
             // The input projection of every token of the vocabulary; positions read their token's row.
-            Flops.gemm(w.embedding.weights(), params.get(name("wx", l)), w.table, false, false, 1.0, 0.0);
+            w.tableProduct.run(w.embedding.weights(), params.get(name("wx", l)), w.table, false, false, 1.0, 0.0);
             xg = w.tableJ.read(w.table);
         } else {
             // One product for every step's input projection, into a row-major array (mmul's result may be
             // column-major, and re-ordering 1.5 M values cost more than the product).
             Vec buffer = L.projection();
-            Flops.gemm(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
+            L.projectionProduct.run(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
             xg = buffer.read(L.xg);
         }
         Vec out = L.outJ;
@@ -351,10 +346,10 @@ public final class Gru {
         }
         for (int t = 0; t < w.time; t++) {
             if (t > 0) {
-                Flops.gemm(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
+                L.recurrent[t].run(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
                 hg.read(L.hg);
             } else if (initial != null) {
-                Flops.gemm(L.h0, wh, L.hg, false, false, 1.0, 0.0);
+                L.recurrent[0].run(L.h0, wh, L.hg, false, false, 1.0, 0.0);
                 hg.read(L.hg);
             } else {
                 hg.fill(0, hg.length(), 0);
@@ -431,7 +426,7 @@ public final class Gru {
             dHg.write(base * g3, batch * g3, L.dHg, (long) base * g3);
             // Before step 0 is the initial state: its gradient is needed only when one was given.
             if (t > 0 || initial != null) {
-                Flops.gemm(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
+                L.recurrentGradient[t].run(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
                 Vec back = L.backJ.read(L.back);
                 for (int i = 0; i < dNext.length; i++) {
                     dNext[i] += back.get(i);
@@ -448,23 +443,23 @@ public final class Gru {
         // the initial state against step 0's.
         INDArray gWh = params.grad(name("wh", l));
         if (w.time > 1) {
-            Flops.gemm(rows(L.out, 0, (long) (w.time - 1) * batch), rows(L.dHg, batch, n), gWh, true, false, 1.0, 0.0);
+            L.recurrentWeightGradient.run(L.outBefore(), L.dHgAfter(), gWh, true, false, 1.0, 0.0);
         } else {
             gWh.assign(0);
         }
         if (initial != null) {
-            Flops.gemm(L.h0, L.dHgRows[0], gWh, true, false, 1.0, 1.0);
+            L.initialWeightGradient.run(L.h0, L.dHgRows[0], gWh, true, false, 1.0, 1.0);
         }
         Nd4j.gemm(w.ones, L.dHg, params.grad(name("bh", l)), false, false, 1.0, 0.0);
         if (l == 0 && w.tokens != null) {
             return null;
         }
-        Flops.gemm(L.input, L.dXg, params.grad(name("wx", l)), true, false, 1.0, 0.0);
+        L.inputWeightGradient.run(L.input, L.dXg, params.grad(name("wx", l)), true, false, 1.0, 0.0);
         Nd4j.gemm(w.ones, L.dXg, params.grad(name("bx", l)), false, false, 1.0, 0.0);
         if (!inputGradient) {
             return null;
         }
-        Flops.gemm(L.dXg, params.get(name("wx", l)), L.dx, false, true, 1.0, 0.0);
+        L.inputGradient.run(L.dXg, params.get(name("wx", l)), L.dx, false, true, 1.0, 0.0);
         return L.dx;
     }
 

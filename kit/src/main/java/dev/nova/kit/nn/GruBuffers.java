@@ -39,6 +39,10 @@ final class GruBuffers {
         INDArray tokenSums;
         Vec tokenSumsJ;
         INDArray vocabOnes;
+        /** The products over the embedding: its table, and the first layer's and the embedding's gradients. */
+        final Product tableProduct = new Product();
+        final Product tokenWeightGradient = new Product();
+        final Product tokenInputGradient = new Product();
 
         Work(DataType type, int time, int batch, int layers, int input, int hidden) {
             this.time = time;
@@ -85,6 +89,19 @@ final class GruBuffers {
         INDArray dropped;
         double[] mask;
         double[] initial;
+        /**
+         * The layer's products, each keeping its native context ({@link Product}): step t's recurrent product reads
+         * step t − 1's states ({@code recurrent[0]} the initial state), and its gradient step t's gate gradients.
+         */
+        final Product[] recurrent;
+        Product[] recurrentGradient;
+        private INDArray outBefore;
+        private INDArray dHgAfter;
+        final Product projectionProduct = new Product();
+        final Product recurrentWeightGradient = new Product();
+        final Product initialWeightGradient = new Product();
+        final Product inputWeightGradient = new Product();
+        final Product inputGradient = new Product();
 
         Layer(DataType type, Work w, int in, int hidden) {
             this.in = in;
@@ -104,6 +121,15 @@ final class GruBuffers {
             }
             outJ = Vec.of(type, w.n * h);
             hgJ = Vec.of(type, w.batch * g3);
+            recurrent = products(w.time);
+        }
+
+        private static Product[] products(int n) {
+            Product[] p = new Product[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = new Product();
+            }
+            return p;
         }
 
         /** The gate values the backward pass reads, made on the first training forward pass (inference keeps none). */
@@ -126,6 +152,7 @@ final class GruBuffers {
             dXg = Nd4j.create(type, n, g3);
             back = Nd4j.create(type, batch, hidden);
             dx = Nd4j.create(type, n, in);
+            recurrentGradient = products(time);
             dHgRows = new INDArray[time];
             for (int t = 0; t < time; t++) {
                 dHgRows[t] = rows(dHg, (long) t * batch, (long) (t + 1) * batch);
@@ -143,6 +170,22 @@ final class GruBuffers {
                 xgJ = Vec.of(type, n * 3 * hidden);
             }
             return xgJ;
+        }
+
+        /** The states of steps 0 to T − 2 (kept: a product's context binds to the same view from step to step). */
+        INDArray outBefore() {
+            if (outBefore == null) {
+                outBefore = rows(out, 0, (long) (time - 1) * batch);
+            }
+            return outBefore;
+        }
+
+        /** The gate gradients of steps 1 to T − 1 (kept, as {@link #outBefore}). */
+        INDArray dHgAfter() {
+            if (dHgAfter == null) {
+                dHgAfter = rows(dHg, batch, n);
+            }
+            return dHgAfter;
         }
 
         /** What the next layer reads: the states, or the states after dropout. */
