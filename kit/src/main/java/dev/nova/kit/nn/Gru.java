@@ -332,10 +332,10 @@ public final class Gru {
             xg = w.tableJ.read(w.table);
         } else {
             // One product for every step's input projection, into a row-major array (mmul's result may be
-            // column-major, and re-ordering 1.5 M values cost more than the product).
-            Vec buffer = L.projection();
+            // column-major, and re-ordering 1.5 M values cost more than the product). Each step's part reads its
+            // own rows of it below.
+            xg = L.projection();
             L.projectionProduct.run(L.input, params.get(name("wx", l)), L.xg, false, false, 1.0, 0.0);
-            xg = buffer.read(L.xg);
         }
         Vec out = L.outJ;
         Vec hg = L.hgJ;
@@ -345,18 +345,26 @@ public final class Gru {
             Buffers.write(initial, L.h0);
         }
         for (int t = 0; t < w.time; t++) {
+            boolean recurrent = t > 0 || initial != null;
             if (t > 0) {
                 L.recurrent[t].run(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
-                hg.read(L.hg);
             } else if (initial != null) {
                 L.recurrent[0].run(L.h0, wh, L.hg, false, false, 1.0, 0.0);
-                hg.read(L.hg);
-            } else {
-                hg.fill(0, hg.length(), 0);
             }
             int base = t * batch;
             int step = t;
+            // Each part copies its own rows in and out (the step's recurrent product, its input projection, its
+            // states) on the thread that computes them: copied by the calling thread alone, they left the other
+            // core idle at every step.
             Parallel.forParts(batch, 4, (b0, b1) -> {
+                if (recurrent) {
+                    hg.read(L.hg, (long) b0 * g3, b0 * g3, (b1 - b0) * g3);
+                } else {
+                    hg.fill(b0 * g3, b1 * g3, 0);
+                }
+                if (xRows == null) {
+                    xg.read(L.xg, (long) (base + b0) * g3, (base + b0) * g3, (b1 - b0) * g3);
+                }
                 for (int b = b0; b < b1; b++) {
                     int xo = (xRows == null ? base + b : xRows[base + b]) * g3;
                     int go = b * g3;
@@ -377,8 +385,8 @@ public final class Gru {
                         out.set(to + j, GruCell.next(nt, z, prev));
                     }
                 }
+                out.write((base + b0) * h, (b1 - b0) * h, L.out, (long) (base + b0) * h);
             });
-            out.write(base * h, batch * h, L.out, (long) base * h);
         }
     }
 
@@ -389,16 +397,29 @@ public final class Gru {
         int n = w.n;
         INDArray wh = params.get(name("wh", l));
         L.gradients();
-        Vec dOutV = L.dOutJ.read(Buffers.contiguous(dOut));
+        INDArray dOutC = Buffers.contiguous(dOut);
+        Vec dOutV = L.dOutJ;
         Vec dXg = L.dXgJ;
         Vec dHg = L.dHgJ;
         Vec out = L.outJ;
+        Vec back = L.backJ;
+        boolean tokens = l == 0 && w.tokens != null;
         double[] initial = L.initial;
         double[] dNext = new double[batch * h];
         for (int t = w.time - 1; t >= 0; t--) {
             int base = t * batch;
             int step = t;
+            // The previous iteration's recurrent product (the gradient reaching this step's states) is added, and
+            // this step's rows copied in and out, by the part that owns the rows (see layerForward).
+            boolean fromLater = t < w.time - 1;
             Parallel.forParts(batch, 4, (b0, b1) -> {
+                dOutV.read(dOutC, (long) (base + b0) * h, (base + b0) * h, (b1 - b0) * h);
+                if (fromLater) {
+                    back.read(L.back, (long) b0 * h, b0 * h, (b1 - b0) * h);
+                    for (int i = b0 * h; i < b1 * h; i++) {
+                        dNext[i] += back.get(i);
+                    }
+                }
                 for (int b = b0; b < b1; b++) {
                     int to = (base + b) * h;
                     int po = to - batch * h;
@@ -422,22 +443,26 @@ public final class Gru {
                         dNext[so + j] = dh * z;
                     }
                 }
+                int from = (base + b0) * g3;
+                dHg.write(from, (b1 - b0) * g3, L.dHg, from);
+                if (!tokens) {
+                    dXg.write(from, (b1 - b0) * g3, L.dXg, from);
+                }
             });
-            dHg.write(base * g3, batch * g3, L.dHg, (long) base * g3);
             // Before step 0 is the initial state: its gradient is needed only when one was given.
             if (t > 0 || initial != null) {
                 L.recurrentGradient[t].run(L.dHgRows[t], wh, L.back, false, true, 1.0, 0.0);
-                Vec back = L.backJ.read(L.back);
-                for (int i = 0; i < dNext.length; i++) {
-                    dNext[i] += back.get(i);
-                }
+            }
+        }
+        if (initial != null) {
+            back.read(L.back);
+            for (int i = 0; i < dNext.length; i++) {
+                dNext[i] += back.get(i);
             }
         }
         dInitial[l] = initial != null ? dNext : null;
-        if (l == 0 && w.tokens != null) {
+        if (tokens) {
             tokenGradients(w, dXg);
-        } else {
-            dXg.write(L.dXg);
         }
         // dWh = Σ_t h_{t-1}ᵀ·dHg_t: the states of steps 0..T-2 against the gate gradients of steps 1..T-1, plus
         // the initial state against step 0's.
