@@ -67,6 +67,11 @@ public final class Product {
         Preconditions.checkArgument(c.elementWiseStride() == 1, "Nd4j.gemm() C array should NOT be a view");
         if (context == null) {
             context = Nd4j.getExecutioner().buildContext();
+        } else {
+            // The native context holds every array it was given, and with it a share of the array's native
+            // buffer, until purged: without this, a layer given a new input array at every step (image-gru's rows)
+            // kept every step's input alive (1,073 MiB of peak RSS after 1,407 steps, against 531).
+            context.purge();
         }
         context.setInputArrays(a, b);
         context.setOutputArrays(c);
