@@ -2,6 +2,7 @@ package dev.nova.kit.image;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import dev.nova.kit.nn.Parallel;
 import java.util.Arrays;
 import java.util.List;
 import org.apiguardian.api.API;
@@ -153,9 +154,12 @@ public final class ImageSet {
      */
     public void gather(int[] index, int from, int n, float[] dst) {
         int d = dim();
-        for (int i = 0; i < n; i++) {
-            copy(index[from + i] * d, dst, i * d, d);
-        }
+        // Images in parallel: a training batch is gathered on the step's path, with the other core waiting.
+        Parallel.forParts(n, 16, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                copy(index[from + i] * d, dst, i * d, d);
+            }
+        });
     }
 
     /**
