@@ -103,16 +103,32 @@ final class ArrayIo {
         }
     }
 
+    /** {@link #write(float[], long[], DataOutputStream)} of the values held in consecutive parts: the same bytes. */
+    static void write(float[][] parts, long[] shape, DataOutputStream out) throws IOException {
+        Nd4j.getShapeInfoProvider().createShapeInformation(shape, 'c', DataType.FLOAT).getFirst().write(out);
+        writeFloats(parts, out);
+    }
+
     private static void writeFloats(float[] v, DataOutputStream out) throws IOException {
+        writeFloats(new float[][] {v}, out);
+    }
+
+    private static void writeFloats(float[][] parts, DataOutputStream out) throws IOException {
+        long length = 0;
+        for (float[] v : parts) {
+            length += v.length;
+        }
         out.writeUTF(MODE);
-        out.writeLong(v.length);
+        out.writeLong(length);
         out.writeUTF(DataType.FLOAT.name());
         ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.BIG_ENDIAN);
-        for (int from = 0; from < v.length; from += CHUNK) {
-            int n = Math.min(CHUNK, v.length - from);
-            bytes.clear();
-            bytes.asFloatBuffer().put(v, from, n);
-            out.write(bytes.array(), 0, n * 4);
+        for (float[] v : parts) {
+            for (int from = 0; from < v.length; from += CHUNK) {
+                int n = Math.min(CHUNK, v.length - from);
+                bytes.clear();
+                bytes.asFloatBuffer().put(v, from, n);
+                out.write(bytes.array(), 0, n * 4);
+            }
         }
     }
 

@@ -42,8 +42,8 @@ public final class Adam {
     private static final int FLOPS_PER_PARAMETER = 19;
     /** The values of a parameter updated at a time, between its native array and the heap. */
     private static final int PART = 1 << 14;
-    /** Each thread's parts of the parameter, gradient and moments being updated. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][PART]);
+    /** Each thread's parts of the parameter and gradient being updated. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][PART]);
 
     private final TrainSettings settings;
     private final List<String> names;
@@ -51,8 +51,12 @@ public final class Adam {
     private final ParamSet set;
     /** The gradients, asked of the set when first needed (a model that only generates never makes them). */
     private List<INDArray> grads;
-    private final List<float[]> m = new ArrayList<>();
-    private final List<float[]> v = new ArrayList<>();
+    /**
+     * The moments, each parameter's in parts of {@link #PART} values (the last shorter), so that a part of the
+     * moments is an array read at the same index as the parameter's and gradient's parts in the update.
+     */
+    private final List<float[][]> m = new ArrayList<>();
+    private final List<float[][]> v = new ArrayList<>();
     private final boolean[] frozen;
     /** Whether the moments were made ({@link #ensureState}); a frozen parameter's may be null (zero). */
     private boolean stateMade;
@@ -98,8 +102,8 @@ public final class Adam {
         for (int k = 0; k < params.size(); k++) {
             // A frozen parameter's moments never change: none are kept for one frozen before it ever moved (a
             // fine-tune of GPT-2 small's last two blocks keeps 113 MB of moments, not 1 GB).
-            m.add(frozen[k] ? null : new float[(int) params.get(k).length()]);
-            v.add(frozen[k] ? null : new float[(int) params.get(k).length()]);
+            m.add(frozen[k] ? null : parts(params.get(k).length()));
+            v.add(frozen[k] ? null : parts(params.get(k).length()));
         }
     }
 
@@ -156,9 +160,10 @@ public final class Adam {
         // Every parameter's parts in one fork and join (one per parameter cost the VAE's twelve a wake-up of the
         // pool's threads each). A part at a time between the native arrays and the heap: no copy of the whole
         // parameters or gradients is kept (1 GB at GPT-2 small's size), and the arithmetic is the same, value by
-        // value. The moments' parts are copied too, so that every array of the loop is read at the same index: with
-        // m and v read at at + j beside the parts at j, the JIT could not rule out that two of the arrays were one
-        // and left the loop scalar (per 1M values, one thread, quiet: 2.8 ms against 0.72-0.81 with the copies).
+        // value. The moments are kept in the same parts, so that every array of the loop is read at the same index:
+        // with m and v read at at + j beside the parts at j, the JIT could not rule out that two of the arrays were
+        // one and left the loop scalar (per 1M values, one thread, quiet: 2.8 ms against 0.72-0.81 with copies of
+        // the moments' parts, which the parts themselves now spare: 0.15-0.2 ms of a VAE step).
         // The parts are the thread's own, reused from step to step: a fresh 256 KB for every part cost more than
         // the update (the VAE's 1.09 M parameters: 2.2 ms a step). Without clipping the norm is only reported:
         // each part's sum of squares is taken here, in the parts and order of the clipping pass above (the same
@@ -173,10 +178,8 @@ public final class Adam {
                 float[][] part = SCRATCH.get();
                 float[] pc = part[0];
                 float[] gc = part[1];
-                float[] mc = part[2];
-                float[] vc = part[3];
-                float[] mk = m.get(k);
-                float[] vk = v.get(k);
+                float[] mc = m.get(k)[parts.chunk[p]];
+                float[] vc = v.get(k)[parts.chunk[p]];
                 int from = parts.from[p];
                 int n = parts.to[p] - from;
                 read(parts.parameters[p], parameter, from, pc, n);
@@ -184,11 +187,7 @@ public final class Adam {
                 if (!clipping) {
                     partial[p] = squares(gc, n);
                 }
-                System.arraycopy(mk, from, mc, 0, n);
-                System.arraycopy(vk, from, vc, 0, n);
                 update(pc, gc, mc, vc, n, decay, gradientScale, l2, b1, b2, stepSize, invBc2, eps);
-                System.arraycopy(mc, 0, mk, from, n);
-                System.arraycopy(vc, 0, vk, from, n);
                 if (parts.parameters[p] != null) {
                     new FloatPointer(parts.parameters[p]).position(from).put(pc, 0, n);
                 } else {
@@ -209,6 +208,8 @@ public final class Adam {
         final int[] param;
         final int[] from;
         final int[] to;
+        /** Each part's index among its parameter's parts (its moments' part). */
+        final int[] chunk;
         /** Each part's parameter's and gradient's float address ({@link #floats}), or null. */
         final Pointer[] parameters;
         final Pointer[] gradients;
@@ -217,13 +218,14 @@ public final class Adam {
             int c = 0;
             for (int k = 0; k < names.size(); k++) {
                 if (!frozen[k]) {
-                    c += (m.get(k).length + PART - 1) / PART;
+                    c += m.get(k).length;
                 }
             }
             count = c;
             param = new int[c];
             from = new int[c];
             to = new int[c];
+            chunk = new int[c];
             parameters = new Pointer[c];
             gradients = new Pointer[c];
             int p = 0;
@@ -231,13 +233,14 @@ public final class Adam {
                 if (frozen[k]) {
                     continue;
                 }
-                int length = m.get(k).length;
+                int length = (int) params.get(k).length();
                 Pointer pp = floats(params.get(k));
                 Pointer gp = floats(grads.get(k));
                 for (int at = 0; at < length; at += PART) {
                     param[p] = k;
                     from[p] = at;
                     to[p] = Math.min(length, at + PART);
+                    chunk[p] = at / PART;
                     parameters[p] = pp;
                     gradients[p] = gp;
                     p++;
@@ -374,8 +377,8 @@ public final class Adam {
                 if (m.get(k) == null || parent.m.get(j) == null) {
                     continue;                                   // frozen, or the parent's moments are zero
                 }
-                System.arraycopy(parent.m.get(j), 0, m.get(k), 0, m.get(k).length);
-                System.arraycopy(parent.v.get(j), 0, v.get(k), 0, v.get(k).length);
+                copy(parent.m.get(j), m.get(k));
+                copy(parent.v.get(j), v.get(k));
                 carried.add(names.get(k));
             }
         }
@@ -424,8 +427,8 @@ public final class Adam {
         for (int k = 0; k < names.size(); k++) {
             INDArray like = params.get(k);
             if (m.get(k) == null) {
-                m.set(k, new float[(int) like.length()]);
-                v.set(k, new float[(int) like.length()]);
+                m.set(k, parts(like.length()));
+                v.set(k, parts(like.length()));
             }
             ParamSet.readArray(in, like, m.get(k), "moment of " + names.get(k));
             ParamSet.readArray(in, like, v.get(k), "moment of " + names.get(k));
@@ -458,10 +461,27 @@ public final class Adam {
         layout.skip(in, 2, "moment of");
     }
 
-    private static boolean zero(float[] a) {
-        for (float x : a) {
-            if (x != 0) {
-                return false;
+    /** Zero moments for {@code length} values, in parts of {@link #PART}. */
+    private static float[][] parts(long length) {
+        float[][] parts = new float[(int) ((length + PART - 1) / PART)][];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = new float[(int) Math.min(PART, length - (long) i * PART)];
+        }
+        return parts;
+    }
+
+    private static void copy(float[][] from, float[][] to) {
+        for (int i = 0; i < to.length; i++) {
+            System.arraycopy(from[i], 0, to[i], 0, to[i].length);
+        }
+    }
+
+    private static boolean zero(float[][] parts) {
+        for (float[] a : parts) {
+            for (float x : a) {
+                if (x != 0) {
+                    return false;
+                }
             }
         }
         return true;

@@ -115,6 +115,55 @@ class AdamTests {
         assertArrayEquals(Buffers.floats(a.get("w")), Buffers.floats(b.get("w")));
     }
 
+    /**
+     * A parameter of several parts (its moments kept a part per update, the last shorter) steps as in one piece:
+     * saved after a step and restored, it continues exactly; its moments are written as one array of its shape.
+     */
+    @Test
+    void aParameterOfSeveralPartsStepsAndRoundTripsExactly() throws IOException {
+        TrainSettings s = new TrainSettings("adam", 0.01, 0, 0, 0, 0, 0);
+        int rows = 5;
+        int cols = 7001;                                      // 35,005 values: parts of 16,384, 16,384 and 2,237
+        ParamSet a = ParamSet.floats(1);
+        a.add("w", rows, cols, Init.uniform(1));
+        ParamSet b = ParamSet.floats(1);
+        b.add("w", rows, cols, Init.uniform(1));
+        float[] g = new float[rows * cols];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) Math.sin(i * 0.37);
+        }
+        Adam adamA = new Adam(s, a);
+        Buffers.write(g, a.grad("w"));
+        adamA.apply(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        a.write(out);
+        adamA.write(out);
+        Adam adamB = new Adam(s, b);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        b.read(in);
+        adamB.read(in);
+        for (int step = 1; step < 3; step++) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) Math.cos(i * 0.11 + step);
+            }
+            Buffers.write(g, a.grad("w"));
+            Buffers.write(g, b.grad("w"));
+            assertEquals(adamA.apply(step), adamB.apply(step));
+        }
+        assertArrayEquals(Buffers.floats(a.get("w")), Buffers.floats(b.get("w")));
+        // The first moment after one step is (1 - beta1) g, written as one array of the parameter's shape.
+        DataInputStream moments = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        ParamSet c = ParamSet.floats(1);
+        c.add("w", rows, cols, Init.uniform(1));
+        c.read(moments);
+        float[] m = new float[rows * cols];
+        ParamSet.readArray(moments, c.get("w"), m, "first moment");
+        for (int i = 0; i < m.length; i += 997) {
+            assertEquals(0.1f * (float) Math.sin(i * 0.37), m[i], 1e-6f, "value " + i);
+        }
+    }
+
     @Test
     void aParameterOfAnotherShapeIsRefusedByName() throws IOException {
         ParamSet p = params();
