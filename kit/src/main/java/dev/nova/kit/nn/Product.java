@@ -65,6 +65,20 @@ public final class Product {
     private void bind(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
                       double beta) {
         Preconditions.checkArgument(c.elementWiseStride() == 1, "Nd4j.gemm() C array should NOT be a view");
+        // The native op reports a mismatch without saying what: checked here, once per binding.
+        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
+            throw new IllegalArgumentException("a product of matrices, not of arrays of shapes "
+                    + java.util.Arrays.toString(a.shape()) + ", " + java.util.Arrays.toString(b.shape()) + " into "
+                    + java.util.Arrays.toString(c.shape()));
+        }
+        long m = transposeA ? a.columns() : a.rows();
+        long k = transposeA ? a.rows() : a.columns();
+        long kb = transposeB ? b.columns() : b.rows();
+        long n = transposeB ? b.rows() : b.columns();
+        if (k != kb || c.rows() != m || c.columns() != n) {
+            throw new IllegalArgumentException("cannot multiply " + m + "x" + k + " by " + kb + "x" + n + " into "
+                    + c.rows() + "x" + c.columns() + " (transposes " + transposeA + ", " + transposeB + ")");
+        }
         if (context == null) {
             context = Nd4j.getExecutioner().buildContext();
         } else {

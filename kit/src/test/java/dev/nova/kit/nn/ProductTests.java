@@ -64,13 +64,26 @@ class ProductTests {
         assertEquals(Nd4j.gemm(wider, w, true, false), otherOut);
     }
 
-    /** A result that is a view with gaps is refused, as {@code Nd4j.gemm} refuses it, and the products are counted. */
+    private static INDArray c() {
+        return Nd4j.create(DataType.FLOAT, 4, 3);
+    }
+
+    /**
+     * A result that is a view with gaps is refused, as {@code Nd4j.gemm} refuses it; operands that do not multiply are
+     * refused with their sizes; the products are counted.
+     */
     @Test
     void refusesAViewResultAndCountsItsFlops() {
         INDArray a = random(DataType.FLOAT, 7, 4, 5);
         INDArray b = random(DataType.FLOAT, 8, 5, 3);
         INDArray column = Nd4j.create(DataType.FLOAT, 4, 6).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3));
         assertThrows(IllegalArgumentException.class, () -> new Product().run(a, b, column, false, false, 1, 0));
+        INDArray wrong = Nd4j.create(DataType.FLOAT, 4, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Product().run(a, b, wrong, false, false, 1, 0));
+        assertEquals("cannot multiply 4x5 by 5x3 into 4x4 (transposes false, false)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Product().run(a, b, c(), true, false, 1, 0));
+        assertEquals("cannot multiply 5x4 by 5x3 into 4x3 (transposes true, false)", e.getMessage());
         Product p = new Product();
         INDArray c = Nd4j.create(DataType.FLOAT, 4, 3);
         long flops = Flops.counting(() -> {
