@@ -13,8 +13,9 @@ import dev.nova.kit.nn.GruBuffers.Work;
 /**
  * A stack of GRU layers with backpropagation through time; {@link #snapshot()} for one-step sampling.
  *
- * <p>The GRU follows PyTorch's formulation ({@link GruCell}, shared with sampling), so that parity runs compare
- * like with like: {@code r = σ(x·Wxr + bxr + h·Whr + bhr)}, {@code z = σ(x·Wxz + bxz + h·Whz + bhz)},
+ * <p>The GRU follows PyTorch's formulation ({@link GruCell}, which sampling calls; training's forward pass writes the
+ * same operations out in loops the JIT vectorises, and TokenGruTests holds the two equal to the bit), so that parity
+ * runs compare like with like: {@code r = σ(x·Wxr + bxr + h·Whr + bhr)}, {@code z = σ(x·Wxz + bxz + h·Whz + bhz)},
  * {@code n = tanh(x·Wxn + bxn + r ⊙ (h·Whn + bhn))}, {@code h' = (1 − z) ⊙ n + z ⊙ h}; the three gates share one
  * matrix per input ({@code [in, 3·hidden]}, columns r|z|n), all initialised uniform in ±1/√hidden.
  *
