@@ -13,9 +13,8 @@ import dev.nova.kit.nn.GruBuffers.Work;
 /**
  * A stack of GRU layers with backpropagation through time; {@link #snapshot()} for one-step sampling.
  *
- * <p>The GRU follows PyTorch's formulation ({@link GruCell}, which sampling calls; training's forward pass writes the
- * same operations out in loops the JIT vectorises, and TokenGruTests holds the two equal to the bit), so that parity
- * runs compare like with like: {@code r = σ(x·Wxr + bxr + h·Whr + bhr)}, {@code z = σ(x·Wxz + bxz + h·Whz + bhz)},
+ * <p>The GRU follows PyTorch's formulation ({@link GruCell}, shared with sampling), so that parity runs compare
+ * like with like: {@code r = σ(x·Wxr + bxr + h·Whr + bhr)}, {@code z = σ(x·Wxz + bxz + h·Whz + bhz)},
  * {@code n = tanh(x·Wxn + bxn + r ⊙ (h·Whn + bhn))}, {@code h' = (1 − z) ⊙ n + z ⊙ h}; the three gates share one
  * matrix per input ({@code [in, 3·hidden]}, columns r|z|n), all initialised uniform in ±1/√hidden.
  *
@@ -347,10 +346,8 @@ public final class Gru {
         }
         for (int t = 0; t < w.time; t++) {
             boolean recurrent = t > 0 || initial != null;
-            if (t > 0) {
-                L.recurrent[t].run(L.outRows[t - 1], wh, L.hg, false, false, 1.0, 0.0);
-            } else if (initial != null) {
-                L.recurrent[0].run(L.h0, wh, L.hg, false, false, 1.0, 0.0);
+            if (recurrent) {
+                L.recurrent[t].run(t > 0 ? L.outRows[t - 1] : L.h0, wh, L.hg, false, false, 1.0, 0.0);
             }
             int base = t * batch;
             int step = t;
@@ -366,63 +363,30 @@ public final class Gru {
                 if (xRows == null) {
                     xg.read(L.xg, (long) (base + b0) * g3, (base + b0) * g3, (b1 - b0) * g3);
                 }
-                double[][] cell = cellScratch(h);
+                double[][] cell = GruCell.rowScratch(h);
                 double[] hn = cell[0];
                 double[] r = cell[1];
                 double[] z = cell[2];
-                double[] n = cell[3];
+                double[] nt = cell[3];
                 for (int b = b0; b < b1; b++) {
                     int xo = (xRows == null ? base + b : xRows[base + b]) * g3;
-                    int go = b * g3;
                     int to = (base + b) * h;
                     int po = to - batch * h;
-                    // GruCell's arithmetic in loops of their own, so that the JIT vectorises all but Math.exp's
-                    // calls: each value is computed by the same operations in the same order as GruCell's
-                    // gate (1 / (1 + e^-x)), candidate (tanh as 2 / (1 + e^-2x) - 1) and next, to the bit.
+                    GruCell.row(xg, xo, hg, b * g3, bx, bh, h, cell);
                     for (int j = 0; j < h; j++) {
-                        hn[j] = hg.get(go + 2 * h + j) + bh[2 * h + j];
-                        r[j] = -(xg.get(xo + j) + bx[j] + (hg.get(go + j) + bh[j]));
-                        z[j] = -(xg.get(xo + h + j) + bx[h + j] + (hg.get(go + h + j) + bh[h + j]));
-                    }
-                    for (int j = 0; j < h; j++) {
-                        r[j] = Math.exp(r[j]);
-                        z[j] = Math.exp(z[j]);
-                    }
-                    for (int j = 0; j < h; j++) {
-                        r[j] = 1 / (1 + r[j]);
-                        z[j] = 1 / (1 + z[j]);
-                        n[j] = -2 * (xg.get(xo + 2 * h + j) + bx[2 * h + j] + r[j] * hn[j]);
-                    }
-                    for (int j = 0; j < h; j++) {
-                        n[j] = Math.exp(n[j]);
-                    }
-                    for (int j = 0; j < h; j++) {
-                        double nt = 2 / (1 + n[j]) - 1;
                         double prev = step > 0 ? out.get(po + j) : initial != null ? initial[b * h + j] : 0;
                         if (keep) {
                             L.rJ.set(to + j, r[j]);
                             L.zJ.set(to + j, z[j]);
-                            L.nJ.set(to + j, nt);
+                            L.nJ.set(to + j, nt[j]);
                             L.hgnJ.set(to + j, hn[j]);
                         }
-                        out.set(to + j, nt + z[j] * (prev - nt));
+                        out.set(to + j, GruCell.next(nt[j], z[j], prev));
                     }
                 }
                 out.write((base + b0) * h, (b1 - b0) * h, L.out, (long) (base + b0) * h);
             });
         }
-    }
-
-    /** Each thread's rows of a step's gate values, four of {@code hidden} (grown to the largest layer seen). */
-    private static final ThreadLocal<double[][]> CELL = ThreadLocal.withInitial(() -> new double[4][0]);
-
-    private static double[][] cellScratch(int hidden) {
-        double[][] cell = CELL.get();
-        if (cell[0].length < hidden) {
-            cell = new double[][] {new double[hidden], new double[hidden], new double[hidden], new double[hidden]};
-            CELL.set(cell);
-        }
-        return cell;
     }
 
     private INDArray layerBackward(int l, Work w, Layer L, INDArray dOut, boolean inputGradient) {
