@@ -451,47 +451,6 @@ public final class ParamSet {
     }
 
     /**
-     * {@link #writeArray(float[], long[], DataOutputStream)} of values held in consecutive parts (an optimiser's
-     * moments, kept a part per update): the same bytes as the values in one array.
-     *
-     * @param parts the values in C order, part after part
-     * @param shape the shape
-     * @param out the stream
-     * @throws IOException if writing fails
-     * @since 1.5
-     */
-    public static void writeArray(float[][] parts, long[] shape, DataOutputStream out) throws IOException {
-        ArrayIo.write(parts, shape, out);
-    }
-
-    /**
-     * {@link #readArray(DataInputStream, INDArray, float[], String)} into consecutive parts.
-     *
-     * @param in the stream
-     * @param like an array of the expected shape (float)
-     * @param into where the values go, C order, part after part
-     * @param what what it is, for messages
-     * @throws IOException if it is unreadable or of another shape
-     * @since 1.5
-     */
-    public static void readArray(DataInputStream in, INDArray like, float[][] into, String what) throws IOException {
-        Object values = ArrayIo.read(in, like, what);
-        float[] f = values instanceof float[] v ? v : null;
-        long length = 0;
-        for (float[] part : into) {
-            length += part.length;
-        }
-        if (f == null || f.length != length) {
-            throw new IOException("unreadable array for " + what + " (not " + length + " floats)");
-        }
-        int at = 0;
-        for (float[] part : into) {
-            System.arraycopy(f, at, part, 0, part.length);
-            at += part.length;
-        }
-    }
-
-    /**
      * Writes what {@link #writeArray} writes for values that are all zero, without an array of them.
      *
      * @param shape the shape

@@ -3,6 +3,7 @@ package dev.nova.kit.optim;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nova.kit.nn.Buffers;
+import dev.nova.kit.nn.FloatParts;
 import dev.nova.kit.nn.Flops;
 import dev.nova.kit.nn.Parallel;
 import dev.nova.kit.nn.ParamSet;
@@ -102,8 +103,8 @@ public final class Adam {
         for (int k = 0; k < params.size(); k++) {
             // A frozen parameter's moments never change: none are kept for one frozen before it ever moved (a
             // fine-tune of GPT-2 small's last two blocks keeps 113 MB of moments, not 1 GB).
-            m.add(frozen[k] ? null : parts(params.get(k).length()));
-            v.add(frozen[k] ? null : parts(params.get(k).length()));
+            m.add(frozen[k] ? null : FloatParts.zeros(params.get(k).length(), PART));
+            v.add(frozen[k] ? null : FloatParts.zeros(params.get(k).length(), PART));
         }
     }
 
@@ -336,7 +337,7 @@ public final class Adam {
             frozen[k] = true;
             set.markFrozen(List.of(name));
             // Moments that never moved are zero: they need not be kept (they are written as zeros).
-            if (stateMade && m.get(k) != null && zero(m.get(k)) && zero(v.get(k))) {
+            if (stateMade && m.get(k) != null && FloatParts.isZero(m.get(k)) && FloatParts.isZero(v.get(k))) {
                 m.set(k, null);
                 v.set(k, null);
             }
@@ -377,8 +378,8 @@ public final class Adam {
                 if (m.get(k) == null || parent.m.get(j) == null) {
                     continue;                                   // frozen, or the parent's moments are zero
                 }
-                copy(parent.m.get(j), m.get(k));
-                copy(parent.v.get(j), v.get(k));
+                FloatParts.copy(parent.m.get(j), m.get(k));
+                FloatParts.copy(parent.v.get(j), v.get(k));
                 carried.add(names.get(k));
             }
         }
@@ -411,8 +412,8 @@ public final class Adam {
                 ParamSet.writeZeros(shape, out);
                 continue;
             }
-            ParamSet.writeArray(m.get(k), shape, out);
-            ParamSet.writeArray(v.get(k), shape, out);
+            FloatParts.write(m.get(k), shape, out);
+            FloatParts.write(v.get(k), shape, out);
         }
     }
 
@@ -427,11 +428,11 @@ public final class Adam {
         for (int k = 0; k < names.size(); k++) {
             INDArray like = params.get(k);
             if (m.get(k) == null) {
-                m.set(k, parts(like.length()));
-                v.set(k, parts(like.length()));
+                m.set(k, FloatParts.zeros(like.length(), PART));
+                v.set(k, FloatParts.zeros(like.length(), PART));
             }
-            ParamSet.readArray(in, like, m.get(k), "moment of " + names.get(k));
-            ParamSet.readArray(in, like, v.get(k), "moment of " + names.get(k));
+            FloatParts.read(in, like, m.get(k), "moment of " + names.get(k));
+            FloatParts.read(in, like, v.get(k), "moment of " + names.get(k));
         }
     }
 
@@ -459,31 +460,5 @@ public final class Adam {
      */
     public static void skip(DataInputStream in, dev.nova.kit.nn.ParamLayout layout) throws IOException {
         layout.skip(in, 2, "moment of");
-    }
-
-    /** Zero moments for {@code length} values, in parts of {@link #PART}. */
-    private static float[][] parts(long length) {
-        float[][] parts = new float[(int) ((length + PART - 1) / PART)][];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = new float[(int) Math.min(PART, length - (long) i * PART)];
-        }
-        return parts;
-    }
-
-    private static void copy(float[][] from, float[][] to) {
-        for (int i = 0; i < to.length; i++) {
-            System.arraycopy(from[i], 0, to[i], 0, to[i].length);
-        }
-    }
-
-    private static boolean zero(float[][] parts) {
-        for (float[] a : parts) {
-            for (float x : a) {
-                if (x != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

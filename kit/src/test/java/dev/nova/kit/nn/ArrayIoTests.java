@@ -131,15 +131,15 @@ class ArrayIoTests {
         float[][] parts = {java.util.Arrays.copyOfRange(all, 0, 4096), java.util.Arrays.copyOfRange(all, 4096, 6999),
             java.util.Arrays.copyOfRange(all, 6999, 7000)};
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        ParamSet.writeArray(parts, a.shape(), new DataOutputStream(b));
+        FloatParts.write(parts, a.shape(), new DataOutputStream(b));
         assertArrayEquals(nd4j(a), b.toByteArray());
         float[][] back = {new float[4096], new float[2903], new float[1]};
-        ParamSet.readArray(new DataInputStream(new ByteArrayInputStream(b.toByteArray())), a, back, "parts");
+        FloatParts.read(new DataInputStream(new ByteArrayInputStream(b.toByteArray())), a, back, "parts");
         for (int i = 0; i < parts.length; i++) {
             assertArrayEquals(parts[i], back[i]);
         }
         float[][] short_ = {new float[4096], new float[2903]};
-        IOException e = assertThrows(IOException.class, () -> ParamSet.readArray(
+        IOException e = assertThrows(IOException.class, () -> FloatParts.read(
                 new DataInputStream(new ByteArrayInputStream(b.toByteArray())), a, short_, "parts"));
         assertTrue(e.getMessage().contains("parts"), e.getMessage());
     }
